@@ -1,0 +1,141 @@
+// The reader's walk: open the article, vote in the poll, see the results — with and without JavaScript.
+import { test, expect, type Page, type Browser } from "@playwright/test";
+
+const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
+const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
+
+/** Collects console errors and uncaught exceptions; a failed hydration shows up here. */
+function watchForErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+/** The number of voters the results show, from "N lezers stemden." / "1 lezer stemde.". */
+async function votersShown(page: Page): Promise<number> {
+  const text = await page.locator(".poll-total").innerText();
+  if (text.startsWith("Nog niemand")) return 0;
+  return Number(text.split(" ")[0].replace(/\./g, ""));
+}
+
+/** Waits until the poll island has hydrated, so a click is handled by it and not by the browser. */
+async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+}
+
+async function voteWithJavaScript(browser: Browser, answer: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(ARTICLE);
+  await waitForHydration(page);
+  await page.getByRole("radio", { name: answer }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("heading", { name: QUESTION })).toBeVisible();
+  const voters = await votersShown(page);
+  await context.close();
+  return voters;
+}
+
+test("the article is server-rendered with its poll at the bottom", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page).toHaveTitle(/589 miljard dollar/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "nl-BE");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("589 miljard dollar");
+  await expect(page.getByText("Het Chinese DeepSeek zet de techwereld op haar kop.", { exact: false })).toBeVisible();
+  const poll = page.getByRole("group", { name: QUESTION });
+  await expect(poll).toBeVisible();
+  await expect(poll.getByRole("radio")).toHaveCount(3);
+  await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
+});
+
+test("with JavaScript: the vote shows results in place, without a reload, and they stay", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await page.goto(ARTICLE);
+  await waitForHydration(page);
+  // A marker on window survives only if the page is not reloaded.
+  await page.evaluate(() => ((window as any).stembusMarker = "zelfde pagina"));
+
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+
+  const resultsHeading = page.getByRole("heading", { name: QUESTION });
+  await expect(resultsHeading).toBeVisible();
+  await expect(resultsHeading).toBeFocused();
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Nee/);
+  await expect(page.getByRole("group", { name: QUESTION })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).stembusMarker)).toBe("zelfde pagina");
+  expect(page.url()).not.toContain("/api/");
+  const voters = await votersShown(page);
+  expect(voters).toBeGreaterThanOrEqual(1);
+
+  await page.reload();
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Nee/);
+  expect(await votersShown(page)).toBe(voters);
+  await expect(page.getByRole("button", { name: "Stem" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the form posts, and the reader lands back on the poll with the results", async ({ page }) => {
+    await page.goto(ARTICLE);
+    await page.getByRole("radio", { name: "Weet ik niet" }).check();
+    await page.getByRole("button", { name: "Stem" }).click();
+
+    await expect(page).toHaveURL(new RegExp(`${ARTICLE}#poll$`));
+    await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Weet ik niet/);
+    await expect(page.locator(".poll-result-own")).toContainText("Weet ik niet");
+    await expect(page.getByRole("button", { name: "Stem" })).toHaveCount(0);
+    expect(await votersShown(page)).toBeGreaterThanOrEqual(1);
+  });
+
+  test("a vote for an answer that is not in the poll gets a Dutch error and is not stored", async ({ page }) => {
+    await page.goto(ARTICLE);
+    // A tampered form: the answer's value no longer matches any answer of the poll.
+    await page.locator("input[name=choice][value=ja]").evaluate((input) => {
+      (input as HTMLInputElement).value = "misschien";
+    });
+    // Without JavaScript in the page, the tampering above ran through Playwright's own channel.
+    await page.getByRole("radio", { name: "Ja" }).check();
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/stem")),
+      page.getByRole("button", { name: "Stem" }).click(),
+    ]);
+    expect(response.status()).toBe(400);
+    await expect(page.getByRole("heading", { name: "Uw stem is niet geregistreerd" })).toBeVisible();
+    await expect(page.getByText("Kies een van de antwoorden in de poll.")).toBeVisible();
+    await page.getByRole("link", { name: "Terug naar de poll" }).click();
+    await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
+  });
+});
+
+test("a second reader's vote adds to the totals the first one saw", async ({ browser }) => {
+  const afterFirst = await voteWithJavaScript(browser, "Ja");
+  const afterSecond = await voteWithJavaScript(browser, "Nee");
+  expect(afterSecond).toBe(afterFirst + 1);
+});
+
+test("with JavaScript, an unknown answer shows the Dutch error at the poll and stores nothing", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await page.goto(ARTICLE);
+  await waitForHydration(page);
+  await page.locator("input[name=choice][value=ja]").evaluate((input) => {
+    (input as HTMLInputElement).value = "misschien";
+  });
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Kies een van de antwoorden in de poll.");
+  await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
+  // The browser reports the 400 response itself; no other error may appear.
+  expect(errors.filter((e) => !e.includes("400"))).toEqual([]);
+});
+
+test("an unknown article gets a Dutch 404", async ({ page }) => {
+  const response = await page.goto("/artikel/bestaat-niet");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Pagina niet gevonden" })).toBeVisible();
+});

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then builds the release site and serves it (Ctrl-C stops it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh serve
+export PATH="$HOME/.cargo/bin:$PATH"
+exec cargo leptos serve --release

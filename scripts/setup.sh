@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what stembus needs to build, serve and test, and only what is missing; seconds when all is there.
+# Usage: scripts/setup.sh [serve|test]   (serve: build tools only; test, the default: also chromium
+# and the end2end packages). Tools go to ~/.cargo/bin or the npm global prefix, never into the repo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+purpose="${1:-test}"
+case "$purpose" in serve | test) ;; *) echo "usage: $0 [serve|test]" >&2; exit 2 ;; esac
+
+# cargo-leptos 0.3.11 needs Rust 1.96; this machine has 1.95.
+CARGO_LEPTOS_VERSION=0.3.10
+# Debian's binaryen (wasm-opt 108) produces modules that fail in the browser; npm's 132 works.
+BINARYEN_VERSION=132.0.0
+
+say() { printf 'setup: %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen in Cargo.lock: cargo-leptos uses whatever is on PATH.
+wasm_bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wasm_bindgen_version" ]; then
+  echo "setup: no wasm-bindgen in Cargo.lock" >&2
+  exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version"
+  # Not --locked: its own lock file names a webpki-roots version the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+  say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
+  npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$purpose" = test ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+  # npm ci only when the lock file changed since the last install.
+  if ! cmp -s end2end/package-lock.json end2end/node_modules/.stembus-installed-lock; then
+    say "installing the end2end packages"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+    cp end2end/package-lock.json end2end/node_modules/.stembus-installed-lock
+  fi
+fi
+
+say "ready ($purpose)"

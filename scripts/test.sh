@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: unit, store and router tests, then the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== unit, store and router tests"
+cargo test --features ssr
+
+echo "== end-to-end tests in chromium (release build, fresh database)"
+e2e_dir=$(mktemp -d)
+trap 'rm -rf "$e2e_dir"' EXIT
+# Its own port and database, so a running development server is neither disturbed nor counted.
+export STEMBUS_LISTEN_ADDRESS=127.0.0.1:3107
+export STEMBUS_BASE_URL=http://127.0.0.1:3107
+export STEMBUS_E2E_URL=http://127.0.0.1:3107
+export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
+cargo leptos end-to-end --release

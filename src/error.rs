@@ -1,0 +1,109 @@
+//! The one error type shared by pages and server functions: what a reader can act on, never why.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// Everything that can go wrong for a reader. Variants carry no internal detail: causes are logged
+/// where they happen (on the server) and the client only ever sees the Dutch message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The page or article does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The vote names a poll that does not exist.
+    #[error("unknown poll")]
+    UnknownPoll,
+    /// The vote names an answer that is not part of the poll.
+    #[error("invalid choice")]
+    InvalidChoice,
+    /// A field is missing, repeated or malformed.
+    #[error("invalid input")]
+    InvalidInput,
+    /// The request body is larger than a vote can be.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// The store cannot take the vote right now; nothing was recorded.
+    #[error("unavailable")]
+    Unavailable,
+    /// A fault on our side; the cause was logged.
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status code that goes with the error.
+    pub fn status_code(self) -> u16 {
+        match self {
+            AppError::NotFound | AppError::UnknownPoll => 404,
+            AppError::InvalidChoice | AppError::InvalidInput => 400,
+            AppError::PayloadTooLarge => 413,
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The message a reader sees, in Dutch.
+    pub fn message(self) -> &'static str {
+        match self {
+            AppError::NotFound => "Deze pagina bestaat niet (meer).",
+            AppError::UnknownPoll => "Deze poll bestaat niet.",
+            AppError::InvalidChoice => "Kies een van de antwoorden in de poll.",
+            AppError::InvalidInput => {
+                "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
+            }
+            AppError::PayloadTooLarge => "Dit verzoek is te groot om een stem te zijn.",
+            AppError::Unavailable => {
+                "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw."
+            }
+            AppError::Internal => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request did not decode into the server function's arguments.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::InvalidInput,
+            // Anything else is transport trouble (seen in the browser) or a fault we cannot name.
+            _ => AppError::Unavailable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_is_a_client_or_server_status_with_a_dutch_message() {
+        let all = [
+            AppError::NotFound,
+            AppError::UnknownPoll,
+            AppError::InvalidChoice,
+            AppError::InvalidInput,
+            AppError::PayloadTooLarge,
+            AppError::Unavailable,
+            AppError::Internal,
+        ];
+        for error in all {
+            assert!((400..600).contains(&error.status_code()), "{error:?}");
+            assert!(error.message().ends_with('.'), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn error_survives_the_trip_through_the_server_function_encoding() {
+        let bytes = AppError::InvalidChoice.ser();
+        assert_eq!(AppError::de(bytes), AppError::InvalidChoice);
+    }
+
+    #[test]
+    fn garbage_from_the_wire_decodes_as_unavailable_not_as_a_panic() {
+        let decoded = AppError::de("<html>proxy error</html>".into());
+        assert_eq!(decoded, AppError::Unavailable);
+    }
+}

@@ -1,0 +1,20 @@
+//! Stembus: a newsroom's article pages with a first-party reader poll.
+//!
+//! The pages render on the server; the poll is the one island that hydrates in the browser.
+
+pub mod app;
+pub mod article;
+pub mod error;
+pub mod poll;
+mod response_status;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser entry point: wakes up the islands (the poll) and nothing else.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

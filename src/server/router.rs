@@ -1,0 +1,38 @@
+//! The HTTP router: the vote endpoint, the Leptos pages, and static files with a Dutch 404 behind them.
+
+use super::state::AppState;
+use super::vote_endpoint::{self, VOTE_PATH};
+use crate::app::{App, shell};
+use any_spawner::Executor;
+use axum::Router;
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, render_app_async_with_context};
+
+/// Builds the whole application for `state`.
+///
+/// Pages are mounted one by one instead of through `leptos_routes`, which would also give every
+/// server function a public address: the page loaders are only called while rendering, and the
+/// vote is the one server function readers reach, through its own handler.
+pub fn build_router(state: AppState) -> Router {
+    // Leptos spawns its rendering tasks on tokio; a second call (another router) is harmless.
+    let _ = Executor::init_tokio();
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    let render_page =
+        render_app_async_with_context(context.clone(), move || shell(options.clone()));
+
+    let mut router = Router::new().route(VOTE_PATH, post(vote_endpoint::handle));
+    for listing in generate_route_list(App) {
+        router = router.route(listing.path(), get(render_page.clone()));
+    }
+    router
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .with_state(state)
+}

@@ -1,0 +1,165 @@
+//! The HTTP door of the vote server function: the body limit, and the reply's shape. A plain form post
+//! (no JavaScript) is sent back to the article's poll, or gets a Dutch error page with a 4xx/5xx; the
+//! island's fetch gets the results or the encoded error.
+
+use super::state::AppState;
+use crate::article::article_path;
+use crate::error::AppError;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use leptos::server_fn::error::FromServerFnError;
+
+/// Where the vote form posts; the `cast_vote` server function's address.
+pub const VOTE_PATH: &str = "/api/stem";
+/// A vote is two short fields; anything much larger is not a vote.
+pub const MAX_VOTE_BODY: usize = 4 * 1024;
+/// An encoded error is a short JSON string.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+/// Runs the vote server function and turns its failures into responses a reader understands.
+pub async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let wants_html = accepts_html(&parts.headers);
+    // The server function always answers as it does to the island. Left to itself it would send a
+    // plain form post back to the Referer, with its error in the query string; this door decides
+    // instead, from the poll the form names.
+    parts
+        .headers
+        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    let Ok(body) = to_bytes(body, MAX_VOTE_BODY).await else {
+        return error_response(AppError::PayloadTooLarge, wants_html, None);
+    };
+    let back_to_poll = poll_page(&state, &body);
+
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let request = Request::from_parts(parts, Body::from(body));
+    let response = leptos_axum::handle_server_fns_with_context(context, request)
+        .await
+        .into_response();
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        if !wants_html {
+            return response;
+        }
+        // Without JavaScript the reader lands on the article, which renders the results from the
+        // database and the voter cookie set here.
+        let back = back_to_poll.unwrap_or_else(|| "/".to_string());
+        return with_cookies_of(&response, Redirect::to(&back).into_response());
+    }
+
+    let (failed, body) = response.into_parts();
+    let error = match to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => AppError::de(bytes),
+        Err(_) => AppError::Internal,
+    };
+    // A vote stored before a later step failed still belongs to the id in the cookie.
+    with_cookies_of(
+        &Response::from_parts(failed, Body::empty()),
+        error_response(error, wants_html, back_to_poll),
+    )
+}
+
+/// `reply` with the cookies the server function set on `original`.
+fn with_cookies_of(original: &Response, mut reply: Response) -> Response {
+    for cookie in original.headers().get_all(header::SET_COOKIE) {
+        reply
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    reply
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The article page of the poll named in the form, for the "back" link of an error page.
+fn poll_page(state: &AppState, body: &Bytes) -> Option<String> {
+    let poll_id = form_urlencoded::parse(body)
+        .find(|(name, _)| name == "poll")
+        .map(|(_, value)| value.into_owned())?;
+    let (article, _) = state.library.poll(&poll_id)?;
+    Some(format!("{}#poll", article_path(&article.slug)))
+}
+
+/// The error with its status: a short Dutch page for a browser without JavaScript, else the
+/// encoded error the island decodes.
+pub fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<String>) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = if wants_html {
+        let back = back_to_poll.unwrap_or_else(|| "/".to_string());
+        let page = format!(
+            "<!DOCTYPE html>\n<html lang=\"nl-BE\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <meta name=\"robots\" content=\"noindex\">\
+             <title>Uw stem is niet geregistreerd | Stembus</title>\
+             <link rel=\"stylesheet\" href=\"/pkg/stembus.css\"></head>\
+             <body><main id=\"inhoud\" class=\"site-main\"><section class=\"error-notice\">\
+             <h1>Uw stem is niet geregistreerd</h1><p>{}</p>\
+             <p><a href=\"{}\">Terug naar de poll</a></p></section></main></body></html>\n",
+            escape_html(error.message()),
+            escape_html(&back),
+        );
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            page,
+        )
+            .into_response()
+    } else {
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            error.ser(),
+        )
+            .into_response()
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape_html("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}

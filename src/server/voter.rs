@@ -1,0 +1,126 @@
+//! The reader's first-party voter cookie: a random id that tells one reader's votes apart, and nothing more.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+/// The cookie's name.
+pub const COOKIE_NAME: &str = "stembus_kiezer";
+/// Two years: a reader who comes back to an old poll still sees their own vote.
+const MAX_AGE_SECONDS: u64 = 2 * 365 * 24 * 60 * 60;
+/// 16 random bytes (128 bits), written as 32 lower-case hex digits.
+const ID_BYTES: usize = 16;
+
+/// A voter id that is well formed. It proves nothing about who the reader is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoterId(String);
+
+impl VoterId {
+    /// Accepts exactly 32 lower-case hex digits; anything else is not one of our ids.
+    pub fn parse(text: &str) -> Option<VoterId> {
+        let well_formed = text.len() == ID_BYTES * 2
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        well_formed.then(|| VoterId(text.to_string()))
+    }
+
+    /// A fresh id from the operating system's random source.
+    pub fn generate() -> Result<VoterId, getrandom::Error> {
+        let mut bytes = [0u8; ID_BYTES];
+        getrandom::fill(&mut bytes)?;
+        Ok(VoterId(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+    }
+
+    /// The reader's id from the request's cookies. A missing, malformed or repeated cookie gives
+    /// `None`: the reader is then given a fresh id, never the one they sent.
+    pub fn from_headers(headers: &HeaderMap) -> Option<VoterId> {
+        let mut found = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .filter(|(name, _)| *name == COOKIE_NAME)
+            .map(|(_, value)| value);
+        let first = found.next()?;
+        if found.next().is_some() {
+            return None;
+        }
+        VoterId::parse(first)
+    }
+
+    /// The `Set-Cookie` value that hands this id to the reader.
+    pub fn cookie(&self, secure: bool) -> HeaderValue {
+        let secure = if secure { "; Secure" } else { "" };
+        let text = format!(
+            "{COOKIE_NAME}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax{secure}",
+            self.0
+        );
+        HeaderValue::from_str(&text).expect("a hex id and fixed attributes form a valid header")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(cookies: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for cookie in cookies {
+            map.append(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn generated_ids_are_well_formed_and_differ() {
+        let a = VoterId::generate().unwrap();
+        let b = VoterId::generate().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(VoterId::parse(a.as_str()), Some(a));
+    }
+
+    #[test]
+    fn the_id_is_read_among_other_cookies() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let found =
+            VoterId::from_headers(&headers(&[&format!("thema=donker; {COOKIE_NAME}={id}")]));
+        assert_eq!(found.unwrap().as_str(), id);
+    }
+
+    #[test]
+    fn forged_oversized_or_duplicated_cookies_are_not_trusted() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let cases = [
+            format!("{COOKIE_NAME}=admin"),
+            format!("{COOKIE_NAME}={id}00"),
+            format!("{COOKIE_NAME}=0123456789ABCDEF0123456789ABCDEF"),
+            format!("{COOKIE_NAME}={id}; {COOKIE_NAME}={id}"),
+            format!("{COOKIE_NAME}="),
+            format!("{COOKIE_NAME}={}", "a".repeat(4000)),
+        ];
+        for case in &cases {
+            assert_eq!(VoterId::from_headers(&headers(&[case])), None, "{case}");
+        }
+        let split = headers(&[
+            &format!("{COOKIE_NAME}={id}"),
+            &format!("{COOKIE_NAME}={id}"),
+        ]);
+        assert_eq!(VoterId::from_headers(&split), None);
+        assert_eq!(VoterId::from_headers(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_long_lived() {
+        let id = VoterId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let plain = id.cookie(false);
+        let plain = plain.to_str().unwrap();
+        assert!(plain.starts_with(&format!("{COOKIE_NAME}={}", id.as_str())));
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(plain.contains("Max-Age=63072000") && !plain.contains("Secure"));
+        assert!(id.cookie(true).to_str().unwrap().ends_with("; Secure"));
+    }
+}

@@ -1,0 +1,60 @@
+//! Casting a vote: the body of the `cast_vote` server function.
+
+use super::state::app_state;
+use super::store::queries::{NewVote, VoteOutcome};
+use super::voter::VoterId;
+use crate::error::AppError;
+use crate::poll::PollResults;
+use axum::http::{header, request::Parts};
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+
+/// Checks the vote against the content, records it for this reader and returns the results.
+/// A reader without a valid voter cookie gets a fresh one with the vote.
+pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, AppError> {
+    let state = app_state()?;
+    let parts = use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing in cast_vote");
+        AppError::Internal
+    })?;
+    let (_, poll) = state.library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
+    if !poll.options.iter().any(|option| option.key == choice) {
+        return Err(AppError::InvalidChoice);
+    }
+
+    let known_voter = VoterId::from_headers(&parts.headers);
+    let voter = match &known_voter {
+        Some(voter) => voter.clone(),
+        None => VoterId::generate().map_err(|error| {
+            tracing::error!(%error, "no randomness for a voter id");
+            AppError::Internal
+        })?,
+    };
+    let vote = NewVote {
+        poll_id: poll.id.clone(),
+        choice,
+        voter: voter.as_str().to_string(),
+        cast_at: unix_now(),
+    };
+    match state.store.record_vote(vote).await? {
+        VoteOutcome::Recorded | VoteOutcome::AlreadyVoted => {}
+        // The content and the database are synced at start-up, so these mean a changed database.
+        VoteOutcome::UnknownPoll => return Err(AppError::UnknownPoll),
+        VoteOutcome::UnknownChoice => return Err(AppError::InvalidChoice),
+    }
+    // The vote is stored under this id, so the reader gets it even if reading the results fails.
+    if known_voter.is_none() {
+        expect_context::<ResponseOptions>()
+            .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
+    }
+    state
+        .store
+        .results(poll, Some(voter.as_str().to_string()))
+        .await
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}

@@ -1,0 +1,416 @@
+//! Router-level tests: the article page and the vote endpoint as a browser uses them, each test on a
+//! fresh database, through `oneshot` without a socket.
+
+#![cfg(feature = "ssr")]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use std::path::Path;
+use std::sync::Arc;
+use stembus::server::config::Settings;
+use stembus::server::content::Library;
+use stembus::server::router::build_router;
+use stembus::server::state::AppState;
+use stembus::server::store::Store;
+use tower::ServiceExt;
+
+const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
+const POLL: &str = "deepseek-schade-nvidia";
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+struct TestSite {
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    fn new() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        TestSite::on_database(dir)
+    }
+
+    /// A site on the database in `dir`: opening it again is a restart.
+    fn on_database(dir: tempfile::TempDir) -> TestSite {
+        let library =
+            Library::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content")).unwrap();
+        let polls: Vec<_> = library.polls().collect();
+        let store = Store::open(&dir.path().join("stembus.db"), &polls).unwrap();
+        let settings = Settings {
+            database_path: dir.path().join("stembus.db"),
+            ..Settings::default()
+        };
+        let state = AppState {
+            leptos_options: LeptosOptions::builder().output_name("stembus").build(),
+            settings: Arc::new(settings),
+            library: Arc::new(library),
+            store,
+        };
+        TestSite { state, _dir: dir }
+    }
+
+    fn router(&self) -> Router {
+        build_router(self.state.clone())
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, BROWSER_ACCEPT);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts `body` to the vote endpoint as a browser form without JavaScript does.
+    async fn post_form(&self, body: &str, cookie: Option<&str>) -> Reply {
+        self.post(body, BROWSER_ACCEPT, cookie).await
+    }
+
+    /// Posts `body` to the vote endpoint as the poll island's fetch does.
+    async fn post_fetch(&self, body: &str, cookie: Option<&str>) -> Reply {
+        self.post(body, "application/json", cookie).await
+    }
+
+    async fn post(&self, body: &str, accept: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post("/api/stem")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, accept);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn total_votes(&self) -> u64 {
+        let (_, poll) = self.state.library.poll(POLL).unwrap();
+        self.state.store.results(poll, None).await.unwrap().total
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    /// The `name=value` part of the voter cookie this reply sets.
+    fn voter_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("stembus_kiezer="))
+            .map(|value| value.split(';').next().unwrap().to_string())
+    }
+
+    fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+fn vote_body(choice: &str) -> String {
+    format!("poll={POLL}&choice={choice}")
+}
+
+#[tokio::test]
+async fn article_page_renders_the_article_and_an_open_poll_form() {
+    let site = TestSite::new();
+    let page = site.get(ARTICLE, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.body;
+    assert!(html.contains("<html lang=\"nl-BE\""), "{html}");
+    assert!(html.contains("<title>Nvidia verliest in één dag 589 miljard dollar"));
+    assert!(html.contains("<meta name=\"description\""));
+    assert!(html.contains("<h1 class=\"article-title\">"));
+    assert!(html.contains("datetime=\"2025-01\">januari 2025</time>"));
+    assert!(html.contains("Het Chinese DeepSeek zet de techwereld op haar kop."));
+    assert!(html.contains("essentieel zijn in het AI-ontwikkelingsproces."));
+    assert!(html.contains("id=\"poll\""));
+    assert!(html.contains("<fieldset"));
+    assert!(html.contains("Brengt DeepSeek blijvende schade toe aan Nvidia?</legend>"));
+    assert_eq!(html.matches("type=\"radio\"").count(), 3);
+    assert!(html.contains("action=\"/api/stem\""));
+    assert!(html.contains(">Stem</button>"));
+    assert!(!html.contains("Uw stem</strong>"));
+    assert!(page.voter_cookie().is_none(), "reading sets no cookie");
+}
+
+#[tokio::test]
+async fn front_page_links_to_the_article() {
+    let site = TestSite::new();
+    let page = site.get("/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("href=\"{ARTICLE}\"")));
+    assert!(page.body.contains("Met lezerspoll"));
+}
+
+#[tokio::test]
+async fn unknown_article_and_unknown_address_get_a_dutch_404() {
+    let site = TestSite::new();
+    for path in ["/artikel/bestaat-niet", "/nergens", "/api/iets-anders"] {
+        let page = site.get(path, None).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.body.contains("Pagina niet gevonden"),
+            "{path}: {}",
+            page.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn vote_without_javascript_is_stored_sets_a_cookie_and_returns_to_the_poll() {
+    let site = TestSite::new();
+    let reply = site.post_form(&vote_body("nee"), None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), Some(&*format!("{ARTICLE}#poll")));
+    let cookie_header = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Lax"));
+    assert_eq!(site.total_votes().await, 1);
+
+    let cookie = reply.voter_cookie().unwrap();
+    let page = site.get(ARTICLE, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Uw stem</strong>"), "{}", page.body);
+    assert!(page.body.contains("1 lezer stemde."));
+    assert!(page.body.contains("100% · 1 stem"));
+    assert!(
+        !page.body.contains("<fieldset"),
+        "a reader who voted sees results, not the form"
+    );
+}
+
+#[tokio::test]
+async fn the_redirect_ignores_the_referer() {
+    let site = TestSite::new();
+    let request = Request::post("/api/stem")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, BROWSER_ACCEPT)
+        .header(header::REFERER, "https://elders.example/valstrik")
+        .body(Body::from(vote_body("ja")))
+        .unwrap();
+    let reply = site.send(request).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), Some(&*format!("{ARTICLE}#poll")));
+}
+
+#[tokio::test]
+async fn vote_from_the_island_answers_with_the_results() {
+    let site = TestSite::new();
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.location().is_none());
+    let results: stembus::poll::PollResults = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(results.total, 1);
+    assert_eq!(results.own_choice.as_deref(), Some("ja"));
+    assert_eq!(
+        results.rows.iter().map(|r| r.percent).collect::<Vec<_>>(),
+        vec![100, 0, 0]
+    );
+    assert!(reply.voter_cookie().is_some());
+}
+
+#[tokio::test]
+async fn second_vote_from_same_reader_is_not_counted_twice() {
+    let site = TestSite::new();
+    let first = site.post_form(&vote_body("ja"), None).await;
+    let cookie = first.voter_cookie().unwrap();
+    let second = site.post_fetch(&vote_body("nee"), Some(&cookie)).await;
+    assert_eq!(second.status, StatusCode::OK);
+    let results: stembus::poll::PollResults = serde_json::from_str(&second.body).unwrap();
+    assert_eq!(results.total, 1);
+    assert_eq!(
+        results.own_choice.as_deref(),
+        Some("ja"),
+        "they see their recorded choice"
+    );
+    assert!(
+        second.voter_cookie().is_none(),
+        "a known reader keeps their cookie"
+    );
+    assert_eq!(site.total_votes().await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_votes_from_one_reader_count_once() {
+    let site = TestSite::new();
+    let cookie = "stembus_kiezer=00112233445566778899aabbccddeeff";
+    let attempts: Vec<_> = (0..50)
+        .map(|_| {
+            let router = site.router();
+            let request = Request::post("/api/stem")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(vote_body("ja")))
+                .unwrap();
+            tokio::spawn(async move { router.oneshot(request).await.unwrap().status() })
+        })
+        .collect();
+    for attempt in attempts {
+        assert_eq!(attempt.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(site.total_votes().await, 1);
+}
+
+#[tokio::test]
+async fn readers_with_different_cookies_each_count() {
+    let site = TestSite::new();
+    let first = site.post_form(&vote_body("ja"), None).await;
+    let second = site.post_form(&vote_body("weet-niet"), None).await;
+    assert_ne!(first.voter_cookie(), second.voter_cookie());
+    assert_eq!(site.total_votes().await, 2);
+    let page = site
+        .get(ARTICLE, Some(&second.voter_cookie().unwrap()))
+        .await;
+    assert!(page.body.contains("2 lezers stemden."));
+    assert!(page.body.contains("50% · 1 stem"));
+}
+
+#[tokio::test]
+async fn a_forged_cookie_is_replaced_not_trusted() {
+    let site = TestSite::new();
+    let reply = site
+        .post_form(&vote_body("ja"), Some("stembus_kiezer=admin"))
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let fresh = reply.voter_cookie().unwrap();
+    assert_ne!(fresh, "stembus_kiezer=admin");
+    assert_eq!(fresh.len(), "stembus_kiezer=".len() + 32);
+}
+
+#[tokio::test]
+async fn votes_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = TestSite::on_database(dir);
+    let cookie = site
+        .post_form(&vote_body("nee"), None)
+        .await
+        .voter_cookie()
+        .unwrap();
+    site.state.store.shut_down();
+    let TestSite { _dir: dir, .. } = site;
+
+    let restarted = TestSite::on_database(dir);
+    assert_eq!(restarted.total_votes().await, 1);
+    let page = restarted.get(ARTICLE, Some(&cookie)).await;
+    assert!(page.body.contains("Uw stem</strong>"));
+}
+
+#[tokio::test]
+async fn bad_votes_get_a_dutch_4xx_and_change_nothing() {
+    let site = TestSite::new();
+    let oversized = format!("poll={POLL}&choice=ja&opvulling={}", "x".repeat(5000));
+    let cases: Vec<(String, StatusCode, &str)> = vec![
+        (
+            "poll=bestaat-niet&choice=ja".to_string(),
+            StatusCode::NOT_FOUND,
+            "Deze poll bestaat niet.",
+        ),
+        (
+            vote_body("misschien"),
+            StatusCode::BAD_REQUEST,
+            "Kies een van de antwoorden",
+        ),
+        (
+            vote_body(""),
+            StatusCode::BAD_REQUEST,
+            "Kies een van de antwoorden",
+        ),
+        (
+            vote_body("%3Cscript%3E"),
+            StatusCode::BAD_REQUEST,
+            "Kies een van de antwoorden",
+        ),
+        (
+            format!("poll={POLL}"),
+            StatusCode::BAD_REQUEST,
+            "onvolledig of ongeldig",
+        ),
+        (
+            "choice=ja".to_string(),
+            StatusCode::BAD_REQUEST,
+            "onvolledig of ongeldig",
+        ),
+        (
+            String::new(),
+            StatusCode::BAD_REQUEST,
+            "onvolledig of ongeldig",
+        ),
+        (
+            "%%%".to_string(),
+            StatusCode::BAD_REQUEST,
+            "onvolledig of ongeldig",
+        ),
+        (oversized, StatusCode::PAYLOAD_TOO_LARGE, "te groot"),
+    ];
+    for (body, status, message) in cases {
+        let reply = site.post_form(&body, None).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.body);
+        assert!(reply.body.contains(message), "{body}: {}", reply.body);
+        assert!(reply.body.contains("<html lang=\"nl-BE\""), "{body}");
+        assert!(
+            reply.voter_cookie().is_none(),
+            "{body}: no cookie for a refused vote"
+        );
+        assert!(
+            !reply.body.contains("<script>"),
+            "{body}: input is never echoed"
+        );
+        for internal in ["rusqlite", "ServerFnError", "Args", "panicked", "serde"] {
+            assert!(
+                !reply.body.contains(internal),
+                "{body} leaks {internal}: {}",
+                reply.body
+            );
+        }
+
+        let fetched = site.post_fetch(&body, None).await;
+        assert_eq!(fetched.status, status, "{body} (fetch)");
+    }
+    assert_eq!(site.total_votes().await, 0);
+}
+
+#[tokio::test]
+async fn an_error_page_links_back_to_the_poll_it_came_from() {
+    let site = TestSite::new();
+    let reply = site.post_form(&vote_body("misschien"), None).await;
+    assert!(
+        reply.body.contains(&format!("href=\"{ARTICLE}#poll\"")),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn votes_are_never_taken_through_get() {
+    let site = TestSite::new();
+    let reply = site
+        .get(&format!("/api/stem?{}", vote_body("ja")), None)
+        .await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    assert_eq!(site.total_votes().await, 0);
+}
