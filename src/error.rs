@@ -17,6 +17,9 @@ pub enum AppError {
     /// The vote names an answer that is not part of the poll.
     #[error("invalid choice")]
     InvalidChoice,
+    /// The poll is not open (yet, or any more).
+    #[error("poll closed")]
+    PollClosed,
     /// A field is missing, repeated or malformed.
     #[error("invalid input")]
     InvalidInput,
@@ -37,6 +40,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::UnknownPoll => 404,
             AppError::InvalidChoice | AppError::InvalidInput => 400,
+            AppError::PollClosed => 403,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -49,6 +53,7 @@ impl AppError {
             AppError::NotFound => "Deze pagina bestaat niet (meer).",
             AppError::UnknownPoll => "Deze poll bestaat niet.",
             AppError::InvalidChoice => "Kies een van de antwoorden in de poll.",
+            AppError::PollClosed => "Deze poll is gesloten: er kan niet (meer) gestemd worden.",
             AppError::InvalidInput => {
                 "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
             }
@@ -84,6 +89,7 @@ mod tests {
             AppError::NotFound,
             AppError::UnknownPoll,
             AppError::InvalidChoice,
+            AppError::PollClosed,
             AppError::InvalidInput,
             AppError::PayloadTooLarge,
             AppError::Unavailable,

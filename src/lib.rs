@@ -2,9 +2,13 @@
 //!
 //! The pages render on the server; the poll is the one island that hydrates in the browser.
 
+// Leptos views are nested types; the article page is deeper than the compiler's default allows.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod article;
 pub mod error;
+pub mod moment;
 pub mod poll;
 mod response_status;
 

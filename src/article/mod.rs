@@ -1,13 +1,12 @@
 //! News articles: their shared types, the server functions that load them and the pages that show them.
 
-mod date;
 mod page;
 
-pub use date::{InvalidDate, PublicationDate};
 pub use page::{ArticlePage, FrontPage};
 
 use crate::error::AppError;
-use crate::poll::{PollDefinition, PollView};
+use crate::moment::Moment;
+use crate::poll::{PollDefinition, PollStatus, PollView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -23,16 +22,38 @@ pub struct Article {
     pub description: String,
     pub author: String,
     pub source: String,
-    pub published: PublicationDate,
-    /// The body, one entry per paragraph.
-    pub body: Vec<String>,
+    pub published: Moment,
+    pub updated: Option<Moment>,
+    pub tags: Vec<String>,
+    pub image: Option<LeadImage>,
+    /// The body as HTML, rendered from the editor's Markdown with any raw HTML escaped.
+    pub body_html: String,
+    pub reading_minutes: u32,
     pub poll: Option<PollDefinition>,
+}
+
+/// The picture above an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadImage {
+    /// The address of the file on this site, e.g. `/afbeeldingen/poll.svg`.
+    pub path: String,
+    pub alt: String,
+    pub credit: String,
+    /// Intrinsic size in pixels, so the page reserves its space before the picture arrives.
+    pub width: u32,
+    pub height: u32,
 }
 
 impl Article {
     /// The article's address on the site.
     pub fn path(&self) -> String {
         article_path(&self.slug)
+    }
+
+    /// The last time the article changed: its update, else its publication.
+    pub fn last_modified(&self) -> Moment {
+        self.updated.unwrap_or(self.published)
     }
 }
 
@@ -41,33 +62,57 @@ pub fn article_path(slug: &str) -> String {
     format!("/artikel/{slug}")
 }
 
-/// What the front page shows of an article.
+/// What the front page and the related-articles list show of an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticleSummary {
     pub slug: String,
     pub title: String,
     pub lead: String,
-    pub published: PublicationDate,
-    pub has_poll: bool,
+    pub published: Moment,
+    /// The state of the article's poll, if it has one.
+    pub poll_status: Option<PollStatus>,
 }
 
-impl From<&Article> for ArticleSummary {
-    fn from(article: &Article) -> Self {
-        ArticleSummary {
-            slug: article.slug.clone(),
-            title: article.title.clone(),
-            lead: article.lead.clone(),
-            published: article.published,
-            has_poll: article.poll.is_some(),
-        }
-    }
+/// A plain link that shares the article on another site; no third-party script involved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLink {
+    pub label: String,
+    pub href: String,
 }
 
-/// Everything the article page renders: the article, and its poll as this reader sees it.
+/// What the transparency box under a poll tells readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollFacts {
+    pub voters: u64,
+    /// When voting opened: the poll's opening, else the article's publication.
+    pub opened: Moment,
+    pub closes: Option<Moment>,
+    pub status: PollStatus,
+    /// When the figures on the page were read, in Brussels time.
+    pub counted_at: Moment,
+}
+
+/// Everything the article page renders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArticlePageData {
     pub article: Article,
     pub poll: Option<PollView>,
+    pub poll_facts: Option<PollFacts>,
+    /// The article's full public address, from the configured base URL.
+    pub canonical_url: String,
+    /// The lead image's full public address.
+    pub image_url: Option<String>,
+    /// JSON-LD `NewsArticle`, with `<` escaped so it cannot end its `<script>`.
+    pub structured_data: String,
+    pub share_links: Vec<ShareLink>,
+    pub related: Vec<ArticleSummary>,
+}
+
+/// The front page: every article, newest first, and the site's address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontPageData {
+    pub articles: Vec<ArticleSummary>,
+    pub canonical_url: String,
 }
 
 /// Loads an article and its poll for the reader making the request. Fails with `NotFound`.
@@ -78,6 +123,6 @@ pub async fn load_article_page(slug: String) -> Result<ArticlePageData, AppError
 
 /// Lists every article, newest first.
 #[server]
-pub async fn list_articles() -> Result<Vec<ArticleSummary>, AppError> {
-    crate::server::pages::article_summaries()
+pub async fn load_front_page() -> Result<FrontPageData, AppError> {
+    crate::server::pages::front_page()
 }

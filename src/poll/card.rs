@@ -80,6 +80,7 @@ fn PollForm(
         id,
         question,
         options,
+        ..
     } = poll;
     let options = options
         .into_iter()

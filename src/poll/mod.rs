@@ -6,6 +6,7 @@ pub mod tally;
 pub use card::PollCard;
 
 use crate::error::AppError;
+use crate::moment::Moment;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,39 @@ pub struct PollDefinition {
     pub id: String,
     pub question: String,
     pub options: Vec<PollOption>,
+    /// Votes are taken from this moment on; without it, from publication.
+    #[serde(default)]
+    pub opens: Option<Moment>,
+    /// Votes are refused from this moment on; without it, the poll stays open.
+    #[serde(default)]
+    pub closes: Option<Moment>,
+}
+
+/// Whether a poll takes votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PollStatus {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+impl PollDefinition {
+    /// The poll's status at `unix_seconds`: open from `opens` (inclusive) until `closes` (exclusive).
+    pub fn status_at(&self, unix_seconds: i64) -> PollStatus {
+        if self
+            .opens
+            .is_some_and(|opens| unix_seconds < opens.unix_seconds())
+        {
+            PollStatus::NotYetOpen
+        } else if self
+            .closes
+            .is_some_and(|closes| unix_seconds >= closes.unix_seconds())
+        {
+            PollStatus::Closed
+        } else {
+            PollStatus::Open
+        }
+    }
 }
 
 /// One answer a reader can pick.
@@ -28,7 +62,8 @@ pub struct PollOption {
     pub label: String,
 }
 
-/// What the poll island needs to render: the poll, and the results when this reader has voted.
+/// What the poll island needs to render: the poll, and the results when this reader has voted or
+/// the poll has closed (the island then shows results instead of the form).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PollView {
     pub poll: PollDefinition,
@@ -90,8 +125,8 @@ impl PollResults {
 ///
 /// Readers are told apart by a first-party cookie; a reader who already voted keeps their first
 /// vote and gets the results with it. Without JavaScript the browser is sent back to the article's
-/// poll. Fails with `UnknownPoll`, `InvalidChoice`, `InvalidInput` or `Unavailable`; nothing is
-/// stored then.
+/// poll. Fails with `UnknownPoll`, `InvalidChoice`, `InvalidInput`, `PollClosed` or `Unavailable`;
+/// nothing is stored then.
 #[server(endpoint = "stem")]
 pub async fn cast_vote(poll: String, choice: String) -> Result<PollResults, AppError> {
     crate::server::voting::cast_vote(poll, choice).await
@@ -134,6 +169,8 @@ mod tests {
 
     fn poll() -> PollDefinition {
         PollDefinition {
+            opens: None,
+            closes: None,
             id: "p".into(),
             question: "Q?".into(),
             options: ["ja", "nee", "weet-niet"]
@@ -161,6 +198,24 @@ mod tests {
         let results = PollResults::new(&poll(), &[0, 0, 0], None);
         assert_eq!(results.total, 0);
         assert_eq!(results.own_choice_label(), None);
+    }
+
+    #[test]
+    fn a_poll_is_open_from_its_opening_until_its_closing() {
+        let mut timed = poll();
+        timed.opens = Some(Moment::parse("2025-01-27T18:00:00+01:00").unwrap());
+        timed.closes = Some(Moment::parse("2025-02-03T18:00:00+01:00").unwrap());
+        let opens = timed.opens.unwrap().unix_seconds();
+        let closes = timed.closes.unwrap().unix_seconds();
+        assert_eq!(timed.status_at(opens - 1), PollStatus::NotYetOpen);
+        assert_eq!(timed.status_at(opens), PollStatus::Open);
+        assert_eq!(timed.status_at(closes - 1), PollStatus::Open);
+        assert_eq!(timed.status_at(closes), PollStatus::Closed);
+        assert_eq!(
+            poll().status_at(0),
+            PollStatus::Open,
+            "no moments: always open"
+        );
     }
 
     #[test]

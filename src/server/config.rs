@@ -1,5 +1,6 @@
 //! The site's runtime settings: `Leptos.toml`, each key overridable by a `STEMBUS_*` variable.
 
+use super::content::BadContent;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,8 @@ pub struct Settings {
     pub content_dir: PathBuf,
     /// Where to listen, when it should differ from cargo-leptos's `site-addr`.
     pub listen_address: Option<SocketAddr>,
+    /// Whether a bad content file stops start-up or is left out.
+    pub content_errors: BadContent,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             database_path: PathBuf::from("data/stembus.db"),
             content_dir: PathBuf::from("content"),
             listen_address: None,
+            content_errors: BadContent::Stop,
         }
     }
 }
@@ -55,7 +59,13 @@ pub enum ConfigError {
 }
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 4] = ["base_url", "database_path", "content_dir", "listen_address"];
+const KEYS: [&str; 5] = [
+    "base_url",
+    "database_path",
+    "content_dir",
+    "listen_address",
+    "content_errors",
+];
 
 impl Settings {
     /// Reads the settings file (a missing one means defaults), then applies `STEMBUS_<KEY>`
@@ -129,6 +139,13 @@ impl Settings {
                 })?;
                 self.listen_address = Some(address);
             }
+            "content_errors" => {
+                self.content_errors = match value {
+                    "stop" => BadContent::Stop,
+                    "skip" => BadContent::Skip,
+                    _ => return Err(bad_value(origin, key, "must be \"stop\" or \"skip\"")),
+                };
+            }
             _ => unreachable!("keys are checked against KEYS before they are set"),
         }
         Ok(())
@@ -194,7 +211,7 @@ mod tests {
     fn file_values_are_read() {
         let settings = load(
             Some(
-                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\n",
+                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\ncontent_errors = \"skip\"\n",
             ),
             &[],
         )
@@ -236,6 +253,7 @@ mod tests {
             ("listen_address = \"localhost\"\n", "listen_address"),
             ("database_path = \"\"\n", "database_path"),
             ("content_dir = 3\n", "content_dir"),
+            ("content_errors = \"negeer\"\n", "content_errors"),
         ];
         for (file, key) in cases {
             let error = load(Some(file), &[]).unwrap_err();

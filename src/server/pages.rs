@@ -1,52 +1,114 @@
 //! The data behind the pages, read on the server for the reader who asked.
 
-use super::state::app_state;
+use super::discovery;
+use super::state::{AppState, app_state};
 use super::voter::VoterId;
-use crate::article::{ArticlePageData, ArticleSummary};
+use crate::article::{Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts};
 use crate::error::AppError;
-use crate::poll::PollView;
+use crate::moment::Moment;
+use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 
-/// The article with `slug`, with its poll's results if this reader already voted in it.
+/// How many related articles an article page lists.
+const RELATED_ARTICLES: usize = 3;
+
+/// The article with `slug`: its poll as this reader sees it, the transparency facts, the head's
+/// metadata and the related articles.
 pub async fn article_page(slug: &str) -> Result<ArticlePageData, AppError> {
     let state = app_state()?;
-    let article = state
-        .library
-        .article(slug)
-        .ok_or(AppError::NotFound)?
-        .clone();
+    let article = state.library.article(slug).ok_or(AppError::NotFound)?;
+    let base_url = &state.settings.base_url;
+    let now = unix_now();
     let voter = use_context::<Parts>().and_then(|parts| VoterId::from_headers(&parts.headers));
-    let poll = match (&article.poll, voter) {
-        (None, _) => None,
-        (Some(poll), None) => Some(PollView {
-            poll: poll.clone(),
-            results: None,
-        }),
-        (Some(poll), Some(voter)) => {
-            // If the store cannot be read the article still shows, with the form; a vote then
-            // gets an honest "try again" instead of the whole page failing.
-            let results = state
-                .store
-                .results_for_voter(poll, voter.as_str().to_string())
-                .await
-                .unwrap_or(None);
-            Some(PollView {
-                poll: poll.clone(),
-                results,
-            })
+
+    let (poll, poll_facts) = match &article.poll {
+        None => (None, None),
+        Some(poll) => {
+            let (view, facts) = poll_for_reader(&state, article, poll, voter, now).await;
+            (Some(view), Some(facts))
         }
     };
-    Ok(ArticlePageData { article, poll })
+    Ok(ArticlePageData {
+        canonical_url: format!("{base_url}{}", article.path()),
+        image_url: article
+            .image
+            .as_ref()
+            .map(|image| format!("{base_url}{}", image.path)),
+        structured_data: discovery::structured_data(article, base_url),
+        share_links: discovery::share_links(article, base_url),
+        related: state
+            .library
+            .related(article, RELATED_ARTICLES)
+            .into_iter()
+            .map(|other| summary(other, now))
+            .collect(),
+        article: article.clone(),
+        poll,
+        poll_facts,
+    })
+}
+
+/// The poll as this reader sees it: results once they voted or the poll closed. If the store
+/// cannot be read the article still shows, with the form; a vote then gets an honest "try again"
+/// instead of the whole page failing.
+async fn poll_for_reader(
+    state: &AppState,
+    article: &Article,
+    poll: &PollDefinition,
+    voter: Option<VoterId>,
+    now: i64,
+) -> (PollView, PollFacts) {
+    let status = poll.status_at(now);
+    let voter = voter.map(|voter| voter.as_str().to_string());
+    let standing: Option<PollResults> = state.store.results(poll, voter).await.ok();
+    let voters = standing.as_ref().map_or(0, |results| results.total);
+    let results =
+        standing.filter(|results| results.own_choice.is_some() || status == PollStatus::Closed);
+    let facts = PollFacts {
+        voters,
+        opened: poll.opens.unwrap_or(article.published),
+        closes: poll.closes,
+        status,
+        counted_at: Moment::brussels_from_unix(now),
+    };
+    (
+        PollView {
+            poll: poll.clone(),
+            results,
+        },
+        facts,
+    )
 }
 
 /// Every article for the front page, newest first.
-pub fn article_summaries() -> Result<Vec<ArticleSummary>, AppError> {
+pub fn front_page() -> Result<FrontPageData, AppError> {
     let state = app_state()?;
-    Ok(state
-        .library
-        .articles()
-        .iter()
-        .map(ArticleSummary::from)
-        .collect())
+    let now = unix_now();
+    Ok(FrontPageData {
+        articles: state
+            .library
+            .articles()
+            .iter()
+            .map(|a| summary(a, now))
+            .collect(),
+        canonical_url: format!("{}/", state.settings.base_url),
+    })
+}
+
+fn summary(article: &Article, now: i64) -> ArticleSummary {
+    ArticleSummary {
+        slug: article.slug.clone(),
+        title: article.title.clone(),
+        lead: article.lead.clone(),
+        published: article.published,
+        poll_status: article.poll.as_ref().map(|poll| poll.status_at(now)),
+    }
+}
+
+/// Seconds since 1970, for poll opening times and the transparency box.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }

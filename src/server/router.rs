@@ -1,5 +1,6 @@
 //! The HTTP router: the vote endpoint, the Leptos pages, and static files with a Dutch 404 behind them.
 
+use super::discovery;
 use super::state::AppState;
 use super::vote_endpoint::{self, VOTE_PATH};
 use crate::app::{App, shell};
@@ -25,7 +26,11 @@ pub fn build_router(state: AppState) -> Router {
     let render_page =
         render_app_async_with_context(context.clone(), move || shell(options.clone()));
 
-    let mut router = Router::new().route(VOTE_PATH, post(vote_endpoint::handle));
+    let mut router = Router::new()
+        .route(VOTE_PATH, post(vote_endpoint::handle))
+        .route("/feed.xml", get(discovery::feed))
+        .route("/sitemap.xml", get(discovery::sitemap))
+        .route("/robots.txt", get(discovery::robots));
     for listing in generate_route_list(App) {
         router = router.route(listing.path(), get(render_page.clone()));
     }

@@ -36,7 +36,8 @@ async fn serve() -> Result<(), String> {
     if let Some(address) = settings.listen_address {
         leptos_options.site_addr = address;
     }
-    let library = Library::load(&settings.content_dir).map_err(|error| error.to_string())?;
+    let library = Library::load(&settings.content_dir, settings.content_errors)
+        .map_err(|error| error.to_string())?;
 
     let database_path = settings.database_path.clone();
     let open_library = library.clone();

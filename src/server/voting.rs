@@ -1,10 +1,11 @@
 //! Casting a vote: the body of the `cast_vote` server function.
 
+use super::pages::unix_now;
 use super::state::app_state;
 use super::store::queries::{NewVote, VoteOutcome};
 use super::voter::VoterId;
 use crate::error::AppError;
-use crate::poll::PollResults;
+use crate::poll::{PollResults, PollStatus};
 use axum::http::{header, request::Parts};
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
@@ -21,6 +22,10 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, A
     if !poll.options.iter().any(|option| option.key == choice) {
         return Err(AppError::InvalidChoice);
     }
+    let now = unix_now();
+    if poll.status_at(now) != PollStatus::Open {
+        return Err(AppError::PollClosed);
+    }
 
     let known_voter = VoterId::from_headers(&parts.headers);
     let voter = match &known_voter {
@@ -34,7 +39,7 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, A
         poll_id: poll.id.clone(),
         choice,
         voter: voter.as_str().to_string(),
-        cast_at: unix_now(),
+        cast_at: now,
     };
     match state.store.record_vote(vote).await? {
         VoteOutcome::Recorded | VoteOutcome::AlreadyVoted => {}
@@ -51,10 +56,4 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, A
         .store
         .results(poll, Some(voter.as_str().to_string()))
         .await
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64)
 }

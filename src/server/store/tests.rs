@@ -5,6 +5,8 @@ use crate::poll::PollOption;
 
 fn poll() -> PollDefinition {
     PollDefinition {
+        opens: None,
+        closes: None,
         id: "deepseek".into(),
         question: "Schade?".into(),
         options: vec![

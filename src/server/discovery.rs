@@ -1,0 +1,200 @@
+//! How search engines, feed readers and social sites find the articles: the Atom feed, the sitemap,
+//! robots.txt, JSON-LD `NewsArticle` and plain share links.
+
+use super::content::Library;
+use super::state::AppState;
+use crate::article::{Article, ShareLink};
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+/// The publisher's name, as feeds and structured data give it.
+pub const SITE_NAME: &str = "Stembus";
+const SITE_DESCRIPTION: &str = "Nieuws met een lezerspoll bij elk artikel.";
+
+/// `GET /feed.xml`: an Atom feed of every article, newest first.
+pub async fn feed(State(state): State<AppState>) -> Response {
+    let body = atom_feed(&state.library, &state.settings.base_url);
+    with_type(body, "application/atom+xml; charset=utf-8")
+}
+
+/// `GET /sitemap.xml`: the front page and every article.
+pub async fn sitemap(State(state): State<AppState>) -> Response {
+    let body = sitemap_xml(&state.library, &state.settings.base_url);
+    with_type(body, "application/xml; charset=utf-8")
+}
+
+/// `GET /robots.txt`: everything may be crawled but the vote endpoint; where the sitemap is.
+pub async fn robots(State(state): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
+        state.settings.base_url
+    );
+    with_type(body, "text/plain; charset=utf-8")
+}
+
+fn with_type(body: String, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The Atom feed (RFC 4287) of the library.
+pub fn atom_feed(library: &Library, base_url: &str) -> String {
+    let updated = library
+        .articles()
+        .iter()
+        .map(Article::last_modified)
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |m| m.to_rfc3339());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"nl-BE\">\n\
+         <title>{SITE_NAME}</title>\n<subtitle>{}</subtitle>\n\
+         <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}/feed.xml\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{base}/\"/>\n\
+         <id>{base}/</id>\n<updated>{updated}</updated>\n",
+        escape_xml(SITE_DESCRIPTION),
+        base = escape_xml(base_url),
+    );
+    for article in library.articles() {
+        let url = escape_xml(&format!("{base_url}{}", article.path()));
+        xml.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
+             <id>{url}</id>\n<published>{}</published>\n<updated>{}</updated>\n\
+             <author><name>{}</name></author>\n<summary>{}</summary>\n",
+            escape_xml(&article.title),
+            article.published.to_rfc3339(),
+            article.last_modified().to_rfc3339(),
+            escape_xml(&article.author),
+            escape_xml(&article.lead),
+        ));
+        for tag in &article.tags {
+            xml.push_str(&format!("<category term=\"{}\"/>\n", escape_xml(tag)));
+        }
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// The sitemap (sitemaps.org 0.9) of the library.
+pub fn sitemap_xml(library: &Library, base_url: &str) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    xml.push_str(&format!(
+        "<url><loc>{}/</loc></url>\n",
+        escape_xml(base_url)
+    ));
+    for article in library.articles() {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            escape_xml(&format!("{base_url}{}", article.path())),
+            article.last_modified(),
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// JSON-LD `NewsArticle` for the article, safe to place inside a `<script>` element.
+pub fn structured_data(article: &Article, base_url: &str) -> String {
+    let url = format!("{base_url}{}", article.path());
+    let mut data = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.description,
+        "datePublished": article.published.to_rfc3339(),
+        "dateModified": article.last_modified().to_rfc3339(),
+        "inLanguage": "nl-BE",
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
+        "author": [{ "@type": "Person", "name": article.author }],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": SITE_NAME,
+            "url": format!("{base_url}/"),
+        },
+        "keywords": article.tags,
+    });
+    if let Some(image) = &article.image {
+        data["image"] = serde_json::json!([format!("{base_url}{}", image.path)]);
+    }
+    script_safe_json(&data.to_string())
+}
+
+/// JSON with `<`, `>` and `&` written as escapes, so no text in it can close or open a tag.
+fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Plain links that share the article; opening one loads nothing from those sites until clicked.
+pub fn share_links(article: &Article, base_url: &str) -> Vec<ShareLink> {
+    let url = format!("{base_url}{}", article.path());
+    let encoded_url = encode(&url);
+    let encoded_title = encode(&article.title);
+    let with_title = encode(&format!("{} {url}", article.title));
+    [
+        (
+            "E-mail",
+            format!("mailto:?subject={encoded_title}&body={encoded_url}"),
+        ),
+        ("WhatsApp", format!("https://wa.me/?text={with_title}")),
+        (
+            "Facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={encoded_url}"),
+        ),
+        (
+            "X",
+            format!("https://x.com/intent/tweet?url={encoded_url}&text={encoded_title}"),
+        ),
+        (
+            "LinkedIn",
+            format!("https://www.linkedin.com/sharing/share-offsite/?url={encoded_url}"),
+        ),
+    ]
+    .into_iter()
+    .map(|(label, href)| ShareLink {
+        label: label.to_string(),
+        href,
+    })
+    .collect()
+}
+
+/// Percent-encodes a query value (spaces as `%20`, which mail clients read too).
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
