@@ -1,0 +1,127 @@
+// WCAG 2.2 AA checks with axe on every kind of page, in light and dark mode, and a vote by keyboard only.
+import { test, expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
+const SAMPLE = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
+const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
+
+/** Runs axe with the WCAG 2.0/2.1/2.2 A and AA rules and returns the violations, summarised. */
+async function violations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  // An empty page would pass too: make sure the rules that matter here did run.
+  const ran = results.passes.map((rule) => rule.id);
+  expect(ran).toEqual(expect.arrayContaining(["color-contrast", "html-has-lang", "document-title"]));
+  return results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test.describe(`axe in ${colorScheme} mode`, () => {
+    test.use({ colorScheme });
+
+    test("the front page has no violations", async ({ page }) => {
+      await page.goto("/");
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("an article with an open poll has no violations, before and after voting", async ({ page }) => {
+      await page.goto(ARTICLE);
+      await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+      expect(await violations(page)).toEqual([]);
+
+      await page.getByRole("radio", { name: "Weet ik niet" }).check();
+      await page.getByRole("button", { name: "Stem" }).click();
+      await expect(page.locator(".poll-own-vote")).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("the sample article with its image has no violations", async ({ page }) => {
+      await page.goto(SAMPLE);
+      expect(await violations(page)).toEqual([]);
+    });
+
+    test("the 404 page has no violations", async ({ page }) => {
+      await page.goto("/artikel/bestaat-niet");
+      expect(await violations(page)).toEqual([]);
+    });
+  });
+}
+
+test("axe does report a violation when the page has one", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await page.evaluate(() => {
+    const image = document.createElement("img");
+    image.src = "/afbeeldingen/lezerspoll-staafjes.svg";
+    document.querySelector("main")!.append(image);
+  });
+  expect((await violations(page)).join("\n")).toContain("image-alt");
+});
+
+test("a reader votes with the keyboard only and hears the outcome", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  // Start from the first answer's place in the tab order, as Tab from the article would.
+  await page.getByRole("radio", { name: "Ja" }).focus();
+  await expect(page.getByRole("radio", { name: "Ja" })).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(page.getByRole("radio", { name: "Ja" })).toBeChecked();
+  await page.keyboard.press("ArrowDown");
+  await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Stem" })).toBeFocused();
+  await page.keyboard.press("Enter");
+
+  const heading = page.getByRole("heading", { name: QUESTION });
+  await expect(heading).toBeFocused();
+  await expect(page.locator("[aria-live=polite]")).toHaveText("Uw stem voor “Nee” is geregistreerd.");
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Nee/);
+});
+
+test("the skip link is the first stop and leads to the content", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Naar de inhoud" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#inhoud$/);
+});
+
+test("result bars are hidden from assistive technology, with the numbers in text", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-results")).toBeVisible();
+  for (const bar of await page.locator(".poll-bar").all()) {
+    await expect(bar).toHaveAttribute("aria-hidden", "true");
+  }
+  await expect(page.locator(".poll-result-figures").first()).toHaveText(/\d+% · \d+ stem/);
+});
+
+test("motion is off for readers who ask for reduced motion", async ({ page }) => {
+  const transition = () =>
+    page.locator(".poll-submit").evaluate((el) => getComputedStyle(el).transitionDuration);
+  await page.goto(ARTICLE);
+  expect(await transition()).toBe("0.15s");
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  expect(await transition()).toBe("0s");
+});
+
+test("the print style keeps the article and the poll results, not the buttons and links around them", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-results")).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator(".poll-results")).toBeVisible();
+  await expect(page.locator(".poll-facts")).toBeVisible();
+  await expect(page.locator(".share-links")).toBeHidden();
+  await expect(page.locator(".site-footer")).toBeHidden();
+});
