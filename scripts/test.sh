@@ -16,4 +16,4 @@ export STEMBUS_LISTEN_ADDRESS=127.0.0.1:3107
 export STEMBUS_BASE_URL=http://127.0.0.1:3107
 export STEMBUS_E2E_URL=http://127.0.0.1:3107
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
-cargo leptos end-to-end --release
+cargo leptos end-to-end --release --precompress

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod content;
+pub mod delivery;
 pub mod discovery;
 pub mod pages;
 pub mod router;

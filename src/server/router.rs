@@ -1,11 +1,14 @@
 //! The HTTP router: the vote endpoint, the Leptos pages, and static files with a Dutch 404 behind them.
 
+use super::delivery::assets::StaticAssets;
+use super::delivery::page_cache::PageCache;
 use super::discovery;
 use super::state::AppState;
 use super::vote_endpoint::{self, VOTE_PATH};
 use crate::app::{App, shell};
 use any_spawner::Executor;
 use axum::Router;
+use axum::extract::Request;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, render_app_async_with_context};
@@ -15,9 +18,14 @@ use leptos_axum::{generate_route_list, render_app_async_with_context};
 /// Pages are mounted one by one instead of through `leptos_routes`, which would also give every
 /// server function a public address: the page loaders are only called while rendering, and the
 /// vote is the one server function readers reach, through its own handler.
-pub fn build_router(state: AppState) -> Router {
+pub fn build_router(mut state: AppState) -> Router {
     // Leptos spawns its rendering tasks on tokio; a second call (another router) is harmless.
     let _ = Executor::init_tokio();
+    // Built files are read once, here; pages then name the island's files by their content hash.
+    let assets = StaticAssets::load(&state.leptos_options);
+    if let Some(name) = assets.hashed_output_name() {
+        state.leptos_options.output_name = name.into();
+    }
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -31,8 +39,18 @@ pub fn build_router(state: AppState) -> Router {
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/robots.txt", get(discovery::robots));
+    let pages = PageCache::new();
     for listing in generate_route_list(App) {
-        router = router.route(listing.path(), get(render_page.clone()));
+        let (pages, render_page) = (pages.clone(), render_page.clone());
+        let page = move |request: Request| async move { pages.serve(request, render_page).await };
+        router = router.route(listing.path(), get(page));
+    }
+    for (path, file) in assets.files() {
+        let file = file.clone();
+        router = router.route(
+            path,
+            get(move |request: Request| async move { file.respond(request.headers()) }),
+        );
     }
     router
         .fallback(leptos_axum::file_and_error_handler_with_context::<

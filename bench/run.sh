@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Throughput and latency of the article page, as ratios to a bare axum handler serving the same bytes.
+# Server on core 0, load generator on core 1, loopback only; every run has a fixed duration.
+# Usage: bench/run.sh [seconds per run, default 10]
+# Needs a release build (made here), wrk (Debian, installed if missing) and oha (crates.io, installed
+# if missing: a few minutes once; without it the fixed-rate run is skipped with a message).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+SECONDS_PER_RUN="${1:-10}"
+CONNECTIONS=32
+STEMBUS_ADDR=127.0.0.1:3207
+RAW_ADDR=127.0.0.1:3208
+ARTICLE=/artikel/deepseek-nvidia-beurswaarde
+# A well-formed voter id that never voted: the page is rendered per request, as for a reader with a
+# cookie, and its bytes are the shared page's (the same form, no results).
+UNVOTED_COOKIE="stembus_kiezer=00000000000000000000000000000000"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ "$(nproc)" -lt 2 ]; then
+  say "needs two cores (server on one, load on the other); this machine has $(nproc)"
+  exit 2
+fi
+if ! command -v wrk >/dev/null; then
+  say "installing wrk from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+fi
+if ! command -v oha >/dev/null; then
+  say "installing oha from crates.io (a few minutes, once)"
+  cargo install oha --locked --quiet || say "oha did not install: the fixed-rate run will be skipped"
+fi
+
+scripts/setup.sh serve >&2
+say "building the release site and the raw handler"
+cargo leptos build --release --precompress >&2
+cargo build --release --example raw_page --features ssr --quiet >&2
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  say "no answer from $1"
+  exit 1
+}
+
+say "starting stembus on $STEMBUS_ADDR (core 0)"
+LEPTOS_OUTPUT_NAME=stembus LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=$STEMBUS_ADDR STEMBUS_LISTEN_ADDRESS=$STEMBUS_ADDR \
+  STEMBUS_BASE_URL="http://$STEMBUS_ADDR" STEMBUS_DATABASE_PATH="$work/stembus.db" RUST_LOG=warn \
+  taskset -c 0 target/release/stembus >"$work/stembus.log" 2>&1 &
+pids+=($!)
+wait_for "http://$STEMBUS_ADDR$ARTICLE"
+
+# The raw handler serves exactly the bytes stembus sends for the page.
+curl -fsS -o "$work/page.html" "http://$STEMBUS_ADDR$ARTICLE"
+curl -fsS -H 'Accept-Encoding: br' -o "$work/page.html.br" "http://$STEMBUS_ADDR$ARTICLE"
+curl -fsS -H "Cookie: $UNVOTED_COOKIE" -o "$work/private.html" "http://$STEMBUS_ADDR$ARTICLE"
+if ! cmp -s "$work/page.html" "$work/private.html"; then
+  say "note: the per-request render differs from the shared page (sizes $(wc -c <"$work/page.html") and $(wc -c <"$work/private.html"))"
+fi
+say "starting the raw handler on $RAW_ADDR (core 0, after stembus's runs it has the core to itself)"
+
+# Runs wrk on core 1 and prints "requests/s p50_ms p99_ms".
+measure() {
+  local url=$1
+  shift
+  taskset -c 1 wrk -t1 -c4 -d2s "$@" "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c$CONNECTIONS -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" >"$work/wrk.txt"
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
+      return v
+    }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx/ { bad = $NF }
+    END { if (bad) print "non-2xx responses: " bad > "/dev/stderr"; printf "%.0f %.2f %.2f\n", rps, p50, p99 }
+  ' "$work/wrk.txt"
+}
+
+say "stembus, shared page from memory, brotli"
+read -r cached_rps cached_p50 cached_p99 < <(measure "http://$STEMBUS_ADDR$ARTICLE" -H 'Accept-Encoding: br')
+say "stembus, rendered per request (voter cookie), identity"
+read -r render_rps render_p50 render_p99 < <(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $UNVOTED_COOKIE")
+
+fixed_line="fixed rate: skipped (oha is not installed)"
+if command -v oha >/dev/null; then
+  rate=$((cached_rps / 2))
+  say "stembus, shared page at a fixed $rate requests/s (oha, latency-corrected)"
+  taskset -c 1 oha -z "${SECONDS_PER_RUN}s" -q "$rate" --latency-correction --no-tui -c $CONNECTIONS \
+    -H 'Accept-Encoding: br' --output-format json "http://$STEMBUS_ADDR$ARTICLE" >"$work/oha.json"
+  fixed_line=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const p = r.latencyPercentiles, ms = (s) => (s * 1000).toFixed(2);
+    const codes = Object.entries(r.statusCodeDistribution).map(([c, n]) => `${c}: ${n}`).join(", ");
+    console.log(`fixed rate ${process.argv[2]} req/s (oha, latency-corrected): p50 ${ms(p.p50)} ms, p99 ${ms(p.p99)} ms, achieved ${r.summary.requestsPerSec.toFixed(0)} req/s (${codes})`);
+  ' "$work/oha.json" "$rate")
+fi
+
+kill "${pids[0]}" && wait "${pids[0]}" 2>/dev/null || true
+pids=()
+taskset -c 0 target/release/examples/raw_page "$RAW_ADDR" "$work/page.html" "$work/page.html.br" >"$work/raw.log" 2>&1 &
+pids+=($!)
+wait_for "http://$RAW_ADDR$ARTICLE"
+say "raw axum handler, same bytes, brotli"
+read -r raw_br_rps raw_br_p50 raw_br_p99 < <(measure "http://$RAW_ADDR$ARTICLE" -H 'Accept-Encoding: br')
+say "raw axum handler, same bytes, identity"
+read -r raw_id_rps raw_id_p50 raw_id_p99 < <(measure "http://$RAW_ADDR$ARTICLE")
+
+page_kb() { awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.1f", b / 1024 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "Article page $ARTICLE: $(page_kb "$work/page.html") KB html, $(page_kb "$work/page.html.br") KB brotli."
+echo "wrk, 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run; server on core 0, wrk on core 1."
+printf '%-44s %10s %9s %9s\n' "run" "req/s" "p50 ms" "p99 ms"
+printf '%-44s %10s %9s %9s\n' "stembus, shared page (brotli)" "$cached_rps" "$cached_p50" "$cached_p99"
+printf '%-44s %10s %9s %9s\n' "raw axum, same bytes (brotli)" "$raw_br_rps" "$raw_br_p50" "$raw_br_p99"
+printf '%-44s %10s %9s %9s\n' "stembus, rendered per request (identity)" "$render_rps" "$render_p50" "$render_p99"
+printf '%-44s %10s %9s %9s\n' "raw axum, same bytes (identity)" "$raw_id_rps" "$raw_id_p50" "$raw_id_p99"
+echo "ratio shared page / raw:             $(ratio "$cached_rps" "$raw_br_rps")"
+echo "ratio rendered per request / raw:    $(ratio "$render_rps" "$raw_id_rps")"
+echo "$fixed_line"

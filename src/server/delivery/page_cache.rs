@@ -1,0 +1,243 @@
+//! The page cache: a page as a reader without a vote sees it is the same for everyone, so it is
+//! rendered once per process, kept in memory with its brotli and gzip forms, and served with an entity
+//! tag and a `Cache-Control` a CDN may honour. A reader with a voter cookie sees their own vote, so
+//! their page is rendered for them and marked `private`.
+//!
+//! A kept page is rendered anew after `PAGE_TTL`: the content is read once at start-up, but what a
+//! reader without a vote sees also depends on the clock (a poll opens, closes, and then shows its
+//! counts to everyone). The TTL bounds that staleness; a re-render with the same bytes keeps its
+//! entity tag, so caches that revalidate get a 304 and nothing moves.
+
+use super::encoding::{Accepted, Representation, brotli, gzip};
+use crate::server::voter::VoterId;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
+
+/// How long a rendered page is served from memory before it is rendered again.
+pub const PAGE_TTL: Duration = Duration::from_secs(60);
+/// Browsers revalidate every time (a reader who just voted without JavaScript must get their own
+/// page, not the form from their browser's cache); shared caches may keep the page as long as this
+/// server does, so a reader sees a page at most two TTLs old.
+pub const PUBLIC_PAGE: &str = "public, max-age=0, must-revalidate, s-maxage=60";
+/// A page with this reader's own vote in it: no shared cache may keep it.
+pub const PRIVATE_PAGE: &str = "private, no-cache";
+/// The same address is a different page with a voter cookie, and compressed differently per client.
+const VARY: &str = "accept-encoding, cookie";
+/// Only pages that rendered with 200 are kept, so only real articles; this bounds the memory even
+/// when a client asks for thousands of made-up addresses.
+const MAX_PAGES: usize = 1024;
+/// Per-request compression of a private page: fast settings, the page is small and used once.
+const PRIVATE_BROTLI_QUALITY: u32 = 4;
+const PRIVATE_GZIP_LEVEL: u32 = 5;
+/// A rendered page is a few tens of KB; anything near this is not a page we want in memory.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A page and when it was rendered.
+struct Kept {
+    page: Representation,
+    rendered: Instant,
+}
+
+type Slot = Arc<OnceCell<Kept>>;
+
+/// The rendered pages for readers without a vote, by path. Cloning shares the cache.
+#[derive(Clone)]
+pub struct PageCache {
+    pages: Arc<Mutex<HashMap<String, Slot>>>,
+    ttl: Duration,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_ttl(PAGE_TTL)
+    }
+}
+
+impl PageCache {
+    pub fn new() -> PageCache {
+        PageCache::default()
+    }
+
+    /// A cache whose pages are rendered again after `ttl`.
+    pub fn with_ttl(ttl: Duration) -> PageCache {
+        PageCache {
+            pages: Arc::default(),
+            ttl,
+        }
+    }
+
+    /// Answers `request` for a page that `render` produces.
+    ///
+    /// A GET or HEAD without a query string and without a well-formed voter cookie gets the shared
+    /// page: rendered on the first request for that path (concurrent first requests wait for the one
+    /// render), later from memory, with `304` for a matching `If-None-Match`. Anything else is
+    /// rendered for this request alone and marked `private`. A page that does not render with 200
+    /// (an unknown article) is passed on as it is and not kept.
+    pub async fn serve<R, F>(&self, request: Request, render: R) -> Response
+    where
+        R: FnOnce(Request) -> F,
+        F: Future<Output = Response>,
+    {
+        let shared = matches!(*request.method(), Method::GET | Method::HEAD)
+            && request.uri().query().is_none()
+            && VoterId::from_headers(request.headers()).is_none();
+        if !shared {
+            let headers = request.headers().clone();
+            return private_response(render(request).await, &headers).await;
+        }
+
+        let path = request.uri().path().to_string();
+        let Some(slot) = self.slot(&path) else {
+            let headers = request.headers().clone();
+            return private_response(render(request).await, &headers).await;
+        };
+        let headers = request.headers().clone();
+        let rendered = slot
+            .get_or_try_init(|| async {
+                // Rendered from a request that carries nothing of this reader: no cookie, no
+                // language, nothing a page could (now or later) vary on by accident.
+                let anonymous = Request::get(path.as_str())
+                    .header(header::ACCEPT, "text/html")
+                    .body(Body::empty())
+                    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+                let response = render(anonymous).await;
+                if response.status() != StatusCode::OK {
+                    return Err(response);
+                }
+                let page = compress_once(response).await?;
+                Ok(Kept {
+                    page,
+                    rendered: Instant::now(),
+                })
+            })
+            .await;
+        match rendered {
+            Ok(kept) => kept.page.respond(&headers),
+            Err(response) => {
+                self.forget_if_empty(&path);
+                response
+            }
+        }
+    }
+
+    /// The slot for `path`: the kept one while it is fresh, else a new one (made when there is room)
+    /// that the next render fills. Readers holding the old slot finish with the old page.
+    fn slot(&self, path: &str) -> Option<Slot> {
+        let mut pages = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(slot) = pages.get(path) {
+            let expired = slot
+                .get()
+                .is_some_and(|kept| kept.rendered.elapsed() >= self.ttl);
+            if !expired {
+                return Some(slot.clone());
+            }
+            pages.remove(path);
+        }
+        if pages.len() >= MAX_PAGES {
+            return None;
+        }
+        let slot = Slot::default();
+        pages.insert(path.to_string(), slot.clone());
+        Some(slot)
+    }
+
+    /// Drops a slot whose render failed, so an unknown address leaves nothing behind.
+    fn forget_if_empty(&self, path: &str) {
+        let mut pages = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if pages.get(path).is_some_and(|slot| !slot.initialized()) {
+            pages.remove(path);
+        }
+    }
+
+    /// How many pages are kept.
+    pub fn len(&self) -> usize {
+        let pages = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages.values().filter(|slot| slot.initialized()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The shared page with its brotli (best) and gzip (best) forms, computed once.
+async fn compress_once(response: Response) -> Result<Representation, Response> {
+    let (parts, body) = response.into_parts();
+    let Ok(html) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
+    // Brotli 11 on a page takes milliseconds: once per process, off the async workers.
+    let compressed = tokio::task::spawn_blocking(move || {
+        let brotli = brotli(&html, 11);
+        let gzip = gzip(&html, 9);
+        (html, brotli, gzip)
+    })
+    .await;
+    let Ok((html, brotli, gzip)) = compressed else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    Ok(
+        Representation::new(content_type, HeaderValue::from_static(PUBLIC_PAGE), html)
+            .with_vary(HeaderValue::from_static(VARY))
+            .with_brotli(brotli)
+            .with_gzip(gzip),
+    )
+}
+
+/// A page rendered for one request: never stored by a shared cache, compressed quickly if the
+/// client accepts it. Other statuses (a 404, a redirect) keep their body as it is.
+async fn private_response(response: Response, request: &HeaderMap) -> Response {
+    let (mut parts, body) = response.into_parts();
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PRIVATE_PAGE),
+    );
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static(VARY));
+    if parts.status != StatusCode::OK || parts.headers.contains_key(header::CONTENT_ENCODING) {
+        return Response::from_parts(parts, body);
+    }
+    let Ok(html) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let accepted = Accepted::from_headers(request);
+    let (encoding, body) = if accepted.brotli {
+        (
+            Some("br"),
+            Bytes::from(brotli(&html, PRIVATE_BROTLI_QUALITY)),
+        )
+    } else if accepted.gzip {
+        (Some("gzip"), Bytes::from(gzip(&html, PRIVATE_GZIP_LEVEL)))
+    } else {
+        (None, html)
+    };
+    if let Some(encoding) = encoding {
+        parts
+            .headers
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}
