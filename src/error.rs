@@ -17,6 +17,9 @@ pub enum AppError {
     /// The vote names an answer that is not part of the poll.
     #[error("invalid choice")]
     InvalidChoice,
+    /// The vote holds more answers than the poll allows.
+    #[error("too many choices")]
+    TooManyChoices,
     /// The poll is not open (yet, or any more).
     #[error("poll closed")]
     PollClosed,
@@ -39,7 +42,7 @@ impl AppError {
     pub fn status_code(self) -> u16 {
         match self {
             AppError::NotFound | AppError::UnknownPoll => 404,
-            AppError::InvalidChoice | AppError::InvalidInput => 400,
+            AppError::InvalidChoice | AppError::TooManyChoices | AppError::InvalidInput => 400,
             AppError::PollClosed => 403,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable => 503,
@@ -53,6 +56,7 @@ impl AppError {
             AppError::NotFound => "Deze pagina bestaat niet (meer).",
             AppError::UnknownPoll => "Deze poll bestaat niet.",
             AppError::InvalidChoice => "Kies een van de antwoorden in de poll.",
+            AppError::TooManyChoices => "U koos meer antwoorden dan deze poll toelaat.",
             AppError::PollClosed => "Deze poll is gesloten: er kan niet (meer) gestemd worden.",
             AppError::InvalidInput => {
                 "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
@@ -89,6 +93,7 @@ mod tests {
             AppError::NotFound,
             AppError::UnknownPoll,
             AppError::InvalidChoice,
+            AppError::TooManyChoices,
             AppError::PollClosed,
             AppError::InvalidInput,
             AppError::PayloadTooLarge,

@@ -191,18 +191,152 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
     assert!(page.contains("href=\"/feed.xml\""));
 }
 
-/// Writes the shipped DeepSeek article with its poll's moments replaced.
-fn content_with_poll_moments(opens: &str, closes: &str) -> tempfile::TempDir {
+/// Writes the shipped DeepSeek article with `rules` added to its poll.
+fn content_with_poll_rules(rules: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let text =
         std::fs::read_to_string(shipped_content().join("deepseek-nvidia-beurswaarde.md")).unwrap();
-    let text = text.replacen(
-        "question = ",
-        &format!("opens = \"{opens}\"\ncloses = \"{closes}\"\nquestion = "),
-        1,
-    );
+    let text = text.replacen("question = ", &format!("{rules}\nquestion = "), 1);
     std::fs::write(dir.path().join("artikel.md"), text).unwrap();
     dir
+}
+
+/// Writes the shipped DeepSeek article with its poll's moments replaced.
+fn content_with_poll_moments(opens: &str, closes: &str) -> tempfile::TempDir {
+    content_with_poll_rules(&format!("opens = \"{opens}\"\ncloses = \"{closes}\""))
+}
+
+fn site_with_rules(rules: &str) -> (TestSite, tempfile::TempDir) {
+    let content = content_with_poll_rules(rules);
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    (site, content)
+}
+
+const POLL: &str = "deepseek-schade-nvidia";
+
+#[tokio::test]
+async fn multiple_choice_takes_several_answers_up_to_the_maximum() {
+    let (site, _content) = site_with_rules("max_choices = 2");
+    let page = site.get(ARTICLE, None).await.body;
+    assert_eq!(page.matches("type=\"checkbox\"").count(), 3);
+    assert!(page.contains("Kies maximaal 2 antwoorden."));
+
+    let reply = site
+        .post_form(&format!("poll={POLL}&choice=ja&choice=weet-niet"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let cookie = reply.voter_cookie().unwrap();
+    let page = site.get(ARTICLE, Some(&cookie)).await.body;
+    assert!(
+        page.contains("Uw stem: <strong>Ja, Weet ik niet</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("1 lezer stemde."));
+    assert!(
+        page.contains("50% · 1 stem"),
+        "shares are of all answers given"
+    );
+
+    let too_many = site
+        .post_form(
+            &format!("poll={POLL}&choice=ja&choice=nee&choice=weet-niet"),
+            None,
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    assert!(
+        too_many
+            .body
+            .contains("meer antwoorden dan deze poll toelaat")
+    );
+    assert_eq!(site.votes_in(POLL).await, 1);
+}
+
+#[tokio::test]
+async fn a_reader_may_change_their_vote_when_the_poll_allows_it() {
+    let (site, _content) = site_with_rules("allow_change = true");
+    let cookie = site
+        .post_form(&format!("poll={POLL}&choice=ja"), None)
+        .await
+        .voter_cookie()
+        .unwrap();
+    let page = site.get(ARTICLE, Some(&cookie)).await.body;
+    assert!(page.contains("Uw stem is geregistreerd — <a href=\"/artikel/deepseek-nvidia-beurswaarde?wijzigen#poll\">wijzigen</a>"), "{page}");
+
+    let changing = site
+        .get(&format!("{ARTICLE}?wijzigen"), Some(&cookie))
+        .await
+        .body;
+    assert!(changing.contains("<fieldset"));
+    assert!(
+        changing.contains("value=\"ja\" checked"),
+        "the earlier answer is ticked: {changing}"
+    );
+
+    let changed = site
+        .post_form(&format!("poll={POLL}&choice=nee"), Some(&cookie))
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let page = site.get(ARTICLE, Some(&cookie)).await.body;
+    assert!(page.contains("Uw stem: <strong>Nee</strong>"));
+    assert!(page.contains("1 lezer stemde."), "replaced, never added");
+}
+
+#[tokio::test]
+async fn without_change_allowed_there_is_no_change_link_and_the_first_vote_stands() {
+    let site = TestSite::new();
+    let cookie = site
+        .post_form(&format!("poll={POLL}&choice=ja"), None)
+        .await
+        .voter_cookie()
+        .unwrap();
+    let page = site
+        .get(&format!("{ARTICLE}?wijzigen"), Some(&cookie))
+        .await
+        .body;
+    assert!(!page.contains("wijzigen</a>"));
+    assert!(
+        !page.contains("<fieldset"),
+        "asking to change does not reopen the form"
+    );
+    site.post_form(&format!("poll={POLL}&choice=nee"), Some(&cookie))
+        .await;
+    let page = site.get(ARTICLE, Some(&cookie)).await.body;
+    assert!(page.contains("Uw stem: <strong>Ja</strong>"));
+}
+
+#[tokio::test]
+async fn results_for_everyone_show_the_standing_beside_the_form() {
+    let (site, _content) = site_with_rules("show_results = \"always\"");
+    site.post_form(&format!("poll={POLL}&choice=nee"), None)
+        .await;
+    let page = site.get(ARTICLE, None).await.body;
+    assert!(page.contains("<fieldset"));
+    assert!(page.contains("Tussenstand"));
+    assert!(page.contains("100% · 1 stem"));
+}
+
+#[tokio::test]
+async fn results_after_closing_stay_hidden_from_voters_until_then() {
+    let (site, _content) =
+        site_with_rules("show_results = \"after-close\"\ncloses = \"2099-01-01T00:00:00+01:00\"");
+    let reply = site
+        .post_fetch(&format!("poll={POLL}&choice=ja"), None)
+        .await;
+    let view: stembus::poll::PollView = serde_json::from_str(&reply.body).unwrap();
+    assert!(
+        view.results.is_none(),
+        "the vote's answer carries no standing either"
+    );
+    let cookie = reply.voter_cookie().unwrap();
+    let page = site.get(ARTICLE, Some(&cookie)).await.body;
+    assert!(
+        page.contains(
+            "De uitslag verschijnt wanneer de poll sluit, op 1 januari 2099 om 0.00 uur."
+        )
+    );
+    assert!(!page.contains("poll-result-list"));
+    assert!(page.contains("Uw stem: <strong>Ja</strong>"));
 }
 
 #[tokio::test]

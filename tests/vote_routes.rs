@@ -110,9 +110,11 @@ async fn vote_from_the_island_answers_with_the_results() {
     let reply = site.post_fetch(&vote_body("ja"), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.location().is_none());
-    let results: stembus::poll::PollResults = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(results.total, 1);
-    assert_eq!(results.own_choice.as_deref(), Some("ja"));
+    let view: stembus::poll::PollView = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(view.own_choices, vec!["ja"]);
+    assert!(!view.show_form);
+    let results = view.results.expect("results after voting");
+    assert_eq!(results.voters, 1);
     assert_eq!(
         results.rows.iter().map(|r| r.percent).collect::<Vec<_>>(),
         vec![100, 0, 0]
@@ -127,11 +129,11 @@ async fn second_vote_from_same_reader_is_not_counted_twice() {
     let cookie = first.voter_cookie().unwrap();
     let second = site.post_fetch(&vote_body("nee"), Some(&cookie)).await;
     assert_eq!(second.status, StatusCode::OK);
-    let results: stembus::poll::PollResults = serde_json::from_str(&second.body).unwrap();
-    assert_eq!(results.total, 1);
+    let view: stembus::poll::PollView = serde_json::from_str(&second.body).unwrap();
+    assert_eq!(view.results.unwrap().voters, 1);
     assert_eq!(
-        results.own_choice.as_deref(),
-        Some("ja"),
+        view.own_choices,
+        vec!["ja"],
         "they see their recorded choice"
     );
     assert!(
@@ -235,7 +237,7 @@ async fn bad_votes_get_a_dutch_4xx_and_change_nothing() {
         (
             format!("poll={POLL}"),
             StatusCode::BAD_REQUEST,
-            "onvolledig of ongeldig",
+            "Kies een van de antwoorden",
         ),
         (
             "choice=ja".to_string(),

@@ -123,12 +123,20 @@ test("with JavaScript, an unknown answer shows the Dutch error at the poll and s
   const errors = watchForErrors(page);
   await page.goto(ARTICLE);
   await waitForHydration(page);
-  await page.locator("input[name=choice][value=ja]").evaluate((input) => {
-    (input as HTMLInputElement).value = "misschien";
-  });
+  // The island sends only the poll's own answers; a tampered request is made on the wire instead.
+  await page.route("**/api/stem", (route) =>
+    route.continue({ postData: "poll=deepseek-schade-nvidia&choice=misschien" }),
+  );
   await page.getByRole("radio", { name: "Ja" }).check();
-  await page.getByRole("button", { name: "Stem" }).click();
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/stem")),
+    page.getByRole("button", { name: "Stem" }).click(),
+  ]);
+  expect(response.status()).toBe(400);
   await expect(page.getByRole("alert")).toHaveText("Kies een van de antwoorden in de poll.");
+  await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
+  await page.unroute("**/api/stem");
+  await page.reload();
   await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
   // The browser reports the 400 response itself; no other error may appear.
   expect(errors.filter((e) => !e.includes("400"))).toEqual([]);
@@ -138,4 +146,23 @@ test("an unknown article gets a Dutch 404", async ({ page }) => {
   const response = await page.goto("/artikel/bestaat-niet");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Pagina niet gevonden" })).toBeVisible();
+});
+
+test("a reader changes their vote where the poll allows it, with the previous answer ticked", async ({ page }) => {
+  const sample = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
+  await page.goto(sample);
+  await waitForHydration(page);
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Nee");
+  const before = await votersShown(page);
+
+  await page.getByRole("link", { name: "wijzigen" }).click();
+  await expect(page).toHaveURL(/\?wijzigen#poll$/);
+  await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
+  await waitForHydration(page);
+  await page.getByRole("radio", { name: /^Soms/ }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Soms, afhankelijk van het onderwerp");
+  expect(await votersShown(page)).toBe(before);
 });

@@ -24,6 +24,32 @@ pub struct PollDefinition {
     /// Votes are refused from this moment on; without it, the poll stays open.
     #[serde(default)]
     pub closes: Option<Moment>,
+    /// How many answers a reader may pick: 1 is a single-choice poll.
+    #[serde(default = "single_choice")]
+    pub max_choices: u8,
+    /// Whether a reader may replace their vote until the poll closes.
+    #[serde(default)]
+    pub allow_change: bool,
+    /// Who sees the standing, and when.
+    #[serde(default)]
+    pub show_results: ResultsVisibility,
+}
+
+fn single_choice() -> u8 {
+    1
+}
+
+/// When the standing of a poll is shown. Once a poll has closed, everyone sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultsVisibility {
+    /// To readers who voted.
+    #[default]
+    AfterVote,
+    /// To every reader, voted or not.
+    Always,
+    /// To nobody until the poll closes.
+    AfterClose,
 }
 
 /// Whether a poll takes votes.
@@ -51,6 +77,25 @@ impl PollDefinition {
             PollStatus::Open
         }
     }
+
+    /// Whether a reader may see the standing, given the poll's status and whether they voted.
+    pub fn results_visible(&self, status: PollStatus, voted: bool) -> bool {
+        status == PollStatus::Closed
+            || match self.show_results {
+                ResultsVisibility::AfterVote => voted,
+                ResultsVisibility::Always => true,
+                ResultsVisibility::AfterClose => false,
+            }
+    }
+
+    /// The labels of `keys`, in the poll's order.
+    pub fn labels_of(&self, keys: &[String]) -> Vec<String> {
+        self.options
+            .iter()
+            .filter(|option| keys.contains(&option.key))
+            .map(|option| option.label.clone())
+            .collect()
+    }
 }
 
 /// One answer a reader can pick.
@@ -62,22 +107,27 @@ pub struct PollOption {
     pub label: String,
 }
 
-/// What the poll island needs to render: the poll, and the results when this reader has voted or
-/// the poll has closed (the island then shows results instead of the form).
+/// What the poll island needs to render for one reader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PollView {
     pub poll: PollDefinition,
+    /// The standing, when this reader may see it.
     pub results: Option<PollResults>,
+    /// The answers this reader chose; empty while they have not voted.
+    pub own_choices: Vec<String>,
+    /// Whether the form is shown: the poll is open and the reader has not voted (or is changing).
+    pub show_form: bool,
+    /// Where a reader who voted can change their vote, when the poll allows it and is open.
+    pub change_href: Option<String>,
 }
 
-/// The standing of a poll as one reader sees it.
+/// The standing of a poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollResults {
+    /// One row per answer; with multiple choice the shares are of all answers given.
     pub rows: Vec<ResultRow>,
     /// Number of readers who voted.
-    pub total: u64,
-    /// The key of the answer this reader chose, if they voted.
-    pub own_choice: Option<String>,
+    pub voters: u64,
 }
 
 /// One answer with its count and its share in whole percent.
@@ -90,8 +140,9 @@ pub struct ResultRow {
 }
 
 impl PollResults {
-    /// Builds the results from the vote count of each option, given in the poll's option order.
-    pub fn new(poll: &PollDefinition, counts: &[u64], own_choice: Option<String>) -> Self {
+    /// Builds the results from the count of each option (in the poll's order) and the number of
+    /// readers who voted.
+    pub fn new(poll: &PollDefinition, counts: &[u64], voters: u64) -> Self {
         let percents = tally::percentages(counts);
         let rows = poll
             .options
@@ -104,31 +155,19 @@ impl PollResults {
                 percent,
             })
             .collect();
-        PollResults {
-            rows,
-            total: counts.iter().sum(),
-            own_choice,
-        }
-    }
-
-    /// The label of the answer this reader chose.
-    pub fn own_choice_label(&self) -> Option<&str> {
-        let own = self.own_choice.as_deref()?;
-        self.rows
-            .iter()
-            .find(|row| row.key == own)
-            .map(|row| row.label.as_str())
+        PollResults { rows, voters }
     }
 }
 
-/// Records the reader's vote and answers with the poll's results.
+/// Records the reader's vote and answers with the poll as this reader now sees it.
 ///
-/// Readers are told apart by a first-party cookie; a reader who already voted keeps their first
-/// vote and gets the results with it. Without JavaScript the browser is sent back to the article's
-/// poll. Fails with `UnknownPoll`, `InvalidChoice`, `InvalidInput`, `PollClosed` or `Unavailable`;
-/// nothing is stored then.
+/// `choice` holds the chosen answer keys, separated by commas (a plain form's repeated `choice`
+/// fields are joined so by the vote endpoint). Readers are told apart by a first-party cookie; a
+/// reader who already voted keeps their vote unless the poll allows changing it. Without JavaScript
+/// the browser is sent back to the article's poll. Fails with `UnknownPoll`, `InvalidChoice`,
+/// `TooManyChoices`, `InvalidInput`, `PollClosed` or `Unavailable`; nothing is stored then.
 #[server(endpoint = "stem")]
-pub async fn cast_vote(poll: String, choice: String) -> Result<PollResults, AppError> {
+pub async fn cast_vote(poll: String, choice: String) -> Result<PollView, AppError> {
     crate::server::voting::cast_vote(poll, choice).await
 }
 
@@ -171,6 +210,9 @@ mod tests {
         PollDefinition {
             opens: None,
             closes: None,
+            max_choices: 1,
+            allow_change: false,
+            show_results: ResultsVisibility::AfterVote,
             id: "p".into(),
             question: "Q?".into(),
             options: ["ja", "nee", "weet-niet"]
@@ -185,19 +227,33 @@ mod tests {
 
     #[test]
     fn results_pair_each_option_with_its_count_and_share() {
-        let results = PollResults::new(&poll(), &[4, 4, 6], Some("nee".into()));
-        assert_eq!(results.total, 14);
+        let results = PollResults::new(&poll(), &[4, 4, 6], 14);
+        assert_eq!(results.voters, 14);
         let shares: Vec<u8> = results.rows.iter().map(|r| r.percent).collect();
         assert_eq!(shares, vec![29, 28, 43]);
         assert_eq!(results.rows[2].votes, 6);
-        assert_eq!(results.own_choice_label(), Some("NEE"));
     }
 
     #[test]
-    fn results_without_own_choice_name_no_label() {
-        let results = PollResults::new(&poll(), &[0, 0, 0], None);
-        assert_eq!(results.total, 0);
-        assert_eq!(results.own_choice_label(), None);
+    fn labels_follow_the_poll_order() {
+        let keys = vec!["weet-niet".to_string(), "ja".to_string()];
+        assert_eq!(poll().labels_of(&keys), vec!["JA", "WEET-NIET"]);
+        assert!(poll().labels_of(&[]).is_empty());
+    }
+
+    #[test]
+    fn results_show_to_voters_to_all_or_after_closing_as_configured() {
+        use PollStatus::*;
+        let mut rules = poll();
+        assert!(!rules.results_visible(Open, false));
+        assert!(rules.results_visible(Open, true));
+        assert!(rules.results_visible(Closed, false));
+        rules.show_results = ResultsVisibility::Always;
+        assert!(rules.results_visible(Open, false));
+        assert!(rules.results_visible(NotYetOpen, false));
+        rules.show_results = ResultsVisibility::AfterClose;
+        assert!(!rules.results_visible(Open, true));
+        assert!(rules.results_visible(Closed, false));
     }
 
     #[test]

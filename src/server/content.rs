@@ -3,7 +3,7 @@
 
 use crate::article::{Article, LeadImage};
 use crate::moment::Moment;
-use crate::poll::PollDefinition;
+use crate::poll::{PollDefinition, ResultsVisibility};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -198,8 +198,15 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
     let end = rest
         .find("\n+++")
         .ok_or("the front matter is not closed by a `+++` line")?;
-    let front: FrontMatter = toml::from_str(&rest[..end])
-        .map_err(|error| format!("front matter: {}", error.message()))?;
+    // The full message quotes the offending line, so it names the field even for a bad value.
+    let front: FrontMatter = toml::from_str(&rest[..end]).map_err(|error| {
+        let quoted = error
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("front matter: {quoted}")
+    })?;
     let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
     if body.trim().is_empty() {
         return Err("the body after the front matter is empty".to_string());
@@ -397,6 +404,18 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
             ));
         }
     }
+    if poll.max_choices == 0 || usize::from(poll.max_choices) > poll.options.len() {
+        return Err(format!(
+            "field `poll.max_choices` must be between 1 and the number of answers ({})",
+            poll.options.len()
+        ));
+    }
+    if poll.show_results == ResultsVisibility::AfterClose && poll.closes.is_none() {
+        return Err(
+            "field `poll.show_results`: \"after-close\" needs `poll.closes`, or the results never show"
+                .to_string(),
+        );
+    }
     for (field, moment) in [("poll.opens", poll.opens), ("poll.closes", poll.closes)] {
         if moment.is_some_and(|moment| !moment.has_time()) {
             return Err(format!(
@@ -521,6 +540,10 @@ mod tests {
             (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\ncloses = \"2025-02-01\""), "`poll.closes`"),
             (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nopens = \"2025-02-01T10:00:00+01:00\"\ncloses = \"2025-01-01T10:00:00+01:00\""), "`poll.closes`"),
             (GOOD.replace("tags = [\"technologie\"]", "tags = [\"\"]"), "`tags`"),
+            (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nmax_choices = 3"), "`poll.max_choices`"),
+            (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nmax_choices = 0"), "`poll.max_choices`"),
+            (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nshow_results = \"after-close\""), "`poll.show_results`"),
+            (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nshow_results = \"nooit\""), "show_results"),
             (GOOD.replace("tags = [\"technologie\"]", "[image]\npath = \"foto.jpg\"\nalt = \"x\"\ncredit = \"y\"\nwidth = 10\nheight = 10"), "`image.path`"),
             (GOOD.replace("tags = [\"technologie\"]", "[image]\npath = \"/foto.jpg\"\nalt = \"\"\ncredit = \"y\"\nwidth = 10\nheight = 10"), "`image.alt`"),
             (GOOD.replace("author = \"Redactie\"\n", ""), "author"),

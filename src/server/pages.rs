@@ -22,10 +22,18 @@ pub async fn article_page(slug: &str) -> Result<ArticlePageData, AppError> {
     let now = unix_now();
     let voter = use_context::<Parts>().and_then(|parts| VoterId::from_headers(&parts.headers));
 
+    let changing = use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .uri
+                .query()
+                .map(|query| query.split('&').any(|p| p == "wijzigen"))
+        })
+        .unwrap_or(false);
     let (poll, poll_facts) = match &article.poll {
         None => (None, None),
         Some(poll) => {
-            let (view, facts) = poll_for_reader(&state, article, poll, voter, now).await;
+            let (view, facts) = poll_for_reader(&state, article, poll, voter, now, changing).await;
             (Some(view), Some(facts))
         }
     };
@@ -49,36 +57,63 @@ pub async fn article_page(slug: &str) -> Result<ArticlePageData, AppError> {
     })
 }
 
-/// The poll as this reader sees it: results once they voted or the poll closed. If the store
-/// cannot be read the article still shows, with the form; a vote then gets an honest "try again"
-/// instead of the whole page failing.
+/// The poll as this reader sees it, and the transparency facts. If the store cannot be read the
+/// article still shows, with the form; a vote then gets an honest "try again" instead of the whole
+/// page failing.
 async fn poll_for_reader(
     state: &AppState,
     article: &Article,
     poll: &PollDefinition,
     voter: Option<VoterId>,
     now: i64,
+    changing: bool,
 ) -> (PollView, PollFacts) {
-    let status = poll.status_at(now);
     let voter = voter.map(|voter| voter.as_str().to_string());
-    let standing: Option<PollResults> = state.store.results(poll, voter).await.ok();
-    let voters = standing.as_ref().map_or(0, |results| results.total);
-    let results =
-        standing.filter(|results| results.own_choice.is_some() || status == PollStatus::Closed);
+    let (results, own_choices) = match state.store.standing(poll, voter).await {
+        Ok(standing) => (Some(standing.results), standing.own_choices),
+        Err(_) => (None, Vec::new()),
+    };
     let facts = PollFacts {
-        voters,
+        voters: results.as_ref().map_or(0, |results| results.voters),
         opened: poll.opens.unwrap_or(article.published),
         closes: poll.closes,
-        status,
+        status: poll.status_at(now),
         counted_at: Moment::brussels_from_unix(now),
     };
-    (
-        PollView {
+    let view = match results {
+        Some(results) => poll_view(article, poll, results, own_choices, now, changing),
+        None => PollView {
             poll: poll.clone(),
-            results,
+            results: None,
+            own_choices: Vec::new(),
+            show_form: poll.status_at(now) == PollStatus::Open,
+            change_href: None,
         },
-        facts,
-    )
+    };
+    (view, facts)
+}
+
+/// What the poll shows a reader with `own_choices` (empty: not voted) at `now`; `changing` when a
+/// reader who voted asked to change their vote.
+pub fn poll_view(
+    article: &Article,
+    poll: &PollDefinition,
+    results: PollResults,
+    own_choices: Vec<String>,
+    now: i64,
+    changing: bool,
+) -> PollView {
+    let status = poll.status_at(now);
+    let voted = !own_choices.is_empty();
+    let open = status == PollStatus::Open;
+    let may_change = open && voted && poll.allow_change;
+    PollView {
+        results: poll.results_visible(status, voted).then_some(results),
+        show_form: open && (!voted || (changing && may_change)),
+        change_href: may_change.then(|| format!("{}?wijzigen#poll", article.path())),
+        poll: poll.clone(),
+        own_choices,
+    }
 }
 
 /// Every article for the front page, newest first.

@@ -32,7 +32,15 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> Response
     let Ok(body) = to_bytes(body, MAX_VOTE_BODY).await else {
         return error_response(AppError::PayloadTooLarge, wants_html, None);
     };
-    let back_to_poll = poll_page(&state, &body);
+    let form = match VoteForm::parse(&body) {
+        Ok(form) => form,
+        Err(error) => return error_response(error, wants_html, None),
+    };
+    let back_to_poll = state
+        .library
+        .poll(&form.poll)
+        .map(|(article, _)| format!("{}#poll", article_path(&article.slug)));
+    let body = form.encode();
 
     let context = {
         let state = state.clone();
@@ -82,13 +90,38 @@ fn accepts_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// The article page of the poll named in the form, for the "back" link of an error page.
-fn poll_page(state: &AppState, body: &Bytes) -> Option<String> {
-    let poll_id = form_urlencoded::parse(body)
-        .find(|(name, _)| name == "poll")
-        .map(|(_, value)| value.into_owned())?;
-    let (article, _) = state.library.poll(&poll_id)?;
-    Some(format!("{}#poll", article_path(&article.slug)))
+/// The vote as a form sends it: one `poll`, and one `choice` per chosen answer (checkboxes repeat
+/// the field). The server function takes the answers joined by commas, which answer keys never hold.
+#[derive(Debug, PartialEq, Eq)]
+struct VoteForm {
+    poll: String,
+    choices: Vec<String>,
+}
+
+impl VoteForm {
+    /// Reads the form body; a missing or repeated `poll`, or any other field, is `InvalidInput`.
+    fn parse(body: &[u8]) -> Result<VoteForm, AppError> {
+        let mut poll = None;
+        let mut choices = Vec::new();
+        for (name, value) in form_urlencoded::parse(body) {
+            match name.as_ref() {
+                "poll" if poll.is_none() => poll = Some(value.into_owned()),
+                "choice" => choices.push(value.into_owned()),
+                _ => return Err(AppError::InvalidInput),
+            }
+        }
+        let poll = poll.ok_or(AppError::InvalidInput)?;
+        Ok(VoteForm { poll, choices })
+    }
+
+    /// The body the server function decodes.
+    fn encode(&self) -> Bytes {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("poll", &self.poll)
+            .append_pair("choice", &self.choices.join(","))
+            .finish()
+            .into()
+    }
 }
 
 /// The error with its status: a short Dutch page for a browser without JavaScript, else the
@@ -154,6 +187,23 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_choices_are_joined_and_odd_fields_refused() {
+        let form = VoteForm::parse(b"poll=p&choice=ja&choice=nee").unwrap();
+        assert_eq!(form.choices, vec!["ja", "nee"]);
+        assert_eq!(&form.encode()[..], b"poll=p&choice=ja%2Cnee");
+        let none = VoteForm::parse(b"poll=p").unwrap();
+        assert_eq!(&none.encode()[..], b"poll=p&choice=");
+        for bad in [
+            &b"poll=p&poll=q&choice=ja"[..],
+            b"choice=ja",
+            b"poll=p&choice=ja&extra=1",
+            b"",
+        ] {
+            assert_eq!(VoteForm::parse(bad), Err(AppError::InvalidInput));
+        }
+    }
 
     #[test]
     fn html_is_escaped() {

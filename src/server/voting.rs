@@ -1,25 +1,30 @@
 //! Casting a vote: the body of the `cast_vote` server function.
 
-use super::pages::unix_now;
+use super::pages::{poll_view, unix_now};
 use super::state::app_state;
 use super::store::queries::{NewVote, VoteOutcome};
 use super::voter::VoterId;
 use crate::error::AppError;
-use crate::poll::{PollResults, PollStatus};
+use crate::poll::{PollStatus, PollView};
 use axum::http::{header, request::Parts};
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 
-/// Checks the vote against the content, records it for this reader and returns the results.
-/// A reader without a valid voter cookie gets a fresh one with the vote.
-pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, AppError> {
+/// Checks the vote against the content, records it for this reader and returns the poll as they
+/// now see it. A reader without a valid voter cookie gets a fresh one with the vote. The writer
+/// checks the poll's rules again inside its transaction; these early checks only spare it work.
+pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppError> {
     let state = app_state()?;
     let parts = use_context::<Parts>().ok_or_else(|| {
         tracing::error!("request parts missing in cast_vote");
         AppError::Internal
     })?;
-    let (_, poll) = state.library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
-    if !poll.options.iter().any(|option| option.key == choice) {
+    let (article, poll) = state.library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
+    let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
+    if !choices
+        .iter()
+        .all(|choice| poll.options.iter().any(|option| &option.key == choice))
+    {
         return Err(AppError::InvalidChoice);
     }
     let now = unix_now();
@@ -37,12 +42,14 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, A
     };
     let vote = NewVote {
         poll_id: poll.id.clone(),
-        choice,
+        choices,
         voter: voter.as_str().to_string(),
         cast_at: now,
     };
     match state.store.record_vote(vote).await? {
-        VoteOutcome::Recorded | VoteOutcome::AlreadyVoted => {}
+        VoteOutcome::Recorded | VoteOutcome::Changed | VoteOutcome::AlreadyVoted => {}
+        VoteOutcome::WrongChoiceCount => return Err(AppError::TooManyChoices),
+        VoteOutcome::Closed => return Err(AppError::PollClosed),
         // The content and the database are synced at start-up, so these mean a changed database.
         VoteOutcome::UnknownPoll => return Err(AppError::UnknownPoll),
         VoteOutcome::UnknownChoice => return Err(AppError::InvalidChoice),
@@ -52,8 +59,16 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollResults, A
         expect_context::<ResponseOptions>()
             .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
     }
-    state
+    let standing = state
         .store
-        .results(poll, Some(voter.as_str().to_string()))
-        .await
+        .standing(poll, Some(voter.as_str().to_string()))
+        .await?;
+    Ok(poll_view(
+        article,
+        poll,
+        standing.results,
+        standing.own_choices,
+        now,
+        false,
+    ))
 }

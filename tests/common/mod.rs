@@ -101,7 +101,13 @@ impl TestSite {
     /// Votes counted in the poll `poll_id`.
     pub async fn votes_in(&self, poll_id: &str) -> u64 {
         let (_, poll) = self.state.library.poll(poll_id).unwrap();
-        self.state.store.results(poll, None).await.unwrap().total
+        self.state
+            .store
+            .standing(poll, None)
+            .await
+            .unwrap()
+            .results
+            .voters
     }
 }
 

@@ -23,9 +23,12 @@ use tokio::sync::oneshot;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../../../migrations/0001_polls_and_votes.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../../migrations/0001_polls_and_votes.sql")),
+        M::up(include_str!(
+            "../../../migrations/0002_poll_rules_and_ballots.sql"
+        )),
+    ])
 }
 
 /// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
@@ -60,6 +63,14 @@ pub enum StoreError {
     },
     #[error("cannot start the database writer thread: {0}")]
     Thread(std::io::Error),
+}
+
+/// A poll's standing as one reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub results: PollResults,
+    /// The answers this reader chose; empty if they did not vote.
+    pub own_choices: Vec<String>,
 }
 
 /// A handle on the store; cheap to clone, shared by every request.
@@ -153,36 +164,35 @@ impl Store {
         })
     }
 
-    /// The poll's results as `voter` sees them (with their own choice marked).
-    pub async fn results(
+    /// The poll's standing and the answers `voter` chose in it (none without a voter).
+    pub async fn standing(
         &self,
         poll: &PollDefinition,
         voter: Option<String>,
-    ) -> Result<PollResults, AppError> {
+    ) -> Result<Standing, AppError> {
         let poll = poll.clone();
         self.read(move |conn| {
-            let own_choice = match &voter {
-                Some(voter) => queries::choice_of(conn, &poll.id, voter)?,
-                None => None,
+            let own_choices = match &voter {
+                Some(voter) => queries::choices_of(conn, &poll.id, voter)?,
+                None => Vec::new(),
             };
-            results_from(conn, &poll, own_choice)
+            let counted = queries::vote_counts(conn, &poll.id)?;
+            let voters = queries::voter_count(conn, &poll.id)?;
+            let counts: Vec<u64> = poll
+                .options
+                .iter()
+                .map(|option| {
+                    counted
+                        .iter()
+                        .find(|(key, _)| *key == option.key)
+                        .map_or(0, |(_, count)| *count)
+                })
+                .collect();
+            Ok(Standing {
+                results: PollResults::new(&poll, &counts, voters),
+                own_choices,
+            })
         })
-        .await
-    }
-
-    /// The poll's results if `voter` has voted in it, else `None`: readers see the form until then.
-    pub async fn results_for_voter(
-        &self,
-        poll: &PollDefinition,
-        voter: String,
-    ) -> Result<Option<PollResults>, AppError> {
-        let poll = poll.clone();
-        self.read(
-            move |conn| match queries::choice_of(conn, &poll.id, &voter)? {
-                Some(choice) => Ok(Some(results_from(conn, &poll, Some(choice))?)),
-                None => Ok(None),
-            },
-        )
         .await
     }
 
@@ -242,25 +252,6 @@ impl Store {
             tracing::error!("the database writer thread panicked");
         }
     }
-}
-
-fn results_from(
-    conn: &Connection,
-    poll: &PollDefinition,
-    own_choice: Option<String>,
-) -> rusqlite::Result<PollResults> {
-    let counted = queries::vote_counts(conn, &poll.id)?;
-    let counts: Vec<u64> = poll
-        .options
-        .iter()
-        .map(|option| {
-            counted
-                .iter()
-                .find(|(key, _)| *key == option.key)
-                .map_or(0, |(_, count)| *count)
-        })
-        .collect();
-    Ok(PollResults::new(poll, &counts, own_choice))
 }
 
 /// Opens a connection with the pragmas every connection needs. `synchronous = FULL`: in WAL mode

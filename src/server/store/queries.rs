@@ -3,11 +3,13 @@
 use crate::poll::PollDefinition;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// A vote as it reaches the store: already checked against the content, checked again here.
+/// A vote as it reaches the store: checked against the content already, and again here against the
+/// poll's rules as the database holds them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewVote {
     pub poll_id: String,
-    pub choice: String,
+    /// The chosen answer keys.
+    pub choices: Vec<String>,
     pub voter: String,
     pub cast_at: i64,
 }
@@ -16,20 +18,40 @@ pub struct NewVote {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VoteOutcome {
     Recorded,
-    /// This reader had voted in this poll before; the first vote stands.
+    /// The reader's earlier vote was replaced, as the poll allows.
+    Changed,
+    /// This reader had voted in this poll before and may not change it; the first vote stands.
     AlreadyVoted,
     UnknownPoll,
     UnknownChoice,
+    /// No answer, or more answers than the poll allows.
+    WrongChoiceCount,
+    /// The vote falls outside the poll's opening hours.
+    Closed,
 }
 
-/// Makes the polls and answers in the database match the content, leaving every vote alone.
-/// Answers that left the content are kept (votes point at them) but no longer shown or accepted.
+/// Makes the polls, their rules and answers in the database match the content, leaving every vote
+/// alone. Answers that left the content are kept (votes point at them) but no longer shown or
+/// accepted.
 pub fn sync_polls(conn: &Connection, polls: &[&PollDefinition]) -> rusqlite::Result<()> {
     for poll in polls {
         conn.execute(
-            "INSERT INTO poll (key, question) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET question = excluded.question",
-            params![poll.id, poll.question],
+            "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (key) DO UPDATE SET
+                 question = excluded.question,
+                 max_choices = excluded.max_choices,
+                 allow_change = excluded.allow_change,
+                 opens_at = excluded.opens_at,
+                 closes_at = excluded.closes_at",
+            params![
+                poll.id,
+                poll.question,
+                poll.max_choices,
+                poll.allow_change,
+                poll.opens.map(|m| m.unix_seconds()),
+                poll.closes.map(|m| m.unix_seconds()),
+            ],
         )?;
         let poll_row: i64 =
             conn.query_row("SELECT id FROM poll WHERE key = ?1", [&poll.id], |row| {
@@ -51,48 +73,99 @@ pub fn sync_polls(conn: &Connection, polls: &[&PollDefinition]) -> rusqlite::Res
     Ok(())
 }
 
-/// Records a vote if the poll and answer exist and the reader has not voted in this poll yet.
-/// Run it inside a write transaction, so the checks and the insert see the same state.
-pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOutcome> {
-    let poll_row: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM poll WHERE key = ?1",
-            [&vote.poll_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let Some(poll_row) = poll_row else {
-        return Ok(VoteOutcome::UnknownPoll);
-    };
-    let option_row: Option<i64> = conn
-        .query_row(
-            "SELECT id FROM poll_option WHERE poll_id = ?1 AND key = ?2 AND position IS NOT NULL",
-            params![poll_row, vote.choice],
-            |row| row.get(0),
-        )
-        .optional()?;
-    let Some(option_row) = option_row else {
-        return Ok(VoteOutcome::UnknownChoice);
-    };
-    let inserted = conn.execute(
-        "INSERT INTO vote (poll_id, option_id, voter, cast_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (poll_id, voter) DO NOTHING",
-        params![poll_row, option_row, vote.voter, vote.cast_at],
-    )?;
-    Ok(if inserted == 1 {
-        VoteOutcome::Recorded
-    } else {
-        VoteOutcome::AlreadyVoted
-    })
+struct PollRules {
+    id: i64,
+    max_choices: i64,
+    allow_change: bool,
+    opens_at: Option<i64>,
+    closes_at: Option<i64>,
 }
 
-/// The number of votes for each current answer of the poll, keyed by answer.
+/// Records a vote if the poll exists and is open, every answer belongs to it, their number fits
+/// the rule, and the reader has not voted yet (or may change their vote). Run it inside a write
+/// transaction, so the checks and the write see the same state.
+pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOutcome> {
+    let rules = conn
+        .query_row(
+            "SELECT id, max_choices, allow_change, opens_at, closes_at FROM poll WHERE key = ?1",
+            [&vote.poll_id],
+            |row| {
+                Ok(PollRules {
+                    id: row.get(0)?,
+                    max_choices: row.get(1)?,
+                    allow_change: row.get(2)?,
+                    opens_at: row.get(3)?,
+                    closes_at: row.get(4)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(rules) = rules else {
+        return Ok(VoteOutcome::UnknownPoll);
+    };
+    let not_yet_open = rules.opens_at.is_some_and(|opens| vote.cast_at < opens);
+    let closed = rules.closes_at.is_some_and(|closes| vote.cast_at >= closes);
+    if not_yet_open || closed {
+        return Ok(VoteOutcome::Closed);
+    }
+    let mut choices = vote.choices.clone();
+    choices.sort();
+    choices.dedup();
+    if choices.is_empty() || choices.len() as i64 > rules.max_choices {
+        return Ok(VoteOutcome::WrongChoiceCount);
+    }
+    let mut option_rows = Vec::with_capacity(choices.len());
+    for choice in &choices {
+        let option_row: Option<i64> = conn
+            .prepare_cached(
+                "SELECT id FROM poll_option
+                 WHERE poll_id = ?1 AND key = ?2 AND position IS NOT NULL",
+            )?
+            .query_row(params![rules.id, choice], |row| row.get(0))
+            .optional()?;
+        match option_row {
+            Some(row) => option_rows.push(row),
+            None => return Ok(VoteOutcome::UnknownChoice),
+        }
+    }
+
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT id FROM ballot WHERE poll_id = ?1 AND voter = ?2")?
+        .query_row(params![rules.id, vote.voter], |row| row.get(0))
+        .optional()?;
+    let (ballot, outcome) = match existing {
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO ballot (poll_id, voter, cast_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![rules.id, vote.voter, vote.cast_at])?;
+            (conn.last_insert_rowid(), VoteOutcome::Recorded)
+        }
+        Some(_) if !rules.allow_change => return Ok(VoteOutcome::AlreadyVoted),
+        Some(ballot) => {
+            conn.execute("DELETE FROM ballot_choice WHERE ballot_id = ?1", [ballot])?;
+            conn.execute(
+                "UPDATE ballot SET cast_at = ?2 WHERE id = ?1",
+                params![ballot, vote.cast_at],
+            )?;
+            (ballot, VoteOutcome::Changed)
+        }
+    };
+    let mut insert =
+        conn.prepare_cached("INSERT INTO ballot_choice (ballot_id, option_id) VALUES (?1, ?2)")?;
+    for option_row in option_rows {
+        insert.execute(params![ballot, option_row])?;
+    }
+    Ok(outcome)
+}
+
+/// The number of times each current answer of the poll was chosen, keyed by answer.
 pub fn vote_counts(conn: &Connection, poll_id: &str) -> rusqlite::Result<Vec<(String, u64)>> {
     let mut statement = conn.prepare_cached(
-        "SELECT o.key, COUNT(v.id)
+        "SELECT o.key, COUNT(c.ballot_id)
          FROM poll p
          JOIN poll_option o ON o.poll_id = p.id AND o.position IS NOT NULL
-         LEFT JOIN vote v ON v.option_id = o.id
+         LEFT JOIN ballot_choice c ON c.option_id = o.id
          WHERE p.key = ?1
          GROUP BY o.id
          ORDER BY o.position",
@@ -106,18 +179,25 @@ pub fn vote_counts(conn: &Connection, poll_id: &str) -> rusqlite::Result<Vec<(St
     rows.collect()
 }
 
-/// The answer this reader chose in the poll, if they voted.
-pub fn choice_of(
-    conn: &Connection,
-    poll_id: &str,
-    voter: &str,
-) -> rusqlite::Result<Option<String>> {
+/// The number of readers who voted in the poll.
+pub fn voter_count(conn: &Connection, poll_id: &str) -> rusqlite::Result<u64> {
     conn.prepare_cached(
-        "SELECT o.key FROM vote v
-         JOIN poll p ON p.id = v.poll_id
-         JOIN poll_option o ON o.id = v.option_id
-         WHERE p.key = ?1 AND v.voter = ?2",
+        "SELECT COUNT(*) FROM ballot b JOIN poll p ON p.id = b.poll_id WHERE p.key = ?1",
     )?
-    .query_row(params![poll_id, voter], |row| row.get(0))
-    .optional()
+    .query_row([poll_id], |row| row.get::<_, i64>(0))
+    .map(|count| count.max(0) as u64)
+}
+
+/// The answers this reader chose in the poll, in the poll's order; empty if they did not vote.
+pub fn choices_of(conn: &Connection, poll_id: &str, voter: &str) -> rusqlite::Result<Vec<String>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT o.key FROM ballot b
+         JOIN poll p ON p.id = b.poll_id
+         JOIN ballot_choice c ON c.ballot_id = b.id
+         JOIN poll_option o ON o.id = c.option_id
+         WHERE p.key = ?1 AND b.voter = ?2
+         ORDER BY o.position",
+    )?;
+    let rows = statement.query_map(params![poll_id, voter], |row| row.get(0))?;
+    rows.collect()
 }

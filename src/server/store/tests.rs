@@ -1,42 +1,47 @@
 //! Store tests, each on its own fresh temporary database.
 
 use super::*;
-use crate::poll::PollOption;
+use crate::moment::Moment;
+use crate::poll::{PollOption, ResultsVisibility};
 
 fn poll() -> PollDefinition {
     PollDefinition {
-        opens: None,
-        closes: None,
         id: "deepseek".into(),
         question: "Schade?".into(),
-        options: vec![
-            PollOption {
-                key: "ja".into(),
-                label: "Ja".into(),
-            },
-            PollOption {
-                key: "nee".into(),
-                label: "Nee".into(),
-            },
-        ],
+        options: ["ja", "nee", "weet-niet"]
+            .iter()
+            .map(|key| PollOption {
+                key: key.to_string(),
+                label: key.to_uppercase(),
+            })
+            .collect(),
+        opens: None,
+        closes: None,
+        max_choices: 1,
+        allow_change: false,
+        show_results: ResultsVisibility::AfterVote,
     }
 }
 
-fn vote(voter: &str, choice: &str) -> NewVote {
+fn vote(voter: &str, choices: &[&str]) -> NewVote {
     NewVote {
         poll_id: "deepseek".into(),
-        choice: choice.into(),
+        choices: choices.iter().map(|c| c.to_string()).collect(),
         voter: voter.into(),
         cast_at: 1_737_936_000,
     }
 }
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(&dir.path().join("votes.db"), &[&poll()]).unwrap()
+fn open_with(dir: &tempfile::TempDir, poll: &PollDefinition) -> Store {
+    Store::open(&dir.path().join("votes.db"), &[poll]).unwrap()
 }
 
-fn counts(results: &PollResults) -> Vec<u64> {
-    results.rows.iter().map(|row| row.votes).collect()
+fn open(dir: &tempfile::TempDir) -> Store {
+    open_with(dir, &poll())
+}
+
+fn counts(standing: &Standing) -> Vec<u64> {
+    standing.results.rows.iter().map(|row| row.votes).collect()
 }
 
 #[test]
@@ -49,50 +54,144 @@ async fn a_vote_is_recorded_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     assert_eq!(
-        store.record_vote(vote("a", "ja")).await.unwrap(),
+        store.record_vote(vote("a", &["ja"])).await.unwrap(),
         VoteOutcome::Recorded
     );
-    let results = store.results(&poll(), Some("a".into())).await.unwrap();
-    assert_eq!(counts(&results), vec![1, 0]);
-    assert_eq!(results.own_choice.as_deref(), Some("ja"));
+    let standing = store.standing(&poll(), Some("a".into())).await.unwrap();
+    assert_eq!(counts(&standing), vec![1, 0, 0]);
+    assert_eq!(standing.results.voters, 1);
+    assert_eq!(standing.own_choices, vec!["ja"]);
 }
 
 #[tokio::test]
 async fn second_vote_from_same_reader_is_not_counted_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    store.record_vote(vote("a", "ja")).await.unwrap();
-    let again = store.record_vote(vote("a", "nee")).await.unwrap();
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
+    let again = store.record_vote(vote("a", &["nee"])).await.unwrap();
     assert_eq!(again, VoteOutcome::AlreadyVoted);
-    let results = store.results(&poll(), Some("a".into())).await.unwrap();
-    assert_eq!(counts(&results), vec![1, 0]);
-    assert_eq!(
-        results.own_choice.as_deref(),
-        Some("ja"),
-        "the first vote stands"
-    );
+    let standing = store.standing(&poll(), Some("a".into())).await.unwrap();
+    assert_eq!(counts(&standing), vec![1, 0, 0]);
+    assert_eq!(standing.own_choices, vec!["ja"], "the first vote stands");
 }
 
 #[tokio::test]
-async fn unknown_poll_or_answer_stores_nothing() {
+async fn a_changed_vote_replaces_the_old_one_when_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut changeable = poll();
+    changeable.allow_change = true;
+    let store = open_with(&dir, &changeable);
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
+    store.record_vote(vote("b", &["ja"])).await.unwrap();
+    assert_eq!(
+        store.record_vote(vote("a", &["nee"])).await.unwrap(),
+        VoteOutcome::Changed
+    );
+    let standing = store.standing(&changeable, Some("a".into())).await.unwrap();
+    assert_eq!(counts(&standing), vec![1, 1, 0], "replaced, never added");
+    assert_eq!(standing.results.voters, 2);
+    assert_eq!(standing.own_choices, vec!["nee"]);
+}
+
+#[tokio::test]
+async fn multiple_choice_counts_each_answer_and_each_voter_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut multiple = poll();
+    multiple.max_choices = 2;
+    let store = open_with(&dir, &multiple);
+    assert_eq!(
+        store.record_vote(vote("a", &["ja", "nee"])).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+    assert_eq!(
+        store.record_vote(vote("b", &["nee", "nee"])).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+    assert_eq!(
+        store
+            .record_vote(vote("c", &["ja", "nee", "weet-niet"]))
+            .await
+            .unwrap(),
+        VoteOutcome::WrongChoiceCount
+    );
+    let standing = store.standing(&multiple, Some("a".into())).await.unwrap();
+    assert_eq!(
+        counts(&standing),
+        vec![1, 2, 0],
+        "a repeated answer counts once"
+    );
+    assert_eq!(standing.results.voters, 2);
+    assert_eq!(standing.own_choices, vec!["ja", "nee"]);
+}
+
+#[tokio::test]
+async fn wrong_answers_or_counts_store_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    let mut other_poll = vote("a", "ja");
+    let mut other_poll = vote("a", &["ja"]);
     other_poll.poll_id = "bestaat-niet".into();
     assert_eq!(
         store.record_vote(other_poll).await.unwrap(),
         VoteOutcome::UnknownPoll
     );
     assert_eq!(
-        store.record_vote(vote("a", "misschien")).await.unwrap(),
+        store.record_vote(vote("a", &["misschien"])).await.unwrap(),
         VoteOutcome::UnknownChoice
     );
-    let results = store.results(&poll(), None).await.unwrap();
-    assert_eq!(results.total, 0);
+    assert_eq!(
+        store
+            .record_vote(vote("a", &["ja", "misschien"]))
+            .await
+            .unwrap(),
+        VoteOutcome::WrongChoiceCount
+    );
+    assert_eq!(
+        store.record_vote(vote("a", &[])).await.unwrap(),
+        VoteOutcome::WrongChoiceCount
+    );
+    assert_eq!(
+        store.record_vote(vote("a", &["ja", "nee"])).await.unwrap(),
+        VoteOutcome::WrongChoiceCount
+    );
+    assert_eq!(
+        store.standing(&poll(), None).await.unwrap().results.voters,
+        0
+    );
     // The reader was not marked as having voted: a valid vote still counts.
     assert_eq!(
-        store.record_vote(vote("a", "nee")).await.unwrap(),
+        store.record_vote(vote("a", &["nee"])).await.unwrap(),
         VoteOutcome::Recorded
+    );
+}
+
+#[tokio::test]
+async fn votes_outside_the_opening_hours_are_refused_in_the_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut timed = poll();
+    timed.opens = Some(Moment::parse("2025-01-27T18:00:00+01:00").unwrap());
+    timed.closes = Some(Moment::parse("2025-02-03T18:00:00+01:00").unwrap());
+    let store = open_with(&dir, &timed);
+    let at = |voter: &str, cast_at: i64| NewVote {
+        cast_at,
+        ..vote(voter, &["ja"])
+    };
+    let opens = timed.opens.unwrap().unix_seconds();
+    let closes = timed.closes.unwrap().unix_seconds();
+    assert_eq!(
+        store.record_vote(at("a", opens - 1)).await.unwrap(),
+        VoteOutcome::Closed
+    );
+    assert_eq!(
+        store.record_vote(at("b", opens)).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+    assert_eq!(
+        store.record_vote(at("c", closes)).await.unwrap(),
+        VoteOutcome::Closed
+    );
+    assert_eq!(
+        store.standing(&timed, None).await.unwrap().results.voters,
+        1
     );
 }
 
@@ -103,7 +202,7 @@ async fn parallel_identical_votes_from_one_reader_count_once() {
     let attempts: Vec<_> = (0..100)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.record_vote(vote("same", "ja")).await })
+            tokio::spawn(async move { store.record_vote(vote("same", &["ja"])).await })
         })
         .collect();
     let mut recorded = 0;
@@ -113,7 +212,10 @@ async fn parallel_identical_votes_from_one_reader_count_once() {
         }
     }
     assert_eq!(recorded, 1);
-    assert_eq!(store.results(&poll(), None).await.unwrap().total, 1);
+    assert_eq!(
+        store.standing(&poll(), None).await.unwrap().results.voters,
+        1
+    );
 }
 
 #[tokio::test]
@@ -124,17 +226,19 @@ async fn parallel_votes_from_many_readers_all_count() {
         .map(|i| {
             let store = store.clone();
             let choice = if i % 4 == 0 { "nee" } else { "ja" };
-            tokio::spawn(
-                async move { store.record_vote(vote(&format!("lezer-{i}"), choice)).await },
-            )
+            tokio::spawn(async move {
+                store
+                    .record_vote(vote(&format!("lezer-{i}"), &[choice]))
+                    .await
+            })
         })
         .collect();
     for attempt in attempts {
         assert_eq!(attempt.await.unwrap().unwrap(), VoteOutcome::Recorded);
     }
     assert_eq!(
-        counts(&store.results(&poll(), None).await.unwrap()),
-        vec![75, 25]
+        counts(&store.standing(&poll(), None).await.unwrap()),
+        vec![75, 25, 0]
     );
 }
 
@@ -142,8 +246,8 @@ async fn parallel_votes_from_many_readers_all_count() {
 async fn votes_survive_a_restart_and_a_changed_poll_definition() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    store.record_vote(vote("a", "ja")).await.unwrap();
-    store.record_vote(vote("b", "nee")).await.unwrap();
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
+    store.record_vote(vote("b", &["nee"])).await.unwrap();
     store.shut_down();
     drop(store);
 
@@ -151,41 +255,55 @@ async fn votes_survive_a_restart_and_a_changed_poll_definition() {
     edited.question = "Blijvende schade?".into();
     edited.options[0].label = "Ja, zeker".into();
     edited.options.push(PollOption {
-        key: "weet-niet".into(),
-        label: "Weet ik niet".into(),
+        key: "later".into(),
+        label: "Later".into(),
     });
-    let store = Store::open(&dir.path().join("votes.db"), &[&edited]).unwrap();
-    let results = store.results(&edited, Some("a".into())).await.unwrap();
-    assert_eq!(counts(&results), vec![1, 1, 0]);
-    assert_eq!(results.rows[0].label, "Ja, zeker");
-    assert_eq!(results.own_choice.as_deref(), Some("ja"));
+    let store = open_with(&dir, &edited);
+    let standing = store.standing(&edited, Some("a".into())).await.unwrap();
+    assert_eq!(counts(&standing), vec![1, 1, 0, 0]);
+    assert_eq!(standing.results.rows[0].label, "Ja, zeker");
+    assert_eq!(standing.own_choices, vec!["ja"]);
 }
 
-#[tokio::test]
-async fn results_for_voter_are_hidden_until_they_voted() {
+#[test]
+fn votes_stored_before_ballots_existed_are_carried_over() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir);
-    assert_eq!(
-        store.results_for_voter(&poll(), "a".into()).await.unwrap(),
-        None
-    );
-    store.record_vote(vote("a", "nee")).await.unwrap();
-    let results = store
-        .results_for_voter(&poll(), "a".into())
-        .await
-        .unwrap()
+    let path = dir.path().join("votes.db");
+    let mut conn = Connection::open(&path).unwrap();
+    Migrations::new(vec![M::up(include_str!(
+        "../../../migrations/0001_polls_and_votes.sql"
+    ))])
+    .to_latest(&mut conn)
+    .unwrap();
+    conn.execute_batch(
+        "INSERT INTO poll (id, key, question) VALUES (1, 'deepseek', 'Schade?');
+         INSERT INTO poll_option (id, poll_id, key, label, position) VALUES (1, 1, 'ja', 'Ja', 0);
+         INSERT INTO poll_option (id, poll_id, key, label, position) VALUES (2, 1, 'nee', 'Nee', 1);
+         INSERT INTO vote (poll_id, option_id, voter, cast_at) VALUES (1, 2, 'oud', 1);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path, &[&poll()]).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .unwrap();
-    assert_eq!(results.own_choice.as_deref(), Some("nee"));
+    let standing = runtime
+        .block_on(store.standing(&poll(), Some("oud".into())))
+        .unwrap();
+    assert_eq!(counts(&standing), vec![0, 1, 0]);
+    assert_eq!(standing.own_choices, vec!["nee"]);
 }
 
 #[tokio::test]
 async fn after_shut_down_votes_are_refused_not_lost() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
-    store.record_vote(vote("a", "ja")).await.unwrap();
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
     store.shut_down();
     assert_eq!(
-        store.record_vote(vote("b", "ja")).await,
+        store.record_vote(vote("b", &["ja"])).await,
         Err(AppError::Unavailable)
     );
 }
