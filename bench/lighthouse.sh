@@ -61,5 +61,11 @@ console.log(`LCP ${audit("largest-contentful-paint").displayValue}  CLS ${audit(
 const failing = Object.values(report.categories)
   .flatMap((category) => category.auditRefs.filter((ref) => ref.weight > 0).map((ref) => report.audits[ref.id]))
   .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== "notApplicable");
-for (const a of failing) console.log(`  not passed: ${a.id} (${a.score}) ${a.displayValue ?? ""}`);
+for (const a of failing) {
+  console.log(`  not passed: ${a.id} (${a.score}) ${a.displayValue ?? ""}`);
+  for (const item of (a.details?.items ?? []).slice(0, 5)) {
+    const text = item.description ?? item.url ?? item.node?.snippet ?? "";
+    if (text) console.log(`    ${item.source ?? ""} ${text}`.slice(0, 200));
+  }
+}
 JS

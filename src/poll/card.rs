@@ -1,11 +1,36 @@
 //! The poll island: the page's only interactive part, a form that works with and without JavaScript.
+//!
+//! With JavaScript the vote is posted by a small `fetch` of its own (`card/browser.rs`) instead of a
+//! `ServerAction`: the server-function client, its query-string encoder and its HTTP wrapper were a
+//! quarter of the island's WASM. The address, the body and the answer are the `cast_vote` server
+//! function's, exactly as a browser without JavaScript posts the form.
+//!
+//! Alternatives are `Either`, never `into_any()`: an `AnyView` carries every way of rendering its
+//! content (async hydration included) into the WASM, about 20 KB for each one.
 
 use super::{CastVote, PollDefinition, PollResults, PollView, voters_sentence, votes_phrase};
 use crate::error::AppError;
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
-use leptos::html::{H3, Input};
+use leptos::html::H3;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+
+#[cfg(feature = "hydrate")]
+mod browser;
+
+/// On the server the island only renders; its submit handler never runs there.
+#[cfg(not(feature = "hydrate"))]
+mod browser {
+    use super::VoteOutcome;
+    use leptos::ev::SubmitEvent;
+    use leptos::prelude::RwSignal;
+
+    pub fn submit(_event: SubmitEvent, _pending: RwSignal<bool>, _outcome: RwSignal<VoteOutcome>) {}
+}
+
+/// What the last vote sent from this island came back with, once it came back.
+type VoteOutcome = Option<Result<PollView, AppError>>;
 
 /// The poll at the bottom of an article: the form, the standing, or the reader's own vote, as the
 /// server decided for this reader.
@@ -15,37 +40,40 @@ use leptos::server_fn::ServerFn;
 /// poll as the reader now sees it) replaces the form in place.
 #[island]
 pub fn PollCard(view: PollView) -> impl IntoView {
-    let vote = ServerAction::<CastVote>::new();
+    let outcome = RwSignal::new(VoteOutcome::None);
+    let pending = RwSignal::new(false);
     let status_heading = NodeRef::<H3>::new();
 
     // The view comes from the server-rendered page until this reader votes here; after that, from
     // the vote's answer (without JavaScript the page is rendered anew, so this only serves the island).
-    let current = move || match vote.value().get() {
+    let current = move || match outcome.get() {
         Some(Ok(fresh)) => fresh,
         _ => view.clone(),
     };
-    let error = Signal::derive(move || match vote.value().get() {
+    let error = move || match outcome.get() {
         Some(Err(error)) => Some(error),
         _ => None,
-    });
+    };
 
-    // After a vote, keyboard and screen-reader users land on what replaced the form.
+    // Effects run only in the browser: the first run marks the moment the island took over from the
+    // HTML; after a vote, keyboard and screen-reader users land on what replaced the form. One effect
+    // for both, as each effect is its own code in the WASM.
+    let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(heading)) = (vote.value().get(), status_heading.get()) {
+        set_hydrated.set(true);
+        if let (Some(Ok(_)), Some(heading)) = (outcome.get(), status_heading.get()) {
             let _ = heading.focus();
         }
     });
-    // Effects run only in the browser: this marks the moment the island took over from the HTML.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
 
-    let announcement = move || match vote.value().get() {
+    let announcement = move || match outcome.get() {
         Some(Ok(view)) => {
             let labels = view.poll.labels_of(&view.own_choices);
             format!("Uw stem voor “{}” is geregistreerd.", labels.join("”, “"))
         }
         _ => String::new(),
     };
+    let on_submit = move |event: SubmitEvent| browser::submit(event, pending, outcome);
 
     view! {
         <div class="poll-card" data-hydrated=move || hydrated.get().to_string()>
@@ -60,16 +88,24 @@ pub fn PollCard(view: PollView) -> impl IntoView {
                                 <ResultList results own_choices=Vec::new() />
                             }
                         });
-                    view! {
-                        <PollForm poll own_choices vote error />
-                        {standing}
-                    }
-                        .into_any()
+                    Either::Left(
+                        view! {
+                            <PollForm poll own_choices pending error on_submit />
+                            {standing}
+                        },
+                    )
                 } else {
-                    view! {
-                        <PollStatus poll results own_choices change_href heading=status_heading />
-                    }
-                        .into_any()
+                    Either::Right(
+                        view! {
+                            <PollStatus
+                                poll
+                                results
+                                own_choices
+                                change_href
+                                heading=status_heading
+                            />
+                        },
+                    )
                 }
             }}
             <p class="visually-hidden" aria-live="polite">
@@ -85,21 +121,17 @@ pub fn PollCard(view: PollView) -> impl IntoView {
 fn PollForm(
     poll: PollDefinition,
     own_choices: Vec<String>,
-    vote: ServerAction<CastVote>,
-    error: Signal<Option<AppError>>,
+    pending: RwSignal<bool>,
+    error: impl Fn() -> Option<AppError> + Send + Sync + 'static,
+    on_submit: impl Fn(SubmitEvent) + Send + 'static,
 ) -> impl IntoView {
     let multiple = poll.max_choices > 1;
     let input_type = if multiple { "checkbox" } else { "radio" };
-    let inputs: Vec<(String, NodeRef<Input>)> = poll
-        .options
-        .iter()
-        .map(|option| (option.key.clone(), NodeRef::new()))
-        .collect();
     let fields = poll
         .options
         .iter()
-        .zip(inputs.iter())
-        .map(|(option, (key, node))| {
+        .map(|option| {
+            let key = &option.key;
             let input_id = format!("keuze-{key}");
             let checked = own_choices.contains(key);
             view! {
@@ -111,7 +143,6 @@ fn PollForm(
                         value=key.clone()
                         checked=checked
                         required=!multiple
-                        node_ref=*node
                     />
                     <label for=input_id>{option.label.clone()}</label>
                 </div>
@@ -121,22 +152,8 @@ fn PollForm(
     let hint = multiple.then(|| {
         view! { <p class="poll-hint">{format!("Kies maximaal {} antwoorden.", poll.max_choices)}</p> }
     });
-    let poll_id = poll.id.clone();
-    // With JavaScript the form's answers go to the server function as one comma-separated field,
-    // the same shape the vote endpoint makes of a plain form's repeated fields.
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let choice = inputs
-            .iter()
-            .filter(|(_, node)| node.get_untracked().is_some_and(|input| input.checked()))
-            .map(|(key, _)| key.as_str())
-            .collect::<Vec<_>>()
-            .join(",");
-        vote.dispatch(CastVote {
-            poll: poll_id.clone(),
-            choice,
-        });
-    };
+    // With JavaScript the form's own fields are posted as they are (a `choice` per ticked answer);
+    // the vote endpoint joins them for the server function, as it does for a plain form post.
     view! {
         <form method="post" action=CastVote::url() on:submit=on_submit>
             <fieldset class="poll-fieldset">
@@ -146,9 +163,9 @@ fn PollForm(
                 {fields}
             </fieldset>
             <p class="poll-error" role="alert">
-                {move || error.get().map(|error| error.message())}
+                {move || error().map(|error| error.message())}
             </p>
-            <button type="submit" class="poll-submit" disabled=move || vote.pending().get()>
+            <button type="submit" class="poll-submit" disabled=move || pending.get()>
                 "Stem"
             </button>
         </form>
@@ -169,32 +186,29 @@ fn PollStatus(
     let voted = !own_choices.is_empty();
     let hidden_until = poll.closes.map(|closes| closes.long_nl_with_time());
     let standing = match results {
-        Some(results) => view! { <ResultList results own_choices /> }.into_any(),
-        None if voted => view! {
+        Some(results) => EitherOf3::A(view! { <ResultList results own_choices /> }),
+        None if voted => EitherOf3::B(view! {
             <p class="poll-later">
                 {format!(
                     "De uitslag verschijnt wanneer de poll sluit{}.",
                     hidden_until.map(|when| format!(", op {when}")).unwrap_or_default(),
                 )}
             </p>
-        }
-        .into_any(),
-        None => ().into_any(),
+        }),
+        None => EitherOf3::C(()),
     };
     let own_vote = voted.then(|| match change_href {
-        Some(href) => view! {
+        Some(href) => Either::Left(view! {
             <p class="poll-own-vote">
                 "Uw stem: " <strong>{own_labels.clone()}</strong> ". Uw stem is geregistreerd — "
                 <a href=href>"wijzigen"</a>
             </p>
-        }
-        .into_any(),
-        None => view! {
+        }),
+        None => Either::Right(view! {
             <p class="poll-own-vote">
                 "Uw stem: " <strong>{own_labels.clone()}</strong> ". Dank u om mee te stemmen."
             </p>
-        }
-        .into_any(),
+        }),
     });
     view! {
         <div class="poll-results">
