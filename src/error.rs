@@ -29,6 +29,12 @@ pub enum AppError {
     /// The request body is larger than a vote can be.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A vote sent from another site.
+    #[error("cross-site request")]
+    CrossSite,
+    /// Too many votes from one client in a short time.
+    #[error("too many requests")]
+    TooManyRequests,
     /// The store cannot take the vote right now; nothing was recorded.
     #[error("unavailable")]
     Unavailable,
@@ -43,7 +49,8 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::UnknownPoll => 404,
             AppError::InvalidChoice | AppError::TooManyChoices | AppError::InvalidInput => 400,
-            AppError::PollClosed => 403,
+            AppError::PollClosed | AppError::CrossSite => 403,
+            AppError::TooManyRequests => 429,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -60,6 +67,10 @@ impl AppError {
             AppError::PollClosed => "Deze poll is gesloten: er kan niet (meer) gestemd worden.",
             AppError::InvalidInput => {
                 "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
+            }
+            AppError::CrossSite => "Stemmen kan alleen via de poll op deze site zelf.",
+            AppError::TooManyRequests => {
+                "Er komen te veel stemmen tegelijk van uw verbinding. Wacht even en probeer het opnieuw."
             }
             AppError::PayloadTooLarge => "Dit verzoek is te groot om een stem te zijn.",
             AppError::Unavailable => {
@@ -97,6 +108,8 @@ mod tests {
             AppError::PollClosed,
             AppError::InvalidInput,
             AppError::PayloadTooLarge,
+            AppError::CrossSite,
+            AppError::TooManyRequests,
             AppError::Unavailable,
             AppError::Internal,
         ];

@@ -143,26 +143,53 @@ async fn second_vote_from_same_reader_is_not_counted_twice() {
     assert_eq!(site.votes_in(POLL).await, 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn parallel_votes_from_one_reader_count_once() {
-    let site = TestSite::new();
-    let cookie = "stembus_kiezer=00112233445566778899aabbccddeeff";
-    let attempts: Vec<_> = (0..50)
-        .map(|_| {
-            let router = site.router();
+/// Sends one vote per cookie, all at once, through one router; returns the statuses.
+async fn vote_in_parallel(site: &TestSite, cookies: Vec<String>) -> Vec<StatusCode> {
+    let router = site.router();
+    let attempts: Vec<_> = cookies
+        .into_iter()
+        .map(|cookie| {
             let request = Request::post("/api/stem")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "application/json")
                 .header(header::COOKIE, cookie)
                 .body(Body::from(vote_body("ja")))
                 .unwrap();
+            let router = router.clone();
             tokio::spawn(async move { router.oneshot(request).await.unwrap().status() })
         })
         .collect();
+    let mut statuses = Vec::new();
     for attempt in attempts {
-        assert_eq!(attempt.await.unwrap(), StatusCode::OK);
+        statuses.push(attempt.await.unwrap());
     }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_parallel_identical_votes_from_one_reader_count_once() {
+    let site = TestSite::new().with_settings(|settings| settings.vote_burst = 1000);
+    let cookie = "stembus_kiezer=00112233445566778899aabbccddeeff".to_string();
+    let statuses = vote_in_parallel(&site, vec![cookie; 100]).await;
+    assert!(
+        statuses.iter().all(|status| *status == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(site.votes_in(POLL).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_readers_voting_in_parallel_count_a_hundred() {
+    let site = TestSite::new().with_settings(|settings| settings.vote_burst = 1000);
+    let cookies = (0..100)
+        .map(|i| format!("stembus_kiezer={i:032x}"))
+        .collect();
+    let statuses = vote_in_parallel(&site, cookies).await;
+    assert!(
+        statuses.iter().all(|status| *status == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(site.votes_in(POLL).await, 100);
 }
 
 #[tokio::test]
@@ -302,4 +329,25 @@ async fn votes_are_never_taken_through_get() {
         .await;
     assert!(reply.status.is_client_error(), "{}", reply.status);
     assert_eq!(site.votes_in(POLL).await, 0);
+}
+
+#[tokio::test]
+async fn a_store_that_cannot_take_votes_gives_503_with_retry_after_never_an_acknowledgement() {
+    let site = TestSite::new();
+    site.state.store.shut_down();
+    for reply in [
+        site.post_form(&vote_body("ja"), None).await,
+        site.post_fetch(&vote_body("ja"), None).await,
+    ] {
+        assert_eq!(
+            reply.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.headers[header::RETRY_AFTER], "5");
+        assert!(reply.location().is_none());
+    }
+    let page = site.post_form(&vote_body("ja"), None).await;
+    assert!(page.body.contains("tijdelijk niet beschikbaar"));
 }

@@ -166,3 +166,21 @@ test("a reader changes their vote where the poll allows it, with the previous an
   await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Soms, afhankelijk van het onderwerp");
   expect(await votersShown(page)).toBe(before);
 });
+
+test("the page hydrates and votes under its Content-Security-Policy, with no violation", async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (event) =>
+      (window as any).cspViolations.push(`${event.violatedDirective}: ${event.blockedURI}`),
+    );
+  });
+  const response = await page.goto(ARTICLE);
+  const policy = response?.headers()["content-security-policy"] ?? "";
+  expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(policy).not.toContain("unsafe-inline");
+  await waitForHydration(page);
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Ja/);
+  expect(await page.evaluate(() => (window as any).cspViolations)).toEqual([]);
+});

@@ -1,7 +1,7 @@
 //! The site's runtime settings: `Leptos.toml`, each key overridable by a `STEMBUS_*` variable.
 
 use super::content::BadContent;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// The settings file read when `STEMBUS_CONFIG` names none.
@@ -20,6 +20,34 @@ pub struct Settings {
     pub listen_address: Option<SocketAddr>,
     /// Whether a bad content file stops start-up or is left out.
     pub content_errors: BadContent,
+    /// The reverse proxy in front of the site, whose `X-Forwarded-For` is believed; nobody else's is.
+    pub trusted_proxy: Option<IpAddr>,
+    /// How hard SQLite works to keep a commit through a power cut.
+    pub durability: Durability,
+    /// How many votes one client address may send in a burst.
+    pub vote_burst: u32,
+    /// How many votes per minute one client address may send once its burst is spent.
+    pub votes_per_minute: u32,
+}
+
+/// SQLite's `synchronous` setting for the vote database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit is on disk before the vote is acknowledged, even through a power cut.
+    Full,
+    /// A power cut may lose the last commits (a crash of the process does not); only when an
+    /// operator writes it in the settings file.
+    Normal,
+}
+
+impl Durability {
+    /// The value for `PRAGMA synchronous`.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        }
+    }
 }
 
 impl Default for Settings {
@@ -30,6 +58,10 @@ impl Default for Settings {
             content_dir: PathBuf::from("content"),
             listen_address: None,
             content_errors: BadContent::Stop,
+            trusted_proxy: None,
+            durability: Durability::Full,
+            vote_burst: 60,
+            votes_per_minute: 120,
         }
     }
 }
@@ -59,12 +91,16 @@ pub enum ConfigError {
 }
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 9] = [
     "base_url",
     "database_path",
     "content_dir",
     "listen_address",
     "content_errors",
+    "trusted_proxy",
+    "durability",
+    "vote_burst",
+    "votes_per_minute",
 ];
 
 impl Settings {
@@ -110,10 +146,12 @@ impl Settings {
                     known: KEYS.join(", "),
                 });
             }
-            let Some(text) = value.as_str() else {
-                return Err(bad_value(origin, key, "must be a string in quotes"));
+            let text = match value {
+                toml::Value::String(text) => text.clone(),
+                toml::Value::Integer(number) if key.starts_with("vote") => number.to_string(),
+                _ => return Err(bad_value(origin, key, "must be a string in quotes")),
             };
-            self.set(origin, key, text)?;
+            self.set(origin, key, &text)?;
         }
         Ok(())
     }
@@ -145,6 +183,46 @@ impl Settings {
                     "skip" => BadContent::Skip,
                     _ => return Err(bad_value(origin, key, "must be \"stop\" or \"skip\"")),
                 };
+            }
+            "trusted_proxy" => {
+                let address = value.parse().map_err(|_| {
+                    bad_value(
+                        origin,
+                        key,
+                        "must be the proxy's IP address, like 127.0.0.1",
+                    )
+                })?;
+                self.trusted_proxy = Some(address);
+            }
+            "durability" => {
+                self.durability = match value {
+                    "full" => Durability::Full,
+                    // Weaker than FULL only when written down in the settings file, never by a
+                    // stray environment variable.
+                    "normal" if !origin.starts_with("STEMBUS_") => Durability::Normal,
+                    "normal" => {
+                        return Err(bad_value(
+                            origin,
+                            key,
+                            "may only be weakened to \"normal\" in the settings file itself",
+                        ));
+                    }
+                    _ => return Err(bad_value(origin, key, "must be \"full\" or \"normal\"")),
+                };
+            }
+            "vote_burst" | "votes_per_minute" => {
+                let number: u32 = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=1_000_000).contains(n))
+                    .ok_or_else(|| {
+                        bad_value(origin, key, "must be a whole number from 1 to 1000000")
+                    })?;
+                if key == "vote_burst" {
+                    self.vote_burst = number;
+                } else {
+                    self.votes_per_minute = number;
+                }
             }
             _ => unreachable!("keys are checked against KEYS before they are set"),
         }
@@ -211,7 +289,7 @@ mod tests {
     fn file_values_are_read() {
         let settings = load(
             Some(
-                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\ncontent_errors = \"skip\"\n",
+                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\ncontent_errors = \"skip\"\ntrusted_proxy = \"10.0.0.1\"\ndurability = \"normal\"\nvote_burst = 5\nvotes_per_minute = 30\n",
             ),
             &[],
         )
@@ -254,6 +332,10 @@ mod tests {
             ("database_path = \"\"\n", "database_path"),
             ("content_dir = 3\n", "content_dir"),
             ("content_errors = \"negeer\"\n", "content_errors"),
+            ("trusted_proxy = \"proxy.local\"\n", "trusted_proxy"),
+            ("durability = \"off\"\n", "durability"),
+            ("vote_burst = 0\n", "vote_burst"),
+            ("votes_per_minute = \"veel\"\n", "votes_per_minute"),
         ];
         for (file, key) in cases {
             let error = load(Some(file), &[]).unwrap_err();
@@ -271,6 +353,14 @@ mod tests {
             error.to_string().contains("STEMBUS_LISTEN_ADDRESS"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn durability_is_only_weakened_in_the_file() {
+        let error = load(None, &[("STEMBUS_DURABILITY", "normal")]).unwrap_err();
+        assert!(error.to_string().contains("settings file"), "{error}");
+        let settings = load(None, &[("STEMBUS_DURABILITY", "full")]).unwrap();
+        assert_eq!(settings.durability, Durability::Full);
     }
 
     #[test]

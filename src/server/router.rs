@@ -3,15 +3,18 @@
 use super::delivery::assets::StaticAssets;
 use super::delivery::page_cache::PageCache;
 use super::discovery;
+use super::guard::RateLimiter;
+use super::headers;
 use super::state::AppState;
 use super::vote_endpoint::{self, VOTE_PATH};
 use crate::app::{App, shell};
 use any_spawner::Executor;
-use axum::Router;
 use axum::extract::Request;
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, render_app_async_with_context};
+use std::sync::Arc;
 
 /// Builds the whole application for `state`.
 ///
@@ -35,7 +38,13 @@ pub fn build_router(mut state: AppState) -> Router {
         render_app_async_with_context(context.clone(), move || shell(options.clone()));
 
     let mut router = Router::new()
-        .route(VOTE_PATH, post(vote_endpoint::handle))
+        .route(
+            VOTE_PATH,
+            post(vote_endpoint::handle).layer(Extension(Arc::new(RateLimiter::new(
+                state.settings.vote_burst,
+                state.settings.votes_per_minute,
+            )))),
+        )
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/robots.txt", get(discovery::robots));
@@ -52,10 +61,11 @@ pub fn build_router(mut state: AppState) -> Router {
             get(move |request: Request| async move { file.respond(request.headers()) }),
         );
     }
-    router
+    let router = router
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
-        .with_state(state)
+        .with_state(state.clone());
+    headers::with_security_headers(router, &state.leptos_options, &state.settings)
 }

@@ -1,11 +1,11 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
-use super::config::{DEFAULT_CONFIG_FILE, Settings};
+use super::config::{DEFAULT_CONFIG_FILE, Durability, Settings};
 use super::content::Library;
+use super::http;
 use super::router::build_router;
 use super::state::AppState;
 use super::store::Store;
-use axum::serve::ListenerExt;
 use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,10 +40,17 @@ async fn serve() -> Result<(), String> {
         .map_err(|error| error.to_string())?;
 
     let database_path = settings.database_path.clone();
+    let durability = settings.durability;
+    if durability != Durability::Full {
+        tracing::warn!(
+            "durability is {:?} as Leptos.toml asks: a power cut may lose the last acknowledged votes",
+            durability
+        );
+    }
     let open_library = library.clone();
     let store = tokio::task::spawn_blocking(move || {
         let polls: Vec<_> = open_library.polls().collect();
-        Store::open(&database_path, &polls)
+        Store::open_with_durability(&database_path, &polls, durability)
     })
     .await
     .map_err(|error| format!("opening the database: {error}"))?
@@ -58,23 +65,19 @@ async fn serve() -> Result<(), String> {
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|error| format!("cannot listen on {address}: {error}"))?
-        // Without TCP_NODELAY every keep-alive response waits on a delayed ACK (~40 ms).
-        .tap_io(|stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::warn!(%error, "cannot set TCP_NODELAY");
-            }
-        });
+        .map_err(|error| format!("cannot listen on {address}: {error}"))?;
     tracing::info!(
         articles = state.library.articles().len(),
         database = %state.settings.database_path.display(),
         "Stembus is ready"
     );
     println!("Stembus draait op http://{address}/");
-    axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|error| format!("server stopped: {error}"))?;
+    http::serve(
+        listener,
+        http::with_limits(build_router(state)),
+        shutdown_signal(),
+    )
+    .await;
 
     tracing::info!("draining the vote writer");
     tokio::task::spawn_blocking(move || store.shut_down())

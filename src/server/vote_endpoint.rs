@@ -2,15 +2,21 @@
 //! (no JavaScript) is sent back to the article's poll, or gets a Dutch error page with a 4xx/5xx; the
 //! island's fetch gets the results or the encoded error.
 
+use super::guard::{self, RateLimiter};
+use super::pages::unix_now;
 use super::state::AppState;
 use crate::article::article_path;
 use crate::error::AppError;
+use axum::Extension;
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use leptos::server_fn::error::FromServerFnError;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
 
 /// Where the vote form posts; the `cast_vote` server function's address.
 pub const VOTE_PATH: &str = "/api/stem";
@@ -20,15 +26,57 @@ pub const MAX_VOTE_BODY: usize = 4 * 1024;
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
 /// Runs the vote server function and turns its failures into responses a reader understands.
-pub async fn handle(State(state): State<AppState>, request: Request) -> Response {
+pub async fn handle(
+    State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<RateLimiter>>,
+    request: Request,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     let wants_html = accepts_html(&parts.headers);
+    if let Err(error) = guard::check_same_site(&parts.headers, &state.settings.base_url) {
+        return error_response(error, wants_html, None);
+    }
+    // Only what a browser form sends; a text/plain or JSON body is not a vote (and text/plain is
+    // what a cross-site page can send without asking).
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|mime| {
+            mime.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return error_response(AppError::InvalidInput, wants_html, None);
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let client = guard::client_address(peer, &parts.headers, state.settings.trusted_proxy);
+    if let Err(wait) = limiter.check(client, Instant::now(), unix_now().div_euclid(86_400)) {
+        let mut response = error_response(AppError::TooManyRequests, wants_html, None);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return response;
+    }
     // The server function always answers as it does to the island. Left to itself it would send a
     // plain form post back to the Referer, with its error in the query string; this door decides
     // instead, from the poll the form names.
     parts
         .headers
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    // Refuse a declared oversize at once, rather than wait for a body that is never read.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_VOTE_BODY as u64) {
+        return error_response(AppError::PayloadTooLarge, wants_html, None);
+    }
     let Ok(body) = to_bytes(body, MAX_VOTE_BODY).await else {
         return error_response(AppError::PayloadTooLarge, wants_html, None);
     };
@@ -166,6 +214,12 @@ pub fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<St
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if error == AppError::Unavailable {
+        // Nothing was stored; a client that retries after a short pause will most likely succeed.
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
     response
 }
 

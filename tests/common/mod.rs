@@ -53,6 +53,14 @@ impl TestSite {
         TestSite { state, dir }
     }
 
+    /// The same site with its settings changed by `change`.
+    pub fn with_settings(mut self, change: impl FnOnce(&mut Settings)) -> TestSite {
+        let mut settings = (*self.state.settings).clone();
+        change(&mut settings);
+        self.state.settings = Arc::new(settings);
+        self
+    }
+
     pub fn router(&self) -> Router {
         build_router(self.state.clone())
     }

@@ -10,6 +10,7 @@
 
 pub mod queries;
 
+use super::config::Durability;
 use crate::error::AppError;
 use crate::poll::{PollDefinition, PollResults};
 use queries::{NewVote, VoteOutcome};
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
@@ -35,6 +37,9 @@ fn migrations() -> Migrations<'static> {
 const QUEUE_CAPACITY: usize = 4096;
 /// The most votes committed in one transaction.
 const MAX_GROUP: usize = 256;
+/// How long the writer waits for more votes to join a group once one has arrived: long enough for a
+/// burst to share one fsync, short against the fsync itself.
+const GROUP_WINDOW: Duration = Duration::from_millis(1);
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 8;
 
@@ -93,9 +98,18 @@ struct WriteJob {
 }
 
 impl Store {
+    /// Opens the store with full durability; see `open_with_durability`.
+    pub fn open(path: &Path, polls: &[&PollDefinition]) -> Result<Store, StoreError> {
+        Store::open_with_durability(path, polls, Durability::Full)
+    }
+
     /// Opens (creating if needed) the database at `path`, applies the migrations, brings the polls
     /// in line with `polls` and starts the writer thread. Blocking: call it off the async runtime.
-    pub fn open(path: &Path, polls: &[&PollDefinition]) -> Result<Store, StoreError> {
+    pub fn open_with_durability(
+        path: &Path,
+        polls: &[&PollDefinition],
+        durability: Durability,
+    ) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
@@ -103,10 +117,11 @@ impl Store {
                 source,
             })?;
         }
-        let mut conn = open_connection(path, false).map_err(|source| StoreError::Open {
-            path: shown.clone(),
-            source,
-        })?;
+        let mut conn =
+            open_connection(path, Some(durability)).map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
         migrations()
             .to_latest(&mut conn)
             .map_err(|source| StoreError::Migrate {
@@ -210,7 +225,7 @@ impl Store {
                 .and_then(|mut idle| idle.pop())
             {
                 Some(conn) => conn,
-                None => open_connection(&inner.path, true)?,
+                None => open_connection(&inner.path, None)?,
             };
             let result = query(&conn);
             if let Ok(mut idle) = inner.idle_readers.lock()
@@ -254,9 +269,11 @@ impl Store {
     }
 }
 
-/// Opens a connection with the pragmas every connection needs. `synchronous = FULL`: in WAL mode
-/// NORMAL may lose the last commits on power loss, and an acknowledged vote must survive that.
-fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+/// Opens a connection with the pragmas every connection needs: the write connection (`durability`
+/// given) or a read-only one. `synchronous = FULL` by default: in WAL mode NORMAL may lose the last
+/// commits on power loss, and an acknowledged vote must survive that.
+fn open_connection(path: &Path, durability: Option<Durability>) -> rusqlite::Result<Connection> {
+    let read_only = durability.is_none();
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
     } else {
@@ -266,9 +283,9 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
     };
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    if !read_only {
+    if let Some(durability) = durability {
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", durability.pragma())?;
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
@@ -278,12 +295,20 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
 /// together and then answers each. Ends when the store is shut down and the queue is empty.
 fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>) {
     while let Ok(first) = jobs.recv() {
+        let window_ends = Instant::now() + GROUP_WINDOW;
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
+            let job = match jobs.try_recv() {
+                Ok(job) => job,
+                Err(_) => {
+                    let left = window_ends.saturating_duration_since(Instant::now());
+                    match jobs.recv_timeout(left) {
+                        Ok(job) => job,
+                        Err(_) => break,
+                    }
+                }
+            };
+            group.push(job);
         }
         commit_group(&mut conn, group);
     }

@@ -313,7 +313,7 @@ fn the_database_runs_in_wal_mode_with_full_sync() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("votes.db");
     let _store = Store::open(&path, &[&poll()]).unwrap();
-    let conn = open_connection(&path, false).unwrap();
+    let conn = open_connection(&path, Some(Durability::Full)).unwrap();
     let mode: String = conn
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .unwrap();

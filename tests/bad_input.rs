@@ -1,0 +1,367 @@
+//! The bad-input suite: requests a script, a tampered form or another site can send to the vote
+//! endpoint. Each gets a 4xx with a readable message, stores nothing, sets no cookie and echoes no
+//! input unescaped. A few run over a real socket, where the HTTP layer itself must hold.
+
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{BROWSER_ACCEPT, TestSite};
+use std::net::SocketAddr;
+use std::time::Duration;
+use stembus::server::http;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const POLL: &str = "deepseek-schade-nvidia";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// One bad request: what it is, how it is sent, and the status it must get.
+struct Case {
+    name: &'static str,
+    method: Method,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    status: StatusCode,
+}
+
+fn form(name: &'static str, body: impl Into<Vec<u8>>, status: StatusCode) -> Case {
+    Case {
+        name,
+        method: Method::POST,
+        headers: vec![("content-type", FORM.to_string())],
+        body: body.into(),
+        status,
+    }
+}
+
+fn with_header(mut case: Case, name: &'static str, value: impl Into<String>) -> Case {
+    case.headers.push((name, value.into()));
+    case
+}
+
+fn vote(choice: &str) -> String {
+    format!("poll={POLL}&choice={choice}")
+}
+
+fn cases() -> Vec<Case> {
+    use StatusCode as S;
+    let bad = S::BAD_REQUEST;
+    let cookie =
+        |value: String| with_header(form("cookie", vote("misschien"), bad), "cookie", value);
+    let mut cases = vec![
+        form("unknown poll", "poll=bestaat-niet&choice=ja", S::NOT_FOUND),
+        form("unknown answer", vote("misschien"), bad),
+        form("answer of another poll", vote("soms"), bad),
+        form("this answer under another poll", "poll=nut-van-lezerspolls&choice=weet-niet", bad),
+        form("two answers in a single-choice poll", format!("{}&choice=nee", vote("ja")), bad),
+        form("two answers joined by a comma", vote("ja%2Cnee"), bad),
+        form("numeric answer", vote("1"), bad),
+        form("negative answer", vote("-1"), bad),
+        form("huge number", vote("99999999999999999999999999999"), bad),
+        form("Unicode digits", vote("%D9%A1%D9%A2"), bad),
+        form("look-alike letters", vote("j%D0%B0"), bad),
+        form("empty answer", vote(""), bad),
+        form("missing answer", format!("poll={POLL}"), bad),
+        form("missing poll", "choice=ja", bad),
+        form("empty body", "", bad),
+        form("repeated poll", format!("poll={POLL}&{}", vote("ja")), bad),
+        form("extra field", format!("{}&admin=1", vote("ja")), bad),
+        form("answer with script", vote("%3Cscript%3Ealert(1)%3C%2Fscript%3E"), bad),
+        form("very long poll id", format!("poll={}&choice=ja", "p".repeat(1000)), S::NOT_FOUND),
+        form("path in poll id", "poll=..%2F..%2Fetc%2Fpasswd&choice=ja", S::NOT_FOUND),
+        form("invalid UTF-8", [b"poll=deepseek-schade-nvidia&choice=j".as_slice(), &[0xff, 0xfe]].concat(), bad),
+        form("invalid percent-encoding", vote("%zz"), bad),
+        form("encoded NUL byte", vote("ja%00"), bad),
+        form("raw NUL byte", [vote("ja").as_bytes(), &[0]].concat(), bad),
+        form("body over the limit", format!("{}&x={}", vote("ja"), "a".repeat(5000)), S::PAYLOAD_TOO_LARGE),
+        form("query string instead of body", "", bad),
+        Case {
+            name: "JSON body",
+            method: Method::POST,
+            headers: vec![("content-type", "application/json".into())],
+            body: format!("{{\"poll\":\"{POLL}\",\"choice\":\"ja\"}}").into(),
+            status: bad,
+        },
+        Case {
+            name: "text/plain body",
+            method: Method::POST,
+            headers: vec![("content-type", "text/plain".into())],
+            body: vote("ja").into(),
+            status: bad,
+        },
+        Case {
+            name: "multipart body",
+            method: Method::POST,
+            headers: vec![("content-type", "multipart/form-data; boundary=x".into())],
+            body: format!("--x\r\nContent-Disposition: form-data; name=\"poll\"\r\n\r\n{POLL}\r\n--x--\r\n").into(),
+            status: bad,
+        },
+        Case {
+            name: "no content type",
+            method: Method::POST,
+            headers: vec![],
+            body: vote("ja").into(),
+            status: bad,
+        },
+        with_header(form("foreign Origin", vote("ja"), S::FORBIDDEN), "origin", "https://kwaadwillig.example"),
+        with_header(form("null Origin", vote("ja"), S::FORBIDDEN), "origin", "null"),
+        with_header(form("look-alike Origin", vote("ja"), S::FORBIDDEN), "origin", "http://127.0.0.1:3000.kwaad.example"),
+        with_header(form("cross-site fetch", vote("ja"), S::FORBIDDEN), "sec-fetch-site", "cross-site"),
+        cookie("stembus_kiezer=admin".into()),
+        cookie(format!("stembus_kiezer={}", "a".repeat(4000))),
+        cookie("stembus_kiezer=00112233445566778899aabbccddeeff; stembus_kiezer=ffeeddccbbaa99887766554433221100".into()),
+        with_header(form("spoofed X-Forwarded-For", vote("misschien"), bad), "x-forwarded-for", "203.0.113.9"),
+    ];
+    for method in [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+    ] {
+        cases.push(Case {
+            name: "wrong method",
+            method,
+            headers: vec![],
+            body: Vec::new(),
+            status: S::METHOD_NOT_ALLOWED,
+        });
+    }
+    cases
+}
+
+#[tokio::test]
+async fn every_bad_request_gets_a_4xx_and_changes_nothing() {
+    let site = TestSite::new();
+    let cases = cases();
+    assert!(cases.len() >= 40, "the suite holds {} cases", cases.len());
+    for accept in [BROWSER_ACCEPT, "application/json"] {
+        for case in &cases {
+            let uri = if case.name == "query string instead of body" {
+                format!("/api/stem?{}", vote("ja"))
+            } else {
+                "/api/stem".to_string()
+            };
+            let mut request = Request::builder()
+                .method(case.method.clone())
+                .uri(uri)
+                .header(header::ACCEPT, accept);
+            for (name, value) in &case.headers {
+                request = request.header(*name, value.as_str());
+            }
+            let reply = site
+                .send(request.body(Body::from(case.body.clone())).unwrap())
+                .await;
+            let label = format!("{} ({accept})", case.name);
+            assert_eq!(reply.status, case.status, "{label}: {}", reply.body);
+            assert!(
+                reply.voter_cookie().is_none(),
+                "{label}: no cookie for a refused vote"
+            );
+            assert!(!reply.body.contains("<script>"), "{label}: input echoed");
+            for internal in [
+                "rusqlite",
+                "ServerFnError",
+                "panicked",
+                "serde",
+                "Could not find",
+            ] {
+                assert!(
+                    !reply.body.contains(internal),
+                    "{label} leaks {internal}: {}",
+                    reply.body
+                );
+            }
+            if case.method == Method::POST && accept == BROWSER_ACCEPT {
+                assert!(
+                    reply.body.contains("<html lang=\"nl-BE\""),
+                    "{label}: a Dutch page"
+                );
+            }
+        }
+    }
+    assert_eq!(site.votes_in(POLL).await, 0);
+    assert_eq!(site.votes_in("nut-van-lezerspolls").await, 0);
+}
+
+#[tokio::test]
+async fn a_burst_from_one_address_is_slowed_but_other_readers_still_vote() {
+    let site = TestSite::new().with_settings(|settings| {
+        settings.vote_burst = 3;
+        settings.votes_per_minute = 1;
+    });
+    let router = site.router();
+    let send = |peer: &str, forwarded: Option<&str>| {
+        let mut request = Request::post("/api/stem")
+            .header(header::CONTENT_TYPE, FORM)
+            .header(header::ACCEPT, "application/json");
+        if let Some(forwarded) = forwarded {
+            request = request.header("x-forwarded-for", forwarded);
+        }
+        let mut request = request.body(Body::from(vote("ja"))).unwrap();
+        let peer: SocketAddr = peer.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            router.oneshot(request).await.unwrap()
+        }
+    };
+    for i in 0..3 {
+        // A spoofed X-Forwarded-For gives no fresh bucket: no proxy is trusted.
+        let reply = send("192.0.2.10:4000", Some(&format!("198.51.100.{i}"))).await;
+        assert_eq!(reply.status(), StatusCode::OK);
+    }
+    let slowed = send("192.0.2.10:4001", Some("198.51.100.99")).await;
+    assert_eq!(slowed.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(slowed.headers().contains_key(header::RETRY_AFTER));
+    let other = send("192.0.2.11:4000", None).await;
+    assert_eq!(
+        other.status(),
+        StatusCode::OK,
+        "another address is not affected"
+    );
+    assert_eq!(site.votes_in(POLL).await, 4);
+}
+
+#[tokio::test]
+async fn behind_the_configured_proxy_each_forwarded_address_has_its_own_limit() {
+    let site = TestSite::new().with_settings(|settings| {
+        settings.vote_burst = 1;
+        settings.votes_per_minute = 1;
+        settings.trusted_proxy = Some("127.0.0.1".parse().unwrap());
+    });
+    let router = site.router();
+    let mut statuses = Vec::new();
+    for forwarded in ["198.51.100.1", "198.51.100.2", "198.51.100.2"] {
+        let mut request = Request::post("/api/stem")
+            .header(header::CONTENT_TYPE, FORM)
+            .header(header::ACCEPT, "application/json")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(vote("nee")))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo("127.0.0.1:5000".parse::<SocketAddr>().unwrap()));
+        use tower::ServiceExt;
+        statuses.push(router.clone().oneshot(request).await.unwrap().status());
+    }
+    assert_eq!(
+        statuses,
+        vec![
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let site = TestSite::new();
+    for reply in [
+        site.get("/artikel/deepseek-nvidia-beurswaarde", None).await,
+        site.get("/nergens", None).await,
+        site.post_form(&vote("misschien"), None).await,
+        site.get("/feed.xml", None).await,
+    ] {
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'self'") && !csp.contains("unsafe-inline"));
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(
+            reply.headers[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin"
+        );
+        assert_eq!(reply.headers["cross-origin-opener-policy"], "same-origin");
+        assert!(
+            !reply
+                .headers
+                .contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "plain http"
+        );
+    }
+    let https = TestSite::new().with_settings(|s| s.base_url = "https://nieuws.example.be".into());
+    let reply = https.get("/", None).await;
+    assert!(
+        reply
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY)
+    );
+}
+
+/// A server on a real socket with a short header deadline, stopped when the guard is dropped.
+async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = http::with_limits(site.router());
+    tokio::spawn(http::serve_with_header_timeout(
+        listener,
+        app,
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_millis(300),
+    ));
+    (address, stop)
+}
+
+/// Sends raw bytes and returns what the server answered before closing (or within two seconds).
+async fn raw_exchange(address: SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(2), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn the_http_layer_holds_against_malformed_and_slow_requests() {
+    let site = TestSite::new();
+    let (address, _stop) = real_server(&site).await;
+
+    let garbage = raw_exchange(address, b"BLAH /api/stem HTTP/9.9\r\n\r\n").await;
+    assert!(garbage.starts_with("HTTP/1.1 4"), "{garbage}");
+
+    let huge = raw_exchange(
+        address,
+        b"POST /api/stem HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\npoll=x",
+    )
+    .await;
+    assert!(huge.starts_with("HTTP/1.1 413"), "{huge}");
+
+    let nul_header = raw_exchange(
+        address,
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Test: a\0b\r\n\r\n",
+    )
+    .await;
+    assert!(nul_header.starts_with("HTTP/1.1 400"), "{nul_header}");
+
+    let invalid_utf8 = raw_exchange(
+        address,
+        b"POST /api/stem HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\nConnection: close\r\n\r\npoll=\xff\xfe\xfd",
+    )
+    .await;
+    assert!(invalid_utf8.starts_with("HTTP/1.1 404"), "{invalid_utf8}");
+
+    // Slowloris: headers that never finish. The server must hang up after its deadline.
+    let started = std::time::Instant::now();
+    let slow = raw_exchange(address, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ").await;
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "closed after the deadline"
+    );
+    assert!(!slow.contains("200 OK"), "{slow}");
+
+    assert_eq!(site.votes_in(POLL).await, 0);
+}
