@@ -2,6 +2,7 @@
 //! robots.txt, JSON-LD `NewsArticle` and plain share links.
 
 use super::content::Library;
+use super::escape_markup;
 use super::state::AppState;
 use crate::article::{Article, ShareLink};
 use axum::extract::State;
@@ -62,23 +63,23 @@ pub fn atom_feed(library: &Library, base_url: &str) -> String {
          <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}/feed.xml\"/>\n\
          <link rel=\"alternate\" type=\"text/html\" href=\"{base}/\"/>\n\
          <id>{base}/</id>\n<updated>{updated}</updated>\n",
-        escape_xml(SITE_DESCRIPTION),
-        base = escape_xml(base_url),
+        escape_markup(SITE_DESCRIPTION),
+        base = escape_markup(base_url),
     );
     for article in library.articles() {
-        let url = escape_xml(&format!("{base_url}{}", article.path()));
+        let url = escape_markup(&format!("{base_url}{}", article.path()));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
              <id>{url}</id>\n<published>{}</published>\n<updated>{}</updated>\n\
              <author><name>{}</name></author>\n<summary>{}</summary>\n",
-            escape_xml(&article.title),
+            escape_markup(&article.title),
             article.published.to_rfc3339(),
             article.last_modified().to_rfc3339(),
-            escape_xml(&article.author),
-            escape_xml(&article.lead),
+            escape_markup(&article.author),
+            escape_markup(&article.lead),
         ));
         for tag in &article.tags {
-            xml.push_str(&format!("<category term=\"{}\"/>\n", escape_xml(tag)));
+            xml.push_str(&format!("<category term=\"{}\"/>\n", escape_markup(tag)));
         }
         xml.push_str("</entry>\n");
     }
@@ -94,12 +95,12 @@ pub fn sitemap_xml(library: &Library, base_url: &str) -> String {
     );
     xml.push_str(&format!(
         "<url><loc>{}/</loc></url>\n",
-        escape_xml(base_url)
+        escape_markup(base_url)
     ));
     for article in library.articles() {
         xml.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            escape_xml(&format!("{base_url}{}", article.path())),
+            escape_markup(&format!("{base_url}{}", article.path())),
             article.last_modified(),
         ));
     }
@@ -179,21 +180,6 @@ fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
