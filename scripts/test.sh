@@ -17,3 +17,6 @@ export STEMBUS_BASE_URL=http://127.0.0.1:3107
 export STEMBUS_E2E_URL=http://127.0.0.1:3107
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
 cargo leptos end-to-end --release --precompress
+
+echo "== crash harness: kill -9 during votes, every acknowledged vote must survive (10 cycles)"
+python3 bench/crash.py --cycles 10
