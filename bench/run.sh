@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Throughput and latency of the article page, as ratios to a bare axum handler serving the same bytes.
 # Server on core 0, load generator on core 1, loopback only; every run has a fixed duration.
-# Usage: bench/run.sh [seconds per run, default 10]
+# Usage: bench/run.sh [seconds per run, default 5] [rounds, default 3]   (about 1.5 minutes, plus the build)
 # Needs a release build (made here), wrk (Debian, installed if missing) and oha (crates.io, installed
 # if missing: a few minutes once; without it the fixed-rate run is skipped with a message).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-SECONDS_PER_RUN="${1:-10}"
+SECONDS_PER_RUN="${1:-5}"
+ROUNDS="${2:-3}"
 CONNECTIONS=32
 STEMBUS_ADDR=127.0.0.1:3207
 RAW_ADDR=127.0.0.1:3208
@@ -39,6 +40,7 @@ say "building the release site and the raw handler"
 cargo leptos build --release --precompress >&2
 cargo build --release --example raw_page --features ssr --quiet >&2
 
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -57,7 +59,7 @@ wait_for() {
   exit 1
 }
 
-say "starting stembus on $STEMBUS_ADDR (core 0)"
+say "starting stembus on $STEMBUS_ADDR and the raw handler on $RAW_ADDR, both on core 0"
 LEPTOS_OUTPUT_NAME=stembus LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=$STEMBUS_ADDR STEMBUS_LISTEN_ADDRESS=$STEMBUS_ADDR \
   STEMBUS_BASE_URL="http://$STEMBUS_ADDR" STEMBUS_DATABASE_PATH="$work/stembus.db" RUST_LOG=warn \
@@ -69,16 +71,20 @@ wait_for "http://$STEMBUS_ADDR$ARTICLE"
 curl -fsS -o "$work/page.html" "http://$STEMBUS_ADDR$ARTICLE"
 curl -fsS -H 'Accept-Encoding: br' -o "$work/page.html.br" "http://$STEMBUS_ADDR$ARTICLE"
 curl -fsS -H "Cookie: $UNVOTED_COOKIE" -o "$work/private.html" "http://$STEMBUS_ADDR$ARTICLE"
-if ! cmp -s "$work/page.html" "$work/private.html"; then
-  say "note: the per-request render differs from the shared page (sizes $(wc -c <"$work/page.html") and $(wc -c <"$work/private.html"))"
+# The two differ only in leptos_axum's per-render nonce; the sizes must agree.
+if [ "$(wc -c <"$work/page.html")" != "$(wc -c <"$work/private.html")" ]; then
+  say "note: the per-request render differs in size from the shared page"
 fi
-say "starting the raw handler on $RAW_ADDR (core 0, after stembus's runs it has the core to itself)"
+# An idle server takes no CPU, so both can wait on core 0 and each run has the core to itself.
+taskset -c 0 target/release/examples/raw_page "$RAW_ADDR" "$work/page.html" "$work/page.html.br" >"$work/raw.log" 2>&1 &
+pids+=($!)
+wait_for "http://$RAW_ADDR$ARTICLE"
 
 # Runs wrk on core 1 and prints "requests/s p50_ms p99_ms".
 measure() {
   local url=$1
   shift
-  taskset -c 1 wrk -t1 -c4 -d2s "$@" "$url" >/dev/null
+  taskset -c 1 wrk -t1 -c4 -d1s "$@" "$url" >/dev/null
   taskset -c 1 wrk -t1 -c$CONNECTIONS -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" >"$work/wrk.txt"
   awk '
     function ms(v) {
@@ -95,14 +101,27 @@ measure() {
   ' "$work/wrk.txt"
 }
 
-say "stembus, shared page from memory, brotli"
-read -r cached_rps cached_p50 cached_p99 < <(measure "http://$STEMBUS_ADDR$ARTICLE" -H 'Accept-Encoding: br')
-say "stembus, rendered per request (voter cookie), identity"
-read -r render_rps render_p50 render_p99 < <(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $UNVOTED_COOKIE")
+# Rounds that alternate the four runs, so that other work on the machine falls on all of them alike;
+# each figure below is the median over the rounds.
+declare -A results
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round of $ROUNDS"
+  results[shared]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H 'Accept-Encoding: br')"$'\n'
+  results[raw_br]+="$(measure "http://$RAW_ADDR$ARTICLE" -H 'Accept-Encoding: br')"$'\n'
+  results[render]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $UNVOTED_COOKIE")"$'\n'
+  results[raw_id]+="$(measure "http://$RAW_ADDR$ARTICLE")"$'\n'
+done
+median() { # column $2 of the lines in $1
+  printf '%s' "$1" | awk -v c="$2" 'NF { print $c }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+row() {
+  printf '%-44s %10s %9s %9s\n' "$1" "$(median "${results[$2]}" 1)" "$(median "${results[$2]}" 2)" "$(median "${results[$2]}" 3)"
+}
+shared_rps=$(median "${results[shared]}" 1)
 
 fixed_line="fixed rate: skipped (oha is not installed)"
 if command -v oha >/dev/null; then
-  rate=$((cached_rps / 2))
+  rate=$((shared_rps / 2))
   say "stembus, shared page at a fixed $rate requests/s (oha, latency-corrected)"
   taskset -c 1 oha -z "${SECONDS_PER_RUN}s" -q "$rate" --latency-correction --no-tui -c $CONNECTIONS \
     -H 'Accept-Encoding: br' --output-format json "http://$STEMBUS_ADDR$ARTICLE" >"$work/oha.json"
@@ -110,30 +129,23 @@ if command -v oha >/dev/null; then
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const p = r.latencyPercentiles, ms = (s) => (s * 1000).toFixed(2);
     const codes = Object.entries(r.statusCodeDistribution).map(([c, n]) => `${c}: ${n}`).join(", ");
-    console.log(`fixed rate ${process.argv[2]} req/s (oha, latency-corrected): p50 ${ms(p.p50)} ms, p99 ${ms(p.p99)} ms, achieved ${r.summary.requestsPerSec.toFixed(0)} req/s (${codes})`);
+    console.log(`stembus, shared page at a fixed ${process.argv[2]} req/s (half its median maximum; oha, latency-corrected): p50 ${ms(p.p50)} ms, p99 ${ms(p.p99)} ms, achieved ${r.summary.requestsPerSec.toFixed(0)} req/s (${codes})`);
   ' "$work/oha.json" "$rate")
 fi
-
-kill "${pids[0]}" && wait "${pids[0]}" 2>/dev/null || true
-pids=()
-taskset -c 0 target/release/examples/raw_page "$RAW_ADDR" "$work/page.html" "$work/page.html.br" >"$work/raw.log" 2>&1 &
-pids+=($!)
-wait_for "http://$RAW_ADDR$ARTICLE"
-say "raw axum handler, same bytes, brotli"
-read -r raw_br_rps raw_br_p50 raw_br_p99 < <(measure "http://$RAW_ADDR$ARTICLE" -H 'Accept-Encoding: br')
-say "raw axum handler, same bytes, identity"
-read -r raw_id_rps raw_id_p50 raw_id_p99 < <(measure "http://$RAW_ADDR$ARTICLE")
 
 page_kb() { awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.1f", b / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "Article page $ARTICLE: $(page_kb "$work/page.html") KB html, $(page_kb "$work/page.html.br") KB brotli."
-echo "wrk, 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN} s per run; server on core 0, wrk on core 1."
+echo "wrk, 1 thread, $CONNECTIONS connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per run, medians;"
+echo "server on core 0, wrk on core 1, loopback."
+# Other work on the machine shares these two cores: its load is printed so a noisy run shows as one.
+echo "load average at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %10s %9s %9s\n' "run" "req/s" "p50 ms" "p99 ms"
-printf '%-44s %10s %9s %9s\n' "stembus, shared page (brotli)" "$cached_rps" "$cached_p50" "$cached_p99"
-printf '%-44s %10s %9s %9s\n' "raw axum, same bytes (brotli)" "$raw_br_rps" "$raw_br_p50" "$raw_br_p99"
-printf '%-44s %10s %9s %9s\n' "stembus, rendered per request (identity)" "$render_rps" "$render_p50" "$render_p99"
-printf '%-44s %10s %9s %9s\n' "raw axum, same bytes (identity)" "$raw_id_rps" "$raw_id_p50" "$raw_id_p99"
-echo "ratio shared page / raw:             $(ratio "$cached_rps" "$raw_br_rps")"
-echo "ratio rendered per request / raw:    $(ratio "$render_rps" "$raw_id_rps")"
+row "stembus, shared page (brotli)" shared
+row "raw axum, same bytes (brotli)" raw_br
+row "stembus, rendered per request (identity)" render
+row "raw axum, same bytes (identity)" raw_id
+echo "ratio shared page / raw:             $(ratio "$shared_rps" "$(median "${results[raw_br]}" 1)")"
+echo "ratio rendered per request / raw:    $(ratio "$(median "${results[render]}" 1)" "$(median "${results[raw_id]}" 1)")"
 echo "$fixed_line"

@@ -76,7 +76,7 @@ pub fn PollCard(view: PollView) -> impl IntoView {
     let on_submit = move |event: SubmitEvent| browser::submit(event, pending, outcome);
 
     view! {
-        <div class="poll-card" data-hydrated=move || hydrated.get().to_string()>
+        <div class="poll-card" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <p class="poll-kicker">"Lezerspoll"</p>
             {move || {
                 let PollView { poll, results, own_choices, show_form, change_href } = current();

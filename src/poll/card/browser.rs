@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::serde_json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{FormData, Headers, HtmlFormElement, RequestInit, Response, UrlSearchParams};
+use web_sys::{FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
 
 /// Sends the vote in the background and stores its outcome. A second submit while one is on its way
 /// is ignored. If the event has no form (which a submit event always has) the browser posts as usual.
@@ -40,14 +40,11 @@ async fn post(form: &HtmlFormElement) -> Result<PollView, AppError> {
     let unavailable = |_| AppError::Unavailable;
     let fields = FormData::new_with_form(form).map_err(unavailable)?;
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unavailable)?;
-    let headers = Headers::new().map_err(unavailable)?;
-    headers
-        .set("Accept", "application/json")
-        .map_err(unavailable)?;
+    // fetch's own `Accept: */*` is what tells the vote endpoint this is not a page load: it answers
+    // with JSON unless the request asks for `text/html`.
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&body);
-    init.set_headers(&headers);
     let window = web_sys::window().ok_or(AppError::Unavailable)?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
         .await
