@@ -30,6 +30,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../../migrations/0002_poll_rules_and_ballots.sql"
         )),
+        M::up(include_str!("../../../migrations/0003_running_counts.sql")),
     ])
 }
 

@@ -297,6 +297,50 @@ fn votes_stored_before_ballots_existed_are_carried_over() {
 }
 
 #[tokio::test]
+async fn running_counts_match_a_full_recount_after_votes_and_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rules = poll();
+    rules.max_choices = 2;
+    rules.allow_change = true;
+    let store = open_with(&dir, &rules);
+    let script: [(&str, &[&str]); 7] = [
+        ("a", &["ja"]),
+        ("b", &["ja", "nee"]),
+        ("a", &["nee", "weet-niet"]),
+        ("c", &["weet-niet"]),
+        ("b", &["ja"]),
+        ("d", &["misschien"]),
+        ("c", &["ja", "nee", "weet-niet"]),
+    ];
+    for (voter, choices) in script {
+        store.record_vote(vote(voter, choices)).await.unwrap();
+    }
+    let standing = store.standing(&rules, None).await.unwrap();
+    store.shut_down();
+
+    let conn = Connection::open(dir.path().join("votes.db")).unwrap();
+    let recount: Vec<u64> = ["ja", "nee", "weet-niet"]
+        .iter()
+        .map(|key| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM ballot_choice c JOIN poll_option o ON o.id = c.option_id
+                 WHERE o.key = ?1",
+                [key],
+                |row| row.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+        })
+        .collect();
+    let voters: i64 = conn
+        .query_row("SELECT COUNT(*) FROM ballot", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(counts(&standing), recount);
+    assert_eq!(counts(&standing), vec![1, 1, 2]);
+    assert_eq!(standing.results.voters, voters as u64);
+    assert_eq!(voters, 3);
+}
+
+#[tokio::test]
 async fn after_shut_down_votes_are_refused_not_lost() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
