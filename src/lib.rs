@@ -15,10 +15,10 @@ mod response_status;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// The browser entry point: wakes up the islands (the poll) and nothing else.
+/// The browser entry point: wakes up the islands (the poll) and nothing else. No panic hook: the
+/// island has to fit a 100 KB budget, and a panic still shows in the console without one.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
 }
