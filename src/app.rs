@@ -4,7 +4,7 @@ use crate::article::{ArticlePage, FrontPage};
 use crate::error::AppError;
 use crate::response_status;
 use leptos::prelude::*;
-use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -23,6 +23,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     title="Stembus"
                     href="/feed.xml"
                 />
+                // `output_name` carries the content hash of the built files once the server has
+                // read them, so the style sheet may be cached for a year. `id="leptos"` lets
+                // `cargo leptos watch` swap it on a change.
+                <link
+                    rel="stylesheet"
+                    id="leptos"
+                    href=format!("/pkg/{}.css", options.output_name)
+                />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />
@@ -39,7 +47,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/stembus.css" />
         <a class="skip-link" href="#inhoud">
             "Naar de inhoud"
         </a>

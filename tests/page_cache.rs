@@ -273,9 +273,13 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
     let site = TestSite::new();
     let page = site.get(ARTICLE, &[]).await.text();
     let start = page.find("/pkg/stembus.").unwrap();
-    let end = start + page[start..].find(".js").unwrap();
+    let end = start + page[start..].find(".css").unwrap();
     let hashed = &page[start..end];
     assert!(hashed.len() > "/pkg/stembus.".len() + 8, "{hashed}");
+    assert!(
+        page.contains(&format!("{hashed}.js")),
+        "style sheet, glue and module share one hash"
+    );
     // `_bg.wasm` when the server was not built by cargo-leptos, as under `cargo test`.
     let wasm_path = [".wasm", "_bg.wasm"]
         .map(|suffix| format!("{hashed}{suffix}"))
@@ -309,6 +313,20 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
     let wasm = site.get(&wasm_path, &[]).await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
 
+    let hashed_css = site.get(&format!("{hashed}.css"), &[]).await;
+    assert_eq!(hashed_css.status, StatusCode::OK);
+    assert_eq!(
+        hashed_css.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert!(
+        hashed_css
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/css")
+    );
+
+    // The plain name stays, for `cargo leptos watch`'s reloads: cached, but revalidated.
     let css = site.get("/pkg/stembus.css", &[]).await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(css.header("cache-control"), Some("public, no-cache"));

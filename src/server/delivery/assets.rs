@@ -1,6 +1,7 @@
 //! The site's built files under `/pkg`, read once at start-up and served from memory: each with the
 //! brotli and gzip files `cargo leptos build --release --precompress` wrote next to it, an entity tag,
-//! and for the island's JavaScript and WASM a content-hashed name that may be cached for a year.
+//! and for the island's JavaScript and WASM and the style sheet a content-hashed name that may be
+//! cached for a year.
 
 use super::encoding::Representation;
 use axum::body::Bytes;
@@ -12,7 +13,8 @@ use std::sync::Arc;
 
 /// For names that change whenever their content does.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-/// For fixed names (the style sheet): any cache keeps them but asks again each time, and gets a 304.
+/// For fixed names (the files under their plain names, as `cargo leptos watch` reloads them): any
+/// cache keeps them but asks again each time, and gets a 304.
 const REVALIDATE: &str = "public, no-cache";
 
 /// Every file of the site's pkg folder, by the address it is served at.
@@ -78,13 +80,21 @@ impl StaticAssets {
         let output = options.output_name.to_string();
         let js = contents.get(&format!("{output}.js"));
         let wasm = contents.get(&format!("{output}.wasm"));
+        // The style sheet shares the name (the shell links `<output_name>.css`), so it is in the hash too.
+        let css = contents.get(&format!("{output}.css"));
         let hashed_output_name = match (js, wasm) {
             (Some(js), Some(wasm)) => {
-                let both = [js.as_ref(), wasm.as_ref()].concat();
-                let hashed = format!("{output}.{}", super::encoding::content_hash(&both));
+                let empty = Bytes::new();
+                let all = [js.as_ref(), wasm.as_ref(), css.unwrap_or(&empty).as_ref()].concat();
+                let hashed = format!("{output}.{}", super::encoding::content_hash(&all));
                 // Leptos names the module `<name>_bg.wasm` when the server was not built by
                 // cargo-leptos (`cargo test`, a plain `cargo build`): both names are served.
-                for (file, suffix) in [("js", ".js"), ("wasm", ".wasm"), ("wasm", "_bg.wasm")] {
+                for (file, suffix) in [
+                    ("js", ".js"),
+                    ("wasm", ".wasm"),
+                    ("wasm", "_bg.wasm"),
+                    ("css", ".css"),
+                ] {
                     if let Some(plain) = files.get(&format!("{prefix}/{output}.{file}")) {
                         let immutable = Representation::clone(plain)
                             .with_cache_control(HeaderValue::from_static(IMMUTABLE));
