@@ -5,7 +5,7 @@ use super::config::Settings;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use base64::Engine;
-use leptos::config::{Env, LeptosOptions};
+use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -71,7 +71,7 @@ pub fn security_headers(
 }
 
 /// Scripts only from this site, WASM compiled by the browser, and the few inline scripts Leptos
-/// writes into every page, allowed by hash. In development the live-reload socket is allowed too.
+/// writes into every page, allowed by hash. Under `cargo leptos watch` the live-reload socket too.
 fn content_security_policy(options: &LeptosOptions) -> String {
     let owner = Owner::new();
     let rendered = owner.with(|| {
@@ -97,7 +97,8 @@ fn content_security_policy(options: &LeptosOptions) -> String {
         .collect();
     hashes.sort();
     hashes.dedup();
-    let connect = if options.env == Env::DEV {
+    // `AutoReload` renders its script, and opens its socket, only under `cargo leptos watch`.
+    let connect = if std::env::var_os("LEPTOS_WATCH").is_some() {
         format!(
             "'self' ws://{}:{}",
             options.site_addr.ip(),
@@ -147,10 +148,7 @@ mod tests {
 
     #[test]
     fn the_policy_allows_only_own_scripts_wasm_and_hashed_inline_scripts() {
-        let options = LeptosOptions::builder()
-            .output_name("stembus")
-            .env(Env::PROD)
-            .build();
+        let options = LeptosOptions::builder().output_name("stembus").build();
         let policy = content_security_policy(&options);
         assert!(
             policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
