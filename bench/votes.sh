@@ -27,6 +27,12 @@ if ! command -v oha >/dev/null; then
   say "installing oha from crates.io (a few minutes, once)"
   cargo install oha --locked --quiet
 fi
+if ! command -v strace >/dev/null; then
+  say "installing strace from Debian (counts the writer's fsyncs)"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo=sudo; fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace
+fi
 
 if [ "${STEMBUS_NO_BUILD:-0}" != 1 ]; then
   say "building the release server"
