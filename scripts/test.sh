@@ -6,7 +6,13 @@ scripts/setup.sh test
 export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "== unit, store and router tests"
-cargo test --features ssr
+# nextest (on this kind of machine from the start) runs each test in its own process with a time
+# limit (.config/nextest.toml); plain cargo test where it is missing.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --features ssr
+else
+  cargo test --features ssr
+fi
 
 echo "== end-to-end tests in chromium (release build, fresh database)"
 e2e_dir=$(mktemp -d)
