@@ -9,14 +9,13 @@ mod common;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{BROWSER_ACCEPT, TestSite};
+use common::{BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use std::net::SocketAddr;
 use std::time::Duration;
 use stembus::server::http;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const POLL: &str = "deepseek-schade-nvidia";
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// One bad request: what it is, how it is sent, and the status it must get.
@@ -43,41 +42,37 @@ fn with_header(mut case: Case, name: &'static str, value: impl Into<String>) -> 
     case
 }
 
-fn vote(choice: &str) -> String {
-    format!("poll={POLL}&choice={choice}")
-}
-
 fn cases() -> Vec<Case> {
     use StatusCode as S;
     let bad = S::BAD_REQUEST;
     let cookie =
-        |value: String| with_header(form("cookie", vote("misschien"), bad), "cookie", value);
+        |value: String| with_header(form("cookie", vote_body("misschien"), bad), "cookie", value);
     let mut cases = vec![
         form("unknown poll", "poll=bestaat-niet&choice=ja", S::NOT_FOUND),
-        form("unknown answer", vote("misschien"), bad),
-        form("answer of another poll", vote("soms"), bad),
+        form("unknown answer", vote_body("misschien"), bad),
+        form("answer of another poll", vote_body("soms"), bad),
         form("this answer under another poll", "poll=nut-van-lezerspolls&choice=weet-niet", bad),
-        form("two answers in a single-choice poll", format!("{}&choice=nee", vote("ja")), bad),
-        form("two answers joined by a comma", vote("ja%2Cnee"), bad),
-        form("numeric answer", vote("1"), bad),
-        form("negative answer", vote("-1"), bad),
-        form("huge number", vote("99999999999999999999999999999"), bad),
-        form("Unicode digits", vote("%D9%A1%D9%A2"), bad),
-        form("look-alike letters", vote("j%D0%B0"), bad),
-        form("empty answer", vote(""), bad),
+        form("two answers in a single-choice poll", format!("{}&choice=nee", vote_body("ja")), bad),
+        form("two answers joined by a comma", vote_body("ja%2Cnee"), bad),
+        form("numeric answer", vote_body("1"), bad),
+        form("negative answer", vote_body("-1"), bad),
+        form("huge number", vote_body("99999999999999999999999999999"), bad),
+        form("Unicode digits", vote_body("%D9%A1%D9%A2"), bad),
+        form("look-alike letters", vote_body("j%D0%B0"), bad),
+        form("empty answer", vote_body(""), bad),
         form("missing answer", format!("poll={POLL}"), bad),
         form("missing poll", "choice=ja", bad),
         form("empty body", "", bad),
-        form("repeated poll", format!("poll={POLL}&{}", vote("ja")), bad),
-        form("extra field", format!("{}&admin=1", vote("ja")), bad),
-        form("answer with script", vote("%3Cscript%3Ealert(1)%3C%2Fscript%3E"), bad),
+        form("repeated poll", format!("poll={POLL}&{}", vote_body("ja")), bad),
+        form("extra field", format!("{}&admin=1", vote_body("ja")), bad),
+        form("answer with script", vote_body("%3Cscript%3Ealert(1)%3C%2Fscript%3E"), bad),
         form("very long poll id", format!("poll={}&choice=ja", "p".repeat(1000)), S::NOT_FOUND),
         form("path in poll id", "poll=..%2F..%2Fetc%2Fpasswd&choice=ja", S::NOT_FOUND),
         form("invalid UTF-8", [b"poll=deepseek-schade-nvidia&choice=j".as_slice(), &[0xff, 0xfe]].concat(), bad),
-        form("invalid percent-encoding", vote("%zz"), bad),
-        form("encoded NUL byte", vote("ja%00"), bad),
-        form("raw NUL byte", [vote("ja").as_bytes(), &[0]].concat(), bad),
-        form("body over the limit", format!("{}&x={}", vote("ja"), "a".repeat(5000)), S::PAYLOAD_TOO_LARGE),
+        form("invalid percent-encoding", vote_body("%zz"), bad),
+        form("encoded NUL byte", vote_body("ja%00"), bad),
+        form("raw NUL byte", [vote_body("ja").as_bytes(), &[0]].concat(), bad),
+        form("body over the limit", format!("{}&x={}", vote_body("ja"), "a".repeat(5000)), S::PAYLOAD_TOO_LARGE),
         form("query string instead of body", "", bad),
         Case {
             name: "JSON body",
@@ -90,7 +85,7 @@ fn cases() -> Vec<Case> {
             name: "text/plain body",
             method: Method::POST,
             headers: vec![("content-type", "text/plain".into())],
-            body: vote("ja").into(),
+            body: vote_body("ja").into(),
             status: bad,
         },
         Case {
@@ -104,17 +99,17 @@ fn cases() -> Vec<Case> {
             name: "no content type",
             method: Method::POST,
             headers: vec![],
-            body: vote("ja").into(),
+            body: vote_body("ja").into(),
             status: bad,
         },
-        with_header(form("foreign Origin", vote("ja"), S::FORBIDDEN), "origin", "https://kwaadwillig.example"),
-        with_header(form("null Origin", vote("ja"), S::FORBIDDEN), "origin", "null"),
-        with_header(form("look-alike Origin", vote("ja"), S::FORBIDDEN), "origin", "http://127.0.0.1:3000.kwaad.example"),
-        with_header(form("cross-site fetch", vote("ja"), S::FORBIDDEN), "sec-fetch-site", "cross-site"),
+        with_header(form("foreign Origin", vote_body("ja"), S::FORBIDDEN), "origin", "https://kwaadwillig.example"),
+        with_header(form("null Origin", vote_body("ja"), S::FORBIDDEN), "origin", "null"),
+        with_header(form("look-alike Origin", vote_body("ja"), S::FORBIDDEN), "origin", "http://127.0.0.1:3000.kwaad.example"),
+        with_header(form("cross-site fetch", vote_body("ja"), S::FORBIDDEN), "sec-fetch-site", "cross-site"),
         cookie("stembus_kiezer=admin".into()),
         cookie(format!("stembus_kiezer={}", "a".repeat(4000))),
         cookie("stembus_kiezer=00112233445566778899aabbccddeeff; stembus_kiezer=ffeeddccbbaa99887766554433221100".into()),
-        with_header(form("spoofed X-Forwarded-For", vote("misschien"), bad), "x-forwarded-for", "203.0.113.9"),
+        with_header(form("spoofed X-Forwarded-For", vote_body("misschien"), bad), "x-forwarded-for", "203.0.113.9"),
     ];
     for method in [
         Method::GET,
@@ -142,7 +137,7 @@ async fn every_bad_request_gets_a_4xx_and_changes_nothing() {
     for accept in [BROWSER_ACCEPT, "application/json"] {
         for case in &cases {
             let uri = if case.name == "query string instead of body" {
-                format!("/api/stem?{}", vote("ja"))
+                format!("/api/stem?{}", vote_body("ja"))
             } else {
                 "/api/stem".to_string()
             };
@@ -202,7 +197,7 @@ async fn a_burst_from_one_address_is_slowed_but_other_readers_still_vote() {
         if let Some(forwarded) = forwarded {
             request = request.header("x-forwarded-for", forwarded);
         }
-        let mut request = request.body(Body::from(vote("ja"))).unwrap();
+        let mut request = request.body(Body::from(vote_body("ja"))).unwrap();
         let peer: SocketAddr = peer.parse().unwrap();
         request.extensions_mut().insert(ConnectInfo(peer));
         let router = router.clone();
@@ -242,7 +237,7 @@ async fn behind_the_configured_proxy_each_forwarded_address_has_its_own_limit() 
             .header(header::CONTENT_TYPE, FORM)
             .header(header::ACCEPT, "application/json")
             .header("x-forwarded-for", forwarded)
-            .body(Body::from(vote("nee")))
+            .body(Body::from(vote_body("nee")))
             .unwrap();
         request
             .extensions_mut()
@@ -266,7 +261,7 @@ async fn every_response_carries_the_security_headers() {
     for reply in [
         site.get("/artikel/deepseek-nvidia-beurswaarde", None).await,
         site.get("/nergens", None).await,
-        site.post_form(&vote("misschien"), None).await,
+        site.post_form(&vote_body("misschien"), None).await,
         site.get("/feed.xml", None).await,
     ] {
         let csp = reply.headers[header::CONTENT_SECURITY_POLICY]

@@ -6,9 +6,8 @@
 mod common;
 
 use axum::http::{StatusCode, header};
-use common::{TestSite, shipped_content};
+use common::{ARTICLE, POLL, TestSite, shipped_content};
 
-const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
 const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
 
 /// The JSON inside the page's `<script type="application/ld+json">`.
@@ -211,8 +210,6 @@ fn site_with_rules(rules: &str) -> (TestSite, tempfile::TempDir) {
     let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
     (site, content)
 }
-
-const POLL: &str = "deepseek-schade-nvidia";
 
 #[tokio::test]
 async fn multiple_choice_takes_several_answers_up_to_the_maximum() {

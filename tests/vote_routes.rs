@@ -7,15 +7,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{BROWSER_ACCEPT, TestSite};
+use common::{ARTICLE, BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use tower::ServiceExt;
-
-const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
-const POLL: &str = "deepseek-schade-nvidia";
-
-fn vote_body(choice: &str) -> String {
-    format!("poll={POLL}&choice={choice}")
-}
 
 #[tokio::test]
 async fn article_page_renders_the_article_and_an_open_poll_form() {

@@ -143,6 +143,15 @@ impl Reply {
     }
 }
 
+/// The shipped article with a poll, and its poll.
+pub const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
+pub const POLL: &str = "deepseek-schade-nvidia";
+
+/// The form body of a vote for `choice` in the shipped poll.
+pub fn vote_body(choice: &str) -> String {
+    format!("poll={POLL}&choice={choice}")
+}
+
 /// The content folder the site ships with.
 pub fn shipped_content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
