@@ -2,14 +2,10 @@
 //! endpoint. Each gets a 4xx with a readable message, stores nothing, sets no cookie and echoes no
 //! input unescaped. A few run over a real socket, where the HTTP layer itself must hold.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
+use crate::common::{BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use std::net::SocketAddr;
 use std::time::Duration;
 use stembus::server::http;

@@ -1,8 +1,6 @@
 //! Router-level tests of delivery: the shared page with its entity tag and compressed forms, the
 //! private page of a reader who voted, and the built files served from memory under hashed names.
 
-#![cfg(feature = "ssr")]
-
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;

@@ -1,8 +1,6 @@
 //! The test site shared by the router-level tests: a fresh database per test, requests through
 //! `oneshot` without a socket.
 
-#![allow(dead_code)] // Each test file uses its own part of this.
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};

@@ -1,13 +1,9 @@
 //! Router-level tests: the article page and the vote endpoint as a browser uses them, each test on a
 //! fresh database, through `oneshot` without a socket.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
+use crate::common::{ARTICLE, BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{ARTICLE, BROWSER_ACCEPT, POLL, TestSite, vote_body};
 use tower::ServiceExt;
 
 #[tokio::test]

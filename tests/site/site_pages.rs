@@ -1,12 +1,8 @@
 //! Router-level tests of the newsroom site: front page, article head and discovery files, the
 //! transparency box, and polls before their opening and after their closing.
 
-#![cfg(feature = "ssr")]
-
-mod common;
-
+use crate::common::{ARTICLE, POLL, TestSite, shipped_content};
 use axum::http::{StatusCode, header};
-use common::{ARTICLE, POLL, TestSite, shipped_content};
 
 const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
 

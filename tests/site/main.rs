@@ -1,0 +1,10 @@
+//! Router-level tests of the whole site, gathered in one test binary: each separate file would link
+//! its own copy of the server, which costs minutes of linking and gigabytes of disk on every build.
+
+#![cfg(feature = "ssr")]
+
+mod bad_input;
+mod common;
+mod page_cache;
+mod site_pages;
+mod vote_routes;
