@@ -1,4 +1,4 @@
-//! News articles: their shared types, the server functions that load them and the pages that show them.
+//! News articles: their shared types and the pages that show them.
 
 mod page;
 
@@ -59,8 +59,17 @@ impl Article {
 
 /// The address of the article with this slug.
 pub fn article_path(slug: &str) -> String {
-    format!("/artikel/{slug}")
+    format!("{ARTICLE_PREFIX}{slug}")
 }
+
+/// The slug of an article address made by `article_path`; `None` for any other address.
+pub fn slug_from_path(path: &str) -> Option<&str> {
+    path.strip_prefix(ARTICLE_PREFIX)
+        .filter(|slug| !slug.is_empty() && !slug.contains('/'))
+}
+
+/// Where articles live; the router's `/artikel/:slug` route matches the same addresses.
+const ARTICLE_PREFIX: &str = "/artikel/";
 
 /// What the front page and the related-articles list show of an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,14 +124,15 @@ pub struct FrontPageData {
     pub canonical_url: String,
 }
 
-/// Loads an article and its poll for the reader making the request. Fails with `NotFound`.
-#[server]
-pub async fn load_article_page(slug: String) -> Result<ArticlePageData, AppError> {
-    crate::server::pages::article_page(&slug).await
-}
+/// What the server read for the page being rendered (`ArticlePageData` or `FrontPageData`), in the
+/// Leptos context before rendering starts. Pages are rendered on the server only, so they never
+/// fetch anything themselves.
+#[derive(Debug, Clone)]
+pub struct Loaded<T>(pub Result<T, AppError>);
 
-/// Lists every article, newest first.
-#[server]
-pub async fn load_front_page() -> Result<FrontPageData, AppError> {
-    crate::server::pages::front_page()
+impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+    /// The data for this page; a page rendered without it (a programming error) shows an error.
+    pub fn from_context() -> Result<T, AppError> {
+        use_context::<Loaded<T>>().map_or(Err(AppError::Internal), |loaded| loaded.0)
+    }
 }

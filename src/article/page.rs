@@ -1,32 +1,20 @@
 //! The article page and the front page: server-rendered only, with the poll island as their one live part.
 
 use super::{
-    Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink, article_path,
-    load_article_page, load_front_page,
+    Article, ArticlePageData, ArticleSummary, FrontPageData, Loaded, PollFacts, ShareLink,
+    article_path,
 };
 use crate::app::ErrorNotice;
 use crate::poll::{PollCard, PollStatus, PollView, format_count};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::use_params_map;
 
 /// `/artikel/:slug`: the article, its poll, how to share it and what to read next.
 #[component]
 pub fn ArticlePage() -> impl IntoView {
-    let params = use_params_map();
-    let page = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        load_article_page,
-    );
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(data) => view! { <ArticleView data /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match Loaded::<ArticlePageData>::from_context() {
+        Ok(data) => view! { <ArticleView data /> }.into_any(),
+        Err(error) => view! { <ErrorNotice error /> }.into_any(),
     }
 }
 
@@ -271,7 +259,7 @@ fn RelatedArticles(articles: Vec<ArticleSummary>) -> impl IntoView {
 /// `/`: every article, newest first.
 #[component]
 pub fn FrontPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| load_front_page());
+    let page = Loaded::<FrontPageData>::from_context();
     view! {
         <Title text="Stembus | Nieuws en lezerspolls" />
         <Meta
@@ -279,20 +267,16 @@ pub fn FrontPage() -> impl IntoView {
             content="Het laatste nieuws, met een lezerspoll bij elk artikel: geef uw mening en zie meteen wat andere lezers denken."
         />
         <h1 class="front-title">"Laatste nieuws"</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(FrontPageData { articles, canonical_url }) => {
-                        view! {
-                            <Link rel="canonical" href=canonical_url />
-                            <ArticleList articles heading_level=2 />
-                        }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        {match page {
+            Ok(FrontPageData { articles, canonical_url }) => {
+                view! {
+                    <Link rel="canonical" href=canonical_url />
+                    <ArticleList articles heading_level=2 />
                 }
-            })}
-        </Suspense>
+                    .into_any()
+            }
+            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        }}
     }
 }
 

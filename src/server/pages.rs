@@ -1,39 +1,75 @@
-//! The data behind the pages, read on the server for the reader who asked.
+//! The data behind the pages, read on the server for the reader who asked, before the page renders.
 
 use super::discovery;
-use super::state::{AppState, app_state};
+use super::state::AppState;
 use super::voter::VoterId;
-use crate::article::{Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts};
+use crate::article::{
+    Article, ArticlePageData, ArticleSummary, FrontPageData, Loaded, PollFacts, slug_from_path,
+};
 use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
-use axum::http::request::Parts;
-use leptos::prelude::use_context;
+use axum::http::{HeaderMap, Uri};
+use leptos::prelude::provide_context;
 
 /// How many related articles an article page lists.
 const RELATED_ARTICLES: usize = 3;
 
-/// The article with `slug`: its poll as this reader sees it, the transparency facts, the head's
-/// metadata and the related articles.
-pub async fn article_page(slug: &str) -> Result<ArticlePageData, AppError> {
-    let state = app_state()?;
+/// What one page shows, read before it renders: the page components then render at once from
+/// context. Leptos resources under `<Suspense>` were tried first and, rarely, never woke up again
+/// (a render hung about once in a thousand), so no page waits on anything while it renders.
+#[derive(Clone)]
+pub enum PageData {
+    Front(Loaded<FrontPageData>),
+    Article(Box<Loaded<ArticlePageData>>),
+    /// No page of ours lives at the address; the router's fallback answers it.
+    None,
+}
+
+impl PageData {
+    /// Hands the data to the page component rendered next, in the current Leptos owner.
+    pub fn provide(&self) {
+        match self {
+            PageData::Front(loaded) => provide_context(loaded.clone()),
+            PageData::Article(loaded) => provide_context(Loaded::clone(loaded)),
+            PageData::None => {}
+        }
+    }
+}
+
+/// Reads what the page at `uri` shows the reader whose request carries `headers`.
+pub async fn load(state: &AppState, uri: &Uri, headers: &HeaderMap) -> PageData {
+    let path = uri.path();
+    if path == "/" {
+        return PageData::Front(Loaded(Ok(front_page(state))));
+    }
+    let Some(slug) = slug_from_path(path) else {
+        return PageData::None;
+    };
+    let voter = VoterId::from_headers(headers);
+    let changing = uri
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
+    PageData::Article(Box::new(Loaded(
+        article_page(state, slug, voter, changing).await,
+    )))
+}
+
+/// The article with `slug`: its poll as `voter` sees it (`changing` when they asked to change their
+/// vote), the transparency facts, the head's metadata and the related articles.
+pub async fn article_page(
+    state: &AppState,
+    slug: &str,
+    voter: Option<VoterId>,
+    changing: bool,
+) -> Result<ArticlePageData, AppError> {
     let article = state.library.article(slug).ok_or(AppError::NotFound)?;
     let base_url = &state.settings.base_url;
     let now = unix_now();
-    let voter = use_context::<Parts>().and_then(|parts| VoterId::from_headers(&parts.headers));
-
-    let changing = use_context::<Parts>()
-        .and_then(|parts| {
-            parts
-                .uri
-                .query()
-                .map(|query| query.split('&').any(|p| p == "wijzigen"))
-        })
-        .unwrap_or(false);
     let (poll, poll_facts) = match &article.poll {
         None => (None, None),
         Some(poll) => {
-            let (view, facts) = poll_for_reader(&state, article, poll, voter, now, changing).await;
+            let (view, facts) = poll_for_reader(state, article, poll, voter, now, changing).await;
             (Some(view), Some(facts))
         }
     };
@@ -117,10 +153,9 @@ pub fn poll_view(
 }
 
 /// Every article for the front page, newest first.
-pub fn front_page() -> Result<FrontPageData, AppError> {
-    let state = app_state()?;
+pub fn front_page(state: &AppState) -> FrontPageData {
     let now = unix_now();
-    Ok(FrontPageData {
+    FrontPageData {
         articles: state
             .library
             .articles()
@@ -128,7 +163,7 @@ pub fn front_page() -> Result<FrontPageData, AppError> {
             .map(|a| summary(a, now))
             .collect(),
         canonical_url: format!("{}/", state.settings.base_url),
-    })
+    }
 }
 
 fn summary(article: &Article, now: i64) -> ArticleSummary {

@@ -5,11 +5,13 @@ use super::delivery::page_cache::PageCache;
 use super::discovery;
 use super::guard::RateLimiter;
 use super::headers;
+use super::pages;
 use super::state::AppState;
 use super::vote_endpoint::{self, VOTE_PATH};
 use crate::app::{App, shell};
 use any_spawner::Executor;
 use axum::extract::Request;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use leptos::prelude::provide_context;
@@ -33,9 +35,10 @@ pub fn build_router(mut state: AppState) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
-    let options = state.leptos_options.clone();
-    let render_page =
-        render_app_async_with_context(context.clone(), move || shell(options.clone()));
+    let render_page = {
+        let state = state.clone();
+        move |request: Request| load_and_render(state, request)
+    };
 
     let mut router = Router::new()
         .route(
@@ -68,4 +71,16 @@ pub fn build_router(mut state: AppState) -> Router {
         >(context, shell))
         .with_state(state.clone());
     headers::with_security_headers(router, &state.leptos_options, &state.settings)
+}
+
+/// Renders the page `request` asks for: its data is read first, then the page renders from context.
+async fn load_and_render(state: AppState, request: Request) -> Response {
+    let data = pages::load(&state, request.uri(), request.headers()).await;
+    let options = state.leptos_options.clone();
+    let context = move || {
+        provide_context(state.clone());
+        data.provide();
+    };
+    let render = render_app_async_with_context(context, move || shell(options.clone()));
+    render(request).await
 }

@@ -6,5 +6,6 @@
 mod bad_input;
 mod common;
 mod page_cache;
+mod render_load;
 mod site_pages;
 mod vote_routes;
