@@ -51,6 +51,11 @@ impl Article {
         article_path(&self.slug)
     }
 
+    /// The article's full public address on the site at `base_url`.
+    pub fn url(&self, base_url: &str) -> String {
+        format!("{base_url}{}", self.path())
+    }
+
     /// The last time the article changed: its update, else its publication.
     pub fn last_modified(&self) -> Moment {
         self.updated.unwrap_or(self.published)

@@ -148,7 +148,11 @@ impl Settings {
             }
             let text = match value {
                 toml::Value::String(text) => text.clone(),
-                toml::Value::Integer(number) if key.starts_with("vote") => number.to_string(),
+                toml::Value::Integer(number)
+                    if matches!(key.as_str(), "vote_burst" | "votes_per_minute") =>
+                {
+                    number.to_string()
+                }
                 _ => return Err(bad_value(origin, key, "must be a string in quotes")),
             };
             self.set(origin, key, &text)?;

@@ -67,7 +67,7 @@ pub fn atom_feed(library: &Library, base_url: &str) -> String {
         base = escape_markup(base_url),
     );
     for article in library.articles() {
-        let url = escape_markup(&format!("{base_url}{}", article.path()));
+        let url = escape_markup(&article.url(base_url));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
              <id>{url}</id>\n<published>{}</published>\n<updated>{}</updated>\n\
@@ -100,7 +100,7 @@ pub fn sitemap_xml(library: &Library, base_url: &str) -> String {
     for article in library.articles() {
         xml.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            escape_markup(&format!("{base_url}{}", article.path())),
+            escape_markup(&article.url(base_url)),
             article.last_modified(),
         ));
     }
@@ -110,7 +110,7 @@ pub fn sitemap_xml(library: &Library, base_url: &str) -> String {
 
 /// JSON-LD `NewsArticle` for the article, safe to place inside a `<script>` element.
 pub fn structured_data(article: &Article, base_url: &str) -> String {
-    let url = format!("{base_url}{}", article.path());
+    let url = article.url(base_url);
     let mut data = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -144,7 +144,7 @@ fn script_safe_json(json: &str) -> String {
 
 /// Plain links that share the article; opening one loads nothing from those sites until clicked.
 pub fn share_links(article: &Article, base_url: &str) -> Vec<ShareLink> {
-    let url = format!("{base_url}{}", article.path());
+    let url = article.url(base_url);
     let encoded_url = encode(&url);
     let encoded_title = encode(&article.title);
     let with_title = encode(&format!("{} {url}", article.title));

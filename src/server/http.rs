@@ -46,7 +46,8 @@ pub fn with_limits(app: Router) -> Router {
     ))
 }
 
-/// A 503 with `Retry-After` and a short Dutch text; the vote, if any, was not stored.
+/// A 503 with `Retry-After` and a short Dutch text. No vote is acknowledged by it: a shed vote was not
+/// stored, and a timed-out one that the writer still commits counts once when the reader sends it again.
 fn busy() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,

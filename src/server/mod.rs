@@ -16,6 +16,13 @@ pub mod vote_endpoint;
 pub mod voter;
 pub mod voting;
 
+/// Seconds since 1970: the clock for poll opening hours, the transparency box and the rate limit's day.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
 /// Escapes text for HTML and XML content and attribute values alike.
 pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -21,8 +21,8 @@ use std::sync::Arc;
 /// Builds the whole application for `state`.
 ///
 /// Pages are mounted one by one instead of through `leptos_routes`, which would also give every
-/// server function a public address: the page loaders are only called while rendering, and the
-/// vote is the one server function readers reach, through its own handler.
+/// server function a public address: the vote is the one server function readers reach, through its
+/// own handler.
 pub fn build_router(mut state: AppState) -> Router {
     // Leptos spawns its rendering tasks on tokio; a second call (another router) is harmless.
     let _ = Executor::init_tokio();

@@ -4,8 +4,8 @@
 
 use super::escape_markup;
 use super::guard::{self, RateLimiter};
-use super::pages::unix_now;
 use super::state::AppState;
+use super::unix_now;
 use crate::article::article_path;
 use crate::error::AppError;
 use axum::Extension;

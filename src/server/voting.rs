@@ -1,8 +1,9 @@
 //! Casting a vote: the body of the `cast_vote` server function.
 
-use super::pages::{poll_view, unix_now};
+use super::pages::poll_view;
 use super::state::app_state;
 use super::store::queries::{NewVote, VoteOutcome};
+use super::unix_now;
 use super::voter::VoterId;
 use crate::error::AppError;
 use crate::poll::{PollStatus, PollView};
