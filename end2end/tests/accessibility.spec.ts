@@ -97,6 +97,7 @@ test("result bars are hidden from assistive technology, with the numbers in text
   await page.getByRole("radio", { name: "Ja" }).check();
   await page.getByRole("button", { name: "Stem" }).click();
   await expect(page.locator(".poll-results")).toBeVisible();
+  await expect(page.locator(".poll-bar")).toHaveCount(3);
   for (const bar of await page.locator(".poll-bar").all()) {
     await expect(bar).toHaveAttribute("aria-hidden", "true");
   }
@@ -115,6 +116,9 @@ test("motion is off for readers who ask for reduced motion", async ({ page }) =>
 test("the print style keeps the article and the poll results, not the buttons and links around them", async ({ page }) => {
   await page.goto(ARTICLE);
   await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".poll-submit")).toBeHidden();
+  await page.emulateMedia({ media: "screen" });
   await page.getByRole("radio", { name: "Nee" }).check();
   await page.getByRole("button", { name: "Stem" }).click();
   await expect(page.locator(".poll-results")).toBeVisible();
@@ -123,5 +127,6 @@ test("the print style keeps the article and the poll results, not the buttons an
   await expect(page.locator(".poll-results")).toBeVisible();
   await expect(page.locator(".poll-facts")).toBeVisible();
   await expect(page.locator(".share-links")).toBeHidden();
+  await expect(page.locator(".related")).toBeHidden();
   await expect(page.locator(".site-footer")).toBeHidden();
 });

@@ -309,6 +309,11 @@ mod tests {
             settings.listen_address,
             Some("0.0.0.0:8080".parse().unwrap())
         );
+        assert_eq!(settings.content_errors, BadContent::Skip);
+        assert_eq!(settings.trusted_proxy, Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(settings.durability, Durability::Normal);
+        assert_eq!(settings.vote_burst, 5);
+        assert_eq!(settings.votes_per_minute, 30);
     }
 
     #[test]

@@ -92,6 +92,9 @@ impl TestSite {
             .await
     }
 
+    /// Sends `request` through a router built for it alone: no kept page and no rate-limit bucket
+    /// carries over from an earlier request, so every page shows the database as it is now.
+    /// (tests/site/page_cache.rs keeps one router, to test the page cache itself.)
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router().oneshot(request).await.unwrap();
         let status = response.status();

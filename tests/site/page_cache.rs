@@ -1,6 +1,7 @@
 //! Router-level tests of delivery: the shared page with its entity tag and compressed forms, the
 //! private page of a reader who voted, and the built files served from memory under hashed names.
 
+use crate::common::{self, ARTICLE, vote_body};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -10,65 +11,41 @@ use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use std::future::Future;
 use std::io::Read;
-use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use stembus::server::config::Settings;
-use stembus::server::content::{BadContent, Library};
 use stembus::server::delivery::page_cache::{PRIVATE_PAGE, PUBLIC_PAGE, PageCache};
-use stembus::server::router::build_router;
-use stembus::server::state::AppState;
-use stembus::server::store::Store;
 use tower::ServiceExt;
 
-const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
-const POLL: &str = "deepseek-schade-nvidia";
 const JS: &[u8] = b"export default function init() {} // the island's glue, repeated to be worth compressing; the island's glue";
 const WASM: &[u8] = b"\0asm\x01\0\0\0";
 
-/// A site with its own database and a site folder holding a fake build, behind one router, so the
-/// page cache lives across the requests of a test.
+/// The shared test site with a site folder holding a fake build, behind one router kept for the
+/// whole test, so the page cache lives across its requests (`common::TestSite` builds a router per
+/// request).
 struct TestSite {
     router: Router,
-    _dir: tempfile::TempDir,
+    _site: common::TestSite,
 }
 
 impl TestSite {
     fn new() -> TestSite {
-        let dir = tempfile::tempdir().unwrap();
-        let pkg = dir.path().join("site").join("pkg");
+        let mut site = common::TestSite::new();
+        let root = site.dir.path().join("site");
+        let pkg = root.join("pkg");
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(pkg.join("stembus.js"), JS).unwrap();
         std::fs::write(pkg.join("stembus.js.br"), b"br").unwrap();
         std::fs::write(pkg.join("stembus.wasm"), WASM).unwrap();
         std::fs::write(pkg.join("stembus.css"), b"body { margin: 0 }").unwrap();
-
-        let library = Library::load(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-            BadContent::Stop,
-        )
-        .unwrap();
-        let polls: Vec<_> = library.polls().collect();
-        let store = Store::open(&dir.path().join("stembus.db"), &polls).unwrap();
-        let settings = Settings {
-            database_path: dir.path().join("stembus.db"),
-            ..Settings::default()
-        };
-        let site_root = dir.path().join("site").to_string_lossy().into_owned();
-        let state = AppState {
-            leptos_options: LeptosOptions::builder()
-                .output_name("stembus")
-                .site_root(site_root)
-                .build(),
-            settings: Arc::new(settings),
-            library: Arc::new(library),
-            store,
-        };
+        site.state.leptos_options = LeptosOptions::builder()
+            .output_name("stembus")
+            .site_root(root.to_string_lossy().into_owned())
+            .build();
         TestSite {
-            router: build_router(state),
-            _dir: dir,
+            router: site.router(),
+            _site: site,
         }
     }
 
@@ -90,7 +67,7 @@ impl TestSite {
         let request = Request::post("/api/stem")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
-            .body(Body::from(format!("poll={POLL}&choice={choice}")))
+            .body(Body::from(vote_body(choice)))
             .unwrap();
         let reply = self.send(request).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
@@ -264,6 +241,18 @@ async fn an_unknown_article_is_a_404_that_is_not_kept() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_ne!(page.header("cache-control"), Some(PUBLIC_PAGE));
     assert_eq!(page.header("etag"), None);
+
+    let cache = PageCache::new();
+    let missing = cache
+        .serve(anonymous_get(), |_| async {
+            StatusCode::NOT_FOUND.into_response()
+        })
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(
+        cache.is_empty(),
+        "a page that did not render with 200 is not kept"
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Router-level tests of the newsroom site: front page, article head and discovery files, the
 //! transparency box, and polls before their opening and after their closing.
 
-use crate::common::{ARTICLE, POLL, TestSite, shipped_content};
+use crate::common::{ARTICLE, POLL, TestSite, shipped_content, vote_body};
 use axum::http::{StatusCode, header};
 
 const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
@@ -133,8 +133,7 @@ async fn transparency_box_tells_what_the_poll_means_and_counts_voters() {
     assert!(before.contains("We bewaren geen IP-adressen"));
     assert!(before.contains("Cijfers bijgewerkt op <time datetime=\""));
 
-    site.post_form("poll=deepseek-schade-nvidia&choice=ja", None)
-        .await;
+    site.post_form(&vote_body("ja"), None).await;
     let after = site.get(ARTICLE, None).await.body;
     assert!(after.contains("Tot nu toe stemden 1 lezer."));
     assert!(
@@ -172,8 +171,16 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
         3
     );
 
+    assert_eq!(
+        sitemap.headers[header::CONTENT_TYPE],
+        "application/xml; charset=utf-8"
+    );
     let robots = site.get("/robots.txt", None).await;
     assert_eq!(robots.status, StatusCode::OK);
+    assert_eq!(
+        robots.headers[header::CONTENT_TYPE],
+        "text/plain; charset=utf-8"
+    );
     assert!(robots.body.contains("Disallow: /api/"));
     assert!(
         robots
@@ -249,7 +256,7 @@ async fn multiple_choice_takes_several_answers_up_to_the_maximum() {
 async fn a_reader_may_change_their_vote_when_the_poll_allows_it() {
     let (site, _content) = site_with_rules("allow_change = true");
     let cookie = site
-        .post_form(&format!("poll={POLL}&choice=ja"), None)
+        .post_form(&vote_body("ja"), None)
         .await
         .voter_cookie()
         .unwrap();
@@ -266,9 +273,7 @@ async fn a_reader_may_change_their_vote_when_the_poll_allows_it() {
         "the earlier answer is ticked: {changing}"
     );
 
-    let changed = site
-        .post_form(&format!("poll={POLL}&choice=nee"), Some(&cookie))
-        .await;
+    let changed = site.post_form(&vote_body("nee"), Some(&cookie)).await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER);
     let page = site.get(ARTICLE, Some(&cookie)).await.body;
     assert!(page.contains("Uw stem: <strong>Nee</strong>"));
@@ -279,7 +284,7 @@ async fn a_reader_may_change_their_vote_when_the_poll_allows_it() {
 async fn without_change_allowed_there_is_no_change_link_and_the_first_vote_stands() {
     let site = TestSite::new();
     let cookie = site
-        .post_form(&format!("poll={POLL}&choice=ja"), None)
+        .post_form(&vote_body("ja"), None)
         .await
         .voter_cookie()
         .unwrap();
@@ -292,8 +297,7 @@ async fn without_change_allowed_there_is_no_change_link_and_the_first_vote_stand
         !page.contains("<fieldset"),
         "asking to change does not reopen the form"
     );
-    site.post_form(&format!("poll={POLL}&choice=nee"), Some(&cookie))
-        .await;
+    site.post_form(&vote_body("nee"), Some(&cookie)).await;
     let page = site.get(ARTICLE, Some(&cookie)).await.body;
     assert!(page.contains("Uw stem: <strong>Ja</strong>"));
 }
@@ -301,8 +305,7 @@ async fn without_change_allowed_there_is_no_change_link_and_the_first_vote_stand
 #[tokio::test]
 async fn results_for_everyone_show_the_standing_beside_the_form() {
     let (site, _content) = site_with_rules("show_results = \"always\"");
-    site.post_form(&format!("poll={POLL}&choice=nee"), None)
-        .await;
+    site.post_form(&vote_body("nee"), None).await;
     let page = site.get(ARTICLE, None).await.body;
     assert!(page.contains("<fieldset"));
     assert!(page.contains("Tussenstand"));
@@ -313,9 +316,7 @@ async fn results_for_everyone_show_the_standing_beside_the_form() {
 async fn results_after_closing_stay_hidden_from_voters_until_then() {
     let (site, _content) =
         site_with_rules("show_results = \"after-close\"\ncloses = \"2099-01-01T00:00:00+01:00\"");
-    let reply = site
-        .post_fetch(&format!("poll={POLL}&choice=ja"), None)
-        .await;
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
     let view: stembus::poll::PollView = serde_json::from_str(&reply.body).unwrap();
     assert!(
         view.results.is_none(),
@@ -344,12 +345,10 @@ async fn a_closed_poll_shows_results_to_everyone_and_refuses_votes() {
         "De poll liep van 27 januari 2025 om 18.00 uur tot 3 februari 2025 om 18.00 uur."
     ));
 
-    let vote = site
-        .post_form("poll=deepseek-schade-nvidia&choice=ja", None)
-        .await;
+    let vote = site.post_form(&vote_body("ja"), None).await;
     assert_eq!(vote.status, StatusCode::FORBIDDEN);
     assert!(vote.body.contains("Deze poll is gesloten"));
-    assert_eq!(site.votes_in("deepseek-schade-nvidia").await, 0);
+    assert_eq!(site.votes_in(POLL).await, 0);
 
     let front = site.get("/", None).await.body;
     assert!(front.contains("Poll gesloten"));
@@ -367,11 +366,9 @@ async fn a_poll_that_has_not_opened_shows_a_notice_and_refuses_votes() {
             .contains("Deze poll opent op 1 januari 2099 om 9.00 uur.")
     );
 
-    let vote = site
-        .post_fetch("poll=deepseek-schade-nvidia&choice=ja", None)
-        .await;
+    let vote = site.post_fetch(&vote_body("ja"), None).await;
     assert_eq!(vote.status, StatusCode::FORBIDDEN);
-    assert_eq!(site.votes_in("deepseek-schade-nvidia").await, 0);
+    assert_eq!(site.votes_in(POLL).await, 0);
     assert!(
         site.get("/", None)
             .await
