@@ -17,6 +17,30 @@ BINARYEN_VERSION=132.0.0
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Debian packages: a C compiler, make and perl build cargo-leptos's bundled OpenSSL and rusqlite's
+# SQLite; python3 runs the crash harness and chromium the browser tests.
+debian_packages=()
+command -v cc >/dev/null || debian_packages+=(gcc libc6-dev)
+command -v make >/dev/null || debian_packages+=(make)
+command -v perl >/dev/null || debian_packages+=(perl)
+if [ "$purpose" = test ]; then
+  command -v python3 >/dev/null || debian_packages+=(python3)
+  [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
+fi
+if [ "${#debian_packages[@]}" -gt 0 ]; then
+  say "installing from Debian: ${debian_packages[*]}"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${debian_packages[@]}"
+fi
+
+# The lints need rustfmt and clippy, which rustup's minimal profile leaves out.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component-"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
@@ -45,11 +69,6 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "
 fi
 
 if [ "$purpose" = test ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's chromium"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
-  fi
   # npm ci only when the lock file changed since the last install.
   if ! cmp -s end2end/package-lock.json end2end/node_modules/.stembus-installed-lock; then
     say "installing the end2end packages"
