@@ -1,15 +1,34 @@
-//! The HTML shell, the routes, and what every page shares: header, footer, error notices.
+//! The HTML shell and what every page shares: header, footer, error notices. Which page goes inside
+//! is decided on the server, by the page table in `server/pages.rs`.
 
-use crate::article::{ArticlePage, FrontPage};
 use crate::error::AppError;
 use crate::response_status;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use std::sync::Arc;
+
+/// What goes inside the shell's `<main>`: a page rendered from data read before rendering began.
+#[derive(Clone)]
+pub struct PageContent(Arc<dyn Fn() -> AnyView + Send + Sync>);
+
+impl PageContent {
+    pub fn new(render: impl Fn() -> AnyView + Send + Sync + 'static) -> PageContent {
+        PageContent(Arc::new(render))
+    }
+
+    /// A Dutch error page with the error's status.
+    pub fn error(error: AppError) -> PageContent {
+        PageContent::new(move || view! { <ErrorNotice error /> }.into_any())
+    }
+}
+
+/// The shell around the Dutch 404 page, for addresses no page and no file answers.
+pub fn not_found_shell(options: LeptosOptions) -> impl IntoView {
+    shell(options, PageContent::error(AppError::NotFound))
+}
 
 /// The document around every page. Only islands hydrate, so the page's JavaScript is the poll's.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="nl-BE">
@@ -36,15 +55,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags />
             </head>
             <body>
-                <App />
+                <App content />
             </body>
         </html>
     }
 }
 
-/// The site: front page, articles, and a Dutch 404 for everything else.
+/// Every page's frame: the skip link, the site header, the page itself and the footer.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(content: PageContent) -> impl IntoView {
     provide_meta_context();
     view! {
         <a class="skip-link" href="#inhoud">
@@ -56,26 +75,11 @@ pub fn App() -> impl IntoView {
             </a>
             <span class="site-tagline">"Nieuws, en wat u ervan denkt"</span>
         </header>
-        <main id="inhoud" class="site-main">
-            // Async rendering: the page waits for its data, so each page's <title> and meta
-            // description reach the <head> of the first byte sent.
-            <Router>
-                <Routes fallback=NotFound>
-                    <Route path=path!("") view=FrontPage ssr=SsrMode::Async />
-                    <Route path=path!("/artikel/:slug") view=ArticlePage ssr=SsrMode::Async />
-                </Routes>
-            </Router>
-        </main>
+        <main id="inhoud" class="site-main">{(content.0)()}</main>
         <footer class="site-footer">
             <p>"Stembus · een nieuwssite met lezerspolls · geen trackers, geen advertenties"</p>
         </footer>
     }
-}
-
-/// Any address the site does not know.
-#[component]
-fn NotFound() -> impl IntoView {
-    view! { <ErrorNotice error=AppError::NotFound /> }
 }
 
 /// A page-sized error message in Dutch, served with the error's HTTP status.

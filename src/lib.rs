@@ -15,6 +15,9 @@ mod response_status;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+#[cfg(all(test, feature = "ssr"))]
+mod test_support;
+
 /// The browser entry point: wakes up the islands (the poll) and nothing else. No panic hook: the
 /// island has to fit a 100 KB budget, and a panic still shows in the console without one.
 #[cfg(feature = "hydrate")]

@@ -4,10 +4,8 @@ mod page;
 
 pub use page::{ArticlePage, FrontPage};
 
-use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollStatus, PollView};
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// An article as the newsroom wrote it, with its optional poll.
@@ -67,13 +65,7 @@ pub fn article_path(slug: &str) -> String {
     format!("{ARTICLE_PREFIX}{slug}")
 }
 
-/// The slug of an article address made by `article_path`; `None` for any other address.
-pub fn slug_from_path(path: &str) -> Option<&str> {
-    path.strip_prefix(ARTICLE_PREFIX)
-        .filter(|slug| !slug.is_empty() && !slug.contains('/'))
-}
-
-/// Where articles live; the router's `/artikel/:slug` route matches the same addresses.
+/// Where articles live: `/artikel/<slug>`, the address the page table routes as `/artikel/{slug}`.
 const ARTICLE_PREFIX: &str = "/artikel/";
 
 /// What the front page and the related-articles list show of an article.
@@ -97,7 +89,8 @@ pub struct ShareLink {
 /// What the transparency box under a poll tells readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PollFacts {
-    pub voters: u64,
+    /// How many readers voted; `None` when the figures could not be read just now.
+    pub voters: Option<u64>,
     /// When voting opened: the poll's opening, else the article's publication.
     pub opened: Moment,
     pub closes: Option<Moment>,
@@ -127,17 +120,4 @@ pub struct ArticlePageData {
 pub struct FrontPageData {
     pub articles: Vec<ArticleSummary>,
     pub canonical_url: String,
-}
-
-/// What the server read for the page being rendered (`ArticlePageData` or `FrontPageData`), in the
-/// Leptos context before rendering starts. Pages are rendered on the server only, so they never
-/// fetch anything themselves.
-#[derive(Debug, Clone)]
-pub struct Loaded<T>(pub Result<T, AppError>);
-
-impl<T: Clone + Send + Sync + 'static> Loaded<T> {
-    /// The data for this page; a page rendered without it (a programming error) shows an error.
-    pub fn from_context() -> Result<T, AppError> {
-        use_context::<Loaded<T>>().map_or(Err(AppError::Internal), |loaded| loaded.0)
-    }
 }

@@ -1,25 +1,15 @@
 //! The article page and the front page: server-rendered only, with the poll island as their one live part.
 
 use super::{
-    Article, ArticlePageData, ArticleSummary, FrontPageData, Loaded, PollFacts, ShareLink,
-    article_path,
+    Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink, article_path,
 };
-use crate::app::ErrorNotice;
 use crate::poll::{PollCard, PollStatus, PollView, format_count};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
-/// `/artikel/:slug`: the article, its poll, how to share it and what to read next.
+/// `/artikel/{slug}`: the article, its poll, how to share it and what to read next.
 #[component]
-pub fn ArticlePage() -> impl IntoView {
-    match Loaded::<ArticlePageData>::from_context() {
-        Ok(data) => view! { <ArticleView data /> }.into_any(),
-        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-    }
-}
-
-#[component]
-fn ArticleView(data: ArticlePageData) -> impl IntoView {
+pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
     let ArticlePageData {
         article,
         poll,
@@ -180,8 +170,9 @@ fn PollSection(view: PollView, facts: Option<PollFacts>) -> impl IntoView {
 #[component]
 fn PollFactsBox(facts: PollFacts) -> impl IntoView {
     let voters = match facts.voters {
-        1 => "1 lezer".to_string(),
-        n => format!("{} lezers", format_count(n)),
+        Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
+        Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
+        None => "Hoeveel lezers stemden, kan nu even niet getoond worden.".to_string(),
     };
     let period = match (facts.status, facts.closes) {
         (PollStatus::NotYetOpen, _) => {
@@ -209,7 +200,7 @@ fn PollFactsBox(facts: PollFacts) -> impl IntoView {
                 <li>
                     "Deze poll is niet representatief: alleen lezers die zelf kiezen om mee te doen stemmen, en zij vormen geen steekproef van de bevolking."
                 </li>
-                <li>{format!("Tot nu toe stemden {voters}. {period}")}</li>
+                <li>{format!("{voters} {period}")}</li>
                 <li>
                     "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u."
                 </li>
@@ -258,8 +249,11 @@ fn RelatedArticles(articles: Vec<ArticleSummary>) -> impl IntoView {
 
 /// `/`: every article, newest first.
 #[component]
-pub fn FrontPage() -> impl IntoView {
-    let page = Loaded::<FrontPageData>::from_context();
+pub fn FrontPage(data: FrontPageData) -> impl IntoView {
+    let FrontPageData {
+        articles,
+        canonical_url,
+    } = data;
     view! {
         <Title text="Stembus | Nieuws en lezerspolls" />
         <Meta
@@ -267,16 +261,8 @@ pub fn FrontPage() -> impl IntoView {
             content="Het laatste nieuws, met een lezerspoll bij elk artikel: geef uw mening en zie meteen wat andere lezers denken."
         />
         <h1 class="front-title">"Laatste nieuws"</h1>
-        {match page {
-            Ok(FrontPageData { articles, canonical_url }) => {
-                view! {
-                    <Link rel="canonical" href=canonical_url />
-                    <ArticleList articles heading_level=2 />
-                }
-                    .into_any()
-            }
-            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-        }}
+        <Link rel="canonical" href=canonical_url />
+        <ArticleList articles heading_level=2 />
     }
 }
 

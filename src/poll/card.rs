@@ -22,15 +22,15 @@ mod browser;
 /// On the server the island only renders; its submit handler never runs there.
 #[cfg(not(feature = "hydrate"))]
 mod browser {
-    use super::VoteOutcome;
+    use super::VoteReply;
     use leptos::ev::SubmitEvent;
     use leptos::prelude::RwSignal;
 
-    pub fn submit(_event: SubmitEvent, _pending: RwSignal<bool>, _outcome: RwSignal<VoteOutcome>) {}
+    pub fn submit(_event: SubmitEvent, _pending: RwSignal<bool>, _reply: RwSignal<VoteReply>) {}
 }
 
-/// What the last vote sent from this island came back with, once it came back.
-type VoteOutcome = Option<Result<PollView, AppError>>;
+/// What the server answered the last vote sent from this island, once it answered.
+type VoteReply = Option<Result<PollView, AppError>>;
 
 /// The poll at the bottom of an article: the form, the standing, or the reader's own vote, as the
 /// server decided for this reader.
@@ -40,17 +40,17 @@ type VoteOutcome = Option<Result<PollView, AppError>>;
 /// poll as the reader now sees it) replaces the form in place.
 #[island]
 pub fn PollCard(view: PollView) -> impl IntoView {
-    let outcome = RwSignal::new(VoteOutcome::None);
+    let reply = RwSignal::new(VoteReply::None);
     let pending = RwSignal::new(false);
     let status_heading = NodeRef::<H3>::new();
 
     // The view comes from the server-rendered page until this reader votes here; after that, from
     // the vote's answer (without JavaScript the page is rendered anew, so this only serves the island).
-    let current = move || match outcome.get() {
+    let current = move || match reply.get() {
         Some(Ok(fresh)) => fresh,
         _ => view.clone(),
     };
-    let error = move || match outcome.get() {
+    let error = move || match reply.get() {
         Some(Err(error)) => Some(error),
         _ => None,
     };
@@ -61,25 +61,40 @@ pub fn PollCard(view: PollView) -> impl IntoView {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| {
         set_hydrated.set(true);
-        if let (Some(Ok(_)), Some(heading)) = (outcome.get(), status_heading.get()) {
+        if let (Some(Ok(_)), Some(heading)) = (reply.get(), status_heading.get()) {
             let _ = heading.focus();
         }
     });
 
-    let announcement = move || match outcome.get() {
+    let announcement = move || match reply.get() {
         Some(Ok(view)) => {
             let labels = view.poll.labels_of(&view.own_choices);
             format!("Uw stem voor “{}” is geregistreerd.", labels.join("”, “"))
         }
         _ => String::new(),
     };
-    let on_submit = move |event: SubmitEvent| browser::submit(event, pending, outcome);
+    let on_submit = move |event: SubmitEvent| browser::submit(event, pending, reply);
 
     view! {
         <div class="poll-card" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <p class="poll-kicker">"Lezerspoll"</p>
             {move || {
-                let PollView { poll, results, own_choices, show_form, change_href } = current();
+                let PollView {
+                    poll,
+                    results,
+                    own_choices,
+                    show_form,
+                    change_href,
+                    standing_unavailable,
+                } = current();
+                let unavailable = standing_unavailable
+                    .then(|| {
+                        view! {
+                            <p class="poll-unavailable">
+                                "De cijfers van deze poll kunnen nu niet getoond worden. Probeer het straks opnieuw."
+                            </p>
+                        }
+                    });
                 if show_form {
                     let standing = results
                         .map(|results| {
@@ -90,6 +105,7 @@ pub fn PollCard(view: PollView) -> impl IntoView {
                         });
                     Either::Left(
                         view! {
+                            {unavailable}
                             <PollForm poll own_choices pending error on_submit />
                             {standing}
                         },
@@ -97,7 +113,8 @@ pub fn PollCard(view: PollView) -> impl IntoView {
                 } else {
                     Either::Right(
                         view! {
-                            <PollStatus
+                            {unavailable}
+                            <VotedPanel
                                 poll
                                 results
                                 own_choices
@@ -175,7 +192,7 @@ fn PollForm(
 /// What a reader sees instead of the form: the standing when they may see it, their own vote, and
 /// how to change it when the poll allows that.
 #[component]
-fn PollStatus(
+fn VotedPanel(
     poll: PollDefinition,
     results: Option<PollResults>,
     own_choices: Vec<String>,

@@ -119,6 +119,47 @@ pub struct PollView {
     pub show_form: bool,
     /// Where a reader who voted can change their vote, when the poll allows it and is open.
     pub change_href: Option<String>,
+    /// The standing could not be read just now: the reader is told so instead of seeing no votes.
+    pub standing_unavailable: bool,
+}
+
+impl PollView {
+    /// What the poll of the article at `article_path` shows a reader with `own_choices` (empty:
+    /// not voted) at `now`, given the standing (`None`: it could not be read); `changing` when a
+    /// reader who voted asked to change their vote.
+    pub fn for_reader(
+        article_path: &str,
+        poll: &PollDefinition,
+        results: Option<PollResults>,
+        own_choices: Vec<String>,
+        now: i64,
+        changing: bool,
+    ) -> PollView {
+        let status = poll.status_at(now);
+        let open = status == PollStatus::Open;
+        let Some(results) = results else {
+            // Without the figures it is unknown whether this reader voted: the form stays, and a
+            // second vote is refused by the store as it would be anyway.
+            return PollView {
+                poll: poll.clone(),
+                results: None,
+                own_choices: Vec::new(),
+                show_form: open,
+                change_href: None,
+                standing_unavailable: true,
+            };
+        };
+        let voted = !own_choices.is_empty();
+        let may_change = open && voted && poll.allow_change;
+        PollView {
+            results: poll.results_visible(status, voted).then_some(results),
+            show_form: open && (!voted || (changing && may_change)),
+            change_href: may_change.then(|| format!("{article_path}?wijzigen#poll")),
+            poll: poll.clone(),
+            own_choices,
+            standing_unavailable: false,
+        }
+    }
 }
 
 /// The standing of a poll.
@@ -140,10 +181,25 @@ pub struct ResultRow {
 }
 
 impl PollResults {
-    /// Builds the results from the count of each option (in the poll's order) and the number of
-    /// readers who voted.
-    pub fn new(poll: &PollDefinition, counts: &[u64], voters: u64) -> Self {
-        let percents = tally::percentages(counts);
+    /// Builds the standing from how often each answer was chosen (by key, in any order; an answer
+    /// missing there has no votes, a key the poll no longer has is left out) and the number of
+    /// readers who voted. The shares are whole percentages that add up to 100.
+    pub fn from_counts(
+        poll: &PollDefinition,
+        counts_by_key: &[(String, u64)],
+        voters: u64,
+    ) -> Self {
+        let counts: Vec<u64> = poll
+            .options
+            .iter()
+            .map(|option| {
+                counts_by_key
+                    .iter()
+                    .find(|(key, _)| *key == option.key)
+                    .map_or(0, |(_, count)| *count)
+            })
+            .collect();
+        let percents = tally::percentages(&counts);
         let rows = poll
             .options
             .iter()
@@ -206,32 +262,33 @@ pub fn format_count(n: u64) -> String {
 mod tests {
     use super::*;
 
-    fn poll() -> PollDefinition {
-        PollDefinition {
-            opens: None,
-            closes: None,
-            max_choices: 1,
-            allow_change: false,
-            show_results: ResultsVisibility::AfterVote,
-            id: "p".into(),
-            question: "Q?".into(),
-            options: ["ja", "nee", "weet-niet"]
-                .iter()
-                .map(|k| PollOption {
-                    key: k.to_string(),
-                    label: k.to_uppercase(),
-                })
-                .collect(),
-        }
+    use crate::test_support::poll;
+
+    fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+        pairs.iter().map(|(key, n)| (key.to_string(), *n)).collect()
     }
 
     #[test]
     fn results_pair_each_option_with_its_count_and_share() {
-        let results = PollResults::new(&poll(), &[4, 4, 6], 14);
+        let results = PollResults::from_counts(
+            &poll(),
+            &counts(&[("weet-niet", 6), ("ja", 4), ("nee", 4)]),
+            14,
+        );
         assert_eq!(results.voters, 14);
         let shares: Vec<u8> = results.rows.iter().map(|r| r.percent).collect();
         assert_eq!(shares, vec![29, 28, 43]);
         assert_eq!(results.rows[2].votes, 6);
+    }
+
+    #[test]
+    fn answers_without_votes_count_zero_and_dropped_answers_are_left_out() {
+        let results =
+            PollResults::from_counts(&poll(), &counts(&[("nee", 2), ("geschrapt", 5)]), 2);
+        let votes: Vec<u64> = results.rows.iter().map(|r| r.votes).collect();
+        assert_eq!(votes, vec![0, 2, 0]);
+        let shares: Vec<u8> = results.rows.iter().map(|r| r.percent).collect();
+        assert_eq!(shares, vec![0, 100, 0]);
     }
 
     #[test]

@@ -1,37 +1,70 @@
 //! The site's runtime settings: `Leptos.toml`, each key overridable by a `STEMBUS_*` variable.
+//!
+//! figment layers the defaults, the file and the environment, and serde checks every value with
+//! `deny_unknown_fields`; what is ours is the wording of the messages (each names the file or the
+//! variable and the key) and one rule serde cannot express: durability may be weakened only in the
+//! file itself, never by a stray environment variable.
 
 use super::content::BadContent;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// The settings file read when `STEMBUS_CONFIG` names none.
 pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 
+/// The prefix of the variables that override a key: `STEMBUS_<KEY IN CAPITALS>`.
+const ENV_PREFIX: &str = "STEMBUS_";
+
+/// The keys, in the order the README documents them.
+const KEYS: [&str; 9] = [
+    "base_url",
+    "database_path",
+    "content_dir",
+    "listen_address",
+    "content_errors",
+    "trusted_proxy",
+    "durability",
+    "vote_burst",
+    "votes_per_minute",
+];
+
 /// What an operator can change without rebuilding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Settings {
     /// The public address of the site, without a trailing slash.
+    #[serde(deserialize_with = "base_url")]
     pub base_url: String,
     /// Where the SQLite database lives; created on first start.
+    #[serde(deserialize_with = "non_empty_path")]
     pub database_path: PathBuf,
     /// The folder with one content file per article.
+    #[serde(deserialize_with = "non_empty_path")]
     pub content_dir: PathBuf,
     /// Where to listen, when it should differ from cargo-leptos's `site-addr`.
+    #[serde(deserialize_with = "listen_address")]
     pub listen_address: Option<SocketAddr>,
     /// Whether a bad content file stops start-up or is left out.
     pub content_errors: BadContent,
     /// The reverse proxy in front of the site, whose `X-Forwarded-For` is believed; nobody else's is.
+    #[serde(deserialize_with = "trusted_proxy")]
     pub trusted_proxy: Option<IpAddr>,
     /// How hard SQLite works to keep a commit through a power cut.
     pub durability: Durability,
     /// How many votes one client address may send in a burst.
+    #[serde(deserialize_with = "rate")]
     pub vote_burst: u32,
     /// How many votes per minute one client address may send once its burst is spent.
+    #[serde(deserialize_with = "rate")]
     pub votes_per_minute: u32,
 }
 
 /// SQLite's `synchronous` setting for the vote database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Durability {
     /// Every commit is on disk before the vote is acknowledged, even through a power cut.
     Full,
@@ -90,152 +123,88 @@ pub enum ConfigError {
     },
 }
 
-/// The keys, in the order the README documents them.
-const KEYS: [&str; 9] = [
-    "base_url",
-    "database_path",
-    "content_dir",
-    "listen_address",
-    "content_errors",
-    "trusted_proxy",
-    "durability",
-    "vote_burst",
-    "votes_per_minute",
-];
-
 impl Settings {
-    /// Reads the settings file (a missing one means defaults), then applies `STEMBUS_<KEY>`
-    /// variables from `env`. Fails on an unknown key or a bad value, naming it.
-    pub fn load(
-        path: &Path,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Settings, ConfigError> {
+    /// Reads the settings file at `path` (a missing one means defaults), then applies the
+    /// `STEMBUS_<KEY>` variables of the environment. Fails on an unknown key or a bad value,
+    /// naming it and where it came from.
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         let origin = path.display().to_string();
-        let mut settings = Settings::default();
-        match std::fs::read_to_string(path) {
-            Ok(text) => settings.apply_file(&origin, &text)?,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(source) => {
                 return Err(ConfigError::Read {
                     path: origin,
                     source,
                 });
             }
+        };
+        // Checked apart so that a syntax error reads as one, not as a bad key.
+        if let Err(error) = text.parse::<toml::Table>() {
+            return Err(ConfigError::Syntax {
+                path: origin,
+                message: error.message().to_string(),
+            });
         }
-        for key in KEYS {
-            let variable = format!("STEMBUS_{}", key.to_uppercase());
-            if let Some(value) = env(&variable) {
-                settings.set(&variable, key, &value)?;
-            }
-        }
-        Ok(settings)
-    }
-
-    fn apply_file(&mut self, origin: &str, text: &str) -> Result<(), ConfigError> {
-        let table: toml::Table =
-            text.parse()
-                .map_err(|error: toml::de::Error| ConfigError::Syntax {
-                    path: origin.to_string(),
-                    message: error.message().to_string(),
-                })?;
-        for (key, value) in &table {
-            if !KEYS.contains(&key.as_str()) {
-                return Err(ConfigError::UnknownKey {
-                    origin: origin.to_string(),
-                    key: key.clone(),
-                    known: KEYS.join(", "),
-                });
-            }
-            let text = match value {
-                toml::Value::String(text) => text.clone(),
-                toml::Value::Integer(number)
-                    if matches!(key.as_str(), "vote_burst" | "votes_per_minute") =>
-                {
-                    number.to_string()
-                }
-                _ => return Err(bad_value(origin, key, "must be a string in quotes")),
+        let environment = Env::prefixed(ENV_PREFIX).only(&KEYS);
+        if let Some((_, value)) = environment
+            .iter()
+            .find(|(key, _)| key.as_str().eq_ignore_ascii_case("durability"))
+            && value.trim() != "full"
+        {
+            let variable = format!("{ENV_PREFIX}DURABILITY");
+            let problem = if value.trim() == "normal" {
+                "may only be weakened to \"normal\" in the settings file itself"
+            } else {
+                "must be \"full\" (\"normal\" only in the settings file)"
             };
-            self.set(origin, key, &text)?;
+            return Err(bad_value(&variable, "durability", problem));
         }
-        Ok(())
-    }
-
-    fn set(&mut self, origin: &str, key: &str, value: &str) -> Result<(), ConfigError> {
-        match key {
-            "base_url" => {
-                self.base_url = parse_base_url(value).map_err(|p| bad_value(origin, key, p))?
-            }
-            "database_path" => {
-                self.database_path = parse_path(value).map_err(|p| bad_value(origin, key, p))?
-            }
-            "content_dir" => {
-                self.content_dir = parse_path(value).map_err(|p| bad_value(origin, key, p))?
-            }
-            "listen_address" => {
-                let address = value.parse().map_err(|_| {
-                    bad_value(
-                        origin,
-                        key,
-                        "must be an address and port, like 127.0.0.1:3000",
-                    )
-                })?;
-                self.listen_address = Some(address);
-            }
-            "content_errors" => {
-                self.content_errors = match value {
-                    "stop" => BadContent::Stop,
-                    "skip" => BadContent::Skip,
-                    _ => return Err(bad_value(origin, key, "must be \"stop\" or \"skip\"")),
-                };
-            }
-            "trusted_proxy" => {
-                let address = value.parse().map_err(|_| {
-                    bad_value(
-                        origin,
-                        key,
-                        "must be the proxy's IP address, like 127.0.0.1",
-                    )
-                })?;
-                self.trusted_proxy = Some(address);
-            }
-            "durability" => {
-                self.durability = match value {
-                    "full" => Durability::Full,
-                    // Weaker than FULL only when written down in the settings file, never by a
-                    // stray environment variable.
-                    "normal" if !origin.starts_with("STEMBUS_") => Durability::Normal,
-                    "normal" => {
-                        return Err(bad_value(
-                            origin,
-                            key,
-                            "may only be weakened to \"normal\" in the settings file itself",
-                        ));
-                    }
-                    _ => return Err(bad_value(origin, key, "must be \"full\" or \"normal\"")),
-                };
-            }
-            "vote_burst" | "votes_per_minute" => {
-                let number: u32 = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1_000_000).contains(n))
-                    .ok_or_else(|| {
-                        bad_value(origin, key, "must be a whole number from 1 to 1000000")
-                    })?;
-                if key == "vote_burst" {
-                    self.vote_burst = number;
-                } else {
-                    self.votes_per_minute = number;
-                }
-            }
-            _ => unreachable!("keys are checked against KEYS before they are set"),
-        }
-        Ok(())
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::string(&text))
+            .merge(environment)
+            .extract()
+            .map_err(|error| describe(error, &origin))
     }
 
     /// Whether readers reach the site over HTTPS, so that cookies must be `Secure`.
     pub fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+/// The first of figment's errors, in our words: where the value came from (the file, or the exact
+/// variable) and which key.
+fn describe(error: figment::Error, file: &str) -> ConfigError {
+    let error = error
+        .into_iter()
+        .next()
+        .expect("an error holds at least itself");
+    let from_environment = error
+        .metadata
+        .as_ref()
+        .is_some_and(|metadata| metadata.name.contains("environment"));
+    let origin = if from_environment {
+        format!("{ENV_PREFIX}{}", error.path.join("_").to_uppercase())
+    } else {
+        file.to_string()
+    };
+    match &error.kind {
+        figment::error::Kind::UnknownField(key, _) => ConfigError::UnknownKey {
+            origin,
+            key: key.clone(),
+            known: KEYS.join(", "),
+        },
+        figment::error::Kind::Message(problem) => ConfigError::BadValue {
+            origin,
+            key: error.path.join("."),
+            problem: problem.clone(),
+        },
+        kind => ConfigError::BadValue {
+            origin,
+            key: error.path.join("."),
+            problem: format!("has the wrong kind of value ({kind})"),
+        },
     }
 }
 
@@ -247,41 +216,99 @@ fn bad_value(origin: &str, key: &str, problem: &str) -> ConfigError {
     }
 }
 
-fn parse_base_url(value: &str) -> Result<String, &'static str> {
+/// A string value, or nothing (a key left unset); `problem` is the message for any other kind.
+fn optional_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    problem: &str,
+) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Text(String),
+        Other(serde::de::IgnoredAny),
+    }
+    match Option::<Text>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Text::Text(text)) => Ok(Some(text)),
+        Some(Text::Other(_)) => Err(serde::de::Error::custom(problem)),
+    }
+}
+
+/// A string value; `problem` is the message for any other kind.
+fn text<'de, D: Deserializer<'de>>(deserializer: D, problem: &str) -> Result<String, D::Error> {
+    optional_text(deserializer, problem)?.ok_or_else(|| serde::de::Error::custom(problem))
+}
+
+fn base_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let value = text(deserializer, "must be a string in quotes")?;
     let trimmed = value.trim_end_matches('/');
     let host = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or("must start with http:// or https://")?;
+        .ok_or_else(|| serde::de::Error::custom("must start with http:// or https://"))?;
     if host.is_empty() || host.contains(char::is_whitespace) || host.contains(['?', '#']) {
-        return Err("must be a plain address like https://nieuws.example.be");
+        return Err(serde::de::Error::custom(
+            "must be a plain address like https://nieuws.example.be",
+        ));
     }
     Ok(trimmed.to_string())
 }
 
-fn parse_path(value: &str) -> Result<PathBuf, &'static str> {
+fn non_empty_path<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PathBuf, D::Error> {
+    let value = text(deserializer, "must be a string in quotes")?;
     if value.trim().is_empty() {
-        return Err("must not be empty");
+        return Err(serde::de::Error::custom("must not be empty"));
     }
     Ok(PathBuf::from(value))
+}
+
+fn listen_address<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SocketAddr>, D::Error> {
+    let problem = "must be an address and port, like 127.0.0.1:3000";
+    optional_text(deserializer, problem)?
+        .map(|value| value.parse().map_err(|_| serde::de::Error::custom(problem)))
+        .transpose()
+}
+
+fn trusted_proxy<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<IpAddr>, D::Error> {
+    let problem = "must be the proxy's IP address, like 127.0.0.1";
+    optional_text(deserializer, problem)?
+        .map(|value| value.parse().map_err(|_| serde::de::Error::custom(problem)))
+        .transpose()
+}
+
+fn rate<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let problem = "must be a whole number from 1 to 1000000";
+    let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
+    u32::try_from(value)
+        .ok()
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or_else(|| serde::de::Error::custom(problem))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use figment::Jail;
 
+    /// Loads `file` (when given) as `Leptos.toml` with only the variables `vars` set.
     fn load(file: Option<&str>, vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("Leptos.toml");
-        if let Some(text) = file {
-            std::fs::write(&path, text).unwrap();
-        }
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::load(&path, |name| vars.get(name).cloned())
+        let mut outcome = None;
+        // figment's own error type is large; the closure's signature is figment's, not ours.
+        #[allow(clippy::result_large_err)]
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            if let Some(text) = file {
+                jail.create_file("Leptos.toml", text)?;
+            }
+            for (name, value) in vars {
+                jail.set_env(name, value);
+            }
+            outcome = Some(Settings::load(Path::new("Leptos.toml")));
+            Ok(())
+        });
+        outcome.expect("the jail ran")
     }
 
     #[test]
@@ -319,17 +346,44 @@ mod tests {
     #[test]
     fn environment_overrides_the_file() {
         let settings = load(
-            Some("database_path = \"uit-bestand.db\"\n"),
-            &[("STEMBUS_DATABASE_PATH", "uit-omgeving.db")],
+            Some("database_path = \"uit-bestand.db\"\nvote_burst = 5\n"),
+            &[
+                ("STEMBUS_DATABASE_PATH", "uit-omgeving.db"),
+                ("STEMBUS_VOTE_BURST", "7"),
+                ("STEMBUS_LISTEN_ADDRESS", "127.0.0.1:3107"),
+                ("STEMBUS_BASE_URL", "http://127.0.0.1:3107"),
+            ],
         )
         .unwrap();
         assert_eq!(settings.database_path, PathBuf::from("uit-omgeving.db"));
+        assert_eq!(settings.vote_burst, 7);
+        assert_eq!(
+            settings.listen_address,
+            Some("127.0.0.1:3107".parse().unwrap())
+        );
+        assert_eq!(settings.base_url, "http://127.0.0.1:3107");
+    }
+
+    #[test]
+    fn other_stembus_variables_are_not_settings() {
+        // The test scripts and `STEMBUS_CONFIG` itself share the prefix; they are no unknown keys.
+        let settings = load(
+            None,
+            &[
+                ("STEMBUS_CONFIG", "elders.toml"),
+                ("STEMBUS_E2E_URL", "http://127.0.0.1:3107"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(settings, Settings::default());
     }
 
     #[test]
     fn unknown_key_is_refused_by_name() {
         let error = load(Some("databse_path = \"x.db\"\n"), &[]).unwrap_err();
+        assert!(matches!(error, ConfigError::UnknownKey { .. }), "{error:?}");
         assert!(error.to_string().contains("`databse_path`"), "{error}");
+        assert!(error.to_string().starts_with("Leptos.toml"), "{error}");
     }
 
     #[test]
@@ -345,9 +399,14 @@ mod tests {
             ("durability = \"off\"\n", "durability"),
             ("vote_burst = 0\n", "vote_burst"),
             ("votes_per_minute = \"veel\"\n", "votes_per_minute"),
+            ("votes_per_minute = 5000000\n", "votes_per_minute"),
         ];
         for (file, key) in cases {
             let error = load(Some(file), &[]).unwrap_err();
+            assert!(
+                matches!(&error, ConfigError::BadValue { key: named, .. } if named == key),
+                "{file}: {error:?}"
+            );
             assert!(
                 error.to_string().contains(&format!("`{key}`")),
                 "{file}: {error}"
@@ -362,14 +421,32 @@ mod tests {
             error.to_string().contains("STEMBUS_LISTEN_ADDRESS"),
             "{error}"
         );
+        assert!(error.to_string().contains("`listen_address`"), "{error}");
     }
 
     #[test]
     fn durability_is_only_weakened_in_the_file() {
         let error = load(None, &[("STEMBUS_DURABILITY", "normal")]).unwrap_err();
         assert!(error.to_string().contains("settings file"), "{error}");
+        assert!(error.to_string().contains("STEMBUS_DURABILITY"), "{error}");
+        let error = load(
+            Some("durability = \"normal\"\n"),
+            &[("STEMBUS_DURABILITY", "normal")],
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("settings file"), "{error}");
         let settings = load(None, &[("STEMBUS_DURABILITY", "full")]).unwrap();
         assert_eq!(settings.durability, Durability::Full);
+        let settings = load(
+            Some("durability = \"normal\"\n"),
+            &[("STEMBUS_DURABILITY", "full")],
+        )
+        .unwrap();
+        assert_eq!(
+            settings.durability,
+            Durability::Full,
+            "the environment may make it stronger"
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub struct Library {
 }
 
 /// What to do with a content file that does not pass validation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BadContent {
     /// Stop start-up: what an editor previewing locally wants to hear at once.
     Stop,

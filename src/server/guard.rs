@@ -5,7 +5,7 @@ use crate::error::AppError;
 use axum::http::{HeaderMap, header};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -60,7 +60,23 @@ pub fn client_address(
         .or(Some(peer))
 }
 
-/// A token bucket per client, keyed by a keyed hash of its address. The key is random and replaced
+/// The part of a client's address that the rate limit keys on: an IPv4 address whole (also when it
+/// arrives mapped into IPv6), an IPv6 address by its /64, since one subscriber is handed a whole /64
+/// and could otherwise spread a burst over 2^64 addresses.
+pub fn rate_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let network = u128::from(v6) & (u128::MAX << 64);
+                IpAddr::V6(Ipv6Addr::from(network))
+            }
+        },
+    }
+}
+
+/// A token bucket per client (see `rate_key`), keyed by a keyed hash of its address. The key is random and replaced
 /// every day (with all buckets), so no address, nor a stable stand-in for one, is kept longer.
 /// Readers behind one shared address still vote: the limit slows bursts, it does not count votes.
 pub struct RateLimiter {
@@ -110,7 +126,7 @@ impl RateLimiter {
             state.key = RandomState::new();
             state.buckets.clear();
         }
-        let id = state.key.hash_one(client);
+        let id = state.key.hash_one(client.map(rate_key));
         if state.buckets.len() >= MAX_BUCKETS {
             let (burst, rate) = (self.burst, self.per_second);
             state.buckets.retain(|_, bucket| {
@@ -136,16 +152,8 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
+    use crate::test_support::headers;
     use std::time::Duration;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.append(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
-    }
 
     const SITE: &str = "https://nieuws.example.be";
 
@@ -230,5 +238,47 @@ mod tests {
         assert_eq!(limiter.check(client, now, 1), Ok(()));
         assert!(limiter.check(client, now, 1).is_err());
         assert_eq!(limiter.check(client, now, 2), Ok(()));
+    }
+
+    #[test]
+    fn one_ipv6_network_shares_a_bucket_and_ipv4_is_keyed_whole() {
+        let limiter = RateLimiter::new(2, 1);
+        let now = Instant::now();
+        let in_network = |host: &str| Some(format!("2001:db8:aa:bb:{host}").parse().unwrap());
+        assert_eq!(limiter.check(in_network("1:2:3:4"), now, 1), Ok(()));
+        assert_eq!(limiter.check(in_network("ffff:0:0:9"), now, 1), Ok(()));
+        assert!(
+            limiter.check(in_network("dead:beef:0:1"), now, 1).is_err(),
+            "another address in the same /64 draws on the same bucket"
+        );
+        let next_network = Some("2001:db8:aa:bc::1".parse().unwrap());
+        assert_eq!(
+            limiter.check(next_network, now, 1),
+            Ok(()),
+            "the next /64 is another client"
+        );
+        let a: Option<IpAddr> = Some("192.0.2.1".parse().unwrap());
+        let b: Option<IpAddr> = Some("192.0.2.2".parse().unwrap());
+        for _ in 0..2 {
+            assert_eq!(limiter.check(a, now, 1), Ok(()));
+        }
+        assert_eq!(
+            limiter.check(b, now, 1),
+            Ok(()),
+            "IPv4 neighbours are apart"
+        );
+    }
+
+    #[test]
+    fn the_rate_key_is_the_ipv4_address_or_the_ipv6_network() {
+        let key = |text: &str| rate_key(text.parse().unwrap()).to_string();
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(
+            key("::ffff:192.0.2.7"),
+            "192.0.2.7",
+            "IPv4 mapped into IPv6"
+        );
+        assert_eq!(key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::");
+        assert_eq!(key("2001:db8:1:2::"), "2001:db8:1:2::");
     }
 }

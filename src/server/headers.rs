@@ -1,5 +1,6 @@
 //! Security headers on every response: a Content-Security-Policy that allows only our own scripts
-//! and WASM, and the usual hardening headers.
+//! and WASM, and the usual hardening headers. tower-http sets them; what is ours is the policy,
+//! whose script hashes are read from what Leptos renders.
 
 use super::config::Settings;
 use axum::Router;
@@ -8,6 +9,7 @@ use base64::Engine;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The inline scripts leptos_axum appends to every streamed page, as it writes them. Pages are served
 /// from a shared cache, so a per-response nonce cannot work; these are allowed by their hashes.
@@ -16,21 +18,13 @@ const LEPTOS_STREAM_SCRIPTS: [&str; 2] = [
     "__INCOMPLETE_CHUNKS=[];",
 ];
 
-/// Adds the security headers to every response of `app`.
+/// Adds the security headers to every response of `app` that does not set them itself.
 pub fn with_security_headers(app: Router, options: &LeptosOptions, settings: &Settings) -> Router {
-    let headers = security_headers(options, settings);
-    app.layer(axum::middleware::from_fn(
-        move |request: axum::extract::Request, next: axum::middleware::Next| {
-            let headers = headers.clone();
-            async move {
-                let mut response = next.run(request).await;
-                for (name, value) in headers {
-                    response.headers_mut().entry(name).or_insert(value);
-                }
-                response
-            }
-        },
-    ))
+    security_headers(options, settings)
+        .into_iter()
+        .fold(app, |app, (name, value)| {
+            app.layer(SetResponseHeaderLayer::if_not_present(name, value))
+        })
 }
 
 /// The headers for this site; the policy's script hashes are computed once, here.

@@ -1,7 +1,12 @@
 //! Serving connections: TCP_NODELAY, deadlines against slow clients, the peer address for the rate
 //! limit, a cap on requests in flight, and a stop that lets requests in flight finish.
+//!
+//! The connection loop is hand-written because hyper-util's `auto::Builder` is the one place that
+//! takes the header-read deadline (slowloris), which `axum::serve` does not expose; it also
+//! sets TCP_NODELAY and hands each request its peer address.
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +17,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower::ServiceExt;
+use tower::{BoxError, ServiceBuilder, ServiceExt};
 
 /// A client must have sent its request headers within this time (slowloris defence).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -23,27 +28,28 @@ pub const MAX_REQUESTS_IN_FLIGHT: usize = 512;
 /// After the stop signal, requests in flight get this long to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Adds the request timeout and the load-shedding cap around `app`.
+/// The whole site as one service, with the request timeout and the load-shedding cap around it:
+/// tower's `Timeout`, `ConcurrencyLimit` and `LoadShed`, whose errors (too slow, too many at once)
+/// one handler answers with the same Dutch 503. (tower-http's `TimeoutLayer` would answer a timeout
+/// with an empty body, and a shed request still needs this handler.) Around the whole router, not
+/// on it: axum's `Router::layer` gives every route its own copy.
 pub fn with_limits(app: Router) -> Router {
-    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_REQUESTS_IN_FLIGHT));
-    app.layer(axum::middleware::from_fn(
-        move |request: axum::extract::Request, next: axum::middleware::Next| {
-            let in_flight = in_flight.clone();
-            async move {
-                let Ok(_permit) = in_flight.try_acquire() else {
-                    tracing::warn!("shedding a request: too many in flight");
-                    return busy();
-                };
-                match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-                    Ok(response) => response,
-                    Err(_) => {
-                        tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-                        busy()
-                    }
-                }
+    let limited = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|error: BoxError| async move {
+            if error.is::<tower::timeout::error::Elapsed>() {
+                tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
+            } else if error.is::<tower::load_shed::error::Overloaded>() {
+                tracing::warn!("shedding a request: too many in flight");
+            } else {
+                tracing::error!(%error, "a request failed in the service layers");
             }
-        },
-    ))
+            busy()
+        }))
+        .load_shed()
+        .concurrency_limit(MAX_REQUESTS_IN_FLIGHT)
+        .timeout(REQUEST_TIMEOUT)
+        .service(app);
+    Router::new().fallback_service(limited)
 }
 
 /// A 503 with `Retry-After` and a short Dutch text. No vote is acknowledged by it: a shed vote was not

@@ -1,5 +1,6 @@
 //! Everything that runs only on the server: configuration, content, the vote store and HTTP.
 
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod delivery;
@@ -12,16 +13,9 @@ pub mod router;
 pub mod startup;
 pub mod state;
 pub mod store;
-pub mod vote_endpoint;
+pub mod vote_door;
 pub mod voter;
 pub mod voting;
-
-/// Seconds since 1970: the clock for poll opening hours, the transparency box and the rate limit's day.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64)
-}
 
 /// Escapes text for HTML and XML content and attribute values alike.
 pub fn escape_markup(text: &str) -> String {

@@ -1,171 +1,310 @@
-//! The data behind the pages, read on the server for the reader who asked, before the page renders.
+//! Every page of the site in one table (`pages`): its address, whether caches may share it, the data
+//! it reads and the component that renders it. Adding a page is one entry there and its loader here.
+//!
+//! A page reads its data before it renders and hands it to its component as a prop, so nothing in a
+//! render waits. Leptos resources under `<Suspense>` were tried first and now and then never woke
+//! up again (tests/site/render_load.rs caught a stuck render in 8 of 15 runs of 8,000 renders).
 
+use super::delivery::page_cache::{NO_STORE, NotShareable, PageCache, private_response};
 use super::discovery;
 use super::state::AppState;
-use super::unix_now;
 use super::voter::VoterId;
+use super::voting;
+use crate::app::{PageContent, not_found_shell, shell};
 use crate::article::{
-    Article, ArticlePageData, ArticleSummary, FrontPageData, Loaded, PollFacts, slug_from_path,
+    Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PollFacts,
 };
 use crate::error::AppError;
 use crate::moment::Moment;
-use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
-use axum::http::{HeaderMap, Uri};
-use leptos::prelude::provide_context;
+use crate::poll::{PollDefinition, PollView};
+use axum::Router;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get};
+use leptos::prelude::*;
+use leptos_axum::render_app_async_with_context;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 /// How many related articles an article page lists.
 const RELATED_ARTICLES: usize = 3;
 
-/// What one page shows, read before it renders: the page components then render at once from
-/// context. Leptos resources under `<Suspense>` were tried first and now and then never woke up
-/// again (tests/site/render_load.rs caught a stuck render in 8 of 15 runs of 8,000 renders), so no
-/// page waits on anything while it renders.
-#[derive(Clone)]
-pub enum PageData {
-    Front(Loaded<FrontPageData>),
-    Article(Box<Loaded<ArticlePageData>>),
-    /// No page of ours lives at the address; the router's fallback answers it.
-    None,
+/// Mounts every page on `router`, sharing `cache` among the pages that opt into it.
+pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
+    let pages = [
+        Page {
+            path: "/",
+            caching: Caching::SharedUntilVoted,
+            load: |request| Box::pin(front_page(request)),
+            render: |data| view! { <FrontPage data /> }.into_any(),
+        }
+        .route(cache),
+        Page {
+            path: "/artikel/{slug}",
+            caching: Caching::SharedUntilVoted,
+            load: |request| Box::pin(article_page(request)),
+            render: |data| view! { <ArticlePage data /> }.into_any(),
+        }
+        .route(cache),
+    ];
+    pages
+        .into_iter()
+        .fold(router, |router, (path, route)| router.route(path, route))
 }
 
-impl PageData {
-    /// Hands the data to the page component rendered next, in the current Leptos owner.
-    pub fn provide(&self) {
-        match self {
-            PageData::Front(loaded) => provide_context(loaded.clone()),
-            PageData::Article(loaded) => provide_context(Loaded::clone(loaded)),
-            PageData::None => {}
+/// Who may keep a page's response, decided per page rather than guessed per request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caching {
+    /// The same for every reader without a vote: rendered once per `PAGE_TTL` into the page cache
+    /// and sent with a shared-cache lifetime. A request with a voter cookie or a query string gets
+    /// a page rendered for it alone, `private`.
+    SharedUntilVoted,
+    /// Rendered for every request and stored by nobody (editors' pages): `no-store`.
+    NoStore,
+}
+
+/// What a page's loader gets to know about the request.
+pub struct PageRequest {
+    pub state: AppState,
+    /// The page's path parameters (`{slug}`), percent-decoded.
+    params: Vec<(String, String)>,
+    query: Option<String>,
+    headers: HeaderMap,
+}
+
+impl PageRequest {
+    /// The path parameter `name`; routes only match with all of theirs.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the query string holds the bare word `flag` (`?wijzigen`).
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.query
+            .as_deref()
+            .is_some_and(|query| query.split('&').any(|pair| pair == flag))
+    }
+
+    /// The reader's voter id, when their cookie holds a well-formed one.
+    pub fn voter(&self) -> Option<VoterId> {
+        VoterId::from_headers(&self.headers)
+    }
+}
+
+/// What a loader read: the page's data or the error the page shows, and whether everything could
+/// be read. An incomplete page (the poll's figures were unreadable) is never kept or shared.
+pub struct Loaded<T> {
+    pub data: Result<T, AppError>,
+    pub complete: bool,
+}
+
+impl<T> Loaded<T> {
+    fn complete(data: Result<T, AppError>) -> Loaded<T> {
+        Loaded {
+            data,
+            complete: true,
         }
     }
 }
 
-/// Reads what the page at `uri` shows the reader whose request carries `headers`.
-pub async fn load(state: &AppState, uri: &Uri, headers: &HeaderMap) -> PageData {
-    let path = uri.path();
-    if path == "/" {
-        return PageData::Front(Loaded(Ok(front_page(state))));
-    }
-    let Some(slug) = slug_from_path(path) else {
-        return PageData::None;
-    };
-    let voter = VoterId::from_headers(headers);
-    let changing = uri
-        .query()
-        .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
-    PageData::Article(Box::new(Loaded(
-        article_page(state, slug, voter, changing).await,
-    )))
+type LoadFuture<T> = Pin<Box<dyn Future<Output = Loaded<T>> + Send>>;
+
+/// One page: its address (axum syntax), its caching, its loader and its component.
+struct Page<T> {
+    path: &'static str,
+    caching: Caching,
+    load: fn(PageRequest) -> LoadFuture<T>,
+    render: fn(T) -> AnyView,
 }
 
-/// The article with `slug`: its poll as `voter` sees it (`changing` when they asked to change their
-/// vote), the transparency facts, the head's metadata and the related articles.
-pub async fn article_page(
-    state: &AppState,
-    slug: &str,
-    voter: Option<VoterId>,
-    changing: bool,
-) -> Result<ArticlePageData, AppError> {
-    let article = state.library.article(slug).ok_or(AppError::NotFound)?;
-    let base_url = &state.settings.base_url;
-    let now = unix_now();
-    let (poll, poll_facts) = match &article.poll {
-        None => (None, None),
-        Some(poll) => {
-            let (view, facts) = poll_for_reader(state, article, poll, voter, now, changing).await;
-            (Some(view), Some(facts))
+impl<T: Clone + Send + Sync + 'static> Page<T> {
+    /// The page's address and its GET handler.
+    fn route(self, cache: &PageCache) -> (&'static str, MethodRouter<AppState>) {
+        let path = self.path;
+        let page = Arc::new(self);
+        let cache = cache.clone();
+        let handler =
+            move |State(state): State<AppState>, params: RawPathParams, request: Request| {
+                let (page, cache) = (page.clone(), cache.clone());
+                let params: Vec<(String, String)> = params
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect();
+                async move { page.respond(state, cache, params, request).await }
+            };
+        (path, get(handler))
+    }
+
+    async fn respond(
+        self: Arc<Self>,
+        state: AppState,
+        cache: PageCache,
+        params: Vec<(String, String)>,
+        request: Request,
+    ) -> Response {
+        match self.caching {
+            Caching::SharedUntilVoted => {
+                cache
+                    .serve(request, move |request| self.render(state, params, request))
+                    .await
+            }
+            Caching::NoStore => {
+                let headers = request.headers().clone();
+                let mut response = self.render(state, params, request).await;
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+                private_response(response, &headers).await
+            }
         }
+    }
+
+    /// Reads the page's data for `request`, then renders the page from it.
+    async fn render(
+        self: Arc<Self>,
+        state: AppState,
+        params: Vec<(String, String)>,
+        request: Request,
+    ) -> Response {
+        let loaded = (self.load)(PageRequest {
+            state: state.clone(),
+            params,
+            query: request.uri().query().map(str::to_string),
+            headers: request.headers().clone(),
+        })
+        .await;
+        let render = self.render;
+        let content = match loaded.data {
+            Ok(data) => PageContent::new(move || render(data.clone())),
+            Err(error) => PageContent::error(error),
+        };
+        let mut response = render_page(state, content, request).await;
+        if !loaded.complete {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+            response.extensions_mut().insert(NotShareable);
+        }
+        response
+    }
+}
+
+/// Renders the shell around `content` for `request`, with the state in context.
+async fn render_page(state: AppState, content: PageContent, request: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let context = move || provide_context(state.clone());
+    let render =
+        render_app_async_with_context(context, move || shell(options.clone(), content.clone()));
+    render(request).await
+}
+
+/// The handler for every address no route knows: a file from the site folder if there is one
+/// (the favicon, images), else the Dutch 404 page.
+pub fn not_found(state: &AppState) -> MethodRouter<AppState> {
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
     };
-    Ok(ArticlePageData {
-        canonical_url: article.url(base_url),
-        image_url: article
-            .image
-            .as_ref()
-            .map(|image| format!("{base_url}{}", image.path)),
-        structured_data: discovery::structured_data(article, base_url),
-        share_links: discovery::share_links(article, base_url),
-        related: state
+    axum::routing::any(leptos_axum::file_and_error_handler_with_context::<
+        AppState,
+        _,
+    >(context, not_found_shell))
+}
+
+/// `/`: every article, newest first.
+async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
+    let state = &request.state;
+    let now = state.now();
+    Loaded::complete(Ok(FrontPageData {
+        articles: state
             .library
-            .related(article, RELATED_ARTICLES)
-            .into_iter()
-            .map(|other| summary(other, now))
+            .articles()
+            .iter()
+            .map(|article| summary(article, now))
             .collect(),
-        article: article.clone(),
-        poll,
-        poll_facts,
-    })
+        canonical_url: format!("{}/", state.settings.base_url),
+    }))
+}
+
+/// `/artikel/{slug}`: the article, its poll as this reader sees it (`?wijzigen` when they asked to
+/// change their vote), the transparency facts, the head's metadata and the related articles.
+async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
+    let state = &request.state;
+    let Some(article) = request
+        .param("slug")
+        .and_then(|slug| state.library.article(slug))
+    else {
+        return Loaded::complete(Err(AppError::NotFound));
+    };
+    let base_url = &state.settings.base_url;
+    let now = state.now();
+    let (poll, poll_facts, complete) = match &article.poll {
+        None => (None, None, true),
+        Some(poll) => {
+            let (view, facts) = poll_for_reader(&request, article, poll, now).await;
+            let complete = !view.standing_unavailable;
+            (Some(view), Some(facts), complete)
+        }
+    };
+    Loaded {
+        data: Ok(ArticlePageData {
+            canonical_url: article.url(base_url),
+            image_url: article
+                .image
+                .as_ref()
+                .map(|image| format!("{base_url}{}", image.path)),
+            structured_data: discovery::structured_data(article, base_url),
+            share_links: discovery::share_links(article, base_url),
+            related: state
+                .library
+                .related(article, RELATED_ARTICLES)
+                .into_iter()
+                .map(|other| summary(other, now))
+                .collect(),
+            article: article.clone(),
+            poll,
+            poll_facts,
+        }),
+        complete,
+    }
 }
 
 /// The poll as this reader sees it, and the transparency facts. If the store cannot be read the
-/// article still shows, with the form; a vote then gets an honest "try again" instead of the whole
-/// page failing.
+/// article still shows, with the form and a notice that the figures cannot be shown right now; a
+/// vote then gets an honest answer of its own.
 async fn poll_for_reader(
-    state: &AppState,
+    request: &PageRequest,
     article: &Article,
     poll: &PollDefinition,
-    voter: Option<VoterId>,
     now: i64,
-    changing: bool,
 ) -> (PollView, PollFacts) {
-    let voter = voter.map(|voter| voter.as_str().to_string());
-    let (results, own_choices) = match state.store.standing(poll, voter).await {
-        Ok(standing) => (Some(standing.results), standing.own_choices),
-        Err(_) => (None, Vec::new()),
-    };
+    let voter = request.voter();
+    let standing = voting::standing(&request.state, poll, voter.as_ref())
+        .await
+        .ok();
+    let voters = standing.as_ref().map(|(results, _)| results.voters);
+    let (results, own_choices) = standing.unzip();
+    let view = PollView::for_reader(
+        &article.path(),
+        poll,
+        results,
+        own_choices.unwrap_or_default(),
+        now,
+        request.has_flag("wijzigen"),
+    );
     let facts = PollFacts {
-        voters: results.as_ref().map_or(0, |results| results.voters),
+        voters,
         opened: poll.opens.unwrap_or(article.published),
         closes: poll.closes,
         status: poll.status_at(now),
         counted_at: Moment::brussels_from_unix(now),
     };
-    let view = match results {
-        Some(results) => poll_view(article, poll, results, own_choices, now, changing),
-        None => PollView {
-            poll: poll.clone(),
-            results: None,
-            own_choices: Vec::new(),
-            show_form: poll.status_at(now) == PollStatus::Open,
-            change_href: None,
-        },
-    };
     (view, facts)
-}
-
-/// What the poll shows a reader with `own_choices` (empty: not voted) at `now`; `changing` when a
-/// reader who voted asked to change their vote.
-pub fn poll_view(
-    article: &Article,
-    poll: &PollDefinition,
-    results: PollResults,
-    own_choices: Vec<String>,
-    now: i64,
-    changing: bool,
-) -> PollView {
-    let status = poll.status_at(now);
-    let voted = !own_choices.is_empty();
-    let open = status == PollStatus::Open;
-    let may_change = open && voted && poll.allow_change;
-    PollView {
-        results: poll.results_visible(status, voted).then_some(results),
-        show_form: open && (!voted || (changing && may_change)),
-        change_href: may_change.then(|| format!("{}?wijzigen#poll", article.path())),
-        poll: poll.clone(),
-        own_choices,
-    }
-}
-
-/// Every article for the front page, newest first.
-pub fn front_page(state: &AppState) -> FrontPageData {
-    let now = unix_now();
-    FrontPageData {
-        articles: state
-            .library
-            .articles()
-            .iter()
-            .map(|a| summary(a, now))
-            .collect(),
-        canonical_url: format!("{}/", state.settings.base_url),
-    }
 }
 
 fn summary(article: &Article, now: i64) -> ArticleSummary {
@@ -175,5 +314,91 @@ fn summary(article: &Article, now: i64) -> ArticleSummary {
         lead: article.lead.clone(),
         published: article.published,
         poll_status: article.poll.as_ref().map(|poll| poll.status_at(now)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::clock::FixedClock;
+    use crate::server::config::Settings;
+    use crate::server::content::Library;
+    use crate::server::store::sqlite::SqliteStore;
+    use axum::body::Body;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt;
+
+    fn state(dir: &tempfile::TempDir) -> AppState {
+        let store = SqliteStore::open(&dir.path().join("votes.db"), &[]).unwrap();
+        AppState {
+            leptos_options: LeptosOptions::builder().output_name("stembus").build(),
+            settings: Arc::new(Settings::default()),
+            library: Arc::new(Library::default()),
+            store: Arc::new(store),
+            clock: FixedClock::at(0),
+        }
+    }
+
+    /// Serves `page` from a router of its own and returns the `Cache-Control` of each of `times`
+    /// anonymous requests.
+    async fn fetch(page: Page<String>, cache: &PageCache, times: usize) -> Vec<String> {
+        let _ = any_spawner::Executor::init_tokio();
+        let dir = tempfile::tempdir().unwrap();
+        let (path, route) = page.route(cache);
+        let router = Router::new().route(path, route).with_state(state(&dir));
+        let mut seen = Vec::new();
+        for _ in 0..times {
+            let request = Request::get(path).body(Body::empty()).unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), axum::http::StatusCode::OK);
+            let control = response.headers()[header::CACHE_CONTROL].to_str().unwrap();
+            seen.push(control.to_string());
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn only_a_page_that_opts_in_is_kept_and_shared() {
+        static EDITORIAL_LOADS: AtomicUsize = AtomicUsize::new(0);
+        static PUBLIC_LOADS: AtomicUsize = AtomicUsize::new(0);
+        let cache = PageCache::new();
+        let editorial = Page {
+            path: "/redactie-proef",
+            caching: Caching::NoStore,
+            load: |_| {
+                EDITORIAL_LOADS.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async { Loaded::complete(Ok("intern".to_string())) })
+            },
+            render: |text| view! { <p>{text}</p> }.into_any(),
+        };
+        let controls = fetch(editorial, &cache, 2).await;
+        assert_eq!(controls, vec![NO_STORE, NO_STORE]);
+        assert_eq!(
+            EDITORIAL_LOADS.load(Ordering::SeqCst),
+            2,
+            "rendered every time"
+        );
+        assert!(cache.is_empty(), "nothing of it in the page cache");
+
+        let public = Page {
+            path: "/openbaar-proef",
+            caching: Caching::SharedUntilVoted,
+            load: |_| {
+                PUBLIC_LOADS.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async { Loaded::complete(Ok("voor iedereen".to_string())) })
+            },
+            render: |text| view! { <p>{text}</p> }.into_any(),
+        };
+        let controls = fetch(public, &cache, 2).await;
+        assert!(
+            controls.iter().all(|c| c.starts_with("public")),
+            "{controls:?}"
+        );
+        assert_eq!(
+            PUBLIC_LOADS.load(Ordering::SeqCst),
+            1,
+            "kept after the first"
+        );
+        assert_eq!(cache.len(), 1);
     }
 }

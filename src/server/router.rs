@@ -1,28 +1,30 @@
-//! The HTTP router: the vote endpoint, the Leptos pages, and static files with a Dutch 404 behind them.
+//! The HTTP router: the pages from the page table, the vote door, the discovery files, the built
+//! files from memory, and the site folder with a Dutch 404 behind them; every response with a
+//! request id and the security headers.
 
 use super::delivery::assets::StaticAssets;
 use super::delivery::page_cache::PageCache;
 use super::discovery;
-use super::guard::RateLimiter;
 use super::headers;
 use super::pages;
 use super::state::AppState;
-use super::vote_endpoint::{self, VOTE_PATH};
-use crate::app::{App, shell};
+use super::vote_door;
 use any_spawner::Executor;
+use axum::Router;
 use axum::extract::Request;
-use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Extension, Router};
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, render_app_async_with_context};
-use std::sync::Arc;
+use axum::http::HeaderName;
+use axum::routing::get;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The header that carries a request's id, set when the client sent none and echoed in the reply.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the whole application for `state`.
 ///
-/// Pages are mounted one by one instead of through `leptos_routes`, which would also give every
-/// server function a public address: the vote is the one server function readers reach, through its
-/// own handler.
+/// Pages are mounted from the page table instead of through `leptos_routes`, which would also give
+/// every server function a public address: the vote is the one server function readers reach,
+/// through its own door.
 pub fn build_router(mut state: AppState) -> Router {
     // Leptos spawns its rendering tasks on tokio; a second call (another router) is harmless.
     let _ = Executor::init_tokio();
@@ -31,32 +33,13 @@ pub fn build_router(mut state: AppState) -> Router {
     if let Some(name) = assets.hashed_output_name() {
         state.leptos_options.output_name = name.into();
     }
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
-    let render_page = {
-        let state = state.clone();
-        move |request: Request| load_and_render(state, request)
-    };
 
-    let mut router = Router::new()
-        .route(
-            VOTE_PATH,
-            post(vote_endpoint::handle).layer(Extension(Arc::new(RateLimiter::new(
-                state.settings.vote_burst,
-                state.settings.votes_per_minute,
-            )))),
-        )
+    let router = Router::new()
+        .route(vote_door::PATH, vote_door::route(&state))
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/robots.txt", get(discovery::robots));
-    let pages = PageCache::new();
-    for listing in generate_route_list(App) {
-        let (pages, render_page) = (pages.clone(), render_page.clone());
-        let page = move |request: Request| async move { pages.serve(request, render_page).await };
-        router = router.route(listing.path(), get(page));
-    }
+    let mut router = pages::pages(router, &PageCache::new());
     for (path, file) in assets.files() {
         let file = file.clone();
         router = router.route(
@@ -65,22 +48,26 @@ pub fn build_router(mut state: AppState) -> Router {
         );
     }
     let router = router
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback(pages::not_found(&state))
         .with_state(state.clone());
     headers::with_security_headers(router, &state.leptos_options, &state.settings)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-/// Renders the page `request` asks for: its data is read first, then the page renders from context.
-async fn load_and_render(state: AppState, request: Request) -> Response {
-    let data = pages::load(&state, request.uri(), request.headers()).await;
-    let options = state.leptos_options.clone();
-    let context = move || {
-        provide_context(state.clone());
-        data.provide();
-    };
-    let render = render_app_async_with_context(context, move || shell(options.clone()));
-    render(request).await
+/// A request's span: its id, method and path. Never the query string, the client's address or a
+/// cookie: none of those belongs in a log.
+fn request_span(request: &Request) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id,
+        method = %request.method(),
+        path = request.uri().path(),
+    )
 }

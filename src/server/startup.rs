@@ -1,11 +1,12 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
+use super::clock::SystemClock;
 use super::config::{DEFAULT_CONFIG_FILE, Durability, Settings};
 use super::content::Library;
 use super::http;
 use super::router::build_router;
 use super::state::AppState;
-use super::store::Store;
+use super::store::sqlite::SqliteStore;
 use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,8 +29,7 @@ async fn serve() -> Result<(), String> {
     let config_path = std::env::var("STEMBUS_CONFIG")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_FILE));
-    let settings = Settings::load(&config_path, |name| std::env::var(name).ok())
-        .map_err(|error| error.to_string())?;
+    let settings = Settings::load(&config_path).map_err(|error| error.to_string())?;
     let mut leptos_options = get_configuration(None)
         .map_err(|error| format!("Leptos configuration: {error}"))?
         .leptos_options;
@@ -50,7 +50,7 @@ async fn serve() -> Result<(), String> {
     let open_library = library.clone();
     let store = tokio::task::spawn_blocking(move || {
         let polls: Vec<_> = open_library.polls().collect();
-        Store::open_with_durability(&database_path, &polls, durability)
+        SqliteStore::open_with_durability(&database_path, &polls, durability)
     })
     .await
     .map_err(|error| format!("opening the database: {error}"))?
@@ -61,7 +61,8 @@ async fn serve() -> Result<(), String> {
         leptos_options,
         settings: Arc::new(settings),
         library: Arc::new(library),
-        store: store.clone(),
+        store: Arc::new(store.clone()),
+        clock: Arc::new(SystemClock),
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -80,7 +81,7 @@ async fn serve() -> Result<(), String> {
     .await;
 
     tracing::info!("draining the vote writer");
-    tokio::task::spawn_blocking(move || store.shut_down())
+    tokio::task::spawn_blocking(move || store.shut_down_blocking())
         .await
         .map_err(|error| format!("shutting down the database: {error}"))?;
     Ok(())

@@ -1,5 +1,6 @@
 //! The state every request shares, handed to pages and server functions through Leptos context.
 
+use super::clock::SharedClock;
 use super::config::Settings;
 use super::content::Library;
 use super::store::Store;
@@ -14,7 +15,17 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     pub library: Arc<Library>,
+    /// The vote store, whichever engine it is.
     pub store: Store,
+    /// The time of day for everything that depends on it; tests set it.
+    pub clock: SharedClock,
+}
+
+impl AppState {
+    /// Seconds since 1970, from the state's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.unix_seconds()
+    }
 }
 
 /// The shared state, from the context of the page or server function being run.

@@ -1,11 +1,12 @@
 //! The reader's first-party voter cookie: a random id that tells one reader's votes apart, and nothing more.
 
 use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "stembus_kiezer";
 /// Two years: a reader who comes back to an old poll still sees their own vote.
-const MAX_AGE_SECONDS: u64 = 2 * 365 * 24 * 60 * 60;
+const MAX_AGE_SECONDS: i64 = 2 * 365 * 24 * 60 * 60;
 /// 16 random bytes (128 bits), written as 32 lower-case hex digits.
 const ID_BYTES: usize = 16;
 
@@ -37,25 +38,27 @@ impl VoterId {
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .filter(|(name, _)| *name == COOKIE_NAME)
-            .map(|(_, value)| value);
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .filter(|cookie| cookie.name() == COOKIE_NAME);
         let first = found.next()?;
         if found.next().is_some() {
             return None;
         }
-        VoterId::parse(first)
+        VoterId::parse(first.value())
     }
 
     /// The `Set-Cookie` value that hands this id to the reader.
     pub fn cookie(&self, secure: bool) -> HeaderValue {
-        let secure = if secure { "; Secure" } else { "" };
-        let text = format!(
-            "{COOKIE_NAME}={}; Path=/; Max-Age={MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax{secure}",
-            self.0
-        );
-        HeaderValue::from_str(&text).expect("a hex id and fixed attributes form a valid header")
+        let cookie = Cookie::build((COOKIE_NAME, self.0.as_str()))
+            .path("/")
+            .max_age(cookie::time::Duration::seconds(MAX_AGE_SECONDS))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .build();
+        HeaderValue::from_str(&cookie.to_string())
+            .expect("a hex id and fixed attributes form a valid header")
     }
 
     pub fn as_str(&self) -> &str {
@@ -67,12 +70,10 @@ impl VoterId {
 mod tests {
     use super::*;
 
-    fn headers(cookies: &[&str]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for cookie in cookies {
-            map.append(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
-        }
-        map
+    /// Request headers with one `Cookie` header per entry of `cookies`.
+    fn with_cookies(cookies: &[&str]) -> HeaderMap {
+        let pairs: Vec<(&str, &str)> = cookies.iter().map(|cookie| ("cookie", *cookie)).collect();
+        crate::test_support::headers(&pairs)
     }
 
     #[test]
@@ -86,8 +87,9 @@ mod tests {
     #[test]
     fn the_id_is_read_among_other_cookies() {
         let id = "0123456789abcdef0123456789abcdef";
-        let found =
-            VoterId::from_headers(&headers(&[&format!("thema=donker; {COOKIE_NAME}={id}")]));
+        let found = VoterId::from_headers(&with_cookies(&[&format!(
+            "thema=donker; {COOKIE_NAME}={id}"
+        )]));
         assert_eq!(found.unwrap().as_str(), id);
     }
 
@@ -103,9 +105,13 @@ mod tests {
             format!("{COOKIE_NAME}={}", "a".repeat(4000)),
         ];
         for case in &cases {
-            assert_eq!(VoterId::from_headers(&headers(&[case])), None, "{case}");
+            assert_eq!(
+                VoterId::from_headers(&with_cookies(&[case])),
+                None,
+                "{case}"
+            );
         }
-        let split = headers(&[
+        let split = with_cookies(&[
             &format!("{COOKIE_NAME}={id}"),
             &format!("{COOKIE_NAME}={id}"),
         ]);
@@ -118,9 +124,10 @@ mod tests {
         let id = VoterId::parse("0123456789abcdef0123456789abcdef").unwrap();
         let plain = id.cookie(false);
         let plain = plain.to_str().unwrap();
-        assert!(plain.starts_with(&format!("{COOKIE_NAME}={}", id.as_str())));
-        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
-        assert!(plain.contains("Max-Age=63072000") && !plain.contains("Secure"));
-        assert!(id.cookie(true).to_str().unwrap().ends_with("; Secure"));
+        assert!(plain.starts_with(&format!("{COOKIE_NAME}={};", id.as_str())));
+        assert!(plain.contains("; HttpOnly") && plain.contains("; SameSite=Lax"));
+        assert!(plain.contains("; Path=/") && plain.contains("; Max-Age=63072000"));
+        assert!(!plain.contains("Secure"));
+        assert!(id.cookie(true).to_str().unwrap().contains("; Secure"));
     }
 }

@@ -1,18 +1,17 @@
-//! Casting a vote: the body of the `cast_vote` server function.
+//! Casting a vote (the body of the `cast_vote` server function), and reading a poll's standing for
+//! one reader, which the vote's answer and the article page share.
 
-use super::pages::poll_view;
-use super::state::app_state;
-use super::store::queries::{NewVote, VoteOutcome};
-use super::unix_now;
+use super::state::{AppState, app_state};
+use super::store::{NewVote, VoteOutcome};
 use super::voter::VoterId;
 use crate::error::AppError;
-use crate::poll::{PollStatus, PollView};
+use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
 use axum::http::{header, request::Parts};
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 
 /// Checks the vote against the content, records it for this reader and returns the poll as they
-/// now see it. A reader without a valid voter cookie gets a fresh one with the vote. The writer
+/// now see it. A reader without a valid voter cookie gets a fresh one with the vote. The store
 /// checks the poll's rules again inside its transaction; these early checks only spare it work.
 pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppError> {
     let state = app_state()?;
@@ -28,7 +27,7 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
     {
         return Err(AppError::InvalidChoice);
     }
-    let now = unix_now();
+    let now = state.now();
     if poll.status_at(now) != PollStatus::Open {
         return Err(AppError::PollClosed);
     }
@@ -60,16 +59,29 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         expect_context::<ResponseOptions>()
             .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
     }
-    let standing = state
-        .store
-        .standing(poll, Some(voter.as_str().to_string()))
-        .await?;
-    Ok(poll_view(
-        article,
+    let (results, own_choices) = standing(&state, poll, Some(&voter)).await?;
+    Ok(PollView::for_reader(
+        &article.path(),
         poll,
-        standing.results,
-        standing.own_choices,
+        Some(results),
+        own_choices,
         now,
         false,
+    ))
+}
+
+/// The poll's standing, and the answers `voter` chose in it (none without a voter).
+pub async fn standing(
+    state: &AppState,
+    poll: &PollDefinition,
+    voter: Option<&VoterId>,
+) -> Result<(PollResults, Vec<String>), AppError> {
+    let tally = state
+        .store
+        .tally(&poll.id, voter.map(VoterId::as_str))
+        .await?;
+    Ok((
+        PollResults::from_counts(poll, &tally.counts, tally.voters),
+        tally.own_choices,
     ))
 }

@@ -1,25 +1,47 @@
-//! The test site shared by the router-level tests: a fresh database per test, requests through
-//! `oneshot` without a socket.
+//! The test site shared by the router-level tests: a fresh database per test, a clock the test sets,
+//! requests through `oneshot` without a socket.
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use stembus::server::clock::FixedClock;
 use stembus::server::config::Settings;
 use stembus::server::content::{BadContent, Library};
 use stembus::server::router::build_router;
 use stembus::server::state::AppState;
-use stembus::server::store::Store;
+use stembus::server::store::sqlite::SqliteStore;
+use stembus::server::store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
 use tower::ServiceExt;
 
 pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
+/// The vote door's address, as the site defines it.
+pub const VOTE_PATH: &str = stembus::server::vote_door::PATH;
+
+/// The moment every test site starts at: 2 March 2026, 9.00 in Brussels. Both shipped polls are
+/// open then; a test that needs another moment moves `TestSite::clock`.
+pub const TEST_NOW: i64 = 1_772_438_400;
+
+/// The shipped article with a poll, and its poll.
+pub const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
+pub const POLL: &str = "deepseek-schade-nvidia";
+
+/// The island's glue and module in the fake build of `TestSite::with_built_files`.
+pub const BUILT_JS: &[u8] = b"export default function init() {} // the island's glue, repeated to be worth compressing; the island's glue";
+pub const BUILT_WASM: &[u8] = b"\0asm\x01\0\0\0";
+
 pub struct TestSite {
     pub state: AppState,
     pub dir: tempfile::TempDir,
+    pub clock: Arc<FixedClock>,
+    /// The router kept across requests, when the test needs its page cache or rate limit to last.
+    kept: Option<Router>,
 }
 
 impl TestSite {
@@ -37,18 +59,25 @@ impl TestSite {
     pub fn with_content(content: &Path, dir: tempfile::TempDir) -> TestSite {
         let library = Library::load(content, BadContent::Stop).unwrap();
         let polls: Vec<_> = library.polls().collect();
-        let store = Store::open(&dir.path().join("stembus.db"), &polls).unwrap();
+        let store = SqliteStore::open(&dir.path().join("stembus.db"), &polls).unwrap();
         let settings = Settings {
             database_path: dir.path().join("stembus.db"),
             ..Settings::default()
         };
+        let clock = FixedClock::at(TEST_NOW);
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
             library: Arc::new(library),
-            store,
+            store: Arc::new(store),
+            clock: clock.clone(),
         };
-        TestSite { state, dir }
+        TestSite {
+            state,
+            dir,
+            clock,
+            kept: None,
+        }
     }
 
     /// The same site with its settings changed by `change`.
@@ -59,30 +88,72 @@ impl TestSite {
         self
     }
 
+    /// The same site with its store replaced by what `wrap` makes of it.
+    pub fn with_store(mut self, wrap: impl FnOnce(Store) -> Store) -> TestSite {
+        self.state.store = wrap(self.state.store.clone());
+        self
+    }
+
+    /// The same site with a fake build in its site folder (`BUILT_JS`, `BUILT_WASM`, a style sheet
+    /// and a brotli file), behind one router kept for the whole test, so the page cache and the
+    /// built files in memory live across its requests.
+    pub fn with_built_files(mut self) -> TestSite {
+        let root = self.dir.path().join("site");
+        let pkg = root.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("stembus.js"), BUILT_JS).unwrap();
+        std::fs::write(pkg.join("stembus.js.br"), b"br").unwrap();
+        std::fs::write(pkg.join("stembus.wasm"), BUILT_WASM).unwrap();
+        std::fs::write(pkg.join("stembus.css"), b"body { margin: 0 }").unwrap();
+        self.state.leptos_options = LeptosOptions::builder()
+            .output_name("stembus")
+            .site_root(root.to_string_lossy().into_owned())
+            .build();
+        self.kept_router()
+    }
+
+    /// The same site behind one router kept for the whole test.
+    pub fn kept_router(mut self) -> TestSite {
+        self.kept = Some(build_router(self.state.clone()));
+        self
+    }
+
+    /// The kept router, or else a router built for one request: then no kept page and no
+    /// rate-limit bucket carries over from an earlier request.
     pub fn router(&self) -> Router {
-        build_router(self.state.clone())
+        self.kept
+            .clone()
+            .unwrap_or_else(|| build_router(self.state.clone()))
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        match cookie {
+            Some(cookie) => self.get_with(path, &[(header::COOKIE, cookie)]).await,
+            None => self.get_with(path, &[]).await,
+        }
+    }
+
+    /// A browser's GET of `path` with `headers` added.
+    pub async fn get_with(&self, path: &str, headers: &[(HeaderName, &str)]) -> Reply {
         let mut request = Request::get(path).header(header::ACCEPT, BROWSER_ACCEPT);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
+        for (name, value) in headers {
+            request = request.header(name, *value);
         }
         self.send(request.body(Body::empty()).unwrap()).await
     }
 
-    /// Posts `body` to the vote endpoint as a browser form without JavaScript does.
+    /// Posts `body` to the vote door as a browser form without JavaScript does.
     pub async fn post_form(&self, body: &str, cookie: Option<&str>) -> Reply {
         self.post(body, BROWSER_ACCEPT, cookie).await
     }
 
-    /// Posts `body` to the vote endpoint as the poll island's fetch does.
+    /// Posts `body` to the vote door as the poll island's fetch does.
     pub async fn post_fetch(&self, body: &str, cookie: Option<&str>) -> Reply {
         self.post(body, "application/json", cookie).await
     }
 
     pub async fn post(&self, body: &str, accept: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::post("/api/stem")
+        let mut request = Request::post(VOTE_PATH)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, accept);
         if let Some(cookie) = cookie {
@@ -92,41 +163,56 @@ impl TestSite {
             .await
     }
 
-    /// Sends `request` through a router built for it alone: no kept page and no rate-limit bucket
-    /// carries over from an earlier request, so every page shows the database as it is now.
-    /// (tests/site/page_cache.rs keeps one router, to test the page cache itself.)
-    pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+    /// Votes for `choice` in the shipped poll as the island does; the voter cookie it got.
+    pub async fn vote(&self, choice: &str) -> String {
+        let reply = self.post_fetch(&vote_body(choice), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.voter_cookie().expect("a first vote sets the cookie")
     }
 
-    /// Votes counted in the poll `poll_id`.
-    pub async fn votes_in(&self, poll_id: &str) -> u64 {
-        let (_, poll) = self.state.library.poll(poll_id).unwrap();
-        self.state
-            .store
-            .standing(poll, None)
-            .await
-            .unwrap()
-            .results
-            .voters
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        Reply::from(self.router().oneshot(request).await.unwrap()).await
+    }
+
+    /// The number of readers who voted in the poll `poll_id`.
+    pub async fn voters_in(&self, poll_id: &str) -> u64 {
+        self.state.store.tally(poll_id, None).await.unwrap().voters
     }
 }
 
 pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as sent (compressed, if it was).
+    pub bytes: Vec<u8>,
+    /// The body as text, for replies that are text.
     pub body: String,
 }
 
 impl Reply {
+    pub async fn from(response: axum::response::Response) -> Reply {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Reply {
+            status,
+            headers,
+            bytes,
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The `name=value` part of the voter cookie this reply sets.
     pub fn voter_cookie(&self) -> Option<String> {
         self.headers
@@ -138,15 +224,67 @@ impl Reply {
     }
 
     pub fn location(&self) -> Option<&str> {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
+        self.header("location")
+    }
+
+    /// The body with its `Content-Encoding` undone.
+    pub fn decoded(&self) -> String {
+        let mut out = String::new();
+        match self.header("content-encoding") {
+            Some("br") => {
+                brotli::Decompressor::new(&self.bytes[..], 4096)
+                    .read_to_string(&mut out)
+                    .unwrap();
+            }
+            Some("gzip") => {
+                flate2::read::GzDecoder::new(&self.bytes[..])
+                    .read_to_string(&mut out)
+                    .unwrap();
+            }
+            None => out = self.body.clone(),
+            Some(other) => panic!("unexpected encoding {other}"),
+        }
+        out
     }
 }
 
-/// The shipped article with a poll, and its poll.
-pub const ARTICLE: &str = "/artikel/deepseek-nvidia-beurswaarde";
-pub const POLL: &str = "deepseek-schade-nvidia";
+/// A store whose reads can be made to fail, as a database that cannot be reached would; votes go
+/// through to the real store underneath.
+pub struct FlakyStore {
+    inner: Store,
+    reads_fail: AtomicBool,
+}
+
+impl FlakyStore {
+    pub fn around(inner: Store) -> Arc<FlakyStore> {
+        Arc::new(FlakyStore {
+            inner,
+            reads_fail: AtomicBool::new(false),
+        })
+    }
+
+    pub fn fail_reads(&self, fail: bool) {
+        self.reads_fail.store(fail, Ordering::SeqCst);
+    }
+}
+
+#[async_trait::async_trait]
+impl VoteStore for FlakyStore {
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+        self.inner.record_vote(vote).await
+    }
+
+    async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
+        if self.reads_fail.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable);
+        }
+        self.inner.tally(poll_id, voter).await
+    }
+
+    async fn shut_down(&self) {
+        self.inner.shut_down().await;
+    }
+}
 
 /// The form body of a vote for `choice` in the shipped poll.
 pub fn vote_body(choice: &str) -> String {

@@ -1,138 +1,26 @@
 //! Router-level tests of delivery: the shared page with its entity tag and compressed forms, the
 //! private page of a reader who voted, and the built files served from memory under hashed names.
 
-use crate::common::{self, ARTICLE, vote_body};
-use axum::Router;
+use crate::common::{ARTICLE, BUILT_JS, FlakyStore, TestSite};
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
 use std::future::Future;
-use std::io::Read;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use stembus::server::delivery::page_cache::{PRIVATE_PAGE, PUBLIC_PAGE, PageCache};
-use tower::ServiceExt;
+use stembus::server::delivery::page_cache::{NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE, PageCache};
 
-const JS: &[u8] = b"export default function init() {} // the island's glue, repeated to be worth compressing; the island's glue";
-const WASM: &[u8] = b"\0asm\x01\0\0\0";
-
-/// The shared test site with a site folder holding a fake build, behind one router kept for the
-/// whole test, so the page cache lives across its requests (`common::TestSite` builds a router per
-/// request).
-struct TestSite {
-    router: Router,
-    _site: common::TestSite,
-}
-
-impl TestSite {
-    fn new() -> TestSite {
-        let mut site = common::TestSite::new();
-        let root = site.dir.path().join("site");
-        let pkg = root.join("pkg");
-        std::fs::create_dir_all(&pkg).unwrap();
-        std::fs::write(pkg.join("stembus.js"), JS).unwrap();
-        std::fs::write(pkg.join("stembus.js.br"), b"br").unwrap();
-        std::fs::write(pkg.join("stembus.wasm"), WASM).unwrap();
-        std::fs::write(pkg.join("stembus.css"), b"body { margin: 0 }").unwrap();
-        site.state.leptos_options = LeptosOptions::builder()
-            .output_name("stembus")
-            .site_root(root.to_string_lossy().into_owned())
-            .build();
-        TestSite {
-            router: site.router(),
-            _site: site,
-        }
-    }
-
-    async fn get(&self, path: &str, headers: &[(header::HeaderName, &str)]) -> Reply {
-        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
-        for (name, value) in headers {
-            request = request.header(name, *value);
-        }
-        self.send(request.body(Body::empty()).unwrap()).await
-    }
-
-    async fn send(&self, request: Request) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        Reply::from(response).await
-    }
-
-    /// Votes as the island does and returns the voter cookie.
-    async fn vote(&self, choice: &str) -> String {
-        let request = Request::post("/api/stem")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .body(Body::from(vote_body(choice)))
-            .unwrap();
-        let reply = self.send(request).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-        let set_cookie = reply.header(header::SET_COOKIE.as_str()).unwrap();
-        set_cookie.split(';').next().unwrap().to_string()
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    async fn from(response: Response) -> Reply {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body with its `Content-Encoding` undone.
-    fn decoded(&self) -> String {
-        let mut out = String::new();
-        match self.header("content-encoding") {
-            Some("br") => {
-                brotli::Decompressor::new(&self.body[..], 4096)
-                    .read_to_string(&mut out)
-                    .unwrap();
-            }
-            Some("gzip") => {
-                flate2::read::GzDecoder::new(&self.body[..])
-                    .read_to_string(&mut out)
-                    .unwrap();
-            }
-            None => out = self.text(),
-            Some(other) => panic!("unexpected encoding {other}"),
-        }
-        out
-    }
+fn site() -> TestSite {
+    TestSite::new().with_built_files()
 }
 
 #[tokio::test]
 async fn page_for_a_reader_without_a_vote_is_public_tagged_and_revalidates_with_304() {
-    let site = TestSite::new();
-    let first = site.get(ARTICLE, &[]).await;
+    let site = site();
+    let first = site.get_with(ARTICLE, &[]).await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.header("cache-control"), Some(PUBLIC_PAGE));
     assert_eq!(first.header("vary"), Some("accept-encoding, cookie"));
@@ -145,40 +33,42 @@ async fn page_for_a_reader_without_a_vote_is_public_tagged_and_revalidates_with_
     let etag = first.header("etag").unwrap().to_string();
     assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
 
-    let again = site.get(ARTICLE, &[(header::IF_NONE_MATCH, &etag)]).await;
+    let again = site
+        .get_with(ARTICLE, &[(header::IF_NONE_MATCH, &etag)])
+        .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    assert!(again.body.is_empty());
+    assert!(again.bytes.is_empty());
     assert_eq!(again.header("etag"), Some(etag.as_str()));
     assert_eq!(again.header("cache-control"), Some(PUBLIC_PAGE));
 
     let stale = site
-        .get(ARTICLE, &[(header::IF_NONE_MATCH, "\"oud\"")])
+        .get_with(ARTICLE, &[(header::IF_NONE_MATCH, "\"oud\"")])
         .await;
     assert_eq!(stale.status, StatusCode::OK);
-    assert_eq!(stale.body, first.body, "the same bytes for every reader");
+    assert_eq!(stale.bytes, first.bytes, "the same bytes for every reader");
 }
 
 #[tokio::test]
 async fn page_comes_precompressed_in_brotli_and_gzip_with_the_same_html() {
-    let site = TestSite::new();
-    let plain = site.get(ARTICLE, &[]).await;
+    let site = site();
+    let plain = site.get_with(ARTICLE, &[]).await;
     assert_eq!(plain.header("content-encoding"), None);
 
     let brotli = site
-        .get(
+        .get_with(
             ARTICLE,
             &[(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")],
         )
         .await;
     assert_eq!(brotli.header("content-encoding"), Some("br"));
-    assert!(brotli.body.len() < plain.body.len() / 2);
-    assert_eq!(brotli.decoded(), plain.text());
+    assert!(brotli.bytes.len() < plain.bytes.len() / 2);
+    assert_eq!(brotli.decoded(), plain.body);
 
     let gzip = site
-        .get(ARTICLE, &[(header::ACCEPT_ENCODING, "gzip, br;q=0")])
+        .get_with(ARTICLE, &[(header::ACCEPT_ENCODING, "gzip, br;q=0")])
         .await;
     assert_eq!(gzip.header("content-encoding"), Some("gzip"));
-    assert_eq!(gzip.decoded(), plain.text());
+    assert_eq!(gzip.decoded(), plain.body);
 
     let tags = [&plain, &brotli, &gzip].map(|r| r.header("etag").unwrap().to_string());
     assert!(
@@ -189,12 +79,12 @@ async fn page_comes_precompressed_in_brotli_and_gzip_with_the_same_html() {
 
 #[tokio::test]
 async fn reader_with_a_vote_gets_a_private_page_and_the_shared_page_never_shows_it() {
-    let site = TestSite::new();
-    let shared_before = site.get(ARTICLE, &[]).await;
+    let site = site();
+    let shared_before = site.get_with(ARTICLE, &[]).await;
     let cookie = site.vote("nee").await;
 
     let own = site
-        .get(
+        .get_with(
             ARTICLE,
             &[(header::COOKIE, &cookie), (header::ACCEPT_ENCODING, "br")],
         )
@@ -209,15 +99,15 @@ async fn reader_with_a_vote_gets_a_private_page_and_the_shared_page_never_shows_
     let own_html = own.decoded();
     assert!(own_html.contains("class=\"poll-own-vote\""), "{own_html}");
 
-    let shared_after = site.get(ARTICLE, &[]).await;
+    let shared_after = site.get_with(ARTICLE, &[]).await;
     assert_eq!(shared_after.header("cache-control"), Some(PUBLIC_PAGE));
-    assert!(!shared_after.text().contains("poll-own-vote"));
-    assert_eq!(shared_after.body, shared_before.body);
+    assert!(!shared_after.body.contains("poll-own-vote"));
+    assert_eq!(shared_after.bytes, shared_before.bytes);
 
     // A tag the reader got before voting must not turn their own page into a 304.
     let tag = shared_before.header("etag").unwrap();
     let revalidated = site
-        .get(
+        .get_with(
             ARTICLE,
             &[(header::COOKIE, &cookie), (header::IF_NONE_MATCH, tag)],
         )
@@ -227,17 +117,17 @@ async fn reader_with_a_vote_gets_a_private_page_and_the_shared_page_never_shows_
 
 #[tokio::test]
 async fn a_forged_voter_cookie_gets_the_shared_page() {
-    let site = TestSite::new();
+    let site = site();
     let page = site
-        .get(ARTICLE, &[(header::COOKIE, "stembus_kiezer=admin")])
+        .get_with(ARTICLE, &[(header::COOKIE, "stembus_kiezer=admin")])
         .await;
     assert_eq!(page.header("cache-control"), Some(PUBLIC_PAGE));
 }
 
 #[tokio::test]
 async fn an_unknown_article_is_a_404_that_is_not_kept() {
-    let site = TestSite::new();
-    let page = site.get("/artikel/bestaat-niet", &[]).await;
+    let site = site();
+    let page = site.get_with("/artikel/bestaat-niet", &[]).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_ne!(page.header("cache-control"), Some(PUBLIC_PAGE));
     assert_eq!(page.header("etag"), None);
@@ -257,8 +147,8 @@ async fn an_unknown_article_is_a_404_that_is_not_kept() {
 
 #[tokio::test]
 async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
-    let site = TestSite::new();
-    let page = site.get(ARTICLE, &[]).await.text();
+    let site = site();
+    let page = site.get_with(ARTICLE, &[]).await.body;
     let start = page.find("/pkg/stembus.").unwrap();
     let end = start + page[start..].find(".css").unwrap();
     let hashed = &page[start..end];
@@ -274,9 +164,9 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
         .find(|path| page.contains(&format!("\"{path}\"")))
         .expect("js and wasm share one hash");
 
-    let js = site.get(&format!("{hashed}.js"), &[]).await;
+    let js = site.get_with(&format!("{hashed}.js"), &[]).await;
     assert_eq!(js.status, StatusCode::OK);
-    assert_eq!(js.body, JS);
+    assert_eq!(js.bytes, BUILT_JS);
     assert_eq!(
         js.header("cache-control"),
         Some("public, max-age=31536000, immutable")
@@ -289,18 +179,18 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
     assert!(js.header("etag").is_some());
 
     let js_br = site
-        .get(&format!("{hashed}.js"), &[(header::ACCEPT_ENCODING, "br")])
+        .get_with(&format!("{hashed}.js"), &[(header::ACCEPT_ENCODING, "br")])
         .await;
     assert_eq!(js_br.header("content-encoding"), Some("br"));
     assert_eq!(
-        js_br.body, b"br",
+        js_br.bytes, b"br",
         "the file compressed at build time, as it is"
     );
 
-    let wasm = site.get(&wasm_path, &[]).await;
+    let wasm = site.get_with(&wasm_path, &[]).await;
     assert_eq!(wasm.header("content-type"), Some("application/wasm"));
 
-    let hashed_css = site.get(&format!("{hashed}.css"), &[]).await;
+    let hashed_css = site.get_with(&format!("{hashed}.css"), &[]).await;
     assert_eq!(hashed_css.status, StatusCode::OK);
     assert_eq!(
         hashed_css.header("cache-control"),
@@ -314,12 +204,12 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
     );
 
     // The plain name stays, for `cargo leptos watch`'s reloads: cached, but revalidated.
-    let css = site.get("/pkg/stembus.css", &[]).await;
+    let css = site.get_with("/pkg/stembus.css", &[]).await;
     assert_eq!(css.status, StatusCode::OK);
     assert_eq!(css.header("cache-control"), Some("public, no-cache"));
     let tag = css.header("etag").unwrap();
     let again = site
-        .get("/pkg/stembus.css", &[(header::IF_NONE_MATCH, tag)])
+        .get_with("/pkg/stembus.css", &[(header::IF_NONE_MATCH, tag)])
         .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
 }
@@ -372,4 +262,53 @@ async fn a_kept_page_is_rendered_again_after_its_time() {
         .serve(anonymous_get(), counting_render(count.clone()))
         .await;
     assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn when_the_figures_cannot_be_read_the_page_says_so_and_is_never_kept() {
+    let mut flaky = None;
+    let site = TestSite::new()
+        .with_store(|store| {
+            let wrapped = FlakyStore::around(store);
+            flaky = Some(wrapped.clone());
+            wrapped
+        })
+        .with_built_files();
+    let flaky = flaky.unwrap();
+    let cookie = site.vote("nee").await;
+
+    flaky.fail_reads(true);
+    for reader in [None, Some(cookie.as_str())] {
+        let headers: Vec<(header::HeaderName, &str)> =
+            reader.map(|c| (header::COOKIE, c)).into_iter().collect();
+        let page = site.get_with(ARTICLE, &headers).await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "the article itself still shows"
+        );
+        assert_eq!(page.header("cache-control"), Some(NO_STORE), "{reader:?}");
+        assert_eq!(page.header("etag"), None);
+        let html = page.decoded();
+        assert!(
+            html.contains("De cijfers van deze poll kunnen nu niet getoond worden."),
+            "{html}"
+        );
+        assert!(html.contains("Hoeveel lezers stemden, kan nu even niet getoond worden."));
+        assert!(!html.contains("0 lezers"), "no made-up zero");
+        assert!(!html.contains("Nog niemand stemde."));
+    }
+
+    flaky.fail_reads(false);
+    let page = site.get_with(ARTICLE, &[]).await;
+    assert_eq!(
+        page.header("cache-control"),
+        Some(PUBLIC_PAGE),
+        "the store is back: the shared page is kept again"
+    );
+    assert!(
+        page.body.contains("Tot nu toe stemde 1 lezer."),
+        "the page without figures was not kept: {}",
+        page.body
+    );
 }

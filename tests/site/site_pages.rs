@@ -135,7 +135,7 @@ async fn transparency_box_tells_what_the_poll_means_and_counts_voters() {
 
     site.post_form(&vote_body("ja"), None).await;
     let after = site.get(ARTICLE, None).await.body;
-    assert!(after.contains("Tot nu toe stemden 1 lezer."));
+    assert!(after.contains("Tot nu toe stemde 1 lezer."));
     assert!(
         after.contains("<fieldset"),
         "a reader who did not vote still gets the form"
@@ -249,7 +249,7 @@ async fn multiple_choice_takes_several_answers_up_to_the_maximum() {
             .body
             .contains("meer antwoorden dan deze poll toelaat")
     );
-    assert_eq!(site.votes_in(POLL).await, 1);
+    assert_eq!(site.voters_in(POLL).await, 1);
 }
 
 #[tokio::test]
@@ -348,7 +348,7 @@ async fn a_closed_poll_shows_results_to_everyone_and_refuses_votes() {
     let vote = site.post_form(&vote_body("ja"), None).await;
     assert_eq!(vote.status, StatusCode::FORBIDDEN);
     assert!(vote.body.contains("Deze poll is gesloten"));
-    assert_eq!(site.votes_in(POLL).await, 0);
+    assert_eq!(site.voters_in(POLL).await, 0);
 
     let front = site.get("/", None).await.body;
     assert!(front.contains("Poll gesloten"));
@@ -368,11 +368,59 @@ async fn a_poll_that_has_not_opened_shows_a_notice_and_refuses_votes() {
 
     let vote = site.post_fetch(&vote_body("ja"), None).await;
     assert_eq!(vote.status, StatusCode::FORBIDDEN);
-    assert_eq!(site.votes_in(POLL).await, 0);
+    assert_eq!(site.voters_in(POLL).await, 0);
     assert!(
         site.get("/", None)
             .await
             .body
             .contains("Poll opent binnenkort")
     );
+}
+
+#[tokio::test]
+async fn a_poll_closes_when_the_site_clock_passes_its_closing_moment() {
+    // TEST_NOW is 2 March 2026, 9.00 in Brussels; the poll closes an hour later.
+    let content =
+        content_with_poll_moments("2026-03-01T09:00:00+01:00", "2026-03-02T10:00:00+01:00");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    assert!(site.get(ARTICLE, None).await.body.contains("<fieldset"));
+    let vote = site.post_fetch(&vote_body("ja"), None).await;
+    assert_eq!(vote.status, StatusCode::OK);
+
+    site.clock.set(crate::common::TEST_NOW + 3600);
+    let page = site.get(ARTICLE, None).await.body;
+    assert!(!page.contains("<fieldset"), "closed on the hour");
+    assert!(page.contains("1 lezer stemde."), "everyone sees the result");
+    assert!(
+        page.contains("tot 2 maart 2026 om 10.00 uur."),
+        "the transparency box reads the same clock: {page}"
+    );
+    let late = site.post_fetch(&vote_body("nee"), None).await;
+    assert_eq!(late.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.voters_in(POLL).await, 1);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_keeps_the_one_sent() {
+    let site = TestSite::new();
+    let page = site.get(ARTICLE, None).await;
+    let id = page
+        .header("x-request-id")
+        .expect("an id for every request");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let missing = site.get("/nergens", None).await;
+    assert!(missing.header("x-request-id").is_some());
+    let vote = site.post_form(&vote_body("misschien"), None).await;
+    assert!(vote.header("x-request-id").is_some());
+
+    let traced = site
+        .get_with(
+            "/",
+            &[(
+                header::HeaderName::from_static("x-request-id"),
+                "proxy-1234",
+            )],
+        )
+        .await;
+    assert_eq!(traced.header("x-request-id"), Some("proxy-1234"));
 }

@@ -1,7 +1,7 @@
 //! Router-level tests: the article page and the vote endpoint as a browser uses them, each test on a
 //! fresh database, through `oneshot` without a socket.
 
-use crate::common::{ARTICLE, BROWSER_ACCEPT, POLL, TestSite, vote_body};
+use crate::common::{ARTICLE, BROWSER_ACCEPT, POLL, TestSite, VOTE_PATH, vote_body};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
@@ -23,7 +23,7 @@ async fn article_page_renders_the_article_and_an_open_poll_form() {
     assert!(html.contains("<fieldset"));
     assert!(html.contains("Brengt DeepSeek blijvende schade toe aan Nvidia?</legend>"));
     assert_eq!(html.matches("type=\"radio\"").count(), 3);
-    assert!(html.contains("action=\"/api/stem\""));
+    assert!(html.contains(&format!("action=\"{VOTE_PATH}\"")));
     assert!(html.contains(">Stem</button>"));
     assert!(!html.contains("Uw stem</strong>"));
     assert!(page.voter_cookie().is_none(), "reading sets no cookie");
@@ -65,7 +65,7 @@ async fn vote_without_javascript_is_stored_sets_a_cookie_and_returns_to_the_poll
         .to_str()
         .unwrap();
     assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Lax"));
-    assert_eq!(site.votes_in(POLL).await, 1);
+    assert_eq!(site.voters_in(POLL).await, 1);
 
     let cookie = reply.voter_cookie().unwrap();
     let page = site.get(ARTICLE, Some(&cookie)).await;
@@ -82,7 +82,7 @@ async fn vote_without_javascript_is_stored_sets_a_cookie_and_returns_to_the_poll
 #[tokio::test]
 async fn the_redirect_ignores_the_referer() {
     let site = TestSite::new();
-    let request = Request::post("/api/stem")
+    let request = Request::post(VOTE_PATH)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, BROWSER_ACCEPT)
         .header(header::REFERER, "https://elders.example/valstrik")
@@ -129,7 +129,7 @@ async fn second_vote_from_same_reader_is_not_counted_twice() {
         second.voter_cookie().is_none(),
         "a known reader keeps their cookie"
     );
-    assert_eq!(site.votes_in(POLL).await, 1);
+    assert_eq!(site.voters_in(POLL).await, 1);
 }
 
 /// Sends one vote per cookie, all at once, through one router; returns the statuses.
@@ -138,7 +138,7 @@ async fn vote_in_parallel(site: &TestSite, cookies: Vec<String>) -> Vec<StatusCo
     let attempts: Vec<_> = cookies
         .into_iter()
         .map(|cookie| {
-            let request = Request::post("/api/stem")
+            let request = Request::post(VOTE_PATH)
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "application/json")
                 .header(header::COOKIE, cookie)
@@ -164,7 +164,7 @@ async fn a_hundred_parallel_identical_votes_from_one_reader_count_once() {
         statuses.iter().all(|status| *status == StatusCode::OK),
         "{statuses:?}"
     );
-    assert_eq!(site.votes_in(POLL).await, 1);
+    assert_eq!(site.voters_in(POLL).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +178,7 @@ async fn a_hundred_readers_voting_in_parallel_count_a_hundred() {
         statuses.iter().all(|status| *status == StatusCode::OK),
         "{statuses:?}"
     );
-    assert_eq!(site.votes_in(POLL).await, 100);
+    assert_eq!(site.voters_in(POLL).await, 100);
 }
 
 #[tokio::test]
@@ -187,7 +187,7 @@ async fn readers_with_different_cookies_each_count() {
     let first = site.post_form(&vote_body("ja"), None).await;
     let second = site.post_form(&vote_body("weet-niet"), None).await;
     assert_ne!(first.voter_cookie(), second.voter_cookie());
-    assert_eq!(site.votes_in(POLL).await, 2);
+    assert_eq!(site.voters_in(POLL).await, 2);
     let page = site
         .get(ARTICLE, Some(&second.voter_cookie().unwrap()))
         .await;
@@ -216,11 +216,11 @@ async fn votes_survive_a_restart() {
         .await
         .voter_cookie()
         .unwrap();
-    site.state.store.shut_down();
+    site.state.store.shut_down().await;
     let TestSite { dir, .. } = site;
 
     let restarted = TestSite::on_database(dir);
-    assert_eq!(restarted.votes_in(POLL).await, 1);
+    assert_eq!(restarted.voters_in(POLL).await, 1);
     let page = restarted.get(ARTICLE, Some(&cookie)).await;
     assert!(page.body.contains("Uw stem</strong>"));
 }
@@ -296,7 +296,7 @@ async fn bad_votes_get_a_dutch_4xx_and_change_nothing() {
         let fetched = site.post_fetch(&body, None).await;
         assert_eq!(fetched.status, status, "{body} (fetch)");
     }
-    assert_eq!(site.votes_in(POLL).await, 0);
+    assert_eq!(site.voters_in(POLL).await, 0);
 }
 
 #[tokio::test]
@@ -314,16 +314,16 @@ async fn an_error_page_links_back_to_the_poll_it_came_from() {
 async fn votes_are_never_taken_through_get() {
     let site = TestSite::new();
     let reply = site
-        .get(&format!("/api/stem?{}", vote_body("ja")), None)
+        .get(&format!("{VOTE_PATH}?{}", vote_body("ja")), None)
         .await;
     assert!(reply.status.is_client_error(), "{}", reply.status);
-    assert_eq!(site.votes_in(POLL).await, 0);
+    assert_eq!(site.voters_in(POLL).await, 0);
 }
 
 #[tokio::test]
 async fn a_store_that_cannot_take_votes_gives_503_with_retry_after_never_an_acknowledgement() {
     let site = TestSite::new();
-    site.state.store.shut_down();
+    site.state.store.shut_down().await;
     for reply in [
         site.post_form(&vote_body("ja"), None).await,
         site.post_fetch(&vote_body("ja"), None).await,

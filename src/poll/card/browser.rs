@@ -1,7 +1,7 @@
 //! The vote's trip from the island to the server: the form's own fields posted by `fetch` to the form's
 //! own address, exactly what the browser would send without JavaScript, but answered with JSON.
 
-use super::VoteOutcome;
+use super::VoteReply;
 use crate::error::AppError;
 use crate::poll::PollView;
 use leptos::ev::SubmitEvent;
@@ -12,9 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{FormData, HtmlFormElement, RequestInit, Response, UrlSearchParams};
 
-/// Sends the vote in the background and stores its outcome. A second submit while one is on its way
+/// Sends the vote in the background and keeps the server's reply. A second submit while one is on its way
 /// is ignored. If the event has no form (which a submit event always has) the browser posts as usual.
-pub fn submit(event: SubmitEvent, pending: RwSignal<bool>, outcome: RwSignal<VoteOutcome>) {
+pub fn submit(event: SubmitEvent, pending: RwSignal<bool>, reply: RwSignal<VoteReply>) {
     let Some(form) = event
         .target()
         .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
@@ -29,7 +29,7 @@ pub fn submit(event: SubmitEvent, pending: RwSignal<bool>, outcome: RwSignal<Vot
     leptos::task::spawn_local(async move {
         let result = post(&form).await;
         pending.set(false);
-        outcome.set(Some(result));
+        reply.set(Some(result));
     });
 }
 

@@ -1,5 +1,6 @@
-//! The page cache: a page as a reader without a vote sees it is the same for everyone, so it is
-//! rendered once per process, kept in memory with its brotli and gzip forms, and served with an entity
+//! The page cache, for the pages that opt into it (`Caching::SharedUntilVoted` in the page table):
+//! such a page as a reader without a vote sees it is the same for everyone, so it is rendered once
+//! per process, kept in memory with its brotli and gzip forms, and served with an entity
 //! tag and a `Cache-Control` a CDN may honour. A reader with a voter cookie sees their own vote, so
 //! their page is rendered for them and marked `private`.
 //!
@@ -28,6 +29,13 @@ pub const PAGE_TTL: Duration = Duration::from_secs(60);
 pub const PUBLIC_PAGE: &str = "public, max-age=0, must-revalidate, s-maxage=60";
 /// A page with this reader's own vote in it: no shared cache may keep it.
 pub const PRIVATE_PAGE: &str = "private, no-cache";
+/// A page nobody may keep: an editor's page, or a page whose figures could not be read.
+pub const NO_STORE: &str = "no-store";
+
+/// Marks a rendered page that must not be kept here (it lacks part of its data); it is sent to the
+/// reader who asked, with the `Cache-Control` the page set, and rendered anew for the next one.
+#[derive(Debug, Clone, Copy)]
+pub struct NotShareable;
 /// The same address is a different page with a voter cookie, and compressed differently per client.
 const VARY: &str = "accept-encoding, cookie";
 /// Only pages that rendered with 200 are kept, so only real articles; this bounds the memory even
@@ -108,7 +116,9 @@ impl PageCache {
                     .body(Body::empty())
                     .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
                 let response = render(anonymous).await;
-                if response.status() != StatusCode::OK {
+                if response.status() != StatusCode::OK
+                    || response.extensions().get::<NotShareable>().is_some()
+                {
                     return Err(response);
                 }
                 let page = compress_once(response).await?;
@@ -122,7 +132,7 @@ impl PageCache {
             Ok(kept) => kept.page.respond(&headers),
             Err(response) => {
                 self.forget_if_empty(&path);
-                response
+                private_response(response, &headers).await
             }
         }
     }
@@ -205,14 +215,17 @@ async fn compress_once(response: Response) -> Result<Representation, Response> {
     )
 }
 
-/// A page rendered for one request: never stored by a shared cache, compressed quickly if the
-/// client accepts it. Other statuses (a 404, a redirect) keep their body as it is.
-async fn private_response(response: Response, request: &HeaderMap) -> Response {
+/// A page rendered for one request: never stored by a shared cache (`private`, unless the page set
+/// a stricter `Cache-Control` itself), compressed quickly if the client accepts it. Other statuses
+/// (a 404, a redirect) keep their body as it is.
+pub async fn private_response(response: Response, request: &HeaderMap) -> Response {
     let (mut parts, body) = response.into_parts();
-    parts.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(PRIVATE_PAGE),
-    );
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts.headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(PRIVATE_PAGE),
+        );
+    }
     parts
         .headers
         .insert(header::VARY, HeaderValue::from_static(VARY));

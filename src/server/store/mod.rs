@@ -1,358 +1,90 @@
-//! The vote store: SQLite behind one door, so no query ever runs on a tokio worker thread.
+//! The vote store's interface: what the site asks of any storage engine, in the poll's own terms.
 //!
-//! Writes go to a single writer thread that owns the write connection. It takes every vote already
-//! waiting (up to `MAX_GROUP`) into one transaction, so a burst of votes costs one fsync instead of
-//! one per vote, and answers each vote only once that transaction committed: an acknowledged vote
-//! is on disk. A dedicated thread rather than `spawn_blocking` because SQLite allows one writer at
-//! a time anyway, and one owner of the connection can group commits without any locking.
-//! Reads run on `spawn_blocking` with connections from a small pool; WAL lets them run beside the
-//! writer.
+//! An engine records votes and counts them; it knows nothing of HTTP, pages or percentages. The
+//! poll's rules are checked again by the engine inside the transaction that stores a vote, so they
+//! hold however many requests (or, with a shared database, however many servers) vote at once.
+//! Today's engine is SQLite (`sqlite`); the interface leaves room for one on a database server.
 
-pub mod queries;
+pub mod sqlite;
 
-use super::config::Durability;
-use crate::error::AppError;
-use crate::poll::{PollDefinition, PollResults};
-use queries::{NewVote, VoteOutcome};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-use rusqlite_migration::{M, Migrations};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
+use async_trait::async_trait;
+use std::sync::Arc;
 
-/// The schema, one numbered migration per file, applied in order at start-up.
-fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../../migrations/0001_polls_and_votes.sql")),
-        M::up(include_str!(
-            "../../../migrations/0002_poll_rules_and_ballots.sql"
-        )),
-        M::up(include_str!("../../../migrations/0003_running_counts.sql")),
-    ])
-}
-
-/// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
-const QUEUE_CAPACITY: usize = 4096;
-/// The most votes committed in one transaction.
-const MAX_GROUP: usize = 256;
-/// How long the writer waits for more votes to join a group once one has arrived: long enough for a
-/// burst to share one fsync, short against the fsync itself.
-const GROUP_WINDOW: Duration = Duration::from_millis(1);
-/// Idle reader connections kept open.
-const MAX_IDLE_READERS: usize = 8;
-
-/// Why the store could not be opened; start-up stops with this message.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot create the folder for the database {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("cannot open the database {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
-    #[error("cannot apply the database migrations to {path}: {source}")]
-    Migrate {
-        path: String,
-        source: rusqlite_migration::Error,
-    },
-    #[error("cannot bring the polls in {path} in line with the content: {source}")]
-    SyncPolls {
-        path: String,
-        source: rusqlite::Error,
-    },
-    #[error("cannot start the database writer thread: {0}")]
-    Thread(std::io::Error),
-}
-
-/// A poll's standing as one reader sees it.
+/// A vote as it reaches the store: checked against the content already, and checked again by the
+/// engine against the poll's rules as the database holds them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    pub results: PollResults,
-    /// The answers this reader chose; empty if they did not vote.
+pub struct NewVote {
+    pub poll_id: String,
+    /// The chosen answer keys.
+    pub choices: Vec<String>,
+    /// The reader's random id from their voter cookie.
+    pub voter: String,
+    /// Unix seconds, from the site's clock.
+    pub cast_at: i64,
+}
+
+/// What recording a vote did. Every variant but `Recorded` and `Changed` stored nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteOutcome {
+    Recorded,
+    /// The reader's earlier vote was replaced, as the poll allows.
+    Changed,
+    /// This reader had voted in this poll before and may not change it; the first vote stands.
+    AlreadyVoted,
+    UnknownPoll,
+    UnknownChoice,
+    /// No answer, or more answers than the poll allows.
+    WrongChoiceCount,
+    /// The vote falls outside the poll's opening hours.
+    Closed,
+}
+
+/// A poll's counts as the store keeps them, and what one reader chose.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// How often each current answer was chosen, by answer key; answers without votes may be missing.
+    pub counts: Vec<(String, u64)>,
+    /// How many readers voted.
+    pub voters: u64,
+    /// The answers the asking reader chose; empty if they did not vote (or nobody asked).
     pub own_choices: Vec<String>,
 }
 
-/// A handle on the store; cheap to clone, shared by every request.
-#[derive(Clone)]
-pub struct Store {
-    inner: Arc<Inner>,
+/// Why the store could not do what it was asked. Nothing was stored when a vote gets one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The engine cannot take or read votes right now (busy, shutting down, database unreachable);
+    /// trying again shortly may work. The cause was logged where it happened.
+    #[error("the vote store is unavailable")]
+    Unavailable,
+    /// Something that should not happen did (a worker gone, a lock poisoned); the cause was logged.
+    #[error("the vote store failed")]
+    Fault,
 }
 
-struct Inner {
-    path: PathBuf,
-    /// `None` once shut down: later votes are refused, never silently dropped.
-    writer: Mutex<Option<SyncSender<WriteJob>>>,
-    writer_thread: Mutex<Option<JoinHandle<()>>>,
-    idle_readers: Mutex<Vec<Connection>>,
+/// A storage engine for votes. Blocking work runs off the async runtime inside each engine.
+#[async_trait]
+pub trait VoteStore: Send + Sync {
+    /// Records `vote` if the poll's rules allow it. Returns only once the vote is durably committed
+    /// (or, for the outcomes that store nothing, once that is certain); an error means nothing was
+    /// stored.
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError>;
+
+    /// The counts of the poll `poll_id` and, with a `voter`, that reader's own answers.
+    async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError>;
+
+    /// Stops taking votes, answers every vote already accepted, and waits until that is done.
+    async fn shut_down(&self);
 }
 
-struct WriteJob {
-    vote: NewVote,
-    reply: oneshot::Sender<Result<VoteOutcome, AppError>>,
-}
+/// The store every request shares.
+pub type Store = Arc<dyn VoteStore>;
 
-impl Store {
-    /// Opens the store with full durability; see `open_with_durability`.
-    pub fn open(path: &Path, polls: &[&PollDefinition]) -> Result<Store, StoreError> {
-        Store::open_with_durability(path, polls, Durability::Full)
-    }
-
-    /// Opens (creating if needed) the database at `path`, applies the migrations, brings the polls
-    /// in line with `polls` and starts the writer thread. Blocking: call it off the async runtime.
-    pub fn open_with_durability(
-        path: &Path,
-        polls: &[&PollDefinition],
-        durability: Durability,
-    ) -> Result<Store, StoreError> {
-        let shown = path.display().to_string();
-        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
-                path: folder.display().to_string(),
-                source,
-            })?;
-        }
-        let mut conn =
-            open_connection(path, Some(durability)).map_err(|source| StoreError::Open {
-                path: shown.clone(),
-                source,
-            })?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|source| StoreError::Migrate {
-                path: shown.clone(),
-                source,
-            })?;
-        let mut sync = || -> rusqlite::Result<()> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            queries::sync_polls(&tx, polls)?;
-            tx.commit()
-        };
-        sync().map_err(|source| StoreError::SyncPolls {
-            path: shown.clone(),
-            source,
-        })?;
-
-        let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
-        let writer_thread = std::thread::Builder::new()
-            .name("stembus-writer".into())
-            .spawn(move || run_writer(conn, receiver))
-            .map_err(StoreError::Thread)?;
-        Ok(Store {
-            inner: Arc::new(Inner {
-                path: path.to_path_buf(),
-                writer: Mutex::new(Some(sender)),
-                writer_thread: Mutex::new(Some(writer_thread)),
-                idle_readers: Mutex::new(Vec::new()),
-            }),
-        })
-    }
-
-    /// Records a vote; returns once it is committed to disk, or fails and nothing was stored.
-    pub async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, AppError> {
-        let (reply, answer) = oneshot::channel();
-        {
-            let writer = self.inner.writer.lock().map_err(|_| AppError::Internal)?;
-            let Some(writer) = writer.as_ref() else {
-                return Err(AppError::Unavailable);
-            };
-            match writer.try_send(WriteJob { vote, reply }) {
-                Ok(()) => {}
-                Err(TrySendError::Full(_)) => {
-                    tracing::warn!("vote queue full; refusing a vote");
-                    return Err(AppError::Unavailable);
-                }
-                Err(TrySendError::Disconnected(_)) => {
-                    tracing::error!("the database writer thread is gone");
-                    return Err(AppError::Unavailable);
-                }
-            }
-        }
-        answer.await.unwrap_or_else(|_| {
-            tracing::error!("the database writer dropped a vote without answering");
-            Err(AppError::Unavailable)
-        })
-    }
-
-    /// The poll's standing and the answers `voter` chose in it (none without a voter).
-    pub async fn standing(
-        &self,
-        poll: &PollDefinition,
-        voter: Option<String>,
-    ) -> Result<Standing, AppError> {
-        let poll = poll.clone();
-        self.read(move |conn| {
-            let own_choices = match &voter {
-                Some(voter) => queries::choices_of(conn, &poll.id, voter)?,
-                None => Vec::new(),
-            };
-            let counted = queries::vote_counts(conn, &poll.id)?;
-            let voters = queries::voter_count(conn, &poll.id)?;
-            let counts: Vec<u64> = poll
-                .options
-                .iter()
-                .map(|option| {
-                    counted
-                        .iter()
-                        .find(|(key, _)| *key == option.key)
-                        .map_or(0, |(_, count)| *count)
-                })
-                .collect();
-            Ok(Standing {
-                results: PollResults::new(&poll, &counts, voters),
-                own_choices,
-            })
-        })
-        .await
-    }
-
-    /// Runs `query` on a reader connection on the blocking pool.
-    async fn read<T: Send + 'static>(
-        &self,
-        query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let inner = self.inner.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            let conn = match inner
-                .idle_readers
-                .lock()
-                .ok()
-                .and_then(|mut idle| idle.pop())
-            {
-                Some(conn) => conn,
-                None => open_connection(&inner.path, None)?,
-            };
-            let result = query(&conn);
-            if let Ok(mut idle) = inner.idle_readers.lock()
-                && idle.len() < MAX_IDLE_READERS
-            {
-                idle.push(conn);
-            }
-            result
-        })
-        .await;
-        match outcome {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => {
-                tracing::error!(%error, "database read failed");
-                Err(AppError::Unavailable)
-            }
-            Err(error) => {
-                tracing::error!(%error, "database read task failed");
-                Err(AppError::Internal)
-            }
-        }
-    }
-
-    /// Stops taking votes, lets the writer commit and answer every vote already queued, and waits
-    /// for it to finish. Blocking: call it off the async runtime.
-    pub fn shut_down(&self) {
-        if let Ok(mut writer) = self.inner.writer.lock() {
-            writer.take();
-        }
-        let thread = self
-            .inner
-            .writer_thread
-            .lock()
-            .ok()
-            .and_then(|mut t| t.take());
-        if let Some(thread) = thread
-            && thread.join().is_err()
-        {
-            tracing::error!("the database writer thread panicked");
+impl From<StoreError> for crate::error::AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable => crate::error::AppError::Unavailable,
+            StoreError::Fault => crate::error::AppError::Internal,
         }
     }
 }
-
-/// Opens a connection with the pragmas every connection needs: the write connection (`durability`
-/// given) or a read-only one. `synchronous = FULL` by default: in WAL mode NORMAL may lose the last
-/// commits on power loss, and an acknowledged vote must survive that.
-fn open_connection(path: &Path, durability: Option<Durability>) -> rusqlite::Result<Connection> {
-    let read_only = durability.is_none();
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-    };
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    if let Some(durability) = durability {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", durability.pragma())?;
-    }
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(conn)
-}
-
-/// The writer thread: waits for a vote, gathers every vote already queued behind it, commits them
-/// together and then answers each. Ends when the store is shut down and the queue is empty.
-fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>) {
-    while let Ok(first) = jobs.recv() {
-        let window_ends = Instant::now() + GROUP_WINDOW;
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            let job = match jobs.try_recv() {
-                Ok(job) => job,
-                Err(_) => {
-                    let left = window_ends.saturating_duration_since(Instant::now());
-                    match jobs.recv_timeout(left) {
-                        Ok(job) => job,
-                        Err(_) => break,
-                    }
-                }
-            };
-            group.push(job);
-        }
-        commit_group(&mut conn, group);
-    }
-}
-
-fn commit_group(conn: &mut Connection, group: Vec<WriteJob>) {
-    let outcomes = match write_group(conn, &group) {
-        Ok(outcomes) => outcomes,
-        Err(error) => {
-            tracing::error!(%error, votes = group.len(), "committing votes failed; none were stored");
-            vec![Err(AppError::Unavailable); group.len()]
-        }
-    };
-    for (job, outcome) in group.into_iter().zip(outcomes) {
-        // A reader who gave up waiting has gone; their vote is stored all the same.
-        let _ = job.reply.send(outcome);
-    }
-}
-
-/// Writes every vote of the group in one transaction, each under its own savepoint so that one
-/// failing vote does not take the others down with it.
-fn write_group(
-    conn: &mut Connection,
-    group: &[WriteJob],
-) -> rusqlite::Result<Vec<Result<VoteOutcome, AppError>>> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut outcomes = Vec::with_capacity(group.len());
-    for job in group {
-        let savepoint = tx.savepoint()?;
-        match queries::record_vote(&savepoint, &job.vote) {
-            Ok(outcome) => {
-                savepoint.commit()?;
-                outcomes.push(Ok(outcome));
-            }
-            Err(error) => {
-                tracing::error!(%error, "recording a vote failed; it was rolled back");
-                outcomes.push(Err(AppError::Unavailable));
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(outcomes)
-}
-
-#[cfg(test)]
-mod tests;

@@ -1,46 +1,113 @@
-//! The HTTP door of the vote server function: the body limit, and the reply's shape. A plain form post
-//! (no JavaScript) is sent back to the article's poll, or gets a Dutch error page with a 4xx/5xx; the
-//! island's fetch gets the results or the encoded error.
+//! The vote's door: the one address the `cast_vote` server function is reached at, the checks in
+//! front of it, and the shape of its reply.
+//!
+//! The checks are layers on the route, outermost first: the same-site check, the form content
+//! type, the rate limit and the body limit (tower-http's `RequestBodyLimitLayer`). Each refuses
+//! with a `Refusal`; `shape_refusals`, around them all, turns a refusal into the reply the client
+//! can read: a short Dutch page for a browser without JavaScript, the encoded error for the island.
+//!
+//! What stays in the handler has to: the form's repeated `choice` fields are joined for the server
+//! function (its codec takes one value per argument), the server function is told to answer as it
+//! does to the island (left alone it would send a plain form post back to the `Referer`, with its
+//! error in the query string), and only the handler knows from the parsed form which poll to send
+//! the reader back to.
 
+use super::clock::SharedClock;
+use super::config::Settings;
 use super::escape_markup;
 use super::guard::{self, RateLimiter};
 use super::state::AppState;
-use super::unix_now;
 use crate::article::article_path;
 use crate::error::AppError;
-use axum::Extension;
+use crate::poll::CastVote;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use leptos::prelude::provide_context;
+use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::FromServerFnError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
+use tower_http::limit::RequestBodyLimitLayer;
 
-/// Where the vote form posts; the `cast_vote` server function's address.
-pub const VOTE_PATH: &str = "/api/stem";
+/// Where the vote form posts: the `cast_vote` server function's own address, `/api/stem`.
+pub const PATH: &str = <CastVote as ServerFn>::PATH;
 /// A vote is two short fields; anything much larger is not a vote.
 pub const MAX_VOTE_BODY: usize = 4 * 1024;
 /// An encoded error is a short JSON string.
 const MAX_ERROR_BODY: usize = 16 * 1024;
 
-/// Runs the vote server function and turns its failures into responses a reader understands.
-pub async fn handle(
-    State(state): State<AppState>,
-    Extension(limiter): Extension<Arc<RateLimiter>>,
-    request: Request,
-) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let wants_html = accepts_html(&parts.headers);
-    if let Err(error) = guard::check_same_site(&parts.headers, &state.settings.base_url) {
-        return error_response(error, wants_html, None);
+/// What the checks in front of the door need: the rate limiter of this router, the settings and
+/// the clock (for the limiter's daily key).
+struct VoteGuard {
+    limiter: RateLimiter,
+    settings: Arc<Settings>,
+    clock: SharedClock,
+}
+
+/// The door with its checks, for `PATH`. Other methods than POST get a 405 before any check.
+pub fn route(state: &AppState) -> MethodRouter<AppState> {
+    let guard = Arc::new(VoteGuard {
+        limiter: RateLimiter::new(state.settings.vote_burst, state.settings.votes_per_minute),
+        settings: state.settings.clone(),
+        clock: state.clock.clone(),
+    });
+    post(handle)
+        .route_layer(RequestBodyLimitLayer::new(MAX_VOTE_BODY))
+        .route_layer(middleware::from_fn_with_state(guard.clone(), rate_limit))
+        .route_layer(middleware::from_fn(require_form))
+        .route_layer(middleware::from_fn_with_state(guard, require_same_site))
+        .route_layer(middleware::from_fn(shape_refusals))
+}
+
+/// A vote that is not taken, and where its error page links back to.
+#[derive(Debug, Clone)]
+struct Refusal {
+    error: AppError,
+    back_to_poll: Option<String>,
+}
+
+impl Refusal {
+    fn new(error: AppError) -> Refusal {
+        Refusal {
+            error,
+            back_to_poll: None,
+        }
     }
-    // Only what a browser form sends; a text/plain or JSON body is not a vote (and text/plain is
-    // what a cross-site page can send without asking).
-    let is_form = parts
-        .headers
+}
+
+/// The bare status; `shape_refusals` writes the body once it knows what the client reads.
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.error.status_code())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Refuses a vote a browser sent from another site (see `guard::check_same_site`).
+async fn require_same_site(
+    State(guard): State<Arc<VoteGuard>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match guard::check_same_site(request.headers(), &guard.settings.base_url) {
+        Ok(()) => next.run(request).await,
+        Err(error) => Refusal::new(error).into_response(),
+    }
+}
+
+/// Only what a browser form sends is a vote: a text/plain or JSON body is not (and text/plain is
+/// what a page on another site can send without asking).
+async fn require_form(request: Request, next: Next) -> Response {
+    let is_form = request
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
@@ -48,54 +115,83 @@ pub async fn handle(
             mime.trim()
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
-    if !is_form {
-        return error_response(AppError::InvalidInput, wants_html, None);
+    if is_form {
+        next.run(request).await
+    } else {
+        Refusal::new(AppError::InvalidInput).into_response()
     }
-    let peer = parts
-        .extensions
+}
+
+/// Slows a burst of votes from one client (see `guard::RateLimiter`), with `Retry-After`.
+async fn rate_limit(State(guard): State<Arc<VoteGuard>>, request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
-    let client = guard::client_address(peer, &parts.headers, state.settings.trusted_proxy);
-    if let Err(wait) = limiter.check(client, Instant::now(), unix_now().div_euclid(86_400)) {
-        let mut response = error_response(AppError::TooManyRequests, wants_html, None);
-        response
+    let client = guard::client_address(peer, request.headers(), guard.settings.trusted_proxy);
+    let day = guard.clock.unix_seconds().div_euclid(86_400);
+    match guard.limiter.check(client, Instant::now(), day) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => {
+            let mut response = Refusal::new(AppError::TooManyRequests).into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            response
+        }
+    }
+}
+
+/// Writes the reply to a refused vote (or to a body the limit cut off) in the form the client
+/// reads, keeping the refusal's `Retry-After` and any voter cookie that was set.
+async fn shape_refusals(request: Request, next: Next) -> Response {
+    let wants_html = accepts_html(request.headers());
+    let response = next.run(request).await;
+    let refusal = match response.extensions().get::<Refusal>() {
+        Some(refusal) => refusal.clone(),
+        None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Refusal::new(AppError::PayloadTooLarge)
+        }
+        None => return response,
+    };
+    let mut reply = with_cookies_of(
+        &response,
+        error_response(refusal.error, wants_html, refusal.back_to_poll),
+    );
+    if let Some(wait) = response.headers().get(header::RETRY_AFTER) {
+        reply
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return response;
+            .insert(header::RETRY_AFTER, wait.clone());
     }
-    // The server function always answers as it does to the island. Left to itself it would send a
-    // plain form post back to the Referer, with its error in the query string; this door decides
-    // instead, from the poll the form names.
-    parts
-        .headers
-        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-    // Refuse a declared oversize at once, rather than wait for a body that is never read.
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_VOTE_BODY as u64) {
-        return error_response(AppError::PayloadTooLarge, wants_html, None);
-    }
-    let Ok(body) = to_bytes(body, MAX_VOTE_BODY).await else {
-        return error_response(AppError::PayloadTooLarge, wants_html, None);
+    reply
+}
+
+/// Runs the vote server function and shapes its reply: a redirect to the poll for a plain form
+/// post, the poll as the reader now sees it for the island, a `Refusal` for an error.
+async fn handle(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let wants_html = accepts_html(&parts.headers);
+    // The body limit layer ends the read at `MAX_VOTE_BODY`.
+    let Ok(body) = to_bytes(body, usize::MAX).await else {
+        return Refusal::new(AppError::PayloadTooLarge).into_response();
     };
     let form = match VoteForm::parse(&body) {
         Ok(form) => form,
-        Err(error) => return error_response(error, wants_html, None),
+        Err(error) => return Refusal::new(error).into_response(),
     };
     let back_to_poll = state
         .library
         .poll(&form.poll)
         .map(|(article, _)| format!("{}#poll", article_path(&article.slug)));
-    let body = form.encode();
+    parts
+        .headers
+        .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
     };
-    let request = Request::from_parts(parts, Body::from(body));
+    let request = Request::from_parts(parts, Body::from(form.encode()));
     let response = leptos_axum::handle_server_fns_with_context(context, request)
         .await
         .into_response();
@@ -118,7 +214,11 @@ pub async fn handle(
     // A vote stored before a later step failed still belongs to the id in the cookie.
     with_cookies_of(
         &Response::from_parts(failed, Body::empty()),
-        error_response(error, wants_html, back_to_poll),
+        Refusal {
+            error,
+            back_to_poll,
+        }
+        .into_response(),
     )
 }
 

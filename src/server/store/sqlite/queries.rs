@@ -1,34 +1,8 @@
 //! The SQL of the vote store: plain functions over a connection, each with its row mapping beside it.
 
 use crate::poll::PollDefinition;
+use crate::server::store::{NewVote, VoteOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
-
-/// A vote as it reaches the store: checked against the content already, and again here against the
-/// poll's rules as the database holds them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewVote {
-    pub poll_id: String,
-    /// The chosen answer keys.
-    pub choices: Vec<String>,
-    pub voter: String,
-    pub cast_at: i64,
-}
-
-/// What recording a vote did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VoteOutcome {
-    Recorded,
-    /// The reader's earlier vote was replaced, as the poll allows.
-    Changed,
-    /// This reader had voted in this poll before and may not change it; the first vote stands.
-    AlreadyVoted,
-    UnknownPoll,
-    UnknownChoice,
-    /// No answer, or more answers than the poll allows.
-    WrongChoiceCount,
-    /// The vote falls outside the poll's opening hours.
-    Closed,
-}
 
 /// Makes the polls, their rules and answers in the database match the content, leaving every vote
 /// alone. Answers that left the content are kept (votes point at them) but no longer shown or

@@ -1,0 +1,350 @@
+//! The SQLite engine: the embedded default, behind one door so no query ever runs on a tokio worker.
+//!
+//! Writes go to a single writer thread that owns the write connection. It takes every vote already
+//! waiting (up to `MAX_GROUP`) into one transaction, so a burst of votes costs one fsync instead of
+//! one per vote, and answers each vote only once that transaction committed: an acknowledged vote
+//! is on disk. A dedicated thread rather than `spawn_blocking` because SQLite allows one writer at
+//! a time anyway, and one owner of the connection can group commits without any locking.
+//! Reads run on `spawn_blocking` with connections from a small pool; WAL lets them run beside the
+//! writer.
+
+pub mod queries;
+
+use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
+use crate::poll::PollDefinition;
+use crate::server::config::Durability;
+use async_trait::async_trait;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// The schema, one numbered migration per file, applied in order at start-up.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(include_str!(
+            "../../../../migrations/0001_polls_and_votes.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/0002_poll_rules_and_ballots.sql"
+        )),
+        M::up(include_str!(
+            "../../../../migrations/0003_running_counts.sql"
+        )),
+    ])
+}
+
+/// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
+const QUEUE_CAPACITY: usize = 4096;
+/// The most votes committed in one transaction.
+const MAX_GROUP: usize = 256;
+/// How long the writer waits for more votes to join a group once one has arrived: long enough for a
+/// burst to share one fsync, short against the fsync itself.
+const GROUP_WINDOW: Duration = Duration::from_millis(1);
+/// Idle reader connections kept open.
+const MAX_IDLE_READERS: usize = 8;
+
+/// Why the database could not be opened; start-up stops with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot create the folder for the database {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("cannot apply the database migrations to {path}: {source}")]
+    Migrate {
+        path: String,
+        source: rusqlite_migration::Error,
+    },
+    #[error("cannot bring the polls in {path} in line with the content: {source}")]
+    SyncPolls {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("cannot start the database writer thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// A handle on the SQLite store; cheap to clone.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    /// `None` once shut down: later votes are refused, never silently dropped.
+    writer: Mutex<Option<SyncSender<WriteJob>>>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+    idle_readers: Mutex<Vec<Connection>>,
+}
+
+struct WriteJob {
+    vote: NewVote,
+    reply: oneshot::Sender<Result<VoteOutcome, StoreError>>,
+}
+
+impl SqliteStore {
+    /// Opens the store with full durability; see `open_with_durability`.
+    pub fn open(path: &Path, polls: &[&PollDefinition]) -> Result<SqliteStore, OpenError> {
+        SqliteStore::open_with_durability(path, polls, Durability::Full)
+    }
+
+    /// Opens (creating if needed) the database at `path`, applies the migrations, brings the polls
+    /// in line with `polls` and starts the writer thread. Blocking: call it off the async runtime.
+    pub fn open_with_durability(
+        path: &Path,
+        polls: &[&PollDefinition],
+        durability: Durability,
+    ) -> Result<SqliteStore, OpenError> {
+        let shown = path.display().to_string();
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| OpenError::Folder {
+                path: folder.display().to_string(),
+                source,
+            })?;
+        }
+        let mut conn =
+            open_connection(path, Some(durability)).map_err(|source| OpenError::Open {
+                path: shown.clone(),
+                source,
+            })?;
+        migrations()
+            .to_latest(&mut conn)
+            .map_err(|source| OpenError::Migrate {
+                path: shown.clone(),
+                source,
+            })?;
+        let mut sync = || -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            queries::sync_polls(&tx, polls)?;
+            tx.commit()
+        };
+        sync().map_err(|source| OpenError::SyncPolls {
+            path: shown.clone(),
+            source,
+        })?;
+
+        let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
+        let writer_thread = std::thread::Builder::new()
+            .name("stembus-writer".into())
+            .spawn(move || run_writer(conn, receiver))
+            .map_err(OpenError::Thread)?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(Some(sender)),
+                writer_thread: Mutex::new(Some(writer_thread)),
+                idle_readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Runs `query` on a reader connection on the blocking pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let inner = self.inner.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let conn = match inner
+                .idle_readers
+                .lock()
+                .ok()
+                .and_then(|mut idle| idle.pop())
+            {
+                Some(conn) => conn,
+                None => open_connection(&inner.path, None)?,
+            };
+            let result = query(&conn);
+            if let Ok(mut idle) = inner.idle_readers.lock()
+                && idle.len() < MAX_IDLE_READERS
+            {
+                idle.push(conn);
+            }
+            result
+        })
+        .await;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "database read failed");
+                Err(StoreError::Unavailable)
+            }
+            Err(error) => {
+                tracing::error!(%error, "database read task failed");
+                Err(StoreError::Fault)
+            }
+        }
+    }
+
+    /// Stops taking votes, lets the writer commit and answer every vote already queued, and waits
+    /// for it to finish. Blocking: call it off the async runtime.
+    pub fn shut_down_blocking(&self) {
+        if let Ok(mut writer) = self.inner.writer.lock() {
+            writer.take();
+        }
+        let thread = self
+            .inner
+            .writer_thread
+            .lock()
+            .ok()
+            .and_then(|mut t| t.take());
+        if let Some(thread) = thread
+            && thread.join().is_err()
+        {
+            tracing::error!("the database writer thread panicked");
+        }
+    }
+}
+
+#[async_trait]
+impl VoteStore for SqliteStore {
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        {
+            let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
+            let Some(writer) = writer.as_ref() else {
+                return Err(StoreError::Unavailable);
+            };
+            match writer.try_send(WriteJob { vote, reply }) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => {
+                    tracing::warn!("vote queue full; refusing a vote");
+                    return Err(StoreError::Unavailable);
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    tracing::error!("the database writer thread is gone");
+                    return Err(StoreError::Unavailable);
+                }
+            }
+        }
+        answer.await.unwrap_or_else(|_| {
+            tracing::error!("the database writer dropped a vote without answering");
+            Err(StoreError::Unavailable)
+        })
+    }
+
+    async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
+        let (poll_id, voter) = (poll_id.to_string(), voter.map(str::to_string));
+        self.read(move |conn| {
+            let own_choices = match &voter {
+                Some(voter) => queries::choices_of(conn, &poll_id, voter)?,
+                None => Vec::new(),
+            };
+            Ok(Tally {
+                counts: queries::vote_counts(conn, &poll_id)?,
+                voters: queries::voter_count(conn, &poll_id)?,
+                own_choices,
+            })
+        })
+        .await
+    }
+
+    async fn shut_down(&self) {
+        let store = self.clone();
+        if tokio::task::spawn_blocking(move || store.shut_down_blocking())
+            .await
+            .is_err()
+        {
+            tracing::error!("shutting down the database writer failed");
+        }
+    }
+}
+
+/// Opens a connection with the pragmas every connection needs: the write connection (`durability`
+/// given) or a read-only one. `synchronous = FULL` by default: in WAL mode NORMAL may lose the last
+/// commits on power loss, and an acknowledged vote must survive that.
+fn open_connection(path: &Path, durability: Option<Durability>) -> rusqlite::Result<Connection> {
+    let read_only = durability.is_none();
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    if let Some(durability) = durability {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", durability.pragma())?;
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+/// The writer thread: waits for a vote, gathers every vote already queued behind it, commits them
+/// together and then answers each. Ends when the store is shut down and the queue is empty.
+fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>) {
+    while let Ok(first) = jobs.recv() {
+        let window_ends = Instant::now() + GROUP_WINDOW;
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            let job = match jobs.try_recv() {
+                Ok(job) => job,
+                Err(_) => {
+                    let left = window_ends.saturating_duration_since(Instant::now());
+                    match jobs.recv_timeout(left) {
+                        Ok(job) => job,
+                        Err(_) => break,
+                    }
+                }
+            };
+            group.push(job);
+        }
+        commit_group(&mut conn, group);
+    }
+}
+
+fn commit_group(conn: &mut Connection, group: Vec<WriteJob>) {
+    let outcomes = match write_group(conn, &group) {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            tracing::error!(%error, votes = group.len(), "committing votes failed; none were stored");
+            vec![Err(StoreError::Unavailable); group.len()]
+        }
+    };
+    for (job, outcome) in group.into_iter().zip(outcomes) {
+        // A reader who gave up waiting has gone; their vote is stored all the same.
+        let _ = job.reply.send(outcome);
+    }
+}
+
+/// Writes every vote of the group in one transaction, each under its own savepoint so that one
+/// failing vote does not take the others down with it.
+fn write_group(
+    conn: &mut Connection,
+    group: &[WriteJob],
+) -> rusqlite::Result<Vec<Result<VoteOutcome, StoreError>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        let savepoint = tx.savepoint()?;
+        match queries::record_vote(&savepoint, &job.vote) {
+            Ok(outcome) => {
+                savepoint.commit()?;
+                outcomes.push(Ok(outcome));
+            }
+            Err(error) => {
+                tracing::error!(%error, "recording a vote failed; it was rolled back");
+                outcomes.push(Err(StoreError::Unavailable));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests;
