@@ -18,13 +18,15 @@ say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: a C compiler, make and perl build cargo-leptos's bundled OpenSSL and rusqlite's
-# SQLite; python3 runs the crash harness and chromium the browser tests.
+# SQLite; python3 runs the crash harness, faketime the tests ten years ahead, chromium the browser
+# tests.
 debian_packages=()
 command -v cc >/dev/null || debian_packages+=(gcc libc6-dev)
 command -v make >/dev/null || debian_packages+=(make)
 command -v perl >/dev/null || debian_packages+=(perl)
 if [ "$purpose" = test ]; then
   command -v python3 >/dev/null || debian_packages+=(python3)
+  command -v faketime >/dev/null || debian_packages+=(faketime)
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
@@ -69,6 +71,12 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "
 fi
 
 if [ "$purpose" = test ]; then
+  # The test command runs every test under nextest (a process per test, a time limit); this kind of
+  # machine ships it, a fresh one of another kind gets it from crates.io.
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    say "installing cargo-nextest (a few minutes on 2 cores)"
+    cargo install cargo-nextest --locked
+  fi
   # npm ci only when the lock file changed since the last install.
   if ! cmp -s end2end/package-lock.json end2end/node_modules/.stembus-installed-lock; then
     say "installing the end2end packages"
