@@ -27,13 +27,13 @@ use tokio::sync::oneshot;
 fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!(
-            "../../../../migrations/0001_polls_and_votes.sql"
+            "../../../../migrations/sqlite/0001_polls_and_votes.sql"
         )),
         M::up(include_str!(
-            "../../../../migrations/0002_poll_rules_and_ballots.sql"
+            "../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"
         )),
         M::up(include_str!(
-            "../../../../migrations/0003_running_counts.sql"
+            "../../../../migrations/sqlite/0003_running_counts.sql"
         )),
     ])
 }
