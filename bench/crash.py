@@ -13,8 +13,15 @@ first answer must stay.
 
     python3 bench/crash.py --cycles 10          # the short run in scripts/test.sh
     python3 bench/crash.py --cycles 200         # the full run
+    scripts/with-postgres.sh python3 bench/crash.py --engine postgres --cycles 5
 
-Python standard library only. Every server it starts listens on 127.0.0.1 and is killed on exit.
+With `--engine postgres` the server writes to a fresh database in the cluster that
+STEMBUS_TEST_DATABASE_URL names (scripts/with-postgres.sh starts a throwaway one), and the
+reconciliation reads the PostgreSQL tables with psql, checking also that the running counts equal
+the ballot table.
+
+Python standard library only (and psql for PostgreSQL). Every server it starts listens on
+127.0.0.1 and is killed on exit.
 """
 
 import argparse
@@ -52,15 +59,53 @@ def free_port():
         return s.getsockname()[1]
 
 
+def psql(url, sql):
+    """The rows `sql` returns from the database at `url`, as tuples of strings."""
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+class Database:
+    """Where the votes go: a SQLite file, or a fresh PostgreSQL database."""
+
+    def __init__(self, engine, work):
+        self.engine = engine
+        if engine == "sqlite":
+            self.path = os.path.join(work, "crash.db")
+            self.url = None
+        else:
+            admin = os.environ.get("STEMBUS_TEST_DATABASE_URL")
+            if not admin:
+                sys.exit("crash: --engine postgres needs STEMBUS_TEST_DATABASE_URL (scripts/with-postgres.sh)")
+            name = "stembus_crash_%016x" % random.SystemRandom().getrandbits(64)
+            psql(admin, f"CREATE DATABASE {name}")
+            self.path = None
+            self.url = admin.rsplit("/", 1)[0] + "/" + name
+
+    def environment(self):
+        if self.engine == "sqlite":
+            return {"STEMBUS_DATABASE_PATH": self.path}
+        return {"STEMBUS_DATABASE_URL": self.url}
+
+    def describe(self):
+        return self.path if self.engine == "sqlite" else self.url
+
+
 class Server:
     """One run of the release binary on the shared database."""
 
-    def __init__(self, binary, db_path, log_path):
+    def __init__(self, binary, database, log_path):
         self.port = free_port()
         env = dict(os.environ)
+        env.update(database.environment())
         env.update(
             {
-                "STEMBUS_DATABASE_PATH": db_path,
                 "STEMBUS_LISTEN_ADDRESS": f"127.0.0.1:{self.port}",
                 "STEMBUS_BASE_URL": f"http://127.0.0.1:{self.port}",
                 "LEPTOS_SITE_ROOT": "target/site",
@@ -180,9 +225,11 @@ def client(port, jobs, ledger, stop, counts):
         conn.close()
 
 
-def reconcile(db_path, ledger, cycle_readers):
-    """Reads the file (server stopped) and compares it with the ledger."""
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+def reconcile(database, ledger, cycle_readers):
+    """Reads the database (server stopped) and compares it with the ledger."""
+    if database.engine == "postgres":
+        return reconcile_postgres(database.url, ledger, cycle_readers)
+    db = sqlite3.connect(f"file:{database.path}?mode=ro", uri=True, timeout=10)
     try:
         integrity = db.execute("PRAGMA integrity_check").fetchall()
         integrity_ok = integrity == [("ok",)]
@@ -201,6 +248,43 @@ def reconcile(db_path, ledger, cycle_readers):
         ).fetchone()[0]
     finally:
         db.close()
+    integrity = "ok" if integrity_ok and foreign_keys_ok else f"FAILED {integrity[:3]}"
+    return compare(stored, empty, integrity, ledger, cycle_readers)
+
+
+def reconcile_postgres(url, ledger, cycle_readers):
+    """The same reading of the PostgreSQL tables; "integrity" there is the running counts (summed
+    over their shards) equal to the ballot table, per answer and for the voters."""
+    stored = {}
+    for voter, key in psql(
+        url,
+        "SELECT b.voter, o.key FROM ballot b "
+        "JOIN ballot_choice c ON c.ballot_id = b.id "
+        "JOIN poll_option o ON o.id = c.option_id",
+    ):
+        stored.setdefault(voter, []).append(key)
+    empty = int(
+        psql(
+            url,
+            "SELECT COUNT(*) FROM ballot b WHERE NOT EXISTS "
+            "(SELECT 1 FROM ballot_choice c WHERE c.ballot_id = b.id)",
+        )[0][0]
+    )
+    mismatched = psql(
+        url,
+        "SELECT o.key FROM poll_option o "
+        "WHERE COALESCE((SELECT SUM(votes) FROM option_count c WHERE c.option_id = o.id), 0) "
+        "<> (SELECT COUNT(*) FROM ballot_choice c WHERE c.option_id = o.id) "
+        "UNION ALL SELECT p.key FROM poll p "
+        "WHERE COALESCE((SELECT SUM(voters) FROM poll_voter_count v WHERE v.poll_id = p.id), 0) "
+        "<> (SELECT COUNT(*) FROM ballot b WHERE b.poll_id = p.id)",
+    )
+    integrity = "ok" if not mismatched else f"FAILED counts differ for {mismatched[:3]}"
+    return compare(stored, empty, integrity, ledger, cycle_readers)
+
+
+def compare(stored, empty, integrity, ledger, cycle_readers):
+    """What the database holds (voter id -> answers) against what the clients were told."""
     lost = [v for v in ledger.acknowledged if v not in stored]
     wrong = [
         v for v, choice in ledger.acknowledged.items() if v in stored and stored[v] != [choice]
@@ -213,13 +297,13 @@ def reconcile(db_path, ledger, cycle_readers):
         "wrong": len(wrong),
         "phantom": len(phantom),
         "empty": empty,
-        "integrity": "ok" if integrity_ok and foreign_keys_ok else f"FAILED {integrity[:3]}",
+        "integrity": integrity,
         "examples": (lost + wrong + phantom)[:3],
     }
 
 
-def run_cycle(number, args, rng, binary, db_path, log_path, ledger):
-    server = Server(binary, db_path, log_path)
+def run_cycle(number, args, rng, binary, database, log_path, ledger):
+    server = Server(binary, database, log_path)
     try:
         if not server.wait_until_up():
             print(f"cycle {number}: the server did not start (see {log_path})")
@@ -258,7 +342,7 @@ def run_cycle(number, args, rng, binary, db_path, log_path, ledger):
 
     # Restart on the same file: opening it replays or discards the write-ahead log. One more vote
     # shows the recovered server takes votes again.
-    restarted = Server(binary, db_path, log_path)
+    restarted = Server(binary, database, log_path)
     try:
         recovered = restarted.wait_until_up()
         if recovered:
@@ -289,7 +373,7 @@ def run_cycle(number, args, rng, binary, db_path, log_path, ledger):
         print(f"cycle {number}: after SIGTERM the restarted server exited with {exit_status} (see {log_path})")
         return False
 
-    result = reconcile(db_path, ledger, [v for v, _ in new_readers])
+    result = reconcile(database, ledger, [v for v, _ in new_readers])
     acknowledged = sum(c["acknowledged"] for c in counts)
     print(
         f"cycle {number}: acknowledged {acknowledged} present {result['present']} "
@@ -323,6 +407,7 @@ def main():
     parser.add_argument("--min-kill-delay", type=float, default=0.05, help="seconds")
     parser.add_argument("--max-kill-delay", type=float, default=0.8, help="seconds")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
@@ -335,9 +420,9 @@ def main():
     # A private copy, so a rebuild of target/release during the run cannot swap the binary.
     binary = os.path.join(work, "stembus")
     shutil.copy2(source, binary)
-    db_path = os.path.join(work, "crash.db")
+    database = Database(args.engine, work)
     log_path = os.path.join(work, "server.log")
-    print(f"crash: {args.cycles} cycles, seed {seed}, database {db_path}")
+    print(f"crash: {args.cycles} cycles on {args.engine}, seed {seed}, database {database.describe()}")
 
     ledger = Ledger()
     passed = failed = 0
@@ -346,7 +431,7 @@ def main():
     started = time.monotonic()
     try:
         for number in range(1, args.cycles + 1):
-            outcome = run_cycle(number, args, rng, binary, db_path, log_path, ledger)
+            outcome = run_cycle(number, args, rng, binary, database, log_path, ledger)
             if outcome is False:
                 failed += 1
                 continue

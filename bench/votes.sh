@@ -4,7 +4,11 @@
 # transaction, (b) the average group the server's writer achieved. Then p50/p99 vote latency at a
 # fixed request rate. Prints figures, asserts nothing about time.
 # Server and raw loops on core 0, load generator on core 1, loopback only; every run is bounded.
+# With engine `postgres` the server writes to a fresh database in a throwaway PostgreSQL cluster
+# (scripts/with-postgres.sh, synchronous_commit = on) and the yardstick is a bare tokio-postgres
+# loop (benches/raw_postgres.rs); the writer's group size is ballots per committed batch.
 # Usage: bench/votes.sh [seconds per run, default 10] [fixed rate in votes/s, default 300]
+#                       [engine: sqlite (default) or postgres]
 # STEMBUS_NO_BUILD=1 uses the server and raw-loop executables already in target/release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +16,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 SECONDS_PER_RUN="${1:-10}"
 RATE="${2:-300}"
+ENGINE="${3:-sqlite}"
+case "$ENGINE" in sqlite | postgres) ;; *) echo "votes: engine must be sqlite or postgres" >&2; exit 2 ;; esac
+if [ "$ENGINE" = postgres ] && [ -z "${STEMBUS_TEST_DATABASE_URL:-}" ]; then
+  exec scripts/with-postgres.sh "$0" "$SECONDS_PER_RUN" "$RATE" "$ENGINE"
+fi
 CONNECTIONS=32
 ADDR=127.0.0.1:3217
 VOTE_URL="http://$ADDR/api/stem"
@@ -38,20 +47,21 @@ if [ "${STEMBUS_NO_BUILD:-0}" != 1 ]; then
   say "building the release server"
   cargo leptos build --release >&2
 fi
+raw_name="raw_$ENGINE"
 if [ "${STEMBUS_NO_BUILD:-0}" = 1 ]; then
-  raw_bin=$(ls -t target/release/deps/raw_sqlite-* 2>/dev/null | grep -v '\.d$' | head -n 1 || true)
+  raw_bin=$(ls -t target/release/deps/"$raw_name"-* 2>/dev/null | grep -v '\.d$' | head -n 1 || true)
 else
-  say "building the raw rusqlite loops"
+  say "building the raw $ENGINE loops"
   # The executable's path, so the measurement itself never waits on cargo's build lock.
-  raw_bin=$(cargo bench --features ssr --bench raw_sqlite --no-run --message-format=json 2>/dev/null |
+  raw_bin=$(cargo bench --features ssr --bench "$raw_name" --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "raw_sqlite" and m.get("executable"):
-        print(m["executable"])')
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$raw_name")
 fi
 if [ ! -x "${raw_bin:-}" ]; then
-  say "no raw loop executable: cargo bench --features ssr --bench raw_sqlite --no-run"
+  say "no raw loop executable: cargo bench --features ssr --bench $raw_name --no-run"
   exit 1
 fi
 
@@ -67,11 +77,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The database the server writes to: a file, or a fresh PostgreSQL database per start.
+database_env=""
+pg_url=""
+fresh_database() {
+  if [ "$ENGINE" = sqlite ]; then
+    rm -f "$work"/votes.db*
+    database_env="STEMBUS_DATABASE_PATH=$work/votes.db"
+  else
+    local name
+    name="bench_$(date +%s%N)"
+    psql -X -q -d "$STEMBUS_TEST_DATABASE_URL" -c "CREATE DATABASE $name"
+    pg_url="${STEMBUS_TEST_DATABASE_URL%/*}/$name"
+    database_env="STEMBUS_DATABASE_URL=$pg_url"
+  fi
+}
+
 # Starts the server on a fresh database, pinned to core 0; $1 is a command prefix (e.g. strace).
 start_server() {
-  rm -f "$work"/votes.db*
+  fresh_database
   # Every request comes from 127.0.0.1: lift the per-address vote limit for the benchmark.
-  env STEMBUS_DATABASE_PATH="$work/votes.db" STEMBUS_LISTEN_ADDRESS="$ADDR" \
+  env "$database_env" STEMBUS_LISTEN_ADDRESS="$ADDR" \
     STEMBUS_BASE_URL="http://$ADDR" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     STEMBUS_VOTE_BURST=1000000 STEMBUS_VOTES_PER_MINUTE=1000000 \
     taskset -c 0 $1 "$work/stembus" >>"$work/server.log" 2>&1 &
@@ -102,41 +128,56 @@ load() {
 }
 
 ballots() {
-  python3 -c 'import sqlite3,sys; print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("SELECT COUNT(*) FROM ballot").fetchone()[0])' "$work/votes.db"
+  if [ "$ENGINE" = sqlite ]; then
+    python3 -c 'import sqlite3,sys; print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("SELECT COUNT(*) FROM ballot").fetchone()[0])' "$work/votes.db"
+  else
+    psql -X -At -d "$pg_url" -c "SELECT COUNT(*) FROM ballot"
+  fi
 }
 
-say "1/4 HTTP throughput: $CONNECTIONS connections, ${SECONDS_PER_RUN} s"
+say "1/4 HTTP throughput on $ENGINE: $CONNECTIONS connections, ${SECONDS_PER_RUN} s"
 start_server ""
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" >"$work/throughput.json"
 stop_server
 http_stored=$(ballots)
 
-say "2/4 group size the writer achieves under the same load (fsyncs counted with strace, 5 s)"
-start_server "strace -f -c -o $work/strace.txt -e trace=fsync,fdatasync"
-load -z 5s -c "$CONNECTIONS" >"$work/grouping.json"
-stop_server
-group_stored=$(ballots)
-
-say "3/4 raw rusqlite loops, ${SECONDS_PER_RUN} s each"
-group=$(python3 - "$work/strace.txt" "$group_stored" <<'EOF'
+if [ "$ENGINE" = sqlite ]; then
+  say "2/4 group size the writer achieves under the same load (fsyncs counted with strace, 5 s)"
+  start_server "strace -f -c -o $work/strace.txt -e trace=fsync,fdatasync"
+  load -z 5s -c "$CONNECTIONS" >"$work/grouping.json"
+  stop_server
+  group_stored=$(ballots)
+  group=$(python3 - "$work/strace.txt" "$group_stored" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
 syncs = sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync$", text, re.M))
 # Each commit syncs the WAL once; checkpoints add a few more, so this slightly underestimates.
 print(max(1, round(int(sys.argv[2]) / max(1, syncs))), syncs)
 EOF
-)
-read -r group syncs <<<"$group"
-raw=$(taskset -c 0 "$raw_bin" "$work" "$SECONDS_PER_RUN" "$group")
+  )
+  read -r group syncs <<<"$group"
+  raw_target="$work"
+else
+  say "2/4 group size the writer achieved in that run: ballots per committed batch (vote_batch rows)"
+  group_stored=$http_stored
+  syncs=$(psql -X -At -d "$pg_url" -c "SELECT COUNT(*) FROM vote_batch")
+  group=$(( (group_stored + syncs / 2) / (syncs > 0 ? syncs : 1) ))
+  [ "$group" -ge 1 ] || group=1
+  raw_target="$STEMBUS_TEST_DATABASE_URL"
+fi
+
+say "3/4 raw $ENGINE loops, ${SECONDS_PER_RUN} s each"
+raw=$(taskset -c 0 "$raw_bin" "$raw_target" "$SECONDS_PER_RUN" "$group")
 
 say "4/4 latency at a fixed rate of $RATE votes/s, ${SECONDS_PER_RUN} s, corrected for coordinated omission"
 start_server ""
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction >"$work/latency.json"
 stop_server
 
-python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" <<'EOF'
+python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" <<'EOF'
 import json, re, sys
-work, http_stored, group_stored, syncs, group, rate, connections, raw = sys.argv[1:]
+work, http_stored, group_stored, syncs, group, rate, connections, raw, engine = sys.argv[1:]
+print(f"engine: {engine}")
 def oha(name):
     return json.load(open(f"{work}/{name}.json"))
 def acked(report):
@@ -154,7 +195,7 @@ print(f"HTTP votes acknowledged/s   {http:8.0f}   ({acked(throughput)} in {secon
       f"{ {k: v for k, v in throughput.get('statusCodeDistribution', {}).items() if k != '200'} or 'none'})")
 print(f"raw (a) 1 vote/transaction  {raw_one:8.0f}")
 print(f"raw (b) {group} votes/transaction {raw_group:8.0f}   (the writer's average group: "
-      f"{group_stored} votes / {syncs} fsyncs)")
+      f"{group_stored} votes / {syncs} {'fsyncs' if engine == 'sqlite' else 'committed batches'})")
 print(f"HTTP / raw (a)              {http / raw_one:8.2f}")
 print(f"HTTP / raw (b)              {http / raw_group:8.2f}")
 print(f"latency at {rate} votes/s      p50 {p['p50'] * 1000:.2f} ms   p99 {p['p99'] * 1000:.2f} ms   "

@@ -99,7 +99,9 @@ fn open(path: &Path) -> Result<Connection, Box<dyn std::error::Error>> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join("sqlite");
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join("sqlite");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))

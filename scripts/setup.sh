@@ -18,8 +18,8 @@ say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: a C compiler, make and perl build cargo-leptos's bundled OpenSSL and rusqlite's
-# SQLite; python3 runs the crash harness, faketime the tests ten years ahead, chromium the browser
-# tests.
+# SQLite; python3 runs the crash harness, faketime the tests ten years ahead, postgresql the store's
+# contract on the second engine, chromium the browser tests.
 debian_packages=()
 command -v cc >/dev/null || debian_packages+=(gcc libc6-dev)
 command -v make >/dev/null || debian_packages+=(make)
@@ -27,12 +27,20 @@ command -v perl >/dev/null || debian_packages+=(perl)
 if [ "$purpose" = test ]; then
   command -v python3 >/dev/null || debian_packages+=(python3)
   command -v faketime >/dev/null || debian_packages+=(faketime)
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || debian_packages+=(postgresql)
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   say "installing from Debian: ${debian_packages[*]}"
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${debian_packages[@]}"
+  # Debian's postgresql starts a cluster of its own; the tests start their own throwaway ones
+  # (scripts/with-postgres.sh), so none is left running.
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header 2>/dev/null | while read -r version name _ status _; do
+      if [ "$status" = online ]; then as_root pg_ctlcluster "$version" "$name" stop || true; fi
+    done
+  fi
 fi
 
 # The lints need rustfmt and clippy, which rustup's minimal profile leaves out.

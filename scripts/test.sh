@@ -5,10 +5,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh test
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "== unit, store and router tests"
+echo "== unit, store and router tests; the store's contract on SQLite and on a throwaway PostgreSQL"
 # nextest runs each test in its own process with a time limit and no retries (.config/nextest.toml);
 # the set-up installs it when it is missing, so there is no silent fallback without a time limit.
-cargo nextest run --features ssr
+# The PostgreSQL half of the contract is #[ignore]d for a plain `cargo nextest run`; here it runs.
+scripts/with-postgres.sh cargo nextest run --features ssr --run-ignored all
 
 echo "== the same tests with the system clock ten years ahead (no test may depend on today's date)"
 # The test binaries run under faketime (as cargo's target runner), not nextest itself, whose own
@@ -16,7 +17,8 @@ echo "== the same tests with the system clock ten years ahead (no test may depen
 # waits, and no date is read from it.
 host=$(rustc -vV | sed -n 's/^host: //p')
 runner="CARGO_TARGET_$(printf '%s' "$host" | tr 'a-z.-' 'A-Z__')_RUNNER"
-env FAKETIME_DONT_FAKE_MONOTONIC=1 "$runner=faketime -f +10y" cargo nextest run --features ssr
+scripts/with-postgres.sh env FAKETIME_DONT_FAKE_MONOTONIC=1 "$runner=faketime -f +10y" \
+  cargo nextest run --features ssr --run-ignored all
 
 echo "== end-to-end tests in chromium (release build, fresh database)"
 e2e_dir=$(mktemp -d)
@@ -28,5 +30,8 @@ export STEMBUS_E2E_URL=http://127.0.0.1:3107
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
 cargo leptos end-to-end --release --precompress
 
-echo "== crash harness: kill -9 during votes, every acknowledged vote must survive (10 cycles)"
+echo "== crash harness: kill -9 during votes, every acknowledged vote must survive (10 cycles on SQLite)"
 python3 bench/crash.py --cycles 10
+
+echo "== crash harness on a throwaway PostgreSQL (5 cycles)"
+scripts/with-postgres.sh python3 bench/crash.py --engine postgres --cycles 5

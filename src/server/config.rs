@@ -19,8 +19,9 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "base_url",
+    "database_url",
     "database_path",
     "content_dir",
     "listen_address",
@@ -38,7 +39,11 @@ pub struct Settings {
     /// The public address of the site, without a trailing slash.
     #[serde(deserialize_with = "base_url")]
     pub base_url: String,
-    /// Where the SQLite database lives; created on first start.
+    /// Which database holds the votes: `sqlite:PATH` or a PostgreSQL URL. Unset: SQLite at
+    /// `database_path`. Never logged as it is: it may hold a password (see `Database::describe`).
+    #[serde(deserialize_with = "database_url", skip_serializing)]
+    pub database_url: Option<Database>,
+    /// Where the SQLite database lives when `database_url` is unset; created on first start.
     #[serde(deserialize_with = "non_empty_path")]
     pub database_path: PathBuf,
     /// The folder with one content file per article.
@@ -60,6 +65,34 @@ pub struct Settings {
     /// How many votes per minute one client address may send once its burst is spent.
     #[serde(deserialize_with = "rate")]
     pub votes_per_minute: u32,
+}
+
+/// The database engine and where it is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// The embedded default: one file, one machine.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server (or a list of them, `host1:5432,host2:5432`), by its libpq-style URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// Where the votes are, for logs and messages: never the URL's user or password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(path) => format!("SQLite {}", path.display()),
+            Database::Postgres(url) => {
+                format!("PostgreSQL {}", super::store::postgres::describe_url(url))
+            }
+        }
+    }
+}
+
+/// The URL may hold a password: even a debug print shows only where the database is.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 /// SQLite's `synchronous` setting for the vote database.
@@ -87,6 +120,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             base_url: "http://127.0.0.1:3000".to_string(),
+            database_url: None,
             database_path: PathBuf::from("data/stembus.db"),
             content_dir: PathBuf::from("content"),
             listen_address: None,
@@ -165,6 +199,13 @@ impl Settings {
             .merge(environment)
             .extract()
             .map_err(|error| describe(error, &origin))
+    }
+
+    /// The database the votes go to: `database_url`, else SQLite at `database_path`.
+    pub fn database(&self) -> Database {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| Database::Sqlite(self.database_path.clone()))
     }
 
     /// Whether readers reach the site over HTTPS, so that cookies must be `Secure`.
@@ -252,6 +293,35 @@ fn base_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Err
         ));
     }
     Ok(trimmed.to_string())
+}
+
+fn database_url<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Database>, D::Error> {
+    let problem = "must be sqlite:PATH or postgres://user:password@host:port/database";
+    let Some(value) = optional_text(deserializer, problem)? else {
+        return Ok(None);
+    };
+    if let Some(path) = value.strip_prefix("sqlite:") {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        if path.trim().is_empty() {
+            return Err(serde::de::Error::custom(
+                "names no SQLite file after sqlite:",
+            ));
+        }
+        return Ok(Some(Database::Sqlite(PathBuf::from(path))));
+    }
+    if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        // The message never repeats the value: it may hold a password.
+        return match value.parse::<tokio_postgres::Config>() {
+            Ok(config) if !config.get_hosts().is_empty() => Ok(Some(Database::Postgres(value))),
+            Ok(_) => Err(serde::de::Error::custom(
+                "is a PostgreSQL URL without a host",
+            )),
+            Err(_) => Err(serde::de::Error::custom(
+                "is not a valid PostgreSQL URL (postgres://user:password@host:port/database)",
+            )),
+        };
+    }
+    Err(serde::de::Error::custom(problem))
 }
 
 fn non_empty_path<'de, D: Deserializer<'de>>(deserializer: D) -> Result<PathBuf, D::Error> {
@@ -447,6 +517,49 @@ mod tests {
             Durability::Full,
             "the environment may make it stronger"
         );
+    }
+
+    #[test]
+    fn the_database_is_sqlite_at_database_path_unless_a_url_names_one() {
+        let plain = load(Some("database_path = \"stemmen.db\"\n"), &[]).unwrap();
+        assert_eq!(plain.database(), Database::Sqlite("stemmen.db".into()));
+        let sqlite = load(Some("database_url = \"sqlite:data/ander.db\"\n"), &[]).unwrap();
+        assert_eq!(sqlite.database(), Database::Sqlite("data/ander.db".into()));
+        let url =
+            "postgres://stembus:geheim@db1:5432,db2:5432/stembus?target_session_attrs=read-write";
+        let postgres = load(None, &[("STEMBUS_DATABASE_URL", url)]).unwrap();
+        assert_eq!(postgres.database(), Database::Postgres(url.into()));
+        let shown = format!("{:?} {}", postgres, postgres.database().describe());
+        assert!(shown.contains("db1:5432,db2:5432/stembus"), "{shown}");
+        assert!(!shown.contains("geheim"), "never the password: {shown}");
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_key_and_never_the_password() {
+        for (url, key_in) in [
+            ("mysql://root:geheim@db/stembus", "Leptos.toml"),
+            (
+                "postgres://stembus:geheim@db:notaport/stembus",
+                "Leptos.toml",
+            ),
+            ("sqlite:", "Leptos.toml"),
+        ] {
+            let error = load(Some(&format!("database_url = \"{url}\"\n")), &[]).unwrap_err();
+            let message = error.to_string();
+            assert!(message.contains("`database_url`"), "{message}");
+            assert!(message.starts_with(key_in), "{message}");
+            assert!(!message.contains("geheim"), "{message}");
+        }
+        let error = load(
+            None,
+            &[("STEMBUS_DATABASE_URL", "postgres://stembus:geheim@db:x/y")],
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("STEMBUS_DATABASE_URL"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("geheim"), "{error}");
     }
 
     #[test]

@@ -1,12 +1,15 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
 use super::clock::SystemClock;
-use super::config::{DEFAULT_CONFIG_FILE, Durability, Settings};
+use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, Settings};
 use super::content::Library;
 use super::http;
 use super::router::build_router;
 use super::state::AppState;
+use super::store::Store;
+use super::store::postgres::PostgresStore;
 use super::store::sqlite::SqliteStore;
+use crate::poll::PollDefinition;
 use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,29 +42,47 @@ async fn serve() -> Result<(), String> {
     let library = Library::load(&settings.content_dir, settings.content_errors)
         .map_err(|error| error.to_string())?;
 
-    let database_path = settings.database_path.clone();
-    let durability = settings.durability;
-    if durability != Durability::Full {
-        tracing::warn!(
-            "durability is {:?} as Leptos.toml asks: a power cut may lose the last acknowledged votes",
-            durability
-        );
-    }
-    let open_library = library.clone();
-    let store = tokio::task::spawn_blocking(move || {
-        let polls: Vec<_> = open_library.polls().collect();
-        SqliteStore::open_with_durability(&database_path, &polls, durability)
-    })
-    .await
-    .map_err(|error| format!("opening the database: {error}"))?
-    .map_err(|error| error.to_string())?;
+    let database = settings.database();
+    let polls: Vec<PollDefinition> = library.polls().cloned().collect();
+    let store: Store = match &database {
+        Database::Sqlite(path) => {
+            let durability = settings.durability;
+            if durability != Durability::Full {
+                tracing::warn!(
+                    "durability is {:?} as Leptos.toml asks: a power cut may lose the last acknowledged votes",
+                    durability
+                );
+            }
+            let path = path.clone();
+            let store = tokio::task::spawn_blocking(move || {
+                let polls: Vec<&PollDefinition> = polls.iter().collect();
+                SqliteStore::open_with_durability(&path, &polls, durability)
+            })
+            .await
+            .map_err(|error| format!("opening the database: {error}"))?
+            .map_err(|error| error.to_string())?;
+            Arc::new(store)
+        }
+        Database::Postgres(url) => {
+            if settings.durability != Durability::Full {
+                tracing::warn!(
+                    "durability applies to SQLite only; PostgreSQL's synchronous_commit decides"
+                );
+            }
+            let polls: Vec<&PollDefinition> = polls.iter().collect();
+            let store = PostgresStore::open(url, &polls)
+                .await
+                .map_err(|error| error.to_string())?;
+            Arc::new(store)
+        }
+    };
 
     let address = leptos_options.site_addr;
     let state = AppState {
         leptos_options,
         settings: Arc::new(settings),
         library: Arc::new(library),
-        store: Arc::new(store.clone()),
+        store: store.clone(),
         clock: Arc::new(SystemClock),
     };
     let listener = tokio::net::TcpListener::bind(address)
@@ -69,7 +90,7 @@ async fn serve() -> Result<(), String> {
         .map_err(|error| format!("cannot listen on {address}: {error}"))?;
     tracing::info!(
         articles = state.library.articles().len(),
-        database = %state.settings.database_path.display(),
+        database = %database.describe(),
         "Stembus is ready"
     );
     println!("Stembus draait op http://{address}/");
@@ -81,9 +102,7 @@ async fn serve() -> Result<(), String> {
     .await;
 
     tracing::info!("draining the vote writer");
-    tokio::task::spawn_blocking(move || store.shut_down_blocking())
-        .await
-        .map_err(|error| format!("shutting down the database: {error}"))?;
+    store.shut_down().await;
     Ok(())
 }
 

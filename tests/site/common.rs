@@ -80,6 +80,26 @@ impl TestSite {
         }
     }
 
+    /// The site with the shipped content on a fresh database in the PostgreSQL cluster that
+    /// `STEMBUS_TEST_DATABASE_URL` names (scripts/test.sh starts one); the tests that use it are
+    /// `#[ignore]`d for a plain `cargo nextest run`.
+    pub async fn on_postgres() -> TestSite {
+        let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").expect(
+            "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
+        );
+        let mut site = TestSite::new();
+        let name = format!("stembus_site_{}", std::process::id());
+        let url = stembus::server::store::postgres::create_database(&admin, &name)
+            .await
+            .unwrap();
+        let polls: Vec<_> = site.state.library.polls().collect();
+        let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
+            .await
+            .unwrap();
+        site.state.store = Arc::new(store);
+        site
+    }
+
     /// The same site with its settings changed by `change`.
     pub fn with_settings(mut self, change: impl FnOnce(&mut Settings)) -> TestSite {
         let mut settings = (*self.state.settings).clone();

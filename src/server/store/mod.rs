@@ -5,7 +5,11 @@
 //! hold however many requests (or, with a shared database, however many servers) vote at once.
 //! Today's engine is SQLite (`sqlite`); the interface leaves room for one on a database server.
 
+pub mod postgres;
 pub mod sqlite;
+
+#[cfg(test)]
+mod contract;
 
 use async_trait::async_trait;
 use std::sync::Arc;

@@ -1,0 +1,461 @@
+//! The PostgreSQL engine: for newsrooms whose votes must outlive one machine or that run several
+//! stembus nodes against one replicated database.
+//!
+//! Every node groups the votes waiting for it into one transaction (one writer task per node, as
+//! the SQLite engine has one writer thread), so a burst costs one commit. The guarantees live in the
+//! schema and the transaction, not in this process: `UNIQUE (poll_id, voter)` with `INSERT ... ON
+//! CONFLICT DO NOTHING RETURNING` tells a new ballot from a repeat, whichever node got it first;
+//! the poll's rules are read in the same transaction; a change locks the reader's ballot row and
+//! replaces its answers. The running counts are split into shards (each node draws one at start-up)
+//! so nodes never queue behind one counter row; a standing is the sum over the shards.
+//!
+//! A vote is acknowledged only after its batch's `COMMIT` returned. When the connection breaks
+//! during `COMMIT` the outcome is unknown: the writer looks for the batch's row in `vote_batch` on a
+//! fresh connection (after a failover, on the new primary). Found: the batch is in and its votes are
+//! acknowledged. Not found: nothing of it is in, and the batch is written again, which the unique key
+//! keeps from counting anyone twice. Unable to tell: every vote of the batch gets `Unavailable`.
+//!
+//! deadpool-postgres is the pool: small, async, built on tokio-postgres, and it hands out a healthy
+//! connection after a failover (a broken one is dropped on return), while the URL's host list with
+//! `target_session_attrs=read-write` finds the new primary.
+
+mod migrate;
+mod queries;
+
+use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
+use crate::poll::PollDefinition;
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_postgres::NoTls;
+use tokio_postgres::error::SqlState;
+
+/// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
+const QUEUE_CAPACITY: usize = 4096;
+/// The most votes committed in one transaction.
+const MAX_GROUP: usize = 256;
+/// How long the writer waits for more votes to join a group once one has arrived.
+const GROUP_WINDOW: Duration = Duration::from_millis(1);
+/// Connections per node: the writer's and the readers'.
+const POOL_SIZE: usize = 16;
+/// How long a node waits for a connection (a new one, or one from the pool) before answering
+/// `Unavailable`: well inside the request deadline.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often a batch is written before its votes get `Unavailable`: a broken connection is retried
+/// once on a fresh one (after a failover, to the new primary).
+const BATCH_ATTEMPTS: usize = 2;
+/// How often one vote is tried again inside its batch after a deadlock or serialisation failure
+/// with another node's transaction.
+const VOTE_RETRIES: usize = 2;
+/// Shards of the running counts: enough that a handful of nodes rarely draw the same one.
+const SHARDS: i16 = 64;
+/// Every this many batches the writer prunes `vote_batch` rows older than an hour.
+const PRUNE_EVERY: u64 = 1000;
+
+/// Why the database could not be opened; start-up stops with this message, which names the key
+/// and never the password.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("`database_url` is not a PostgreSQL URL stembus can use: {0}")]
+    Url(String),
+    #[error("`database_url`: cannot reach PostgreSQL at {target}: {reason}")]
+    Connect { target: String, reason: String },
+    #[error("`database_url`: cannot apply the database migrations at {target}: {reason}")]
+    Migrate { target: String, reason: String },
+}
+
+/// A handle on the PostgreSQL store; cheap to clone.
+#[derive(Clone)]
+pub struct PostgresStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    /// `None` once shut down: later votes are refused, never silently dropped.
+    writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
+    writer_task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+struct WriteJob {
+    vote: NewVote,
+    reply: oneshot::Sender<Result<VoteOutcome, StoreError>>,
+}
+
+/// Where a URL points, for messages and logs: hosts, ports and database, never user or password.
+pub fn describe_url(url: &str) -> String {
+    match tokio_postgres::Config::from_str(url) {
+        Ok(config) => describe(&config),
+        Err(_) => "an unreadable URL".to_string(),
+    }
+}
+
+fn describe(config: &tokio_postgres::Config) -> String {
+    let ports = config.get_ports();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let host = match host {
+                tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+            };
+            let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            format!("{host}:{port}")
+        })
+        .collect();
+    format!(
+        "{}/{}",
+        hosts.join(","),
+        config.get_dbname().unwrap_or("(default database)")
+    )
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url`, applies the migrations and brings the polls in line with
+    /// `polls` (both under one lock, so nodes starting together take turns), and starts the writer.
+    pub async fn open(url: &str, polls: &[&PollDefinition]) -> Result<PostgresStore, OpenError> {
+        let mut config = tokio_postgres::Config::from_str(url).map_err(|_| {
+            OpenError::Url(
+                "it does not parse as postgres://user:password@host:port/database".into(),
+            )
+        })?;
+        if config.get_hosts().is_empty() {
+            return Err(OpenError::Url("it names no host".into()));
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        let target = describe(&config);
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(CONNECT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
+            .build()
+            .map_err(|error| OpenError::Url(error.to_string()))?;
+        let mut client = pool.get().await.map_err(|error| OpenError::Connect {
+            target: target.clone(),
+            reason: error.to_string(),
+        })?;
+        migrate::migrate_and_sync(&mut client, polls)
+            .await
+            .map_err(|error| OpenError::Migrate {
+                target: target.clone(),
+                reason: error.to_string(),
+            })?;
+        drop(client);
+
+        let shard = draw_shard();
+        let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
+        let writer_task = tokio::spawn(run_writer(pool.clone(), shard, receiver));
+        tracing::info!(database = %target, shard, "PostgreSQL store ready");
+        Ok(PostgresStore {
+            inner: Arc::new(Inner {
+                pool,
+                writer: Mutex::new(Some(sender)),
+                writer_task: tokio::sync::Mutex::new(Some(writer_task)),
+            }),
+        })
+    }
+}
+
+/// Creates the database `name` (lower-case letters, digits and `_`) in the cluster that `admin_url`
+/// reaches and returns the new database's URL (same server, same user): for tests and harnesses that
+/// each want a database of their own.
+pub async fn create_database(admin_url: &str, name: &str) -> Result<String, String> {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !plain {
+        return Err(format!("{name:?} is not a plain database name"));
+    }
+    let (client, connection) = tokio_postgres::connect(admin_url, NoTls)
+        .await
+        .map_err(|error| error.to_string())?;
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .map_err(|error| error.to_string())?;
+    let base = admin_url
+        .split('?')
+        .next()
+        .and_then(|url| url.rsplit_once('/'))
+        .map(|(base, _)| base)
+        .ok_or("the URL names no database")?;
+    Ok(format!("{base}/{name}"))
+}
+
+/// This node's shard of the running counts, drawn at random.
+fn draw_shard() -> i16 {
+    let mut bytes = [0u8; 2];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0;
+    }
+    (u16::from_le_bytes(bytes) % SHARDS as u16) as i16
+}
+
+#[async_trait]
+impl VoteStore for PostgresStore {
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let sender = {
+            let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
+            writer.clone().ok_or(StoreError::Unavailable)?
+        };
+        match sender.try_send(WriteJob { vote, reply }) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!("vote queue full; refusing a vote");
+                return Err(StoreError::Unavailable);
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                tracing::error!("the PostgreSQL writer is gone");
+                return Err(StoreError::Unavailable);
+            }
+        }
+        answer.await.unwrap_or_else(|_| {
+            tracing::error!("the PostgreSQL writer dropped a vote without answering");
+            Err(StoreError::Unavailable)
+        })
+    }
+
+    async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
+        let client = self.inner.pool.get().await.map_err(|error| {
+            tracing::warn!(%error, "no PostgreSQL connection for a read");
+            StoreError::Unavailable
+        })?;
+        queries::tally(&client, poll_id, voter)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "PostgreSQL read failed");
+                StoreError::Unavailable
+            })
+    }
+
+    async fn shut_down(&self) {
+        if let Ok(mut writer) = self.inner.writer.lock() {
+            writer.take();
+        }
+        let task = self.inner.writer_task.lock().await.take();
+        if let Some(task) = task
+            && task.await.is_err()
+        {
+            tracing::error!("the PostgreSQL writer task failed");
+        }
+    }
+}
+
+/// The writer: waits for a vote, gathers every vote already queued behind it (or arriving within
+/// `GROUP_WINDOW`), commits them together and answers each. Ends when the store is shut down and
+/// the queue is empty.
+async fn run_writer(pool: Pool, shard: i16, mut jobs: mpsc::Receiver<WriteJob>) {
+    let mut batches: u64 = 0;
+    while let Some(first) = jobs.recv().await {
+        let window_ends = Instant::now() + GROUP_WINDOW;
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => match tokio::time::timeout_at(window_ends, jobs.recv()).await {
+                    Ok(Some(job)) => group.push(job),
+                    _ => break,
+                },
+            }
+        }
+        batches += 1;
+        let votes: Vec<NewVote> = group.iter().map(|job| job.vote.clone()).collect();
+        let outcomes =
+            commit_group(&pool, shard, &votes, batches.is_multiple_of(PRUNE_EVERY)).await;
+        for (job, outcome) in group.into_iter().zip(outcomes) {
+            // A reader who gave up waiting has gone; their vote is stored all the same.
+            let _ = job.reply.send(outcome);
+        }
+    }
+}
+
+/// How writing a batch failed.
+enum BatchFailure {
+    /// Before `COMMIT` was sent: nothing of the batch is stored.
+    NotStored(tokio_postgres::Error),
+    /// No connection could be had: nothing was sent.
+    NoConnection(String),
+    /// `COMMIT` was sent and no answer came back: the outcomes it would have had, in case it went in.
+    CommitUnknown(tokio_postgres::Error, Vec<Result<VoteOutcome, StoreError>>),
+}
+
+/// Writes the votes in one transaction and returns each vote's outcome, trying a broken batch again
+/// on a fresh connection; see the module header for a `COMMIT` without an answer.
+async fn commit_group(
+    pool: &Pool,
+    shard: i16,
+    votes: &[NewVote],
+    prune: bool,
+) -> Vec<Result<VoteOutcome, StoreError>> {
+    let unavailable = || vec![Err(StoreError::Unavailable); votes.len()];
+    for attempt in 1..=BATCH_ATTEMPTS {
+        let batch_id = batch_id();
+        match write_group(pool, shard, votes, &batch_id, prune).await {
+            Ok(outcomes) => return outcomes,
+            Err(BatchFailure::NoConnection(error)) => {
+                tracing::warn!(%error, attempt, votes = votes.len(), "no PostgreSQL connection for a batch");
+            }
+            Err(BatchFailure::NotStored(error)) => {
+                tracing::warn!(%error, attempt, votes = votes.len(), "a batch failed before its commit; none of it is stored");
+            }
+            Err(BatchFailure::CommitUnknown(error, outcomes)) => {
+                tracing::warn!(%error, attempt, "the commit of a batch got no answer; looking whether it went in");
+                match batch_committed(pool, &batch_id).await {
+                    Ok(true) => return outcomes,
+                    Ok(false) => {}
+                    Err(error) => {
+                        tracing::error!(%error, votes = votes.len(), "cannot tell whether a batch was committed; its votes get 503");
+                        return unavailable();
+                    }
+                }
+            }
+        }
+    }
+    unavailable()
+}
+
+/// A random id for a batch's row in `vote_batch`.
+fn batch_id() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether the batch `batch_id` was committed, asked on a fresh connection.
+async fn batch_committed(pool: &Pool, batch_id: &str) -> Result<bool, String> {
+    let client = pool.get().await.map_err(|error| error.to_string())?;
+    client
+        .query_opt("SELECT 1 FROM vote_batch WHERE id = $1", &[&batch_id])
+        .await
+        .map(|row| row.is_some())
+        .map_err(|error| error.to_string())
+}
+
+async fn write_group(
+    pool: &Pool,
+    shard: i16,
+    votes: &[NewVote],
+    batch_id: &str,
+    prune: bool,
+) -> Result<Vec<Result<VoteOutcome, StoreError>>, BatchFailure> {
+    let mut client = pool
+        .get()
+        .await
+        .map_err(|error| BatchFailure::NoConnection(error.to_string()))?;
+    let mut tx = client
+        .transaction()
+        .await
+        .map_err(BatchFailure::NotStored)?;
+    // Every node writes its ballots in the same order (by poll and voter), so two batches that
+    // touch the same readers wait for each other at most one way round, never in a deadlock.
+    let mut order: Vec<usize> = (0..votes.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&votes[a].poll_id, &votes[a].voter).cmp(&(&votes[b].poll_id, &votes[b].voter))
+    });
+    let mut outcomes = vec![Err(StoreError::Unavailable); votes.len()];
+    let mut counts = CountChanges::default();
+    for index in order {
+        outcomes[index] = write_one(&mut tx, &votes[index], &mut counts).await?;
+    }
+    queries::apply_counts(&tx, shard, &counts)
+        .await
+        .map_err(BatchFailure::NotStored)?;
+    tx.execute("INSERT INTO vote_batch (id) VALUES ($1)", &[&batch_id])
+        .await
+        .map_err(BatchFailure::NotStored)?;
+    if prune {
+        tx.execute(
+            "DELETE FROM vote_batch WHERE committed_at < now() - interval '1 hour'",
+            &[],
+        )
+        .await
+        .map_err(BatchFailure::NotStored)?;
+    }
+    match tx.commit().await {
+        Ok(()) => Ok(outcomes),
+        Err(error) if error.code().is_some() => Err(BatchFailure::NotStored(error)),
+        Err(error) => Err(BatchFailure::CommitUnknown(error, outcomes)),
+    }
+}
+
+/// Writes one vote under its own savepoint, so that a vote that fails does not take the batch down;
+/// a deadlock or serialisation failure against another node is tried again.
+async fn write_one(
+    tx: &mut deadpool_postgres::Transaction<'_>,
+    vote: &NewVote,
+    counts: &mut CountChanges,
+) -> Result<Result<VoteOutcome, StoreError>, BatchFailure> {
+    for attempt in 0..=VOTE_RETRIES {
+        let savepoint = tx
+            .savepoint("vote")
+            .await
+            .map_err(BatchFailure::NotStored)?;
+        let mut changes = CountChanges::default();
+        match queries::record_vote(&savepoint, vote, &mut changes).await {
+            Ok(outcome) => {
+                savepoint.commit().await.map_err(BatchFailure::NotStored)?;
+                counts.merge(changes);
+                return Ok(Ok(outcome));
+            }
+            Err(error) if error.code().is_none() => return Err(BatchFailure::NotStored(error)),
+            Err(error) => {
+                savepoint
+                    .rollback()
+                    .await
+                    .map_err(BatchFailure::NotStored)?;
+                let contended = matches!(
+                    error.code(),
+                    Some(&SqlState::T_R_DEADLOCK_DETECTED)
+                        | Some(&SqlState::T_R_SERIALIZATION_FAILURE)
+                );
+                if contended && attempt < VOTE_RETRIES {
+                    continue;
+                }
+                tracing::error!(%error, "recording a vote failed; it was rolled back");
+                return Ok(Err(StoreError::Unavailable));
+            }
+        }
+    }
+    Ok(Err(StoreError::Unavailable))
+}
+
+/// How a batch changes the running counts: per answer and per poll, added up before they are
+/// written once per batch.
+#[derive(Debug, Default)]
+pub(crate) struct CountChanges {
+    pub options: HashMap<i64, i64>,
+    pub voters: HashMap<i64, i64>,
+}
+
+impl CountChanges {
+    fn merge(&mut self, other: CountChanges) {
+        for (option, change) in other.options {
+            *self.options.entry(option).or_default() += change;
+        }
+        for (poll, change) in other.voters {
+            *self.voters.entry(poll).or_default() += change;
+        }
+    }
+}
