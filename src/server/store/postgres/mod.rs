@@ -459,3 +459,6 @@ impl CountChanges {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
