@@ -91,10 +91,7 @@ async fn relay(client: TcpStream, server: TcpStream, mode: Arc<AtomicU8>) {
         })
     };
     let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let Ok(n) = client_read.read(&mut buffer).await else {
-            break;
-        };
+    while let Ok(n) = client_read.read(&mut buffer).await {
         if n == 0 {
             break;
         }
