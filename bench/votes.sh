@@ -71,8 +71,10 @@ work=$(mktemp -d "$PWD/target/votes-bench.XXXXXX")
 # A private copy, so a rebuild during the run cannot swap the binary under the server.
 cp target/release/stembus "$work/stembus"
 server_pid=""
+node_pids=()
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in "${node_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -174,9 +176,45 @@ start_server ""
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction >"$work/latency.json"
 stop_server
 
-python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" <<'EOF'
+two_nodes="-"
+if [ "$ENGINE" = postgres ]; then
+  say "5/5 two nodes on one database, both on core 0, half the connections each, ${SECONDS_PER_RUN} s"
+  fresh_database
+  for node_addr in 127.0.0.1:3218 127.0.0.1:3219; do
+    env "$database_env" STEMBUS_LISTEN_ADDRESS="$node_addr" STEMBUS_BASE_URL="http://$node_addr" \
+      LEPTOS_SITE_ROOT=target/site RUST_LOG=warn STEMBUS_VOTE_BURST=1000000 \
+      STEMBUS_VOTES_PER_MINUTE=1000000 taskset -c 0 "$work/stembus" >>"$work/server.log" 2>&1 &
+    node_pids+=($!)
+  done
+  for node_addr in 127.0.0.1:3218 127.0.0.1:3219; do
+    for _ in $(seq 1 100); do
+      curl -fsS -o /dev/null "http://$node_addr/robots.txt" 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+  load_pids=()
+  for node in 0 1; do
+    timeout $((SECONDS_PER_RUN + 60)) taskset -c 1 oha --no-tui --output-format json -m POST \
+      -H "Content-Type: application/x-www-form-urlencoded" -H "Accept: application/json" \
+      -d "$BODY" -z "${SECONDS_PER_RUN}s" -c $((CONNECTIONS / 2)) \
+      "http://127.0.0.1:321$((8 + node))/api/stem" >"$work/node$node.json" &
+    load_pids+=($!)
+  done
+  wait "${load_pids[@]}"
+  kill -TERM "${node_pids[@]}" 2>/dev/null || true
+  wait "${node_pids[@]}" 2>/dev/null || true
+  node_pids=()
+  two_nodes=$(python3 -c 'import json,sys
+total = 0.0
+for name in sys.argv[1:]:
+    report = json.load(open(name))
+    total += int(report.get("statusCodeDistribution", {}).get("200", 0)) / report["summary"]["total"]
+print(f"{total:.0f}")' "$work/node0.json" "$work/node1.json")
+fi
+
+python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" <<'EOF'
 import json, re, sys
-work, http_stored, group_stored, syncs, group, rate, connections, raw, engine = sys.argv[1:]
+work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes = sys.argv[1:]
 print(f"engine: {engine}")
 def oha(name):
     return json.load(open(f"{work}/{name}.json"))
@@ -198,6 +236,9 @@ print(f"raw (b) {group} votes/transaction {raw_group:8.0f}   (the writer's avera
       f"{group_stored} votes / {syncs} {'fsyncs' if engine == 'sqlite' else 'committed batches'})")
 print(f"HTTP / raw (a)              {http / raw_one:8.2f}")
 print(f"HTTP / raw (b)              {http / raw_group:8.2f}")
+if two_nodes != "-":
+    print(f"HTTP votes acknowledged/s, two nodes {float(two_nodes):8.0f}   ({int(connections) // 2} connections each; "
+          f"one node: {http:.0f}; two / one: {float(two_nodes) / http:.2f})")
 print(f"latency at {rate} votes/s      p50 {p['p50'] * 1000:.2f} ms   p99 {p['p99'] * 1000:.2f} ms   "
       f"({acked(latency)} acknowledged of {sum(codes.values())} answered; "
       f"not answered: {latency.get('errorDistribution') or 'none'})")

@@ -42,8 +42,13 @@ const QUEUE_CAPACITY: usize = 4096;
 const MAX_GROUP: usize = 256;
 /// How long the writer waits for more votes to join a group once one has arrived.
 const GROUP_WINDOW: Duration = Duration::from_millis(1);
-/// Connections per node: the writer's and the readers'.
+/// Connections per node to the primary: the writer's and the readers'.
 const POOL_SIZE: usize = 16;
+/// Connections per node for reads while no primary answers.
+const READ_FALLBACK_POOL_SIZE: usize = 4;
+/// How long an unanswered connection is kept before it counts as dead (TCP user timeout and
+/// keepalive idle time).
+const DEAD_PEER_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a node waits for a connection (a new one, or one from the pool) before answering
 /// `Unavailable`: well inside the request deadline.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -77,7 +82,11 @@ pub struct PostgresStore {
 }
 
 struct Inner {
+    /// Connections to the primary (the URL's `target_session_attrs`, `read-write` in production).
     pool: Pool,
+    /// Connections to any server of the URL, for reading standings while no primary answers
+    /// (during a failover the standby still serves the counts it has).
+    any_server: Pool,
     /// `None` once shut down: later votes are refused, never silently dropped.
     writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
     writer_task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
@@ -133,22 +142,19 @@ impl PostgresStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
+        // A server that vanishes without closing the connection (a machine lost, a partition) is
+        // given up on within seconds, not the kernel's minutes: votes are answered in time.
+        config
+            .tcp_user_timeout(DEAD_PEER_TIMEOUT)
+            .keepalives(true)
+            .keepalives_idle(DEAD_PEER_TIMEOUT)
+            .keepalives_interval(Duration::from_secs(1))
+            .keepalives_retries(3);
         let target = describe(&config);
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(POOL_SIZE)
-            .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(CONNECT_TIMEOUT))
-            .create_timeout(Some(CONNECT_TIMEOUT))
-            .recycle_timeout(Some(CONNECT_TIMEOUT))
-            .build()
-            .map_err(|error| OpenError::Url(error.to_string()))?;
+        let pool = pool_for(config.clone(), POOL_SIZE)?;
+        let mut anywhere = config;
+        anywhere.target_session_attrs(tokio_postgres::config::TargetSessionAttrs::Any);
+        let any_server = pool_for(anywhere, READ_FALLBACK_POOL_SIZE)?;
         let mut client = pool.get().await.map_err(|error| OpenError::Connect {
             target: target.clone(),
             reason: error.to_string(),
@@ -168,6 +174,7 @@ impl PostgresStore {
         Ok(PostgresStore {
             inner: Arc::new(Inner {
                 pool,
+                any_server,
                 writer: Mutex::new(Some(sender)),
                 writer_task: tokio::sync::Mutex::new(Some(writer_task)),
             }),
@@ -201,6 +208,25 @@ pub async fn create_database(admin_url: &str, name: &str) -> Result<String, Stri
         .map(|(base, _)| base)
         .ok_or("the URL names no database")?;
     Ok(format!("{base}/{name}"))
+}
+
+/// A pool of connections made with `config`.
+fn pool_for(config: tokio_postgres::Config, size: usize) -> Result<Pool, OpenError> {
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(CONNECT_TIMEOUT))
+        .create_timeout(Some(CONNECT_TIMEOUT))
+        .recycle_timeout(Some(CONNECT_TIMEOUT))
+        .build()
+        .map_err(|error| OpenError::Url(error.to_string()))
 }
 
 /// This node's shard of the running counts, drawn at random.
@@ -237,9 +263,18 @@ impl VoteStore for PostgresStore {
         })
     }
 
+    /// Read from the primary, so a reader sees their own vote on whichever node renders the page;
+    /// while no primary answers, from any server of the URL (a standby's counts, a moment old).
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
-        let client = self.inner.pool.get().await.map_err(|error| {
-            tracing::warn!(%error, "no PostgreSQL connection for a read");
+        match self.inner.pool.get().await {
+            Ok(client) => match queries::tally(&client, poll_id, voter).await {
+                Ok(tally) => return Ok(tally),
+                Err(error) => tracing::warn!(%error, "PostgreSQL read on the primary failed"),
+            },
+            Err(error) => tracing::warn!(%error, "no connection to the primary for a read"),
+        }
+        let client = self.inner.any_server.get().await.map_err(|error| {
+            tracing::warn!(%error, "no PostgreSQL server reachable for a read");
             StoreError::Unavailable
         })?;
         queries::tally(&client, poll_id, voter)

@@ -226,3 +226,54 @@ async fn a_vote_whose_fate_cannot_be_told_is_never_acknowledged() {
     );
     assert_eq!(stored(&direct).await, (1, 1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
+async fn nodes_starting_together_migrate_and_sync_once() {
+    let admin = std::env::var(crate::server::store::contract::TEST_DATABASE_URL).expect(
+        "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
+    );
+    let url = create_database(&admin, "stembus_start_together")
+        .await
+        .unwrap();
+    let starts: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { PostgresStore::open(&url, &[&poll()]).await.is_ok() })
+        })
+        .collect();
+    for start in starts {
+        assert!(start.await.unwrap(), "every node starts");
+    }
+    let (client, connection) = tokio_postgres::connect(&url, NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let migrations: i64 = client
+        .query_one("SELECT COUNT(*) FROM schema_migration", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let answers: i64 = client
+        .query_one("SELECT COUNT(*) FROM poll_option", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!((migrations, answers), (1, 3));
+}
+
+#[tokio::test]
+async fn an_unreachable_database_names_the_key_and_never_the_password() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("postgres://stembus:geheim@127.0.0.1:{port}/stembus");
+    let Err(error) = PostgresStore::open(&url, &[&poll()]).await else {
+        panic!("nothing listens on port {port}");
+    };
+    let message = error.to_string();
+    assert!(message.contains("`database_url`"), "{message}");
+    assert!(
+        message.contains(&format!("127.0.0.1:{port}/stembus")),
+        "{message}"
+    );
+    assert!(!message.contains("geheim"), "{message}");
+}
