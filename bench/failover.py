@@ -161,14 +161,20 @@ class PostgresUrl:
         return {"STEMBUS_DATABASE_URL": self.url}
 
 
+ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
+
+
 class Tally:
-    """What the readers saw in one cycle: acknowledgement times, 503s and unanswered votes."""
+    """What the readers saw in one cycle: acknowledgement times, 503s and unanswered votes, and the
+    pages a voter loaded meanwhile."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.acks = []
         self.unavailable = []
         self.unanswered = 0
+        self.pages = 0
+        self.bad_pages = []
 
     def ack(self):
         with self.lock:
@@ -225,6 +231,31 @@ def reader(nodes, which, jobs, ledger, tally, stop):
         conn.close()
 
 
+def page_reader(nodes, voter, tally, stop):
+    """Loads the article as a reader who voted (rendered for them, reading the standing from the
+    store) from both nodes in turn, all through the failover; every page must come back with 200."""
+    turn = 0
+    while not stop.is_set():
+        node = nodes[turn % 2]
+        turn += 1
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", node.port, timeout=REQUEST_TIMEOUT_S)
+            conn.request("GET", ARTICLE, headers={"Cookie": f"{crash.COOKIE}={voter}"})
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            with tally.lock:
+                tally.pages += 1
+                if response.status != 200:
+                    tally.bad_pages.append(response.status)
+        except socket.timeout:
+            with tally.lock:
+                tally.bad_pages.append("no answer")
+        except (OSError, http.client.HTTPException):
+            pass  # the node was killed under this request
+        time.sleep(0.05)
+
+
 def run_cycle(number, args, rng, binary, log_path, clusters, primary_index, nodes, database, ledger):
     primary, standby = clusters[primary_index], clusters[1 - primary_index]
     tally = Tally()
@@ -238,6 +269,8 @@ def run_cycle(number, args, rng, binary, log_path, clusters, primary_index, node
         )
         for i, share in enumerate(shares)
     ]
+    page_voter = "%032x" % rng.getrandbits(128)
+    threads.append(threading.Thread(target=page_reader, args=(nodes, page_voter, tally, stop)))
     for thread in threads:
         thread.start()
     time.sleep(args.warm_up)
@@ -288,7 +321,8 @@ def run_cycle(number, args, rng, binary, log_path, clusters, primary_index, node
         f"failover {number}: acknowledged {acknowledged} present {result['present']} "
         f"lost {result['lost']} phantom {result['phantom']} wrong-answer {result['wrong']} "
         f"integrity {result['integrity']} longest-gap {gap:.2f} s 503s {refused} "
-        f"unanswered {tally.unanswered} (promotion took {promoted_at - killed_at:.2f} s)"
+        f"unanswered {tally.unanswered} pages {tally.pages} (not 200: {len(tally.bad_pages)}) "
+        f"(promotion took {promoted_at - killed_at:.2f} s)"
     )
     if result["examples"]:
         print(f"  e.g. voter ids {', '.join(result['examples'])}")
@@ -299,6 +333,7 @@ def run_cycle(number, args, rng, binary, log_path, clusters, primary_index, node
         and result["empty"] == 0
         and result["integrity"] == "ok"
         and tally.unanswered == 0
+        and not tally.bad_pages
     )
     return passed, acknowledged, result, gap, refused
 
