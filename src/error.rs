@@ -35,7 +35,7 @@ pub enum AppError {
     /// Too many votes from one client in a short time.
     #[error("too many requests")]
     TooManyRequests,
-    /// The store cannot take the vote right now; nothing was recorded.
+    /// The store cannot take the vote right now; it was not acknowledged (see `StoreError`).
     #[error("unavailable")]
     Unavailable,
     /// A fault on our side; the cause was logged.

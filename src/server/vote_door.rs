@@ -316,7 +316,8 @@ pub fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<St
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if error == AppError::Unavailable {
-        // Nothing was stored; a client that retries after a short pause will most likely succeed.
+        // Not acknowledged; a client that retries after a short pause will most likely succeed, and
+        // a vote that went in after all (a commit whose answer was lost) still counts once.
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

@@ -54,7 +54,9 @@ pub struct Tally {
     pub own_choices: Vec<String>,
 }
 
-/// Why the store could not do what it was asked. Nothing was stored when a vote gets one of these.
+/// Why the store could not do what it was asked. A vote that gets one of these was not
+/// acknowledged: as a rule nothing was stored, and where the engine cannot tell (a database server
+/// lost in the middle of a commit), a vote that did go in still counts once when the reader retries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
     /// The engine cannot take or read votes right now (busy, shutting down, database unreachable);
