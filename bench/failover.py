@@ -133,9 +133,18 @@ def port_in_use(port):
 
 
 def backends_left(data_dir):
-    """Whether any process still runs from `data_dir` (a killed postmaster's children)."""
-    out = subprocess.run(["pgrep", "-f", data_dir], capture_output=True, text=True).stdout
-    return bool(out.strip())
+    """Whether any process still names `data_dir` on its command line (the killed postmaster)."""
+    needle = data_dir.encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                if needle in cmdline.read():
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 def make_synchronous(primary):

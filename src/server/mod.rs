@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod discovery;
 pub mod guard;
 pub mod headers;
+pub mod health;
 pub mod http;
 pub mod pages;
 pub mod router;

@@ -6,6 +6,7 @@ use super::delivery::assets::StaticAssets;
 use super::delivery::page_cache::PageCache;
 use super::discovery;
 use super::headers;
+use super::health;
 use super::pages;
 use super::state::AppState;
 use super::vote_door;
@@ -38,7 +39,9 @@ pub fn build_router(mut state: AppState) -> Router {
         .route(vote_door::PATH, vote_door::route(&state))
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
-        .route("/robots.txt", get(discovery::robots));
+        .route("/robots.txt", get(discovery::robots))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz));
     let mut router = pages::pages(router, &PageCache::new());
     for (path, file) in assets.files() {
         let file = file.clone();

@@ -301,6 +301,10 @@ impl VoteStore for FlakyStore {
         self.inner.tally(poll_id, voter).await
     }
 
+    async fn check_ready(&self) -> Result<(), &'static str> {
+        self.inner.check_ready().await
+    }
+
     async fn shut_down(&self) {
         self.inner.shut_down().await;
     }

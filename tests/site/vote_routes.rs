@@ -340,3 +340,27 @@ async fn a_store_that_cannot_take_votes_gives_503_with_retry_after_never_an_ackn
     let page = site.post_form(&vote_body("ja"), None).await;
     assert!(page.body.contains("tijdelijk niet beschikbaar"));
 }
+
+#[tokio::test]
+async fn health_says_the_process_answers_and_readiness_whether_a_vote_could_be_stored() {
+    let site = TestSite::new();
+    let health = site.get("/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.header("cache-control"), Some("no-store"));
+    let ready = site.get("/readyz", None).await;
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (StatusCode::OK, "ready")
+    );
+    assert_eq!(ready.header("cache-control"), Some("no-store"));
+
+    site.state.store.shut_down().await;
+    let stopped = site.get("/readyz", None).await;
+    assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(stopped.body, "not ready: the vote writer is not running");
+    assert_eq!(
+        site.get("/healthz", None).await.status,
+        StatusCode::OK,
+        "the process still answers"
+    );
+}

@@ -429,6 +429,16 @@ async fn two_nodes_voting_at_once_give_exact_totals(engine: &dyn Engine) {
     }
 }
 
+async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) {
+    let store = engine.open(&[&poll()]).await;
+    assert_eq!(store.check_ready().await, Ok(()));
+    store.shut_down().await;
+    assert_eq!(
+        store.check_ready().await,
+        Err("the vote writer is not running")
+    );
+}
+
 /// Runs each contract test on both engines.
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
@@ -466,4 +476,5 @@ on_both_engines!(
     running_counts_match_the_ballots_after_votes_and_changes,
     after_shut_down_votes_are_refused_not_lost,
     two_nodes_voting_at_once_give_exact_totals,
+    a_running_store_is_ready_and_a_stopped_one_is_not,
 );

@@ -79,6 +79,10 @@ pub trait VoteStore: Send + Sync {
     /// The counts of the poll `poll_id` and, with a `voter`, that reader's own answers.
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError>;
 
+    /// Whether a vote could be stored right now: the writer runs and the database is reachable
+    /// and takes writes. The error is a short reason an operator may read (no internal detail).
+    async fn check_ready(&self) -> Result<(), &'static str>;
+
     /// Stops taking votes, answers every vote already accepted, and waits until that is done.
     async fn shut_down(&self);
 }

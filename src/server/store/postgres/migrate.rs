@@ -113,10 +113,7 @@ async fn sync_polls(
     Ok(())
 }
 
-/// An error's message with PostgreSQL's own detail, which never holds the connection's password.
+/// An error's code and message (never its detail, nor the connection's password).
 fn text(error: Error) -> String {
-    match error.as_db_error() {
-        Some(db) => format!("{}: {}", db.code().code(), db.message()),
-        None => error.to_string(),
-    }
+    super::loggable(&error)
 }

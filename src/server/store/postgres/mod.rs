@@ -269,7 +269,9 @@ impl VoteStore for PostgresStore {
         match self.inner.pool.get().await {
             Ok(client) => match queries::tally(&client, poll_id, voter).await {
                 Ok(tally) => return Ok(tally),
-                Err(error) => tracing::warn!(%error, "PostgreSQL read on the primary failed"),
+                Err(error) => {
+                    tracing::warn!(error = %loggable(&error), "PostgreSQL read on the primary failed")
+                }
             },
             Err(error) => tracing::warn!(%error, "no connection to the primary for a read"),
         }
@@ -280,9 +282,39 @@ impl VoteStore for PostgresStore {
         queries::tally(&client, poll_id, voter)
             .await
             .map_err(|error| {
-                tracing::error!(%error, "PostgreSQL read failed");
+                tracing::error!(error = %loggable(&error), "PostgreSQL read failed");
                 StoreError::Unavailable
             })
+    }
+
+    async fn check_ready(&self) -> Result<(), &'static str> {
+        let writer_open = self
+            .inner
+            .writer
+            .lock()
+            .is_ok_and(|writer| writer.is_some());
+        let writer_runs = writer_open
+            && self
+                .inner
+                .writer_task
+                .lock()
+                .await
+                .as_ref()
+                .is_some_and(|task| !task.is_finished());
+        if !writer_runs {
+            return Err("the vote writer is not running");
+        }
+        let Ok(client) = self.inner.pool.get().await else {
+            return Err("no database server takes writes");
+        };
+        match client.query_one("SELECT pg_is_in_recovery()", &[]).await {
+            Ok(row) if !row.get::<_, bool>(0) => Ok(()),
+            Ok(_) => Err("the database server is a standby"),
+            Err(error) => {
+                tracing::warn!(error = %loggable(&error), "readiness: the primary does not answer");
+                Err("the database server does not answer")
+            }
+        }
     }
 
     async fn shut_down(&self) {
@@ -353,10 +385,10 @@ async fn commit_group(
                 tracing::warn!(%error, attempt, votes = votes.len(), "no PostgreSQL connection for a batch");
             }
             Err(BatchFailure::NotStored(error)) => {
-                tracing::warn!(%error, attempt, votes = votes.len(), "a batch failed before its commit; none of it is stored");
+                tracing::warn!(error = %loggable(&error), attempt, votes = votes.len(), "a batch failed before its commit; none of it is stored");
             }
             Err(BatchFailure::CommitUnknown(error, outcomes)) => {
-                tracing::warn!(%error, attempt, "the commit of a batch got no answer; looking whether it went in");
+                tracing::warn!(error = %loggable(&error), attempt, "the commit of a batch got no answer; looking whether it went in");
                 match batch_committed(pool, &batch_id).await {
                     Ok(true) => return outcomes,
                     Ok(false) => {}
@@ -369,6 +401,15 @@ async fn commit_group(
         }
     }
     unavailable()
+}
+
+/// What of a PostgreSQL error may go into a log: its code and message, never its detail, which
+/// for a key violation repeats the key's values (a voter id among them).
+fn loggable(error: &tokio_postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{}: {}", db.code().code(), db.message()),
+        None => error.to_string(),
+    }
 }
 
 /// A random id for a batch's row in `vote_batch`.
@@ -468,7 +509,7 @@ async fn write_one(
                 if contended && attempt < VOTE_RETRIES {
                     continue;
                 }
-                tracing::error!(%error, "recording a vote failed; it was rolled back");
+                tracing::error!(error = %loggable(&error), "recording a vote failed; it was rolled back");
                 return Ok(Err(StoreError::Unavailable));
             }
         }

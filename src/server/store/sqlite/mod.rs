@@ -45,6 +45,8 @@ const MAX_GROUP: usize = 256;
 /// How long the writer waits for more votes to join a group once one has arrived: long enough for a
 /// burst to share one fsync, short against the fsync itself.
 const GROUP_WINDOW: Duration = Duration::from_millis(1);
+/// How long the readiness check waits for the write lock (the writer holds it for a commit at a time).
+const READY_LOCK_WAIT: Duration = Duration::from_secs(2);
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 8;
 
@@ -249,6 +251,38 @@ impl VoteStore for SqliteStore {
             })
         })
         .await
+    }
+
+    async fn check_ready(&self) -> Result<(), &'static str> {
+        let writer_runs = self
+            .inner
+            .writer
+            .lock()
+            .is_ok_and(|writer| writer.is_some())
+            && self
+                .inner
+                .writer_thread
+                .lock()
+                .is_ok_and(|thread| thread.as_ref().is_some_and(|t| !t.is_finished()));
+        if !writer_runs {
+            return Err("the vote writer is not running");
+        }
+        // Taking the write lock and letting go proves the file takes writes, without writing.
+        let path = self.inner.path.clone();
+        let writable = tokio::task::spawn_blocking(move || -> rusqlite::Result<()> {
+            let conn = open_connection(&path, Some(Durability::Full))?;
+            conn.busy_timeout(READY_LOCK_WAIT)?;
+            conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+        })
+        .await;
+        match writable {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "readiness: the database does not take writes");
+                Err("the database does not take writes")
+            }
+            Err(_) => Err("the readiness check failed"),
+        }
     }
 
     async fn shut_down(&self) {
