@@ -36,5 +36,8 @@ python3 bench/crash.py --cycles 10
 echo "== crash harness on a throwaway PostgreSQL (5 cycles)"
 scripts/with-postgres.sh python3 bench/crash.py --engine postgres --cycles 5
 
+echo "== backup and restore through the stembus command, while votes arrive"
+python3 bench/backup_check.py
+
 echo "== failover harness: two nodes, a synchronous standby, kill -9 of a node and of the primary (2 failovers)"
 python3 bench/failover.py --failovers 2

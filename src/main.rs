@@ -1,9 +1,9 @@
-//! The stembus server: read the configuration, open the store, build the router, serve.
+//! The stembus server and its commands: serve (no arguments), `backup FILE`, `restore FILE`.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    stembus::server::startup::run().await
+    stembus::server::cli::main().await
 }
 
 #[cfg(not(feature = "ssr"))]

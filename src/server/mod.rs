@@ -1,5 +1,6 @@
 //! Everything that runs only on the server: configuration, content, the vote store and HTTP.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod content;

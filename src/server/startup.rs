@@ -28,11 +28,15 @@ pub async fn run() -> ExitCode {
     }
 }
 
-async fn serve() -> Result<(), String> {
-    let config_path = std::env::var("STEMBUS_CONFIG")
+/// The settings file: `STEMBUS_CONFIG`, else `Leptos.toml`.
+pub fn config_file() -> PathBuf {
+    std::env::var("STEMBUS_CONFIG")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_FILE));
-    let settings = Settings::load(&config_path).map_err(|error| error.to_string())?;
+        .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_FILE))
+}
+
+async fn serve() -> Result<(), String> {
+    let settings = Settings::load(&config_file()).map_err(|error| error.to_string())?;
     let mut leptos_options = get_configuration(None)
         .map_err(|error| format!("Leptos configuration: {error}"))?
         .leptos_options;

@@ -8,6 +8,7 @@
 //! Reads run on `spawn_blocking` with connections from a small pool; WAL lets them run beside the
 //! writer.
 
+pub mod backup;
 pub mod queries;
 
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
@@ -24,18 +25,17 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
+const MIGRATIONS: [&str; 3] = [
+    include_str!("../../../../migrations/sqlite/0001_polls_and_votes.sql"),
+    include_str!("../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"),
+    include_str!("../../../../migrations/sqlite/0003_running_counts.sql"),
+];
+
+/// How many migrations this build knows: a database at a higher `user_version` is from a newer one.
+const KNOWN_MIGRATIONS: i64 = MIGRATIONS.len() as i64;
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!(
-            "../../../../migrations/sqlite/0001_polls_and_votes.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"
-        )),
-        M::up(include_str!(
-            "../../../../migrations/sqlite/0003_running_counts.sql"
-        )),
-    ])
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
 /// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
@@ -75,6 +75,11 @@ pub enum OpenError {
     },
     #[error("cannot start the database writer thread: {0}")]
     Thread(std::io::Error),
+    #[error("cannot lock {path}: {source}")]
+    Lock {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// A handle on the SQLite store; cheap to clone.
@@ -89,6 +94,9 @@ struct Inner {
     writer: Mutex<Option<SyncSender<WriteJob>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     idle_readers: Mutex<Vec<Connection>>,
+    /// A shared lock on the database's lock file, held while the store is open, so that a restore
+    /// (which needs it exclusively) cannot replace the file under a running site.
+    _in_use: std::fs::File,
 }
 
 struct WriteJob {
@@ -116,6 +124,10 @@ impl SqliteStore {
                 source,
             })?;
         }
+        let in_use = backup::lock_shared(path).map_err(|source| OpenError::Lock {
+            path: backup::lock_path(path).display().to_string(),
+            source,
+        })?;
         let mut conn =
             open_connection(path, Some(durability)).map_err(|source| OpenError::Open {
                 path: shown.clone(),
@@ -148,6 +160,7 @@ impl SqliteStore {
                 writer: Mutex::new(Some(sender)),
                 writer_thread: Mutex::new(Some(writer_thread)),
                 idle_readers: Mutex::new(Vec::new()),
+                _in_use: in_use,
             }),
         })
     }

@@ -1,6 +1,6 @@
 //! What only the SQLite engine has to show: its migrations, including the one that carried the first
-//! schema's votes over into ballots, and its pragmas. Everything a vote store promises is tested on
-//! both engines by `store/contract.rs`.
+//! schema's votes over into ballots, its pragmas, and its backups. Everything a vote store promises
+//! is tested on both engines by `store/contract.rs`.
 
 use super::*;
 use crate::test_support::poll;
@@ -64,4 +64,113 @@ fn the_database_runs_in_wal_mode_with_full_sync() {
             .unwrap();
         assert_eq!(sync, expected, "{durability:?}: 2 is FULL, 1 is NORMAL");
     }
+}
+
+fn vote(voter: &str) -> NewVote {
+    NewVote {
+        poll_id: "deepseek".into(),
+        choices: vec!["nee".into()],
+        voter: voter.into(),
+        cast_at: 1_737_936_000,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_votes_arrive_holds_every_vote_acknowledged_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("votes.db");
+    let store = SqliteStore::open(&database, &[&poll()]).unwrap();
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let voting = {
+        let (store, acknowledged) = (store.clone(), acknowledged.clone());
+        tokio::spawn(async move {
+            for i in 0..3000 {
+                let voter = format!("lezer-{i}");
+                if store.record_vote(vote(&voter)).await == Ok(VoteOutcome::Recorded) {
+                    acknowledged.lock().unwrap().push(voter);
+                }
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let copy = dir.path().join("kopie.db");
+    let target = copy.clone();
+    tokio::task::spawn_blocking(move || backup::backup(&database, &target))
+        .await
+        .unwrap()
+        .unwrap();
+    voting.await.unwrap();
+    assert!(
+        !before.is_empty(),
+        "votes were arriving when the backup began"
+    );
+
+    let conn = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let mut in_copy = conn.prepare("SELECT voter FROM ballot").unwrap();
+    let in_copy: std::collections::HashSet<String> = in_copy
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let missing: Vec<_> = before.iter().filter(|v| !in_copy.contains(*v)).collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged before the backup, not in it: {missing:?}"
+    );
+    assert!(
+        backup::backup(&dir.path().join("votes.db"), &copy).is_err(),
+        "never overwrites"
+    );
+}
+
+#[tokio::test]
+async fn a_restore_checks_the_copy_and_waits_for_the_site_to_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("votes.db");
+    let store = SqliteStore::open(&database, &[&poll()]).unwrap();
+    store.record_vote(vote("voor-de-kopie")).await.unwrap();
+    let copy = dir.path().join("kopie.db");
+    backup::backup(&database, &copy).unwrap();
+    store.record_vote(vote("na-de-kopie")).await.unwrap();
+
+    assert!(matches!(
+        backup::restore(&copy, &database),
+        Err(backup::BackupError::InUse)
+    ));
+    store.shut_down().await;
+    drop(store);
+
+    let garbage = dir.path().join("rommel.db");
+    std::fs::write(&garbage, b"dit is geen databank").unwrap();
+    assert!(matches!(
+        backup::restore(&garbage, &database),
+        Err(backup::BackupError::NotADatabase(..))
+    ));
+    let newer = dir.path().join("nieuwer.db");
+    std::fs::copy(&copy, &newer).unwrap();
+    Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    assert!(matches!(
+        backup::restore(&newer, &database),
+        Err(backup::BackupError::Newer { found: 99, .. })
+    ));
+
+    backup::restore(&copy, &database).unwrap();
+    let store = SqliteStore::open(&database, &[&poll()]).unwrap();
+    let tally = store
+        .tally("deepseek", Some("voor-de-kopie"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tally.voters, 1,
+        "the vote after the copy is gone with the restore"
+    );
+    assert_eq!(tally.own_choices, vec!["nee"]);
 }
