@@ -19,7 +19,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "base_url",
     "database_url",
     "database_path",
@@ -30,6 +30,7 @@ const KEYS: [&str; 10] = [
     "durability",
     "vote_burst",
     "votes_per_minute",
+    "log_format",
 ];
 
 /// What an operator can change without rebuilding.
@@ -65,6 +66,19 @@ pub struct Settings {
     /// How many votes per minute one client address may send once its burst is spent.
     #[serde(deserialize_with = "rate")]
     pub votes_per_minute: u32,
+    /// How log lines are written: for people, or one JSON object a line for a log collector.
+    pub log_format: LogFormat,
+}
+
+/// The form of the log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// The database engine and where it is.
@@ -129,6 +143,7 @@ impl Default for Settings {
             durability: Durability::Full,
             vote_burst: 60,
             votes_per_minute: 120,
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -390,7 +405,7 @@ mod tests {
     fn file_values_are_read() {
         let settings = load(
             Some(
-                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\ncontent_errors = \"skip\"\ntrusted_proxy = \"10.0.0.1\"\ndurability = \"normal\"\nvote_burst = 5\nvotes_per_minute = 30\n",
+                "base_url = \"https://nieuws.example.be/\"\ndatabase_path = \"/var/lib/stembus/votes.db\"\ncontent_dir = \"artikels\"\nlisten_address = \"0.0.0.0:8080\"\ncontent_errors = \"skip\"\ntrusted_proxy = \"10.0.0.1\"\ndurability = \"normal\"\nvote_burst = 5\nvotes_per_minute = 30\nlog_format = \"json\"\n",
             ),
             &[],
         )
@@ -411,6 +426,7 @@ mod tests {
         assert_eq!(settings.durability, Durability::Normal);
         assert_eq!(settings.vote_burst, 5);
         assert_eq!(settings.votes_per_minute, 30);
+        assert_eq!(settings.log_format, LogFormat::Json);
     }
 
     #[test]
@@ -470,6 +486,7 @@ mod tests {
             ("vote_burst = 0\n", "vote_burst"),
             ("votes_per_minute = \"veel\"\n", "votes_per_minute"),
             ("votes_per_minute = 5000000\n", "votes_per_minute"),
+            ("log_format = \"xml\"\n", "log_format"),
         ];
         for (file, key) in cases {
             let error = load(Some(file), &[]).unwrap_err();

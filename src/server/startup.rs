@@ -1,7 +1,7 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
 use super::clock::SystemClock;
-use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, Settings};
+use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
 use super::content::Library;
 use super::http;
 use super::router::build_router;
@@ -14,10 +14,10 @@ use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
 
 /// Runs the server until SIGINT or SIGTERM. Any start-up problem ends it with a message and exit 1.
 pub async fn run() -> ExitCode {
-    init_tracing();
     match serve().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -37,6 +37,13 @@ pub fn config_file() -> PathBuf {
 
 async fn serve() -> Result<(), String> {
     let settings = Settings::load(&config_file()).map_err(|error| error.to_string())?;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second subscriber (a test that set one) is no error.
+    let _ = tracing::subscriber::set_global_default(log_subscriber(
+        settings.log_format,
+        filter,
+        std::io::stderr,
+    ));
     let mut leptos_options = get_configuration(None)
         .map_err(|error| format!("Leptos configuration: {error}"))?
         .leptos_options;
@@ -110,10 +117,30 @@ async fn serve() -> Result<(), String> {
     Ok(())
 }
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+/// The log subscriber for `format`, writing to `writer`. Request spans carry the request id, the
+/// method and the path and nothing else (see `router::request_span`).
+pub fn log_subscriber<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .finish(),
+        ),
+    }
 }
 
 async fn shutdown_signal() {

@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod common;
+mod logs;
 mod page_cache;
 mod render_load;
 mod site_pages;
