@@ -36,6 +36,9 @@ python3 bench/crash.py --cycles 10
 echo "== crash harness on a throwaway PostgreSQL (5 cycles)"
 scripts/with-postgres.sh python3 bench/crash.py --engine postgres --cycles 5
 
+echo "== behind Varnish with its built-in rules: shared pages cached, nothing private stored"
+python3 bench/varnish_check.py
+
 echo "== backup and restore through the stembus command, while votes arrive"
 python3 bench/backup_check.py
 

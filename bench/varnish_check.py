@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Stembus behind a real shared cache: Debian's Varnish with its built-in rules in front of the
+release server, on 127.0.0.1. Checks what the caching policy promises: the shared page comes from the
+cache for a second anonymous reader; a reader who votes without JavaScript through the cache then sees
+their own vote; no other reader ever sees it; nothing private is stored (a voter's page is fetched
+anew for every request and never becomes what others get; refused votes are not kept).
+
+    python3 bench/varnish_check.py
+
+Python standard library only; Varnish and the server are throwaway and stopped on exit.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crash  # noqa: E402  (its server runner)
+
+ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
+OWN_VOTE = 'class="poll-own-vote"'
+
+
+class SqliteFile:
+    def __init__(self, path):
+        self.path = path
+
+    def environment(self):
+        return {"STEMBUS_DATABASE_PATH": self.path}
+
+
+def request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    payload = response.read().decode("utf-8", "replace")
+    conn.close()
+    return response, payload
+
+
+def cache_hit(response):
+    """Varnish names two transactions in `X-Varnish` when it served a stored object."""
+    return len((response.getheader("X-Varnish") or "").split()) == 2
+
+
+def main():
+    varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
+    if not os.access(varnishd, os.X_OK):
+        sys.exit("varnish: no varnishd here; scripts/setup.sh test installs Debian's varnish")
+    source = os.path.join(crash.REPO, "target/release/stembus")
+    if not os.access(source, os.X_OK):
+        sys.exit("varnish: no server binary; build it with `cargo leptos build --release`")
+    work = tempfile.mkdtemp(prefix="stembus-varnish-")
+    os.chmod(work, 0o755)
+    binary = os.path.join(work, "stembus")
+    shutil.copy2(source, binary)
+    log = os.path.join(work, "server.log")
+    server = crash.Server(binary, SqliteFile(os.path.join(work, "votes.db")), log)
+    cache_port = crash.free_port()
+    failures, checked = [], []
+
+    def check(ok, what):
+        print(f"varnish: {'ok  ' if ok else 'FAIL'} {what}")
+        checked.append(what)
+        if not ok:
+            failures.append(what)
+
+    cache = None
+    try:
+        if not server.wait_until_up():
+            sys.exit(f"varnish: the server did not start (see {log})")
+        cache = subprocess.Popen(
+            [
+                varnishd, "-F", "-a", f"127.0.0.1:{cache_port}", "-b", f"127.0.0.1:{server.port}",
+                "-n", os.path.join(work, "varnish"), "-s", "malloc,64m",
+                "-T", f"127.0.0.1:{crash.free_port()}", "-p", "default_grace=0",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(work, "varnish.log"), "wb"),
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                request(cache_port, "GET", "/robots.txt")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            sys.exit("varnish: varnishd did not start")
+
+        browser = {"Accept": "text/html", "Accept-Encoding": "identity"}
+        first, first_page = request(cache_port, "GET", ARTICLE, browser)
+        second, second_page = request(cache_port, "GET", ARTICLE, browser)
+        check(first.status == 200 and not cache_hit(first), "the first anonymous reader's page comes from stembus")
+        check(cache_hit(second) and second_page == first_page, "a second anonymous reader gets it from the cache")
+
+        voted, _ = request(
+            cache_port, "POST", "/api/stem",
+            {**browser, "Content-Type": "application/x-www-form-urlencoded"},
+            "poll=deepseek-schade-nvidia&choice=nee",
+        )
+        cookie = (voted.getheader("Set-Cookie") or "").split(";")[0]
+        check(voted.status == 303 and cookie.startswith("stembus_kiezer="), "a vote without JavaScript through the cache is taken (303 and a cookie)")
+        own, own_page = request(cache_port, "GET", ARTICLE, {**browser, "Cookie": cookie})
+        check(OWN_VOTE in own_page and "Uw stem: <strong>Nee</strong>" in own_page, "the voter then sees their own vote")
+        check("private" in (own.getheader("Cache-Control") or ""), "the voter's page is private")
+        again, again_page = request(cache_port, "GET", ARTICLE, {**browser, "Cookie": cookie})
+        check(not cache_hit(own) and not cache_hit(again) and OWN_VOTE in again_page, "the voter's page is fetched anew every time, never stored")
+
+        other, other_page = request(cache_port, "GET", ARTICLE, browser)
+        check(OWN_VOTE not in other_page and "Uw stem:" not in other_page, "another reader never sees that vote")
+        check(cache_hit(other), "another reader still gets the shared page from the cache")
+        stranger, stranger_page = request(cache_port, "GET", ARTICLE, {**browser, "Cookie": "stembus_kiezer=ffffffffffffffffffffffffffffffff"})
+        check(OWN_VOTE not in stranger_page, "a reader with another voter id does not see it either")
+
+        refused = [
+            request(
+                cache_port, "POST", "/api/stem",
+                {**browser, "Content-Type": "application/x-www-form-urlencoded"},
+                "poll=deepseek-schade-nvidia&choice=misschien",
+            )
+            for _ in range(2)
+        ]
+        check(all(r.status == 400 and not cache_hit(r) for r, _ in refused), "refused votes are answered by stembus each time, not from the cache")
+        varnishstat = shutil.which("varnishstat")
+        if varnishstat:
+            counters = subprocess.run(
+                [varnishstat, "-n", os.path.join(work, "varnish"), "-1", "-f", "MAIN.n_object"],
+                capture_output=True, text=True, timeout=10,
+            ).stdout
+            objects = re.search(r"MAIN\.n_object\s+(\d+)", counters)
+            # The shared article page and robots.txt (asked for while waiting for the cache to start):
+            # nothing of the voter, nothing refused.
+            check(objects is not None and int(objects.group(1)) <= 2, f"the cache holds only shared objects ({objects.group(1) if objects else '?'})")
+    finally:
+        if cache is not None and cache.poll() is None:
+            cache.send_signal(signal.SIGTERM)
+            try:
+                cache.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                cache.kill()
+        server.stop()
+    if failures:
+        print(f"varnish: kept {work} for inspection")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"varnish: {len(checked) - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
