@@ -100,7 +100,8 @@ class Database:
 class Server:
     """One run of the release binary on the shared database."""
 
-    def __init__(self, binary, database, log_path):
+    def __init__(self, binary, database, log_path, settings=None):
+        """`settings`: STEMBUS_* variables set last, over the harness's own."""
         self.port = free_port()
         env = dict(os.environ)
         env.update(database.environment())
@@ -116,6 +117,7 @@ class Server:
                 "STEMBUS_VOTES_PER_MINUTE": "1000000",
             }
         )
+        env.update(settings or {})
         self.log = open(log_path, "ab")
         self.process = subprocess.Popen(
             [binary], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT

@@ -39,6 +39,9 @@ scripts/with-postgres.sh python3 bench/crash.py --engine postgres --cycles 5
 echo "== behind Varnish with its built-in rules: shared pages cached, nothing private stored"
 python3 bench/varnish_check.py
 
+echo "== behind nginx with deploy/nginx-stembus.conf: TLS, the reader's address for the rate limit"
+python3 bench/nginx_check.py
+
 echo "== backup and restore through the stembus command, while votes arrive"
 python3 bench/backup_check.py
 

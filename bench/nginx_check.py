@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Stembus behind nginx, with the configuration the README gives (deploy/nginx-stembus.conf; only
+its ports and certificate paths replaced): a throwaway nginx with a self-signed certificate on
+127.0.0.1, the release server with `base_url` https and `trusted_proxy` 127.0.0.1.
+
+Checks: pages and votes over TLS; HSTS and a `Secure` voter cookie; the rate limit keys each reader
+by the address nginx saw (readers on 127.0.0.2 and 127.0.0.3 have their own buckets), and a reader's
+own X-Forwarded-For changes nothing.
+
+    python3 bench/nginx_check.py
+
+Python standard library, openssl and nginx; everything it starts is stopped on exit.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import crash  # noqa: E402  (its server runner)
+
+ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
+CONFIG = os.path.join(crash.REPO, "deploy", "nginx-stembus.conf")
+
+
+class SqliteFile:
+    def __init__(self, path):
+        self.path = path
+
+    def environment(self):
+        return {"STEMBUS_DATABASE_PATH": self.path}
+
+
+def main():
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.access(nginx, os.X_OK):
+        sys.exit("nginx: no nginx here; scripts/setup.sh test installs Debian's")
+    source = os.path.join(crash.REPO, "target/release/stembus")
+    if not os.access(source, os.X_OK):
+        sys.exit("nginx: no server binary; build it with `cargo leptos build --release`")
+    work = tempfile.mkdtemp(prefix="stembus-nginx-")
+    os.chmod(work, 0o755)
+    binary = os.path.join(work, "stembus")
+    shutil.copy2(source, binary)
+    cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+        check=True, capture_output=True, timeout=60,
+    )
+    os.chmod(key, 0o644)
+    tls_port = crash.free_port()
+    failures, checked = [], []
+
+    def check(ok, what):
+        print(f"nginx: {'ok  ' if ok else 'FAIL'} {what}")
+        checked.append(what)
+        if not ok:
+            failures.append(what)
+
+    # The server, as the README says to run it behind nginx, with a small vote burst to see whose
+    # bucket a vote draws on.
+    server = crash.Server(
+        binary,
+        SqliteFile(os.path.join(work, "votes.db")),
+        os.path.join(work, "server.log"),
+        settings={
+            "STEMBUS_TRUSTED_PROXY": "127.0.0.1",
+            "STEMBUS_BASE_URL": f"https://127.0.0.1:{tls_port}",
+            "STEMBUS_VOTE_BURST": "2",
+            "STEMBUS_VOTES_PER_MINUTE": "1",
+        },
+    )
+    proxy = None
+    try:
+        if not server.wait_until_up():
+            sys.exit("nginx: the server did not start")
+        with open(CONFIG) as f:
+            site = f.read()
+        site = site.replace("server 127.0.0.1:3000;", f"server 127.0.0.1:{server.port};")
+        site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;")
+        site = site.replace("/etc/ssl/stembus/fullchain.pem", cert).replace("/etc/ssl/stembus/privkey.pem", key)
+        with open(os.path.join(work, "nginx.conf"), "w") as f:
+            f.write(
+                f"daemon off;\nworker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+                "events { worker_connections 256; }\n"
+                f"http {{\n access_log {work}/access.log;\n client_body_temp_path {work}/body;\n"
+                f" proxy_temp_path {work}/proxy;\n fastcgi_temp_path {work}/fastcgi;\n"
+                f" uwsgi_temp_path {work}/uwsgi;\n scgi_temp_path {work}/scgi;\n{site}\n}}\n"
+            )
+        proxy = subprocess.Popen([nginx, "-p", work, "-c", os.path.join(work, "nginx.conf")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+
+        def send(method, path, source="127.0.0.2", headers=None, body=None):
+            conn = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context,
+                                               source_address=(source, 0))
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            conn.close()
+            return response, text
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                send("GET", "/robots.txt")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    sys.exit(f"nginx: nginx did not start (see {work}/error.log)")
+                time.sleep(0.1)
+
+        page, html = send("GET", ARTICLE, headers={"Accept": "text/html"})
+        check(page.status == 200 and "Brengt DeepSeek blijvende schade toe aan Nvidia?" in html, "the article over TLS through nginx")
+        check("max-age=31536000" in (page.getheader("Strict-Transport-Security") or ""), "HSTS, since base_url is https")
+
+        form = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+        vote = "poll=deepseek-schade-nvidia&choice=ja"
+        first, _ = send("POST", "/api/stem", headers=form, body=vote)
+        cookie = first.getheader("Set-Cookie") or ""
+        check(first.status == 200 and re.search(r";\s*Secure", cookie) is not None, "a vote over TLS gets a Secure voter cookie")
+        # vote_burst is 2: every new reader from 127.0.0.2 draws on one bucket, whatever they claim.
+        second, _ = send("POST", "/api/stem", headers=form, body=vote)
+        spoofed, _ = send("POST", "/api/stem", headers={**form, "X-Forwarded-For": "10.9.9.9"}, body=vote)
+        check(second.status == 200 and spoofed.status == 429, "the third vote from 127.0.0.2 is slowed, a claimed X-Forwarded-For changes nothing")
+        check(spoofed.getheader("Retry-After") is not None, "with Retry-After")
+        other, _ = send("POST", "/api/stem", source="127.0.0.3", headers=form, body=vote)
+        check(other.status == 200, "a reader on 127.0.0.3 has a bucket of their own: stembus saw the address nginx saw")
+    finally:
+        if proxy is not None and proxy.poll() is None:
+            proxy.send_signal(signal.SIGQUIT)
+            try:
+                proxy.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proxy.kill()
+        server.stop()
+    if failures:
+        print(f"nginx: kept {work} for inspection")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"nginx: {len(checked) - len(failures)} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
