@@ -32,6 +32,7 @@ if [ "$purpose" = test ]; then
   [ -x /usr/sbin/varnishd ] || debian_packages+=(varnish)
   command -v nginx >/dev/null || debian_packages+=(nginx)
   command -v openssl >/dev/null || debian_packages+=(openssl)
+  command -v systemd-analyze >/dev/null || debian_packages+=(systemd)
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
