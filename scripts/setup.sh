@@ -20,7 +20,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages: a C compiler, make and perl build cargo-leptos's bundled OpenSSL and rusqlite's
 # SQLite; python3 runs the crash harness, faketime the tests ten years ahead, postgresql the store's
 # contract on the second engine, varnish and nginx (with openssl) the cache and proxy checks,
-# chromium the browser tests.
+# systemd's systemd-analyze the unit, prometheus's promtool the metrics, chromium the browser tests.
 debian_packages=()
 command -v cc >/dev/null || debian_packages+=(gcc libc6-dev)
 command -v make >/dev/null || debian_packages+=(make)
@@ -33,16 +33,18 @@ if [ "$purpose" = test ]; then
   command -v nginx >/dev/null || debian_packages+=(nginx)
   command -v openssl >/dev/null || debian_packages+=(openssl)
   command -v systemd-analyze >/dev/null || debian_packages+=(systemd)
+  command -v promtool >/dev/null || debian_packages+=(prometheus)
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   say "installing from Debian: ${debian_packages[*]}"
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${debian_packages[@]}"
-  # Debian's varnish and nginx enable services of their own where systemd runs, and its postgresql
-  # starts a cluster; the tests start throwaway ones of their own, so none is left running.
+  # Debian's varnish, nginx and prometheus enable services of their own where systemd runs, and its
+  # postgresql starts a cluster; the tests start throwaway ones of their own, so none is left running.
   if [ -d /run/systemd/system ]; then
-    as_root systemctl disable --now varnish varnishncsa nginx >/dev/null 2>&1 || true
+    as_root systemctl disable --now varnish varnishncsa nginx prometheus prometheus-node-exporter \
+      >/dev/null 2>&1 || true
   fi
   if command -v pg_lsclusters >/dev/null; then
     pg_lsclusters --no-header 2>/dev/null | while read -r version name _ status _; do

@@ -42,6 +42,9 @@ python3 bench/varnish_check.py
 echo "== behind nginx with deploy/nginx-stembus.conf: TLS, the reader's address for the rate limit"
 python3 bench/nginx_check.py
 
+echo "== /metrics of the release server, checked by promtool"
+python3 bench/metrics_check.py
+
 echo "== the systemd unit verifies"
 bench/systemd_check.sh
 

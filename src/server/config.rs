@@ -19,7 +19,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "base_url",
     "database_url",
     "database_path",
@@ -31,6 +31,7 @@ const KEYS: [&str; 11] = [
     "vote_burst",
     "votes_per_minute",
     "log_format",
+    "metrics_allow",
 ];
 
 /// What an operator can change without rebuilding.
@@ -68,6 +69,9 @@ pub struct Settings {
     pub votes_per_minute: u32,
     /// How log lines are written: for people, or one JSON object a line for a log collector.
     pub log_format: LogFormat,
+    /// The addresses that may read `/metrics`.
+    #[serde(deserialize_with = "address_list")]
+    pub metrics_allow: Vec<IpAddr>,
 }
 
 /// The form of the log lines.
@@ -144,6 +148,10 @@ impl Default for Settings {
             vote_burst: 60,
             votes_per_minute: 120,
             log_format: LogFormat::Text,
+            metrics_allow: vec![
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ],
         }
     }
 }
@@ -363,6 +371,30 @@ fn trusted_proxy<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Ip
         .transpose()
 }
 
+/// Addresses as a TOML array of strings, or one string with commas (as a variable holds them).
+fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List {
+        One(String),
+        Many(Vec<String>),
+    }
+    let problem = "must be IP addresses, like [\"127.0.0.1\", \"::1\"]";
+    let items =
+        match List::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))? {
+            List::One(text) => text
+                .split(',')
+                .map(|item| item.trim().to_string())
+                .collect(),
+            List::Many(items) => items,
+        };
+    items
+        .iter()
+        .filter(|item| !item.is_empty())
+        .map(|item| item.parse().map_err(|_| serde::de::Error::custom(problem)))
+        .collect()
+}
+
 fn rate<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
     let problem = "must be a whole number from 1 to 1000000";
     let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
@@ -427,6 +459,16 @@ mod tests {
         assert_eq!(settings.vote_burst, 5);
         assert_eq!(settings.votes_per_minute, 30);
         assert_eq!(settings.log_format, LogFormat::Json);
+        let allowed = load(Some("metrics_allow = [\"10.1.2.3\", \"::1\"]\n"), &[]).unwrap();
+        assert_eq!(
+            allowed.metrics_allow,
+            vec![
+                "10.1.2.3".parse::<IpAddr>().unwrap(),
+                "::1".parse::<IpAddr>().unwrap()
+            ]
+        );
+        let from_env = load(None, &[("STEMBUS_METRICS_ALLOW", "10.0.0.9, 10.0.0.10")]).unwrap();
+        assert_eq!(from_env.metrics_allow.len(), 2);
     }
 
     #[test]
@@ -487,6 +529,7 @@ mod tests {
             ("votes_per_minute = \"veel\"\n", "votes_per_minute"),
             ("votes_per_minute = 5000000\n", "votes_per_minute"),
             ("log_format = \"xml\"\n", "log_format"),
+            ("metrics_allow = [\"prometheus.local\"]\n", "metrics_allow"),
         ];
         for (file, key) in cases {
             let error = load(Some(file), &[]).unwrap_err();

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod pages;
 pub mod router;
 pub mod startup;

@@ -336,6 +336,10 @@ mod tests {
             library: Arc::new(Library::default()),
             store: Arc::new(store),
             clock: FixedClock::at(0),
+            metrics: Arc::new(crate::server::metrics::Metrics::new(
+                "sqlite",
+                &Default::default(),
+            )),
         }
     }
 

@@ -7,6 +7,7 @@ use super::delivery::page_cache::PageCache;
 use super::discovery;
 use super::headers;
 use super::health;
+use super::metrics;
 use super::pages;
 use super::state::AppState;
 use super::vote_door;
@@ -41,8 +42,10 @@ pub fn build_router(mut state: AppState) -> Router {
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/robots.txt", get(discovery::robots))
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz));
-    let mut router = pages::pages(router, &PageCache::new());
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::endpoint));
+    let cache = PageCache::new().counted(state.metrics.clone());
+    let mut router = pages::pages(router, &cache);
     for (path, file) in assets.files() {
         let file = file.clone();
         router = router.route(
@@ -52,6 +55,10 @@ pub fn build_router(mut state: AppState) -> Router {
     }
     let router = router
         .fallback(pages::not_found(&state))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count_requests,
+        ))
         .with_state(state.clone());
     headers::with_security_headers(router, &state.leptos_options, &state.settings)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -4,6 +4,7 @@ use super::clock::SystemClock;
 use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
 use super::content::Library;
 use super::http;
+use super::metrics::Metrics;
 use super::router::build_router;
 use super::state::AppState;
 use super::store::Store;
@@ -95,6 +96,7 @@ async fn serve() -> Result<(), String> {
         library: Arc::new(library),
         store: store.clone(),
         clock: Arc::new(SystemClock),
+        metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await

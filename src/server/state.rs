@@ -3,6 +3,7 @@
 use super::clock::SharedClock;
 use super::config::Settings;
 use super::content::Library;
+use super::metrics::Metrics;
 use super::store::Store;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub store: Store,
     /// The time of day for everything that depends on it; tests set it.
     pub clock: SharedClock,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {

@@ -61,7 +61,10 @@ pub fn route(state: &AppState) -> MethodRouter<AppState> {
         .route_layer(middleware::from_fn_with_state(guard.clone(), rate_limit))
         .route_layer(middleware::from_fn(require_form))
         .route_layer(middleware::from_fn_with_state(guard, require_same_site))
-        .route_layer(middleware::from_fn(shape_refusals))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            shape_refusals,
+        ))
 }
 
 /// A vote that is not taken, and where its error page links back to.
@@ -144,7 +147,7 @@ async fn rate_limit(State(guard): State<Arc<VoteGuard>>, request: Request, next:
 
 /// Writes the reply to a refused vote (or to a body the limit cut off) in the form the client
 /// reads, keeping the refusal's `Retry-After` and any voter cookie that was set.
-async fn shape_refusals(request: Request, next: Next) -> Response {
+async fn shape_refusals(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let wants_html = accepts_html(request.headers());
     let response = next.run(request).await;
     let refusal = match response.extensions().get::<Refusal>() {
@@ -152,8 +155,12 @@ async fn shape_refusals(request: Request, next: Next) -> Response {
         None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             Refusal::new(AppError::PayloadTooLarge)
         }
-        None => return response,
+        None => {
+            state.metrics.vote_acknowledged();
+            return response;
+        }
     };
+    state.metrics.vote_refused(refusal.error);
     let mut reply = with_cookies_of(
         &response,
         error_response(refusal.error, wants_html, refusal.back_to_poll),

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use stembus::server::clock::FixedClock;
 use stembus::server::config::Settings;
 use stembus::server::content::{BadContent, Library};
+use stembus::server::metrics::Metrics;
 use stembus::server::router::build_router;
 use stembus::server::state::AppState;
 use stembus::server::store::sqlite::SqliteStore;
@@ -69,6 +70,7 @@ impl TestSite {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
             library: Arc::new(library),
+            metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
             store: Arc::new(store),
             clock: clock.clone(),
         };
@@ -96,6 +98,7 @@ impl TestSite {
         let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
             .await
             .unwrap();
+        site.state.metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
         site.state.store = Arc::new(store);
         site
     }
@@ -307,6 +310,14 @@ impl VoteStore for FlakyStore {
 
     async fn shut_down(&self) {
         self.inner.shut_down().await;
+    }
+
+    fn engine(&self) -> &'static str {
+        self.inner.engine()
+    }
+
+    fn writer_metrics(&self) -> stembus::server::metrics::WriterMetrics {
+        self.inner.writer_metrics()
     }
 }
 

@@ -424,3 +424,79 @@ async fn every_response_carries_a_request_id_and_keeps_the_one_sent() {
         .await;
     assert_eq!(traced.header("x-request-id"), Some("proxy-1234"));
 }
+
+/// A GET of `path` from the socket address `peer`, with an `X-Forwarded-For` when given, asking
+/// for OpenMetrics as Prometheus does.
+async fn get_from(
+    site: &TestSite,
+    path: &str,
+    peer: &str,
+    forwarded: Option<&str>,
+) -> crate::common::Reply {
+    let mut request = axum::http::Request::get(path).header(
+        header::ACCEPT,
+        "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5",
+    );
+    if let Some(forwarded) = forwarded {
+        request = request.header("x-forwarded-for", forwarded);
+    }
+    let mut request = request.body(axum::body::Body::empty()).unwrap();
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    site.send(request).await
+}
+
+#[tokio::test]
+async fn metrics_count_votes_requests_and_the_page_cache_for_allowed_addresses_only() {
+    let site = TestSite::new()
+        .with_settings(|s| s.trusted_proxy = Some("127.0.0.1".parse().unwrap()))
+        .kept_router();
+    site.post_fetch(&vote_body("ja"), None).await;
+    site.post_fetch(&vote_body("misschien"), None).await;
+    site.get(ARTICLE, None).await;
+    site.get(ARTICLE, None).await;
+
+    let scraped = get_from(&site, "/metrics", "[::1]:9090", None).await;
+    assert_eq!(scraped.status, StatusCode::OK, "{}", scraped.body);
+    assert!(
+        scraped
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = &scraped.body;
+    for expected in [
+        "stembus_votes_total{outcome=\"acknowledged\",reason=\"\"} 1",
+        "stembus_votes_total{outcome=\"refused\",reason=\"invalid_choice\"} 1",
+        "stembus_page_cache_lookups_total{result=\"miss\"} 1",
+        "stembus_page_cache_lookups_total{result=\"hit\"} 1",
+        "stembus_http_requests_total{route=\"/artikel/{slug}\",status=\"200\"} 2",
+        "stembus_http_requests_total{route=\"/api/stem\",status=\"200\"} 1",
+        "stembus_commit_batch_size_count 1",
+        "stembus_writer_queue_depth 0",
+        "stembus_engine{engine=\"sqlite\"} 1",
+        "stembus_http_request_duration_seconds_bucket{",
+        "# EOF",
+    ] {
+        assert!(text.contains(expected), "missing {expected}:\n{text}");
+    }
+    assert!(
+        !text.contains("deepseek-nvidia"),
+        "routes by pattern, never by address"
+    );
+
+    for (peer, forwarded) in [
+        ("192.0.2.1:5000", None),
+        ("127.0.0.1:5000", Some("203.0.113.9")),
+    ] {
+        let refused = get_from(&site, "/metrics", peer, forwarded).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{peer} {forwarded:?}"
+        );
+        assert!(!refused.body.contains("stembus_"));
+    }
+}

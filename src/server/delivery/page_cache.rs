@@ -60,6 +60,7 @@ type Slot = Arc<OnceCell<Kept>>;
 pub struct PageCache {
     pages: Arc<Mutex<HashMap<String, Slot>>>,
     ttl: Duration,
+    metrics: Option<Arc<crate::server::metrics::Metrics>>,
 }
 
 impl Default for PageCache {
@@ -78,7 +79,14 @@ impl PageCache {
         PageCache {
             pages: Arc::default(),
             ttl,
+            metrics: None,
         }
+    }
+
+    /// The same cache, counting its hits and misses in `metrics`.
+    pub fn counted(mut self, metrics: Arc<crate::server::metrics::Metrics>) -> PageCache {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Answers `request` for a page that `render` produces.
@@ -107,8 +115,10 @@ impl PageCache {
             return private_response(render(request).await, &headers).await;
         };
         let headers = request.headers().clone();
+        let mut rendered_here = false;
         let rendered = slot
             .get_or_try_init(|| async {
+                rendered_here = true;
                 // Rendered from a request that carries nothing of this reader: no cookie, no
                 // language, nothing a page could (now or later) vary on by accident.
                 let anonymous = Request::get(path.as_str())
@@ -128,6 +138,9 @@ impl PageCache {
                 })
             })
             .await;
+        if let Some(metrics) = &self.metrics {
+            metrics.page_cache(!rendered_here);
+        }
         match rendered {
             Ok(kept) => kept.page.respond(&headers),
             Err(response) => {

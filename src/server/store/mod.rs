@@ -85,6 +85,12 @@ pub trait VoteStore: Send + Sync {
 
     /// Stops taking votes, answers every vote already accepted, and waits until that is done.
     async fn shut_down(&self);
+
+    /// The engine's name for the metrics: `sqlite` or `postgres`.
+    fn engine(&self) -> &'static str;
+
+    /// The writer's queue, batch and commit figures, shared with the metrics.
+    fn writer_metrics(&self) -> crate::server::metrics::WriterMetrics;
 }
 
 /// The store every request shares.

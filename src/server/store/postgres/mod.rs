@@ -24,6 +24,7 @@ mod queries;
 
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
+use crate::server::metrics::WriterMetrics;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
@@ -90,6 +91,7 @@ struct Inner {
     /// `None` once shut down: later votes are refused, never silently dropped.
     writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
     writer_task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
+    metrics: WriterMetrics,
 }
 
 struct WriteJob {
@@ -169,7 +171,8 @@ impl PostgresStore {
 
         let shard = draw_shard();
         let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        let writer_task = tokio::spawn(run_writer(pool.clone(), shard, receiver));
+        let metrics = WriterMetrics::default();
+        let writer_task = tokio::spawn(run_writer(pool.clone(), shard, receiver, metrics.clone()));
         tracing::info!(database = %target, shard, "PostgreSQL store ready");
         Ok(PostgresStore {
             inner: Arc::new(Inner {
@@ -177,6 +180,7 @@ impl PostgresStore {
                 any_server,
                 writer: Mutex::new(Some(sender)),
                 writer_task: tokio::sync::Mutex::new(Some(writer_task)),
+                metrics,
             }),
         })
     }
@@ -247,7 +251,9 @@ impl VoteStore for PostgresStore {
             writer.clone().ok_or(StoreError::Unavailable)?
         };
         match sender.try_send(WriteJob { vote, reply }) {
-            Ok(()) => {}
+            Ok(()) => {
+                self.inner.metrics.queue_depth.inc();
+            }
             Err(mpsc::error::TrySendError::Full(_)) => {
                 tracing::warn!("vote queue full; refusing a vote");
                 return Err(StoreError::Unavailable);
@@ -317,6 +323,14 @@ impl VoteStore for PostgresStore {
         }
     }
 
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn writer_metrics(&self) -> WriterMetrics {
+        self.inner.metrics.clone()
+    }
+
     async fn shut_down(&self) {
         if let Ok(mut writer) = self.inner.writer.lock() {
             writer.take();
@@ -333,7 +347,12 @@ impl VoteStore for PostgresStore {
 /// The writer: waits for a vote, gathers every vote already queued behind it (or arriving within
 /// `GROUP_WINDOW`), commits them together and answers each. Ends when the store is shut down and
 /// the queue is empty.
-async fn run_writer(pool: Pool, shard: i16, mut jobs: mpsc::Receiver<WriteJob>) {
+async fn run_writer(
+    pool: Pool,
+    shard: i16,
+    mut jobs: mpsc::Receiver<WriteJob>,
+    metrics: WriterMetrics,
+) {
     let mut batches: u64 = 0;
     while let Some(first) = jobs.recv().await {
         let window_ends = Instant::now() + GROUP_WINDOW;
@@ -348,9 +367,15 @@ async fn run_writer(pool: Pool, shard: i16, mut jobs: mpsc::Receiver<WriteJob>) 
             }
         }
         batches += 1;
+        metrics.queue_depth.dec_by(group.len() as i64);
+        metrics.batch_size.observe(group.len() as f64);
+        let started = Instant::now();
         let votes: Vec<NewVote> = group.iter().map(|job| job.vote.clone()).collect();
         let outcomes =
             commit_group(&pool, shard, &votes, batches.is_multiple_of(PRUNE_EVERY)).await;
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
         for (job, outcome) in group.into_iter().zip(outcomes) {
             // A reader who gave up waiting has gone; their vote is stored all the same.
             let _ = job.reply.send(outcome);

@@ -14,6 +14,7 @@ pub mod queries;
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
 use crate::server::config::Durability;
+use crate::server::metrics::WriterMetrics;
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
@@ -97,6 +98,7 @@ struct Inner {
     /// A shared lock on the database's lock file, held while the store is open, so that a restore
     /// (which needs it exclusively) cannot replace the file under a running site.
     _in_use: std::fs::File,
+    metrics: WriterMetrics,
 }
 
 struct WriteJob {
@@ -150,9 +152,11 @@ impl SqliteStore {
         })?;
 
         let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
+        let metrics = WriterMetrics::default();
+        let writer_metrics = metrics.clone();
         let writer_thread = std::thread::Builder::new()
             .name("stembus-writer".into())
-            .spawn(move || run_writer(conn, receiver))
+            .spawn(move || run_writer(conn, receiver, writer_metrics))
             .map_err(OpenError::Thread)?;
         Ok(SqliteStore {
             inner: Arc::new(Inner {
@@ -161,6 +165,7 @@ impl SqliteStore {
                 writer_thread: Mutex::new(Some(writer_thread)),
                 idle_readers: Mutex::new(Vec::new()),
                 _in_use: in_use,
+                metrics,
             }),
         })
     }
@@ -233,7 +238,9 @@ impl VoteStore for SqliteStore {
                 return Err(StoreError::Unavailable);
             };
             match writer.try_send(WriteJob { vote, reply }) {
-                Ok(()) => {}
+                Ok(()) => {
+                    self.inner.metrics.queue_depth.inc();
+                }
                 Err(TrySendError::Full(_)) => {
                     tracing::warn!("vote queue full; refusing a vote");
                     return Err(StoreError::Unavailable);
@@ -298,6 +305,14 @@ impl VoteStore for SqliteStore {
         }
     }
 
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn writer_metrics(&self) -> WriterMetrics {
+        self.inner.metrics.clone()
+    }
+
     async fn shut_down(&self) {
         let store = self.clone();
         if tokio::task::spawn_blocking(move || store.shut_down_blocking())
@@ -333,7 +348,7 @@ fn open_connection(path: &Path, durability: Option<Durability>) -> rusqlite::Res
 
 /// The writer thread: waits for a vote, gathers every vote already queued behind it, commits them
 /// together and then answers each. Ends when the store is shut down and the queue is empty.
-fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>) {
+fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>, metrics: WriterMetrics) {
     while let Ok(first) = jobs.recv() {
         let window_ends = Instant::now() + GROUP_WINDOW;
         let mut group = vec![first];
@@ -350,7 +365,13 @@ fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>) {
             };
             group.push(job);
         }
+        metrics.queue_depth.dec_by(group.len() as i64);
+        metrics.batch_size.observe(group.len() as f64);
+        let started = Instant::now();
         commit_group(&mut conn, group);
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
     }
 }
 

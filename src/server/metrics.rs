@@ -1,0 +1,314 @@
+//! What an operator's Prometheus scrapes at `GET /metrics`: votes by outcome, the writer's queue,
+//! batches and commit latency, HTTP requests by route and status with their latency, the page cache,
+//! the rate limit, and the engine. prometheus-client keeps every metric in a registry owned by the
+//! state (no global recorder) and writes the OpenMetrics text format; a scraper that does not ask for
+//! that (promtool, curl, an older Prometheus) gets the classic text format 0.0.4, which differs only in
+//! its counters' names and the closing `# EOF`.
+
+use super::guard;
+use super::state::AppState;
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// What a store's writer reports: its queue, its batches and how long their commits take. Clones
+/// share the figures, so an engine keeps one and the registry another.
+#[derive(Clone)]
+pub struct WriterMetrics {
+    pub queue_depth: Gauge,
+    pub batch_size: Histogram,
+    pub commit_seconds: Histogram,
+}
+
+impl Default for WriterMetrics {
+    fn default() -> Self {
+        WriterMetrics {
+            queue_depth: Gauge::default(),
+            batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 9)),
+            commit_seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 14)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VoteLabels {
+    outcome: &'static str,
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EngineLabels {
+    engine: &'static str,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.000_1, 2.0, 18))
+}
+
+/// Every metric of the site, and the registry that writes them out.
+pub struct Metrics {
+    registry: Registry,
+    votes: Family<VoteLabels, Counter>,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    page_cache: Family<CacheLabels, Counter>,
+    rate_limited: Counter,
+}
+
+impl Metrics {
+    /// The site's metrics, with the store's writer figures and the engine's name.
+    pub fn new(engine: &'static str, writer: &WriterMetrics) -> Metrics {
+        let mut registry = Registry::with_prefix("stembus");
+        let votes = Family::<VoteLabels, Counter>::default();
+        registry.register(
+            "votes",
+            "Votes answered, by outcome (acknowledged or refused) and the reason of a refusal",
+            votes.clone(),
+        );
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        let latency = LatencyFamily::new_with_constructor(latency_histogram);
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by route",
+            latency.clone(),
+        );
+        let page_cache = Family::<CacheLabels, Counter>::default();
+        registry.register(
+            "page_cache_lookups",
+            "Shared page requests answered from memory (hit) or rendered (miss)",
+            page_cache.clone(),
+        );
+        let rate_limited = Counter::default();
+        registry.register(
+            "rate_limited_votes",
+            "Votes slowed by the per-client rate limit (429)",
+            rate_limited.clone(),
+        );
+        registry.register(
+            "writer_queue_depth",
+            "Votes waiting for the store's writer",
+            writer.queue_depth.clone(),
+        );
+        registry.register(
+            "commit_batch_size",
+            "Votes committed together in one transaction",
+            writer.batch_size.clone(),
+        );
+        registry.register(
+            "commit_duration_seconds",
+            "Time to write and commit one batch of votes",
+            writer.commit_seconds.clone(),
+        );
+        let engines = Family::<EngineLabels, Gauge>::default();
+        engines.get_or_create(&EngineLabels { engine }).set(1);
+        registry.register("engine", "The storage engine in use (1)", engines);
+        Metrics {
+            registry,
+            votes,
+            requests,
+            latency,
+            page_cache,
+            rate_limited,
+        }
+    }
+
+    /// A vote that was stored, or found stored (its answer says so).
+    pub fn vote_acknowledged(&self) {
+        self.votes
+            .get_or_create(&VoteLabels {
+                outcome: "acknowledged",
+                reason: "",
+            })
+            .inc();
+    }
+
+    /// A vote that was refused with `error`.
+    pub fn vote_refused(&self, error: AppError) {
+        self.votes
+            .get_or_create(&VoteLabels {
+                outcome: "refused",
+                reason: reason(error),
+            })
+            .inc();
+        if error == AppError::TooManyRequests {
+            self.rate_limited.inc();
+        }
+    }
+
+    /// A shared page answered from memory (`hit`) or rendered for the cache.
+    pub fn page_cache(&self, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.page_cache.get_or_create(&CacheLabels { result }).inc();
+    }
+
+    /// The metrics in the OpenMetrics text format.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        if encode(&mut text, &self.registry).is_err() {
+            tracing::error!("encoding the metrics failed");
+        }
+        text
+    }
+}
+
+fn reason(error: AppError) -> &'static str {
+    match error {
+        AppError::NotFound => "not_found",
+        AppError::UnknownPoll => "unknown_poll",
+        AppError::InvalidChoice => "invalid_choice",
+        AppError::TooManyChoices => "too_many_choices",
+        AppError::PollClosed => "poll_closed",
+        AppError::InvalidInput => "invalid_input",
+        AppError::PayloadTooLarge => "payload_too_large",
+        AppError::CrossSite => "cross_site",
+        AppError::TooManyRequests => "too_many_requests",
+        AppError::Unavailable => "unavailable",
+        AppError::Internal => "internal",
+    }
+}
+
+/// Counts every request by its route (the pattern, never the address asked for) and status, and
+/// times it.
+pub async fn count_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "other".to_string(), |path| path.as_str().to_string());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let metrics = &state.metrics;
+    metrics
+        .latency
+        .get_or_create(&RouteLabels {
+            route: route.clone(),
+        })
+        .observe(started.elapsed().as_secs_f64());
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            route,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+/// `GET /metrics`, for the addresses in `metrics_allow` only (a client behind the trusted proxy is
+/// known by its forwarded address, so the proxy cannot open it to the world).
+pub async fn endpoint(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let client = guard::client_address(peer, request.headers(), state.settings.trusted_proxy);
+    let allowed = client.is_some_and(|client| state.settings.metrics_allow.contains(&client));
+    if !allowed {
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            "Alleen voor de beheerders van deze site.",
+        )
+            .into_response();
+    }
+    let wants_openmetrics = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/openmetrics-text"));
+    let openmetrics = state.metrics.render();
+    let (content_type, body) = if wants_openmetrics {
+        (
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            openmetrics,
+        )
+    } else {
+        (
+            "text/plain; version=0.0.4; charset=utf-8",
+            classic_text_format(&openmetrics),
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The classic Prometheus text format of an OpenMetrics text: a counter's `HELP` and `TYPE` name its
+/// samples (`…_total`), and there is no `# EOF` or `# UNIT`.
+fn classic_text_format(openmetrics: &str) -> String {
+    let counters: Vec<&str> = openmetrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.strip_suffix(" counter"))
+        .collect();
+    let mut text = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(&name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        text.push_str(renamed.as_deref().unwrap_or(line));
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_classic_format_names_counters_by_their_samples() {
+        let openmetrics = "# HELP x_votes Votes.\n# TYPE x_votes counter\nx_votes_total 3\n# HELP x_depth Depth.\n# TYPE x_depth gauge\nx_depth 1\n# EOF\n";
+        assert_eq!(
+            super::classic_text_format(openmetrics),
+            "# HELP x_votes_total Votes.\n# TYPE x_votes_total counter\nx_votes_total 3\n# HELP x_depth Depth.\n# TYPE x_depth gauge\nx_depth 1\n"
+        );
+    }
+}
