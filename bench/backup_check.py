@@ -12,24 +12,14 @@ copy's ballots. Python standard library only; the server listens on 127.0.0.1 an
 
 import http.client
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import crash  # noqa: E402  (its server runner and vote client)
-
-
-class SqliteFile:
-    def __init__(self, path):
-        self.engine = "sqlite"
-        self.path = path
-
-    def environment(self):
-        return {"STEMBUS_DATABASE_PATH": self.path}
+import checks  # noqa: E402  (the work folder, the server and the tally)
+import crash  # noqa: E402  (its vote client)
 
 
 def voters(path):
@@ -54,25 +44,10 @@ def command(binary, database, *args):
 
 
 def main():
-    source = os.path.join(crash.REPO, "target/release/stembus")
-    if not os.access(source, os.X_OK):
-        sys.exit("backup: no server binary; build it with `cargo leptos build --release`")
-    work = tempfile.mkdtemp(prefix="stembus-backup-")
-    binary = os.path.join(work, "stembus")
-    shutil.copy2(source, binary)
-    database = SqliteFile(os.path.join(work, "votes.db"))
-    copy = os.path.join(work, "kopie.db")
-    log = os.path.join(work, "server.log")
-    failures = []
-    checked = []
-
-    def check(ok, what):
-        print(f"backup: {'ok  ' if ok else 'FAIL'} {what}")
-        checked.append(what)
-        if not ok:
-            failures.append(what)
-
-    server = crash.Server(binary, database, log)
+    run = checks.Checks("backup")
+    check, binary, database, log = run.check, run.binary, run.database, run.log
+    copy = run.path("kopie.db")
+    server = run.server()
     try:
         if not server.wait_until_up():
             sys.exit(f"backup: the server did not start (see {log})")
@@ -117,18 +92,12 @@ def main():
     restored = command(binary, database, "restore", copy)
     check(restored.returncode == 0, f"`stembus restore` with the site stopped exits 0 ({restored.stderr.strip()})")
     check(voters(database.path) == in_copy, "the database now holds exactly the copy's ballots")
-    server = crash.Server(binary, database, log)
+    server = run.server()
     try:
         check(server.wait_until_up(), "the site starts on the restored database")
     finally:
         server.stop()
-
-    if failures:
-        print(f"backup: kept {work} for inspection")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"backup: {len(checked) - len(failures)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    run.finish()
 
 
 if __name__ == "__main__":

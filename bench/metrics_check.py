@@ -11,31 +11,18 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import crash  # noqa: E402  (its server runner and vote client)
-
-
-class SqliteFile:
-    def __init__(self, path):
-        self.path = path
-
-    def environment(self):
-        return {"STEMBUS_DATABASE_PATH": self.path}
+import checks  # noqa: E402  (the work folder, the server and the tally)
+import crash  # noqa: E402  (its vote client)
 
 
 def main():
     promtool = shutil.which("promtool")
     if not promtool:
         sys.exit("metrics: no promtool here; scripts/setup.sh test installs Debian's prometheus")
-    source = os.path.join(crash.REPO, "target/release/stembus")
-    if not os.access(source, os.X_OK):
-        sys.exit("metrics: no server binary; build it with `cargo leptos build --release`")
-    work = tempfile.mkdtemp(prefix="stembus-metrics-")
-    binary = os.path.join(work, "stembus")
-    shutil.copy2(source, binary)
-    server = crash.Server(binary, SqliteFile(os.path.join(work, "votes.db")), os.path.join(work, "server.log"))
+    run = checks.Checks("metrics")
+    server = run.server()
     try:
         if not server.wait_until_up():
             sys.exit("metrics: the server did not start")
@@ -51,17 +38,12 @@ def main():
         conn.close()
     finally:
         server.stop()
-    checked = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
-    ok = response.status == 200 and checked.returncode == 0 and "stembus_votes_total" in text
-    print(checked.stdout.strip() or "metrics: promtool found nothing to object to")
-    if checked.stderr.strip():
-        print(checked.stderr.strip())
-    if ok:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print(text)
-    print(f"metrics: {int(ok)} passed, {int(not ok)} failed")
-    sys.exit(0 if ok else 1)
+    linted = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+    for line in (linted.stdout + linted.stderr).strip().splitlines():
+        print(f"metrics: promtool: {line}")
+    run.check(response.status == 200 and "stembus_votes_total" in text, "the release server serves /metrics to 127.0.0.1")
+    run.check(linted.returncode == 0 and not linted.stdout.strip(), "promtool check metrics finds nothing to object to")
+    run.finish()
 
 
 if __name__ == "__main__":

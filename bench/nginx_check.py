@@ -20,35 +20,22 @@ import signal
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import crash  # noqa: E402  (its server runner)
+import checks  # noqa: E402  (the work folder, the server and the tally)
+import crash  # noqa: E402
 
 ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
 CONFIG = os.path.join(crash.REPO, "deploy", "nginx-stembus.conf")
-
-
-class SqliteFile:
-    def __init__(self, path):
-        self.path = path
-
-    def environment(self):
-        return {"STEMBUS_DATABASE_PATH": self.path}
 
 
 def main():
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(nginx, os.X_OK):
         sys.exit("nginx: no nginx here; scripts/setup.sh test installs Debian's")
-    source = os.path.join(crash.REPO, "target/release/stembus")
-    if not os.access(source, os.X_OK):
-        sys.exit("nginx: no server binary; build it with `cargo leptos build --release`")
-    work = tempfile.mkdtemp(prefix="stembus-nginx-")
-    os.chmod(work, 0o755)
-    binary = os.path.join(work, "stembus")
-    shutil.copy2(source, binary)
+    run = checks.Checks("nginx")
+    check, work = run.check, run.work
     cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -57,20 +44,10 @@ def main():
     )
     os.chmod(key, 0o644)
     tls_port = crash.free_port()
-    failures, checked = [], []
-
-    def check(ok, what):
-        print(f"nginx: {'ok  ' if ok else 'FAIL'} {what}")
-        checked.append(what)
-        if not ok:
-            failures.append(what)
 
     # The server, as the README says to run it behind nginx, with a small vote burst to see whose
     # bucket a vote draws on.
-    server = crash.Server(
-        binary,
-        SqliteFile(os.path.join(work, "votes.db")),
-        os.path.join(work, "server.log"),
+    server = run.server(
         settings={
             "STEMBUS_TRUSTED_PROXY": "127.0.0.1",
             "STEMBUS_BASE_URL": f"https://127.0.0.1:{tls_port}",
@@ -137,19 +114,9 @@ def main():
         other, _ = send("POST", "/api/stem", source="127.0.0.3", headers=form, body=vote)
         check(other.status == 200, "a reader on 127.0.0.3 has a bucket of their own: stembus saw the address nginx saw")
     finally:
-        if proxy is not None and proxy.poll() is None:
-            proxy.send_signal(signal.SIGQUIT)
-            try:
-                proxy.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proxy.kill()
+        checks.stop(proxy, signal.SIGQUIT)
         server.stop()
-    if failures:
-        print(f"nginx: kept {work} for inspection")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"nginx: {len(checked) - len(failures)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    run.finish()
 
 
 if __name__ == "__main__":

@@ -14,25 +14,16 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import crash  # noqa: E402  (its server runner)
+import checks  # noqa: E402  (the work folder, the server and the tally)
+import crash  # noqa: E402
 
 ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
 OWN_VOTE = 'class="poll-own-vote"'
-
-
-class SqliteFile:
-    def __init__(self, path):
-        self.path = path
-
-    def environment(self):
-        return {"STEMBUS_DATABASE_PATH": self.path}
 
 
 def request(port, method, path, headers=None, body=None):
@@ -53,28 +44,14 @@ def main():
     varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
     if not os.access(varnishd, os.X_OK):
         sys.exit("varnish: no varnishd here; scripts/setup.sh test installs Debian's varnish")
-    source = os.path.join(crash.REPO, "target/release/stembus")
-    if not os.access(source, os.X_OK):
-        sys.exit("varnish: no server binary; build it with `cargo leptos build --release`")
-    work = tempfile.mkdtemp(prefix="stembus-varnish-")
-    os.chmod(work, 0o755)
-    binary = os.path.join(work, "stembus")
-    shutil.copy2(source, binary)
-    log = os.path.join(work, "server.log")
-    server = crash.Server(binary, SqliteFile(os.path.join(work, "votes.db")), log)
+    run = checks.Checks("varnish")
+    check, work = run.check, run.work
+    server = run.server()
     cache_port = crash.free_port()
-    failures, checked = [], []
-
-    def check(ok, what):
-        print(f"varnish: {'ok  ' if ok else 'FAIL'} {what}")
-        checked.append(what)
-        if not ok:
-            failures.append(what)
-
     cache = None
     try:
         if not server.wait_until_up():
-            sys.exit(f"varnish: the server did not start (see {log})")
+            sys.exit(f"varnish: the server did not start (see {run.log})")
         cache = subprocess.Popen(
             [
                 varnishd, "-F", "-a", f"127.0.0.1:{cache_port}", "-b", f"127.0.0.1:{server.port}",
@@ -139,19 +116,9 @@ def main():
             # nothing of the voter, nothing refused.
             check(objects is not None and int(objects.group(1)) <= 2, f"the cache holds only shared objects ({objects.group(1) if objects else '?'})")
     finally:
-        if cache is not None and cache.poll() is None:
-            cache.send_signal(signal.SIGTERM)
-            try:
-                cache.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                cache.kill()
+        checks.stop(cache)
         server.stop()
-    if failures:
-        print(f"varnish: kept {work} for inspection")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"varnish: {len(checked) - len(failures)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    run.finish()
 
 
 if __name__ == "__main__":
