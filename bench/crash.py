@@ -285,6 +285,19 @@ def reconcile_postgres(url, ledger, cycle_readers):
     return compare(stored, empty, integrity, ledger, cycle_readers)
 
 
+def reconciled(result):
+    """Whether a reconciliation found nothing wrong; prints a few offending voter ids if it did."""
+    if result["examples"]:
+        print(f"  e.g. voter ids {', '.join(result['examples'])}")
+    return (
+        result["lost"] == 0
+        and result["phantom"] == 0
+        and result["wrong"] == 0
+        and result["empty"] == 0
+        and result["integrity"] == "ok"
+    )
+
+
 def compare(stored, empty, integrity, ledger, cycle_readers):
     """What the database holds (voter id -> answers) against what the clients were told."""
     lost = [v for v in ledger.acknowledged if v not in stored]
@@ -382,16 +395,7 @@ def run_cycle(number, args, rng, binary, database, log_path, ledger):
         f"lost {result['lost']} phantom {result['phantom']} wrong-answer {result['wrong']} "
         f"half-written {result['empty']} integrity {result['integrity']}"
     )
-    if result["examples"]:
-        print(f"  e.g. voter ids {', '.join(result['examples'])}")
-    passed = (
-        result["lost"] == 0
-        and result["phantom"] == 0
-        and result["wrong"] == 0
-        and result["empty"] == 0
-        and result["integrity"] == "ok"
-    )
-    return passed, acknowledged, result
+    return reconciled(result), acknowledged, result
 
 
 def main():

@@ -333,17 +333,7 @@ def run_cycle(number, args, rng, binary, log_path, clusters, primary_index, node
         f"unanswered {tally.unanswered} pages {tally.pages} (not 200: {len(tally.bad_pages)}) "
         f"(promotion took {promoted_at - killed_at:.2f} s)"
     )
-    if result["examples"]:
-        print(f"  e.g. voter ids {', '.join(result['examples'])}")
-    passed = (
-        result["lost"] == 0
-        and result["phantom"] == 0
-        and result["wrong"] == 0
-        and result["empty"] == 0
-        and result["integrity"] == "ok"
-        and tally.unanswered == 0
-        and not tally.bad_pages
-    )
+    passed = crash.reconciled(result) and tally.unanswered == 0 and not tally.bad_pages
     return passed, acknowledged, result, gap, refused
 
 
