@@ -1,6 +1,7 @@
 """What the checks against real servers share (backup_check, metrics_check, nginx_check,
-varnish_check): a work folder with a private copy of the release server, its SQLite database, a
-ledger of named checks with a closing `N passed, N failed` line, and stopping a helper process."""
+varnish_check): a work folder with a private copy of the release server, its SQLite database (the
+crash harness's), a ledger of named checks with a closing `N passed, N failed` line, and stopping a
+helper process."""
 
 import os
 import shutil
@@ -11,16 +12,6 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash  # noqa: E402  (its server runner)
-
-
-class SqliteFile:
-    """The server's database, a file in the work folder."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def environment(self):
-        return {"STEMBUS_DATABASE_PATH": self.path}
 
 
 class Checks:
@@ -35,7 +26,7 @@ class Checks:
         os.chmod(self.work, 0o755)
         self.binary = os.path.join(self.work, "stembus")
         shutil.copy2(source, self.binary)
-        self.database = SqliteFile(os.path.join(self.work, "votes.db"))
+        self.database = crash.Database("sqlite", self.work)
         self.log = os.path.join(self.work, "server.log")
         self.checked, self.failures = [], []
 

@@ -282,7 +282,7 @@ impl VoteForm {
 
 /// The error with its status: a short Dutch page for a browser without JavaScript, else the
 /// encoded error the island decodes.
-pub fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<String>) -> Response {
+fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<String>) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = if wants_html {

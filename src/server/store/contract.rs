@@ -439,6 +439,17 @@ async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) 
     );
 }
 
+async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
+    let store = engine.open(&[&poll()]).await;
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
+    let metrics = crate::server::metrics::Metrics::new(store.engine(), &store.writer_metrics());
+    let text = metrics.render();
+    assert!(text.contains("stembus_commit_batch_size_count 1"), "{text}");
+    assert!(text.contains("stembus_writer_queue_depth 0"), "{text}");
+    let engine_line = format!("stembus_engine{{engine=\"{}\"}} 1", store.engine());
+    assert!(text.contains(&engine_line), "{text}");
+}
+
 /// Runs each contract test on both engines.
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
@@ -477,4 +488,5 @@ on_both_engines!(
     after_shut_down_votes_are_refused_not_lost,
     two_nodes_voting_at_once_give_exact_totals,
     a_running_store_is_ready_and_a_stopped_one_is_not,
+    the_writer_reports_its_queue_and_batches,
 );
