@@ -41,6 +41,24 @@ pub enum AppError {
     /// A fault on our side; the cause was logged.
     #[error("internal error")]
     Internal,
+    /// A desk page or action without a live session.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// A sign-in with an unknown name or a wrong password (the same answer for both).
+    #[error("sign-in refused")]
+    SignInRefused,
+    /// Too many failed sign-ins for this name or from this connection.
+    #[error("too many sign-ins")]
+    TooManySignIns,
+    /// A desk form without this session's token: sent from elsewhere, or from an old page.
+    #[error("form expired")]
+    FormExpired,
+    /// A desk form sent from another site.
+    #[error("foreign form")]
+    ForeignForm,
+    /// A desk form field is missing or not what the field takes.
+    #[error("invalid field")]
+    InvalidField,
 }
 
 impl AppError {
@@ -49,8 +67,13 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::UnknownPoll => 404,
             AppError::InvalidChoice | AppError::TooManyChoices | AppError::InvalidInput => 400,
-            AppError::PollClosed | AppError::CrossSite => 403,
-            AppError::TooManyRequests => 429,
+            AppError::PollClosed
+            | AppError::CrossSite
+            | AppError::FormExpired
+            | AppError::ForeignForm => 403,
+            AppError::NotSignedIn | AppError::SignInRefused => 401,
+            AppError::InvalidField => 400,
+            AppError::TooManyRequests | AppError::TooManySignIns => 429,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
@@ -77,6 +100,22 @@ impl AppError {
                 "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw."
             }
             AppError::Internal => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
+            AppError::NotSignedIn => {
+                "U bent niet (meer) aangemeld. Meld u opnieuw aan om verder te werken."
+            }
+            AppError::SignInRefused => "Die naam en dat wachtwoord horen niet bij elkaar.",
+            AppError::TooManySignIns => {
+                "Te veel mislukte aanmeldingen. Wacht een kwartier en probeer het dan opnieuw."
+            }
+            AppError::FormExpired => {
+                "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
+            }
+            AppError::ForeignForm => {
+                "Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd."
+            }
+            AppError::InvalidField => {
+                "Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw."
+            }
         }
     }
 }
@@ -112,6 +151,12 @@ mod tests {
             AppError::TooManyRequests,
             AppError::Unavailable,
             AppError::Internal,
+            AppError::NotSignedIn,
+            AppError::SignInRefused,
+            AppError::TooManySignIns,
+            AppError::FormExpired,
+            AppError::ForeignForm,
+            AppError::InvalidField,
         ];
         for error in all {
             assert!((400..600).contains(&error.status_code()), "{error:?}");

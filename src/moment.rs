@@ -146,6 +146,74 @@ impl Moment {
         }
     }
 
+    /// The day and month without the year, with the time when known: "27 januari om 18.05 uur".
+    pub fn day_month_nl_with_time(&self) -> String {
+        let month = MONTHS_NL[usize::from(self.month - 1)];
+        let date = match self.day {
+            Some(day) => format!("{day} {month}"),
+            None => month.to_string(),
+        };
+        match self.time {
+            Some(time) => format!("{date} om {}.{:02} uur", time.hour, time.minute),
+            None => date,
+        }
+    }
+
+    /// The time of day as Flemish readers write it, "18.05"; empty for a moment without a time.
+    pub fn clock_nl(&self) -> String {
+        self.time
+            .map(|time| format!("{}.{:02}", time.hour, time.minute))
+            .unwrap_or_default()
+    }
+
+    /// The moment as an HTML `datetime-local` field shows it: "2025-01-27T18:05", local time.
+    pub fn local_input_value(&self) -> String {
+        let time = self.time.map_or((0, 0), |t| (t.hour, t.minute));
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            self.year,
+            self.month,
+            self.day.unwrap_or(1),
+            time.0,
+            time.1
+        )
+    }
+
+    /// Reads a `datetime-local` value ("2025-01-27T18:05", seconds optional) as a clock in Brussels
+    /// shows it, to unix seconds. In the hour that occurs twice in autumn the first is meant; a time
+    /// skipped in spring is refused.
+    pub fn parse_brussels_local(text: &str) -> Option<i64> {
+        let (date, clock) = text.split_once('T')?;
+        let parts: Vec<&str> = date.split('-').collect();
+        let [year, month, day] = parts.as_slice() else {
+            return None;
+        };
+        let (year, month, day) = (digits(year, 4)?, digits(month, 2)?, digits(day, 2)?);
+        if !(1..=12).contains(&month)
+            || day < 1
+            || day > u16::from(days_in_month(year, month as u8))
+        {
+            return None;
+        }
+        let clock: Vec<&str> = clock.split(':').collect();
+        let (hour, minute, second) = match clock.as_slice() {
+            [h, m] => (digits(h, 2)?, digits(m, 2)?, 0),
+            [h, m, s] => (digits(h, 2)?, digits(m, 2)?, digits(s, 2)?),
+            _ => return None,
+        };
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        let local = days_from_civil(i64::from(year), month as u8, day as u8) * 86_400
+            + i64::from(hour) * 3600
+            + i64::from(minute) * 60
+            + i64::from(second);
+        [120, 60].into_iter().find_map(|offset: i64| {
+            let candidate = local - offset * 60;
+            (i64::from(brussels_offset_minutes(candidate)) == offset).then_some(candidate)
+        })
+    }
+
     /// Whether the moment is known to the minute, as poll openings and closings must be.
     pub fn has_time(&self) -> bool {
         self.time.is_some()
@@ -304,6 +372,38 @@ impl From<Moment> for String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_local_brussels_time_reads_back_as_it_was_written() {
+        // 27 January 2025, 18:05 in Brussels is 17:05 UTC (winter time).
+        let winter = super::Moment::parse_brussels_local("2025-01-27T18:05").unwrap();
+        assert_eq!(winter, 1_737_997_500);
+        let moment = super::Moment::brussels_from_unix(winter);
+        assert_eq!(moment.local_input_value(), "2025-01-27T18:05");
+        assert_eq!(moment.day_month_nl_with_time(), "27 januari om 18.05 uur");
+        assert_eq!(moment.clock_nl(), "18.05");
+        // Summer time: 2 June 2025, 09:00 is 07:00 UTC.
+        let summer = super::Moment::parse_brussels_local("2025-06-02T09:00").unwrap();
+        assert_eq!(
+            super::Moment::brussels_from_unix(summer).local_input_value(),
+            "2025-06-02T09:00"
+        );
+        assert_eq!(summer % 86_400, 7 * 3600);
+        // 30 March 2025, 02:30 does not exist in Brussels; nonsense is refused too.
+        assert_eq!(
+            super::Moment::parse_brussels_local("2025-03-30T02:30"),
+            None
+        );
+        for bad in [
+            "2025-02-30T10:00",
+            "2025-01-27 18:05",
+            "2025-01-27T25:00",
+            "gisteren",
+            "",
+        ] {
+            assert_eq!(super::Moment::parse_brussels_local(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,23 +1,10 @@
 // WCAG 2.2 AA checks with axe on every kind of page, in light and dark mode, and a vote by keyboard only.
 import { test, expect, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { violations } from "../axe";
 
 const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
 const SAMPLE = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
 const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
-
-/** Runs axe with the WCAG 2.0/2.1/2.2 A and AA rules and returns the violations, summarised. */
-async function violations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  // An empty page would pass too: make sure the rules that matter here did run.
-  const ran = results.passes.map((rule) => rule.id);
-  expect(ran).toEqual(expect.arrayContaining(["color-contrast", "html-has-lang", "document-title"]));
-  return results.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
-  );
-}
 
 for (const colorScheme of ["light", "dark"] as const) {
   test.describe(`axe in ${colorScheme} mode`, () => {

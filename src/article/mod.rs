@@ -97,6 +97,47 @@ pub struct PollFacts {
     pub status: PollStatus,
     /// When the figures on the page were read, in Brussels time.
     pub counted_at: Moment,
+    /// The windows of votes the newsroom declared invalid, which the counts leave out.
+    pub voided: Vec<VoidedVotes>,
+}
+
+/// Votes the newsroom took out of the counts: how many, and the minutes they were cast in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidedVotes {
+    pub votes: u64,
+    pub from: Moment,
+    /// The last minute of the window (its first second).
+    pub last_minute: Moment,
+}
+
+impl VoidedVotes {
+    /// The transparency box's sentence: "12 stemmen uit een ongewone piek op 27 januari om 18.05
+    /// uur zijn niet meegeteld."
+    pub fn sentence(&self) -> String {
+        let votes = match self.votes {
+            1 => "1 stem".to_string(),
+            n => format!("{n} stemmen"),
+        };
+        let verb = if self.votes == 1 { "is" } else { "zijn" };
+        let (first, last) = (
+            self.from.day_month_nl_with_time(),
+            self.last_minute.day_month_nl_with_time(),
+        );
+        let day_of = |text: &str| text.split(" om ").next().unwrap_or_default().to_string();
+        let when = if first == last {
+            format!("op {first}")
+        } else if day_of(&first) == day_of(&last) {
+            format!(
+                "op {} tussen {} en {} uur",
+                day_of(&first),
+                self.from.clock_nl(),
+                self.last_minute.clock_nl()
+            )
+        } else {
+            format!("van {first} tot {last}")
+        };
+        format!("{votes} uit een ongewone piek {when} {verb} niet meegeteld.")
+    }
 }
 
 /// Everything the article page renders.

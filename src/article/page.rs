@@ -204,6 +204,11 @@ fn PollFactsBox(facts: PollFacts) -> impl IntoView {
                 <li>
                     "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u."
                 </li>
+                {facts
+                    .voided
+                    .iter()
+                    .map(|voided| view! { <li class="poll-facts-voided">{voided.sentence()}</li> })
+                    .collect_view()}
                 <li>
                     "Cijfers bijgewerkt op "
                     <time datetime=facts.counted_at.to_string()>

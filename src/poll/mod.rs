@@ -62,17 +62,19 @@ pub enum PollStatus {
 
 impl PollDefinition {
     /// The poll's status at `unix_seconds`: open from `opens` (inclusive) until `closes` (exclusive).
+    /// A closing moment that has passed wins over an opening still to come: an editor who closes a
+    /// poll before it opened has closed it.
     pub fn status_at(&self, unix_seconds: i64) -> PollStatus {
         if self
-            .opens
-            .is_some_and(|opens| unix_seconds < opens.unix_seconds())
-        {
-            PollStatus::NotYetOpen
-        } else if self
             .closes
             .is_some_and(|closes| unix_seconds >= closes.unix_seconds())
         {
             PollStatus::Closed
+        } else if self
+            .opens
+            .is_some_and(|opens| unix_seconds < opens.unix_seconds())
+        {
+            PollStatus::NotYetOpen
         } else {
             PollStatus::Open
         }

@@ -1,15 +1,21 @@
 //! The `stembus` command: with no arguments it serves the site; `stembus backup FILE` copies the
 //! SQLite database while the site runs, `stembus restore FILE` puts a checked copy back (site stopped).
 
+use super::clock::{Clock, SystemClock};
 use super::config::{Database, Settings};
+use super::desk;
 use super::startup;
 use super::store::sqlite::backup;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: stembus              serve the site
-       stembus backup FILE  copy the SQLite database to the new FILE while the site runs
-       stembus restore FILE put a copy made by `stembus backup` back (stop the site first)";
+const USAGE: &str = "usage: stembus                      serve the site
+       stembus backup FILE          copy the SQLite database to the new FILE while the site runs
+       stembus restore FILE         put a copy made by `stembus backup` back (stop the site first)
+       stembus editor add NAME      add an editor; the password is the first line of standard input
+       stembus editor list          list the editors
+       stembus editor remove NAME   remove an editor and end their sessions
+       stembus editor password NAME set a new password (first line of standard input)";
 
 /// Runs what the command line asks for.
 pub async fn main() -> ExitCode {
@@ -45,6 +51,7 @@ pub async fn main() -> ExitCode {
             })
             .await
         }
+        ["editor", rest @ ..] => editor(rest).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -52,6 +59,42 @@ pub async fn main() -> ExitCode {
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `stembus editor …` on the configured database, whichever engine it is.
+async fn editor(args: &[&str]) -> ExitCode {
+    if !matches!(args, ["list"] | ["add" | "remove" | "password", _]) {
+        eprintln!("{}", desk::accounts::USAGE);
+        return ExitCode::from(2);
+    }
+    let settings = match Settings::load(&startup::config_file()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("stembus: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let store = match startup::open_store(&settings, Vec::new()).await {
+        Ok(store) => store,
+        Err(message) => {
+            eprintln!("stembus: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut input = std::io::stdin().lock();
+    let now = SystemClock.unix_seconds();
+    let outcome = desk::accounts::run_command(&store, args, &mut input, now).await;
+    store.shut_down().await;
+    match outcome {
+        Ok(message) => {
+            println!("stembus: {message}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("stembus: {message}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -15,13 +15,13 @@ const SITE_DESCRIPTION: &str = "Nieuws met een lezerspoll bij elk artikel.";
 
 /// `GET /feed.xml`: an Atom feed of every article, newest first.
 pub async fn feed(State(state): State<AppState>) -> Response {
-    let body = atom_feed(&state.library, &state.settings.base_url);
+    let body = atom_feed(&state.library(), &state.settings.base_url);
     with_type(body, "application/atom+xml; charset=utf-8")
 }
 
 /// `GET /sitemap.xml`: the front page and every article.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    let body = sitemap_xml(&state.library, &state.settings.base_url);
+    let body = sitemap_xml(&state.library(), &state.settings.base_url);
     with_type(body, "application/xml; charset=utf-8")
 }
 

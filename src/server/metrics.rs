@@ -198,6 +198,12 @@ fn reason(error: AppError) -> &'static str {
         AppError::TooManyRequests => "too_many_requests",
         AppError::Unavailable => "unavailable",
         AppError::Internal => "internal",
+        AppError::NotSignedIn => "not_signed_in",
+        AppError::SignInRefused => "sign_in_refused",
+        AppError::TooManySignIns => "too_many_sign_ins",
+        AppError::FormExpired => "form_expired",
+        AppError::ForeignForm => "foreign_form",
+        AppError::InvalidField => "invalid_field",
     }
 }
 

@@ -13,6 +13,7 @@ use super::voting;
 use crate::app::{PageContent, not_found_shell, shell};
 use crate::article::{
     Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PollFacts,
+    VoidedVotes,
 };
 use crate::error::AppError;
 use crate::moment::Moment;
@@ -195,7 +196,11 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
 }
 
 /// Renders the shell around `content` for `request`, with the state in context.
-async fn render_page(state: AppState, content: PageContent, request: Request) -> Response {
+pub(crate) async fn render_page(
+    state: AppState,
+    content: PageContent,
+    request: Request,
+) -> Response {
     let options = state.leptos_options.clone();
     let context = move || provide_context(state.clone());
     let render =
@@ -222,7 +227,7 @@ async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
     let now = state.now();
     Loaded::complete(Ok(FrontPageData {
         articles: state
-            .library
+            .library()
             .articles()
             .iter()
             .map(|article| summary(article, now))
@@ -235,10 +240,8 @@ async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
 /// change their vote), the transparency facts, the head's metadata and the related articles.
 async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     let state = &request.state;
-    let Some(article) = request
-        .param("slug")
-        .and_then(|slug| state.library.article(slug))
-    else {
+    let library = state.library();
+    let Some(article) = request.param("slug").and_then(|slug| library.article(slug)) else {
         return Loaded::complete(Err(AppError::NotFound));
     };
     let base_url = &state.settings.base_url;
@@ -260,8 +263,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
                 .map(|image| format!("{base_url}{}", image.path)),
             structured_data: discovery::structured_data(article, base_url),
             share_links: discovery::share_links(article, base_url),
-            related: state
-                .library
+            related: library
                 .related(article, RELATED_ARTICLES)
                 .into_iter()
                 .map(|other| summary(other, now))
@@ -303,6 +305,20 @@ async fn poll_for_reader(
         closes: poll.closes,
         status: poll.status_at(now),
         counted_at: Moment::brussels_from_unix(now),
+        voided: request
+            .state
+            .content
+            .desk()
+            .voided_of(&poll.id)
+            .iter()
+            .map(|window| VoidedVotes {
+                votes: window.ballots,
+                from: Moment::brussels_from_unix(window.window.from),
+                last_minute: Moment::brussels_from_unix(
+                    (window.window.until - 1).div_euclid(60) * 60,
+                ),
+            })
+            .collect(),
     };
     (view, facts)
 }
@@ -333,7 +349,8 @@ mod tests {
         AppState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(Settings::default()),
-            library: Arc::new(Library::default()),
+            content: Arc::new(crate::server::live::LiveContent::fixed(Library::default())),
+            page_cache: PageCache::new(),
             store: Arc::new(store),
             clock: FixedClock::at(0),
             metrics: Arc::new(crate::server::metrics::Metrics::new(

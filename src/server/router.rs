@@ -3,7 +3,7 @@
 //! request id and the security headers.
 
 use super::delivery::assets::StaticAssets;
-use super::delivery::page_cache::PageCache;
+use super::desk;
 use super::discovery;
 use super::headers;
 use super::health;
@@ -43,8 +43,9 @@ pub fn build_router(mut state: AppState) -> Router {
         .route("/robots.txt", get(discovery::robots))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::endpoint));
-    let cache = PageCache::new().counted(state.metrics.clone());
+        .route("/metrics", get(metrics::endpoint))
+        .merge(desk::routes());
+    let cache = state.page_cache.clone().counted(state.metrics.clone());
     let mut router = pages::pages(router, &cache);
     for (path, file) in assets.files() {
         let file = file.clone();

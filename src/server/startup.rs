@@ -2,8 +2,10 @@
 
 use super::clock::SystemClock;
 use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
-use super::content::Library;
+use super::content::ContentFolder;
+use super::delivery::page_cache::PageCache;
 use super::http;
+use super::live::{self, LiveContent};
 use super::metrics::Metrics;
 use super::router::build_router;
 use super::state::AppState;
@@ -51,12 +53,59 @@ async fn serve() -> Result<(), String> {
     if let Some(address) = settings.listen_address {
         leptos_options.site_addr = address;
     }
-    let library = Library::load(&settings.content_dir, settings.content_errors)
+    let folder = ContentFolder::load(&settings.content_dir, settings.content_errors)
         .map_err(|error| error.to_string())?;
+    let library = folder.library();
 
     let database = settings.database();
     let polls: Vec<PollDefinition> = library.polls().cloned().collect();
-    let store: Store = match &database {
+    let store = open_store(&settings, polls).await?;
+
+    let address = leptos_options.site_addr;
+    let state = AppState {
+        leptos_options,
+        settings: Arc::new(settings),
+        content: Arc::new(LiveContent::watching(folder)),
+        page_cache: PageCache::new(),
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+        metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
+    };
+    // The desk's changes made before this start, then every few seconds the folder and the desk.
+    if state.refresh_content().await.is_err() {
+        return Err("cannot read the desk's changes from the database".into());
+    }
+    let refresher = live::spawn_refresher(
+        state.content.clone(),
+        state.store.clone(),
+        state.page_cache.clone(),
+        live::REFRESH_EVERY,
+    );
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| format!("cannot listen on {address}: {error}"))?;
+    tracing::info!(
+        articles = state.library().articles().len(),
+        database = %database.describe(),
+        "Stembus is ready"
+    );
+    println!("Stembus draait op http://{address}/");
+    http::serve(
+        listener,
+        http::with_limits(build_router(state)),
+        shutdown_signal(),
+    )
+    .await;
+
+    refresher.abort();
+    tracing::info!("draining the vote writer");
+    store.shut_down().await;
+    Ok(())
+}
+
+/// Opens the configured database (SQLite or PostgreSQL), applies the migrations and syncs `polls`.
+pub async fn open_store(settings: &Settings, polls: Vec<PollDefinition>) -> Result<Store, String> {
+    let store: Store = match &settings.database() {
         Database::Sqlite(path) => {
             let durability = settings.durability;
             if durability != Durability::Full {
@@ -88,35 +137,7 @@ async fn serve() -> Result<(), String> {
             Arc::new(store)
         }
     };
-
-    let address = leptos_options.site_addr;
-    let state = AppState {
-        leptos_options,
-        settings: Arc::new(settings),
-        library: Arc::new(library),
-        store: store.clone(),
-        clock: Arc::new(SystemClock),
-        metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
-    };
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|error| format!("cannot listen on {address}: {error}"))?;
-    tracing::info!(
-        articles = state.library.articles().len(),
-        database = %database.describe(),
-        "Stembus is ready"
-    );
-    println!("Stembus draait op http://{address}/");
-    http::serve(
-        listener,
-        http::with_limits(build_router(state)),
-        shutdown_signal(),
-    )
-    .await;
-
-    tracing::info!("draining the vote writer");
-    store.shut_down().await;
-    Ok(())
+    Ok(store)
 }
 
 /// The log subscriber for `format`, writing to `writer`. Request spans carry the request id, the

@@ -2,7 +2,8 @@
 
 use super::clock::SharedClock;
 use super::config::Settings;
-use super::content::Library;
+use super::delivery::page_cache::PageCache;
+use super::live::LiveContent;
 use super::metrics::Metrics;
 use super::store::Store;
 use crate::error::AppError;
@@ -15,7 +16,10 @@ use std::sync::Arc;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
-    pub library: Arc<Library>,
+    /// The articles and polls as served now: the content files with the desk's changes.
+    pub content: Arc<LiveContent>,
+    /// The kept pages, which the content drops when a poll changes.
+    pub page_cache: PageCache,
     /// The vote store, whichever engine it is.
     pub store: Store,
     /// The time of day for everything that depends on it; tests set it.
@@ -28,6 +32,17 @@ impl AppState {
     /// Seconds since 1970, from the state's clock.
     pub fn now(&self) -> i64 {
         self.clock.unix_seconds()
+    }
+
+    /// The articles and polls readers are served right now.
+    pub fn library(&self) -> Arc<super::content::Library> {
+        self.content.library()
+    }
+
+    /// Reads the content and the desk's changes again at once (after an editor's change), so this
+    /// node shows it before the next periodic refresh.
+    pub async fn refresh_content(&self) -> Result<(), super::store::StoreError> {
+        self.content.refresh(&self.store, &self.page_cache).await
     }
 }
 

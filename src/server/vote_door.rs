@@ -187,7 +187,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         Err(error) => return Refusal::new(error).into_response(),
     };
     let back_to_poll = state
-        .library
+        .library()
         .poll(&form.poll)
         .map(|(article, _)| format!("{}#poll", article_path(&article.slug)));
     parts

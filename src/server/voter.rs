@@ -34,18 +34,7 @@ impl VoterId {
     /// The reader's id from the request's cookies. A missing, malformed or repeated cookie gives
     /// `None`: the reader is then given a fresh id, never the one they sent.
     pub fn from_headers(headers: &HeaderMap) -> Option<VoterId> {
-        let mut found = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .filter(|cookie| cookie.name() == COOKIE_NAME);
-        let first = found.next()?;
-        if found.next().is_some() {
-            return None;
-        }
-        VoterId::parse(first.value())
+        VoterId::parse(&single_cookie(headers, COOKIE_NAME)?)
     }
 
     /// The `Set-Cookie` value that hands this id to the reader.
@@ -64,6 +53,20 @@ impl VoterId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The value of the cookie `name` when the request carries it exactly once: a repeated cookie (one
+/// set by a sibling domain beside ours, say) is trusted for neither value.
+pub fn single_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let mut found = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .filter(|cookie| cookie.name() == name);
+    let first = found.next()?;
+    found.next().is_none().then(|| first.value().to_string())
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         tracing::error!("request parts missing in cast_vote");
         AppError::Internal
     })?;
-    let (article, poll) = state.library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
+    let library = state.library();
+    let (article, poll) = library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
     if !choices
         .iter()

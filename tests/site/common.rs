@@ -10,12 +10,19 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use stembus::poll::PollDefinition;
 use stembus::server::clock::FixedClock;
 use stembus::server::config::Settings;
-use stembus::server::content::{BadContent, Library};
+use stembus::server::content::{BadContent, ContentFolder};
+use stembus::server::delivery::page_cache::PageCache;
+use stembus::server::live::LiveContent;
 use stembus::server::metrics::Metrics;
 use stembus::server::router::build_router;
 use stembus::server::state::AppState;
+use stembus::server::store::desk::{
+    AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides, SessionLimits,
+    SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+};
 use stembus::server::store::sqlite::SqliteStore;
 use stembus::server::store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
 use tower::ServiceExt;
@@ -58,7 +65,8 @@ impl TestSite {
 
     /// The site with the content files in `content`, on the database in `dir`.
     pub fn with_content(content: &Path, dir: tempfile::TempDir) -> TestSite {
-        let library = Library::load(content, BadContent::Stop).unwrap();
+        let folder = ContentFolder::load(content, BadContent::Stop).unwrap();
+        let library = folder.library();
         let polls: Vec<_> = library.polls().collect();
         let store = SqliteStore::open(&dir.path().join("stembus.db"), &polls).unwrap();
         let settings = Settings {
@@ -69,7 +77,8 @@ impl TestSite {
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
-            library: Arc::new(library),
+            content: Arc::new(LiveContent::watching(folder)),
+            page_cache: PageCache::new(),
             metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
             store: Arc::new(store),
             clock: clock.clone(),
@@ -94,7 +103,8 @@ impl TestSite {
         let url = stembus::server::store::postgres::create_database(&admin, &name)
             .await
             .unwrap();
-        let polls: Vec<_> = site.state.library.polls().collect();
+        let library = site.state.library();
+        let polls: Vec<_> = library.polls().collect();
         let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
             .await
             .unwrap();
@@ -144,9 +154,11 @@ impl TestSite {
     /// The kept router, or else a router built for one request: then no kept page and no
     /// rate-limit bucket carries over from an earlier request.
     pub fn router(&self) -> Router {
-        self.kept
-            .clone()
-            .unwrap_or_else(|| build_router(self.state.clone()))
+        self.kept.clone().unwrap_or_else(|| {
+            let mut state = self.state.clone();
+            state.page_cache = PageCache::new();
+            build_router(state)
+        })
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -318,6 +330,125 @@ impl VoteStore for FlakyStore {
 
     fn writer_metrics(&self) -> stembus::server::metrics::WriterMetrics {
         self.inner.writer_metrics()
+    }
+}
+
+#[async_trait::async_trait]
+impl DeskStore for FlakyStore {
+    async fn add_editor(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        self.inner.add_editor(name, password_hash, now).await
+    }
+
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.inner.set_password(name, password_hash).await
+    }
+
+    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError> {
+        self.inner.remove_editor(name).await
+    }
+
+    async fn editors(&self) -> Result<Vec<EditorSummary>, StoreError> {
+        self.inner.editors().await
+    }
+
+    async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.inner.password_hash(name).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        editor: &str,
+        csrf_token: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .create_session(token_hash, editor, csrf_token, now)
+            .await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        self.inner.session(token_hash, now, limits).await
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.inner.end_session(token_hash).await
+    }
+
+    async fn change_poll(
+        &self,
+        poll_id: &str,
+        change: OverrideChange,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        self.inner.change_poll(poll_id, change, audit).await
+    }
+
+    async fn overrides(&self) -> Result<Vec<(String, PollOverrides)>, StoreError> {
+        self.inner.overrides().await
+    }
+
+    async fn ballots_per_minute(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError> {
+        self.inner.ballots_per_minute(poll_id).await
+    }
+
+    async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError> {
+        self.inner.choices_per_hour(poll_id).await
+    }
+
+    async fn preview_void(
+        &self,
+        poll_id: &str,
+        window: TimeWindow,
+    ) -> Result<VoidPreview, StoreError> {
+        self.inner.preview_void(poll_id, window).await
+    }
+
+    async fn void_window(
+        &self,
+        poll_id: &str,
+        window: TimeWindow,
+        audit: &AuditEntry,
+    ) -> Result<Option<VoidedWindow>, StoreError> {
+        self.inner.void_window(poll_id, window, audit).await
+    }
+
+    async fn restore_window(
+        &self,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<Option<VoidedWindow>, StoreError> {
+        self.inner.restore_window(id, audit).await
+    }
+
+    async fn voided_windows(&self, poll_id: Option<&str>) -> Result<Vec<VoidedWindow>, StoreError> {
+        self.inner.voided_windows(poll_id).await
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.inner.record_audit(entry).await
+    }
+
+    async fn audit_log(
+        &self,
+        poll_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.inner.audit_log(poll_id, limit).await
+    }
+
+    async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
+        self.inner.sync_polls(polls).await
     }
 }
 

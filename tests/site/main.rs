@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod common;
+mod desk;
 mod logs;
 mod page_cache;
 mod render_load;

@@ -185,6 +185,24 @@ impl PageCache {
         }
     }
 
+    /// Drops the kept page of `path`: the next reader gets it rendered anew (a poll was changed).
+    pub fn forget(&self, path: &str) {
+        let mut pages = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages.remove(path);
+    }
+
+    /// Drops every kept page (the content was read again).
+    pub fn clear(&self) {
+        let mut pages = self
+            .pages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages.clear();
+    }
+
     /// How many pages are kept.
     pub fn len(&self) -> usize {
         let pages = self

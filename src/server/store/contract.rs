@@ -19,7 +19,7 @@ pub const TEST_DATABASE_URL: &str = "STEMBUS_TEST_DATABASE_URL";
 
 /// One engine with one database of its own for the test.
 #[async_trait]
-trait Engine: Send + Sync {
+pub(super) trait Engine: Send + Sync {
     /// A store on the test's database with `polls` synced: opening it again is a restart, opening
     /// two is two nodes.
     async fn open(&self, polls: &[&PollDefinition]) -> Store;
@@ -29,12 +29,12 @@ trait Engine: Send + Sync {
     async fn recount(&self, keys: &[&str]) -> (u64, Vec<u64>);
 }
 
-struct Sqlite {
-    dir: tempfile::TempDir,
+pub(super) struct Sqlite {
+    pub(super) dir: tempfile::TempDir,
 }
 
 impl Sqlite {
-    fn new() -> Sqlite {
+    pub(super) fn new() -> Sqlite {
         Sqlite {
             dir: tempfile::tempdir().unwrap(),
         }
@@ -72,13 +72,13 @@ impl Engine for Sqlite {
     }
 }
 
-struct Postgres {
+pub(super) struct Postgres {
     url: String,
 }
 
 impl Postgres {
     /// A fresh database in the test cluster.
-    async fn new() -> Postgres {
+    pub(super) async fn new() -> Postgres {
         let admin = std::env::var(TEST_DATABASE_URL).unwrap_or_else(|_| {
             panic!("{TEST_DATABASE_URL} is not set: run scripts/test.sh, which starts PostgreSQL")
         });
@@ -91,7 +91,7 @@ impl Postgres {
         Postgres { url }
     }
 
-    async fn client(&self) -> tokio_postgres::Client {
+    pub(super) async fn client(&self) -> tokio_postgres::Client {
         let (client, connection) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
             .await
             .unwrap();
@@ -473,6 +473,8 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+pub(super) use on_both_engines;
 
 on_both_engines!(
     a_vote_is_recorded_and_counted,

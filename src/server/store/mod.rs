@@ -3,13 +3,18 @@
 //! An engine records votes and counts them; it knows nothing of HTTP, pages or percentages. The
 //! poll's rules are checked again by the engine inside the transaction that stores a vote, so they
 //! hold however many requests (or, with a shared database, however many servers) vote at once.
-//! Today's engine is SQLite (`sqlite`); the interface leaves room for one on a database server.
+//! The editors' side (accounts, sessions, the desk's changes to a poll, voided votes, the audit
+//! log) is `desk::DeskStore`; `Storage` is both. The engines are SQLite (`sqlite`, embedded) and
+//! PostgreSQL (`postgres`, for several nodes on one database).
 
+pub mod desk;
 pub mod postgres;
 pub mod sqlite;
 
 #[cfg(test)]
 mod contract;
+#[cfg(test)]
+mod desk_contract;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -93,8 +98,12 @@ pub trait VoteStore: Send + Sync {
     fn writer_metrics(&self) -> crate::server::metrics::WriterMetrics;
 }
 
+/// Everything the site asks of a storage engine: the readers' votes and the editors' desk.
+pub trait Storage: VoteStore + desk::DeskStore {}
+impl<T: VoteStore + desk::DeskStore> Storage for T {}
+
 /// The store every request shares.
-pub type Store = Arc<dyn VoteStore>;
+pub type Store = Arc<dyn Storage>;
 
 impl From<StoreError> for crate::error::AppError {
     fn from(error: StoreError) -> Self {

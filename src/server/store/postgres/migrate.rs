@@ -7,13 +7,19 @@ use crate::poll::PollDefinition;
 use tokio_postgres::{Client, Error};
 
 /// Every migration, in order; the number is the file's.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../../../../migrations/postgres/0001_polls_ballots_and_counts.sql"),
-)];
+pub(super) const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../../../../migrations/postgres/0001_polls_ballots_and_counts.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../../migrations/postgres/0002_desk.sql"),
+    ),
+];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).
-const SCHEMA_LOCK: i64 = 0x0073_7465_6d62_7573;
+pub(super) const SCHEMA_LOCK: i64 = 0x0073_7465_6d62_7573;
 
 /// Applies the migrations this database lacks and brings the polls in line with `polls`, leaving
 /// every vote alone, all in one transaction. A migration of a newer stembus than this one (a number
@@ -67,8 +73,9 @@ pub async fn migrate_and_sync(
 }
 
 /// Makes the polls, their rules and answers match the content. Answers that left the content are
-/// kept (ballots point at them) but no longer shown or accepted.
-async fn sync_polls(
+/// kept (ballots point at them) but no longer shown or accepted; the desk's overrides stay. Run it
+/// under `SCHEMA_LOCK`.
+pub(super) async fn sync_polls(
     tx: &tokio_postgres::Transaction<'_>,
     polls: &[&PollDefinition],
 ) -> Result<(), Error> {

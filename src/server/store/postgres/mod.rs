@@ -19,6 +19,7 @@
 //! connection after a failover (a broken one is dropped on return), while the URL's host list with
 //! `target_session_attrs=read-write` finds the new primary.
 
+mod desk;
 mod migrate;
 mod queries;
 
@@ -92,6 +93,8 @@ struct Inner {
     writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
     writer_task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
     metrics: WriterMetrics,
+    /// This node's shard of the running counts, where the desk's voiding and restoring write too.
+    shard: i16,
 }
 
 struct WriteJob {
@@ -181,6 +184,7 @@ impl PostgresStore {
                 writer: Mutex::new(Some(sender)),
                 writer_task: tokio::sync::Mutex::new(Some(writer_task)),
                 metrics,
+                shard,
             }),
         })
     }

@@ -8,7 +8,8 @@ use tokio_postgres::Error;
 
 /// Records a vote if the poll exists and is open, every answer belongs to it, their number fits the
 /// rule, and the reader has not voted yet (or may change their vote); notes what it does to the
-/// running counts in `counts`. Runs inside the batch's transaction, under the vote's savepoint.
+/// running counts in `counts`. Runs inside the batch's transaction, under the vote's savepoint. The
+/// closing moment is the desk's where an editor set one, the content file's otherwise.
 pub async fn record_vote(
     tx: &Transaction<'_>,
     vote: &NewVote,
@@ -17,7 +18,9 @@ pub async fn record_vote(
     let rules = tx
         .query_opt(
             &tx.prepare_cached(
-                "SELECT id, max_choices, allow_change, opens_at, closes_at FROM poll WHERE key = $1",
+                "SELECT id, max_choices, allow_change, opens_at,
+                        CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END
+                 FROM poll WHERE key = $1",
             )
             .await?,
             &[&vote.poll_id],
@@ -77,17 +80,24 @@ pub async fn record_vote(
         }
         None if !allow_change => return Ok(VoteOutcome::AlreadyVoted),
         None => {
-            // The row lock serialises changes of one reader, whichever nodes they reach.
-            let ballot: i64 = tx
+            // The row lock serialises changes of one reader, whichever nodes they reach, and
+            // against the desk voiding the ballot.
+            let existing = tx
                 .query_one(
                     &tx.prepare_cached(
-                        "SELECT id FROM ballot WHERE poll_id = $1 AND voter = $2 FOR UPDATE",
+                        "SELECT id, voided_window IS NOT NULL FROM ballot
+                         WHERE poll_id = $1 AND voter = $2 FOR UPDATE",
                     )
                     .await?,
                     &[&poll_row, &vote.voter],
                 )
-                .await?
-                .get(0);
+                .await?;
+            let ballot: i64 = existing.get(0);
+            // A voided ballot stays as it was voided: changing it would slip the reader back into
+            // the count behind the editor's back, or break restoring the window exactly.
+            if existing.get::<_, bool>(1) {
+                return Ok(VoteOutcome::AlreadyVoted);
+            }
             let removed = tx
                 .query(
                     &tx.prepare_cached(

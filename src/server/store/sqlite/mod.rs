@@ -6,9 +6,11 @@
 //! is on disk. A dedicated thread rather than `spawn_blocking` because SQLite allows one writer at
 //! a time anyway, and one owner of the connection can group commits without any locking.
 //! Reads run on `spawn_blocking` with connections from a small pool; WAL lets them run beside the
-//! writer.
+//! writer. The editors' desk writes on a connection of its own (`desk`), taking turns with the
+//! writer under SQLite's write lock.
 
 pub mod backup;
+mod desk;
 pub mod queries;
 
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
@@ -26,10 +28,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../../../migrations/sqlite/0001_polls_and_votes.sql"),
     include_str!("../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"),
     include_str!("../../../../migrations/sqlite/0003_running_counts.sql"),
+    include_str!("../../../../migrations/sqlite/0004_desk.sql"),
 ];
 
 /// How many migrations this build knows: a database at a higher `user_version` is from a newer one.
@@ -95,6 +98,9 @@ struct Inner {
     writer: Mutex<Option<SyncSender<WriteJob>>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     idle_readers: Mutex<Vec<Connection>>,
+    /// A second write connection for the editors' desk, kept between its (rare) writes; SQLite's
+    /// write lock and `busy_timeout` make it take turns with the vote writer.
+    desk_writer: Mutex<Option<Connection>>,
     /// A shared lock on the database's lock file, held while the store is open, so that a restore
     /// (which needs it exclusively) cannot replace the file under a running site.
     _in_use: std::fs::File,
@@ -164,6 +170,7 @@ impl SqliteStore {
                 writer: Mutex::new(Some(sender)),
                 writer_thread: Mutex::new(Some(writer_thread)),
                 idle_readers: Mutex::new(Vec::new()),
+                desk_writer: Mutex::new(None),
                 _in_use: in_use,
                 metrics,
             }),

@@ -57,11 +57,14 @@ struct PollRules {
 
 /// Records a vote if the poll exists and is open, every answer belongs to it, their number fits
 /// the rule, and the reader has not voted yet (or may change their vote). Run it inside a write
-/// transaction, so the checks and the write see the same state.
+/// transaction, so the checks and the write see the same state. The closing moment is the desk's
+/// where an editor set one, the content file's otherwise.
 pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOutcome> {
     let rules = conn
         .query_row(
-            "SELECT id, max_choices, allow_change, opens_at, closes_at FROM poll WHERE key = ?1",
+            "SELECT id, max_choices, allow_change, opens_at,
+                    CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END
+             FROM poll WHERE key = ?1",
             [&vote.poll_id],
             |row| {
                 Ok(PollRules {
@@ -103,9 +106,13 @@ pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOu
         }
     }
 
-    let existing: Option<i64> = conn
-        .prepare_cached("SELECT id FROM ballot WHERE poll_id = ?1 AND voter = ?2")?
-        .query_row(params![rules.id, vote.voter], |row| row.get(0))
+    let existing: Option<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT id, voided_window IS NOT NULL FROM ballot WHERE poll_id = ?1 AND voter = ?2",
+        )?
+        .query_row(params![rules.id, vote.voter], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?;
     let (ballot, outcome) = match existing {
         None => {
@@ -117,8 +124,12 @@ pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOu
                 .execute([rules.id])?;
             (conn.last_insert_rowid(), VoteOutcome::Recorded)
         }
-        Some(_) if !rules.allow_change => return Ok(VoteOutcome::AlreadyVoted),
-        Some(ballot) => {
+        // A voided ballot stays as it was voided: changing it would slip the reader back into
+        // the count behind the editor's back, or break restoring the window exactly.
+        Some((_, voided)) if voided || !rules.allow_change => {
+            return Ok(VoteOutcome::AlreadyVoted);
+        }
+        Some((ballot, _)) => {
             conn.execute(
                 "UPDATE poll_option SET vote_count = vote_count - 1
                  WHERE id IN (SELECT option_id FROM ballot_choice WHERE ballot_id = ?1)",

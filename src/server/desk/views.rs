@@ -1,0 +1,757 @@
+//! The desk's pages as Leptos components, rendered on the server only: plain forms and tables, no
+//! island, so every action works without JavaScript and with a screen reader.
+
+use super::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
+use crate::error::AppError;
+use crate::moment::Moment;
+use crate::poll::{PollResults, ResultsVisibility};
+use crate::server::content::ContentProblem;
+use crate::server::store::desk::{AuditEntry, VoidedWindow};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// Who is signed in, and the token their forms carry.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub editor: String,
+    pub csrf: String,
+}
+
+/// The hidden field with the session's form token.
+#[component]
+fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=token /> }
+}
+
+/// Every signed-in desk page: the desk's navigation, who is signed in, sign-out, the page.
+#[component]
+fn DeskFrame(frame: Frame, title: String, children: Children) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} | Redactie Stembus") />
+        <Meta name="robots" content="noindex, nofollow" />
+        <div class="desk">
+            <nav class="desk-nav" aria-label="Redactie">
+                <ul>
+                    <li>
+                        <a href="/redactie">"Polls"</a>
+                    </li>
+                    <li>
+                        <a href="/redactie/logboek">"Logboek"</a>
+                    </li>
+                </ul>
+                <form method="post" action="/redactie/afmelden" class="desk-signout">
+                    <span>{format!("Aangemeld als {}", frame.editor)}</span>
+                    <Csrf token=frame.csrf.clone() />
+                    <button type="submit">"Afmelden"</button>
+                </form>
+            </nav>
+            {children()}
+        </div>
+    }
+}
+
+/// The sign-in form, with the message of a refused attempt.
+#[component]
+pub fn SignInPage(error: Option<AppError>, name: String, form_token: String) -> impl IntoView {
+    view! {
+        <Title text="Aanmelden | Redactie Stembus" />
+        <Meta name="robots" content="noindex, nofollow" />
+        <section class="desk desk-sign-in">
+            <h1>"Aanmelden voor de redactie"</h1>
+            {error
+                .map(|error| {
+                    view! {
+                        <p class="desk-error" role="alert">
+                            {error.message()}
+                        </p>
+                    }
+                })}
+            <form method="post" action="/redactie/aanmelden">
+                <input type="hidden" name="formulier" value=form_token />
+                <p>
+                    <label for="naam">"Naam"</label>
+                    <input
+                        id="naam"
+                        name="naam"
+                        type="text"
+                        autocomplete="username"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        value=name
+                    />
+                </p>
+                <p>
+                    <label for="wachtwoord">"Wachtwoord"</label>
+                    <input
+                        id="wachtwoord"
+                        name="wachtwoord"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                    />
+                </p>
+                <p>
+                    <button type="submit">"Aanmelden"</button>
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// A refusal on a desk address, with the way back.
+#[component]
+pub fn DeskNotice(error: AppError) -> impl IntoView {
+    crate::response_status::set(error.status_code());
+    let (href, link) = match error {
+        AppError::NotSignedIn | AppError::FormExpired | AppError::ForeignForm => {
+            ("/redactie/aanmelden", "Naar het aanmelden")
+        }
+        _ => ("/redactie", "Naar de polls"),
+    };
+    view! {
+        <Title text="Redactie | Stembus" />
+        <Meta name="robots" content="noindex, nofollow" />
+        <section class="desk error-notice">
+            <h1>"Dat lukte niet"</h1>
+            <p>{error.message()}</p>
+            <p>
+                <a href=href>{link}</a>
+            </p>
+        </section>
+    }
+}
+
+/// One poll in the desk's list.
+#[derive(Debug, Clone)]
+pub struct PollRow {
+    pub poll_id: String,
+    pub question: String,
+    pub article_title: String,
+    pub article_path: String,
+    /// "opent binnenkort", "open" or "gesloten".
+    pub state: &'static str,
+    /// `None` when the figures could not be read.
+    pub voters: Option<u64>,
+    pub last_hour: Option<u64>,
+}
+
+fn figure(value: Option<u64>) -> String {
+    value.map_or("onbekend".to_string(), |n| n.to_string())
+}
+
+/// `/redactie`: every poll, and the content files that do not pass.
+#[component]
+pub fn PollListPage(
+    frame: Frame,
+    polls: Vec<PollRow>,
+    problems: Vec<ContentProblem>,
+) -> impl IntoView {
+    let rows = polls
+        .into_iter()
+        .map(|row| {
+            let desk_href = format!("/redactie/poll/{}", row.poll_id);
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=desk_href>{row.question}</a>
+                    </th>
+                    <td>
+                        <a href=row.article_path>{row.article_title}</a>
+                    </td>
+                    <td>{row.state}</td>
+                    <td class="desk-number">{figure(row.voters)}</td>
+                    <td class="desk-number">{figure(row.last_hour)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let problems = (!problems.is_empty()).then(|| {
+        let items = problems
+            .into_iter()
+            .map(|problem| {
+                view! {
+                    <li>
+                        <code>{problem.file}</code>
+                        ": "
+                        {problem.problem}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="desk-problems" aria-labelledby="problemen-titel">
+                <h2 id="problemen-titel">"Inhoudsbestanden met fouten"</h2>
+                <p>
+                    "Deze bestanden zijn niet ingelezen; de site toont de laatste versie die wel in orde was (of het artikel niet, als er nooit een was)."
+                </p>
+                <ul>{items}</ul>
+            </section>
+        }
+    });
+    view! {
+        <DeskFrame frame title="Polls".to_string()>
+            <h1>"Polls"</h1>
+            {problems}
+            <table class="desk-table">
+                <caption>"Alle polls op de site"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Vraag"</th>
+                        <th scope="col">"Artikel"</th>
+                        <th scope="col">"Toestand"</th>
+                        <th scope="col">"Lezers die stemden"</th>
+                        <th scope="col">"Stemmen laatste uur"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </DeskFrame>
+    }
+}
+
+/// Where a setting of a poll comes from, as the desk says it.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    /// The value in force, in words.
+    pub value: String,
+    /// `Some("gewijzigd op de redactie door an op …")` when the desk overrides the file.
+    pub overridden: Option<String>,
+    /// The content file's own value, in words.
+    pub file_value: String,
+}
+
+/// Everything a poll's desk page shows.
+#[derive(Debug, Clone)]
+pub struct PollDetail {
+    pub poll_id: String,
+    pub question: String,
+    pub answers: Vec<String>,
+    pub file: String,
+    pub article_title: String,
+    pub article_path: String,
+    pub state: &'static str,
+    pub is_closed: bool,
+    pub closes: Setting,
+    /// The closing moment in force, for the field.
+    pub closes_input: String,
+    pub visibility: Setting,
+    pub visibility_now: ResultsVisibility,
+    pub results: Option<PollResults>,
+    pub chart_svg: String,
+    /// The hours shown (Brussels time) with each answer's count.
+    pub hours: Vec<(Moment, Vec<u64>)>,
+    pub hours_cut: bool,
+    pub median_minute: u64,
+    pub bursts: Vec<Burst>,
+    pub voided: Vec<VoidedWindow>,
+    pub audit: Vec<AuditEntry>,
+    /// The field values for a window to look at: now's minute.
+    pub window_default: String,
+}
+
+fn when(unix_seconds: i64) -> String {
+    Moment::brussels_from_unix(unix_seconds).long_nl_with_time()
+}
+
+/// What a visibility means, in the desk's words.
+pub fn visibility_words(visibility: ResultsVisibility) -> &'static str {
+    match visibility {
+        ResultsVisibility::AfterVote => "na het stemmen",
+        ResultsVisibility::Always => "altijd, ook voor wie niet stemde",
+        ResultsVisibility::AfterClose => "pas na het sluiten",
+    }
+}
+
+#[component]
+fn SettingLine(label: &'static str, setting: Setting) -> impl IntoView {
+    let source = match setting.overridden {
+        Some(note) => format!(
+            " — {note}; dit gaat voor op het inhoudsbestand (daar: {}).",
+            setting.file_value
+        ),
+        None => " — zoals in het inhoudsbestand.".to_string(),
+    };
+    view! {
+        <p>
+            <strong>{label}</strong>
+            {format!(": {}{source}", setting.value)}
+        </p>
+    }
+}
+
+#[component]
+fn StandingTable(results: Option<PollResults>, caption: String) -> impl IntoView {
+    match results {
+        None => view! { <p>"De stand kan nu even niet gelezen worden."</p> }.into_any(),
+        Some(results) => {
+            let rows = results
+                .rows
+                .into_iter()
+                .map(|row| {
+                    view! {
+                        <tr>
+                            <th scope="row">{row.label}</th>
+                            <td class="desk-number">{row.votes}</td>
+                            <td class="desk-number">{format!("{} %", row.percent)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table class="desk-table">
+                    <caption>{caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Antwoord"</th>
+                            <th scope="col">"Stemmen"</th>
+                            <th scope="col">"Aandeel"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row">"Lezers die stemden"</th>
+                            <td class="desk-number">{results.voters}</td>
+                            <td></td>
+                        </tr>
+                    </tfoot>
+                </table>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn AuditTable(entries: Vec<AuditEntry>, caption: String, with_poll: bool) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p>"Nog niets in het logboek."</p> }.into_any();
+    }
+    let rows = entries
+        .into_iter()
+        .map(|entry| {
+            let poll = with_poll.then(|| {
+                let cell = match &entry.poll_id {
+                    Some(id) => {
+                        view! { <a href=format!("/redactie/poll/{id}")>{id.clone()}</a> }.into_any()
+                    }
+                    None => "—".into_any(),
+                };
+                view! { <td>{cell}</td> }
+            });
+            let at = Moment::brussels_from_unix(entry.at);
+            view! {
+                <tr>
+                    <td>
+                        <time datetime=at.to_string()>{at.long_nl_with_time()}</time>
+                    </td>
+                    <td>{entry.editor}</td>
+                    <td>{entry.action.label()}</td>
+                    {poll}
+                    <td>{entry.detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="desk-table">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Wanneer"</th>
+                    <th scope="col">"Wie"</th>
+                    <th scope="col">"Wat"</th>
+                    {with_poll.then(|| view! { <th scope="col">"Poll"</th> })}
+                    <th scope="col">"Details"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// `/redactie/poll/{id}`: the standing, the hourly chart with its table, the actions, the bursts,
+/// the voided windows and this poll's audit log.
+#[component]
+pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
+    let PollDetail {
+        poll_id,
+        question,
+        answers,
+        file,
+        article_title,
+        article_path,
+        state,
+        is_closed,
+        closes,
+        closes_input,
+        visibility,
+        visibility_now,
+        results,
+        chart_svg,
+        hours,
+        hours_cut,
+        median_minute,
+        bursts,
+        voided,
+        audit,
+        window_default,
+    } = detail;
+    let base = format!("/redactie/poll/{poll_id}");
+    let csrf = frame.csrf.clone();
+    let answers = answers
+        .into_iter()
+        .map(|answer| view! { <li>{answer}</li> })
+        .collect_view();
+    let open_or_close = if is_closed {
+        view! {
+            <form method="post" action=format!("{base}/heropenen")>
+                <Csrf token=csrf.clone() />
+                <button type="submit">"Heropenen (zonder einddatum)"</button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form method="post" action=format!("{base}/sluiten")>
+                <Csrf token=csrf.clone() />
+                <button type="submit">"Nu sluiten"</button>
+            </form>
+        }
+        .into_any()
+    };
+    let visibility_options = [
+        ResultsVisibility::AfterVote,
+        ResultsVisibility::Always,
+        ResultsVisibility::AfterClose,
+    ]
+    .into_iter()
+    .map(|option| {
+        let key = crate::server::store::desk::visibility_key(option);
+        view! {
+            <option value=key selected=option == visibility_now>
+                {visibility_words(option)}
+            </option>
+        }
+    })
+    .collect_view();
+    let hour_rows = hours
+        .into_iter()
+        .map(|(hour, counts)| {
+            let cells = counts
+                .into_iter()
+                .map(|count| view! { <td class="desk-number">{count}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{format!("{} {} u", hour.long_nl(), hour.clock_nl())}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let answer_headers = results.as_ref().map(|results| {
+        results
+            .rows
+            .iter()
+            .map(|row| view! { <th scope="col">{row.label.clone()}</th> })
+            .collect_view()
+    });
+    let bursts_view = if bursts.is_empty() {
+        view! { <p>"Geen minuten die opvallen."</p> }.into_any()
+    } else {
+        let items = bursts
+            .into_iter()
+            .map(|burst| {
+                let minute = Moment::brussels_from_unix(burst.minute);
+                let value = minute.local_input_value();
+                let href = format!("{base}/ongeldig?van={value}&tot={value}");
+                view! {
+                    <li>
+                        {format!("{}: {} stemmen ", minute.long_nl_with_time(), burst.votes)}
+                        <a href=href>"Bekijken en ongeldig verklaren"</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    let voided_view = if voided.is_empty() {
+        view! { <p>"Er zijn geen stemmen ongeldig verklaard."</p> }.into_any()
+    } else {
+        let rows = voided
+            .into_iter()
+            .map(|window| {
+                let action = match &window.restored {
+                    Some((by, at)) => format!("hersteld door {by} op {}", when(*at)).into_any(),
+                    None => view! {
+                        <form method="post" action=format!("{base}/herstellen")>
+                            <Csrf token=csrf.clone() />
+                            <input type="hidden" name="venster" value=window.id.to_string() />
+                            <button type="submit">"Herstellen"</button>
+                        </form>
+                    }
+                    .into_any(),
+                };
+                view! {
+                    <tr>
+                        <td>
+                            {format!(
+                                "{} tot {}",
+                                when(window.window.from),
+                                Moment::brussels_from_unix(window.window.until).clock_nl(),
+                            )}
+                        </td>
+                        <td class="desk-number">{window.ballots}</td>
+                        <td>{format!("{} op {}", window.voided_by, when(window.voided_at))}</td>
+                        <td>{action}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="desk-table">
+                <caption>"Ongeldig verklaarde vensters"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Venster"</th>
+                        <th scope="col">"Stemmen"</th>
+                        <th scope="col">"Ongeldig verklaard"</th>
+                        <th scope="col">"Herstellen"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let chart_note = hours_cut.then(|| {
+        view! {
+            <p>
+                {format!(
+                    "De grafiek en de tabel tonen de laatste {} uur met stemmen; de export per uur bevat alle uren.",
+                    SHOWN_HOURS,
+                )}
+            </p>
+        }
+    });
+    view! {
+        <DeskFrame frame title=question.clone()>
+            <h1>{question.clone()}</h1>
+            <p>
+                "Bij het artikel " <a href=article_path>{article_title}</a> ". Toestand: "
+                <strong>{state}</strong> "."
+            </p>
+            <section aria-labelledby="stand-titel">
+                <h2 id="stand-titel">"Stand"</h2>
+                <StandingTable
+                    results=results.clone()
+                    caption="De stand zoals de site die toont".to_string()
+                />
+            </section>
+            <section aria-labelledby="instellingen-titel">
+                <h2 id="instellingen-titel">"Instellingen"</h2>
+                <p>
+                    "Vraag en antwoorden komen uit het inhoudsbestand " <code>{file}</code>
+                    " en worden daar gewijzigd:"
+                </p>
+                <ul>{answers}</ul>
+                <SettingLine label="Sluit" setting=closes />
+                <SettingLine label="Uitslag zichtbaar" setting=visibility />
+                {open_or_close}
+                <form method="post" action=format!("{base}/sluitingsmoment")>
+                    <Csrf token=csrf.clone() />
+                    <p>
+                        <label for="sluit">"Sluitingsmoment (Brusselse tijd)"</label>
+                        <input id="sluit" name="sluit" type="datetime-local" step="60" value=closes_input />
+                        <button type="submit">"Sluitingsmoment instellen"</button>
+                    </p>
+                </form>
+                <form method="post" action=format!("{base}/sluitingsmoment")>
+                    <Csrf token=csrf.clone() />
+                    <input type="hidden" name="bestand" value="1" />
+                    <button type="submit">"Sluitingsmoment van het inhoudsbestand gebruiken"</button>
+                </form>
+                <form method="post" action=format!("{base}/uitslag")>
+                    <Csrf token=csrf.clone() />
+                    <p>
+                        <label for="zichtbaarheid">"Wie ziet de uitslag"</label>
+                        <select id="zichtbaarheid" name="zichtbaarheid">
+                            {visibility_options}
+                            <option value="bestand">"zoals in het inhoudsbestand"</option>
+                        </select>
+                        <button type="submit">"Zichtbaarheid instellen"</button>
+                    </p>
+                </form>
+            </section>
+            <section aria-labelledby="verloop-titel">
+                <h2 id="verloop-titel">"Stemmen per uur"</h2>
+                {chart_note}
+                <div class="desk-chart-and-table">
+                    <div class="desk-chart-box" inner_html=chart_svg></div>
+                    <table class="desk-table">
+                        <caption>"Stemmen per uur per antwoord (Brusselse tijd)"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Uur"</th>
+                                {answer_headers}
+                            </tr>
+                        </thead>
+                        <tbody>{hour_rows}</tbody>
+                    </table>
+                </div>
+            </section>
+            <section aria-labelledby="pieken-titel">
+                <h2 id="pieken-titel">"Ongewone pieken"</h2>
+                <p>
+                    {format!(
+                        "Een minuut valt op als ze meer dan {BURST_FACTOR} keer zoveel stemmen telt als de mediane minuut met stemmen van deze poll (nu {median_minute}) en minstens {BURST_MIN_VOTES} stemmen.",
+                    )}
+                </p>
+                {bursts_view}
+                <form method="get" action=format!("{base}/ongeldig")>
+                    <fieldset>
+                        <legend>"Een venster bekijken om ongeldig te verklaren"</legend>
+                        <p>
+                            <label for="van">"Van (minuut, Brusselse tijd)"</label>
+                            <input id="van" name="van" type="datetime-local" step="60" required value=window_default.clone() />
+                        </p>
+                        <p>
+                            <label for="tot">"Tot en met (minuut)"</label>
+                            <input id="tot" name="tot" type="datetime-local" step="60" required value=window_default />
+                        </p>
+                        <button type="submit">"Voorbeeld bekijken"</button>
+                    </fieldset>
+                </form>
+            </section>
+            <section aria-labelledby="ongeldig-titel" id="ongeldig">
+                <h2 id="ongeldig-titel">"Ongeldig verklaarde stemmen"</h2>
+                <p>
+                    "Ongeldig verklaarde stemmen blijven bewaard en tellen nergens mee; onder het artikel staat hoeveel het er zijn en waarom. Herstellen telt ze weer mee."
+                </p>
+                {voided_view}
+            </section>
+            <section aria-labelledby="export-titel">
+                <h2 id="export-titel">"Exporteren"</h2>
+                <p>
+                    "CSV-bestanden voor Excel: UTF-8, velden gescheiden door een puntkomma."
+                </p>
+                <ul>
+                    <li>
+                        <a href=format!("{base}/export/totalen.csv")>"Stand (totalen)"</a>
+                    </li>
+                    <li>
+                        <a href=format!("{base}/export/per-uur.csv")>"Stemmen per uur"</a>
+                    </li>
+                    <li>
+                        <a href=format!("{base}/export/ongeldig.csv")>"Ongeldig verklaarde vensters"</a>
+                    </li>
+                </ul>
+            </section>
+            <section aria-labelledby="logboek-titel">
+                <h2 id="logboek-titel">"Logboek van deze poll"</h2>
+                <AuditTable entries=audit caption="Wat de redactie aan deze poll deed".to_string() with_poll=false />
+            </section>
+        </DeskFrame>
+    }
+}
+
+/// What voiding a window would do, before the editor confirms.
+#[derive(Debug, Clone)]
+pub struct VoidPreviewDetail {
+    pub poll_id: String,
+    pub question: String,
+    /// The window in words.
+    pub window: String,
+    pub van: String,
+    pub tot: String,
+    pub ballots: u64,
+    pub before: Option<PollResults>,
+    pub after: Option<PollResults>,
+}
+
+/// `/redactie/poll/{id}/ongeldig`: how many votes, per answer, and how the percentages move.
+#[component]
+pub fn VoidPreviewPage(frame: Frame, detail: VoidPreviewDetail) -> impl IntoView {
+    let base = format!("/redactie/poll/{}", detail.poll_id);
+    let csrf = frame.csrf.clone();
+    let rows = match (&detail.before, &detail.after) {
+        (Some(before), Some(after)) => before
+            .rows
+            .iter()
+            .zip(&after.rows)
+            .map(|(b, a)| {
+                view! {
+                    <tr>
+                        <th scope="row">{b.label.clone()}</th>
+                        <td class="desk-number">{b.votes - a.votes}</td>
+                        <td class="desk-number">{format!("{} ({} %)", b.votes, b.percent)}</td>
+                        <td class="desk-number">{format!("{} ({} %)", a.votes, a.percent)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        _ => ().into_any(),
+    };
+    let confirm = (detail.ballots > 0).then(|| {
+        view! {
+            <form method="post" action=format!("{base}/ongeldig")>
+                <Csrf token=csrf.clone() />
+                <input type="hidden" name="van" value=detail.van.clone() />
+                <input type="hidden" name="tot" value=detail.tot.clone() />
+                <button type="submit">
+                    {format!("Deze {} stemmen ongeldig verklaren", detail.ballots)}
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <DeskFrame frame title=format!("Voorbeeld: {}", detail.question)>
+            <h1>"Stemmen ongeldig verklaren: voorbeeld"</h1>
+            <p>{format!("Poll: {}", detail.question)}</p>
+            <p>
+                <strong>
+                    {format!(
+                        "In het venster {} brachten {} lezers een stem uit die nu meetelt.",
+                        detail.window,
+                        detail.ballots,
+                    )}
+                </strong>
+            </p>
+            <table class="desk-table">
+                <caption>"Wat er verandert per antwoord"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Antwoord"</th>
+                        <th scope="col">"Gaan eruit"</th>
+                        <th scope="col">"Nu"</th>
+                        <th scope="col">"Daarna"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p>
+                "Ongeldig verklaarde stemmen blijven bewaard en kunnen hersteld worden. Onder het artikel staat daarna hoeveel stemmen niet meegeteld zijn en waarom."
+            </p>
+            {confirm}
+            <p>
+                <a href=base>"Terug naar de poll, zonder iets te wijzigen"</a>
+            </p>
+        </DeskFrame>
+    }
+}
+
+/// `/redactie/logboek`: the whole audit log, newest first.
+#[component]
+pub fn AuditPage(frame: Frame, entries: Vec<AuditEntry>) -> impl IntoView {
+    view! {
+        <DeskFrame frame title="Logboek".to_string()>
+            <h1>"Logboek"</h1>
+            <p>"Elke aanmelding en elke handeling van de redactie, de nieuwste eerst."</p>
+            <AuditTable entries caption="Het logboek van de redactie".to_string() with_poll=true />
+        </DeskFrame>
+    }
+}

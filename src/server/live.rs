@@ -1,0 +1,242 @@
+//! The content as the site serves it right now: the content files as last read, with the desk's
+//! changes (closing moment, results visibility) laid over their polls and the voided windows beside
+//! them. Every node re-reads the folder and the desk's state every `REFRESH_EVERY`, so an editor's
+//! change shows on every node within seconds; the node where the editor acted refreshes at once.
+//! A changed article's page is dropped from the page cache, so no reader is shown a form for a poll
+//! that was just closed.
+
+use super::content::{ContentFolder, ContentProblem, Library};
+use super::delivery::page_cache::PageCache;
+use super::store::desk::{PollOverrides, VoidedWindow};
+use super::store::{Store, StoreError};
+use crate::moment::Moment;
+use crate::poll::PollDefinition;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+/// How often every node looks at the content folder and the desk's state.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// What the desk changed, as last read from the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskState {
+    /// The desk's overrides, by poll id.
+    pub overrides: HashMap<String, PollOverrides>,
+    /// The windows whose votes are out (not restored), by poll id, oldest first.
+    pub voided: HashMap<String, Vec<VoidedWindow>>,
+}
+
+impl DeskState {
+    /// The overrides of one poll (none: the content file's values hold).
+    pub fn overrides_of(&self, poll_id: &str) -> PollOverrides {
+        self.overrides.get(poll_id).cloned().unwrap_or_default()
+    }
+
+    /// The windows of one poll whose votes are out.
+    pub fn voided_of(&self, poll_id: &str) -> &[VoidedWindow] {
+        self.voided.get(poll_id).map_or(&[], Vec::as_slice)
+    }
+}
+
+struct Current {
+    /// The content files as last read.
+    files: Arc<Library>,
+    desk: Arc<DeskState>,
+    /// `files` with `desk`'s overrides applied: what readers get.
+    served: Arc<Library>,
+    problems: Vec<ContentProblem>,
+}
+
+/// The served content; shared by every request of one node.
+pub struct LiveContent {
+    /// `None` for content that does not come from a folder (tests).
+    folder: Option<Arc<Mutex<ContentFolder>>>,
+    current: RwLock<Current>,
+}
+
+impl LiveContent {
+    /// Content that stays as given (no folder to watch), without desk changes until a refresh.
+    pub fn fixed(library: Library) -> LiveContent {
+        LiveContent::new(None, library, Vec::new())
+    }
+
+    /// The content of `folder`, read again on every refresh.
+    pub fn watching(folder: ContentFolder) -> LiveContent {
+        let library = folder.library();
+        let problems = folder.problems();
+        LiveContent::new(Some(Arc::new(Mutex::new(folder))), library, problems)
+    }
+
+    fn new(
+        folder: Option<Arc<Mutex<ContentFolder>>>,
+        library: Library,
+        problems: Vec<ContentProblem>,
+    ) -> LiveContent {
+        let files = Arc::new(library);
+        LiveContent {
+            folder,
+            current: RwLock::new(Current {
+                served: files.clone(),
+                files,
+                desk: Arc::default(),
+                problems,
+            }),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The articles and polls readers are served: the files with the desk's changes.
+    pub fn library(&self) -> Arc<Library> {
+        self.read().served.clone()
+    }
+
+    /// The articles and polls as their content files say, without the desk's changes.
+    pub fn files(&self) -> Arc<Library> {
+        self.read().files.clone()
+    }
+
+    /// The desk's changes as last read.
+    pub fn desk(&self) -> Arc<DeskState> {
+        self.read().desk.clone()
+    }
+
+    /// The content files whose current version does not pass (their last good version is served).
+    pub fn problems(&self) -> Vec<ContentProblem> {
+        self.read().problems.clone()
+    }
+
+    /// Reads the folder (when watching one) and the desk's state again; a changed poll is synced
+    /// into the store, and every page that changed is dropped from `cache`. On a store error the
+    /// content read so far stays served.
+    pub async fn refresh(&self, store: &Store, cache: &PageCache) -> Result<(), StoreError> {
+        let rescanned = match &self.folder {
+            None => None,
+            Some(folder) => {
+                let folder = folder.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut folder = folder.lock().unwrap_or_else(|p| p.into_inner());
+                    match folder.rescan() {
+                        Ok(changed) => Some((changed.then(|| folder.library()), folder.problems())),
+                        Err(error) => {
+                            tracing::error!(%error, "cannot read the content folder again; the content read before stays");
+                            None
+                        }
+                    }
+                })
+                .await
+                .map_err(|_| StoreError::Fault)?
+            }
+        };
+        let (library, problems) = rescanned.unzip();
+        let library = library.flatten();
+        let files_changed = library.is_some();
+        if let Some(library) = &library {
+            let polls: Vec<PollDefinition> = library.polls().cloned().collect();
+            store.sync_polls(&polls).await?;
+            tracing::info!(articles = library.articles().len(), "content reloaded");
+        }
+        let desk = Arc::new(read_desk(store).await?);
+
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(problems) = problems {
+            current.problems = problems;
+        }
+        if let Some(library) = library {
+            current.files = Arc::new(library);
+        } else if current.desk == desk {
+            return Ok(());
+        }
+        let served = Arc::new(apply_desk(&current.files, &desk));
+        if files_changed {
+            cache.clear();
+        } else {
+            for article in served.articles() {
+                let poll_id = article.poll.as_ref().map(|poll| poll.id.as_str());
+                let before = current.served.article(&article.slug);
+                let changed = before != Some(article)
+                    || poll_id.is_some_and(|id| {
+                        current.desk.voided_of(id) != desk.voided_of(id)
+                            || current.desk.overrides_of(id) != desk.overrides_of(id)
+                    });
+                if changed {
+                    cache.forget(&article.path());
+                    // The front page shows every poll's state.
+                    cache.forget("/");
+                }
+            }
+        }
+        current.served = served;
+        current.desk = desk;
+        Ok(())
+    }
+}
+
+/// Refreshes `content` every `every` until the returned task is aborted (or the runtime ends).
+pub fn spawn_refresher(
+    content: Arc<LiveContent>,
+    store: Store,
+    cache: PageCache,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if content.refresh(&store, &cache).await.is_err() {
+                tracing::warn!("the desk's changes could not be read; the last ones read stay");
+            }
+        }
+    })
+}
+
+async fn read_desk(store: &Store) -> Result<DeskState, StoreError> {
+    let overrides = store.overrides().await?.into_iter().collect();
+    let mut voided: HashMap<String, Vec<VoidedWindow>> = HashMap::new();
+    for window in store.voided_windows(None).await? {
+        if window.restored.is_none() {
+            voided
+                .entry(window.poll_id.clone())
+                .or_default()
+                .push(window);
+        }
+    }
+    Ok(DeskState { overrides, voided })
+}
+
+/// The library `files` with the desk's overrides laid over its polls.
+fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+    let articles = files
+        .articles()
+        .iter()
+        .cloned()
+        .map(|mut article| {
+            if let Some(poll) = article.poll.as_mut() {
+                apply_overrides(poll, &desk.overrides_of(&poll.id));
+            }
+            article
+        })
+        .collect();
+    // The files' slugs and poll ids are unique already; overrides change neither.
+    Library::new(articles).unwrap_or_else(|_| files.clone())
+}
+
+/// `poll` with the desk's closing moment and results visibility, where it set them.
+pub fn apply_overrides(poll: &mut PollDefinition, overrides: &PollOverrides) {
+    if let Some(closes) = overrides.closes {
+        poll.closes = closes.map(Moment::brussels_from_unix);
+    }
+    if let Some(visibility) = overrides.show_results {
+        poll.show_results = visibility;
+    }
+}
