@@ -113,6 +113,42 @@ def main():
         check(spoofed.getheader("Retry-After") is not None, "with Retry-After")
         other, _ = send("POST", "/api/stem", source="127.0.0.3", headers=form, body=vote)
         check(other.status == 200, "a reader on 127.0.0.3 has a bucket of their own: stembus saw the address nginx saw")
+
+        # The live results through nginx: an event must reach the reader as it is written, not
+        # when nginx's buffer fills; the voter cookie of the first vote may watch the standing.
+        stream_conn = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context)
+        stream_conn.request("GET", "/api/polls/deepseek-schade-nvidia/live",
+                            headers={"Accept": "text/event-stream", "Cookie": cookie.split(";")[0]})
+        stream = stream_conn.getresponse()
+        pending = [b""]
+
+        def next_event(wait):
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                while b"\n\n" in pending[0]:
+                    event, pending[0] = pending[0].split(b"\n\n", 1)
+                    if b"data:" in event:
+                        return event.decode()
+                chunk = stream.read1(4096)
+                if not chunk:
+                    return None
+                pending[0] += chunk
+            return None
+
+        check(stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream", "the live stream opens through nginx")
+        first_event = next_event(5)
+        voters = re.search(r'"voters":(\d+)', first_event or "")
+        check(voters is not None, "its first event arrives at once")
+        later, _ = send("POST", "/api/stem", source="127.0.0.4", headers=form, body=vote)
+        started = time.monotonic()
+        seen = None
+        while voters is not None and time.monotonic() - started < 5:
+            seen = next_event(5 - (time.monotonic() - started))
+            if seen and f'"voters":{int(voters.group(1)) + 1}' in seen:
+                break
+        check(later.status == 200 and seen is not None and time.monotonic() - started < 4,
+              f"a new vote reaches the open stream within seconds ({time.monotonic() - started:.1f} s): nginx does not buffer it")
+        stream_conn.close()
     finally:
         checks.stop(proxy, signal.SIGQUIT)
         server.stop()

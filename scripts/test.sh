@@ -12,12 +12,16 @@ echo "== unit, store and router tests; the store's contract on SQLite and on a t
 scripts/with-postgres.sh cargo nextest run --features ssr --run-ignored all
 
 echo "== the same tests with the system clock ten years ahead (no test may depend on today's date)"
-# The test binaries run under faketime (as cargo's target runner), not nextest itself, whose own
-# runtime stalls under it; and only the wall clock moves: a shifted monotonic clock hangs timed
-# waits, and no date is read from it.
+# The test binaries run with libfaketime preloaded (as cargo's target runner), not nextest itself,
+# whose own runtime stalls under it; and only the wall clock moves: a shifted monotonic clock hangs
+# timed waits, and no date is read from it. The library is preloaded directly rather than through
+# the `faketime` wrapper, whose shared-memory semaphore clashed now and then between the many test
+# processes ("sem_open: File exists") and failed a test that had nothing wrong with it.
 host=$(rustc -vV | sed -n 's/^host: //p')
 runner="CARGO_TARGET_$(printf '%s' "$host" | tr 'a-z.-' 'A-Z__')_RUNNER"
-scripts/with-postgres.sh env FAKETIME_DONT_FAKE_MONOTONIC=1 "$runner=faketime -f +10y" \
+libfaketime=$(dpkg -L libfaketime | grep '/libfaketime\.so\.1$' | head -n 1)
+scripts/with-postgres.sh env FAKETIME_DONT_FAKE_MONOTONIC=1 \
+  "$runner=env LD_PRELOAD=$libfaketime FAKETIME=+10y" \
   cargo nextest run --features ssr --run-ignored all
 
 echo "== end-to-end tests in chromium (release build, fresh database)"
@@ -27,6 +31,8 @@ trap 'rm -rf "$e2e_dir"' EXIT
 export STEMBUS_LISTEN_ADDRESS=127.0.0.1:3107
 export STEMBUS_BASE_URL=http://127.0.0.1:3107
 export STEMBUS_E2E_URL=http://127.0.0.1:3107
+# The origin the embed test frames the poll from (Playwright answers for it; nothing listens).
+export STEMBUS_EMBED_ORIGINS=http://127.0.0.1:3199
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
 cargo leptos end-to-end --release --precompress
 

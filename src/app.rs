@@ -61,6 +61,37 @@ pub fn shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
     }
 }
 
+/// The document around an embedded poll: the same head, no site frame (it sits in another page).
+pub fn embed_shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="nl-BE">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link
+                    rel="stylesheet"
+                    id="leptos"
+                    href=format!("/pkg/{}.css", options.output_name)
+                />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body class="embed">
+                <Embedded content />
+            </body>
+        </html>
+    }
+}
+
+/// The embedded poll's body: only the poll.
+#[component]
+fn Embedded(content: PageContent) -> impl IntoView {
+    provide_meta_context();
+    view! { <main id="inhoud" class="embed-main">{(content.0)()}</main> }
+}
+
 /// Every page's frame: the skip link, the site header, the page itself and the footer.
 #[component]
 pub fn App(content: PageContent) -> impl IntoView {

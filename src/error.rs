@@ -41,6 +41,10 @@ pub enum AppError {
     /// A fault on our side; the cause was logged.
     #[error("internal error")]
     Internal,
+    /// A vote from the embedded poll in a browser that kept no voter cookie there: counting it
+    /// would let the reader vote again with every page load.
+    #[error("cookies blocked")]
+    CookiesBlocked,
     /// A desk page or action without a live session.
     #[error("not signed in")]
     NotSignedIn,
@@ -70,7 +74,8 @@ impl AppError {
             AppError::PollClosed
             | AppError::CrossSite
             | AppError::FormExpired
-            | AppError::ForeignForm => 403,
+            | AppError::ForeignForm
+            | AppError::CookiesBlocked => 403,
             AppError::NotSignedIn | AppError::SignInRefused => 401,
             AppError::InvalidField => 400,
             AppError::TooManyRequests | AppError::TooManySignIns => 429,
@@ -100,6 +105,9 @@ impl AppError {
                 "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw."
             }
             AppError::Internal => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
+            AppError::CookiesBlocked => {
+                "Uw stem is niet geteld: uw browser bewaart hier geen cookie, en zonder cookie kunnen we niet nagaan dat u maar één keer stemt. Stem in het artikel op onze site."
+            }
             AppError::NotSignedIn => {
                 "U bent niet (meer) aangemeld. Meld u opnieuw aan om verder te werken."
             }
@@ -151,6 +159,7 @@ mod tests {
             AppError::TooManyRequests,
             AppError::Unavailable,
             AppError::Internal,
+            AppError::CookiesBlocked,
             AppError::NotSignedIn,
             AppError::SignInRefused,
             AppError::TooManySignIns,

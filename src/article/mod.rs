@@ -2,7 +2,7 @@
 
 mod page;
 
-pub use page::{ArticlePage, FrontPage};
+pub use page::{ArticlePage, EmbeddedPoll, FrontPage};
 
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollStatus, PollView};
@@ -148,6 +148,8 @@ pub struct ArticlePageData {
     pub poll_facts: Option<PollFacts>,
     /// The article's full public address, from the configured base URL.
     pub canonical_url: String,
+    /// The oEmbed address of the article's poll, for the discovery link; none without a poll.
+    pub oembed_url: Option<String>,
     /// The lead image's full public address.
     pub image_url: Option<String>,
     /// JSON-LD `NewsArticle`, with `<` escaped so it cannot end its `<script>`.

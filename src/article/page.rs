@@ -15,17 +15,29 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
         poll,
         poll_facts,
         canonical_url,
+        oembed_url,
         image_url,
         structured_data,
         share_links,
         related,
     } = data;
+    let oembed = oembed_url.map(|href| {
+        view! {
+            <Link
+                rel="alternate"
+                type_="application/json+oembed"
+                href
+                title=format!("Lezerspoll: {}", article.title)
+            />
+        }
+    });
     let head = view! {
         <ArticleHead
             article=article.clone()
             canonical_url
             image_url
         />
+        {oembed}
     };
     let reading = format!("{} min. lezen", article.reading_minutes);
     view! {
@@ -133,6 +145,29 @@ fn ArticleHead(
     }
     .into_any();
     view! { {basics} {open_graph} {twitter} {image_tags} }.into_any()
+}
+
+/// `/embed/{poll_id}`: the poll alone, for a frame on the newsroom's other pages, with its
+/// transparency box and the way to the article.
+#[component]
+pub fn EmbeddedPoll(
+    view: PollView,
+    facts: PollFacts,
+    article_url: String,
+    title: String,
+) -> impl IntoView {
+    view! {
+        <Title text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
+        <Meta name="robots" content="noindex" />
+        <PollSection view facts=Some(facts) />
+        <p class="embed-source">
+            "Bij het artikel "
+            <a href=article_url target="_blank" rel="noopener">
+                {title}
+            </a>
+            " op Stembus"
+        </p>
+    }
 }
 
 /// The poll, or a notice while it is not open yet, and the transparency box under it.

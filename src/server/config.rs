@@ -19,7 +19,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README documents them.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 14] = [
     "base_url",
     "database_url",
     "database_path",
@@ -32,6 +32,8 @@ const KEYS: [&str; 12] = [
     "votes_per_minute",
     "log_format",
     "metrics_allow",
+    "embed_origins",
+    "live_streams_max",
 ];
 
 /// What an operator can change without rebuilding.
@@ -72,6 +74,12 @@ pub struct Settings {
     /// The addresses that may read `/metrics`.
     #[serde(deserialize_with = "address_list")]
     pub metrics_allow: Vec<IpAddr>,
+    /// The origins (`https://www.example.be`) whose pages may show `/embed/{poll}` in a frame.
+    #[serde(deserialize_with = "origin_list")]
+    pub embed_origins: Vec<String>,
+    /// The most live-result streams one node keeps open at once; beyond it a stream gets a 503.
+    #[serde(deserialize_with = "stream_limit")]
+    pub live_streams_max: u32,
 }
 
 /// The form of the log lines.
@@ -152,6 +160,8 @@ impl Default for Settings {
                 IpAddr::from([127, 0, 0, 1]),
                 IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
             ],
+            embed_origins: Vec::new(),
+            live_streams_max: 10_000,
         }
     }
 }
@@ -395,6 +405,52 @@ fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr
         .collect()
 }
 
+/// Origins as a browser writes them: `scheme://host[:port]`, nothing after.
+fn origin_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List {
+        One(String),
+        Many(Vec<String>),
+    }
+    let problem = "must be origins, like [\"https://www.example.be\"] (scheme and host, no path)";
+    let items =
+        match List::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))? {
+            List::One(text) => text
+                .split(',')
+                .map(|item| item.trim().to_string())
+                .collect(),
+            List::Many(items) => items,
+        };
+    items
+        .into_iter()
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let host = item
+                .strip_prefix("https://")
+                .or_else(|| item.strip_prefix("http://"))
+                .filter(|host| {
+                    !host.is_empty()
+                        && host.bytes().all(|b| {
+                            b.is_ascii_alphanumeric()
+                                || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                        })
+                });
+            host.map(|_| item.clone())
+                .ok_or_else(|| serde::de::Error::custom(problem))
+        })
+        .collect()
+}
+
+fn stream_limit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let problem = "must be a whole number from 0 to 1000000 (0: no live results)";
+    let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n <= 1_000_000)
+        .ok_or_else(|| serde::de::Error::custom(problem))
+}
+
 fn rate<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
     let problem = "must be a whole number from 1 to 1000000";
     let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
@@ -469,6 +525,38 @@ mod tests {
         );
         let from_env = load(None, &[("STEMBUS_METRICS_ALLOW", "10.0.0.9, 10.0.0.10")]).unwrap();
         assert_eq!(from_env.metrics_allow.len(), 2);
+    }
+
+    #[test]
+    fn embed_origins_and_the_stream_limit_are_read_and_checked() {
+        let settings = load(
+            Some("embed_origins = [\"https://www.example.be\", \"http://127.0.0.1:4000\"]\nlive_streams_max = 50\n"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            settings.embed_origins,
+            vec!["https://www.example.be", "http://127.0.0.1:4000"]
+        );
+        assert_eq!(settings.live_streams_max, 50);
+        let from_env = load(
+            None,
+            &[(
+                "STEMBUS_EMBED_ORIGINS",
+                "https://a.example, https://b.example",
+            )],
+        )
+        .unwrap();
+        assert_eq!(from_env.embed_origins.len(), 2);
+        for bad in [
+            "embed_origins = [\"www.example.be\"]",
+            "embed_origins = [\"https://www.example.be/pagina\"]",
+            "embed_origins = [\"https://a.example; script-src *\"]",
+            "live_streams_max = -1",
+        ] {
+            let error = load(Some(bad), &[]).unwrap_err().to_string();
+            assert!(error.contains("Leptos.toml: key `"), "{bad}: {error}");
+        }
     }
 
     #[test]

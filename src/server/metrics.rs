@@ -82,6 +82,8 @@ pub struct Metrics {
     latency: LatencyFamily,
     page_cache: Family<CacheLabels, Counter>,
     rate_limited: Counter,
+    /// Open live-result streams; the stream hub moves it.
+    pub live_streams: Gauge,
 }
 
 impl Metrics {
@@ -133,6 +135,12 @@ impl Metrics {
             "Time to write and commit one batch of votes",
             writer.commit_seconds.clone(),
         );
+        let live_streams = Gauge::default();
+        registry.register(
+            "live_streams",
+            "Live-result streams open on this node",
+            live_streams.clone(),
+        );
         let engines = Family::<EngineLabels, Gauge>::default();
         engines.get_or_create(&EngineLabels { engine }).set(1);
         registry.register("engine", "The storage engine in use (1)", engines);
@@ -143,6 +151,7 @@ impl Metrics {
             latency,
             page_cache,
             rate_limited,
+            live_streams,
         }
     }
 
@@ -198,6 +207,7 @@ fn reason(error: AppError) -> &'static str {
         AppError::TooManyRequests => "too_many_requests",
         AppError::Unavailable => "unavailable",
         AppError::Internal => "internal",
+        AppError::CookiesBlocked => "cookies_blocked",
         AppError::NotSignedIn => "not_signed_in",
         AppError::SignInRefused => "sign_in_refused",
         AppError::TooManySignIns => "too_many_sign_ins",

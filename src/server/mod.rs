@@ -1,5 +1,6 @@
 //! Everything that runs only on the server: configuration, content, the vote store and HTTP.
 
+pub mod api;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -7,6 +8,7 @@ pub mod content;
 pub mod delivery;
 pub mod desk;
 pub mod discovery;
+pub mod embed;
 pub mod guard;
 pub mod headers;
 pub mod health;
@@ -14,6 +16,7 @@ pub mod http;
 pub mod live;
 pub mod metrics;
 pub mod pages;
+pub mod results_stream;
 pub mod router;
 pub mod startup;
 pub mod state;

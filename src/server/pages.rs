@@ -249,7 +249,15 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     let (poll, poll_facts, complete) = match &article.poll {
         None => (None, None, true),
         Some(poll) => {
-            let (view, facts) = poll_for_reader(&request, article, poll, now).await;
+            let (view, facts) = poll_for_reader(
+                state,
+                request.voter().as_ref(),
+                request.has_flag("wijzigen"),
+                &article.path(),
+                article,
+                poll,
+            )
+            .await;
             let complete = !view.standing_unavailable;
             (Some(view), Some(facts), complete)
         }
@@ -257,6 +265,10 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     Loaded {
         data: Ok(ArticlePageData {
             canonical_url: article.url(base_url),
+            oembed_url: article
+                .poll
+                .as_ref()
+                .map(|_| super::embed::oembed_url(base_url, &article.url(base_url))),
             image_url: article
                 .image
                 .as_ref()
@@ -276,28 +288,29 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     }
 }
 
-/// The poll as this reader sees it, and the transparency facts. If the store cannot be read the
-/// article still shows, with the form and a notice that the figures cannot be shown right now; a
+/// The poll as the reader with `voter` sees it at `path` (the article, or the embed; `changing`
+/// when they asked to change their vote), and the transparency facts. If the store cannot be read
+/// the page still shows, with the form and a notice that the figures cannot be shown right now; a
 /// vote then gets an honest answer of its own.
-async fn poll_for_reader(
-    request: &PageRequest,
+pub(crate) async fn poll_for_reader(
+    state: &AppState,
+    voter: Option<&VoterId>,
+    changing: bool,
+    path: &str,
     article: &Article,
     poll: &PollDefinition,
-    now: i64,
 ) -> (PollView, PollFacts) {
-    let voter = request.voter();
-    let standing = voting::standing(&request.state, poll, voter.as_ref())
-        .await
-        .ok();
+    let now = state.now();
+    let standing = voting::standing(state, poll, voter).await.ok();
     let voters = standing.as_ref().map(|(results, _)| results.voters);
     let (results, own_choices) = standing.unzip();
     let view = PollView::for_reader(
-        &article.path(),
+        path,
         poll,
         results,
         own_choices.unwrap_or_default(),
         now,
-        request.has_flag("wijzigen"),
+        changing,
     );
     let facts = PollFacts {
         voters,
@@ -305,8 +318,7 @@ async fn poll_for_reader(
         closes: poll.closes,
         status: poll.status_at(now),
         counted_at: Moment::brussels_from_unix(now),
-        voided: request
-            .state
+        voided: state
             .content
             .desk()
             .voided_of(&poll.id)
@@ -357,6 +369,7 @@ mod tests {
                 "sqlite",
                 &Default::default(),
             )),
+            live_results: crate::server::results_stream::LiveResults::new(10, Default::default()),
         }
     }
 

@@ -2,9 +2,11 @@
 //! files from memory, and the site folder with a Dutch 404 behind them; every response with a
 //! request id and the security headers.
 
+use super::api;
 use super::delivery::assets::StaticAssets;
 use super::desk;
 use super::discovery;
+use super::embed;
 use super::headers;
 use super::health;
 use super::metrics;
@@ -44,7 +46,9 @@ pub fn build_router(mut state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
-        .merge(desk::routes());
+        .merge(desk::routes())
+        .merge(api::routes())
+        .merge(embed::routes(&state));
     let cache = state.page_cache.clone().counted(state.metrics.clone());
     let mut router = pages::pages(router, &cache);
     for (path, file) in assets.files() {

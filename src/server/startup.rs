@@ -7,6 +7,7 @@ use super::delivery::page_cache::PageCache;
 use super::http;
 use super::live::{self, LiveContent};
 use super::metrics::Metrics;
+use super::results_stream::LiveResults;
 use super::router::build_router;
 use super::state::AppState;
 use super::store::Store;
@@ -62,6 +63,8 @@ async fn serve() -> Result<(), String> {
     let store = open_store(&settings, polls).await?;
 
     let address = leptos_options.site_addr;
+    let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
+    let live_results = LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
     let state = AppState {
         leptos_options,
         settings: Arc::new(settings),
@@ -69,7 +72,8 @@ async fn serve() -> Result<(), String> {
         page_cache: PageCache::new(),
         store: store.clone(),
         clock: Arc::new(SystemClock),
-        metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
+        metrics,
+        live_results: live_results.clone(),
     };
     // The desk's changes made before this start, then every few seconds the folder and the desk.
     if state.refresh_content().await.is_err() {
@@ -90,12 +94,13 @@ async fn serve() -> Result<(), String> {
         "Stembus is ready"
     );
     println!("Stembus draait op http://{address}/");
-    http::serve(
-        listener,
-        http::with_limits(build_router(state)),
-        shutdown_signal(),
-    )
-    .await;
+    // Live-result streams never end on their own: they are ended as the shut-down begins, so the
+    // drain waits only for real requests.
+    let shutdown = async move {
+        shutdown_signal().await;
+        live_results.shut_down();
+    };
+    http::serve(listener, http::with_limits(build_router(state)), shutdown).await;
 
     refresher.abort();
     tracing::info!("draining the vote writer");

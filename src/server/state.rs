@@ -26,6 +26,8 @@ pub struct AppState {
     pub clock: SharedClock,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// The live-result streams of this node.
+    pub live_results: Arc<super::results_stream::LiveResults>,
 }
 
 impl AppState {

@@ -14,9 +14,11 @@
 
 use super::clock::SharedClock;
 use super::config::Settings;
+use super::embed;
 use super::escape_markup;
 use super::guard::{self, RateLimiter};
 use super::state::AppState;
+use super::voter::VoterId;
 use crate::article::article_path;
 use crate::error::AppError;
 use crate::poll::CastVote;
@@ -186,10 +188,23 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
         Ok(form) => form,
         Err(error) => return Refusal::new(error).into_response(),
     };
-    let back_to_poll = state
-        .library()
-        .poll(&form.poll)
-        .map(|(article, _)| format!("{}#poll", article_path(&article.slug)));
+    // A vote from the embedded poll goes back to the embed, and is only taken with the voter
+    // cookie the embed handed out: a browser that kept none would vote afresh on every load.
+    let embedded = embed::from_embed(&parts.headers);
+    let back_to_poll = state.library().poll(&form.poll).map(|(article, poll)| {
+        if embedded {
+            format!("{}#poll", embed::embed_path(&poll.id))
+        } else {
+            format!("{}#poll", article_path(&article.slug))
+        }
+    });
+    if embedded && VoterId::from_headers(&parts.headers).is_none() {
+        return Refusal {
+            error: AppError::CookiesBlocked,
+            back_to_poll,
+        }
+        .into_response();
+    }
     parts
         .headers
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));

@@ -50,6 +50,26 @@ impl VoterId {
             .expect("a hex id and fixed attributes form a valid header")
     }
 
+    /// The `Set-Cookie` the embedded poll hands out: in a frame on another site a `Lax` cookie is
+    /// never sent back, so on https it is `SameSite=None`, `Secure` and `Partitioned` (kept apart per
+    /// embedding site, which is what lets browsers that block third-party cookies keep it). On a
+    /// developer's plain http it is the site's usual cookie.
+    pub fn embed_cookie(&self, https: bool) -> HeaderValue {
+        if !https {
+            return self.cookie(false);
+        }
+        let cookie = Cookie::build((COOKIE_NAME, self.0.as_str()))
+            .path("/")
+            .max_age(cookie::time::Duration::seconds(MAX_AGE_SECONDS))
+            .http_only(true)
+            .same_site(SameSite::None)
+            .secure(true)
+            .partitioned(true)
+            .build();
+        HeaderValue::from_str(&cookie.to_string())
+            .expect("a hex id and fixed attributes form a valid header")
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use stembus::poll::PollDefinition;
 use stembus::server::clock::FixedClock;
 use stembus::server::config::Settings;
@@ -17,6 +17,7 @@ use stembus::server::content::{BadContent, ContentFolder};
 use stembus::server::delivery::page_cache::PageCache;
 use stembus::server::live::LiveContent;
 use stembus::server::metrics::Metrics;
+use stembus::server::results_stream::LiveResults;
 use stembus::server::router::build_router;
 use stembus::server::state::AppState;
 use stembus::server::store::desk::{
@@ -74,14 +75,18 @@ impl TestSite {
             ..Settings::default()
         };
         let clock = FixedClock::at(TEST_NOW);
+        let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
+        let live_results =
+            LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
         let state = AppState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
             content: Arc::new(LiveContent::watching(folder)),
             page_cache: PageCache::new(),
-            metrics: Arc::new(Metrics::new(store.engine(), &store.writer_metrics())),
+            metrics,
             store: Arc::new(store),
             clock: clock.clone(),
+            live_results,
         };
         TestSite {
             state,
@@ -113,11 +118,41 @@ impl TestSite {
         site
     }
 
+    /// `count` sites with the shipped content on one fresh PostgreSQL database, each with its own
+    /// store (a node), state and kept router, as several machines behind one database are.
+    pub async fn postgres_nodes(count: usize) -> Vec<TestSite> {
+        let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").expect(
+            "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
+        );
+        let name = format!("stembus_nodes_{}", std::process::id());
+        let url = stembus::server::store::postgres::create_database(&admin, &name)
+            .await
+            .unwrap();
+        let mut nodes = Vec::new();
+        for _ in 0..count {
+            let mut site = TestSite::new();
+            let library = site.state.library();
+            let polls: Vec<_> = library.polls().collect();
+            let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
+                .await
+                .unwrap();
+            site.state.store = Arc::new(store);
+            nodes.push(site.kept_router());
+        }
+        nodes
+    }
+
     /// The same site with its settings changed by `change`.
     pub fn with_settings(mut self, change: impl FnOnce(&mut Settings)) -> TestSite {
         let mut settings = (*self.state.settings).clone();
         change(&mut settings);
         self.state.settings = Arc::new(settings);
+        self
+    }
+
+    /// The same site with at most `max` live-result streams open at once.
+    pub fn with_live_streams_max(mut self, max: u32) -> TestSite {
+        self.state.live_results = LiveResults::new(max, self.state.metrics.live_streams.clone());
         self
     }
 
@@ -288,6 +323,8 @@ impl Reply {
 pub struct FlakyStore {
     inner: Store,
     reads_fail: AtomicBool,
+    /// Reads of a standing for nobody in particular (the live snapshots, the API).
+    anonymous_reads: AtomicUsize,
 }
 
 impl FlakyStore {
@@ -295,11 +332,17 @@ impl FlakyStore {
         Arc::new(FlakyStore {
             inner,
             reads_fail: AtomicBool::new(false),
+            anonymous_reads: AtomicUsize::new(0),
         })
     }
 
     pub fn fail_reads(&self, fail: bool) {
         self.reads_fail.store(fail, Ordering::SeqCst);
+    }
+
+    /// How often a standing was read without a voter.
+    pub fn anonymous_reads(&self) -> usize {
+        self.anonymous_reads.load(Ordering::SeqCst)
     }
 }
 
@@ -310,6 +353,9 @@ impl VoteStore for FlakyStore {
     }
 
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
+        if voter.is_none() {
+            self.anonymous_reads.fetch_add(1, Ordering::SeqCst);
+        }
         if self.reads_fail.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable);
         }
@@ -455,6 +501,16 @@ impl DeskStore for FlakyStore {
 /// The form body of a vote for `choice` in the shipped poll.
 pub fn vote_body(choice: &str) -> String {
     format!("poll={POLL}&choice={choice}")
+}
+
+/// Writes the shipped DeepSeek article with `rules` added to its poll.
+pub fn content_with_poll_rules(rules: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(shipped_content().join("deepseek-nvidia-beurswaarde.md")).unwrap();
+    let text = text.replacen("question = ", &format!("{rules}\nquestion = "), 1);
+    std::fs::write(dir.path().join("artikel.md"), text).unwrap();
+    dir
 }
 
 /// The content folder the site ships with.

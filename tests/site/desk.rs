@@ -5,7 +5,6 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{HeaderName, Request, StatusCode, header};
-use std::sync::Arc;
 use stembus::server::desk::accounts;
 use stembus::server::live;
 use stembus::server::store::NewVote;
@@ -902,22 +901,8 @@ async fn a_changed_content_file_is_served_without_a_restart_and_a_broken_one_kee
 #[tokio::test]
 #[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
 async fn on_postgres_a_poll_closed_on_one_node_closes_on_the_other_within_seconds() {
-    let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").unwrap();
-    let name = format!("stembus_desk_{}", std::process::id());
-    let url = stembus::server::store::postgres::create_database(&admin, &name)
-        .await
-        .unwrap();
-    let node = || async {
-        let mut site = TestSite::new();
-        let library = site.state.library();
-        let polls: Vec<_> = library.polls().collect();
-        let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
-            .await
-            .unwrap();
-        site.state.store = Arc::new(store);
-        site.kept_router()
-    };
-    let (first, second) = (node().await, node().await);
+    let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
+    let (first, second) = (nodes.next().unwrap(), nodes.next().unwrap());
     let refresher = live::spawn_refresher(
         second.state.content.clone(),
         second.state.store.clone(),

@@ -3,9 +3,11 @@
 
 #![cfg(feature = "ssr")]
 
+mod api;
 mod bad_input;
 mod common;
 mod desk;
+mod live_results;
 mod logs;
 mod page_cache;
 mod render_load;

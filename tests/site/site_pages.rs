@@ -1,7 +1,7 @@
 //! Router-level tests of the newsroom site: front page, article head and discovery files, the
 //! transparency box, and polls before their opening and after their closing.
 
-use crate::common::{ARTICLE, POLL, TestSite, shipped_content, vote_body};
+use crate::common::{ARTICLE, POLL, TestSite, content_with_poll_rules, vote_body};
 use axum::http::{StatusCode, header};
 
 const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
@@ -191,16 +191,6 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
     let page = site.get("/", None).await.body;
     assert!(page.contains("type=\"application/atom+xml\""));
     assert!(page.contains("href=\"/feed.xml\""));
-}
-
-/// Writes the shipped DeepSeek article with `rules` added to its poll.
-fn content_with_poll_rules(rules: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let text =
-        std::fs::read_to_string(shipped_content().join("deepseek-nvidia-beurswaarde.md")).unwrap();
-    let text = text.replacen("question = ", &format!("{rules}\nquestion = "), 1);
-    std::fs::write(dir.path().join("artikel.md"), text).unwrap();
-    dir
 }
 
 /// Writes the shipped DeepSeek article with its poll's moments replaced.

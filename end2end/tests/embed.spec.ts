@@ -1,0 +1,63 @@
+// The embeddable poll in the browser: inside an iframe on another origin (one listed in
+// `embed_origins`), voting works with JavaScript; an origin that is not listed cannot frame it; and
+// axe finds nothing on the embed.
+import { test, expect, type Page } from "@playwright/test";
+import { violations } from "../axe";
+
+const SITE = process.env.STEMBUS_E2E_URL ?? "http://127.0.0.1:3000";
+// Listed in STEMBUS_EMBED_ORIGINS by scripts/test.sh; nothing listens there: Playwright answers
+// for that origin itself with the host page below.
+const LISTED = "http://127.0.0.1:3199";
+const UNLISTED = "http://127.0.0.1:3198";
+const POLL = "nut-van-lezerspolls";
+const QUESTION = "Vindt u een lezerspoll onder een nieuwsartikel nuttig?";
+
+/** Opens a page of `origin` that shows the embedded poll in a frame. */
+async function hostPage(page: Page, origin: string): Promise<void> {
+  await page.route(`${origin}/**`, (route) =>
+    route.fulfill({
+      contentType: "text/html; charset=utf-8",
+      body: `<!DOCTYPE html><html lang="nl-BE"><head><title>Een andere krant</title></head>
+        <body><h1>Een andere krant</h1>
+        <iframe id="poll" src="${SITE}/embed/${POLL}" width="480" height="560" title="Lezerspoll"></iframe>
+        </body></html>`,
+    }),
+  );
+  await page.goto(`${origin}/artikel.html`);
+}
+
+test("a reader votes inside the frame on another site and sees their vote there", async ({ page }) => {
+  await hostPage(page, LISTED);
+  const frame = page.frameLocator("#poll");
+  await expect(frame.getByRole("group", { name: QUESTION })).toBeVisible();
+  await expect(frame.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await frame.getByRole("radio", { name: "Soms, afhankelijk van het onderwerp" }).check();
+  await frame.getByRole("button", { name: "Stem" }).click();
+  await expect(frame.locator(".poll-own-vote")).toContainText("Soms, afhankelijk van het onderwerp");
+  // The vote is stored under the cookie the frame keeps: after a reload the frame shows it again
+  // instead of a fresh form.
+  await page.reload();
+  await expect(page.frameLocator("#poll").locator(".poll-own-vote")).toBeVisible();
+  await expect(page.frameLocator("#poll").getByRole("button", { name: "Stem" })).toHaveCount(0);
+});
+
+test("a site that is not listed cannot show the poll in a frame", async ({ page }) => {
+  const blocked: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("frame-ancestors")) blocked.push(message.text());
+  });
+  await hostPage(page, UNLISTED);
+  await expect.poll(() => blocked.length).toBeGreaterThan(0);
+  await expect(page.frameLocator("#poll").getByRole("button", { name: "Stem" })).toHaveCount(0);
+});
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`the embed has no axe violations in ${colorScheme} mode`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto(`/embed/${POLL}`);
+    await expect(page.getByRole("button", { name: "Stem" })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await context.close();
+  });
+}

@@ -1,0 +1,210 @@
+//! The public results API: `GET /api/polls` and `GET /api/polls/{poll_id}` as JSON, the live stream
+//! beside them (`results_stream`), and the OpenAPI document that describes all three
+//! (`/api/openapi.json`, written by hand in `openapi.json` and checked against the answers by the
+//! router tests).
+//!
+//! The API answers the same for everyone: it reads no cookie, so the counts are those a reader who
+//! did not vote may see (null where the poll's visibility hides them). That makes every answer
+//! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
+//! GET (tower-http's `CorsLayer`).
+
+use super::results_stream;
+use super::state::AppState;
+use crate::poll::{PollDefinition, PollResults, PollStatus};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tower_http::cors::{Any, CorsLayer};
+
+/// Shared caches and browsers may keep an answer this long; the live stream is for the second.
+pub const API_CACHE_CONTROL: &str = "public, max-age=5, s-maxage=5";
+
+/// The OpenAPI 3.1 document of the API.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// The API's routes, CORS open for GET.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/polls", get(polls))
+        .route("/api/polls/{poll_id}", get(poll))
+        .route("/api/polls/{poll_id}/live", get(results_stream::live))
+        .route("/api/openapi.json", get(openapi))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET]),
+        )
+}
+
+/// A poll as the API describes it.
+#[derive(Debug, Serialize)]
+pub struct ApiPoll {
+    pub id: String,
+    pub question: String,
+    /// `upcoming`, `open` or `closed`.
+    pub status: &'static str,
+    /// RFC 3339, or null.
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    /// Null where the poll's visibility hides the standing from a reader who did not vote, or
+    /// where it could not be read just now.
+    pub voters: Option<u64>,
+    pub options: Vec<ApiOption>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiOption {
+    pub key: String,
+    pub label: String,
+    pub votes: Option<u64>,
+    pub percent: Option<u8>,
+}
+
+fn status_word(status: PollStatus) -> &'static str {
+    match status {
+        PollStatus::NotYetOpen => "upcoming",
+        PollStatus::Open => "open",
+        PollStatus::Closed => "closed",
+    }
+}
+
+/// `poll` for the API at `now`: the standing only where a reader who did not vote sees it.
+async fn describe(state: &AppState, poll: &PollDefinition, now: i64) -> ApiPoll {
+    let status = poll.status_at(now);
+    let results: Option<PollResults> = if poll.results_visible(status, false) {
+        state
+            .store
+            .tally(&poll.id, None)
+            .await
+            .ok()
+            .map(|tally| PollResults::from_counts(poll, &tally.counts, tally.voters))
+    } else {
+        None
+    };
+    ApiPoll {
+        id: poll.id.clone(),
+        question: poll.question.clone(),
+        status: status_word(status),
+        opens: poll.opens.map(|moment| moment.to_rfc3339()),
+        closes: poll.closes.map(|moment| moment.to_rfc3339()),
+        voters: results.as_ref().map(|results| results.voters),
+        options: poll
+            .options
+            .iter()
+            .map(|option| {
+                let row = results
+                    .as_ref()
+                    .and_then(|results| results.rows.iter().find(|row| row.key == option.key));
+                ApiOption {
+                    key: option.key.clone(),
+                    label: option.label.clone(),
+                    votes: row.map(|row| row.votes),
+                    percent: row.map(|row| row.percent),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A JSON answer with the API's caching: `304` when the client's `If-None-Match` holds its tag.
+fn json_answer(request_headers: &HeaderMap, body: String) -> Response {
+    let tag = format!(
+        "\"{}\"",
+        Sha256::digest(body.as_bytes())[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matches = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|sent| {
+            sent.split(',')
+                .any(|one| one.trim().trim_start_matches("W/") == tag || one.trim() == "*")
+        });
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(API_CACHE_CONTROL),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\"")),
+        ),
+    ];
+    if matches {
+        (StatusCode::NOT_MODIFIED, headers).into_response()
+    } else {
+        (headers, body).into_response()
+    }
+}
+
+/// An API error as JSON, never stored.
+fn api_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /api/polls`: every poll, newest article first.
+async fn polls(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let now = state.now();
+    let library = state.library();
+    let mut all = Vec::new();
+    for poll in library.polls() {
+        all.push(describe(&state, poll, now).await);
+    }
+    json_answer(&headers, serde_json::to_string(&all).unwrap_or_default())
+}
+
+/// `GET /api/polls/{poll_id}`.
+async fn poll(
+    State(state): State<AppState>,
+    Path(poll_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        return api_error(StatusCode::NOT_FOUND, "Deze poll bestaat niet.");
+    };
+    let described = describe(&state, poll, state.now()).await;
+    json_answer(
+        &headers,
+        serde_json::to_string(&described).unwrap_or_default(),
+    )
+}
+
+/// `GET /api/openapi.json`.
+async fn openapi() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        OPENAPI,
+    )
+        .into_response()
+}

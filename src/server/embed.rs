@@ -1,0 +1,298 @@
+//! The embeddable poll: `/embed/{poll_id}`, the poll alone for a frame on the newsroom's other
+//! pages, and the oEmbed endpoint (`/oembed?url=…`) that hands out the frame's HTML.
+//!
+//! Only the origins in `embed_origins` may frame it (`frame-ancestors`). Inside a frame on another
+//! site many browsers keep no cookie, and without the voter cookie one reader could vote again and
+//! again. So the embed hands out the voter cookie with the page (partitioned to the embedding site
+//! on https), and the vote door refuses a vote from the embed that arrives without one (see
+//! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
+
+use super::escape_markup;
+use super::headers;
+use super::pages::poll_for_reader;
+use super::state::AppState;
+use super::voter::VoterId;
+use crate::app::{PageContent, embed_shell};
+use crate::article::EmbeddedPoll;
+use crate::error::AppError;
+use axum::Router;
+use axum::extract::{Extension, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::render_app_async_with_context;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The frame's size that oEmbed proposes (the poll fits at this width without scrolling).
+const FRAME_WIDTH: u32 = 480;
+const FRAME_HEIGHT: u32 = 560;
+const MIN_FRAME_WIDTH: u32 = 280;
+
+/// The embed's own policy: the site's, with the embedding origins as frame ancestors.
+#[derive(Clone)]
+struct FramePolicy(HeaderValue);
+
+/// The embed and oEmbed routes. Call with the state whose `output_name` the built files set, as
+/// the site's own policy is computed from it.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let site_policy = headers::security_headers(&state.leptos_options, &state.settings)
+        .into_iter()
+        .find(|(name, _)| name == header::CONTENT_SECURITY_POLICY)
+        .map(|(_, value)| value.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let ancestors = std::iter::once("'self'".to_string())
+        .chain(state.settings.embed_origins.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let policy = site_policy.replace(
+        "frame-ancestors 'self'",
+        &format!("frame-ancestors {ancestors}"),
+    );
+    let policy = FramePolicy(
+        HeaderValue::from_str(&policy)
+            .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'")),
+    );
+    Router::new()
+        .route("/embed/{poll_id}", get(embed))
+        .route("/oembed", get(oembed))
+        .layer(Extension(Arc::new(policy)))
+}
+
+/// The embed's address of a poll.
+pub fn embed_path(poll_id: &str) -> String {
+    format!("/embed/{poll_id}")
+}
+
+/// The oEmbed address for `url` (an article's or an embed's full address).
+pub fn oembed_url(base_url: &str, url: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("url", url)
+        .append_pair("format", "json")
+        .finish();
+    format!("{base_url}/oembed?{query}")
+}
+
+/// Whether a vote comes from the embedded poll: sent by its frame (a browser navigating a frame
+/// says `Sec-Fetch-Dest: iframe`), or from its page (the `Referer`, which our policy
+/// `strict-origin-when-cross-origin` keeps whole for requests to this site).
+pub fn from_embed(headers: &HeaderMap) -> bool {
+    let framed = headers
+        .get("sec-fetch-dest")
+        .is_some_and(|dest| dest.as_bytes().eq_ignore_ascii_case(b"iframe"));
+    let from_embed_page = headers
+        .get(header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|referer| referer.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
+        .is_some_and(|path| path.starts_with("/embed/"));
+    framed || from_embed_page
+}
+
+/// `GET /embed/{poll_id}`: the poll alone. A reader without a voter cookie is given one with the
+/// page, so that a vote from the frame can show it came from a browser that keeps it.
+async fn embed(
+    State(state): State<AppState>,
+    Extension(policy): Extension<Arc<FramePolicy>>,
+    Path(poll_id): Path<String>,
+    request: Request,
+) -> Response {
+    let library = state.library();
+    let Some((article, poll)) = library.poll(&poll_id) else {
+        let content = PageContent::error(AppError::UnknownPoll);
+        let mut response = render(&state, content, request).await;
+        *response.status_mut() = StatusCode::NOT_FOUND;
+        return with_policy(response, &policy);
+    };
+    let voter = VoterId::from_headers(request.headers());
+    let changing = request
+        .uri()
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
+    let (view, facts) = poll_for_reader(
+        &state,
+        voter.as_ref(),
+        changing,
+        &embed_path(&poll.id),
+        article,
+        poll,
+    )
+    .await;
+    let article_url = article.url(&state.settings.base_url);
+    let title = article.title.clone();
+    let content = PageContent::new(move || {
+        let (view, facts, article_url, title) = (
+            view.clone(),
+            facts.clone(),
+            article_url.clone(),
+            title.clone(),
+        );
+        view! { <EmbeddedPoll view facts article_url title /> }.into_any()
+    });
+    let mut response = render(&state, content, request).await;
+    if voter.is_none() {
+        match VoterId::generate() {
+            Ok(fresh) => {
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    fresh.embed_cookie(state.settings.is_https()),
+                );
+            }
+            Err(error) => tracing::error!(%error, "no randomness for a voter id"),
+        }
+    }
+    // Rendered for this reader (their vote, their cookie): no cache keeps it.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    with_policy(response, &policy)
+}
+
+async fn render(state: &AppState, content: PageContent, request: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render = render_app_async_with_context(context, move || {
+        embed_shell(options.clone(), content.clone())
+    });
+    render(request).await
+}
+
+fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy.0.clone());
+    response
+}
+
+/// An oEmbed refusal: plain JSON, status as the oEmbed spec asks (404 unknown, 501 format).
+fn oembed_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /oembed?url=…[&maxwidth=…][&maxheight=…][&format=json]`: the frame for an article with a
+/// poll, or for an embed address.
+async fn oembed(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if query.get("format").is_some_and(|format| format != "json") {
+        return oembed_error(
+            StatusCode::NOT_IMPLEMENTED,
+            "Alleen het formaat json wordt ondersteund.",
+        );
+    }
+    let base = &state.settings.base_url;
+    let Some(path) = query
+        .get("url")
+        .and_then(|url| url.strip_prefix(base.as_str()))
+        .map(|path| {
+            path.split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+    else {
+        return oembed_error(
+            StatusCode::NOT_FOUND,
+            "Dit adres is geen poll van deze site.",
+        );
+    };
+    let library = state.library();
+    let found = if let Some(slug) = path.strip_prefix("/artikel/") {
+        library
+            .article(slug)
+            .and_then(|article| article.poll.as_ref().map(|poll| (article, poll)))
+    } else if let Some(poll_id) = path.strip_prefix("/embed/") {
+        library.poll(poll_id)
+    } else {
+        None
+    };
+    let Some((article, poll)) = found else {
+        return oembed_error(
+            StatusCode::NOT_FOUND,
+            "Dit adres is geen poll van deze site.",
+        );
+    };
+    let limit = |key: &str| query.get(key).and_then(|value| value.parse::<u32>().ok());
+    let width =
+        limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
+    let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
+    let title = format!("Lezerspoll: {}", poll.question);
+    let html = format!(
+        "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" title=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
+        escape_markup(&format!("{base}{}", embed_path(&poll.id))),
+        escape_markup(&title),
+    );
+    let body = serde_json::json!({
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": "Stembus",
+        "provider_url": format!("{base}/"),
+        "title": title,
+        "author_name": article.author,
+        "html": html,
+        "width": width,
+        "height": height,
+        "cache_age": 3600,
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::headers;
+
+    #[test]
+    fn a_vote_from_the_embed_is_known_by_its_frame_or_its_page() {
+        assert!(from_embed(&headers(&[("sec-fetch-dest", "iframe")])));
+        assert!(from_embed(&headers(&[(
+            "referer",
+            "https://stembus.example/embed/deepseek-schade-nvidia"
+        )])));
+        assert!(!from_embed(&headers(&[(
+            "referer",
+            "https://stembus.example/artikel/deepseek-nvidia-beurswaarde"
+        )])));
+        assert!(!from_embed(&headers(&[("sec-fetch-dest", "document")])));
+        assert!(!from_embed(&headers(&[])));
+    }
+
+    #[test]
+    fn the_oembed_address_carries_the_url_encoded() {
+        assert_eq!(
+            oembed_url("https://s.example", "https://s.example/artikel/a b"),
+            "https://s.example/oembed?url=https%3A%2F%2Fs.example%2Fartikel%2Fa+b&format=json"
+        );
+    }
+}
