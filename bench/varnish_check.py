@@ -4,7 +4,7 @@ release server, on 127.0.0.1. Checks what the caching policy promises: the share
 cache for a second anonymous reader; a reader who votes without JavaScript through the cache then sees
 their own vote; no other reader ever sees it; nothing private is stored (a voter's page is fetched
 anew for every request and never becomes what others get; refused votes and the editors' desk are
-not kept).
+not kept; the live stream passes).
 
     python3 bench/varnish_check.py
 
@@ -124,6 +124,31 @@ def main():
             all(r.status == 200 and r.getheader("Cache-Control") == "no-store" and not cache_hit(r) for r, _ in forms)
             and all(tokens) and tokens[0].group(1) != tokens[1].group(1),
             "the desk's sign-in form passes the cache: no-store, rendered anew with a fresh token each time",
+        )
+        api = [request(cache_port, "GET", "/api/polls/deepseek-schade-nvidia", {"Accept": "application/json"}) for _ in range(2)]
+        check(
+            all(r.status == 200 for r, _ in api) and cache_hit(api[1][0]) and api[0][1] == api[1][1]
+            and api[1][0].getheader("ETag") == api[0][0].getheader("ETag"),
+            "the results API, the same for everyone, is shared by the cache with its ETag",
+        )
+        streams = []
+        for _ in range(2):
+            conn = http.client.HTTPConnection("127.0.0.1", cache_port, timeout=10)
+            conn.request("GET", "/api/polls/deepseek-schade-nvidia/live",
+                         headers={"Accept": "text/event-stream", "Cookie": cookie})
+            response = conn.getresponse()
+            first = b""
+            deadline = time.monotonic() + 5
+            while b"data:" not in first and time.monotonic() < deadline:
+                chunk = response.read1(4096)
+                if not chunk:
+                    break
+                first += chunk
+            streams.append((response, first))
+            conn.close()
+        check(
+            all(r.status == 200 and b'"voters":' in first and not cache_hit(r) for r, first in streams),
+            "a voter's live stream passes the cache and its events arrive as they are written",
         )
         desk = [request(cache_port, "GET", "/redactie", browser)[0] for _ in range(2)]
         check(

@@ -8,7 +8,7 @@
 //! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
 
 use super::escape_markup;
-use super::headers;
+use super::headers::{self, Framable};
 use super::pages::poll_for_reader;
 use super::state::AppState;
 use super::voter::VoterId;
@@ -166,6 +166,7 @@ fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, policy.0.clone());
+    response.extensions_mut().insert(Framable);
     response
 }
 

@@ -5,6 +5,7 @@
 use super::config::Settings;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::Response;
 use base64::Engine;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
@@ -18,12 +19,27 @@ const LEPTOS_STREAM_SCRIPTS: [&str; 2] = [
     "__INCOMPLETE_CHUNKS=[];",
 ];
 
+/// Marks a response that other sites may show in a frame (the embedded poll, whose own
+/// `frame-ancestors` names them): it gets no `X-Frame-Options`, which can only say "this site".
+#[derive(Debug, Clone, Copy)]
+pub struct Framable;
+
 /// Adds the security headers to every response of `app` that does not set them itself.
 pub fn with_security_headers(app: Router, options: &LeptosOptions, settings: &Settings) -> Router {
     security_headers(options, settings)
         .into_iter()
         .fold(app, |app, (name, value)| {
-            app.layer(SetResponseHeaderLayer::if_not_present(name, value))
+            if name == header::X_FRAME_OPTIONS {
+                app.layer(SetResponseHeaderLayer::if_not_present(
+                    name,
+                    move |response: &Response| {
+                        let framable = response.extensions().get::<Framable>().is_some();
+                        (!framable).then(|| value.clone())
+                    },
+                ))
+            } else {
+                app.layer(SetResponseHeaderLayer::if_not_present(name, value))
+            }
         })
 }
 

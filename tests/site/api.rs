@@ -270,12 +270,18 @@ async fn the_embed_is_the_poll_alone_framable_only_by_the_listed_origins() {
         frame_ancestors(&reply),
         "frame-ancestors 'self' https://www.krant.example http://127.0.0.1:4000"
     );
+    assert_eq!(
+        reply.header("x-frame-options"),
+        None,
+        "it would forbid every other site"
+    );
     let article = listed.get(ARTICLE, None).await;
     assert_eq!(
         frame_ancestors(&article),
         "frame-ancestors 'self'",
         "the article is not framable"
     );
+    assert_eq!(article.header("x-frame-options"), Some("SAMEORIGIN"));
 
     let unknown = site.get("/embed/bestaat-niet", None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
