@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput and latency of the article page, as ratios to a bare axum handler serving the same bytes.
+# Throughput and latency of the article page, as ratios to a bare axum handler and to nginx (Debian,
+# one worker) serving the same bytes.
 # Server on core 0, load generator on core 1, loopback only; every run has a fixed duration.
 # Usage: bench/run.sh [seconds per run, default 5] [rounds, default 3]   (about 1.5 minutes, plus the build)
 # Needs a release build (made here), wrk (Debian, installed if missing) and oha (crates.io, installed
@@ -13,6 +14,7 @@ ROUNDS="${2:-3}"
 CONNECTIONS=32
 STEMBUS_ADDR=127.0.0.1:3207
 RAW_ADDR=127.0.0.1:3208
+NGINX_ADDR=127.0.0.1:3210
 ARTICLE=/artikel/deepseek-nvidia-beurswaarde
 # A well-formed voter id that never voted: the page is rendered per request, as for a reader with a
 # cookie, and its bytes are the shared page's (the same form, no results).
@@ -75,7 +77,49 @@ curl -fsS -H "Cookie: $UNVOTED_COOKIE" -o "$work/private.html" "http://$STEMBUS_
 if [ "$(wc -c <"$work/page.html")" != "$(wc -c <"$work/private.html")" ]; then
   say "note: the per-request render differs in size from the shared page"
 fi
-# An idle server takes no CPU, so both can wait on core 0 and each run has the core to itself.
+# nginx, one worker on core 0, serves the identity page from a file the kernel keeps in memory, with
+# its open-file cache and no access log: the fastest a static server here sends those bytes.
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x "$nginx_bin" ]; then
+  say "installing nginx from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
+  as_root sh -c 'systemctl stop nginx 2>/dev/null || service nginx stop 2>/dev/null || true'
+  nginx_bin=/usr/sbin/nginx
+fi
+mkdir -p "$work/nginx"
+# nginx's worker runs as an unprivileged user when started by root: it must be able to read the page.
+chmod a+rx "$work"
+chmod a+r "$work/page.html"
+cat >"$work/nginx/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+worker_cpu_affinity 01;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=16 valid=60s;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen $NGINX_ADDR;
+    location = $ARTICLE { default_type text/html; alias $work/page.html; }
+  }
+}
+NGINX
+taskset -c 0 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" >"$work/nginx.log" 2>&1 &
+pids+=($!)
+wait_for "http://$NGINX_ADDR$ARTICLE"
+
+# An idle server takes no CPU, so all can wait on core 0 and each run has the core to itself.
 taskset -c 0 target/release/examples/raw_page "$RAW_ADDR" "$work/page.html" "$work/page.html.br" >"$work/raw.log" 2>&1 &
 pids+=($!)
 wait_for "http://$RAW_ADDR$ARTICLE"
@@ -101,7 +145,7 @@ measure() {
   ' "$work/wrk.txt"
 }
 
-# Rounds that alternate the four runs, so that other work on the machine falls on all of them alike;
+# Rounds that alternate the six runs, so that other work on the machine falls on all of them alike;
 # each figure below is the median over the rounds.
 declare -A results
 for round in $(seq 1 "$ROUNDS"); do
@@ -110,6 +154,8 @@ for round in $(seq 1 "$ROUNDS"); do
   results[raw_br]+="$(measure "http://$RAW_ADDR$ARTICLE" -H 'Accept-Encoding: br')"$'\n'
   results[render]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $UNVOTED_COOKIE")"$'\n'
   results[raw_id]+="$(measure "http://$RAW_ADDR$ARTICLE")"$'\n'
+  results[shared_id]+="$(measure "http://$STEMBUS_ADDR$ARTICLE")"$'\n'
+  results[nginx_id]+="$(measure "http://$NGINX_ADDR$ARTICLE")"$'\n'
 done
 median() { # column $2 of the lines in $1
   printf '%s' "$1" | awk -v c="$2" 'NF { print $c }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -146,6 +192,10 @@ row "stembus, shared page (brotli)" shared
 row "raw axum, same bytes (brotli)" raw_br
 row "stembus, rendered per request (identity)" render
 row "raw axum, same bytes (identity)" raw_id
+row "stembus, shared page (identity)" shared_id
+row "nginx, same bytes from memory (identity)" nginx_id
 echo "ratio shared page / raw:             $(ratio "$shared_rps" "$(median "${results[raw_br]}" 1)")"
 echo "ratio rendered per request / raw:    $(ratio "$(median "${results[render]}" 1)" "$(median "${results[raw_id]}" 1)")"
+echo "ratio shared page / nginx (identity): $(ratio "$(median "${results[shared_id]}" 1)" "$(median "${results[nginx_id]}" 1)")"
+echo "ratio raw axum / nginx (identity):    $(ratio "$(median "${results[raw_id]}" 1)" "$(median "${results[nginx_id]}" 1)")"
 echo "$fixed_line"

@@ -9,7 +9,7 @@
 
 use super::escape_markup;
 use super::headers::{self, Framable};
-use super::pages::poll_for_reader;
+use super::pages::{Reader, poll_for_reader};
 use super::state::AppState;
 use super::voter::VoterId;
 use crate::app::{PageContent, embed_shell};
@@ -112,7 +112,7 @@ async fn embed(
         .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
     let (view, facts) = poll_for_reader(
         &state,
-        voter.as_ref(),
+        Reader::Voter(voter.clone()),
         changing,
         &embed_path(&poll.id),
         article,

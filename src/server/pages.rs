@@ -38,6 +38,8 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
         Page {
             path: "/",
             caching: Caching::SharedUntilVoted,
+            // Nothing on the front page depends on the reader: every voter sees the same one.
+            voter_answers: Some(|_, _, _| Box::pin(async { Some(Vec::new()) })),
             load: |request| Box::pin(front_page(request)),
             render: |data| view! { <FrontPage data /> }.into_any(),
         }
@@ -45,6 +47,9 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
         Page {
             path: "/artikel/{slug}",
             caching: Caching::SharedUntilVoted,
+            voter_answers: Some(|state, params, voter| {
+                Box::pin(article_answers(state, params, voter))
+            }),
             load: |request| Box::pin(article_page(request)),
             render: |data| view! { <ArticlePage data /> }.into_any(),
         }
@@ -59,8 +64,9 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caching {
     /// The same for every reader without a vote: rendered once per `PAGE_TTL` into the page cache
-    /// and sent with a shared-cache lifetime. A request with a voter cookie or a query string gets
-    /// a page rendered for it alone, `private`.
+    /// and sent with a shared-cache lifetime. A reader with a voter cookie gets the page as every
+    /// reader with their own answers sees it (the page's `voter_answers`), kept for
+    /// `VOTER_PAGE_TTL` and sent `private`; a query string gets a page rendered for it alone.
     SharedUntilVoted,
     /// Rendered for every request and stored by nobody (editors' pages): `no-store`.
     NoStore,
@@ -73,6 +79,9 @@ pub struct PageRequest {
     params: Vec<(String, String)>,
     query: Option<String>,
     headers: HeaderMap,
+    /// The reader's own answers when they were read before the render (a voter's page, rendered
+    /// for every reader with these answers): the page then reads no voter from the request.
+    known_answers: Option<Vec<String>>,
 }
 
 impl PageRequest {
@@ -114,11 +123,18 @@ impl<T> Loaded<T> {
 }
 
 type LoadFuture<T> = Pin<Box<dyn Future<Output = Loaded<T>> + Send>>;
+type AnswersFuture = Pin<Box<dyn Future<Output = Option<Vec<String>>> + Send>>;
+/// Reads a voter's own answers on a page, from the state, the path parameters and their id.
+type VoterAnswers = fn(AppState, Vec<(String, String)>, VoterId) -> AnswersFuture;
 
 /// One page: its address (axum syntax), its caching, its loader and its component.
 struct Page<T> {
     path: &'static str,
     caching: Caching,
+    /// What of a voter the page shows: their own answers (the key of the voter's page in the
+    /// cache), read for `voter`; `None` (no such function, or the answers cannot be read) renders
+    /// the page for the request alone.
+    voter_answers: Option<VoterAnswers>,
     load: fn(PageRequest) -> LoadFuture<T>,
     render: fn(T) -> AnyView,
 }
@@ -150,13 +166,30 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
     ) -> Response {
         match self.caching {
             Caching::SharedUntilVoted => {
+                let voter = VoterId::from_headers(request.headers());
+                let answers = match (self.voter_answers, voter) {
+                    (Some(answers_of), Some(voter)) => {
+                        answers_of(state.clone(), params.clone(), voter).await
+                    }
+                    _ => None,
+                };
+                if let Some(answers) = answers {
+                    let key = answers.join(",");
+                    return cache
+                        .serve_voter(request, key, move |request| {
+                            self.render(state, params, request, Some(answers))
+                        })
+                        .await;
+                }
                 cache
-                    .serve(request, move |request| self.render(state, params, request))
+                    .serve(request, move |request| {
+                        self.render(state, params, request, None)
+                    })
                     .await
             }
             Caching::NoStore => {
                 let headers = request.headers().clone();
-                let mut response = self.render(state, params, request).await;
+                let mut response = self.render(state, params, request, None).await;
                 response
                     .headers_mut()
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
@@ -165,18 +198,21 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
         }
     }
 
-    /// Reads the page's data for `request`, then renders the page from it.
+    /// Reads the page's data for `request` (for a reader with `known_answers`, when given), then
+    /// renders the page from it.
     async fn render(
         self: Arc<Self>,
         state: AppState,
         params: Vec<(String, String)>,
         request: Request,
+        known_answers: Option<Vec<String>>,
     ) -> Response {
         let loaded = (self.load)(PageRequest {
             state: state.clone(),
             params,
             query: request.uri().query().map(str::to_string),
             headers: request.headers().clone(),
+            known_answers,
         })
         .await;
         let render = self.render;
@@ -221,6 +257,45 @@ pub fn not_found(state: &AppState) -> MethodRouter<AppState> {
     >(context, not_found_shell))
 }
 
+/// Whose poll a page shows: the reader's by their voter id (none: not voted), or that of every
+/// reader with these own answers (a voter's page kept for all of them).
+pub(crate) enum Reader {
+    Voter(Option<VoterId>),
+    WithAnswers(Vec<String>),
+}
+
+impl From<&PageRequest> for Reader {
+    fn from(request: &PageRequest) -> Reader {
+        match &request.known_answers {
+            Some(answers) => Reader::WithAnswers(answers.clone()),
+            None => Reader::Voter(request.voter()),
+        }
+    }
+}
+
+/// The own answers of `voter` in the poll of the article the path names (none without a poll),
+/// the key of their page in the cache; `None` when they cannot be read.
+async fn article_answers(
+    state: AppState,
+    params: Vec<(String, String)>,
+    voter: VoterId,
+) -> Option<Vec<String>> {
+    let slug = params
+        .iter()
+        .find(|(key, _)| key == "slug")
+        .map(|(_, value)| value.as_str())?;
+    let library = state.library();
+    let Some(poll) = library.article(slug)?.poll.as_ref() else {
+        return Some(Vec::new());
+    };
+    let tally = state
+        .store
+        .tally(&poll.id, Some(voter.as_str()))
+        .await
+        .ok()?;
+    Some(tally.own_choices)
+}
+
 /// `/`: every article, newest first.
 async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
     let state = &request.state;
@@ -251,7 +326,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
         Some(poll) => {
             let (view, facts) = poll_for_reader(
                 state,
-                request.voter().as_ref(),
+                Reader::from(&request),
                 request.has_flag("wijzigen"),
                 &article.path(),
                 article,
@@ -294,14 +369,20 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
 /// vote then gets an honest answer of its own.
 pub(crate) async fn poll_for_reader(
     state: &AppState,
-    voter: Option<&VoterId>,
+    reader: Reader,
     changing: bool,
     path: &str,
     article: &Article,
     poll: &PollDefinition,
 ) -> (PollView, PollFacts) {
     let now = state.now();
-    let standing = voting::standing(state, poll, voter).await.ok();
+    let standing = match reader {
+        Reader::Voter(voter) => voting::standing(state, poll, voter.as_ref()).await.ok(),
+        Reader::WithAnswers(answers) => voting::standing(state, poll, None)
+            .await
+            .ok()
+            .map(|(results, _)| (results, answers)),
+    };
     let voters = standing.as_ref().map(|(results, _)| results.voters);
     let (results, own_choices) = standing.unzip();
     let view = PollView::for_reader(
@@ -399,6 +480,7 @@ mod tests {
         let editorial = Page {
             path: "/redactie-proef",
             caching: Caching::NoStore,
+            voter_answers: None,
             load: |_| {
                 EDITORIAL_LOADS.fetch_add(1, Ordering::SeqCst);
                 Box::pin(async { Loaded::complete(Ok("intern".to_string())) })
@@ -417,6 +499,7 @@ mod tests {
         let public = Page {
             path: "/openbaar-proef",
             caching: Caching::SharedUntilVoted,
+            voter_answers: None,
             load: |_| {
                 PUBLIC_LOADS.fetch_add(1, Ordering::SeqCst);
                 Box::pin(async { Loaded::complete(Ok("voor iedereen".to_string())) })

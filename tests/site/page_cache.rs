@@ -1,7 +1,7 @@
 //! Router-level tests of delivery: the shared page with its entity tag and compressed forms, the
 //! private page of a reader who voted, and the built files served from memory under hashed names.
 
-use crate::common::{ARTICLE, BUILT_JS, FlakyStore, TestSite};
+use crate::common::{ARTICLE, BROWSER_ACCEPT, BUILT_JS, FlakyStore, Reply, TestSite};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -11,7 +11,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use stembus::server::delivery::page_cache::{NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE, PageCache};
+use stembus::server::delivery::page_cache::{
+    NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE, PageCache, VOTER_PAGE_TTL,
+};
 
 fn site() -> TestSite {
     TestSite::new().with_built_files()
@@ -91,10 +93,10 @@ async fn reader_with_a_vote_gets_a_private_page_and_the_shared_page_never_shows_
         .await;
     assert_eq!(own.status, StatusCode::OK);
     assert_eq!(own.header("cache-control"), Some(PRIVATE_PAGE));
-    assert_eq!(
+    assert_ne!(
         own.header("etag"),
-        None,
-        "a private page is never revalidated as the shared one"
+        shared_before.header("etag"),
+        "a voter's page is never revalidated as the shared one"
     );
     let own_html = own.decoded();
     assert!(own_html.contains("class=\"poll-own-vote\""), "{own_html}");
@@ -311,4 +313,108 @@ async fn when_the_figures_cannot_be_read_the_page_says_so_and_is_never_kept() {
         "the page without figures was not kept: {}",
         page.body
     );
+}
+
+/// The answer a voter's page names as theirs ("Uw stem: <strong>…</strong>"), if any.
+fn own_answer(html: &str) -> Option<String> {
+    let start = html.find("Uw stem: <strong>")? + "Uw stem: <strong>".len();
+    let end = html[start..].find("</strong>")?;
+    Some(html[start..start + end].to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn voters_pages_come_from_memory_and_no_voter_ever_sees_another_voters_answers() {
+    let site = TestSite::new().kept_router();
+    let voters = [
+        ("ja", "Ja"),
+        ("nee", "Nee"),
+        ("weet-niet", "Weet ik niet"),
+        ("nee", "Nee"),
+    ];
+    let mut cookies = Vec::new();
+    for (choice, label) in voters {
+        cookies.push((site.vote(choice).await, label));
+    }
+    let never_voted = "stembus_kiezer=0123456789abcdef0123456789abcdef";
+    let reads_before = site.state.metrics.render();
+    // In turn, many times, and at once: each page names its own reader's answer, or none.
+    let mut tasks = Vec::new();
+    for round in 0..25 {
+        for (cookie, label) in &cookies {
+            let (router, cookie, label) = (site.router(), cookie.clone(), *label);
+            tasks.push(tokio::spawn(async move {
+                let request = Request::get(ARTICLE)
+                    .header(header::COOKIE, &cookie)
+                    .header(header::ACCEPT, BROWSER_ACCEPT)
+                    .body(Body::empty())
+                    .unwrap();
+                let reply =
+                    Reply::from(tower::ServiceExt::oneshot(router, request).await.unwrap()).await;
+                assert_eq!(reply.status, StatusCode::OK);
+                assert_eq!(reply.header("cache-control"), Some(PRIVATE_PAGE));
+                assert_eq!(
+                    own_answer(&reply.body).as_deref(),
+                    Some(label),
+                    "round {round}"
+                );
+            }));
+        }
+        let page = site.get(ARTICLE, Some(never_voted)).await;
+        assert_eq!(
+            own_answer(&page.body),
+            None,
+            "a cookie that never voted sees no answer"
+        );
+        assert!(page.body.contains("<fieldset"), "and the form");
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let after = site.state.metrics.render();
+    let hits = |text: &str| -> u64 {
+        text.lines()
+            .find(|line| line.starts_with("stembus_page_cache_lookups_total{result=\"hit\"}"))
+            .and_then(|line| line.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    assert!(
+        hits(&after) - hits(&reads_before) >= 100,
+        "most of the 125 voter pages came from memory: {after}"
+    );
+}
+
+#[tokio::test]
+async fn a_voters_page_shows_a_new_vote_within_its_bound_and_a_changed_answer_at_once() {
+    // The sample poll lets a reader change their vote.
+    let site = TestSite::new().kept_router();
+    const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
+    let vote = |choice: &'static str, cookie: Option<String>| {
+        let site = &site;
+        async move {
+            let reply = site
+                .post_fetch(
+                    &format!("poll=nut-van-lezerspolls&choice={choice}"),
+                    cookie.as_deref(),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            reply.voter_cookie().or(cookie).unwrap()
+        }
+    };
+    let first = vote("ja", None).await;
+    let page = site.get(SAMPLE, Some(&first)).await.body;
+    assert!(page.contains("1 lezer stemde."), "{page}");
+    let _second = vote("ja", None).await;
+    // Another reader with the same answer: the kept page may be up to VOTER_PAGE_TTL old ...
+    tokio::time::sleep(VOTER_PAGE_TTL + Duration::from_millis(100)).await;
+    let page = site.get(SAMPLE, Some(&first)).await.body;
+    assert!(
+        page.contains("2 lezers stemden."),
+        "... and not older: {page}"
+    );
+    // A changed answer is another key: it shows at once.
+    vote("nee", Some(first.clone())).await;
+    let page = site.get(SAMPLE, Some(&first)).await.body;
+    assert_eq!(own_answer(&page).as_deref(), Some("Nee"));
 }

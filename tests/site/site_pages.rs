@@ -392,12 +392,23 @@ async fn a_poll_closes_when_the_site_clock_passes_its_closing_moment() {
 
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_keeps_the_one_sent() {
-    let site = TestSite::new();
+    let site = TestSite::new().kept_router();
     let page = site.get(ARTICLE, None).await;
     let id = page
         .header("x-request-id")
         .expect("an id for every request");
-    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let (prefix, count) = id.split_once('-').expect("prefix-counter");
+    assert!(
+        prefix.len() == 12 && prefix.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    assert!(u64::from_str_radix(count, 16).is_ok(), "{id}");
+    let next = site.get(ARTICLE, None).await;
+    assert_ne!(
+        next.header("x-request-id"),
+        Some(id),
+        "every request its own id"
+    );
     let missing = site.get("/nergens", None).await;
     assert!(missing.header("x-request-id").is_some());
     let vote = site.post_form(&vote_body("misschien"), None).await;

@@ -23,6 +23,11 @@ use tokio::sync::OnceCell;
 
 /// How long a rendered page is served from memory before it is rendered again.
 pub const PAGE_TTL: Duration = Duration::from_secs(60);
+/// How long a voter's page (the page as every reader with the same own answers sees it) is served
+/// from memory: the standing a voter sees is at most this old.
+pub const VOTER_PAGE_TTL: Duration = Duration::from_secs(2);
+/// Voter pages kept at most (per path, one per set of own answers: a handful per poll).
+const MAX_VOTER_PAGES: usize = 4096;
 /// Browsers revalidate every time (a reader who just voted without JavaScript must get their own
 /// page, not the form from their browser's cache); shared caches may keep the page as long as this
 /// server does, so a reader sees a page at most two TTLs old.
@@ -55,11 +60,15 @@ struct Kept {
 
 type Slot = Arc<OnceCell<Kept>>;
 
-/// The rendered pages for readers without a vote, by path. Cloning shares the cache.
+type Slots<K> = Arc<Mutex<HashMap<K, Slot>>>;
+
+/// The rendered pages for readers without a vote, by path, and the voters' pages, by path and own
+/// answers. Cloning shares the cache.
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Arc<Mutex<HashMap<String, Slot>>>,
+    pages: Slots<String>,
     ttl: Duration,
+    voter_pages: Slots<(String, String)>,
     metrics: Option<Arc<crate::server::metrics::Metrics>>,
 }
 
@@ -79,6 +88,7 @@ impl PageCache {
         PageCache {
             pages: Arc::default(),
             ttl,
+            voter_pages: Arc::default(),
             metrics: None,
         }
     }
@@ -109,12 +119,58 @@ impl PageCache {
             return private_response(render(request).await, &headers).await;
         }
 
-        let path = request.uri().path().to_string();
-        let Some(slot) = self.slot(&path) else {
+        let key = request.uri().path().to_string();
+        let Some(slot) = slot(&self.pages, &key, self.ttl, MAX_PAGES) else {
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
         };
-        let headers = request.headers().clone();
+        self.serve_kept(&self.pages, key, slot, PUBLIC_PAGE, request, render)
+            .await
+    }
+
+    /// Answers `request`, from a reader with a voter cookie, with the page as every reader whose own
+    /// answers are `answers` sees it: rendered once per `VOTER_PAGE_TTL` (by `render`, from a request
+    /// without the cookie; the page must depend on the reader only through `answers`), sent
+    /// `private`. A query string, a method other than GET or HEAD, or a full cache: rendered for this
+    /// request alone.
+    pub async fn serve_voter<R, F>(&self, request: Request, answers: String, render: R) -> Response
+    where
+        R: FnOnce(Request) -> F,
+        F: Future<Output = Response>,
+    {
+        let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
+            && request.uri().query().is_none();
+        let key = (request.uri().path().to_string(), answers);
+        let slot = cacheable
+            .then(|| slot(&self.voter_pages, &key, VOTER_PAGE_TTL, MAX_VOTER_PAGES))
+            .flatten();
+        let Some(slot) = slot else {
+            let headers = request.headers().clone();
+            return private_response(render(request).await, &headers).await;
+        };
+        self.serve_kept(&self.voter_pages, key, slot, PRIVATE_PAGE, request, render)
+            .await
+    }
+
+    /// Serves the page kept in `slot` (under `key` in `slots`), rendering it first when it is empty.
+    async fn serve_kept<K, R, F>(
+        &self,
+        slots: &Slots<K>,
+        key: K,
+        slot: Slot,
+        cache_control: &'static str,
+        request: Request,
+        render: R,
+    ) -> Response
+    where
+        K: std::hash::Hash + Eq,
+        R: FnOnce(Request) -> F,
+        F: Future<Output = Response>,
+    {
+        // The page is rendered from an anonymous request of its own: this one is needed only for its
+        // path and its headers, which are taken rather than copied.
+        let (parts, _) = request.into_parts();
+        let (path, headers) = (parts.uri.path().to_string(), parts.headers);
         let mut rendered_here = false;
         let rendered = slot
             .get_or_try_init(|| async {
@@ -131,7 +187,7 @@ impl PageCache {
                 {
                     return Err(response);
                 }
-                let page = compress_once(response).await?;
+                let page = compress_once(response, cache_control).await?;
                 Ok(Kept {
                     page,
                     rendered: Instant::now(),
@@ -144,63 +200,23 @@ impl PageCache {
         match rendered {
             Ok(kept) => kept.page.respond(&headers),
             Err(response) => {
-                self.forget_if_empty(&path);
+                forget_if_empty(slots, &key);
                 private_response(response, &headers).await
             }
         }
     }
 
-    /// The slot for `path`: the kept one while it is fresh, else a new one (made when there is room)
-    /// that the next render fills. Readers holding the old slot finish with the old page.
-    fn slot(&self, path: &str) -> Option<Slot> {
-        let mut pages = self
-            .pages
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(slot) = pages.get(path) {
-            let expired = slot
-                .get()
-                .is_some_and(|kept| kept.rendered.elapsed() >= self.ttl);
-            if !expired {
-                return Some(slot.clone());
-            }
-            pages.remove(path);
-        }
-        if pages.len() >= MAX_PAGES {
-            return None;
-        }
-        let slot = Slot::default();
-        pages.insert(path.to_string(), slot.clone());
-        Some(slot)
-    }
-
-    /// Drops a slot whose render failed, so an unknown address leaves nothing behind.
-    fn forget_if_empty(&self, path: &str) {
-        let mut pages = self
-            .pages
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if pages.get(path).is_some_and(|slot| !slot.initialized()) {
-            pages.remove(path);
-        }
-    }
-
-    /// Drops the kept page of `path`: the next reader gets it rendered anew (a poll was changed).
+    /// Drops the kept pages of `path`, voters' pages too: the next reader gets it rendered anew (a
+    /// poll was changed).
     pub fn forget(&self, path: &str) {
-        let mut pages = self
-            .pages
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pages.remove(path);
+        lock(&self.pages).remove(path);
+        lock(&self.voter_pages).retain(|(kept, _), _| kept != path);
     }
 
     /// Drops every kept page (the content was read again).
     pub fn clear(&self) {
-        let mut pages = self
-            .pages
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pages.clear();
+        lock(&self.pages).clear();
+        lock(&self.voter_pages).clear();
     }
 
     /// How many pages are kept.
@@ -217,8 +233,52 @@ impl PageCache {
     }
 }
 
-/// The shared page with its brotli (best) and gzip (best) forms, computed once.
-async fn compress_once(response: Response) -> Result<Representation, Response> {
+fn lock<K>(slots: &Slots<K>) -> std::sync::MutexGuard<'_, HashMap<K, Slot>> {
+    slots
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The slot for `key` in `slots`: the kept one while it is younger than `ttl`, else a new one (made
+/// when there are fewer than `max`) that the next render fills. Readers holding the old slot finish
+/// with the old page.
+fn slot<K: std::hash::Hash + Eq + Clone>(
+    slots: &Slots<K>,
+    key: &K,
+    ttl: Duration,
+    max: usize,
+) -> Option<Slot> {
+    let mut slots = lock(slots);
+    if let Some(slot) = slots.get(key) {
+        let expired = slot
+            .get()
+            .is_some_and(|kept| kept.rendered.elapsed() >= ttl);
+        if !expired {
+            return Some(slot.clone());
+        }
+        slots.remove(key);
+    }
+    if slots.len() >= max {
+        return None;
+    }
+    let slot = Slot::default();
+    slots.insert(key.clone(), slot.clone());
+    Some(slot)
+}
+
+/// Drops a slot whose render failed, so an unknown address leaves nothing behind.
+fn forget_if_empty<K: std::hash::Hash + Eq>(slots: &Slots<K>, key: &K) {
+    let mut slots = lock(slots);
+    if slots.get(key).is_some_and(|slot| !slot.initialized()) {
+        slots.remove(key);
+    }
+}
+
+/// A kept page with its brotli (best) and gzip (best) forms, computed once.
+async fn compress_once(
+    response: Response,
+    cache_control: &'static str,
+) -> Result<Representation, Response> {
     let (parts, body) = response.into_parts();
     let Ok(html) = to_bytes(body, MAX_PAGE_BYTES).await else {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
@@ -239,7 +299,7 @@ async fn compress_once(response: Response) -> Result<Representation, Response> {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
     Ok(
-        Representation::new(content_type, HeaderValue::from_static(PUBLIC_PAGE), html)
+        Representation::new(content_type, HeaderValue::from_static(cache_control), html)
             .with_vary(HeaderValue::from_static(VARY))
             .with_brotli(brotli)
             .with_gzip(gzip),
