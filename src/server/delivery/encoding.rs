@@ -111,6 +111,8 @@ pub struct Representation {
     cache_control: HeaderValue,
     vary: HeaderValue,
     tag: String,
+    /// The entity tag of each encoding (identity, gzip, brotli), made once rather than per response.
+    etags: [HeaderValue; 3],
     identity: Bytes,
     gzip: Option<Bytes>,
     brotli: Option<Bytes>,
@@ -118,11 +120,21 @@ pub struct Representation {
 
 impl Representation {
     pub fn new(content_type: HeaderValue, cache_control: HeaderValue, identity: Bytes) -> Self {
+        let tag = content_hash(&identity);
+        let etag = |encoding: Encoding| {
+            HeaderValue::from_str(&format!("\"{tag}{}\"", encoding.tag_suffix()))
+                .unwrap_or(HeaderValue::from_static("\"\""))
+        };
         Representation {
             content_type,
             cache_control,
             vary: HeaderValue::from_static("accept-encoding"),
-            tag: content_hash(&identity),
+            etags: [
+                etag(Encoding::Identity),
+                etag(Encoding::Gzip),
+                etag(Encoding::Brotli),
+            ],
+            tag,
             identity,
             gzip: None,
             brotli: None,
@@ -173,7 +185,12 @@ impl Representation {
             (_, Some(body)) if accepted.gzip => (Encoding::Gzip, body.clone()),
             _ => (Encoding::Identity, self.identity.clone()),
         };
-        let etag = format!("\"{}{}\"", self.tag, encoding.tag_suffix());
+        let etag = self.etags[match encoding {
+            Encoding::Identity => 0,
+            Encoding::Gzip => 1,
+            Encoding::Brotli => 2,
+        }]
+        .clone();
         let mut response = if self.matches(request) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
@@ -186,9 +203,7 @@ impl Representation {
             response
         };
         let headers = response.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(&etag) {
-            headers.insert(header::ETAG, value);
-        }
+        headers.insert(header::ETAG, etag);
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, self.vary.clone());
         response
