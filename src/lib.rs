@@ -19,7 +19,7 @@ pub mod server;
 mod test_support;
 
 /// The browser entry point: wakes up the islands (the poll) and nothing else. No panic hook: the
-/// island has to fit a 100 KB budget, and a panic still shows in the console without one.
+/// island has to fit a 50 KB budget, and a panic still shows in the console without one.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -3,26 +3,39 @@
 // axe finds nothing on the embed.
 import { test, expect, type Page } from "@playwright/test";
 import { violations } from "../axe";
+import { createServer, type Server } from "node:http";
 
 const SITE = process.env.STEMBUS_E2E_URL ?? "http://127.0.0.1:3000";
-// Listed in STEMBUS_EMBED_ORIGINS by scripts/test.sh; nothing listens there: Playwright answers
-// for that origin itself with the host page below.
+// Two other sites' pages, served by the test itself on loopback (a page Playwright answered for
+// would count as a public page, and Chromium keeps those from framing anything on 127.0.0.1). The
+// first is listed in STEMBUS_EMBED_ORIGINS by scripts/test.sh, the second is not.
 const LISTED = "http://127.0.0.1:3199";
 const UNLISTED = "http://127.0.0.1:3198";
 const POLL = "nut-van-lezerspolls";
 const QUESTION = "Vindt u een lezerspoll onder een nieuwsartikel nuttig?";
 
+const HOST_PAGE = `<!DOCTYPE html><html lang="nl-BE"><head><title>Een andere krant</title></head>
+  <body><h1>Een andere krant</h1>
+  <iframe id="poll" src="${SITE}/embed/${POLL}" width="480" height="560" title="Lezerspoll"></iframe>
+  </body></html>`;
+
+const hosts: Server[] = [];
+test.beforeAll(async () => {
+  for (const origin of [LISTED, UNLISTED]) {
+    const server = createServer((_, response) => {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      response.end(HOST_PAGE);
+    });
+    await new Promise<void>((resolve) => server.listen(Number(new URL(origin).port), "127.0.0.1", resolve));
+    hosts.push(server);
+  }
+});
+test.afterAll(async () => {
+  await Promise.all(hosts.map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
 /** Opens a page of `origin` that shows the embedded poll in a frame. */
 async function hostPage(page: Page, origin: string): Promise<void> {
-  await page.route(`${origin}/**`, (route) =>
-    route.fulfill({
-      contentType: "text/html; charset=utf-8",
-      body: `<!DOCTYPE html><html lang="nl-BE"><head><title>Een andere krant</title></head>
-        <body><h1>Een andere krant</h1>
-        <iframe id="poll" src="${SITE}/embed/${POLL}" width="480" height="560" title="Lezerspoll"></iframe>
-        </body></html>`,
-    }),
-  );
   await page.goto(`${origin}/artikel.html`);
 }
 
@@ -47,10 +60,8 @@ test("a site that is not listed cannot show the poll in a frame", async ({ page 
     if (message.text().includes("frame-ancestors")) blocked.push(message.text());
   });
   await hostPage(page, UNLISTED);
-  // Chromium replaces a frame its policy refuses with an error page, and says why in the console.
-  await expect
-    .poll(() => blocked.length > 0 || page.frames().some((f) => f.url().startsWith("chrome-error://")))
-    .toBe(true);
+  // Chromium says in the console that the frame's policy refused this page as its ancestor.
+  await expect.poll(() => blocked.length).toBeGreaterThan(0);
   await expect(page.frameLocator("#poll").getByRole("button", { name: "Stem" })).toHaveCount(0);
 });
 

@@ -217,7 +217,39 @@ impl PollResults {
     }
 }
 
-/// Records the reader's vote and answers with the poll as this reader now sees it.
+/// What the vote answers: the poll as the reader now sees it (the fields of `PollView`, at the top
+/// level of the JSON), and what the island shows of it, as HTML rendered here so that the browser
+/// need not carry the code: the standing that takes the form's place, and what the live region
+/// says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoteAnswer {
+    #[serde(flatten)]
+    pub view: PollView,
+    pub standing_html: String,
+    pub announcement_html: String,
+}
+
+impl VoteAnswer {
+    /// The answer to a vote that was taken; `view` is the poll as the reader now sees it.
+    pub fn new(view: PollView) -> VoteAnswer {
+        let labels = view.poll.labels_of(&view.own_choices);
+        // Without the standing the reader's answers are not known just now (see `PollView`).
+        let announcement = if labels.is_empty() {
+            "Uw stem is geregistreerd.".to_string()
+        } else {
+            format!("Uw stem voor “{}” is geregistreerd.", labels.join("”, “"))
+        };
+        VoteAnswer {
+            standing_html: card::standing_html(&view),
+            // Rendered as text: the labels come from the newsroom and are escaped here.
+            announcement_html: announcement.to_html(),
+            view,
+        }
+    }
+}
+
+/// Records the reader's vote and answers with the poll as this reader now sees it, with what the
+/// island shows of it (`VoteAnswer`).
 ///
 /// `choice` holds the chosen answer keys, separated by commas (a plain form's repeated `choice`
 /// fields are joined so by the vote endpoint). Readers are told apart by a first-party cookie; a
@@ -225,8 +257,10 @@ impl PollResults {
 /// the browser is sent back to the article's poll. Fails with `UnknownPoll`, `InvalidChoice`,
 /// `TooManyChoices`, `InvalidInput`, `PollClosed` or `Unavailable`; nothing is stored then.
 #[server(endpoint = "stem")]
-pub async fn cast_vote(poll: String, choice: String) -> Result<PollView, AppError> {
-    crate::server::voting::cast_vote(poll, choice).await
+pub async fn cast_vote(poll: String, choice: String) -> Result<VoteAnswer, AppError> {
+    crate::server::voting::cast_vote(poll, choice)
+        .await
+        .map(VoteAnswer::new)
 }
 
 /// Dutch count of voters: "1 lezer stemde", "1.234 lezers stemden".
@@ -234,7 +268,7 @@ pub fn voters_sentence(total: u64) -> String {
     match total {
         0 => "Nog niemand stemde.".to_string(),
         1 => "1 lezer stemde.".to_string(),
-        n => format!("{} lezers stemden.", format_count(n)),
+        n => format_count(n) + " lezers stemden.",
     }
 }
 
@@ -243,19 +277,30 @@ pub fn votes_phrase(votes: u64) -> String {
     if votes == 1 {
         "1 stem".to_string()
     } else {
-        format!("{} stemmen", format_count(votes))
+        format_count(votes) + " stemmen"
     }
 }
 
 /// A whole number with the Belgian Dutch thousands separator: 1234567 becomes "1.234.567".
+///
+/// Written out digit by digit rather than with `to_string`: the island formats the live figures
+/// with it, and this keeps the formatting machinery's share of its WASM down.
 pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
+    let mut digits = Vec::with_capacity(20);
+    let mut rest = n;
+    loop {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
+    for (i, digit) in digits.iter().rev().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
-        out.push(digit);
+        out.push(char::from(*digit));
     }
     out
 }
@@ -339,6 +384,32 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1000), "1.000");
         assert_eq!(format_count(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn the_vote_answer_announces_the_answers_as_escaped_text() {
+        let mut poll = poll();
+        poll.options[0].label = "Ja & <b>nee</b>".to_string();
+        let results = PollResults::from_counts(&poll, &counts(&[("ja", 1)]), 1);
+        let view = PollView::for_reader(
+            "/artikel/x",
+            &poll,
+            Some(results),
+            vec!["ja".into()],
+            0,
+            false,
+        );
+        let answer = VoteAnswer::new(view);
+        assert_eq!(
+            answer.announcement_html,
+            "Uw stem voor “Ja &amp; &lt;b&gt;nee&lt;/b&gt;” is geregistreerd."
+        );
+        assert!(
+            answer
+                .standing_html
+                .contains("Ja &amp; &lt;b&gt;nee&lt;/b&gt;")
+        );
+        assert!(answer.standing_html.contains("class=\"poll-own-vote\""));
     }
 
     #[test]
