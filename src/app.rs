@@ -27,33 +27,38 @@ pub fn not_found_shell(options: LeptosOptions) -> impl IntoView {
     shell(options, PageContent::error(AppError::NotFound))
 }
 
+/// The document's head, the site's pages' and the embedded poll's: the style sheet, the island's
+/// scripts, the page's own tags; the feed only on the site's pages.
+#[component]
+fn DocumentHead(options: LeptosOptions, with_feed: bool) -> impl IntoView {
+    let feed = with_feed.then(|| {
+        view! {
+            <link rel="alternate" type="application/atom+xml" title="Stembus" href="/feed.xml" />
+        }
+    });
+    view! {
+        <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <meta name="color-scheme" content="light dark" />
+            {feed}
+            // `output_name` carries the content hash of the built files once the server has
+            // read them, so the style sheet may be cached for a year. `id="leptos"` lets
+            // `cargo leptos watch` swap it on a change.
+            <link rel="stylesheet" id="leptos" href=format!("/pkg/{}.css", options.output_name) />
+            <AutoReload options=options.clone() />
+            <HydrationScripts options islands=true />
+            <MetaTags />
+        </head>
+    }
+}
+
 /// The document around every page. Only islands hydrate, so the page's JavaScript is the poll's.
 pub fn shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="nl-BE">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <link
-                    rel="alternate"
-                    type="application/atom+xml"
-                    title="Stembus"
-                    href="/feed.xml"
-                />
-                // `output_name` carries the content hash of the built files once the server has
-                // read them, so the style sheet may be cached for a year. `id="leptos"` lets
-                // `cargo leptos watch` swap it on a change.
-                <link
-                    rel="stylesheet"
-                    id="leptos"
-                    href=format!("/pkg/{}.css", options.output_name)
-                />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
-                <MetaTags />
-            </head>
+            <DocumentHead options with_feed=true />
             <body>
                 <App content />
             </body>
@@ -66,18 +71,7 @@ pub fn embed_shell(options: LeptosOptions, content: PageContent) -> impl IntoVie
     view! {
         <!DOCTYPE html>
         <html lang="nl-BE">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <link
-                    rel="stylesheet"
-                    id="leptos"
-                    href=format!("/pkg/{}.css", options.output_name)
-                />
-                <HydrationScripts options islands=true />
-                <MetaTags />
-            </head>
+            <DocumentHead options with_feed=false />
             <body class="embed">
                 <Embedded content />
             </body>

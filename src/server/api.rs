@@ -148,7 +148,7 @@ fn json_answer(request_headers: &HeaderMap, body: String) -> Response {
 }
 
 /// An API error as JSON, never stored.
-fn api_error(status: StatusCode, message: &str) -> Response {
+pub fn api_error(status: StatusCode, message: &str) -> Response {
     (
         status,
         [

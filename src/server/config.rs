@@ -382,14 +382,18 @@ fn trusted_proxy<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Ip
 }
 
 /// Addresses as a TOML array of strings, or one string with commas (as a variable holds them).
-fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D::Error> {
+/// A list of strings as the file writes it (`["a", "b"]`) or a variable does (`a, b`), without
+/// empty items; `problem` is the message for anything else.
+fn text_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    problem: &str,
+) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum List {
         One(String),
         Many(Vec<String>),
     }
-    let problem = "must be IP addresses, like [\"127.0.0.1\", \"::1\"]";
     let items =
         match List::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))? {
             List::One(text) => text
@@ -398,33 +402,22 @@ fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr
                 .collect(),
             List::Many(items) => items,
         };
-    items
+    Ok(items.into_iter().filter(|item| !item.is_empty()).collect())
+}
+
+fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D::Error> {
+    let problem = "must be IP addresses, like [\"127.0.0.1\", \"::1\"]";
+    text_list(deserializer, problem)?
         .iter()
-        .filter(|item| !item.is_empty())
         .map(|item| item.parse().map_err(|_| serde::de::Error::custom(problem)))
         .collect()
 }
 
 /// Origins as a browser writes them: `scheme://host[:port]`, nothing after.
 fn origin_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum List {
-        One(String),
-        Many(Vec<String>),
-    }
     let problem = "must be origins, like [\"https://www.example.be\"] (scheme and host, no path)";
-    let items =
-        match List::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))? {
-            List::One(text) => text
-                .split(',')
-                .map(|item| item.trim().to_string())
-                .collect(),
-            List::Many(items) => items,
-        };
-    items
+    text_list(deserializer, problem)?
         .into_iter()
-        .filter(|item| !item.is_empty())
         .map(|item| {
             let host = item
                 .strip_prefix("https://")

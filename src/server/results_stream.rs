@@ -206,21 +206,9 @@ async fn read_every_second(
     }
 }
 
-/// A refusal of the stream, as JSON the browser's EventSource gives up on.
+/// A refusal of the stream: the API's JSON error, which the browser's EventSource gives up on.
 fn refusal(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::json!({ "error": message }).to_string();
-    (
-        status,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        body,
-    )
-        .into_response()
+    super::api::api_error(status, message)
 }
 
 /// Whether a reader may watch the standing: as the page shows it to them (after voting, always, or
