@@ -16,8 +16,8 @@ STEMBUS_ADDR=127.0.0.1:3207
 RAW_ADDR=127.0.0.1:3208
 NGINX_ADDR=127.0.0.1:3210
 ARTICLE=/artikel/deepseek-nvidia-beurswaarde
-# A well-formed voter id that never voted: the page is rendered per request, as for a reader with a
-# cookie, and its bytes are the shared page's (the same form, no results).
+# A well-formed voter id that never voted: the page is a voter's page (one read of their answers,
+# then the page for those answers from memory), and its bytes are the shared page's (the same form).
 UNVOTED_COOKIE="stembus_kiezer=00000000000000000000000000000000"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -103,7 +103,8 @@ http {
   sendfile on;
   tcp_nopush on;
   keepalive_requests 1000000;
-  open_file_cache max=16 valid=60s;
+  open_file_cache max=16 inactive=60s;
+  open_file_cache_valid 60s;
   client_body_temp_path $work/nginx/body;
   proxy_temp_path $work/nginx/proxy;
   fastcgi_temp_path $work/nginx/fastcgi;
@@ -190,12 +191,12 @@ echo "load average at the start: $load_at_start, at the end: $(cut -d' ' -f1-3 /
 printf '%-44s %10s %9s %9s\n' "run" "req/s" "p50 ms" "p99 ms"
 row "stembus, shared page (brotli)" shared
 row "raw axum, same bytes (brotli)" raw_br
-row "stembus, rendered per request (identity)" render
+row "stembus, a voter's page (identity)" render
 row "raw axum, same bytes (identity)" raw_id
 row "stembus, shared page (identity)" shared_id
 row "nginx, same bytes from memory (identity)" nginx_id
 echo "ratio shared page / raw:             $(ratio "$shared_rps" "$(median "${results[raw_br]}" 1)")"
-echo "ratio rendered per request / raw:    $(ratio "$(median "${results[render]}" 1)" "$(median "${results[raw_id]}" 1)")"
+echo "ratio voter's page / raw:              $(ratio "$(median "${results[render]}" 1)" "$(median "${results[raw_id]}" 1)")"
 echo "ratio shared page / nginx (identity): $(ratio "$(median "${results[shared_id]}" 1)" "$(median "${results[nginx_id]}" 1)")"
 echo "ratio raw axum / nginx (identity):    $(ratio "$(median "${results[raw_id]}" 1)" "$(median "${results[nginx_id]}" 1)")"
 echo "$fixed_line"
