@@ -444,7 +444,6 @@ async fn poll_list(State(state): State<AppState>, headers: HeaderMap) -> Respons
         Ok(signed_in) => signed_in,
         Err(error) => return refuse_page(&state, error).await,
     };
-    let _ = state.refresh_content().await;
     let now = state.now();
     let library = state.library();
     let mut polls = Vec::new();
@@ -548,7 +547,6 @@ async fn poll_page(
 }
 
 async fn poll_detail(state: &AppState, id: &str) -> Result<PollDetail, AppError> {
-    let _ = state.refresh_content().await;
     let (served, from_file, article, file) = find_poll(state, id)?;
     let now = state.now();
     let overrides = state.content.desk().overrides_of(id);
