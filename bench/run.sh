@@ -16,9 +16,9 @@ STEMBUS_ADDR=127.0.0.1:3207
 RAW_ADDR=127.0.0.1:3208
 NGINX_ADDR=127.0.0.1:3210
 ARTICLE=/artikel/deepseek-nvidia-beurswaarde
-# A well-formed voter id that never voted: the page is a voter's page (one read of their answers,
-# then the page for those answers from memory), and its bytes are the shared page's (the same form).
-UNVOTED_COOKIE="stembus_kiezer=00000000000000000000000000000000"
+# A reader who voted (the run casts the vote first): every later page view of theirs shows their own
+# answer, so it is a voter's page, not the shared one.
+VOTER_COOKIE="stembus_kiezer=0123456789abcdef0123456789abcdef"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -72,10 +72,12 @@ wait_for "http://$STEMBUS_ADDR$ARTICLE"
 # The raw handler serves exactly the bytes stembus sends for the page.
 curl -fsS -o "$work/page.html" "http://$STEMBUS_ADDR$ARTICLE"
 curl -fsS -H 'Accept-Encoding: br' -o "$work/page.html.br" "http://$STEMBUS_ADDR$ARTICLE"
-curl -fsS -H "Cookie: $UNVOTED_COOKIE" -o "$work/private.html" "http://$STEMBUS_ADDR$ARTICLE"
-# The two differ only in leptos_axum's per-render nonce; the sizes must agree.
-if [ "$(wc -c <"$work/page.html")" != "$(wc -c <"$work/private.html")" ]; then
-  say "note: the per-request render differs in size from the shared page"
+curl -fsS -o /dev/null -H "Cookie: $VOTER_COOKIE" -H "Content-Type: application/x-www-form-urlencoded" \
+  -H "Accept: application/json" --data "poll=deepseek-schade-nvidia&choice=ja" "http://$STEMBUS_ADDR/api/stem"
+curl -fsS -H "Cookie: $VOTER_COOKIE" -o "$work/voter.html" "http://$STEMBUS_ADDR$ARTICLE"
+if ! grep -q "Uw stem: <strong>Ja</strong>" "$work/voter.html"; then
+  say "the voter's page does not show their vote"
+  exit 1
 fi
 # nginx, one worker on core 0, serves the identity page from a file the kernel keeps in memory, with
 # its open-file cache and no access log: the fastest a static server here sends those bytes.
@@ -153,7 +155,7 @@ for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS"
   results[shared]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H 'Accept-Encoding: br')"$'\n'
   results[raw_br]+="$(measure "http://$RAW_ADDR$ARTICLE" -H 'Accept-Encoding: br')"$'\n'
-  results[render]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $UNVOTED_COOKIE")"$'\n'
+  results[render]+="$(measure "http://$STEMBUS_ADDR$ARTICLE" -H "Cookie: $VOTER_COOKIE")"$'\n'
   results[raw_id]+="$(measure "http://$RAW_ADDR$ARTICLE")"$'\n'
   results[shared_id]+="$(measure "http://$STEMBUS_ADDR$ARTICLE")"$'\n'
   results[nginx_id]+="$(measure "http://$NGINX_ADDR$ARTICLE")"$'\n'

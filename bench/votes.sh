@@ -2,20 +2,21 @@
 # Vote throughput end to end (HTTP, server function, writer thread, SQLite with synchronous=FULL) as a
 # share of bare rusqlite loops on the same disk with the same schema and pragmas: (a) one vote per
 # transaction, (b) the average group the server's writer achieved. Then p50/p99 vote latency at a
-# fixed request rate. Prints figures, asserts nothing about time.
+# fixed request rate: 80 % of the maximum measured in the same run, as bench/run.sh takes its fixed
+# rate from its own maximum. Prints figures, asserts nothing about time.
 # Server and raw loops on core 0, load generator on core 1, loopback only; every run is bounded.
 # With engine `postgres` the server writes to a fresh database in a throwaway PostgreSQL cluster
 # (scripts/with-postgres.sh, synchronous_commit = on) and the yardstick is a bare tokio-postgres
 # loop (benches/raw_postgres.rs); the writer's group size is ballots per committed batch.
-# Usage: bench/votes.sh [seconds per run, default 10] [fixed rate in votes/s, default 300]
-#                       [engine: sqlite (default) or postgres]
+# Usage: bench/votes.sh [seconds per run, default 10] [fixed rate in votes/s, default: 80 % of the
+#                       measured maximum] [engine: sqlite (default) or postgres]
 # STEMBUS_NO_BUILD=1 uses the server and raw-loop executables already in target/release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 SECONDS_PER_RUN="${1:-10}"
-RATE="${2:-300}"
+RATE="${2:-auto}"
 ENGINE="${3:-sqlite}"
 case "$ENGINE" in sqlite | postgres) ;; *) echo "votes: engine must be sqlite or postgres" >&2; exit 2 ;; esac
 if [ "$ENGINE" = postgres ] && [ -z "${STEMBUS_TEST_DATABASE_URL:-}" ]; then
@@ -171,6 +172,11 @@ fi
 say "3/4 raw $ENGINE loops, ${SECONDS_PER_RUN} s each"
 raw=$(taskset -c 0 "$raw_bin" "$raw_target" "$SECONDS_PER_RUN" "$group")
 
+if [ "$RATE" = auto ]; then
+  RATE=$(python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+print(max(1, int(0.8 * int(r.get("statusCodeDistribution", {}).get("200", 0)) / r["summary"]["total"])))' "$work/throughput.json")
+fi
 say "4/4 latency at a fixed rate of $RATE votes/s, ${SECONDS_PER_RUN} s, corrected for coordinated omission"
 start_server ""
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction >"$work/latency.json"

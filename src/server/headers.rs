@@ -1,16 +1,16 @@
 //! Security headers on every response: a Content-Security-Policy that allows only our own scripts
-//! and WASM, and the usual hardening headers. tower-http sets them; what is ours is the policy,
-//! whose script hashes are read from what Leptos renders.
+//! and WASM, and the usual hardening headers, set by one `tower` response map; what is ours is the
+//! policy, whose script hashes are read from what Leptos renders.
 
 use super::config::Settings;
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use base64::Engine;
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
-use tower_http::set_header::SetResponseHeaderLayer;
+use std::sync::Arc;
+use tower::util::MapResponseLayer;
 
 /// The inline scripts leptos_axum appends to every streamed page, as it writes them. Pages are served
 /// from a shared cache, so a per-response nonce cannot work; these are allowed by their hashes.
@@ -24,23 +24,27 @@ const LEPTOS_STREAM_SCRIPTS: [&str; 2] = [
 #[derive(Debug, Clone, Copy)]
 pub struct Framable;
 
-/// Adds the security headers to every response of `app` that does not set them itself.
-pub fn with_security_headers(app: Router, options: &LeptosOptions, settings: &Settings) -> Router {
-    security_headers(options, settings)
-        .into_iter()
-        .fold(app, |app, (name, value)| {
-            if name == header::X_FRAME_OPTIONS {
-                app.layer(SetResponseHeaderLayer::if_not_present(
-                    name,
-                    move |response: &Response| {
-                        let framable = response.extensions().get::<Framable>().is_some();
-                        (!framable).then(|| value.clone())
-                    },
-                ))
-            } else {
-                app.layer(SetResponseHeaderLayer::if_not_present(name, value))
+/// Adds the security headers to every response that does not set them itself. One layer for all
+/// of them: five tower-http `SetResponseHeader` layers cost five futures on every request,
+/// measurable on the shared page (issue 14).
+pub fn security_headers_layer(
+    options: &LeptosOptions,
+    settings: &Settings,
+) -> MapResponseLayer<impl Fn(Response) -> Response + Clone + use<>> {
+    let headers: Arc<[(HeaderName, HeaderValue)]> = security_headers(options, settings).into();
+    MapResponseLayer::new(move |mut response: Response| {
+        let framable = response.extensions().get::<Framable>().is_some();
+        let set = response.headers_mut();
+        for (name, value) in headers.iter() {
+            if framable && name == header::X_FRAME_OPTIONS {
+                continue;
             }
-        })
+            if !set.contains_key(name) {
+                set.insert(name.clone(), value.clone());
+            }
+        }
+        response
+    })
 }
 
 /// The headers for this site; the policy's script hashes are computed once, here.

@@ -6,7 +6,7 @@
 //! sets TCP_NODELAY and hands each request its peer address.
 
 use axum::Router;
-use axum::error_handling::HandleErrorLayer;
+use axum::error_handling::{HandleError, HandleErrorLayer};
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,10 +14,15 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
+use std::convert::Infallible;
 use std::future::Future;
+use std::future::Ready;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tower::{BoxError, ServiceBuilder, ServiceExt};
+use tower::limit::ConcurrencyLimit;
+use tower::load_shed::LoadShed;
+use tower::timeout::Timeout;
+use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
 
 /// A client must have sent its request headers within this time (slowloris defence).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,23 +38,31 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// one handler answers with the same Dutch 503. (tower-http's `TimeoutLayer` would answer a timeout
 /// with an empty body, and a shed request still needs this handler.) Around the whole router, not
 /// on it: axum's `Router::layer` gives every route its own copy.
-pub fn with_limits(app: Router) -> Router {
-    let limited = ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(|error: BoxError| async move {
-            if error.is::<tower::timeout::error::Elapsed>() {
-                tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-            } else if error.is::<tower::load_shed::error::Overloaded>() {
-                tracing::warn!("shedding a request: too many in flight");
-            } else {
-                tracing::error!(%error, "a request failed in the service layers");
-            }
-            busy()
-        }))
+pub type Limited =
+    HandleError<LoadShed<ConcurrencyLimit<Timeout<Router>>>, fn(BoxError) -> Ready<Response>, ()>;
+
+/// `app` with the limits of `Limited`.
+pub fn with_limits(app: Router) -> Limited {
+    ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(
+            answer_limit_error as fn(BoxError) -> Ready<Response>,
+        ))
         .load_shed()
         .concurrency_limit(MAX_REQUESTS_IN_FLIGHT)
         .timeout(REQUEST_TIMEOUT)
-        .service(app);
-    Router::new().fallback_service(limited)
+        .service(app)
+}
+
+/// The answer to a request the limits stopped.
+fn answer_limit_error(error: BoxError) -> Ready<Response> {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
+    } else if error.is::<tower::load_shed::error::Overloaded>() {
+        tracing::warn!("shedding a request: too many in flight");
+    } else {
+        tracing::error!(%error, "a request failed in the service layers");
+    }
+    std::future::ready(busy())
 }
 
 /// A 503 with `Retry-After` and a short Dutch text. No vote is acknowledged by it: a shed vote was not
@@ -71,17 +84,24 @@ fn busy() -> Response {
 
 /// Accepts connections on `listener` and serves `app` on them until `stop` completes, then waits
 /// (at most `DRAIN_TIMEOUT`) for the requests in flight.
-pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output = ()>) {
+pub async fn serve<S>(listener: TcpListener, app: S, stop: impl Future<Output = ()>)
+where
+    S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     serve_with_header_timeout(listener, app, stop, HEADER_READ_TIMEOUT).await;
 }
 
 /// `serve`, with the deadline for request headers given (tests use a short one).
-pub async fn serve_with_header_timeout(
+pub async fn serve_with_header_timeout<S>(
     listener: TcpListener,
-    app: Router,
+    app: S,
     stop: impl Future<Output = ()>,
     header_read_timeout: Duration,
-) {
+) where
+    S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()

@@ -15,6 +15,7 @@ pub mod health;
 pub mod http;
 pub mod live;
 pub mod metrics;
+pub mod own_answers;
 pub mod pages;
 pub mod results_stream;
 pub mod router;

@@ -7,6 +7,7 @@
 
 use super::delivery::page_cache::{NO_STORE, NotShareable, PageCache, private_response};
 use super::discovery;
+use super::own_answers::Choices;
 use super::state::AppState;
 use super::voter::VoterId;
 use super::voting;
@@ -19,7 +20,7 @@ use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollView};
 use axum::Router;
-use axum::extract::{RawPathParams, Request, State};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get};
@@ -39,7 +40,7 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
             path: "/",
             caching: Caching::SharedUntilVoted,
             // Nothing on the front page depends on the reader: every voter sees the same one.
-            voter_answers: Some(|_, _, _| Box::pin(async { Some(Vec::new()) })),
+            voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
             load: |request| Box::pin(front_page(request)),
             render: |data| view! { <FrontPage data /> }.into_any(),
         }
@@ -123,7 +124,7 @@ impl<T> Loaded<T> {
 }
 
 type LoadFuture<T> = Pin<Box<dyn Future<Output = Loaded<T>> + Send>>;
-type AnswersFuture = Pin<Box<dyn Future<Output = Option<Vec<String>>> + Send>>;
+type AnswersFuture = Pin<Box<dyn Future<Output = Option<Arc<Choices>>> + Send>>;
 /// Reads a voter's own answers on a page, from the state, the path parameters and their id.
 type VoterAnswers = fn(AppState, Vec<(String, String)>, VoterId) -> AnswersFuture;
 
@@ -145,15 +146,19 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
         let path = self.path;
         let page = Arc::new(self);
         let cache = cache.clone();
-        let handler =
-            move |State(state): State<AppState>, params: RawPathParams, request: Request| {
-                let (page, cache) = (page.clone(), cache.clone());
-                let params: Vec<(String, String)> = params
-                    .iter()
-                    .map(|(key, value)| (key.to_string(), value.to_string()))
-                    .collect();
-                async move { page.respond(state, cache, params, request).await }
-            };
+        let handler = move |State(state): State<AppState>, request: Request| {
+            let (page, cache) = (page.clone(), cache.clone());
+            async move {
+                // The shared page from memory is most requests: answered here, while the
+                // future that may read and render is boxed, so that this one stays small.
+                if page.caching == Caching::SharedUntilVoted
+                    && let Some(response) = cache.kept_page(&request)
+                {
+                    return response;
+                }
+                Box::pin(page.respond(state, cache, request)).await
+            }
+        };
         (path, get(handler))
     }
 
@@ -161,9 +166,19 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
         self: Arc<Self>,
         state: AppState,
         cache: PageCache,
-        params: Vec<(String, String)>,
         request: Request,
     ) -> Response {
+        // The path parameters are read here, not by an extractor: a page from memory needs none.
+        let (mut parts, body) = request.into_parts();
+        let params: Vec<(String, String)> =
+            match RawPathParams::from_request_parts(&mut parts, &state).await {
+                Ok(params) => params
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+        let request = Request::from_parts(parts, body);
         match self.caching {
             Caching::SharedUntilVoted => {
                 let voter = VoterId::from_headers(request.headers());
@@ -174,10 +189,9 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
                     _ => None,
                 };
                 if let Some(answers) = answers {
-                    let key = answers.join(",");
                     return cache
-                        .serve_voter(request, key, move |request| {
-                            self.render(state, params, request, Some(answers))
+                        .serve_voter(request, answers.key.clone(), move |request| {
+                            self.render(state, params, request, Some(answers.list.clone()))
                         })
                         .await;
                 }
@@ -199,8 +213,20 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
     }
 
     /// Reads the page's data for `request` (for a reader with `known_answers`, when given), then
-    /// renders the page from it.
-    async fn render(
+    /// renders the page from it. Boxed: a render's future is large, and the futures that may
+    /// render (every request's) would otherwise carry it and be copied whole on every request,
+    /// most of which are answered from memory.
+    fn render(
+        self: Arc<Self>,
+        state: AppState,
+        params: Vec<(String, String)>,
+        request: Request,
+        known_answers: Option<Vec<String>>,
+    ) -> Pin<Box<dyn Future<Output = Response> + Send>> {
+        Box::pin(self.render_now(state, params, request, known_answers))
+    }
+
+    async fn render_now(
         self: Arc<Self>,
         state: AppState,
         params: Vec<(String, String)>,
@@ -279,21 +305,29 @@ async fn article_answers(
     state: AppState,
     params: Vec<(String, String)>,
     voter: VoterId,
-) -> Option<Vec<String>> {
+) -> Option<Arc<Choices>> {
     let slug = params
         .iter()
         .find(|(key, _)| key == "slug")
         .map(|(_, value)| value.as_str())?;
     let library = state.library();
     let Some(poll) = library.article(slug)?.poll.as_ref() else {
-        return Some(Vec::new());
+        return Some(Arc::default());
     };
+    if let Some(choices) = state.own_answers.get(&poll.id, &voter) {
+        return Some(choices);
+    }
+    let reading = state.own_answers.reading(&poll.id, &voter);
     let tally = state
         .store
         .tally(&poll.id, Some(voter.as_str()))
         .await
         .ok()?;
-    Some(tally.own_choices)
+    Some(
+        state
+            .own_answers
+            .keep(reading, &poll.id, &voter, tally.own_choices),
+    )
 }
 
 /// `/`: every article, newest first.
@@ -432,6 +466,7 @@ mod tests {
     use crate::server::clock::FixedClock;
     use crate::server::config::Settings;
     use crate::server::content::Library;
+    use crate::server::state::SiteState;
     use crate::server::store::sqlite::SqliteStore;
     use axum::body::Body;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -439,11 +474,12 @@ mod tests {
 
     fn state(dir: &tempfile::TempDir) -> AppState {
         let store = SqliteStore::open(&dir.path().join("votes.db"), &[]).unwrap();
-        AppState {
+        AppState::from(SiteState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(Settings::default()),
             content: Arc::new(crate::server::live::LiveContent::fixed(Library::default())),
             page_cache: PageCache::new(),
+            own_answers: Arc::new(crate::server::own_answers::OwnAnswers::exact()),
             store: Arc::new(store),
             clock: FixedClock::at(0),
             metrics: Arc::new(crate::server::metrics::Metrics::new(
@@ -451,7 +487,7 @@ mod tests {
                 &Default::default(),
             )),
             live_results: crate::server::results_stream::LiveResults::new(10, Default::default()),
-        }
+        })
     }
 
     /// Serves `page` from a router of its own and returns the `Cache-Control` of each of `times`

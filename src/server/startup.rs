@@ -3,13 +3,14 @@
 use super::clock::SystemClock;
 use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
 use super::content::ContentFolder;
-use super::delivery::page_cache::PageCache;
+use super::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
 use super::http;
 use super::live::{self, LiveContent};
 use super::metrics::Metrics;
+use super::own_answers::OwnAnswers;
 use super::results_stream::LiveResults;
 use super::router::build_router;
-use super::state::AppState;
+use super::state::{AppState, SiteState};
 use super::store::Store;
 use super::store::postgres::PostgresStore;
 use super::store::sqlite::SqliteStore;
@@ -65,16 +66,17 @@ async fn serve() -> Result<(), String> {
     let address = leptos_options.site_addr;
     let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
     let live_results = LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
-    let state = AppState {
+    let state = AppState::from(SiteState {
         leptos_options,
         settings: Arc::new(settings),
         content: Arc::new(LiveContent::watching(folder)),
         page_cache: PageCache::new(),
+        own_answers: Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL)),
         store: store.clone(),
         clock: Arc::new(SystemClock),
         metrics,
         live_results: live_results.clone(),
-    };
+    });
     // The desk's changes made before this start, then every few seconds the folder and the desk.
     if state.refresh_content().await.is_err() {
         return Err("cannot read the desk's changes from the database".into());

@@ -10,10 +10,47 @@ use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// A handle on the shared state: cloning it is one reference count, which matters because axum and
+/// tower clone the state of every layer and handler on every request. It reads as the `SiteState`
+/// it points to; changing a field (tests, start-up) changes this handle's copy only, as changing a
+/// cloned struct would.
+#[derive(Clone)]
+pub struct AppState(Arc<SiteState>);
+
+impl From<SiteState> for AppState {
+    fn from(state: SiteState) -> AppState {
+        AppState(Arc::new(state))
+    }
+}
+
+impl Deref for AppState {
+    type Target = SiteState;
+
+    fn deref(&self) -> &SiteState {
+        &self.0
+    }
+}
+
+impl DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut SiteState {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// leptos_axum's file handler (the Dutch 404 behind the site folder) reads the options from the
+/// state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// What every request shares.
+#[derive(Clone)]
+pub struct SiteState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     /// The articles and polls as served now: the content files with the desk's changes.
@@ -24,6 +61,8 @@ pub struct AppState {
     pub store: Store,
     /// The time of day for everything that depends on it; tests set it.
     pub clock: SharedClock,
+    /// What each voter chose, so that their pages need no store read.
+    pub own_answers: Arc<super::own_answers::OwnAnswers>,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
     /// The live-result streams of this node.

@@ -47,7 +47,22 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         voter: voter.as_str().to_string(),
         cast_at: now,
     };
-    match state.store.record_vote(vote).await? {
+    // Stored in a task of its own, with the guard that keeps a page from keeping this reader's old
+    // answers: a reader who leaves mid-vote must not end the guard while the vote may still commit.
+    let writing = state.own_answers.writing(&poll.id, &voter);
+    let store = state.store.clone();
+    let stored = tokio::spawn(async move {
+        let outcome = store.record_vote_and_tally(vote).await;
+        drop(writing);
+        outcome
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "the vote's task ended without an answer");
+        AppError::Internal
+    })?;
+    let (outcome, tally) = stored?;
+    match outcome {
         VoteOutcome::Recorded | VoteOutcome::Changed | VoteOutcome::AlreadyVoted => {}
         VoteOutcome::WrongChoiceCount => return Err(AppError::TooManyChoices),
         VoteOutcome::Closed => return Err(AppError::PollClosed),
@@ -60,7 +75,14 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         expect_context::<ResponseOptions>()
             .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
     }
-    let (results, own_choices) = standing(&state, poll, Some(&voter)).await?;
+    // The tally the store read with the vote (no second read), or else read now.
+    let (results, own_choices) = match tally {
+        Some(tally) => (
+            PollResults::from_counts(poll, &tally.counts, tally.voters),
+            tally.own_choices,
+        ),
+        None => standing(&state, poll, Some(&voter)).await?,
+    };
     Ok(PollView::for_reader(
         &article.path(),
         poll,

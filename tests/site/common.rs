@@ -14,12 +14,13 @@ use stembus::poll::PollDefinition;
 use stembus::server::clock::FixedClock;
 use stembus::server::config::Settings;
 use stembus::server::content::{BadContent, ContentFolder};
-use stembus::server::delivery::page_cache::PageCache;
+use stembus::server::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
 use stembus::server::live::LiveContent;
 use stembus::server::metrics::Metrics;
+use stembus::server::own_answers::OwnAnswers;
 use stembus::server::results_stream::LiveResults;
 use stembus::server::router::build_router;
-use stembus::server::state::AppState;
+use stembus::server::state::{AppState, SiteState};
 use stembus::server::store::desk::{
     AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides, SessionLimits,
     SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
@@ -78,16 +79,17 @@ impl TestSite {
         let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
         let live_results =
             LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
-        let state = AppState {
+        let state = AppState::from(SiteState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
             content: Arc::new(LiveContent::watching(folder)),
             page_cache: PageCache::new(),
+            own_answers: Arc::new(OwnAnswers::exact()),
             metrics,
             store: Arc::new(store),
             clock: clock.clone(),
             live_results,
-        };
+        });
         TestSite {
             state,
             dir,
@@ -114,6 +116,7 @@ impl TestSite {
             .await
             .unwrap();
         site.state.metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
+        site.state.own_answers = Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL));
         site.state.store = Arc::new(store);
         site
     }
@@ -136,6 +139,8 @@ impl TestSite {
             let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
                 .await
                 .unwrap();
+            site.state.own_answers =
+                Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL));
             site.state.store = Arc::new(store);
             nodes.push(site.kept_router());
         }
@@ -325,6 +330,8 @@ pub struct FlakyStore {
     reads_fail: AtomicBool,
     /// Reads of a standing for nobody in particular (the live snapshots, the API).
     anonymous_reads: AtomicUsize,
+    /// Reads of a standing with one reader's own answers.
+    voter_reads: AtomicUsize,
 }
 
 impl FlakyStore {
@@ -333,6 +340,7 @@ impl FlakyStore {
             inner,
             reads_fail: AtomicBool::new(false),
             anonymous_reads: AtomicUsize::new(0),
+            voter_reads: AtomicUsize::new(0),
         })
     }
 
@@ -341,6 +349,10 @@ impl FlakyStore {
     }
 
     /// How often a standing was read without a voter.
+    pub fn voter_reads(&self) -> usize {
+        self.voter_reads.load(Ordering::SeqCst)
+    }
+
     pub fn anonymous_reads(&self) -> usize {
         self.anonymous_reads.load(Ordering::SeqCst)
     }
@@ -355,6 +367,8 @@ impl VoteStore for FlakyStore {
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
         if voter.is_none() {
             self.anonymous_reads.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.voter_reads.fetch_add(1, Ordering::SeqCst);
         }
         if self.reads_fail.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable);

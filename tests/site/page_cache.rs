@@ -418,3 +418,77 @@ async fn a_voters_page_shows_a_new_vote_within_its_bound_and_a_changed_answer_at
     let page = site.get(SAMPLE, Some(&first)).await.body;
     assert_eq!(own_answer(&page).as_deref(), Some("Nee"));
 }
+
+/// The sample poll lets a reader change their vote.
+const CHANGEABLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
+const SAMPLE_JA: &str = "Ja, ik zie graag wat andere lezers denken";
+
+async fn vote_in_changeable(site: &TestSite, choice: &str, cookie: Option<&str>) -> String {
+    let reply = site
+        .post_fetch(&format!("poll=nut-van-lezerspolls&choice={choice}"), cookie)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.voter_cookie().or(cookie.map(str::to_string)).unwrap()
+}
+
+#[tokio::test]
+async fn a_voters_own_answers_are_read_from_the_store_once_and_a_new_vote_shows_at_once() {
+    let mut counting = None;
+    let site = TestSite::new()
+        .with_store(|store| {
+            let wrapped = FlakyStore::around(store);
+            counting = Some(wrapped.clone());
+            wrapped
+        })
+        .kept_router();
+    let counting = counting.unwrap();
+    let voter = vote_in_changeable(&site, "ja", None).await;
+    let first = site.get(CHANGEABLE, Some(&voter)).await;
+    assert_eq!(own_answer(&first.body).as_deref(), Some(SAMPLE_JA));
+    let reads = counting.voter_reads();
+    for _ in 0..20 {
+        let page = site.get(CHANGEABLE, Some(&voter)).await;
+        assert_eq!(own_answer(&page.body).as_deref(), Some(SAMPLE_JA));
+    }
+    assert_eq!(
+        counting.voter_reads(),
+        reads,
+        "twenty more pages of this voter, not one read of their answers"
+    );
+    // The change goes through this node: the next page shows it, not the kept answer.
+    vote_in_changeable(&site, "nee", Some(&voter)).await;
+    let page = site.get(CHANGEABLE, Some(&voter)).await;
+    assert_eq!(own_answer(&page.body).as_deref(), Some("Nee"));
+    // Another voter's page on the same node is theirs alone.
+    let other = vote_in_changeable(&site, "ja", None).await;
+    let page = site.get(CHANGEABLE, Some(&other)).await;
+    assert_eq!(own_answer(&page.body).as_deref(), Some(SAMPLE_JA));
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
+async fn on_postgres_a_vote_changed_through_one_node_shows_on_the_other_within_the_bound() {
+    let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
+    let (first, second) = (nodes.next().unwrap(), nodes.next().unwrap());
+    let voter = vote_in_changeable(&first, "ja", None).await;
+    let page = second.get(CHANGEABLE, Some(&voter)).await;
+    assert_eq!(
+        own_answer(&page.body).as_deref(),
+        Some(SAMPLE_JA),
+        "kept on the second node"
+    );
+    vote_in_changeable(&first, "nee", Some(&voter)).await;
+    let page = first.get(CHANGEABLE, Some(&voter)).await;
+    assert_eq!(
+        own_answer(&page.body).as_deref(),
+        Some("Nee"),
+        "at once on the node that took the vote"
+    );
+    tokio::time::sleep(VOTER_PAGE_TTL + Duration::from_millis(100)).await;
+    let page = second.get(CHANGEABLE, Some(&voter)).await;
+    assert_eq!(
+        own_answer(&page.body).as_deref(),
+        Some("Nee"),
+        "and on the other within VOTER_PAGE_TTL"
+    );
+}

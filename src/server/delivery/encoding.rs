@@ -6,6 +6,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::io::Write;
 
+/// Headers a kept page is sent with: its own five, the six security headers and the request id.
+const RESPONSE_HEADERS: usize = 12;
+
 /// An encoding a response body can be sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -195,6 +198,8 @@ impl Representation {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
             let mut response = Response::new(Body::from(body));
+            // Room for these and the security headers at once, rather than growing twice.
+            response.headers_mut().reserve(RESPONSE_HEADERS);
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, self.content_type.clone());
             if let Some(value) = encoding.content_encoding() {

@@ -13,8 +13,9 @@ use super::encoding::{Accepted, Representation, brotli, gzip};
 use crate::server::voter::VoterId;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -99,6 +100,28 @@ impl PageCache {
         self
     }
 
+    /// The shared page for `request` when it is in memory and fresh (a GET or HEAD without a query
+    /// string and without a well-formed voter cookie), answered at once; `None` when `serve` has
+    /// more to do. Synchronous, so that the hot path carries no render future.
+    pub fn kept_page(&self, request: &Request) -> Option<Response> {
+        if !is_shared(request) {
+            return None;
+        }
+        let slot = {
+            let slots = lock(&self.pages);
+            let slot = slots.get(request.uri().path())?;
+            let kept = slot.get()?;
+            if kept.rendered.elapsed() >= self.ttl {
+                return None;
+            }
+            slot.clone()
+        };
+        if let Some(metrics) = &self.metrics {
+            metrics.page_cache(true);
+        }
+        slot.get().map(|kept| kept.page.respond(request.headers()))
+    }
+
     /// Answers `request` for a page that `render` produces.
     ///
     /// A GET or HEAD without a query string and without a well-formed voter cookie gets the shared
@@ -111,20 +134,21 @@ impl PageCache {
         R: FnOnce(Request) -> F,
         F: Future<Output = Response>,
     {
-        let shared = matches!(*request.method(), Method::GET | Method::HEAD)
-            && request.uri().query().is_none()
-            && VoterId::from_headers(request.headers()).is_none();
-        if !shared {
+        if let Some(response) = self.kept_page(&request) {
+            return response;
+        }
+        if !is_shared(&request) {
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
         }
 
-        let key = request.uri().path().to_string();
-        let Some(slot) = slot(&self.pages, &key, self.ttl, MAX_PAGES) else {
+        let path = request.uri().path();
+        let Some(slot) = slot(&self.pages, path, self.ttl, MAX_PAGES) else {
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
         };
-        self.serve_kept(&self.pages, key, slot, PUBLIC_PAGE, request, render)
+        let forget = |uri: &Uri| forget_if_empty(&self.pages, uri.path());
+        self.serve_kept(slot, forget, PUBLIC_PAGE, request, render)
             .await
     }
 
@@ -148,36 +172,36 @@ impl PageCache {
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
         };
-        self.serve_kept(&self.voter_pages, key, slot, PRIVATE_PAGE, request, render)
+        let forget = |_: &Uri| forget_if_empty(&self.voter_pages, &key);
+        self.serve_kept(slot, forget, PRIVATE_PAGE, request, render)
             .await
     }
 
-    /// Serves the page kept in `slot` (under `key` in `slots`), rendering it first when it is empty.
-    async fn serve_kept<K, R, F>(
+    /// Serves the page kept in `slot`, rendering it first when it is empty; `forget` drops the
+    /// slot when the render cannot be kept.
+    async fn serve_kept<R, F>(
         &self,
-        slots: &Slots<K>,
-        key: K,
         slot: Slot,
+        forget: impl FnOnce(&Uri),
         cache_control: &'static str,
         request: Request,
         render: R,
     ) -> Response
     where
-        K: std::hash::Hash + Eq,
         R: FnOnce(Request) -> F,
         F: Future<Output = Response>,
     {
         // The page is rendered from an anonymous request of its own: this one is needed only for its
         // path and its headers, which are taken rather than copied.
         let (parts, _) = request.into_parts();
-        let (path, headers) = (parts.uri.path().to_string(), parts.headers);
+        let (uri, headers) = (parts.uri, parts.headers);
         let mut rendered_here = false;
         let rendered = slot
             .get_or_try_init(|| async {
                 rendered_here = true;
                 // Rendered from a request that carries nothing of this reader: no cookie, no
                 // language, nothing a page could (now or later) vary on by accident.
-                let anonymous = Request::get(path.as_str())
+                let anonymous = Request::get(uri.path())
                     .header(header::ACCEPT, "text/html")
                     .body(Body::empty())
                     .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
@@ -200,7 +224,7 @@ impl PageCache {
         match rendered {
             Ok(kept) => kept.page.respond(&headers),
             Err(response) => {
-                forget_if_empty(slots, &key);
+                forget(&uri);
                 private_response(response, &headers).await
             }
         }
@@ -233,6 +257,13 @@ impl PageCache {
     }
 }
 
+/// Whether `request` asks for the page every reader without a vote sees.
+fn is_shared(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && request.uri().query().is_none()
+        && VoterId::from_headers(request.headers()).is_none()
+}
+
 fn lock<K>(slots: &Slots<K>) -> std::sync::MutexGuard<'_, HashMap<K, Slot>> {
     slots
         .lock()
@@ -242,12 +273,11 @@ fn lock<K>(slots: &Slots<K>) -> std::sync::MutexGuard<'_, HashMap<K, Slot>> {
 /// The slot for `key` in `slots`: the kept one while it is younger than `ttl`, else a new one (made
 /// when there are fewer than `max`) that the next render fills. Readers holding the old slot finish
 /// with the old page.
-fn slot<K: std::hash::Hash + Eq + Clone>(
-    slots: &Slots<K>,
-    key: &K,
-    ttl: Duration,
-    max: usize,
-) -> Option<Slot> {
+fn slot<K, Q>(slots: &Slots<K>, key: &Q, ttl: Duration, max: usize) -> Option<Slot>
+where
+    K: std::hash::Hash + Eq + Borrow<Q>,
+    Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+{
     let mut slots = lock(slots);
     if let Some(slot) = slots.get(key) {
         let expired = slot
@@ -262,12 +292,16 @@ fn slot<K: std::hash::Hash + Eq + Clone>(
         return None;
     }
     let slot = Slot::default();
-    slots.insert(key.clone(), slot.clone());
+    slots.insert(key.to_owned(), slot.clone());
     Some(slot)
 }
 
 /// Drops a slot whose render failed, so an unknown address leaves nothing behind.
-fn forget_if_empty<K: std::hash::Hash + Eq>(slots: &Slots<K>, key: &K) {
+fn forget_if_empty<K, Q>(slots: &Slots<K>, key: &Q)
+where
+    K: std::hash::Hash + Eq + Borrow<Q>,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
     let mut slots = lock(slots);
     if slots.get(key).is_some_and(|slot| !slot.initialized()) {
         slots.remove(key);

@@ -451,6 +451,58 @@ async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
 }
 
 /// Runs each contract test on both engines.
+/// The tally that comes with a vote includes that vote, and the reader's own answers: alone, in a
+/// group of votes at once, for a refused repeat (the first vote's answers) and for a change.
+async fn the_tally_with_a_vote_includes_it(engine: &dyn Engine) {
+    let mut changeable = poll();
+    changeable.allow_change = true;
+    let store = engine.open(&[&changeable]).await;
+    let (outcome, tally) = store
+        .record_vote_and_tally(vote("a", &["ja"]))
+        .await
+        .unwrap();
+    assert_eq!(outcome, VoteOutcome::Recorded);
+    let tally = tally.unwrap();
+    assert_eq!(tally.voters, 1);
+    assert_eq!(tally.own_choices, vec!["ja"]);
+    assert!(tally.counts.contains(&("ja".to_string(), 1)));
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let store = store.clone();
+            let choice = if i % 2 == 0 { "nee" } else { "ja" };
+            tokio::spawn(async move {
+                let voter = format!("lezer-{i}");
+                let answer = store.record_vote_and_tally(vote(&voter, &[choice])).await;
+                (choice, answer)
+            })
+        })
+        .collect();
+    for attempt in attempts {
+        let (choice, answer) = attempt.await.unwrap();
+        let (outcome, tally) = answer.unwrap();
+        assert_eq!(outcome, VoteOutcome::Recorded);
+        let tally = tally.unwrap();
+        assert_eq!(tally.own_choices, vec![choice]);
+        let chosen = tally
+            .counts
+            .iter()
+            .find(|(key, _)| key == choice)
+            .map_or(0, |(_, n)| *n);
+        assert!(chosen >= 1, "its own vote is in the counts: {tally:?}");
+        assert!(tally.voters >= 2 && tally.voters <= 41, "{tally:?}");
+    }
+    let (outcome, tally) = store
+        .record_vote_and_tally(vote("a", &["weet-niet"]))
+        .await
+        .unwrap();
+    assert_eq!(outcome, VoteOutcome::Changed);
+    let tally = tally.unwrap();
+    assert_eq!(tally.own_choices, vec!["weet-niet"]);
+    assert_eq!(tally.voters, 41);
+    let total: u64 = tally.counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 41, "the change moved a vote, added none");
+}
+
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -491,4 +543,5 @@ on_both_engines!(
     two_nodes_voting_at_once_give_exact_totals,
     a_running_store_is_ready_and_a_stopped_one_is_not,
     the_writer_reports_its_queue_and_batches,
+    the_tally_with_a_vote_includes_it,
 );

@@ -81,6 +81,21 @@ pub trait VoteStore: Send + Sync {
     /// stored.
     async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError>;
 
+    /// `record_vote`, and the poll's tally for the voter just after it: what the vote's answer
+    /// shows. An engine that can read it in the vote's own transaction does (SQLite: once per poll
+    /// and group, in the writer, saving every vote a read of its own); the rest read it after.
+    /// The tally is `None` when it was not read (an unknown poll, or a read that failed after the
+    /// vote was stored: the vote counts all the same).
+    async fn record_vote_and_tally(
+        &self,
+        vote: NewVote,
+    ) -> Result<(VoteOutcome, Option<Tally>), StoreError> {
+        let (poll_id, voter) = (vote.poll_id.clone(), vote.voter.clone());
+        let outcome = self.record_vote(vote).await?;
+        let tally = self.tally(&poll_id, Some(&voter)).await.ok();
+        Ok((outcome, tally))
+    }
+
     /// The counts of the poll `poll_id` and, with a `voter`, that reader's own answers.
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError>;
 

@@ -109,8 +109,13 @@ struct Inner {
 
 struct WriteJob {
     vote: NewVote,
-    reply: oneshot::Sender<Result<VoteOutcome, StoreError>>,
+    /// Whether the vote's answer wants the poll's tally from the vote's transaction.
+    with_tally: bool,
+    reply: oneshot::Sender<Result<Written, StoreError>>,
 }
+
+/// What the writer did with one vote, and the tally it read after its group when asked.
+type Written = (VoteOutcome, Option<Tally>);
 
 impl SqliteStore {
     /// Opens the store with full durability; see `open_with_durability`.
@@ -235,16 +240,20 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl VoteStore for SqliteStore {
-    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+impl SqliteStore {
+    /// Hands `vote` to the writer thread and waits until its group is committed.
+    async fn write_vote(&self, vote: NewVote, with_tally: bool) -> Result<Written, StoreError> {
         let (reply, answer) = oneshot::channel();
         {
             let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
             let Some(writer) = writer.as_ref() else {
                 return Err(StoreError::Unavailable);
             };
-            match writer.try_send(WriteJob { vote, reply }) {
+            match writer.try_send(WriteJob {
+                vote,
+                with_tally,
+                reply,
+            }) {
                 Ok(()) => {
                     self.inner.metrics.queue_depth.inc();
                 }
@@ -262,6 +271,22 @@ impl VoteStore for SqliteStore {
             tracing::error!("the database writer dropped a vote without answering");
             Err(StoreError::Unavailable)
         })
+    }
+}
+
+#[async_trait]
+impl VoteStore for SqliteStore {
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+        self.write_vote(vote, false)
+            .await
+            .map(|(outcome, _)| outcome)
+    }
+
+    async fn record_vote_and_tally(
+        &self,
+        vote: NewVote,
+    ) -> Result<(VoteOutcome, Option<Tally>), StoreError> {
+        self.write_vote(vote, true).await
     }
 
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
@@ -398,10 +423,12 @@ fn commit_group(conn: &mut Connection, group: Vec<WriteJob>) {
 
 /// Writes every vote of the group in one transaction, each under its own savepoint so that one
 /// failing vote does not take the others down with it.
+/// Where asked, each vote's answer gets the tally as this transaction leaves it: the counts read
+/// once per poll of the group, after all its votes, and the voter's own answers.
 fn write_group(
     conn: &mut Connection,
     group: &[WriteJob],
-) -> rusqlite::Result<Vec<Result<VoteOutcome, StoreError>>> {
+) -> rusqlite::Result<Vec<Result<Written, StoreError>>> {
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut outcomes = Vec::with_capacity(group.len());
     for job in group {
@@ -409,13 +436,40 @@ fn write_group(
         match queries::record_vote(&savepoint, &job.vote) {
             Ok(outcome) => {
                 savepoint.commit()?;
-                outcomes.push(Ok(outcome));
+                outcomes.push(Ok((outcome, None)));
             }
             Err(error) => {
                 tracing::error!(%error, "recording a vote failed; it was rolled back");
                 outcomes.push(Err(StoreError::Unavailable));
             }
         }
+    }
+    // Per poll of the group: its counts, without anyone's own answers.
+    let mut counts: Vec<(&str, Tally)> = Vec::new();
+    for (job, written) in group.iter().zip(outcomes.iter_mut()) {
+        let Ok((outcome, tally)) = written else {
+            continue;
+        };
+        if !job.with_tally || *outcome == VoteOutcome::UnknownPoll {
+            continue;
+        }
+        let poll_id = job.vote.poll_id.as_str();
+        let position = match counts.iter().position(|(poll, _)| *poll == poll_id) {
+            Some(position) => position,
+            None => {
+                let poll_tally = Tally {
+                    counts: queries::vote_counts(&tx, poll_id)?,
+                    voters: queries::voter_count(&tx, poll_id)?,
+                    own_choices: Vec::new(),
+                };
+                counts.push((poll_id, poll_tally));
+                counts.len() - 1
+            }
+        };
+        *tally = Some(Tally {
+            own_choices: queries::choices_of(&tx, poll_id, &job.vote.voter)?,
+            ..counts[position].1.clone()
+        });
     }
     tx.commit()?;
     Ok(outcomes)
