@@ -60,9 +60,7 @@ pub fn route(state: &AppState) -> MethodRouter<AppState> {
     });
     post(handle)
         .route_layer(RequestBodyLimitLayer::new(MAX_VOTE_BODY))
-        .route_layer(middleware::from_fn_with_state(guard.clone(), rate_limit))
-        .route_layer(middleware::from_fn(require_form))
-        .route_layer(middleware::from_fn_with_state(guard, require_same_site))
+        .route_layer(middleware::from_fn_with_state(guard, check_vote))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             shape_refusals,
@@ -74,6 +72,8 @@ pub fn route(state: &AppState) -> MethodRouter<AppState> {
 struct Refusal {
     error: AppError,
     back_to_poll: Option<String>,
+    /// Seconds the client should wait before voting again (the rate limit).
+    retry_after: Option<u64>,
 }
 
 impl Refusal {
@@ -81,6 +81,7 @@ impl Refusal {
         Refusal {
             error,
             back_to_poll: None,
+            retry_after: None,
         }
     }
 }
@@ -91,26 +92,36 @@ impl IntoResponse for Refusal {
         let status = StatusCode::from_u16(self.error.status_code())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = status.into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
         response.extensions_mut().insert(self);
         response
     }
 }
 
-/// Refuses a vote a browser sent from another site (see `guard::check_same_site`).
-async fn require_same_site(
-    State(guard): State<Arc<VoteGuard>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match guard::check_same_site(request.headers(), &guard.settings.base_url) {
+/// The door's checks, in order: the same site, a form, the rate limit. One middleware for the three:
+/// each `from_fn` layer clones the service behind it and boxes a future on every vote.
+async fn check_vote(State(guard): State<Arc<VoteGuard>>, request: Request, next: Next) -> Response {
+    let checked = require_same_site(&guard, &request)
+        .and_then(|()| require_form(&request))
+        .and_then(|()| rate_limit(&guard, &request));
+    match checked {
         Ok(()) => next.run(request).await,
-        Err(error) => Refusal::new(error).into_response(),
+        Err(refusal) => refusal.into_response(),
     }
+}
+
+/// Refuses a vote a browser sent from another site (see `guard::check_same_site`).
+fn require_same_site(guard: &VoteGuard, request: &Request) -> Result<(), Refusal> {
+    guard::check_same_site(request.headers(), &guard.settings.base_url).map_err(Refusal::new)
 }
 
 /// Only what a browser form sends is a vote: a text/plain or JSON body is not (and text/plain is
 /// what a page on another site can send without asking).
-async fn require_form(request: Request, next: Next) -> Response {
+fn require_form(request: &Request) -> Result<(), Refusal> {
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -121,14 +132,14 @@ async fn require_form(request: Request, next: Next) -> Response {
                 .eq_ignore_ascii_case("application/x-www-form-urlencoded")
         });
     if is_form {
-        next.run(request).await
+        Ok(())
     } else {
-        Refusal::new(AppError::InvalidInput).into_response()
+        Err(Refusal::new(AppError::InvalidInput))
     }
 }
 
 /// Slows a burst of votes from one client (see `guard::RateLimiter`), with `Retry-After`.
-async fn rate_limit(State(guard): State<Arc<VoteGuard>>, request: Request, next: Next) -> Response {
+fn rate_limit(guard: &VoteGuard, request: &Request) -> Result<(), Refusal> {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -136,14 +147,11 @@ async fn rate_limit(State(guard): State<Arc<VoteGuard>>, request: Request, next:
     let client = guard::client_address(peer, request.headers(), guard.settings.trusted_proxy);
     let day = guard.clock.unix_seconds().div_euclid(86_400);
     match guard.limiter.check(client, Instant::now(), day) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => {
-            let mut response = Refusal::new(AppError::TooManyRequests).into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-            response
-        }
+        Ok(()) => Ok(()),
+        Err(wait) => Err(Refusal {
+            retry_after: Some(wait),
+            ..Refusal::new(AppError::TooManyRequests)
+        }),
     }
 }
 
@@ -200,8 +208,8 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     });
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
         return Refusal {
-            error: AppError::CookiesBlocked,
             back_to_poll,
+            ..Refusal::new(AppError::CookiesBlocked)
         }
         .into_response();
     }
@@ -237,8 +245,8 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     with_cookies_of(
         &Response::from_parts(failed, Body::empty()),
         Refusal {
-            error,
             back_to_poll,
+            ..Refusal::new(error)
         }
         .into_response(),
     )
