@@ -76,13 +76,15 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
             .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
     }
     // The tally the store read with the vote (no second read), or else read now.
-    let (results, own_choices) = match tally {
+    let (results, mut own_choices) = match tally {
         Some(tally) => (
             PollResults::from_counts(poll, &tally.counts, tally.voters),
             tally.own_choices,
         ),
         None => standing(&state, poll, Some(&voter)).await?,
     };
+    // In the poll's order, as a page shows them, whichever way the engine listed them.
+    own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
     Ok(PollView::for_reader(
         &article.path(),
         poll,

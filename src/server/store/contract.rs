@@ -503,6 +503,21 @@ async fn the_tally_with_a_vote_includes_it(engine: &dyn Engine) {
     assert_eq!(total, 41, "the change moved a vote, added none");
 }
 
+/// A repeat vote where changing is not allowed stores nothing, and its tally shows the first vote's
+/// answers, not the repeat's.
+async fn the_tally_with_a_refused_repeat_shows_the_first_vote(engine: &dyn Engine) {
+    let store = engine.open(&[&poll()]).await;
+    store.record_vote(vote("a", &["ja"])).await.unwrap();
+    let (outcome, tally) = store
+        .record_vote_and_tally(vote("a", &["nee"]))
+        .await
+        .unwrap();
+    assert_eq!(outcome, VoteOutcome::AlreadyVoted);
+    let tally = tally.unwrap();
+    assert_eq!(tally.own_choices, vec!["ja"]);
+    assert_eq!(tally.voters, 1);
+}
+
 macro_rules! on_both_engines {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -544,4 +559,5 @@ on_both_engines!(
     a_running_store_is_ready_and_a_stopped_one_is_not,
     the_writer_reports_its_queue_and_batches,
     the_tally_with_a_vote_includes_it,
+    the_tally_with_a_refused_repeat_shows_the_first_vote,
 );

@@ -99,8 +99,13 @@ struct Inner {
 
 struct WriteJob {
     vote: NewVote,
-    reply: oneshot::Sender<Result<VoteOutcome, StoreError>>,
+    /// Whether the vote's answer wants the poll's tally from the vote's transaction.
+    with_tally: bool,
+    reply: oneshot::Sender<Result<Written, StoreError>>,
 }
+
+/// What the writer did with one vote, and the tally it read in the vote's batch when asked.
+type Written = (VoteOutcome, Option<Tally>);
 
 /// Where a URL points, for messages and logs: hosts, ports and database, never user or password.
 pub fn describe_url(url: &str) -> String {
@@ -246,15 +251,19 @@ fn draw_shard() -> i16 {
     (u16::from_le_bytes(bytes) % SHARDS as u16) as i16
 }
 
-#[async_trait]
-impl VoteStore for PostgresStore {
-    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+impl PostgresStore {
+    /// Hands `vote` to the writer and waits until its batch is committed.
+    async fn write_vote(&self, vote: NewVote, with_tally: bool) -> Result<Written, StoreError> {
         let (reply, answer) = oneshot::channel();
         let sender = {
             let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
             writer.clone().ok_or(StoreError::Unavailable)?
         };
-        match sender.try_send(WriteJob { vote, reply }) {
+        match sender.try_send(WriteJob {
+            vote,
+            with_tally,
+            reply,
+        }) {
             Ok(()) => {
                 self.inner.metrics.queue_depth.inc();
             }
@@ -271,6 +280,22 @@ impl VoteStore for PostgresStore {
             tracing::error!("the PostgreSQL writer dropped a vote without answering");
             Err(StoreError::Unavailable)
         })
+    }
+}
+
+#[async_trait]
+impl VoteStore for PostgresStore {
+    async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
+        self.write_vote(vote, false)
+            .await
+            .map(|(outcome, _)| outcome)
+    }
+
+    async fn record_vote_and_tally(
+        &self,
+        vote: NewVote,
+    ) -> Result<(VoteOutcome, Option<Tally>), StoreError> {
+        self.write_vote(vote, true).await
     }
 
     /// Read from the primary, so a reader sees their own vote on whichever node renders the page;
@@ -375,8 +400,15 @@ async fn run_writer(
         metrics.batch_size.observe(group.len() as f64);
         let started = Instant::now();
         let votes: Vec<NewVote> = group.iter().map(|job| job.vote.clone()).collect();
-        let outcomes =
-            commit_group(&pool, shard, &votes, batches.is_multiple_of(PRUNE_EVERY)).await;
+        let with_tally: Vec<bool> = group.iter().map(|job| job.with_tally).collect();
+        let outcomes = commit_group(
+            &pool,
+            shard,
+            &votes,
+            &with_tally,
+            batches.is_multiple_of(PRUNE_EVERY),
+        )
+        .await;
         metrics
             .commit_seconds
             .observe(started.elapsed().as_secs_f64());
@@ -394,7 +426,7 @@ enum BatchFailure {
     /// No connection could be had: nothing was sent.
     NoConnection(String),
     /// `COMMIT` was sent and no answer came back: the outcomes it would have had, in case it went in.
-    CommitUnknown(tokio_postgres::Error, Vec<Result<VoteOutcome, StoreError>>),
+    CommitUnknown(tokio_postgres::Error, Vec<Result<Written, StoreError>>),
 }
 
 /// Writes the votes in one transaction and returns each vote's outcome, trying a broken batch again
@@ -403,12 +435,13 @@ async fn commit_group(
     pool: &Pool,
     shard: i16,
     votes: &[NewVote],
+    with_tally: &[bool],
     prune: bool,
-) -> Vec<Result<VoteOutcome, StoreError>> {
+) -> Vec<Result<Written, StoreError>> {
     let unavailable = || vec![Err(StoreError::Unavailable); votes.len()];
     for attempt in 1..=BATCH_ATTEMPTS {
         let batch_id = batch_id();
-        match write_group(pool, shard, votes, &batch_id, prune).await {
+        match write_group(pool, shard, votes, with_tally, &batch_id, prune).await {
             Ok(outcomes) => return outcomes,
             Err(BatchFailure::NoConnection(error)) => {
                 tracing::warn!(%error, attempt, votes = votes.len(), "no PostgreSQL connection for a batch");
@@ -458,13 +491,17 @@ async fn batch_committed(pool: &Pool, batch_id: &str) -> Result<bool, String> {
         .map_err(|error| error.to_string())
 }
 
+/// Where asked, each vote's answer gets the tally as this batch leaves it: the counts read once per
+/// poll, after all its votes; the voter's own answers are those just stored, read only for a
+/// repeat that stored nothing (one more round trip, for the rare vote that needs it).
 async fn write_group(
     pool: &Pool,
     shard: i16,
     votes: &[NewVote],
+    with_tally: &[bool],
     batch_id: &str,
     prune: bool,
-) -> Result<Vec<Result<VoteOutcome, StoreError>>, BatchFailure> {
+) -> Result<Vec<Result<Written, StoreError>>, BatchFailure> {
     let mut client = pool
         .get()
         .await
@@ -482,11 +519,49 @@ async fn write_group(
     let mut outcomes = vec![Err(StoreError::Unavailable); votes.len()];
     let mut counts = CountChanges::default();
     for index in order {
-        outcomes[index] = write_one(&mut tx, &votes[index], &mut counts).await?;
+        outcomes[index] = write_one(&mut tx, &votes[index], &mut counts)
+            .await?
+            .map(|outcome| (outcome, None));
     }
     queries::apply_counts(&tx, shard, &counts)
         .await
         .map_err(BatchFailure::NotStored)?;
+    let mut poll_tallies: Vec<(&str, Tally)> = Vec::new();
+    for ((vote, wanted), written) in votes.iter().zip(with_tally).zip(outcomes.iter_mut()) {
+        let Ok((outcome, tally)) = written else {
+            continue;
+        };
+        let stored = matches!(outcome, VoteOutcome::Recorded | VoteOutcome::Changed);
+        if !*wanted || !(stored || *outcome == VoteOutcome::AlreadyVoted) {
+            continue;
+        }
+        let poll_id = vote.poll_id.as_str();
+        let position = match poll_tallies.iter().position(|(poll, _)| *poll == poll_id) {
+            Some(position) => position,
+            None => {
+                let poll_tally = queries::tally(&tx, poll_id, None)
+                    .await
+                    .map_err(BatchFailure::NotStored)?;
+                poll_tallies.push((poll_id, poll_tally));
+                poll_tallies.len() - 1
+            }
+        };
+        let own_choices = if stored {
+            let mut choices = vote.choices.clone();
+            choices.sort();
+            choices.dedup();
+            choices
+        } else {
+            queries::tally(&tx, poll_id, Some(&vote.voter))
+                .await
+                .map_err(BatchFailure::NotStored)?
+                .own_choices
+        };
+        *tally = Some(Tally {
+            own_choices,
+            ..poll_tallies[position].1.clone()
+        });
+    }
     tx.execute("INSERT INTO vote_batch (id) VALUES ($1)", &[&batch_id])
         .await
         .map_err(BatchFailure::NotStored)?;
