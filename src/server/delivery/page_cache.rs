@@ -2,7 +2,8 @@
 //! such a page as a reader without a vote sees it is the same for everyone, so it is rendered once
 //! per process, kept in memory with its brotli and gzip forms, and served with an entity
 //! tag and a `Cache-Control` a CDN may honour. A reader with a voter cookie sees their own vote, so
-//! their page is rendered for them and marked `private`.
+//! they get the page as every reader with the same own answers sees it, kept `VOTER_PAGE_TTL` per
+//! set of answers and marked `private`.
 //!
 //! A kept page is rendered anew after `PAGE_TTL`: the content is read once at start-up, but what a
 //! reader without a vote sees also depends on the clock (a poll opens, closes, and then shows its
