@@ -138,6 +138,8 @@ ballots() {
   fi
 }
 
+# Other work on the machine shares these two cores: its load is printed so a noisy run shows as one.
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 say "1/4 HTTP throughput on $ENGINE: $CONNECTIONS connections, ${SECONDS_PER_RUN} s"
 start_server ""
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" >"$work/throughput.json"
@@ -218,10 +220,12 @@ for name in sys.argv[1:]:
 print(f"{total:.0f}")' "$work/node0.json" "$work/node1.json")
 fi
 
-python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" <<'EOF'
+load="$load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" "$load" <<'EOF'
 import json, re, sys
-work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes = sys.argv[1:]
+work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes, load = sys.argv[1:]
 print(f"engine: {engine}")
+print(f"load average at the start: {load}")
 def oha(name):
     return json.load(open(f"{work}/{name}.json"))
 def acked(report):
