@@ -103,7 +103,8 @@ impl PageCache {
 
     /// The shared page for `request` when it is in memory and fresh (a GET or HEAD without a query
     /// string and without a well-formed voter cookie), answered at once; `None` when `serve` has
-    /// more to do. Synchronous, so that the hot path carries no render future.
+    /// more to do. Synchronous, so that the hot path carries no render future; `serve` answers the
+    /// same requests the same way, later.
     pub fn kept_page(&self, request: &Request) -> Option<Response> {
         if !is_shared(request) {
             return None;
@@ -135,9 +136,6 @@ impl PageCache {
         R: FnOnce(Request) -> F,
         F: Future<Output = Response>,
     {
-        if let Some(response) = self.kept_page(&request) {
-            return response;
-        }
         if !is_shared(&request) {
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
