@@ -1,5 +1,5 @@
 //! The HTML shell and what every page shares: header, footer, error notices. Which page goes inside
-//! is decided on the server, by the page table in `server/pages.rs`.
+//! is decided on the server, by the page table in `server/web/pages.rs`.
 
 use crate::error::AppError;
 use crate::response_status;

@@ -3,7 +3,7 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    stembus::server::cli::main().await
+    stembus::server::app::cli::main().await
 }
 
 #[cfg(not(feature = "ssr"))]

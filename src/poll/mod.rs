@@ -258,7 +258,7 @@ impl VoteAnswer {
 /// `TooManyChoices`, `InvalidInput`, `PollClosed` or `Unavailable`; nothing is stored then.
 #[server(endpoint = "stem")]
 pub async fn cast_vote(poll: String, choice: String) -> Result<VoteAnswer, AppError> {
-    crate::server::voting::cast_vote(poll, choice)
+    crate::server::web::vote::cast::cast_vote(poll, choice)
         .await
         .map(VoteAnswer::new)
 }

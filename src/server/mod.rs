@@ -1,30 +1,14 @@
-//! Everything that runs only on the server: configuration, content, the vote store and HTTP.
+//! Everything that runs only on the server, a folder per purpose: `app` builds and starts the site,
+//! `content` is the articles and polls, `web` is what readers reach, `desk` what editors reach,
+//! `ops` serves and observes, and `store` keeps the votes. Dependencies run down that list: `store`
+//! names nothing above it (`scripts/lint.sh` checks).
 
-pub mod api;
-pub mod cli;
-pub mod clock;
-pub mod config;
+pub mod app;
 pub mod content;
-pub mod delivery;
 pub mod desk;
-pub mod discovery;
-pub mod embed;
-pub mod guard;
-pub mod headers;
-pub mod health;
-pub mod http;
-pub mod live;
-pub mod metrics;
-pub mod own_answers;
-pub mod pages;
-pub mod results_stream;
-pub mod router;
-pub mod startup;
-pub mod state;
+pub mod ops;
 pub mod store;
-pub mod vote_door;
-pub mod voter;
-pub mod voting;
+pub mod web;
 
 /// Escapes text for HTML and XML content and attribute values alike.
 pub fn escape_markup(text: &str) -> String {

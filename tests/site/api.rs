@@ -356,7 +356,7 @@ async fn the_embed_hands_out_the_voter_cookie_and_a_vote_from_it_needs_that_cook
 
 #[test]
 fn on_https_the_embed_cookie_crosses_sites_partitioned() {
-    let voter = stembus::server::voter::VoterId::generate().unwrap();
+    let voter = stembus::server::web::vote::voter_cookie::VoterId::generate().unwrap();
     let cookie = voter.embed_cookie(true);
     let cookie = cookie.to_str().unwrap();
     for attribute in [

@@ -8,7 +8,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use std::net::SocketAddr;
 use std::time::Duration;
-use stembus::server::http;
+use stembus::server::ops::serve;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -466,8 +466,8 @@ async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Send
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = http::with_limits(site.router());
-    tokio::spawn(http::serve_with_header_timeout(
+    let app = serve::with_limits(site.router());
+    tokio::spawn(serve::serve_with_header_timeout(
         listener,
         app,
         async {

@@ -11,28 +11,28 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use stembus::poll::PollDefinition;
-use stembus::server::clock::FixedClock;
-use stembus::server::config::Settings;
+use stembus::server::app::clock::FixedClock;
+use stembus::server::app::config::Settings;
+use stembus::server::app::router::build_router;
+use stembus::server::app::state::{AppState, SiteState};
+use stembus::server::content::current::CurrentContent;
 use stembus::server::content::{BadContent, ContentFolder};
-use stembus::server::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
-use stembus::server::live::LiveContent;
-use stembus::server::metrics::Metrics;
-use stembus::server::own_answers::OwnAnswers;
-use stembus::server::results_stream::LiveResults;
-use stembus::server::router::build_router;
-use stembus::server::state::{AppState, SiteState};
+use stembus::server::ops::metrics::Metrics;
 use stembus::server::store::desk::{
     AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides, SessionLimits,
     SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use stembus::server::store::sqlite::SqliteStore;
 use stembus::server::store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
+use stembus::server::web::api::live_results::LiveResults;
+use stembus::server::web::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
+use stembus::server::web::vote::own_answers::OwnAnswers;
 use tower::ServiceExt;
 
 pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /// The vote door's address, as the site defines it.
-pub const VOTE_PATH: &str = stembus::server::vote_door::PATH;
+pub const VOTE_PATH: &str = stembus::server::web::vote::door::PATH;
 
 /// The moment every test site starts at: 2 March 2026, 9.00 in Brussels. Both shipped polls are
 /// open then; a test that needs another moment moves `TestSite::clock`.
@@ -82,7 +82,7 @@ impl TestSite {
         let state = AppState::from(SiteState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(settings),
-            content: Arc::new(LiveContent::watching(folder)),
+            content: Arc::new(CurrentContent::watching(folder)),
             page_cache: PageCache::new(),
             own_answers: Arc::new(OwnAnswers::exact()),
             metrics,
@@ -388,7 +388,7 @@ impl VoteStore for FlakyStore {
         self.inner.engine()
     }
 
-    fn writer_metrics(&self) -> stembus::server::metrics::WriterMetrics {
+    fn writer_metrics(&self) -> stembus::server::ops::metrics::WriterMetrics {
         self.inner.writer_metrics()
     }
 }

@@ -5,8 +5,8 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{HeaderName, Request, StatusCode, header};
+use stembus::server::content::current;
 use stembus::server::desk::accounts;
-use stembus::server::live;
 use stembus::server::store::NewVote;
 use stembus::server::store::desk::AuditAction;
 
@@ -903,11 +903,11 @@ async fn a_changed_content_file_is_served_without_a_restart_and_a_broken_one_kee
 async fn on_postgres_a_poll_closed_on_one_node_closes_on_the_other_within_seconds() {
     let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
     let (first, second) = (nodes.next().unwrap(), nodes.next().unwrap());
-    let refresher = live::spawn_refresher(
+    let refresher = current::spawn_refresher(
         second.state.content.clone(),
         second.state.store.clone(),
         second.state.page_cache.clone(),
-        live::REFRESH_EVERY,
+        current::REFRESH_EVERY,
     );
     assert!(
         article_has_form(&second).await,
@@ -926,7 +926,7 @@ async fn on_postgres_a_poll_closed_on_one_node_closes_on_the_other_within_second
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    assert!(started.elapsed() <= live::REFRESH_EVERY * 3);
+    assert!(started.elapsed() <= current::REFRESH_EVERY * 3);
     // The session works on the second node too: it lives in the database.
     assert_eq!(
         editor.get(&second, "/redactie").await.status,

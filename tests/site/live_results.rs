@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
-use stembus::server::http::{MAX_REQUESTS_IN_FLIGHT, with_limits};
-use stembus::server::router::build_router;
+use stembus::server::app::router::build_router;
+use stembus::server::ops::serve::{MAX_REQUESTS_IN_FLIGHT, with_limits};
 use tower::ServiceExt;
 
 fn live_path() -> String {

@@ -9,8 +9,8 @@ use axum::http::{Request, header};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use stembus::server::config::LogFormat;
-use stembus::server::startup::log_subscriber;
+use stembus::server::app::config::LogFormat;
+use stembus::server::app::startup::log_subscriber;
 use tracing_subscriber::EnvFilter;
 
 /// Every log line written, in memory.

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use stembus::server::delivery::page_cache::{
+use stembus::server::web::delivery::page_cache::{
     NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE, PageCache, VOTER_PAGE_TTL,
 };
 

@@ -7,7 +7,7 @@
 //! live session from the database, and the session's form token in the form (`csrf`). The sign-in
 //! form, which has no session yet, carries a token of its own that must match its cookie. A change
 //! is written with its audit entry in one transaction, then this node reads the desk's state again
-//! at once (the others within `live::REFRESH_EVERY`), which drops the article's kept page.
+//! at once (the others within `current::REFRESH_EVERY`), which drops the article's kept page.
 
 pub mod accounts;
 pub mod activity;
@@ -21,17 +21,17 @@ use self::views::{
     AuditPage, DeskNotice, Frame, PollDeskPage, PollDetail, PollListPage, PollRow, Setting,
     SignInPage, VoidPreviewDetail, VoidPreviewPage,
 };
-use super::delivery::page_cache::NO_STORE;
-use super::guard;
-use super::pages::render_page;
-use super::state::AppState;
-use super::store::desk::{
-    AuditAction, AuditEntry, OverrideChange, TimeWindow, visibility_from_key, visibility_key,
-};
 use crate::app::PageContent;
 use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollResults, PollStatus};
+use crate::server::app::state::AppState;
+use crate::server::store::desk::{
+    AuditAction, AuditEntry, OverrideChange, TimeWindow, visibility_from_key, visibility_key,
+};
+use crate::server::web::delivery::page_cache::NO_STORE;
+use crate::server::web::pages::render_page;
+use crate::server::web::vote::guard;
 use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, Extension, Path, Query, Request, State};
@@ -556,7 +556,7 @@ async fn poll_detail(state: &AppState, id: &str) -> Result<PollDetail, AppError>
             Moment::brussels_from_unix(*at).long_nl_with_time()
         )
     });
-    let results = super::voting::standing(state, &served, None)
+    let results = crate::server::web::vote::cast::standing(state, &served, None)
         .await
         .ok()
         .map(|(results, _)| results);
@@ -653,7 +653,7 @@ async fn void_preview(
         let tot = query.get("tot").map(String::as_str).unwrap_or_default();
         let window = window_from(van, tot)?;
         let preview = state.store.preview_void(&id, window).await?;
-        let before = super::voting::standing(&state, &served, None)
+        let before = crate::server::web::vote::cast::standing(&state, &served, None)
             .await
             .ok()
             .map(|(results, _)| results);
@@ -897,7 +897,8 @@ async fn export(
         let (served, _, _, _) = find_poll(&state, &id)?;
         let (csv, what) = match file.as_str() {
             "totalen.csv" => {
-                let (results, _) = super::voting::standing(&state, &served, None).await?;
+                let (results, _) =
+                    crate::server::web::vote::cast::standing(&state, &served, None).await?;
                 (export::totals(&results), "totalen")
             }
             "per-uur.csv" => {

@@ -5,8 +5,8 @@
 //! once. The limiter is per node and in memory, keyed by a salted hash of the name and of the
 //! address (never the address itself), as the vote limiter is.
 
-use crate::server::guard::rate_key;
-use crate::server::voter::single_cookie;
+use crate::server::web::vote::guard::rate_key;
+use crate::server::web::vote::voter_cookie::single_cookie;
 use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};

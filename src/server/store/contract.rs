@@ -442,7 +442,8 @@ async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) 
 async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
-    let metrics = crate::server::metrics::Metrics::new(store.engine(), &store.writer_metrics());
+    let metrics =
+        crate::server::ops::metrics::Metrics::new(store.engine(), &store.writer_metrics());
     let text = metrics.render();
     assert!(text.contains("stembus_commit_batch_size_count 1"), "{text}");
     assert!(text.contains("stembus_writer_queue_depth 0"), "{text}");

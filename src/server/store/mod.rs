@@ -110,7 +110,7 @@ pub trait VoteStore: Send + Sync {
     fn engine(&self) -> &'static str;
 
     /// The writer's queue, batch and commit figures, shared with the metrics.
-    fn writer_metrics(&self) -> crate::server::metrics::WriterMetrics;
+    fn writer_metrics(&self) -> crate::server::ops::metrics::WriterMetrics;
 }
 
 /// Everything the site asks of a storage engine: the readers' votes and the editors' desk.

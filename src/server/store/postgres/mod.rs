@@ -26,7 +26,7 @@ mod queries;
 
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
-use crate::server::metrics::WriterMetrics;
+use crate::server::ops::metrics::WriterMetrics;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;

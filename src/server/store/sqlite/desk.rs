@@ -8,7 +8,7 @@
 
 use super::{SqliteStore, open_connection, queries};
 use crate::poll::PollDefinition;
-use crate::server::config::Durability;
+use crate::server::app::config::Durability;
 use crate::server::store::StoreError;
 use crate::server::store::desk::{
     AuditAction, AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides,

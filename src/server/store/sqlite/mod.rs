@@ -15,8 +15,8 @@ pub mod queries;
 
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
-use crate::server::config::Durability;
-use crate::server::metrics::WriterMetrics;
+use crate::server::app::config::Durability;
+use crate::server::ops::metrics::WriterMetrics;
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};

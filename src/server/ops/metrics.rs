@@ -5,9 +5,9 @@
 //! that (promtool, curl, an older Prometheus) gets the classic text format 0.0.4, which differs only in
 //! its counters' names and the closing `# EOF`.
 
-use super::guard;
-use super::state::AppState;
 use crate::error::AppError;
+use crate::server::app::state::AppState;
+use crate::server::web::vote::guard;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

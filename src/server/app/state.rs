@@ -1,12 +1,12 @@
 //! The state every request shares, handed to pages and server functions through Leptos context.
 
-use super::clock::SharedClock;
-use super::config::Settings;
-use super::delivery::page_cache::PageCache;
-use super::live::LiveContent;
-use super::metrics::Metrics;
-use super::store::Store;
 use crate::error::AppError;
+use crate::server::app::clock::SharedClock;
+use crate::server::app::config::Settings;
+use crate::server::content::current::CurrentContent;
+use crate::server::ops::metrics::Metrics;
+use crate::server::store::Store;
+use crate::server::web::delivery::page_cache::PageCache;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
@@ -54,7 +54,7 @@ pub struct SiteState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<Settings>,
     /// The articles and polls as served now: the content files with the desk's changes.
-    pub content: Arc<LiveContent>,
+    pub content: Arc<CurrentContent>,
     /// The kept pages, which the content drops when a poll changes.
     pub page_cache: PageCache,
     /// The vote store, whichever engine it is.
@@ -62,11 +62,11 @@ pub struct SiteState {
     /// The time of day for everything that depends on it; tests set it.
     pub clock: SharedClock,
     /// What each voter chose, so that their pages need no store read.
-    pub own_answers: Arc<super::own_answers::OwnAnswers>,
+    pub own_answers: Arc<crate::server::web::vote::own_answers::OwnAnswers>,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
     /// The live-result streams of this node.
-    pub live_results: Arc<super::results_stream::LiveResults>,
+    pub live_results: Arc<crate::server::web::api::live_results::LiveResults>,
 }
 
 impl AppState {
@@ -76,13 +76,13 @@ impl AppState {
     }
 
     /// The articles and polls readers are served right now.
-    pub fn library(&self) -> Arc<super::content::Library> {
+    pub fn library(&self) -> Arc<crate::server::content::Library> {
         self.content.library()
     }
 
     /// Reads the content and the desk's changes again at once (after an editor's change), so this
     /// node shows it before the next periodic refresh.
-    pub async fn refresh_content(&self) -> Result<(), super::store::StoreError> {
+    pub async fn refresh_content(&self) -> Result<(), crate::server::store::StoreError> {
         self.content.refresh(&self.store, &self.page_cache).await
     }
 }

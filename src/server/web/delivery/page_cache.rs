@@ -11,7 +11,7 @@
 //! entity tag, so caches that revalidate get a 304 and nothing moves.
 
 use super::encoding::{Accepted, Representation, brotli, gzip};
-use crate::server::voter::VoterId;
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -71,7 +71,7 @@ pub struct PageCache {
     pages: Slots<String>,
     ttl: Duration,
     voter_pages: Slots<(String, String)>,
-    metrics: Option<Arc<crate::server::metrics::Metrics>>,
+    metrics: Option<Arc<crate::server::ops::metrics::Metrics>>,
 }
 
 impl Default for PageCache {
@@ -96,7 +96,7 @@ impl PageCache {
     }
 
     /// The same cache, counting its hits and misses in `metrics`.
-    pub fn counted(mut self, metrics: Arc<crate::server::metrics::Metrics>) -> PageCache {
+    pub fn counted(mut self, metrics: Arc<crate::server::ops::metrics::Metrics>) -> PageCache {
         self.metrics = Some(metrics);
         self
     }

@@ -7,14 +7,14 @@
 //! on https), and the vote door refuses a vote from the embed that arrives without one (see
 //! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
 
-use super::escape_markup;
-use super::headers::{self, Framable};
-use super::pages::{Reader, poll_for_reader};
-use super::state::AppState;
-use super::voter::VoterId;
 use crate::app::{PageContent, embed_shell};
 use crate::article::EmbeddedPoll;
 use crate::error::AppError;
+use crate::server::app::state::AppState;
+use crate::server::escape_markup;
+use crate::server::web::pages::{Reader, poll_for_reader};
+use crate::server::web::security_headers::{self, Framable};
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::Router;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -37,7 +37,7 @@ struct FramePolicy(HeaderValue);
 /// The embed and oEmbed routes. Call with the state whose `output_name` the built files set, as
 /// the site's own policy is computed from it.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let site_policy = headers::security_headers(&state.leptos_options, &state.settings)
+    let site_policy = security_headers::security_headers(&state.leptos_options, &state.settings)
         .into_iter()
         .find(|(name, _)| name == header::CONTENT_SECURITY_POLICY)
         .map(|(_, value)| value.to_str().unwrap_or_default().to_string())

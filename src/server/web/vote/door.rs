@@ -12,16 +12,16 @@
 //! error in the query string), and only the handler knows from the parsed form which poll to send
 //! the reader back to.
 
-use super::clock::SharedClock;
-use super::config::Settings;
-use super::embed;
-use super::escape_markup;
-use super::guard::{self, RateLimiter};
-use super::state::AppState;
-use super::voter::VoterId;
 use crate::article::article_path;
 use crate::error::AppError;
 use crate::poll::CastVote;
+use crate::server::app::clock::SharedClock;
+use crate::server::app::config::Settings;
+use crate::server::app::state::AppState;
+use crate::server::escape_markup;
+use crate::server::web::embed;
+use crate::server::web::vote::guard::{self, RateLimiter};
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -2,17 +2,17 @@
 //! files from memory, and the site folder with a Dutch 404 behind them; every response with a
 //! request id and the security headers.
 
-use super::api;
-use super::delivery::assets::StaticAssets;
-use super::desk;
-use super::discovery;
-use super::embed;
-use super::headers;
-use super::health;
-use super::metrics;
-use super::pages;
-use super::state::AppState;
-use super::vote_door;
+use crate::server::app::state::AppState;
+use crate::server::desk;
+use crate::server::ops::health;
+use crate::server::ops::metrics;
+use crate::server::web::api::results;
+use crate::server::web::delivery::assets::StaticAssets;
+use crate::server::web::discovery;
+use crate::server::web::embed;
+use crate::server::web::pages;
+use crate::server::web::security_headers;
+use crate::server::web::vote::door;
 use any_spawner::Executor;
 use axum::Router;
 use axum::extract::Request;
@@ -44,7 +44,7 @@ pub fn build_router(mut state: AppState) -> Router {
     }
 
     let router = Router::new()
-        .route(vote_door::PATH, vote_door::route(&state))
+        .route(door::PATH, door::route(&state))
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/robots.txt", get(discovery::robots))
@@ -52,7 +52,7 @@ pub fn build_router(mut state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
         .merge(desk::routes())
-        .merge(api::routes())
+        .merge(results::routes())
         .merge(embed::routes(&state));
     let cache = state.page_cache.clone().counted(state.metrics.clone());
     let mut router = pages::pages(router, &cache);
@@ -74,7 +74,7 @@ pub fn build_router(mut state: AppState) -> Router {
             .layer(SetRequestIdLayer::new(REQUEST_ID, NodeRequestIds::new()))
             .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(headers::security_headers_layer(
+            .layer(security_headers::security_headers_layer(
                 &state.leptos_options,
                 &state.settings,
             ))

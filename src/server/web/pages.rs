@@ -5,12 +5,6 @@
 //! render waits. Leptos resources under `<Suspense>` were tried first and now and then never woke
 //! up again (tests/site/render_load.rs caught a stuck render in 8 of 15 runs of 8,000 renders).
 
-use super::delivery::page_cache::{NO_STORE, NotShareable, PageCache, private_response};
-use super::discovery;
-use super::own_answers::Choices;
-use super::state::AppState;
-use super::voter::VoterId;
-use super::voting;
 use crate::app::{PageContent, not_found_shell, shell};
 use crate::article::{
     Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PollFacts,
@@ -19,6 +13,14 @@ use crate::article::{
 use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollView};
+use crate::server::app::state::AppState;
+use crate::server::web::delivery::page_cache::{
+    NO_STORE, NotShareable, PageCache, private_response,
+};
+use crate::server::web::discovery;
+use crate::server::web::vote::cast;
+use crate::server::web::vote::own_answers::Choices;
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -377,7 +379,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
             oembed_url: article
                 .poll
                 .as_ref()
-                .map(|_| super::embed::oembed_url(base_url, &article.url(base_url))),
+                .map(|_| crate::server::web::embed::oembed_url(base_url, &article.url(base_url))),
             image_url: article
                 .image
                 .as_ref()
@@ -411,8 +413,8 @@ pub(crate) async fn poll_for_reader(
 ) -> (PollView, PollFacts) {
     let now = state.now();
     let standing = match reader {
-        Reader::Voter(voter) => voting::standing(state, poll, voter.as_ref()).await.ok(),
-        Reader::WithAnswers(answers) => voting::standing(state, poll, None)
+        Reader::Voter(voter) => cast::standing(state, poll, voter.as_ref()).await.ok(),
+        Reader::WithAnswers(answers) => cast::standing(state, poll, None)
             .await
             .ok()
             .map(|(results, _)| (results, answers)),
@@ -463,10 +465,10 @@ fn summary(article: &Article, now: i64) -> ArticleSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::clock::FixedClock;
-    use crate::server::config::Settings;
+    use crate::server::app::clock::FixedClock;
+    use crate::server::app::config::Settings;
+    use crate::server::app::state::SiteState;
     use crate::server::content::Library;
-    use crate::server::state::SiteState;
     use crate::server::store::sqlite::SqliteStore;
     use axum::body::Body;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -477,16 +479,21 @@ mod tests {
         AppState::from(SiteState {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(Settings::default()),
-            content: Arc::new(crate::server::live::LiveContent::fixed(Library::default())),
+            content: Arc::new(crate::server::content::current::CurrentContent::fixed(
+                Library::default(),
+            )),
             page_cache: PageCache::new(),
-            own_answers: Arc::new(crate::server::own_answers::OwnAnswers::exact()),
+            own_answers: Arc::new(crate::server::web::vote::own_answers::OwnAnswers::exact()),
             store: Arc::new(store),
             clock: FixedClock::at(0),
-            metrics: Arc::new(crate::server::metrics::Metrics::new(
+            metrics: Arc::new(crate::server::ops::metrics::Metrics::new(
                 "sqlite",
                 &Default::default(),
             )),
-            live_results: crate::server::results_stream::LiveResults::new(10, Default::default()),
+            live_results: crate::server::web::api::live_results::LiveResults::new(
+                10,
+                Default::default(),
+            ),
         })
     }
 

@@ -1,11 +1,11 @@
 //! The `stembus` command: with no arguments it serves the site; `stembus backup FILE` copies the
 //! SQLite database while the site runs, `stembus restore FILE` puts a checked copy back (site stopped).
 
-use super::clock::{Clock, SystemClock};
-use super::config::{Database, Settings};
-use super::desk;
-use super::startup;
-use super::store::sqlite::backup;
+use crate::server::app::clock::{Clock, SystemClock};
+use crate::server::app::config::{Database, Settings};
+use crate::server::app::startup;
+use crate::server::desk;
+use crate::server::store::sqlite::backup;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -2,7 +2,7 @@
 //! and WASM, and the usual hardening headers, set by one `tower` response map; what is ours is the
 //! policy, whose script hashes are read from what Leptos renders.
 
-use super::config::Settings;
+use crate::server::app::config::Settings;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use base64::Engine;

@@ -1,5 +1,5 @@
 //! The public results API: `GET /api/polls` and `GET /api/polls/{poll_id}` as JSON, the live stream
-//! beside them (`results_stream`), and the OpenAPI document that describes all three
+//! beside them (`live_results`), and the OpenAPI document that describes all three
 //! (`/api/openapi.json`, written by hand in `openapi.json` and checked against the answers by the
 //! router tests).
 //!
@@ -8,9 +8,9 @@
 //! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
 //! GET (tower-http's `CorsLayer`).
 
-use super::results_stream;
-use super::state::AppState;
 use crate::poll::{PollDefinition, PollResults, PollStatus};
+use crate::server::app::state::AppState;
+use crate::server::web::api::live_results;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/polls", get(polls))
         .route("/api/polls/{poll_id}", get(poll))
-        .route("/api/polls/{poll_id}/live", get(results_stream::live))
+        .route("/api/polls/{poll_id}/live", get(live_results::live))
         .route("/api/openapi.json", get(openapi))
         .layer(
             CorsLayer::new()

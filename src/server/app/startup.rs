@@ -1,20 +1,20 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
-use super::clock::SystemClock;
-use super::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
-use super::content::ContentFolder;
-use super::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
-use super::http;
-use super::live::{self, LiveContent};
-use super::metrics::Metrics;
-use super::own_answers::OwnAnswers;
-use super::results_stream::LiveResults;
-use super::router::build_router;
-use super::state::{AppState, SiteState};
-use super::store::Store;
-use super::store::postgres::PostgresStore;
-use super::store::sqlite::SqliteStore;
 use crate::poll::PollDefinition;
+use crate::server::app::clock::SystemClock;
+use crate::server::app::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
+use crate::server::app::router::build_router;
+use crate::server::app::state::{AppState, SiteState};
+use crate::server::content::ContentFolder;
+use crate::server::content::current::{self, CurrentContent};
+use crate::server::ops::metrics::Metrics;
+use crate::server::ops::serve;
+use crate::server::store::Store;
+use crate::server::store::postgres::PostgresStore;
+use crate::server::store::sqlite::SqliteStore;
+use crate::server::web::api::live_results::LiveResults;
+use crate::server::web::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
+use crate::server::web::vote::own_answers::OwnAnswers;
 use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,7 +69,7 @@ async fn serve() -> Result<(), String> {
     let state = AppState::from(SiteState {
         leptos_options,
         settings: Arc::new(settings),
-        content: Arc::new(LiveContent::watching(folder)),
+        content: Arc::new(CurrentContent::watching(folder)),
         page_cache: PageCache::new(),
         own_answers: Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL)),
         store: store.clone(),
@@ -81,11 +81,11 @@ async fn serve() -> Result<(), String> {
     if state.refresh_content().await.is_err() {
         return Err("cannot read the desk's changes from the database".into());
     }
-    let refresher = live::spawn_refresher(
+    let refresher = current::spawn_refresher(
         state.content.clone(),
         state.store.clone(),
         state.page_cache.clone(),
-        live::REFRESH_EVERY,
+        current::REFRESH_EVERY,
     );
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -102,7 +102,7 @@ async fn serve() -> Result<(), String> {
         shutdown_signal().await;
         live_results.shut_down();
     };
-    http::serve(listener, http::with_limits(build_router(state)), shutdown).await;
+    serve::serve(listener, serve::with_limits(build_router(state)), shutdown).await;
 
     refresher.abort();
     tracing::info!("draining the vote writer");

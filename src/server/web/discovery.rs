@@ -1,10 +1,10 @@
 //! How search engines, feed readers and social sites find the articles: the Atom feed, the sitemap,
 //! robots.txt, JSON-LD `NewsArticle` and plain share links.
 
-use super::content::Library;
-use super::escape_markup;
-use super::state::AppState;
 use crate::article::{Article, ShareLink};
+use crate::server::app::state::AppState;
+use crate::server::content::Library;
+use crate::server::escape_markup;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

@@ -1,11 +1,11 @@
 //! Casting a vote (the body of the `cast_vote` server function), and reading a poll's standing for
 //! one reader, which the vote's answer and the article page share.
 
-use super::state::{AppState, app_state};
-use super::store::{NewVote, VoteOutcome};
-use super::voter::VoterId;
 use crate::error::AppError;
 use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
+use crate::server::app::state::{AppState, app_state};
+use crate::server::store::{NewVote, VoteOutcome};
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::http::{header, request::Parts};
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;

@@ -5,12 +5,12 @@
 //! A changed article's page is dropped from the page cache, so no reader is shown a form for a poll
 //! that was just closed.
 
-use super::content::{ContentFolder, ContentProblem, Library};
-use super::delivery::page_cache::PageCache;
-use super::store::desk::{PollOverrides, VoidedWindow};
-use super::store::{Store, StoreError};
 use crate::moment::Moment;
 use crate::poll::PollDefinition;
+use crate::server::content::{ContentFolder, ContentProblem, Library};
+use crate::server::store::desk::{PollOverrides, VoidedWindow};
+use crate::server::store::{Store, StoreError};
+use crate::server::web::delivery::page_cache::PageCache;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -49,32 +49,32 @@ struct Current {
 }
 
 /// The served content; shared by every request of one node.
-pub struct LiveContent {
+pub struct CurrentContent {
     /// `None` for content that does not come from a folder (tests).
     folder: Option<Arc<Mutex<ContentFolder>>>,
     current: RwLock<Current>,
 }
 
-impl LiveContent {
+impl CurrentContent {
     /// Content that stays as given (no folder to watch), without desk changes until a refresh.
-    pub fn fixed(library: Library) -> LiveContent {
-        LiveContent::new(None, library, Vec::new())
+    pub fn fixed(library: Library) -> CurrentContent {
+        CurrentContent::new(None, library, Vec::new())
     }
 
     /// The content of `folder`, read again on every refresh.
-    pub fn watching(folder: ContentFolder) -> LiveContent {
+    pub fn watching(folder: ContentFolder) -> CurrentContent {
         let library = folder.library();
         let problems = folder.problems();
-        LiveContent::new(Some(Arc::new(Mutex::new(folder))), library, problems)
+        CurrentContent::new(Some(Arc::new(Mutex::new(folder))), library, problems)
     }
 
     fn new(
         folder: Option<Arc<Mutex<ContentFolder>>>,
         library: Library,
         problems: Vec<ContentProblem>,
-    ) -> LiveContent {
+    ) -> CurrentContent {
         let files = Arc::new(library);
-        LiveContent {
+        CurrentContent {
             folder,
             current: RwLock::new(Current {
                 served: files.clone(),
@@ -182,7 +182,7 @@ impl LiveContent {
 
 /// Refreshes `content` every `every` until the returned task is aborted (or the runtime ends).
 pub fn spawn_refresher(
-    content: Arc<LiveContent>,
+    content: Arc<CurrentContent>,
     store: Store,
     cache: PageCache,
     every: Duration,

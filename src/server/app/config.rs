@@ -5,7 +5,7 @@
 //! variable and the key) and one rule serde cannot express: durability may be weakened only in the
 //! file itself, never by a stray environment variable.
 
-use super::content::BadContent;
+use crate::server::content::BadContent;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -108,7 +108,10 @@ impl Database {
         match self {
             Database::Sqlite(path) => format!("SQLite {}", path.display()),
             Database::Postgres(url) => {
-                format!("PostgreSQL {}", super::store::postgres::describe_url(url))
+                format!(
+                    "PostgreSQL {}",
+                    crate::server::store::postgres::describe_url(url)
+                )
             }
         }
     }

@@ -13,7 +13,7 @@
 //! Hand-written: the two generations and the shard counters are a few lines, and no cache crate
 //! in the tree offers the "keep only if no write overlapped" rule the exactness needs.
 
-use super::voter::VoterId;
+use crate::server::web::vote::voter_cookie::VoterId;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;

@@ -1,7 +1,7 @@
 //! Health for operators and load balancers: `/healthz` (the process answers) and `/readyz` (a vote
 //! could be stored right now). Neither is cached or rate limited, and neither logs per request.
 
-use super::state::AppState;
+use crate::server::app::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -8,10 +8,10 @@
 //! (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the snapshot's content hash,
 //! the same on every node), and all end at once when the server shuts down.
 
-use super::state::AppState;
-use super::store::Store;
-use super::voter::VoterId;
 use crate::poll::{PollDefinition, PollResults, PollStatus, ResultsVisibility};
+use crate::server::app::state::AppState;
+use crate::server::store::Store;
+use crate::server::web::vote::voter_cookie::VoterId;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -208,7 +208,7 @@ async fn read_every_second(
 
 /// A refusal of the stream: the API's JSON error, which the browser's EventSource gives up on.
 fn refusal(status: StatusCode, message: &str) -> Response {
-    super::api::api_error(status, message)
+    crate::server::web::api::results::api_error(status, message)
 }
 
 /// Whether a reader may watch the standing: as the page shows it to them (after voting, always, or

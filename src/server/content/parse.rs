@@ -1,0 +1,230 @@
+//! One content file from text to a checked `Article`: the front matter, its fields' rules and the
+//! article's derived facts (description, reading time).
+
+use super::markdown::render_markdown;
+use crate::article::{Article, LeadImage};
+use crate::moment::Moment;
+use crate::poll::{PollDefinition, ResultsVisibility};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// The front matter as an editor writes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    slug: String,
+    title: String,
+    lead: String,
+    /// Defaults to the lead, shortened.
+    description: Option<String>,
+    author: String,
+    source: String,
+    published: String,
+    updated: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    image: Option<LeadImage>,
+    poll: Option<PollDefinition>,
+}
+
+/// Reading speed used for the reading time, in words per minute.
+const WORDS_PER_MINUTE: usize = 200;
+/// Search engines show about this many characters of a description.
+const DESCRIPTION_LENGTH: usize = 160;
+
+/// Parses one content file; the error names the field at fault.
+pub fn parse_article(text: &str) -> Result<Article, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .ok_or("must start with a `+++` line opening the front matter")?;
+    let end = rest
+        .find("\n+++")
+        .ok_or("the front matter is not closed by a `+++` line")?;
+    // The full message quotes the offending line, so it names the field even for a bad value.
+    let front: FrontMatter = toml::from_str(&rest[..end]).map_err(|error| {
+        let quoted = error
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!("front matter: {quoted}")
+    })?;
+    let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
+    if body.trim().is_empty() {
+        return Err("the body after the front matter is empty".to_string());
+    }
+
+    let moment = |field: &str, value: &str| {
+        Moment::parse(value).map_err(|error| format!("field `{field}`: {error}"))
+    };
+    let published = moment("published", &front.published)?;
+    let updated = front
+        .updated
+        .as_deref()
+        .map(|value| moment("updated", value))
+        .transpose()?;
+    if updated.is_some_and(|updated| updated < published) {
+        return Err("field `updated` lies before `published`".to_string());
+    }
+    for (field, value) in [
+        ("title", &front.title),
+        ("lead", &front.lead),
+        ("author", &front.author),
+        ("source", &front.source),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("field `{field}` must not be empty"));
+        }
+    }
+    check_identifier("slug", &front.slug)?;
+    for tag in &front.tags {
+        if tag.trim().is_empty() || tag.len() > 40 {
+            return Err(format!("field `tags`: `{tag}` must be 1 to 40 characters"));
+        }
+    }
+    if let Some(image) = &front.image {
+        check_image(image)?;
+    }
+    if let Some(poll) = &front.poll {
+        check_poll(poll)?;
+    }
+    let description = match front.description {
+        Some(description) if description.trim().is_empty() => {
+            return Err("field `description` must not be empty when given".to_string());
+        }
+        Some(description) => description,
+        None => shorten(&front.lead, DESCRIPTION_LENGTH),
+    };
+    let words = front.lead.split_whitespace().count() + body.split_whitespace().count();
+    Ok(Article {
+        slug: front.slug,
+        title: front.title,
+        lead: front.lead,
+        description,
+        author: front.author,
+        source: front.source,
+        published,
+        updated,
+        tags: front.tags,
+        image: front.image,
+        body_html: render_markdown(body),
+        reading_minutes: words.div_ceil(WORDS_PER_MINUTE).max(1) as u32,
+        poll: front.poll,
+    })
+}
+
+/// Cuts `text` at a word boundary so that it fits in `limit` characters, ending with an ellipsis.
+pub(super) fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 2 > limit {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
+fn check_image(image: &LeadImage) -> Result<(), String> {
+    if !image.path.starts_with('/')
+        || image.path.contains("..")
+        || image.path.contains(char::is_whitespace)
+    {
+        return Err(
+            "field `image.path` must be a path on this site, like /afbeeldingen/foto.jpg"
+                .to_string(),
+        );
+    }
+    if image.alt.trim().is_empty() {
+        return Err("field `image.alt` must describe the picture".to_string());
+    }
+    if image.credit.trim().is_empty() {
+        return Err("field `image.credit` must not be empty".to_string());
+    }
+    if image.width == 0 || image.height == 0 {
+        return Err(
+            "fields `image.width` and `image.height` must be the picture's size in pixels"
+                .to_string(),
+        );
+    }
+    Ok(())
+}
+
+fn check_poll(poll: &PollDefinition) -> Result<(), String> {
+    check_identifier("poll.id", &poll.id)?;
+    if poll.question.trim().is_empty() {
+        return Err("field `poll.question` must not be empty".to_string());
+    }
+    if poll.options.len() < 2 {
+        return Err("field `poll.options` needs at least two answers".to_string());
+    }
+    let mut keys = HashSet::new();
+    for option in &poll.options {
+        check_identifier("poll.options.key", &option.key)?;
+        if option.label.trim().is_empty() {
+            return Err(format!(
+                "field `poll.options.label` of `{}` must not be empty",
+                option.key
+            ));
+        }
+        if !keys.insert(option.key.as_str()) {
+            return Err(format!(
+                "field `poll.options.key`: `{}` appears twice",
+                option.key
+            ));
+        }
+    }
+    if poll.max_choices == 0 || usize::from(poll.max_choices) > poll.options.len() {
+        return Err(format!(
+            "field `poll.max_choices` must be between 1 and the number of answers ({})",
+            poll.options.len()
+        ));
+    }
+    if poll.show_results == ResultsVisibility::AfterClose && poll.closes.is_none() {
+        return Err(
+            "field `poll.show_results`: \"after-close\" needs `poll.closes`, or the results never show"
+                .to_string(),
+        );
+    }
+    for (field, moment) in [("poll.opens", poll.opens), ("poll.closes", poll.closes)] {
+        if moment.is_some_and(|moment| !moment.has_time()) {
+            return Err(format!(
+                "field `{field}` needs a time with its offset, like 2025-01-27T18:00:00+01:00"
+            ));
+        }
+    }
+    if let (Some(opens), Some(closes)) = (poll.opens, poll.closes)
+        && closes <= opens
+    {
+        return Err("field `poll.closes` must come after `poll.opens`".to_string());
+    }
+    Ok(())
+}
+
+/// Identifiers end up in addresses and form fields: lower-case letters, digits and single dashes.
+fn check_identifier(field: &str, value: &str) -> Result<(), String> {
+    let well_formed = !value.is_empty()
+        && value.len() <= 80
+        && value.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "field `{field}`: `{value}` must be lower-case letters and digits joined by single dashes"
+        ))
+    }
+}

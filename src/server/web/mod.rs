@@ -1,0 +1,10 @@
+//! What readers reach: the pages, the vote's door, the results API with its live stream, the
+//! embeddable poll, the files for search engines and feed readers, and how the bytes leave.
+
+pub mod api;
+pub mod delivery;
+pub mod discovery;
+pub mod embed;
+pub mod pages;
+pub mod security_headers;
+pub mod vote;
