@@ -11,9 +11,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use stembus::server::web::delivery::page_cache::{
-    NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE, PageCache, VOTER_PAGE_TTL,
-};
+use stembus::server::web::cache_control::{NO_STORE, PRIVATE_PAGE, PUBLIC_PAGE};
+use stembus::server::web::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
 
 fn site() -> TestSite {
     TestSite::new().with_built_files()

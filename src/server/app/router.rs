@@ -11,6 +11,7 @@ use crate::server::web::delivery::assets::StaticAssets;
 use crate::server::web::discovery;
 use crate::server::web::embed;
 use crate::server::web::pages;
+use crate::server::web::render;
 use crate::server::web::security_headers;
 use crate::server::web::vote::door;
 use any_spawner::Executor;
@@ -64,7 +65,7 @@ pub fn build_router(mut state: AppState) -> Router {
         );
     }
     let router = router
-        .fallback(pages::not_found(&state))
+        .fallback(render::not_found(&state))
         .with_state(state.clone());
     // One `layer` call for all of them: each call boxes every route once more, and a boxed route
     // is cloned on every request (issue 14 measured it). They run per route, after the routing,

@@ -29,8 +29,8 @@ use crate::server::app::state::AppState;
 use crate::server::store::desk::{
     AuditAction, AuditEntry, OverrideChange, TimeWindow, visibility_from_key, visibility_key,
 };
-use crate::server::web::delivery::page_cache::NO_STORE;
-use crate::server::web::pages::render_page;
+use crate::server::web::cache_control::NO_STORE;
+use crate::server::web::render::render_page;
 use crate::server::web::vote::guard;
 use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};

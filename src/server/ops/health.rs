@@ -2,6 +2,7 @@
 //! could be stored right now). Neither is cached or rate limited, and neither logs per request.
 
 use crate::server::app::state::AppState;
+use crate::server::web::cache_control;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +41,7 @@ fn plain(status: StatusCode, body: String) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/plain; charset=utf-8"),
             ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::CACHE_CONTROL, cache_control::no_store()),
         ],
         body,
     )

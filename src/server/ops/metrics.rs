@@ -7,6 +7,7 @@
 
 use crate::error::AppError;
 use crate::server::app::state::AppState;
+use crate::server::web::cache_control;
 use crate::server::web::vote::guard;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -369,7 +370,7 @@ pub async fn endpoint(State(state): State<AppState>, request: Request) -> Respon
     if !allowed {
         return (
             StatusCode::FORBIDDEN,
-            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            [(header::CACHE_CONTROL, cache_control::no_store())],
             "Alleen voor de beheerders van deze site.",
         )
             .into_response();
@@ -394,7 +395,7 @@ pub async fn endpoint(State(state): State<AppState>, request: Request) -> Respon
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::CACHE_CONTROL, cache_control::no_store()),
         ],
         body,
     )

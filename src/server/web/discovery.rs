@@ -5,6 +5,7 @@ use crate::article::{Article, ShareLink};
 use crate::server::app::state::AppState;
 use crate::server::content::Library;
 use crate::server::escape_markup;
+use crate::server::web::cache_control;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -40,7 +41,7 @@ fn with_type(body: String, content_type: &'static str) -> Response {
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
+                HeaderValue::from_static(cache_control::DISCOVERY),
             ),
         ],
         body,

@@ -7,12 +7,14 @@
 //! on https), and the vote door refuses a vote from the embed that arrives without one (see
 //! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
 
-use crate::app::{PageContent, embed_shell};
+use crate::app::PageContent;
 use crate::article::EmbeddedPoll;
 use crate::error::AppError;
 use crate::server::app::state::AppState;
 use crate::server::escape_markup;
-use crate::server::web::pages::{Reader, poll_for_reader};
+use crate::server::web::cache_control;
+use crate::server::web::reader_poll::{Reader, poll_for_reader};
+use crate::server::web::render::render_embed;
 use crate::server::web::security_headers::{self, Framable};
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::Router;
@@ -21,7 +23,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_axum::render_app_async_with_context;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -101,7 +102,7 @@ async fn embed(
     let library = state.library();
     let Some((article, poll)) = library.poll(&poll_id) else {
         let content = PageContent::error(AppError::UnknownPoll);
-        let mut response = render(&state, content, request).await;
+        let mut response = render_embed(&state, content, request).await;
         *response.status_mut() = StatusCode::NOT_FOUND;
         return with_policy(response, &policy);
     };
@@ -130,7 +131,7 @@ async fn embed(
         );
         view! { <EmbeddedPoll view facts article_url title /> }.into_any()
     });
-    let mut response = render(&state, content, request).await;
+    let mut response = render_embed(&state, content, request).await;
     if voter.is_none() {
         match VoterId::generate() {
             Ok(fresh) => {
@@ -145,21 +146,9 @@ async fn embed(
     // Rendered for this reader (their vote, their cookie): no cache keeps it.
     response.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
+        HeaderValue::from_static(cache_control::PRIVATE_NO_STORE),
     );
     with_policy(response, &policy)
-}
-
-async fn render(state: &AppState, content: PageContent, request: Request) -> Response {
-    let options = state.leptos_options.clone();
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
-    let render = render_app_async_with_context(context, move || {
-        embed_shell(options.clone(), content.clone())
-    });
-    render(request).await
 }
 
 fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
@@ -257,7 +246,7 @@ async fn oembed(
             ),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
+                HeaderValue::from_static(cache_control::ONE_HOUR),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,

@@ -2,9 +2,12 @@
 //! embeddable poll, the files for search engines and feed readers, and how the bytes leave.
 
 pub mod api;
+pub mod cache_control;
 pub mod delivery;
 pub mod discovery;
 pub mod embed;
 pub mod pages;
+pub mod reader_poll;
+pub mod render;
 pub mod security_headers;
 pub mod vote;

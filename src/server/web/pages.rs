@@ -1,33 +1,31 @@
-//! Every page of the site in one table (`pages`): its address, whether caches may share it, the data
-//! it reads and the component that renders it. Adding a page is one entry there and its loader here.
+//! The page table (`pages`): each reader's page with its address, the data it reads and the
+//! component that renders it, all kept in the page cache until a reader votes. Adding a page is one
+//! entry there and its loader here. The embed, the desk and the 404 render through `render` too,
+//! but are not in the table: each answers for one reader or editor and is never kept.
 //!
 //! A page reads its data before it renders and hands it to its component as a prop, so nothing in a
 //! render waits. Leptos resources under `<Suspense>` were tried first and now and then never woke
 //! up again (tests/site/render_load.rs caught a stuck render in 8 of 15 runs of 8,000 renders).
 
-use crate::app::{PageContent, not_found_shell, shell};
+use crate::app::PageContent;
 use crate::article::{
-    Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PollFacts,
-    VoidedVotes,
+    Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData,
 };
 use crate::error::AppError;
-use crate::moment::Moment;
-use crate::poll::{PollDefinition, PollView};
 use crate::server::app::state::AppState;
-use crate::server::web::delivery::page_cache::{
-    NO_STORE, NotShareable, PageCache, private_response,
-};
+use crate::server::web::cache_control;
+use crate::server::web::delivery::page_cache::{NotShareable, PageCache};
 use crate::server::web::discovery;
-use crate::server::web::vote::cast;
+use crate::server::web::reader_poll::{Reader, poll_for_reader};
+use crate::server::web::render::render_page;
 use crate::server::web::vote::own_answers::Choices;
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get};
 use leptos::prelude::*;
-use leptos_axum::render_app_async_with_context;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -40,7 +38,6 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
     let pages = [
         Page {
             path: "/",
-            caching: Caching::SharedUntilVoted,
             // Nothing on the front page depends on the reader: every voter sees the same one.
             voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
             load: |request| Box::pin(front_page(request)),
@@ -49,7 +46,6 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
         .route(cache),
         Page {
             path: "/artikel/{slug}",
-            caching: Caching::SharedUntilVoted,
             voter_answers: Some(|state, params, voter| {
                 Box::pin(article_answers(state, params, voter))
             }),
@@ -61,18 +57,6 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
     pages
         .into_iter()
         .fold(router, |router, (path, route)| router.route(path, route))
-}
-
-/// Who may keep a page's response, decided per page rather than guessed per request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caching {
-    /// The same for every reader without a vote: rendered once per `PAGE_TTL` into the page cache
-    /// and sent with a shared-cache lifetime. A reader with a voter cookie gets the page as every
-    /// reader with their own answers sees it (the page's `voter_answers`), kept for
-    /// `VOTER_PAGE_TTL` and sent `private`; a query string gets a page rendered for it alone.
-    SharedUntilVoted,
-    /// Rendered for every request and stored by nobody (editors' pages): `no-store`.
-    NoStore,
 }
 
 /// What a page's loader gets to know about the request.
@@ -133,7 +117,6 @@ type VoterAnswers = fn(AppState, Vec<(String, String)>, VoterId) -> AnswersFutur
 /// One page: its address (axum syntax), its caching, its loader and its component.
 struct Page<T> {
     path: &'static str,
-    caching: Caching,
     /// What of a voter the page shows: their own answers (the key of the voter's page in the
     /// cache), read for `voter`; `None` (no such function, or the answers cannot be read) renders
     /// the page for the request alone.
@@ -153,9 +136,7 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
             async move {
                 // The shared page from memory is most requests: answered here, while the
                 // future that may read and render is boxed, so that this one stays small.
-                if page.caching == Caching::SharedUntilVoted
-                    && let Some(response) = cache.kept_page(&request)
-                {
+                if let Some(response) = cache.kept_page(&request) {
                     return response;
                 }
                 Box::pin(page.respond(state, cache, request)).await
@@ -181,37 +162,25 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
                 Err(_) => Vec::new(),
             };
         let request = Request::from_parts(parts, body);
-        match self.caching {
-            Caching::SharedUntilVoted => {
-                let voter = VoterId::from_headers(request.headers());
-                let answers = match (self.voter_answers, voter) {
-                    (Some(answers_of), Some(voter)) => {
-                        answers_of(state.clone(), params.clone(), voter).await
-                    }
-                    _ => None,
-                };
-                if let Some(answers) = answers {
-                    return cache
-                        .serve_voter(request, answers.key.clone(), move |request| {
-                            self.render(state, params, request, Some(answers.list.clone()))
-                        })
-                        .await;
-                }
-                cache
-                    .serve(request, move |request| {
-                        self.render(state, params, request, None)
-                    })
-                    .await
+        let voter = VoterId::from_headers(request.headers());
+        let answers = match (self.voter_answers, voter) {
+            (Some(answers_of), Some(voter)) => {
+                answers_of(state.clone(), params.clone(), voter).await
             }
-            Caching::NoStore => {
-                let headers = request.headers().clone();
-                let mut response = self.render(state, params, request, None).await;
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
-                private_response(response, &headers).await
-            }
+            _ => None,
+        };
+        if let Some(answers) = answers {
+            return cache
+                .serve_voter(request, answers.key.clone(), move |request| {
+                    self.render(state, params, request, Some(answers.list.clone()))
+                })
+                .await;
         }
+        cache
+            .serve(request, move |request| {
+                self.render(state, params, request, None)
+            })
+            .await
     }
 
     /// Reads the page's data for `request` (for a reader with `known_answers`, when given), then
@@ -252,44 +221,11 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
         if !loaded.complete {
             response
                 .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_STORE));
+                .insert(header::CACHE_CONTROL, cache_control::no_store());
             response.extensions_mut().insert(NotShareable);
         }
         response
     }
-}
-
-/// Renders the shell around `content` for `request`, with the state in context.
-pub(crate) async fn render_page(
-    state: AppState,
-    content: PageContent,
-    request: Request,
-) -> Response {
-    let options = state.leptos_options.clone();
-    let context = move || provide_context(state.clone());
-    let render =
-        render_app_async_with_context(context, move || shell(options.clone(), content.clone()));
-    render(request).await
-}
-
-/// The handler for every address no route knows: a file from the site folder if there is one
-/// (the favicon, images), else the Dutch 404 page.
-pub fn not_found(state: &AppState) -> MethodRouter<AppState> {
-    let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
-    };
-    axum::routing::any(leptos_axum::file_and_error_handler_with_context::<
-        AppState,
-        _,
-    >(context, not_found_shell))
-}
-
-/// Whose poll a page shows: the reader's by their voter id (none: not voted), or that of every
-/// reader with these own answers (a voter's page kept for all of them).
-pub(crate) enum Reader {
-    Voter(Option<VoterId>),
-    WithAnswers(Vec<String>),
 }
 
 impl From<&PageRequest> for Reader {
@@ -399,59 +335,6 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     }
 }
 
-/// The poll as the reader with `voter` sees it at `path` (the article, or the embed; `changing`
-/// when they asked to change their vote), and the transparency facts. If the store cannot be read
-/// the page still shows, with the form and a notice that the figures cannot be shown right now; a
-/// vote then gets an honest answer of its own.
-pub(crate) async fn poll_for_reader(
-    state: &AppState,
-    reader: Reader,
-    changing: bool,
-    path: &str,
-    article: &Article,
-    poll: &PollDefinition,
-) -> (PollView, PollFacts) {
-    let now = state.now();
-    let standing = match reader {
-        Reader::Voter(voter) => cast::standing(state, poll, voter.as_ref()).await.ok(),
-        Reader::WithAnswers(answers) => cast::standing(state, poll, None)
-            .await
-            .ok()
-            .map(|(results, _)| (results, answers)),
-    };
-    let voters = standing.as_ref().map(|(results, _)| results.voters);
-    let (results, own_choices) = standing.unzip();
-    let view = PollView::for_reader(
-        path,
-        poll,
-        results,
-        own_choices.unwrap_or_default(),
-        now,
-        changing,
-    );
-    let facts = PollFacts {
-        voters,
-        opened: poll.opens.unwrap_or(article.published),
-        closes: poll.closes,
-        status: poll.status_at(now),
-        counted_at: Moment::brussels_from_unix(now),
-        voided: state
-            .content
-            .desk()
-            .voided_of(&poll.id)
-            .iter()
-            .map(|window| VoidedVotes {
-                votes: window.ballots,
-                from: Moment::brussels_from_unix(window.window.from),
-                last_minute: Moment::brussels_from_unix(
-                    (window.window.until - 1).div_euclid(60) * 60,
-                ),
-            })
-            .collect(),
-    };
-    (view, facts)
-}
-
 fn summary(article: &Article, now: i64) -> ArticleSummary {
     ArticleSummary {
         slug: article.slug.clone(),
@@ -516,32 +399,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_a_page_that_opts_in_is_kept_and_shared() {
-        static EDITORIAL_LOADS: AtomicUsize = AtomicUsize::new(0);
+    async fn a_page_is_rendered_once_and_shared() {
         static PUBLIC_LOADS: AtomicUsize = AtomicUsize::new(0);
         let cache = PageCache::new();
-        let editorial = Page {
-            path: "/redactie-proef",
-            caching: Caching::NoStore,
-            voter_answers: None,
-            load: |_| {
-                EDITORIAL_LOADS.fetch_add(1, Ordering::SeqCst);
-                Box::pin(async { Loaded::complete(Ok("intern".to_string())) })
-            },
-            render: |text| view! { <p>{text}</p> }.into_any(),
-        };
-        let controls = fetch(editorial, &cache, 2).await;
-        assert_eq!(controls, vec![NO_STORE, NO_STORE]);
-        assert_eq!(
-            EDITORIAL_LOADS.load(Ordering::SeqCst),
-            2,
-            "rendered every time"
-        );
-        assert!(cache.is_empty(), "nothing of it in the page cache");
-
         let public = Page {
             path: "/openbaar-proef",
-            caching: Caching::SharedUntilVoted,
             voter_answers: None,
             load: |_| {
                 PUBLIC_LOADS.fetch_add(1, Ordering::SeqCst);

@@ -11,6 +11,7 @@
 use crate::poll::{PollDefinition, PollResults, PollStatus, ResultsVisibility};
 use crate::server::app::state::AppState;
 use crate::server::store::Store;
+use crate::server::web::cache_control;
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -281,7 +282,7 @@ pub async fn live(
         .keep_alive(KeepAlive::new().interval(HEARTBEAT_EVERY))
         .into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CACHE_CONTROL, cache_control::no_store());
     // nginx would otherwise hold the events back in its buffer.
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response

@@ -11,6 +11,7 @@
 use crate::poll::{PollDefinition, PollResults, PollStatus};
 use crate::server::app::state::AppState;
 use crate::server::web::api::live_results;
+use crate::server::web::cache_control;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -21,7 +22,6 @@ use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
 
 /// Shared caches and browsers may keep an answer this long; the live stream is for the second.
-pub const API_CACHE_CONTROL: &str = "public, max-age=5, s-maxage=5";
 
 /// The OpenAPI 3.1 document of the API.
 pub const OPENAPI: &str = include_str!("openapi.json");
@@ -133,7 +133,7 @@ fn json_answer(request_headers: &HeaderMap, body: String) -> Response {
         ),
         (
             header::CACHE_CONTROL,
-            HeaderValue::from_static(API_CACHE_CONTROL),
+            HeaderValue::from_static(cache_control::RESULTS_API),
         ),
         (
             header::ETAG,
@@ -156,7 +156,7 @@ pub fn api_error(status: StatusCode, message: &str) -> Response {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (header::CACHE_CONTROL, cache_control::no_store()),
         ],
         serde_json::json!({ "error": message }).to_string(),
     )
@@ -201,7 +201,7 @@ async fn openapi() -> Response {
             ),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
+                HeaderValue::from_static(cache_control::ONE_HOUR),
             ),
         ],
         OPENAPI,

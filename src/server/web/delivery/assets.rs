@@ -4,6 +4,7 @@
 //! cached for a year.
 
 use super::encoding::Representation;
+use crate::server::web::cache_control;
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use leptos::config::LeptosOptions;
@@ -11,8 +12,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-/// For names that change whenever their content does.
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// For fixed names (the files under their plain names, as `cargo leptos watch` reloads them): any
 /// cache keeps them but asks again each time, and gets a 304.
 const REVALIDATE: &str = "public, no-cache";
@@ -97,7 +96,7 @@ impl StaticAssets {
                 ] {
                     if let Some(plain) = files.get(&format!("{prefix}/{output}.{file}")) {
                         let immutable = Representation::clone(plain)
-                            .with_cache_control(HeaderValue::from_static(IMMUTABLE));
+                            .with_cache_control(HeaderValue::from_static(cache_control::IMMUTABLE));
                         files.insert(format!("{prefix}/{hashed}{suffix}"), Arc::new(immutable));
                     }
                 }

@@ -1,16 +1,16 @@
-//! The page cache, for the pages that opt into it (`Caching::SharedUntilVoted` in the page table):
-//! such a page as a reader without a vote sees it is the same for everyone, so it is rendered once
-//! per process, kept in memory with its brotli and gzip forms, and served with an entity
-//! tag and a `Cache-Control` a CDN may honour. A reader with a voter cookie sees their own vote, so
-//! they get the page as every reader with the same own answers sees it, kept `VOTER_PAGE_TTL` per
-//! set of answers and marked `private`.
+//! The page cache, for the pages of the page table (`web::pages`): such a page as a reader without
+//! a vote sees it is the same for everyone, so it is rendered once per process, kept in memory with
+//! its brotli and gzip forms, and served with an entity tag and a `Cache-Control` a CDN may honour.
+//! A reader with a voter cookie sees their own vote, so they get the page as every reader with the
+//! same own answers sees it, kept `VOTER_PAGE_TTL` per set of answers and marked `private`.
 //!
-//! A kept page is rendered anew after `PAGE_TTL`: the content is read once at start-up, but what a
-//! reader without a vote sees also depends on the clock (a poll opens, closes, and then shows its
-//! counts to everyone). The TTL bounds that staleness; a re-render with the same bytes keeps its
-//! entity tag, so caches that revalidate get a 304 and nothing moves.
+//! A kept page is rendered anew after `PAGE_TTL`, and dropped at once when the content or the
+//! desk changes its poll (`content::current` calls `forget`). The TTL bounds what else moves with
+//! the clock alone: a poll opens, closes, and then shows its counts to everyone. A re-render with
+//! the same bytes keeps its entity tag, so caches that revalidate get a 304 and nothing moves.
 
 use super::encoding::{Accepted, Representation, brotli, gzip};
+use crate::server::web::cache_control::{PRIVATE_PAGE, PUBLIC_PAGE};
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
@@ -30,15 +30,6 @@ pub const PAGE_TTL: Duration = Duration::from_secs(60);
 pub const VOTER_PAGE_TTL: Duration = Duration::from_secs(2);
 /// Voter pages kept at most (per path, one per set of own answers: a handful per poll).
 const MAX_VOTER_PAGES: usize = 4096;
-/// Browsers revalidate every time (a reader who just voted without JavaScript must get their own
-/// page, not the form from their browser's cache); shared caches may keep the page as long as this
-/// server does, so a reader sees a page at most two TTLs old.
-pub const PUBLIC_PAGE: &str = "public, max-age=0, must-revalidate, s-maxage=60";
-/// A page with this reader's own vote in it: no shared cache may keep it.
-pub const PRIVATE_PAGE: &str = "private, no-cache";
-/// A page nobody may keep: an editor's page, or a page whose figures could not be read.
-pub const NO_STORE: &str = "no-store";
-
 /// Marks a rendered page that must not be kept here (it lacks part of its data); it is sent to the
 /// reader who asked, with the `Cache-Control` the page set, and rendered anew for the next one.
 #[derive(Debug, Clone, Copy)]

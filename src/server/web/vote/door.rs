@@ -19,6 +19,7 @@ use crate::server::app::clock::SharedClock;
 use crate::server::app::config::Settings;
 use crate::server::app::state::AppState;
 use crate::server::escape_markup;
+use crate::server::web::cache_control;
 use crate::server::web::embed;
 use crate::server::web::vote::guard::{self, RateLimiter};
 use crate::server::web::vote::voter_cookie::VoterId;
@@ -344,7 +345,7 @@ fn error_response(error: AppError, wants_html: bool, back_to_poll: Option<String
     };
     response
         .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .insert(header::CACHE_CONTROL, cache_control::no_store());
     if error == AppError::Unavailable {
         // Not acknowledged; a client that retries after a short pause will most likely succeed, and
         // a vote that went in after all (a commit whose answer was lost) still counts once.

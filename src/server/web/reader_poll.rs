@@ -1,0 +1,69 @@
+//! The poll as one reader sees it, wherever it is shown (the article page, the embed): the
+//! standing with their own answers, the form or not, and the transparency facts beside it.
+
+use crate::article::{Article, PollFacts, VoidedVotes};
+use crate::moment::Moment;
+use crate::poll::{PollDefinition, PollView};
+use crate::server::app::state::AppState;
+use crate::server::web::vote::cast;
+use crate::server::web::vote::voter_cookie::VoterId;
+
+/// Whose poll a page shows: the reader's by their voter id (none: not voted), or that of every
+/// reader with these own answers (a voter's page kept for all of them).
+pub(crate) enum Reader {
+    Voter(Option<VoterId>),
+    WithAnswers(Vec<String>),
+}
+
+/// The poll as the reader with `voter` sees it at `path` (the article, or the embed; `changing`
+/// when they asked to change their vote), and the transparency facts. If the store cannot be read
+/// the page still shows, with the form and a notice that the figures cannot be shown right now; a
+/// vote then gets an honest answer of its own.
+pub(crate) async fn poll_for_reader(
+    state: &AppState,
+    reader: Reader,
+    changing: bool,
+    path: &str,
+    article: &Article,
+    poll: &PollDefinition,
+) -> (PollView, PollFacts) {
+    let now = state.now();
+    let standing = match reader {
+        Reader::Voter(voter) => cast::standing(state, poll, voter.as_ref()).await.ok(),
+        Reader::WithAnswers(answers) => cast::standing(state, poll, None)
+            .await
+            .ok()
+            .map(|(results, _)| (results, answers)),
+    };
+    let voters = standing.as_ref().map(|(results, _)| results.voters);
+    let (results, own_choices) = standing.unzip();
+    let view = PollView::for_reader(
+        path,
+        poll,
+        results,
+        own_choices.unwrap_or_default(),
+        now,
+        changing,
+    );
+    let facts = PollFacts {
+        voters,
+        opened: poll.opens.unwrap_or(article.published),
+        closes: poll.closes,
+        status: poll.status_at(now),
+        counted_at: Moment::brussels_from_unix(now),
+        voided: state
+            .content
+            .desk()
+            .voided_of(&poll.id)
+            .iter()
+            .map(|window| VoidedVotes {
+                votes: window.ballots,
+                from: Moment::brussels_from_unix(window.window.from),
+                last_minute: Moment::brussels_from_unix(
+                    (window.window.until - 1).div_euclid(60) * 60,
+                ),
+            })
+            .collect(),
+    };
+    (view, facts)
+}
