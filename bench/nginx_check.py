@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Stembus behind nginx, with the configuration the README gives (deploy/nginx-stembus.conf; only
+"""Stembus behind nginx, with the configuration docs/operations.md gives (deploy/nginx-stembus.conf; only
 its ports and certificate paths replaced): a throwaway nginx with a self-signed certificate on
 127.0.0.1, the release server with `base_url` https and `trusted_proxy` 127.0.0.1.
 
@@ -45,7 +45,7 @@ def main():
     os.chmod(key, 0o644)
     tls_port = crash.free_port()
 
-    # The server, as the README says to run it behind nginx, with a small vote burst to see whose
+    # The server, as docs/operations.md says to run it behind nginx, with a small vote burst to see whose
     # bucket a vote draws on.
     server = run.server(
         settings={

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Stembus behind a real shared cache: Debian's Varnish with its built-in rules in front of the
-release server, on 127.0.0.1. Checks what the caching policy promises: the shared page comes from the
+release server, on 127.0.0.1. Checks what the caching policy (docs/performance.md) promises: the shared page comes from the
 cache for a second anonymous reader; a reader who votes without JavaScript through the cache then sees
 their own vote; no other reader ever sees it; nothing private is stored (a voter's page is fetched
 anew for every request and never becomes what others get; refused votes and the editors' desk are

@@ -116,7 +116,7 @@ async fn on_sqlite(
         Database::Postgres(_) => {
             eprintln!(
                 "stembus: backup and restore are for SQLite; for PostgreSQL use its own tools \
-                 (pg_dump, pg_basebackup, WAL archiving), see the README"
+                 (pg_dump, pg_basebackup, WAL archiving), see docs/operations.md"
             );
             return ExitCode::from(2);
         }
