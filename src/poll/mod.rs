@@ -39,9 +39,10 @@ fn single_choice() -> u8 {
     1
 }
 
-/// When the standing of a poll is shown. Once a poll has closed, everyone sees it.
+/// When the standing of a poll is shown. Once a poll has closed, everyone sees it. Written as its
+/// `key` wherever it is written: the content file, the store, the desk's form and the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum ResultsVisibility {
     /// To readers who voted.
     #[default]
@@ -50,6 +51,46 @@ pub enum ResultsVisibility {
     Always,
     /// To nobody until the poll closes.
     AfterClose,
+}
+
+impl ResultsVisibility {
+    pub const ALL: [ResultsVisibility; 3] = [
+        ResultsVisibility::AfterVote,
+        ResultsVisibility::Always,
+        ResultsVisibility::AfterClose,
+    ];
+
+    /// The one spelling of each: `after-vote`, `always`, `after-close`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ResultsVisibility::AfterVote => "after-vote",
+            ResultsVisibility::Always => "always",
+            ResultsVisibility::AfterClose => "after-close",
+        }
+    }
+
+    /// The visibility spelled `key`, if any.
+    pub fn from_key(key: &str) -> Option<ResultsVisibility> {
+        ResultsVisibility::ALL
+            .into_iter()
+            .find(|visibility| visibility.key() == key)
+    }
+}
+
+impl From<ResultsVisibility> for &'static str {
+    fn from(visibility: ResultsVisibility) -> &'static str {
+        visibility.key()
+    }
+}
+
+impl TryFrom<String> for ResultsVisibility {
+    type Error = String;
+
+    fn try_from(key: String) -> Result<ResultsVisibility, String> {
+        ResultsVisibility::from_key(&key).ok_or_else(|| {
+            format!("unknown variant `{key}`, expected `after-vote`, `always` or `after-close`")
+        })
+    }
 }
 
 /// Whether a poll takes votes.

@@ -14,19 +14,15 @@ use stembus::poll::PollDefinition;
 use stembus::server::app::clock::FixedClock;
 use stembus::server::app::config::Settings;
 use stembus::server::app::router::build_router;
-use stembus::server::app::state::{AppState, SiteState};
+use stembus::server::app::state::{AppState, StateParts};
 use stembus::server::content::current::CurrentContent;
 use stembus::server::content::{BadContent, ContentFolder};
-use stembus::server::ops::metrics::Metrics;
 use stembus::server::store::desk::{
     AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides, SessionLimits,
     SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use stembus::server::store::sqlite::SqliteStore;
 use stembus::server::store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
-use stembus::server::web::api::live_results::LiveResults;
-use stembus::server::web::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
-use stembus::server::web::vote::own_answers::OwnAnswers;
 use tower::ServiceExt;
 
 pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -71,24 +67,22 @@ impl TestSite {
         let library = folder.library();
         let polls: Vec<_> = library.polls().collect();
         let store = SqliteStore::open(&dir.path().join("stembus.db"), &polls).unwrap();
+        TestSite::built(folder, Arc::new(store), dir)
+    }
+
+    /// The site with the content of `folder` on `store`, its state built as start-up builds it.
+    fn built(folder: ContentFolder, store: Store, dir: tempfile::TempDir) -> TestSite {
         let settings = Settings {
             database_path: dir.path().join("stembus.db"),
             ..Settings::default()
         };
         let clock = FixedClock::at(TEST_NOW);
-        let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
-        let live_results =
-            LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
-        let state = AppState::from(SiteState {
+        let state = AppState::build(StateParts {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
-            settings: Arc::new(settings),
+            settings,
             content: Arc::new(CurrentContent::watching(folder)),
-            page_cache: PageCache::new(),
-            own_answers: Arc::new(OwnAnswers::exact()),
-            metrics,
-            store: Arc::new(store),
+            store,
             clock: clock.clone(),
-            live_results,
         });
         TestSite {
             state,
@@ -102,75 +96,62 @@ impl TestSite {
     /// `STEMBUS_TEST_DATABASE_URL` names (scripts/test.sh starts one); the tests that use it are
     /// `#[ignore]`d for a plain `cargo nextest run`.
     pub async fn on_postgres() -> TestSite {
-        let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").expect(
-            "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
-        );
-        let mut site = TestSite::new();
-        let name = format!("stembus_site_{}", std::process::id());
-        let url = stembus::server::store::postgres::create_database(&admin, &name)
-            .await
-            .unwrap();
-        let library = site.state.library();
+        let url = fresh_postgres_database("stembus_site").await;
+        TestSite::on_postgres_database(&url).await
+    }
+
+    /// The site with the shipped content on the PostgreSQL database at `url`: a node of its own.
+    async fn on_postgres_database(url: &str) -> TestSite {
+        let folder = ContentFolder::load(&shipped_content(), BadContent::Stop).unwrap();
+        let library = folder.library();
         let polls: Vec<_> = library.polls().collect();
-        let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
+        let store = stembus::server::store::postgres::PostgresStore::open(url, &polls)
             .await
             .unwrap();
-        site.state.metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
-        site.state.own_answers = Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL));
-        site.state.store = Arc::new(store);
-        site
+        TestSite::built(folder, Arc::new(store), tempfile::tempdir().unwrap())
     }
 
     /// `count` sites with the shipped content on one fresh PostgreSQL database, each with its own
     /// store (a node), state and kept router, as several machines behind one database are.
     pub async fn postgres_nodes(count: usize) -> Vec<TestSite> {
-        let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").expect(
-            "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
-        );
-        let name = format!("stembus_nodes_{}", std::process::id());
-        let url = stembus::server::store::postgres::create_database(&admin, &name)
-            .await
-            .unwrap();
+        let url = fresh_postgres_database("stembus_nodes").await;
         let mut nodes = Vec::new();
         for _ in 0..count {
-            let mut site = TestSite::new();
-            let library = site.state.library();
-            let polls: Vec<_> = library.polls().collect();
-            let store = stembus::server::store::postgres::PostgresStore::open(&url, &polls)
-                .await
-                .unwrap();
-            site.state.own_answers =
-                Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL));
-            site.state.store = Arc::new(store);
-            nodes.push(site.kept_router());
+            nodes.push(TestSite::on_postgres_database(&url).await.kept_router());
         }
         nodes
     }
 
-    /// The same site with its settings changed by `change`.
-    pub fn with_settings(mut self, change: impl FnOnce(&mut Settings)) -> TestSite {
-        let mut settings = (*self.state.settings).clone();
-        change(&mut settings);
-        self.state.settings = Arc::new(settings);
+    /// The same site with its state built anew from its parts as `change` leaves them.
+    fn rebuilt(mut self, change: impl FnOnce(&mut StateParts)) -> TestSite {
+        let mut parts = self.state.parts();
+        change(&mut parts);
+        self.state = AppState::build(parts);
+        if self.kept.is_some() {
+            self.kept = Some(build_router(self.state.clone()));
+        }
         self
+    }
+
+    /// The same site with its settings changed by `change`.
+    pub fn with_settings(self, change: impl FnOnce(&mut Settings)) -> TestSite {
+        self.rebuilt(|parts| change(&mut parts.settings))
     }
 
     /// The same site with at most `max` live-result streams open at once.
-    pub fn with_live_streams_max(mut self, max: u32) -> TestSite {
-        self.state.live_results = LiveResults::new(max, self.state.metrics.live_streams.clone());
-        self
+    pub fn with_live_streams_max(self, max: u32) -> TestSite {
+        self.with_settings(|settings| settings.live_streams_max = max)
     }
 
     /// The same site with its store replaced by what `wrap` makes of it.
-    pub fn with_store(mut self, wrap: impl FnOnce(Store) -> Store) -> TestSite {
-        self.state.store = wrap(self.state.store.clone());
-        self
+    pub fn with_store(self, wrap: impl FnOnce(Store) -> Store) -> TestSite {
+        self.rebuilt(|parts| parts.store = wrap(parts.store.clone()))
     }
 
     /// The same site with a fake build in its site folder (`BUILT_JS`, `BUILT_WASM`, a style sheet
     /// and a brotli file), behind one router kept for the whole test, so the page cache and the
     /// built files in memory live across its requests.
-    pub fn with_built_files(mut self) -> TestSite {
+    pub fn with_built_files(self) -> TestSite {
         let root = self.dir.path().join("site");
         let pkg = root.join("pkg");
         std::fs::create_dir_all(&pkg).unwrap();
@@ -178,11 +159,13 @@ impl TestSite {
         std::fs::write(pkg.join("stembus.js.br"), b"br").unwrap();
         std::fs::write(pkg.join("stembus.wasm"), BUILT_WASM).unwrap();
         std::fs::write(pkg.join("stembus.css"), b"body { margin: 0 }").unwrap();
-        self.state.leptos_options = LeptosOptions::builder()
-            .output_name("stembus")
-            .site_root(root.to_string_lossy().into_owned())
-            .build();
-        self.kept_router()
+        self.rebuilt(|parts| {
+            parts.leptos_options = LeptosOptions::builder()
+                .output_name("stembus")
+                .site_root(root.to_string_lossy().into_owned())
+                .build();
+        })
+        .kept_router()
     }
 
     /// The same site behind one router kept for the whole test.
@@ -194,11 +177,9 @@ impl TestSite {
     /// The kept router, or else a router built for one request: then no kept page and no
     /// rate-limit bucket carries over from an earlier request.
     pub fn router(&self) -> Router {
-        self.kept.clone().unwrap_or_else(|| {
-            let mut state = self.state.clone();
-            state.page_cache = PageCache::new();
-            build_router(state)
-        })
+        self.kept
+            .clone()
+            .unwrap_or_else(|| build_router(self.state.with_empty_page_cache()))
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -388,7 +369,7 @@ impl VoteStore for FlakyStore {
         self.inner.engine()
     }
 
-    fn writer_metrics(&self) -> stembus::server::ops::metrics::WriterMetrics {
+    fn writer_metrics(&self) -> stembus::server::store::writer::WriterMetrics {
         self.inner.writer_metrics()
     }
 }
@@ -530,4 +511,16 @@ pub fn content_with_poll_rules(rules: &str) -> tempfile::TempDir {
 /// The content folder the site ships with.
 pub fn shipped_content() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// A fresh database in the PostgreSQL cluster that `STEMBUS_TEST_DATABASE_URL` names, its name
+/// starting with `prefix`; its URL.
+async fn fresh_postgres_database(prefix: &str) -> String {
+    let admin = std::env::var("STEMBUS_TEST_DATABASE_URL").expect(
+        "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
+    );
+    let name = format!("{prefix}_{}", std::process::id());
+    stembus::server::store::postgres::create_database(&admin, &name)
+        .await
+        .unwrap()
 }

@@ -4,7 +4,9 @@
 
 use crate::common::*;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderName, Request, StatusCode, header};
+use std::net::SocketAddr;
 use stembus::server::content::current;
 use stembus::server::desk::accounts;
 use stembus::server::store::NewVote;
@@ -55,6 +57,16 @@ async fn add_editor(site: &TestSite, name: &str, password: &str) {
 
 /// Fetches the sign-in form and posts `name` and `password` with its token.
 async fn sign_in(site: &TestSite, name: &str, password: &str) -> Reply {
+    sign_in_from(site, None, name, password).await
+}
+
+/// `sign_in`, posted over a connection from `peer` (as `ops::serve` records it) when given.
+async fn sign_in_from(
+    site: &TestSite,
+    peer: Option<SocketAddr>,
+    name: &str,
+    password: &str,
+) -> Reply {
     let form = site.get("/redactie/aanmelden", None).await;
     assert_eq!(form.status, StatusCode::OK);
     let token = hidden(&form.body, "formulier").unwrap();
@@ -64,7 +76,16 @@ async fn sign_in(site: &TestSite, name: &str, password: &str) -> Reply {
         name,
         password.replace(' ', "+")
     );
-    post(site, "/redactie/aanmelden", &body, Some(&cookie), &[]).await
+    let mut request = Request::post("/redactie/aanmelden")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, BROWSER_ACCEPT)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    if let Some(peer) = peer {
+        request.extensions_mut().insert(ConnectInfo(peer));
+    }
+    site.send(request).await
 }
 
 async fn post(
@@ -307,6 +328,33 @@ async fn failed_sign_ins_are_limited_per_address_across_names() {
 }
 
 #[tokio::test]
+async fn failed_sign_ins_from_one_address_do_not_stop_an_editor_at_another() {
+    let site = TestSite::new().kept_router();
+    add_editor(&site, EDITOR, PASSWORD).await;
+    let busy: SocketAddr = "192.0.2.7:50000".parse().unwrap();
+    let other: SocketAddr = "198.51.100.9:50000".parse().unwrap();
+    for n in 0..20 {
+        let reply = sign_in_from(&site, Some(busy), &format!("naam{n}"), PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = sign_in_from(&site, Some(busy), EDITOR, PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    let reply = sign_in_from(&site, Some(other), EDITOR, PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), Some("/redactie"));
+}
+
+#[tokio::test]
+async fn a_signed_in_editor_asking_for_the_sign_in_form_goes_to_the_desk() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let reply = editor.get(&site, "/redactie/aanmelden").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), Some("/redactie"));
+    assert!(cookie_set(&reply, "stembus-aanmelden").is_none());
+}
+
+#[tokio::test]
 async fn a_sign_in_without_the_forms_own_token_is_refused() {
     let site = TestSite::new();
     add_editor(&site, EDITOR, PASSWORD).await;
@@ -381,6 +429,34 @@ async fn a_wrong_or_missing_form_token_changes_nothing() {
     }
     assert!(article_has_form(&site).await);
     assert!(site.state.store.overrides().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_desk_form_over_16_kib_is_refused_and_changes_nothing() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let padding = format!("opvulling={}", "x".repeat(17 * 1024));
+    let reply = editor
+        .post(&site, &format!("{}/sluiten", desk_poll()), &padding)
+        .await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(reply.body.contains("Dat lukte niet"), "{}", reply.body);
+    assert!(article_has_form(&site).await);
+    assert!(site.state.store.overrides().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn without_a_session_a_form_is_refused_as_not_signed_in_before_its_body_is_read() {
+    let site = TestSite::new();
+    let body = format!("csrf=x&opvulling={}", "x".repeat(17 * 1024));
+    let reply = post(&site, &format!("{}/sluiten", desk_poll()), &body, None, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        reply.body.contains("niet (meer) aangemeld"),
+        "{}",
+        reply.body
+    );
 }
 
 #[tokio::test]
@@ -784,6 +860,44 @@ async fn the_exports_are_semicolon_csv_with_a_bom_and_are_logged() {
         .filter(|a| *a == AuditAction::Export)
         .count();
     assert_eq!(exports, 3);
+}
+
+#[tokio::test]
+async fn a_standing_that_cannot_be_read_refuses_its_export_with_a_dutch_notice_and_leaves_the_pages_up()
+ {
+    let mut flaky = None;
+    let site = TestSite::new().with_store(|store| {
+        let wrapped = FlakyStore::around(store);
+        flaky = Some(wrapped.clone());
+        wrapped
+    });
+    let flaky = flaky.unwrap();
+    let editor = signed_in(&site).await;
+    flaky.fail_reads(true);
+    let export = editor
+        .get(&site, &format!("{}/export/totalen.csv", desk_poll()))
+        .await;
+    assert_eq!(export.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(export.header("cache-control"), Some("no-store"));
+    assert!(
+        export
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html"),
+        "a page, not a file"
+    );
+    assert!(export.body.contains("Dat lukte niet"), "{}", export.body);
+    let home = editor.get(&site, "/redactie").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("onbekend"), "{}", home.body);
+    let poll = editor.get(&site, &desk_poll()).await;
+    assert_eq!(poll.status, StatusCode::OK);
+    assert!(
+        poll.body
+            .contains("De stand kan nu even niet gelezen worden."),
+        "{}",
+        poll.body
+    );
 }
 
 #[tokio::test]

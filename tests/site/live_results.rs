@@ -380,3 +380,44 @@ async fn on_postgres_a_stream_on_one_node_shows_the_votes_cast_on_another() {
         "{seen}"
     );
 }
+
+/// Each PostgreSQL node reports its own engine, its own writer's batches and its own open streams:
+/// nothing of another store or another node's metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
+async fn each_postgres_node_reports_its_own_engine_writer_and_streams() {
+    let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
+    let (voting, watching) = (nodes.next().unwrap(), nodes.next().unwrap());
+    voting.vote("ja").await;
+    let stream = watching
+        .router()
+        .oneshot(live_request(None, None))
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let voting_text = voting.state.metrics.render();
+    let watching_text = watching.state.metrics.render();
+    for text in [&voting_text, &watching_text] {
+        assert!(
+            text.contains("stembus_engine{engine=\"postgres\"} 1"),
+            "{text}"
+        );
+    }
+    assert!(
+        voting_text.contains("stembus_commit_batch_size_count 1"),
+        "{voting_text}"
+    );
+    assert!(
+        watching_text.contains("stembus_commit_batch_size_count 0"),
+        "{watching_text}"
+    );
+    assert!(
+        watching_text.contains("stembus_live_streams 1"),
+        "{watching_text}"
+    );
+    assert!(
+        voting_text.contains("stembus_live_streams 0"),
+        "{voting_text}"
+    );
+    drop(stream);
+}

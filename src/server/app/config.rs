@@ -6,6 +6,7 @@
 //! file itself, never by a stray environment variable.
 
 use crate::server::content::BadContent;
+use crate::server::store::sqlite::Durability;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -18,7 +19,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 /// The prefix of the variables that override a key: `STEMBUS_<KEY IN CAPITALS>`.
 const ENV_PREFIX: &str = "STEMBUS_";
 
-/// The keys, in the order the README documents them.
+/// The keys, in the order the README's configuration table lists them.
 const KEYS: [&str; 14] = [
     "base_url",
     "database_url",
@@ -121,27 +122,6 @@ impl Database {
 impl std::fmt::Debug for Database {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.describe())
-    }
-}
-
-/// SQLite's `synchronous` setting for the vote database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Durability {
-    /// Every commit is on disk before the vote is acknowledged, even through a power cut.
-    Full,
-    /// A power cut may lose the last commits (a crash of the process does not); only when an
-    /// operator writes it in the settings file.
-    Normal,
-}
-
-impl Durability {
-    /// The value for `PRAGMA synchronous`.
-    pub fn pragma(self) -> &'static str {
-        match self {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
-        }
     }
 }
 
@@ -384,7 +364,6 @@ fn trusted_proxy<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Ip
         .transpose()
 }
 
-/// Addresses as a TOML array of strings, or one string with commas (as a variable holds them).
 /// A list of strings as the file writes it (`["a", "b"]`) or a variable does (`a, b`), without
 /// empty items; `problem` is the message for anything else.
 fn text_list<'de, D: Deserializer<'de>>(
@@ -408,6 +387,7 @@ fn text_list<'de, D: Deserializer<'de>>(
     Ok(items.into_iter().filter(|item| !item.is_empty()).collect())
 }
 
+/// Addresses as a TOML array of strings, or one string with commas (as a variable holds them).
 fn address_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IpAddr>, D::Error> {
     let problem = "must be IP addresses, like [\"127.0.0.1\", \"::1\"]";
     text_list(deserializer, problem)?
@@ -680,18 +660,16 @@ mod tests {
 
     #[test]
     fn a_bad_database_url_names_the_key_and_never_the_password() {
-        for (url, key_in) in [
-            ("mysql://root:geheim@db/stembus", "Leptos.toml"),
-            (
-                "postgres://stembus:geheim@db:notaport/stembus",
-                "Leptos.toml",
-            ),
-            ("sqlite:", "Leptos.toml"),
+        // Each from the file, so each message must start by naming the file.
+        for url in [
+            "mysql://root:geheim@db/stembus",
+            "postgres://stembus:geheim@db:notaport/stembus",
+            "sqlite:",
         ] {
             let error = load(Some(&format!("database_url = \"{url}\"\n")), &[]).unwrap_err();
             let message = error.to_string();
             assert!(message.contains("`database_url`"), "{message}");
-            assert!(message.starts_with(key_in), "{message}");
+            assert!(message.starts_with("Leptos.toml"), "{message}");
             assert!(!message.contains("geheim"), "{message}");
         }
         let error = load(

@@ -35,14 +35,15 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Pages are mounted from the page table instead of through `leptos_routes`, which would also give
 /// every server function a public address: the vote is the one server function readers reach,
 /// through its own door.
-pub fn build_router(mut state: AppState) -> Router {
+pub fn build_router(state: AppState) -> Router {
     // Leptos spawns its rendering tasks on tokio; a second call (another router) is harmless.
     let _ = Executor::init_tokio();
     // Built files are read once, here; pages then name the island's files by their content hash.
     let assets = StaticAssets::load(&state.leptos_options);
-    if let Some(name) = assets.hashed_output_name() {
-        state.leptos_options.output_name = name.into();
-    }
+    let state = match assets.hashed_output_name() {
+        Some(name) => state.with_output_name(name),
+        None => state,
+    };
 
     let router = Router::new()
         .route(door::PATH, door::route(&state))
@@ -55,7 +56,7 @@ pub fn build_router(mut state: AppState) -> Router {
         .merge(desk::routes())
         .merge(results::routes())
         .merge(embed::routes(&state));
-    let cache = state.page_cache.clone().counted(state.metrics.clone());
+    let cache = state.page_cache.clone();
     let mut router = pages::pages(router, &cache);
     for (path, file) in assets.files() {
         let file = file.clone();

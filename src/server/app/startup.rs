@@ -2,19 +2,16 @@
 
 use crate::poll::PollDefinition;
 use crate::server::app::clock::SystemClock;
-use crate::server::app::config::{DEFAULT_CONFIG_FILE, Database, Durability, LogFormat, Settings};
+use crate::server::app::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
 use crate::server::app::router::build_router;
-use crate::server::app::state::{AppState, SiteState};
+use crate::server::app::state::{AppState, StateParts};
 use crate::server::content::ContentFolder;
 use crate::server::content::current::{self, CurrentContent};
-use crate::server::ops::metrics::Metrics;
 use crate::server::ops::serve;
 use crate::server::store::Store;
 use crate::server::store::postgres::PostgresStore;
+use crate::server::store::sqlite::Durability;
 use crate::server::store::sqlite::SqliteStore;
-use crate::server::web::api::live_results::LiveResults;
-use crate::server::web::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
-use crate::server::web::vote::own_answers::OwnAnswers;
 use leptos::config::get_configuration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,19 +61,14 @@ async fn serve() -> Result<(), String> {
     let store = open_store(&settings, polls).await?;
 
     let address = leptos_options.site_addr;
-    let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
-    let live_results = LiveResults::new(settings.live_streams_max, metrics.live_streams.clone());
-    let state = AppState::from(SiteState {
+    let state = AppState::build(StateParts {
         leptos_options,
-        settings: Arc::new(settings),
+        settings,
         content: Arc::new(CurrentContent::watching(folder)),
-        page_cache: PageCache::new(),
-        own_answers: Arc::new(OwnAnswers::for_engine(store.engine(), VOTER_PAGE_TTL)),
         store: store.clone(),
         clock: Arc::new(SystemClock),
-        metrics,
-        live_results: live_results.clone(),
     });
+    let live_results = state.live_results.clone();
     // The desk's changes made before this start, then every few seconds the folder and the desk.
     if state.refresh_content().await.is_err() {
         return Err("cannot read the desk's changes from the database".into());

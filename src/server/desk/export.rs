@@ -1,12 +1,21 @@
-//! The desk's CSV exports: totals, the hourly series and the voided windows, in the form Dutch and
-//! Belgian Excel opens with a double click: UTF-8 with a byte order mark and `;` between fields
-//! (the figures are whole numbers, so no decimal separator arises). Hand-written: three small
-//! tables with one quoting rule do not need a CSV crate.
+//! The desk's CSV exports at `/redactie/poll/{id}/export/…`: totals, the hourly series and the
+//! voided windows, in the form Dutch and Belgian Excel opens with a double click: UTF-8 with a
+//! byte order mark and `;` between fields (the figures are whole numbers, so no decimal separator
+//! arises). Hand-written: three small tables with one quoting rule do not need a CSV crate.
 
 use super::activity::HourlySeries;
+use super::extract::SignedIn;
+use super::find_poll;
+use super::refusal::Refusal;
+use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::PollResults;
-use crate::server::store::desk::VoidedWindow;
+use crate::server::app::state::AppState;
+use crate::server::store::desk::{AuditAction, VoidedWindow};
+use crate::server::web::vote::cast;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 
 /// The byte order mark Excel needs to read the file as UTF-8.
 const BOM: &str = "\u{feff}";
@@ -105,6 +114,50 @@ pub fn voided(windows: &[VoidedWindow]) -> String {
         ]));
     }
     csv
+}
+
+/// `GET /redactie/poll/{id}/export/{totalen|per-uur|ongeldig}.csv`, written to the audit log.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+    editor: SignedIn,
+) -> Result<Response, Refusal> {
+    let served = find_poll(&state, &id)?.served;
+    let (csv, what) = match file.as_str() {
+        "totalen.csv" => {
+            let (results, _) = cast::standing(&state, &served, None).await?;
+            (totals(&results), "totalen")
+        }
+        "per-uur.csv" => {
+            let rows = state.store.choices_per_hour(&id).await?;
+            (hourly(&HourlySeries::from_rows(&served, &rows)), "per uur")
+        }
+        "ongeldig.csv" => {
+            let windows = state.store.voided_windows(Some(&id)).await?;
+            (voided(&windows), "ongeldig verklaarde vensters")
+        }
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let entry = editor.audit(
+        state.now(),
+        AuditAction::Export,
+        Some(&id),
+        format!("CSV {what}"),
+    );
+    state.store.record_audit(&entry).await?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{id}-{file}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use super::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
 use crate::error::AppError;
 use crate::moment::Moment;
-use crate::poll::{PollResults, ResultsVisibility};
+use crate::poll::{PollResults, PollStatus, ResultsVisibility};
 use crate::server::content::ContentProblem;
-use crate::server::store::desk::{AuditEntry, VoidedWindow};
+use crate::server::store::desk::{AuditAction, AuditEntry, VoidedWindow};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -263,6 +263,34 @@ pub fn visibility_words(visibility: ResultsVisibility) -> &'static str {
     }
 }
 
+/// A poll's state, in the desk's words.
+pub fn state_words(status: PollStatus) -> &'static str {
+    match status {
+        PollStatus::NotYetOpen => "opent binnenkort",
+        PollStatus::Open => "open",
+        PollStatus::Closed => "gesloten",
+    }
+}
+
+/// What the audit log calls an action, in the desk's words.
+pub fn action_label(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::SignIn => "aangemeld",
+        AuditAction::SignOut => "afgemeld",
+        AuditAction::FailedSignIn => "mislukte aanmelding",
+        AuditAction::Close => "poll gesloten",
+        AuditAction::Reopen => "poll heropend",
+        AuditAction::ClosingMoment => "sluitingsmoment gewijzigd",
+        AuditAction::ResultsVisibility => "zichtbaarheid uitslag gewijzigd",
+        AuditAction::Void => "stemmen ongeldig verklaard",
+        AuditAction::Restore => "stemmen hersteld",
+        AuditAction::Export => "export gedownload",
+        AuditAction::EditorAdded => "redacteur toegevoegd",
+        AuditAction::EditorRemoved => "redacteur verwijderd",
+        AuditAction::PasswordChanged => "wachtwoord gewijzigd",
+    }
+}
+
 #[component]
 fn SettingLine(label: &'static str, setting: Setting) -> impl IntoView {
     let source = match setting.overridden {
@@ -347,7 +375,7 @@ fn AuditTable(entries: Vec<AuditEntry>, caption: String, with_poll: bool) -> imp
                         <time datetime=at.to_string()>{at.long_nl_with_time()}</time>
                     </td>
                     <td>{entry.editor}</td>
-                    <td>{entry.action.label()}</td>
+                    <td>{action_label(entry.action)}</td>
                     {poll}
                     <td>{entry.detail}</td>
                 </tr>
@@ -429,7 +457,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
     ]
     .into_iter()
     .map(|option| {
-        let key = crate::server::store::desk::visibility_key(option);
+        let key = option.key();
         view! {
             <option value=key selected=option == visibility_now>
                 {visibility_words(option)}
@@ -753,5 +781,23 @@ pub fn AuditPage(frame: Frame, entries: Vec<AuditEntry>) -> impl IntoView {
             <p>"Elke aanmelding en elke handeling van de redactie, de nieuwste eerst."</p>
             <AuditTable entries caption="Het logboek van de redactie".to_string() with_poll=true />
         </DeskFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_audit_action_has_its_own_dutch_label() {
+        let labels: HashSet<&str> = AuditAction::ALL.into_iter().map(action_label).collect();
+        assert_eq!(labels.len(), AuditAction::ALL.len());
+        assert!(
+            AuditAction::ALL
+                .into_iter()
+                .all(|action| action_label(action) != action.key()),
+            "the desk shows words, not the store's keys"
+        );
     }
 }

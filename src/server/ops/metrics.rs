@@ -7,9 +7,11 @@
 
 use crate::error::AppError;
 use crate::server::app::state::AppState;
+use crate::server::store::writer::WriterMetrics;
 use crate::server::web::cache_control;
-use crate::server::web::vote::guard;
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use crate::server::web::client_address::ClientAddress;
+use crate::server::web::delivery::page_cache::LookupCounters;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::text::encode;
@@ -20,31 +22,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tower::{Layer, Service};
-
-/// What a store's writer reports: its queue, its batches and how long their commits take. Clones
-/// share the figures, so an engine keeps one and the registry another.
-#[derive(Clone)]
-pub struct WriterMetrics {
-    pub queue_depth: Gauge,
-    pub batch_size: Histogram,
-    pub commit_seconds: Histogram,
-}
-
-impl Default for WriterMetrics {
-    fn default() -> Self {
-        WriterMetrics {
-            queue_depth: Gauge::default(),
-            batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 9)),
-            commit_seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 14)),
-        }
-    }
-}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct VoteLabels {
@@ -220,10 +202,18 @@ impl Metrics {
         }
     }
 
-    /// A shared page answered from memory (`hit`) or rendered for the cache.
-    pub fn page_cache(&self, hit: bool) {
-        let result = if hit { "hit" } else { "miss" };
-        self.page_cache.get_or_create(&CacheLabels { result }).inc();
+    /// The page cache's hit and miss counters, for `PageCache::counted`: the two series of
+    /// `page_cache_lookups`.
+    pub fn page_cache_counters(&self) -> LookupCounters {
+        let counter = |result| {
+            self.page_cache
+                .get_or_create(&CacheLabels { result })
+                .clone()
+        };
+        LookupCounters {
+            hits: counter("hit"),
+            misses: counter("miss"),
+        }
     }
 
     /// The metrics in the OpenMetrics text format.
@@ -360,12 +350,11 @@ where
 
 /// `GET /metrics`, for the addresses in `metrics_allow` only (a client behind the trusted proxy is
 /// known by its forwarded address, so the proxy cannot open it to the world).
-pub async fn endpoint(State(state): State<AppState>, request: Request) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0);
-    let client = guard::client_address(peer, request.headers(), state.settings.trusted_proxy);
+pub async fn endpoint(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    request: Request,
+) -> Response {
     let allowed = client.is_some_and(|client| state.settings.metrics_allow.contains(&client));
     if !allowed {
         return (

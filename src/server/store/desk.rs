@@ -162,44 +162,6 @@ impl AuditAction {
             .into_iter()
             .find(|action| action.key() == key)
     }
-
-    /// The action as the desk names it.
-    pub fn label(self) -> &'static str {
-        match self {
-            AuditAction::SignIn => "aangemeld",
-            AuditAction::SignOut => "afgemeld",
-            AuditAction::FailedSignIn => "mislukte aanmelding",
-            AuditAction::Close => "poll gesloten",
-            AuditAction::Reopen => "poll heropend",
-            AuditAction::ClosingMoment => "sluitingsmoment gewijzigd",
-            AuditAction::ResultsVisibility => "zichtbaarheid uitslag gewijzigd",
-            AuditAction::Void => "stemmen ongeldig verklaard",
-            AuditAction::Restore => "stemmen hersteld",
-            AuditAction::Export => "export gedownload",
-            AuditAction::EditorAdded => "redacteur toegevoegd",
-            AuditAction::EditorRemoved => "redacteur verwijderd",
-            AuditAction::PasswordChanged => "wachtwoord gewijzigd",
-        }
-    }
-}
-
-/// The key `ResultsVisibility` is stored under (the content file's spelling).
-pub fn visibility_key(visibility: ResultsVisibility) -> &'static str {
-    match visibility {
-        ResultsVisibility::AfterVote => "after-vote",
-        ResultsVisibility::Always => "always",
-        ResultsVisibility::AfterClose => "after-close",
-    }
-}
-
-pub fn visibility_from_key(key: &str) -> Option<ResultsVisibility> {
-    [
-        ResultsVisibility::AfterVote,
-        ResultsVisibility::Always,
-        ResultsVisibility::AfterClose,
-    ]
-    .into_iter()
-    .find(|visibility| visibility_key(*visibility) == key)
 }
 
 /// The editors' store. Blocking work runs off the async runtime inside each engine, as for votes.

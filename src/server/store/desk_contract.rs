@@ -77,7 +77,7 @@ fn audit(action: AuditAction, poll_id: Option<&str>, editor: &str, at: i64) -> A
         editor: editor.into(),
         action,
         poll_id: poll_id.map(str::to_string),
-        detail: format!("{} om {at}", action.label()),
+        detail: format!("{} om {at}", action.key()),
     }
 }
 

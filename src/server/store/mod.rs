@@ -10,6 +10,7 @@
 pub mod desk;
 pub mod postgres;
 pub mod sqlite;
+pub mod writer;
 
 #[cfg(test)]
 mod contract;
@@ -82,8 +83,9 @@ pub trait VoteStore: Send + Sync {
     async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError>;
 
     /// `record_vote`, and the poll's tally for the voter just after it: what the vote's answer
-    /// shows. An engine that can read it in the vote's own transaction does (SQLite: once per poll
-    /// and group, in the writer, saving every vote a read of its own); the rest read it after.
+    /// shows. Both engines read it in the vote's own transaction, once per poll and group (or
+    /// batch), saving every vote a read of its own; this default, which reads it after, is for a
+    /// store that wraps another (the tests' flaky store).
     /// The tally is `None` when it was not read (an unknown poll, or a read that failed after the
     /// vote was stored: the vote counts all the same).
     async fn record_vote_and_tally(
@@ -110,7 +112,7 @@ pub trait VoteStore: Send + Sync {
     fn engine(&self) -> &'static str;
 
     /// The writer's queue, batch and commit figures, shared with the metrics.
-    fn writer_metrics(&self) -> crate::server::ops::metrics::WriterMetrics;
+    fn writer_metrics(&self) -> writer::WriterMetrics;
 }
 
 /// Everything the site asks of a storage engine: the readers' votes and the editors' desk.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cache_control;
+pub mod client_address;
 pub mod delivery;
 pub mod discovery;
 pub mod embed;

@@ -350,8 +350,9 @@ mod tests {
     use super::*;
     use crate::server::app::clock::FixedClock;
     use crate::server::app::config::Settings;
-    use crate::server::app::state::SiteState;
+    use crate::server::app::state::StateParts;
     use crate::server::content::Library;
+    use crate::server::content::current::CurrentContent;
     use crate::server::store::sqlite::SqliteStore;
     use axum::body::Body;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -359,24 +360,12 @@ mod tests {
 
     fn state(dir: &tempfile::TempDir) -> AppState {
         let store = SqliteStore::open(&dir.path().join("votes.db"), &[]).unwrap();
-        AppState::from(SiteState {
+        AppState::build(StateParts {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
-            settings: Arc::new(Settings::default()),
-            content: Arc::new(crate::server::content::current::CurrentContent::fixed(
-                Library::default(),
-            )),
-            page_cache: PageCache::new(),
-            own_answers: Arc::new(crate::server::web::vote::own_answers::OwnAnswers::exact()),
+            settings: Settings::default(),
+            content: Arc::new(CurrentContent::fixed(Library::default())),
             store: Arc::new(store),
             clock: FixedClock::at(0),
-            metrics: Arc::new(crate::server::ops::metrics::Metrics::new(
-                "sqlite",
-                &Default::default(),
-            )),
-            live_results: crate::server::web::api::live_results::LiveResults::new(
-                10,
-                Default::default(),
-            ),
         })
     }
 

@@ -7,12 +7,11 @@
 //! count, whichever node counted the ballot first.
 
 use super::{CountChanges, PostgresStore, loggable, migrate, queries};
-use crate::poll::PollDefinition;
+use crate::poll::{PollDefinition, ResultsVisibility};
 use crate::server::store::StoreError;
 use crate::server::store::desk::{
     AuditAction, AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides,
-    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow, visibility_from_key,
-    visibility_key,
+    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
@@ -235,7 +234,7 @@ impl DeskStore for PostgresStore {
                     "UPDATE poll SET desk_show_results = $4,
                          desk_changed_by = $2, desk_changed_at = $3
                      WHERE key = $1",
-                    &[&poll_id, editor, at, &visibility_key(visibility)],
+                    &[&poll_id, editor, at, &visibility.key()],
                 )
                 .await
             }
@@ -282,7 +281,9 @@ impl DeskStore for PostgresStore {
                     row.get(0),
                     PollOverrides {
                         closes: closes_set.then(|| row.get(2)),
-                        show_results: show_results.as_deref().and_then(visibility_from_key),
+                        show_results: show_results
+                            .as_deref()
+                            .and_then(ResultsVisibility::from_key),
                         changed: changed_by.zip(changed_at),
                     },
                 )

@@ -24,27 +24,23 @@ mod desk;
 mod migrate;
 mod queries;
 
+use super::writer::{
+    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
+};
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
-use crate::server::ops::metrics::WriterMetrics;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-/// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
-const QUEUE_CAPACITY: usize = 4096;
-/// The most votes committed in one transaction.
-const MAX_GROUP: usize = 256;
-/// How long the writer waits for more votes to join a group once one has arrived.
-const GROUP_WINDOW: Duration = Duration::from_millis(1);
 /// Connections per node to the primary: the writer's and the readers'.
 const POOL_SIZE: usize = 16;
 /// Connections per node for reads while no primary answers.
@@ -92,23 +88,12 @@ struct Inner {
     /// Connections to any server of the URL, for reading standings while no primary answers
     /// (during a failover the standby still serves the counts it has).
     any_server: Pool,
-    /// `None` once shut down: later votes are refused, never silently dropped.
-    writer: Mutex<Option<mpsc::Sender<WriteJob>>>,
+    /// Where votes enter the writers; closed at shut-down.
+    writer: WriterFront<mpsc::Sender<WriteJob>>,
     writer_task: tokio::sync::Mutex<Option<JoinHandle<()>>>,
-    metrics: WriterMetrics,
     /// This node's shard of the running counts, where the desk's voiding and restoring write too.
     shard: i16,
 }
-
-struct WriteJob {
-    vote: NewVote,
-    /// Whether the vote's answer wants the poll's tally from the vote's transaction.
-    with_tally: bool,
-    reply: oneshot::Sender<Result<Written, StoreError>>,
-}
-
-/// What the writer did with one vote, and the tally it read in the vote's batch when asked.
-type Written = (VoteOutcome, Option<Tally>);
 
 /// Where a URL points, for messages and logs: hosts, ports and database, never user or password.
 pub fn describe_url(url: &str) -> String {
@@ -206,9 +191,8 @@ impl PostgresStore {
             inner: Arc::new(Inner {
                 pool,
                 any_server,
-                writer: Mutex::new(Some(sender)),
+                writer: WriterFront::new(sender, metrics),
                 writer_task: tokio::sync::Mutex::new(Some(writer_task)),
-                metrics,
                 shard,
             }),
         })
@@ -271,42 +255,12 @@ fn draw_shard() -> i16 {
     (u16::from_le_bytes(bytes) % SHARDS as u16) as i16
 }
 
-impl PostgresStore {
-    /// Hands `vote` to the writer and waits until its batch is committed.
-    async fn write_vote(&self, vote: NewVote, with_tally: bool) -> Result<Written, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        let sender = {
-            let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
-            writer.clone().ok_or(StoreError::Unavailable)?
-        };
-        match sender.try_send(WriteJob {
-            vote,
-            with_tally,
-            reply,
-        }) {
-            Ok(()) => {
-                self.inner.metrics.queue_depth.inc();
-            }
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::warn!("vote queue full; refusing a vote");
-                return Err(StoreError::Unavailable);
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                tracing::error!("the PostgreSQL writer is gone");
-                return Err(StoreError::Unavailable);
-            }
-        }
-        answer.await.unwrap_or_else(|_| {
-            tracing::error!("the PostgreSQL writer dropped a vote without answering");
-            Err(StoreError::Unavailable)
-        })
-    }
-}
-
 #[async_trait]
 impl VoteStore for PostgresStore {
     async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
-        self.write_vote(vote, false)
+        self.inner
+            .writer
+            .write(vote, false)
             .await
             .map(|(outcome, _)| outcome)
     }
@@ -315,7 +269,7 @@ impl VoteStore for PostgresStore {
         &self,
         vote: NewVote,
     ) -> Result<(VoteOutcome, Option<Tally>), StoreError> {
-        self.write_vote(vote, true).await
+        self.inner.writer.write(vote, true).await
     }
 
     /// Read from the primary, so a reader sees their own vote on whichever node renders the page;
@@ -343,11 +297,7 @@ impl VoteStore for PostgresStore {
     }
 
     async fn check_ready(&self) -> Result<(), &'static str> {
-        let writer_open = self
-            .inner
-            .writer
-            .lock()
-            .is_ok_and(|writer| writer.is_some());
+        let writer_open = self.inner.writer.is_open();
         let writer_runs = writer_open
             && self
                 .inner
@@ -377,13 +327,11 @@ impl VoteStore for PostgresStore {
     }
 
     fn writer_metrics(&self) -> WriterMetrics {
-        self.inner.metrics.clone()
+        self.inner.writer.metrics()
     }
 
     async fn shut_down(&self) {
-        if let Ok(mut writer) = self.inner.writer.lock() {
-            writer.take();
-        }
+        self.inner.writer.close();
         let task = self.inner.writer_task.lock().await.take();
         if let Some(task) = task
             && task.await.is_err()
@@ -424,8 +372,7 @@ async fn run_writer(
             group
         };
         batches += 1;
-        metrics.queue_depth.dec_by(group.len() as i64);
-        metrics.batch_size.observe(group.len() as f64);
+        metrics.group_taken(group.len());
         let started = Instant::now();
         let votes: Vec<NewVote> = group.iter().map(|job| job.vote.clone()).collect();
         let with_tally: Vec<bool> = group.iter().map(|job| job.with_tally).collect();
@@ -437,12 +384,9 @@ async fn run_writer(
             batches.is_multiple_of(PRUNE_EVERY),
         )
         .await;
-        metrics
-            .commit_seconds
-            .observe(started.elapsed().as_secs_f64());
+        metrics.group_committed(started.elapsed());
         for (job, outcome) in group.into_iter().zip(outcomes) {
-            // A reader who gave up waiting has gone; their vote is stored all the same.
-            let _ = job.reply.send(outcome);
+            job.answer(outcome);
         }
     }
 }

@@ -124,12 +124,12 @@ pub fn restore(source: &Path, database: &Path) -> Result<(), BackupError> {
     }
     std::fs::rename(&staged, database).map_err(replace)?;
     // Opening it once as the store does leaves it in WAL mode, as the site expects.
-    open_connection(database, Some(crate::server::app::config::Durability::Full)).map_err(
-        |error| BackupError::Source {
+    open_connection(database, Some(super::Durability::Full)).map_err(|error| {
+        BackupError::Source {
             path: database.display().to_string(),
             source: error,
-        },
-    )?;
+        }
+    })?;
     Ok(())
 }
 

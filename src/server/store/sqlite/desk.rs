@@ -6,14 +6,12 @@
 //! transactions that take turns with the vote writer under SQLite's write lock. Reads use the
 //! reader connections, as standings do.
 
-use super::{SqliteStore, open_connection, queries};
-use crate::poll::PollDefinition;
-use crate::server::app::config::Durability;
+use super::{Durability, SqliteStore, open_connection, queries};
+use crate::poll::{PollDefinition, ResultsVisibility};
 use crate::server::store::StoreError;
 use crate::server::store::desk::{
     AuditAction, AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides,
-    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow, visibility_from_key,
-    visibility_key,
+    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use async_trait::async_trait;
 use rusqlite::types::Value;
@@ -232,7 +230,7 @@ impl DeskStore for SqliteStore {
                 }
                 OverrideChange::ShowResults(visibility) => (
                     "desk_show_results = ?4",
-                    Value::Text(visibility_key(visibility).to_string()),
+                    Value::Text(visibility.key().to_string()),
                 ),
                 OverrideChange::ShowResultsFromFile => ("desk_show_results = ?4", Value::Null),
             };
@@ -270,7 +268,9 @@ impl DeskStore for SqliteStore {
                     row.get::<_, String>(0)?,
                     PollOverrides {
                         closes: if closes_set { Some(row.get(2)?) } else { None },
-                        show_results: show_results.as_deref().and_then(visibility_from_key),
+                        show_results: show_results
+                            .as_deref()
+                            .and_then(ResultsVisibility::from_key),
                         changed: changed_by.zip(changed_at),
                     },
                 ))

@@ -13,19 +13,19 @@ pub mod backup;
 mod desk;
 pub mod queries;
 
+use super::writer::{
+    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
+};
 use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use crate::poll::PollDefinition;
-use crate::server::app::config::Durability;
-use crate::server::ops::metrics::WriterMetrics;
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
 const MIGRATIONS: [&str; 4] = [
@@ -42,17 +42,31 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
-/// Votes waiting for the writer beyond this are refused with `Unavailable` rather than queued.
-const QUEUE_CAPACITY: usize = 4096;
-/// The most votes committed in one transaction.
-const MAX_GROUP: usize = 256;
-/// How long the writer waits for more votes to join a group once one has arrived: long enough for a
-/// burst to share one fsync, short against the fsync itself.
-const GROUP_WINDOW: Duration = Duration::from_millis(1);
 /// How long the readiness check waits for the write lock (the writer holds it for a commit at a time).
 const READY_LOCK_WAIT: Duration = Duration::from_secs(2);
 /// Idle reader connections kept open.
 const MAX_IDLE_READERS: usize = 8;
+
+/// SQLite's `synchronous` setting for the vote database (`durability` in the settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// Every commit is on disk before the vote is acknowledged, even through a power cut.
+    Full,
+    /// A power cut may lose the last commits (a crash of the process does not); only when an
+    /// operator writes it in the settings file.
+    Normal,
+}
+
+impl Durability {
+    /// The value for `PRAGMA synchronous`.
+    pub fn pragma(self) -> &'static str {
+        match self {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        }
+    }
+}
 
 /// Why the database could not be opened; start-up stops with this message.
 #[derive(Debug, thiserror::Error)]
@@ -94,8 +108,8 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
-    /// `None` once shut down: later votes are refused, never silently dropped.
-    writer: Mutex<Option<SyncSender<WriteJob>>>,
+    /// Where votes enter the writer thread; closed at shut-down.
+    writer: WriterFront<SyncSender<WriteJob>>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     idle_readers: Mutex<Vec<Connection>>,
     /// A second write connection for the editors' desk, kept between its (rare) writes; SQLite's
@@ -104,18 +118,7 @@ struct Inner {
     /// A shared lock on the database's lock file, held while the store is open, so that a restore
     /// (which needs it exclusively) cannot replace the file under a running site.
     _in_use: std::fs::File,
-    metrics: WriterMetrics,
 }
-
-struct WriteJob {
-    vote: NewVote,
-    /// Whether the vote's answer wants the poll's tally from the vote's transaction.
-    with_tally: bool,
-    reply: oneshot::Sender<Result<Written, StoreError>>,
-}
-
-/// What the writer did with one vote, and the tally it read after its group when asked.
-type Written = (VoteOutcome, Option<Tally>);
 
 impl SqliteStore {
     /// Opens the store with full durability; see `open_with_durability`.
@@ -172,12 +175,11 @@ impl SqliteStore {
         Ok(SqliteStore {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
-                writer: Mutex::new(Some(sender)),
+                writer: WriterFront::new(sender, metrics),
                 writer_thread: Mutex::new(Some(writer_thread)),
                 idle_readers: Mutex::new(Vec::new()),
                 desk_writer: Mutex::new(None),
                 _in_use: in_use,
-                metrics,
             }),
         })
     }
@@ -223,9 +225,7 @@ impl SqliteStore {
     /// Stops taking votes, lets the writer commit and answer every vote already queued, and waits
     /// for it to finish. Blocking: call it off the async runtime.
     pub fn shut_down_blocking(&self) {
-        if let Ok(mut writer) = self.inner.writer.lock() {
-            writer.take();
-        }
+        self.inner.writer.close();
         let thread = self
             .inner
             .writer_thread
@@ -240,44 +240,12 @@ impl SqliteStore {
     }
 }
 
-impl SqliteStore {
-    /// Hands `vote` to the writer thread and waits until its group is committed.
-    async fn write_vote(&self, vote: NewVote, with_tally: bool) -> Result<Written, StoreError> {
-        let (reply, answer) = oneshot::channel();
-        {
-            let writer = self.inner.writer.lock().map_err(|_| StoreError::Fault)?;
-            let Some(writer) = writer.as_ref() else {
-                return Err(StoreError::Unavailable);
-            };
-            match writer.try_send(WriteJob {
-                vote,
-                with_tally,
-                reply,
-            }) {
-                Ok(()) => {
-                    self.inner.metrics.queue_depth.inc();
-                }
-                Err(TrySendError::Full(_)) => {
-                    tracing::warn!("vote queue full; refusing a vote");
-                    return Err(StoreError::Unavailable);
-                }
-                Err(TrySendError::Disconnected(_)) => {
-                    tracing::error!("the database writer thread is gone");
-                    return Err(StoreError::Unavailable);
-                }
-            }
-        }
-        answer.await.unwrap_or_else(|_| {
-            tracing::error!("the database writer dropped a vote without answering");
-            Err(StoreError::Unavailable)
-        })
-    }
-}
-
 #[async_trait]
 impl VoteStore for SqliteStore {
     async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
-        self.write_vote(vote, false)
+        self.inner
+            .writer
+            .write(vote, false)
             .await
             .map(|(outcome, _)| outcome)
     }
@@ -286,7 +254,7 @@ impl VoteStore for SqliteStore {
         &self,
         vote: NewVote,
     ) -> Result<(VoteOutcome, Option<Tally>), StoreError> {
-        self.write_vote(vote, true).await
+        self.inner.writer.write(vote, true).await
     }
 
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {
@@ -306,11 +274,7 @@ impl VoteStore for SqliteStore {
     }
 
     async fn check_ready(&self) -> Result<(), &'static str> {
-        let writer_runs = self
-            .inner
-            .writer
-            .lock()
-            .is_ok_and(|writer| writer.is_some())
+        let writer_runs = self.inner.writer.is_open()
             && self
                 .inner
                 .writer_thread
@@ -342,7 +306,7 @@ impl VoteStore for SqliteStore {
     }
 
     fn writer_metrics(&self) -> WriterMetrics {
-        self.inner.metrics.clone()
+        self.inner.writer.metrics()
     }
 
     async fn shut_down(&self) {
@@ -397,13 +361,10 @@ fn run_writer(mut conn: Connection, jobs: Receiver<WriteJob>, metrics: WriterMet
             };
             group.push(job);
         }
-        metrics.queue_depth.dec_by(group.len() as i64);
-        metrics.batch_size.observe(group.len() as f64);
+        metrics.group_taken(group.len());
         let started = Instant::now();
         commit_group(&mut conn, group);
-        metrics
-            .commit_seconds
-            .observe(started.elapsed().as_secs_f64());
+        metrics.group_committed(started.elapsed());
     }
 }
 
@@ -416,8 +377,7 @@ fn commit_group(conn: &mut Connection, group: Vec<WriteJob>) {
         }
     };
     for (job, outcome) in group.into_iter().zip(outcomes) {
-        // A reader who gave up waiting has gone; their vote is stored all the same.
-        let _ = job.reply.send(outcome);
+        job.answer(outcome);
     }
 }
 

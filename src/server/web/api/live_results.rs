@@ -8,7 +8,7 @@
 //! (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the snapshot's content hash,
 //! the same on every node), and all end at once when the server shuts down.
 
-use crate::poll::{PollDefinition, PollResults, PollStatus, ResultsVisibility};
+use crate::poll::{PollDefinition, PollResults};
 use crate::server::app::state::AppState;
 use crate::server::store::Store;
 use crate::server::web::cache_control;
@@ -212,26 +212,26 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     crate::server::web::api::results::api_error(status, message)
 }
 
-/// Whether a reader may watch the standing: as the page shows it to them (after voting, always, or
-/// once the poll closed). Only "after voting" needs a read, of this reader's own ballot.
+/// Whether a reader may watch the standing: by the rule the page shows it by
+/// (`PollDefinition::results_visible`). Only a standing shown to voters alone needs a read, of this
+/// reader's own ballot.
 async fn may_watch(state: &AppState, poll: &PollDefinition, headers: &HeaderMap) -> Option<bool> {
-    let closed = poll.status_at(state.now()) == PollStatus::Closed;
-    match poll.show_results {
-        _ if closed => Some(true),
-        ResultsVisibility::Always => Some(true),
-        ResultsVisibility::AfterClose => Some(false),
-        ResultsVisibility::AfterVote => {
-            let Some(voter) = VoterId::from_headers(headers) else {
-                return Some(false);
-            };
-            let tally = state
-                .store
-                .tally(&poll.id, Some(voter.as_str()))
-                .await
-                .ok()?;
-            Some(!tally.own_choices.is_empty())
-        }
+    let status = poll.status_at(state.now());
+    if poll.results_visible(status, false) {
+        return Some(true);
     }
+    if !poll.results_visible(status, true) {
+        return Some(false);
+    }
+    let Some(voter) = VoterId::from_headers(headers) else {
+        return Some(false);
+    };
+    let tally = state
+        .store
+        .tally(&poll.id, Some(voter.as_str()))
+        .await
+        .ok()?;
+    Some(!tally.own_choices.is_empty())
 }
 
 /// `GET /api/polls/{poll_id}/live`.

@@ -21,8 +21,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
 
-/// Shared caches and browsers may keep an answer this long; the live stream is for the second.
-
 /// The OpenAPI 3.1 document of the API.
 pub const OPENAPI: &str = include_str!("openapi.json");
 

@@ -16,6 +16,7 @@ use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use prometheus_client::metrics::counter::Counter;
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::future::Future;
@@ -45,6 +46,14 @@ const PRIVATE_GZIP_LEVEL: u32 = 5;
 /// A rendered page is a few tens of KB; anything near this is not a page we want in memory.
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
+/// How often a shared page was answered from memory (`hits`) or rendered for the cache
+/// (`misses`). Clones share the counts; a cache that nobody reports on counts into its own.
+#[derive(Clone, Default)]
+pub struct LookupCounters {
+    pub hits: Counter,
+    pub misses: Counter,
+}
+
 /// A page and when it was rendered.
 struct Kept {
     page: Representation,
@@ -62,7 +71,7 @@ pub struct PageCache {
     pages: Slots<String>,
     ttl: Duration,
     voter_pages: Slots<(String, String)>,
-    metrics: Option<Arc<crate::server::ops::metrics::Metrics>>,
+    counters: LookupCounters,
 }
 
 impl Default for PageCache {
@@ -82,13 +91,13 @@ impl PageCache {
             pages: Arc::default(),
             ttl,
             voter_pages: Arc::default(),
-            metrics: None,
+            counters: LookupCounters::default(),
         }
     }
 
-    /// The same cache, counting its hits and misses in `metrics`.
-    pub fn counted(mut self, metrics: Arc<crate::server::ops::metrics::Metrics>) -> PageCache {
-        self.metrics = Some(metrics);
+    /// The same cache, counting its hits and misses in `counters` (the metrics' own).
+    pub fn counted(mut self, counters: LookupCounters) -> PageCache {
+        self.counters = counters;
         self
     }
 
@@ -109,9 +118,7 @@ impl PageCache {
             }
             slot.clone()
         };
-        if let Some(metrics) = &self.metrics {
-            metrics.page_cache(true);
-        }
+        self.counters.hits.inc();
         slot.get().map(|kept| kept.page.respond(request.headers()))
     }
 
@@ -208,8 +215,10 @@ impl PageCache {
                 })
             })
             .await;
-        if let Some(metrics) = &self.metrics {
-            metrics.page_cache(!rendered_here);
+        if rendered_here {
+            self.counters.misses.inc();
+        } else {
+            self.counters.hits.inc();
         }
         match rendered {
             Ok(kept) => kept.page.respond(&headers),

@@ -1,10 +1,11 @@
 //! The vote's door: the one address the `cast_vote` server function is reached at, the checks in
 //! front of it, and the shape of its reply.
 //!
-//! The checks are layers on the route, outermost first: the same-site check, the form content
-//! type, the rate limit and the body limit (tower-http's `RequestBodyLimitLayer`). Each refuses
-//! with a `Refusal`; `shape_refusals`, around them all, turns a refusal into the reply the client
-//! can read: a short Dutch page for a browser without JavaScript, the encoded error for the island.
+//! The checks are one middleware on the route (`check_vote`: the same-site check, the form content
+//! type, the rate limit, in that order), then the body limit (tower-http's `RequestBodyLimitLayer`).
+//! Each refuses with a `Refusal`; `shape_refusals`, around them all, turns a refusal into the reply
+//! the client can read: a short Dutch page for a browser without JavaScript, the encoded error for
+//! the island.
 //!
 //! What stays in the handler has to: the form's repeated `choice` fields are joined for the server
 //! function (its codec takes one value per argument), the server function is told to answer as it
@@ -20,11 +21,12 @@ use crate::server::app::config::Settings;
 use crate::server::app::state::AppState;
 use crate::server::escape_markup;
 use crate::server::web::cache_control;
+use crate::server::web::client_address::ClientAddress;
 use crate::server::web::embed;
 use crate::server::web::vote::guard::{self, RateLimiter};
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,7 +34,6 @@ use axum::routing::{MethodRouter, post};
 use leptos::prelude::provide_context;
 use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::FromServerFnError;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -141,11 +142,11 @@ fn require_form(request: &Request) -> Result<(), Refusal> {
 
 /// Slows a burst of votes from one client (see `guard::RateLimiter`), with `Retry-After`.
 fn rate_limit(guard: &VoteGuard, request: &Request) -> Result<(), Refusal> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0);
-    let client = guard::client_address(peer, request.headers(), guard.settings.trusted_proxy);
+    let ClientAddress(client) = ClientAddress::of(
+        request.extensions(),
+        request.headers(),
+        guard.settings.trusted_proxy,
+    );
     let day = guard.clock.unix_seconds().div_euclid(86_400);
     match guard.limiter.check(client, Instant::now(), day) {
         Ok(()) => Ok(()),
