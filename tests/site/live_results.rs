@@ -388,10 +388,13 @@ async fn on_postgres_a_stream_on_one_node_shows_the_votes_cast_on_another() {
 async fn each_postgres_node_reports_its_own_engine_writer_and_streams() {
     let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
     let (voting, watching) = (nodes.next().unwrap(), nodes.next().unwrap());
+    // Two readers vote on one node, one on the other: two batches against one.
     voting.vote("ja").await;
+    voting.vote("nee").await;
+    let cookie = watching.vote("ja").await;
     let stream = watching
         .router()
-        .oneshot(live_request(None, None))
+        .oneshot(live_request(Some(&cookie), None))
         .await
         .unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
@@ -404,11 +407,11 @@ async fn each_postgres_node_reports_its_own_engine_writer_and_streams() {
         );
     }
     assert!(
-        voting_text.contains("stembus_commit_batch_size_count 1"),
+        voting_text.contains("stembus_commit_batch_size_count 2"),
         "{voting_text}"
     );
     assert!(
-        watching_text.contains("stembus_commit_batch_size_count 0"),
+        watching_text.contains("stembus_commit_batch_size_count 1"),
         "{watching_text}"
     );
     assert!(

@@ -13,19 +13,19 @@
 //! `current::REFRESH_EVERY`), which drops the article's kept page.
 
 pub mod accounts;
-pub mod activity;
+pub(crate) mod activity;
 mod audit_log;
-pub mod export;
+pub(crate) mod export;
 mod extract;
 mod overrides;
 mod page;
 mod poll_list;
 mod poll_page;
 mod refusal;
-pub mod session;
+pub(crate) mod session;
 mod sign_in;
 mod sign_out;
-pub mod views;
+pub(crate) mod views;
 mod void;
 
 use self::page::Rendered;

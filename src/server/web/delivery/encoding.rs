@@ -171,12 +171,9 @@ impl Representation {
     }
 
     /// The hash of the identity bytes, on which every entity tag of this resource is based.
+    #[cfg(test)]
     pub fn tag(&self) -> &str {
         &self.tag
-    }
-
-    pub fn identity(&self) -> &Bytes {
-        &self.identity
     }
 
     /// The response to a GET or HEAD for this resource: `304 Not Modified` when `If-None-Match`

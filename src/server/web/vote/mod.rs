@@ -2,8 +2,8 @@
 //! voter cookie that tells readers apart, the same-site check and rate limit, and each voter's own
 //! answers kept in memory.
 
-pub mod cast;
+pub(crate) mod cast;
 pub mod door;
-pub mod guard;
-pub mod own_answers;
+pub(crate) mod guard;
+pub(crate) mod own_answers;
 pub mod voter_cookie;
