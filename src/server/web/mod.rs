@@ -11,4 +11,5 @@ pub(crate) mod pages;
 pub(crate) mod reader_poll;
 pub(crate) mod render;
 pub(crate) mod security_headers;
+mod valid_html;
 pub mod vote;

@@ -1,8 +1,10 @@
 //! Where every HTML page is rendered: the site's shell (the page table's pages, the desk), the
-//! embed's shell and the Dutch 404, each with the state in the Leptos context.
+//! embed's shell and the Dutch 404, each with the state in the Leptos context, and each made valid
+//! HTML (`valid_html`) as it leaves the renderer, before a kept page is compressed and kept.
 
 use crate::app::{PageContent, embed_shell, not_found_shell, shell};
 use crate::server::app::state::AppState;
+use crate::server::web::valid_html;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::MethodRouter;
@@ -19,7 +21,7 @@ pub(crate) async fn render_page(
     let context = move || provide_context(state.clone());
     let render =
         render_app_async_with_context(context, move || shell(options.clone(), content.clone()));
-    render(request).await
+    valid_html::repaired(render(request).await).await
 }
 
 /// The handler for every address no route knows: a file from the site folder if there is one
@@ -29,10 +31,12 @@ pub fn not_found(state: &AppState) -> MethodRouter<AppState> {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    // Files from the site folder pass `repaired` untouched: only uncompressed HTML is rewritten.
     axum::routing::any(leptos_axum::file_and_error_handler_with_context::<
         AppState,
         _,
     >(context, not_found_shell))
+    .layer(axum::middleware::map_response(valid_html::repaired))
 }
 
 /// Renders the embed's own shell (the poll alone, for a frame) around `content` for `request`.
@@ -49,5 +53,5 @@ pub(crate) async fn render_embed(
     let render = render_app_async_with_context(context, move || {
         embed_shell(options.clone(), content.clone())
     });
-    render(request).await
+    valid_html::repaired(render(request).await).await
 }
