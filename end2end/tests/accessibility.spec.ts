@@ -31,6 +31,12 @@ for (const colorScheme of ["light", "dark"] as const) {
       expect(await violations(page)).toEqual([]);
     });
 
+    test("the privacy page has no violations", async ({ page }) => {
+      await page.goto("/privacy");
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      expect(await violations(page)).toEqual([]);
+    });
+
     test("the 404 page has no violations", async ({ page }) => {
       await page.goto("/artikel/bestaat-niet");
       expect(await violations(page)).toEqual([]);

@@ -1,8 +1,10 @@
 //! News articles: their shared types and the pages that show them.
 
 mod page;
+mod privacy;
 
 pub use page::{ArticlePage, EmbeddedPoll, FrontPage};
+pub use privacy::{PRIVACY_PATH, PrivacyPage, PrivacyPageData};
 
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollStatus, PollView};

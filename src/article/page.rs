@@ -1,8 +1,10 @@
 //! The article page and the front page: server-rendered only, with the poll island as their one live part.
 
 use super::{
-    Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink, article_path,
+    Article, ArticlePageData, ArticleSummary, FrontPageData, PRIVACY_PATH, PollFacts, ShareLink,
+    article_path,
 };
+use crate::moment::Moment;
 use crate::poll::{PollCard, PollStatus, PollView, format_count};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -89,7 +91,7 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
                     }
                 })}
             <div class="article-body" inner_html=article.body_html></div>
-            {poll.map(|view| view! { <PollSection view facts=poll_facts /> })}
+            {poll.map(|view| view! { <PollSection view facts=poll_facts embedded=false /> })}
             <ShareLinks links=share_links />
         </article>
         {(!related.is_empty()).then(|| view! { <RelatedArticles articles=related /> })}
@@ -159,7 +161,7 @@ pub fn EmbeddedPoll(
     view! {
         <Title text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
         <Meta name="robots" content="noindex" />
-        <PollSection view facts=Some(facts) />
+        <PollSection view facts=Some(facts) embedded=true />
         <p class="embed-source">
             "Bij het artikel "
             <a href=article_url target="_blank" rel="noopener">
@@ -170,17 +172,19 @@ pub fn EmbeddedPoll(
     }
 }
 
-/// The poll, or a notice while it is not open yet, and the transparency box under it.
+/// The poll, or a notice while it is not open yet, and the transparency box under it; `embedded`
+/// in the embed, whose links open outside its frame.
 #[component]
-fn PollSection(view: PollView, facts: Option<PollFacts>) -> impl IntoView {
+fn PollSection(view: PollView, facts: Option<PollFacts>, embedded: bool) -> impl IntoView {
     let not_yet_open = facts
         .as_ref()
         .is_some_and(|f| f.status == PollStatus::NotYetOpen);
     let poll = if not_yet_open {
         let question = view.poll.question.clone();
+        // In Brussels time, whatever offset the content file wrote the opening with.
         let opens = facts
             .as_ref()
-            .map(|f| f.opened.long_nl_with_time())
+            .map(|f| Moment::brussels_from_unix(f.opened.unix_seconds()).long_nl_with_time())
             .unwrap_or_default();
         view! {
             <div class="poll-card poll-notice">
@@ -196,14 +200,16 @@ fn PollSection(view: PollView, facts: Option<PollFacts>) -> impl IntoView {
     view! {
         <section id="poll" class="poll" aria-label="Lezerspoll">
             {poll}
-            {facts.map(|facts| view! { <PollFactsBox facts /> })}
+            {facts.map(|facts| view! { <PollFactsBox facts embedded /> })}
         </section>
     }
 }
 
-/// What the poll does and does not mean, in plain Dutch, matching what the code does.
+/// What the poll does and does not mean, in plain Dutch, matching what the code does, and where
+/// the privacy page says what is kept and for how long (outside the frame when `embedded`: the
+/// privacy page may not be framed by other sites).
 #[component]
-fn PollFactsBox(facts: PollFacts) -> impl IntoView {
+fn PollFactsBox(facts: PollFacts, embedded: bool) -> impl IntoView {
     let voters = match facts.voters {
         Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
         Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
@@ -237,7 +243,15 @@ fn PollFactsBox(facts: PollFacts) -> impl IntoView {
                 </li>
                 <li>{format!("{voters} {period}")}</li>
                 <li>
-                    "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u."
+                    "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u. "
+                    <a
+                        href=PRIVACY_PATH
+                        target=embedded.then_some("_blank")
+                        rel=embedded.then_some("noopener")
+                    >
+                        "Wat we bewaren en hoe lang"
+                    </a>
+                    "."
                 </li>
                 {facts
                     .voided

@@ -25,7 +25,9 @@
 //! `Option`, never `into_any()`: an `AnyView` carries every way of rendering its content (async
 //! hydration included) into the WASM, about 20 KB for each one.
 
-use super::{CastVote, PollResults, PollView, format_count, voters_sentence, votes_phrase};
+use super::{
+    CastVote, PollResults, PollStatus, PollView, format_count, voters_sentence, votes_phrase,
+};
 use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
@@ -258,8 +260,13 @@ fn VotedPanel(view: PollView) -> impl IntoView {
         results,
         own_choices,
         change_href,
+        status,
         ..
     } = view;
+    // Said in the card's own text, so that a screen reader and a browser without JavaScript get
+    // it too; when it ran is in the transparency box under the card.
+    let closed = (status == PollStatus::Closed)
+        .then(|| view! { <p class="poll-state">"Deze poll is gesloten."</p> });
     let own_labels = poll.labels_of(&own_choices).join(", ");
     let voted = !own_choices.is_empty();
     let standing = match results {
@@ -295,6 +302,7 @@ fn VotedPanel(view: PollView) -> impl IntoView {
             <h3 class="poll-question" id="poll-resultaten" tabindex="-1">
                 {poll.question}
             </h3>
+            {closed}
             {standing}
             {own_vote}
         </div>

@@ -164,6 +164,8 @@ pub struct PollView {
     pub change_href: Option<String>,
     /// The standing could not be read just now: the reader is told so instead of seeing no votes.
     pub standing_unavailable: bool,
+    /// Whether the poll takes votes at the moment the view was made; the card says so in words.
+    pub status: PollStatus,
 }
 
 impl PollView {
@@ -190,6 +192,7 @@ impl PollView {
                 show_form: open,
                 change_href: None,
                 standing_unavailable: true,
+                status,
             };
         };
         let voted = !own_choices.is_empty();
@@ -201,6 +204,7 @@ impl PollView {
             poll: poll.clone(),
             own_choices,
             standing_unavailable: false,
+            status,
         }
     }
 }
@@ -451,6 +455,30 @@ mod tests {
                 .contains("Ja &amp; &lt;b&gt;nee&lt;/b&gt;")
         );
         assert!(answer.standing_html.contains("class=\"poll-own-vote\""));
+    }
+
+    #[test]
+    fn a_closed_poll_says_so_in_its_card_and_an_open_one_does_not() {
+        let mut timed = poll();
+        timed.closes = Some(Moment::parse("2025-02-03T18:00:00+01:00").unwrap());
+        let closes = timed.closes.unwrap().unix_seconds();
+        let results = PollResults::from_counts(&timed, &counts(&[("ja", 1)]), 1);
+        let view_at = |now| {
+            PollView::for_reader(
+                "/artikel/x",
+                &timed,
+                Some(results.clone()),
+                vec![],
+                now,
+                false,
+            )
+        };
+        let closed = view_at(closes);
+        assert_eq!(closed.status, PollStatus::Closed);
+        assert!(card::standing_html(&closed).contains("Deze poll is gesloten."));
+        let open = view_at(closes - 1);
+        assert_eq!(open.status, PollStatus::Open);
+        assert!(!card::standing_html(&open).contains("gesloten"));
     }
 
     #[test]

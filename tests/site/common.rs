@@ -488,6 +488,19 @@ impl DeskStore for FlakyStore {
         self.inner.audit_log(poll_id, limit).await
     }
 
+    async fn forget_voters(
+        &self,
+        poll_id: &str,
+        closed_before: i64,
+        at: i64,
+        by: &str,
+        detail: fn(u64) -> String,
+    ) -> Result<u64, StoreError> {
+        self.inner
+            .forget_voters(poll_id, closed_before, at, by, detail)
+            .await
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         self.inner.sync_polls(polls).await
     }

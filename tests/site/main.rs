@@ -10,6 +10,7 @@ mod desk;
 mod live_results;
 mod logs;
 mod page_cache;
+mod privacy;
 mod render_load;
 mod site_pages;
 mod vote_routes;

@@ -368,6 +368,51 @@ async fn a_poll_that_has_not_opened_shows_a_notice_and_refuses_votes() {
 }
 
 #[tokio::test]
+async fn a_closed_poll_says_so_in_words_on_the_article_and_in_the_embed() {
+    let content =
+        content_with_poll_moments("2025-01-27T18:00:00+01:00", "2025-02-03T18:00:00+01:00");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
+        let page = site.get(&path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let card = &page.body[page.body.find("class=\"poll-card\"").expect(&path)..];
+        assert!(
+            card.contains("<p class=\"poll-state\">Deze poll is gesloten.</p>"),
+            "{path}: in the card's own text, without JavaScript too"
+        );
+        assert!(
+            page.body.contains(
+                "De poll liep van 27 januari 2025 om 18.00 uur tot 3 februari 2025 om 18.00 uur."
+            ),
+            "{path}: when it ran stays in the transparency box"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_poll_not_yet_open_says_when_it_opens_in_brussels_time_then_opens() {
+    // TEST_NOW is 2 March 2026, 9.00 in Brussels; 9.30 UTC is 10.30 there.
+    let content = content_with_poll_moments("2026-03-02T09:30:00Z", "2026-03-09T18:00:00+01:00");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
+        let page = site.get(&path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body
+                .contains("Deze poll opent op 2 maart 2026 om 10.30 uur."),
+            "{path}"
+        );
+        assert!(!page.body.contains("<fieldset"), "{path}: no form yet");
+        assert!(!page.body.contains("is gesloten"), "{path}");
+    }
+
+    site.clock.set(crate::common::TEST_NOW + 90 * 60);
+    let page = site.get(ARTICLE, None).await.body;
+    assert!(page.contains("<fieldset"), "open now");
+    assert!(!page.contains("Deze poll opent op"));
+}
+
+#[tokio::test]
 async fn a_poll_closes_when_the_site_clock_passes_its_closing_moment() {
     // TEST_NOW is 2 March 2026, 9.00 in Brussels; the poll closes an hour later.
     let content =

@@ -20,7 +20,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README's configuration table lists them.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "base_url",
     "database_url",
     "database_path",
@@ -35,6 +35,7 @@ const KEYS: [&str; 14] = [
     "metrics_allow",
     "embed_origins",
     "live_streams_max",
+    "voter_retention_days",
 ];
 
 /// What an operator can change without rebuilding.
@@ -81,6 +82,9 @@ pub struct Settings {
     /// The most live-result streams one node keeps open at once; beyond it a stream gets a 503.
     #[serde(deserialize_with = "stream_limit")]
     pub live_streams_max: u32,
+    /// How many days after a poll closes its ballots lose their voter ids (the ballots stay).
+    #[serde(deserialize_with = "retention_days")]
+    pub voter_retention_days: u32,
 }
 
 /// The form of the log lines.
@@ -145,6 +149,7 @@ impl Default for Settings {
             ],
             embed_origins: Vec::new(),
             live_streams_max: 10_000,
+            voter_retention_days: 30,
         }
     }
 }
@@ -427,6 +432,15 @@ fn stream_limit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Er
         .ok_or_else(|| serde::de::Error::custom(problem))
 }
 
+fn retention_days<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let problem = "must be a whole number of days from 0 to 3650 (0: as soon as a poll closes)";
+    let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n <= 3650)
+        .ok_or_else(|| serde::de::Error::custom(problem))
+}
+
 fn rate<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
     let problem = "must be a whole number from 1 to 1000000";
     let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
@@ -532,6 +546,19 @@ mod tests {
         ] {
             let error = load(Some(bad), &[]).unwrap_err().to_string();
             assert!(error.contains("Leptos.toml: key `"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn voter_retention_is_thirty_days_unless_set_and_checked() {
+        assert_eq!(load(None, &[]).unwrap().voter_retention_days, 30);
+        let from_file = load(Some("voter_retention_days = 7\n"), &[]).unwrap();
+        assert_eq!(from_file.voter_retention_days, 7);
+        let from_env = load(None, &[("STEMBUS_VOTER_RETENTION_DAYS", "90")]).unwrap();
+        assert_eq!(from_env.voter_retention_days, 90);
+        for bad in ["voter_retention_days = -1", "voter_retention_days = 5000"] {
+            let error = load(Some(bad), &[]).unwrap_err().to_string();
+            assert!(error.contains("voter_retention_days"), "{bad}: {error}");
         }
     }
 

@@ -1,5 +1,5 @@
 //! Building and starting the site: the command line, the settings, the clock, the shared state and
-//! the one function that builds it, start-up and shut-down, and the router that joins the rooms.
+//! the one function that builds it, start-up and shut-down, the router that joins the rooms, and the removal of old voter ids.
 
 pub mod cli;
 pub mod clock;
@@ -7,3 +7,4 @@ pub mod config;
 pub mod router;
 pub mod startup;
 pub mod state;
+pub mod voter_retention;

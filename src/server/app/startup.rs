@@ -5,6 +5,7 @@ use crate::server::app::clock::SystemClock;
 use crate::server::app::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
 use crate::server::app::router::build_router;
 use crate::server::app::state::{AppState, StateParts};
+use crate::server::app::voter_retention;
 use crate::server::content::ContentFolder;
 use crate::server::content::current::{self, CurrentContent};
 use crate::server::ops::serve;
@@ -79,6 +80,7 @@ async fn serve() -> Result<(), String> {
         state.page_cache.clone(),
         current::REFRESH_EVERY,
     );
+    let retention = voter_retention::spawn(state.clone(), voter_retention::CHECK_EVERY);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| format!("cannot listen on {address}: {error}"))?;
@@ -97,6 +99,7 @@ async fn serve() -> Result<(), String> {
     serve::serve(listener, serve::with_limits(build_router(state)), shutdown).await;
 
     refresher.abort();
+    retention.abort();
     tracing::info!("draining the vote writer");
     store.shut_down().await;
     Ok(())

@@ -288,6 +288,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::EditorAdded => "redacteur toegevoegd",
         AuditAction::EditorRemoved => "redacteur verwijderd",
         AuditAction::PasswordChanged => "wachtwoord gewijzigd",
+        AuditAction::VotersForgotten => "kiezerscodes verwijderd",
     }
 }
 

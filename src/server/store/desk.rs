@@ -119,10 +119,12 @@ pub enum AuditAction {
     EditorAdded,
     EditorRemoved,
     PasswordChanged,
+    /// The site removed the voter ids of a closed poll's ballots (`voter_retention_days`).
+    VotersForgotten,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::FailedSignIn,
@@ -136,6 +138,7 @@ impl AuditAction {
         AuditAction::EditorAdded,
         AuditAction::EditorRemoved,
         AuditAction::PasswordChanged,
+        AuditAction::VotersForgotten,
     ];
 
     /// The name stored in the database.
@@ -154,6 +157,7 @@ impl AuditAction {
             AuditAction::EditorAdded => "editor-added",
             AuditAction::EditorRemoved => "editor-removed",
             AuditAction::PasswordChanged => "password-changed",
+            AuditAction::VotersForgotten => "voters-forgotten",
         }
     }
 
@@ -267,6 +271,21 @@ pub trait DeskStore: Send + Sync {
         poll_id: Option<&str>,
         limit: usize,
     ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Removes the voter ids of the ballots of poll `poll_id` if it closed (by the desk's closing
+    /// moment when it set one, else the content file's) at or before `closed_before`; the ballots,
+    /// their answers, the counts and the voided marks stay, and a removed id never blocks a vote.
+    /// When any id was removed, records an audit entry of `by` at `at` with `detail(removed)` in the
+    /// same transaction. Returns how many were removed: 0 for an unknown poll, one that closed
+    /// later or never, or one whose ids are gone already.
+    async fn forget_voters(
+        &self,
+        poll_id: &str,
+        closed_before: i64,
+        at: i64,
+        by: &str,
+        detail: fn(u64) -> String,
+    ) -> Result<u64, StoreError>;
 
     /// Brings the polls in the database in line with `polls` as at start-up (content reloaded).
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError>;

@@ -9,7 +9,8 @@
 
 use crate::app::PageContent;
 use crate::article::{
-    Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData,
+    Article, ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PRIVACY_PATH,
+    PrivacyPage, PrivacyPageData,
 };
 use crate::error::AppError;
 use crate::server::app::state::AppState;
@@ -19,7 +20,7 @@ use crate::server::web::discovery;
 use crate::server::web::reader_poll::{Reader, poll_for_reader};
 use crate::server::web::render::render_page;
 use crate::server::web::vote::own_answers::Choices;
-use crate::server::web::vote::voter_cookie::VoterId;
+use crate::server::web::vote::voter_cookie::{self, VoterId};
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, header};
@@ -51,6 +52,14 @@ pub fn pages(router: Router<AppState>, cache: &PageCache) -> Router<AppState> {
             }),
             load: |request| Box::pin(article_page(request)),
             render: |data| view! { <ArticlePage data /> }.into_any(),
+        }
+        .route(cache),
+        Page {
+            path: PRIVACY_PATH,
+            // The same for every reader: it states the site's figures, nothing of the reader's.
+            voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
+            load: |request| Box::pin(privacy_page(request)),
+            render: |data| view! { <PrivacyPage data /> }.into_any(),
         }
         .route(cache),
     ];
@@ -333,6 +342,19 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
         }),
         complete,
     }
+}
+
+/// `/privacy`: what the site keeps about a reader, with the figures of the settings in force.
+async fn privacy_page(request: PageRequest) -> Loaded<PrivacyPageData> {
+    let settings = &request.state.settings;
+    Loaded::complete(Ok(PrivacyPageData {
+        cookie_name: voter_cookie::COOKIE_NAME.to_string(),
+        cookie_days: (voter_cookie::MAX_AGE_SECONDS / 86_400) as u32,
+        voter_retention_days: settings.voter_retention_days,
+        vote_burst: settings.vote_burst,
+        votes_per_minute: settings.votes_per_minute,
+        canonical_url: format!("{}{PRIVACY_PATH}", settings.base_url),
+    }))
 }
 
 fn summary(article: &Article, now: i64) -> ArticleSummary {

@@ -538,6 +538,40 @@ impl DeskStore for PostgresStore {
         Ok(entries)
     }
 
+    async fn forget_voters(
+        &self,
+        poll_id: &str,
+        closed_before: i64,
+        at: i64,
+        by: &str,
+        detail: fn(u64) -> String,
+    ) -> Result<u64, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        let removed = tx
+            .execute(
+                "UPDATE ballot SET voter = NULL
+                 WHERE voter IS NOT NULL AND poll_id = (
+                     SELECT id FROM poll WHERE key = $1
+                     AND CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END <= $2)",
+                &[&poll_id, &closed_before],
+            )
+            .await
+            .map_err(failed)?;
+        if removed > 0 {
+            let entry = AuditEntry {
+                at,
+                editor: by.to_string(),
+                action: AuditAction::VotersForgotten,
+                poll_id: Some(poll_id.to_string()),
+                detail: detail(removed),
+            };
+            insert_audit(&tx, &entry).await.map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)?;
+        Ok(removed)
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         let mut client = self.desk_client().await?;
         let tx = client.transaction().await.map_err(failed)?;

@@ -16,6 +16,10 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
         2,
         include_str!("../../../../migrations/postgres/0002_desk.sql"),
     ),
+    (
+        3,
+        include_str!("../../../../migrations/postgres/0003_forgettable_voters.sql"),
+    ),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).

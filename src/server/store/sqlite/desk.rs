@@ -497,6 +497,40 @@ impl DeskStore for SqliteStore {
         .await
     }
 
+    async fn forget_voters(
+        &self,
+        poll_id: &str,
+        closed_before: i64,
+        at: i64,
+        by: &str,
+        detail: fn(u64) -> String,
+    ) -> Result<u64, StoreError> {
+        let (poll_id, by) = (poll_id.to_string(), by.to_string());
+        self.desk_write(move |tx| {
+            let removed = tx.execute(
+                "UPDATE ballot SET voter = NULL
+                 WHERE voter IS NOT NULL AND poll_id = (
+                     SELECT id FROM poll WHERE key = ?1
+                     AND CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END <= ?2)",
+                params![poll_id, closed_before],
+            )? as u64;
+            if removed > 0 {
+                insert_audit(
+                    tx,
+                    &AuditEntry {
+                        at,
+                        editor: by,
+                        action: AuditAction::VotersForgotten,
+                        poll_id: Some(poll_id),
+                        detail: detail(removed),
+                    },
+                )?;
+            }
+            Ok(removed)
+        })
+        .await
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         let polls = polls.to_vec();
         self.desk_write(move |tx| {

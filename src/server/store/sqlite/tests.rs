@@ -46,6 +46,63 @@ fn votes_stored_before_ballots_existed_are_carried_over() {
 }
 
 #[test]
+fn ballots_and_their_answers_survive_the_migration_that_lets_voter_ids_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("votes.db");
+    let mut conn = open_connection(&path, Some(Durability::Full)).unwrap();
+    Migrations::new(MIGRATIONS[..4].iter().map(|sql| M::up(sql)).collect())
+        .to_latest(&mut conn)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO poll (id, key, question, voter_count) VALUES (1, 'deepseek', 'Schade?', 2);
+         INSERT INTO poll_option (id, poll_id, key, label, position, vote_count)
+             VALUES (1, 1, 'ja', 'Ja', 0, 1), (2, 1, 'nee', 'Nee', 1, 2);
+         INSERT INTO void_window (id, poll_id, starts_at, ends_at, ballots, voided_by, voided_at)
+             VALUES (1, 1, 0, 10, 1, 'anna', 20);
+         INSERT INTO ballot (id, poll_id, voter, cast_at, voided_window)
+             VALUES (1, 1, 'oud', 1, NULL), (2, 1, 'ander', 5, 1);
+         INSERT INTO ballot_choice (ballot_id, option_id) VALUES (1, 1), (1, 2), (2, 2);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(&path, &[&poll()]).unwrap();
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let count = |sql: &str| conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+    assert_eq!(
+        count("SELECT COUNT(*) FROM ballot_choice"),
+        3,
+        "no answer lost"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM ballot WHERE voided_window = 1 AND voter = 'ander'"),
+        1
+    );
+    conn.execute("UPDATE ballot SET voter = NULL", []).unwrap();
+    conn.execute(
+        "INSERT INTO ballot (poll_id, voter, cast_at) VALUES (1, NULL, 9), (1, 'oud', 9)",
+        [],
+    )
+    .unwrap();
+    assert!(
+        conn.execute(
+            "INSERT INTO ballot (poll_id, voter, cast_at) VALUES (1, 'oud', 9)",
+            []
+        )
+        .is_err(),
+        "a kept id is still one ballot per poll"
+    );
+    let broken = conn
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert_eq!(broken, 0, "every reference holds");
+}
+
+#[test]
 fn the_database_runs_in_wal_mode_with_full_sync() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("votes.db");

@@ -169,6 +169,16 @@ impl OwnAnswers {
         }
     }
 
+    /// Drops every kept answer of `poll_id` (its voter ids were removed from the store), and keeps
+    /// no read that overlapped this.
+    pub fn forget_poll(&self, poll_id: &str) {
+        let mut polls = self.lock();
+        for writes in &self.writes {
+            writes.fetch_add(1, Ordering::SeqCst);
+        }
+        polls.remove(poll_id);
+    }
+
     /// How many voters' answers are kept, over every poll.
     pub fn len(&self) -> usize {
         self.lock()

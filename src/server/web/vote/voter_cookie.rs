@@ -6,7 +6,7 @@ use cookie::{Cookie, SameSite};
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "stembus_kiezer";
 /// Two years: a reader who comes back to an old poll still sees their own vote.
-const MAX_AGE_SECONDS: i64 = 2 * 365 * 24 * 60 * 60;
+pub const MAX_AGE_SECONDS: i64 = 2 * 365 * 24 * 60 * 60;
 /// 16 random bytes (128 bits), written as 32 lower-case hex digits.
 const ID_BYTES: usize = 16;
 
