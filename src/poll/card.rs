@@ -21,9 +21,9 @@
 //!   a quarter of the WASM. The address, the body and the answer are the `cast_vote` server
 //!   function's, exactly as a browser without JavaScript posts the form.
 //!
-//! docs/performance.md, "What a reader downloads", has what each of these saved. Alternatives are `Either` or
-//! `Option`, never `into_any()`: an `AnyView` carries every way of rendering its content (async
-//! hydration included) into the WASM, about 20 KB for each one.
+//! docs/performance.md, "What a reader downloads", has what each of these saved. Alternatives are
+//! `Either` or `Option`, never `into_any()`: an `AnyView` carries every way of rendering its
+//! content (async hydration included) into the WASM, about 20 KB for each one.
 
 use super::{
     CastVote, PollResults, PollStatus, PollView, format_count, voters_sentence, votes_phrase,

@@ -53,7 +53,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::endpoint))
-        .merge(desk::routes())
+        .merge(desk::routes(&state))
         .merge(results::routes())
         .merge(embed::routes(&state));
     let cache = state.page_cache.clone();

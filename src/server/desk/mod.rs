@@ -8,7 +8,7 @@
 //! rules (`guard::check_same_site`), a live session from the database, and the session's form
 //! token in the form (`csrf`). The sign-in form, which has no session yet, carries a token of its
 //! own that must match its cookie. A refusal is a `Refusal`; a page is a `DeskPage`, rendered in
-//! the site's shell by `Rendered` around each handler. A change is written with its audit entry in
+//! the site's shell by `render_desk_pages` in front of every route. A change is written with its audit entry in
 //! one transaction, then this node reads the desk's state again at once (the others within
 //! `current::REFRESH_EVERY`), which drops the article's kept page.
 
@@ -28,7 +28,6 @@ mod sign_out;
 pub(crate) mod views;
 mod void;
 
-use self::page::Rendered;
 use self::session::SignInLimiter;
 use crate::article::Article;
 use crate::error::AppError;
@@ -38,6 +37,7 @@ use crate::server::web::cache_control::NO_STORE;
 use axum::Router;
 use axum::extract::Extension;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::sync::Arc;
@@ -66,27 +66,21 @@ impl Desk {
     }
 }
 
-/// The desk's routes, with `no-store` on every response. Every handler is `Rendered`: that is
-/// where its `DeskPage` or `Refusal` becomes HTML.
-pub fn routes() -> Router<AppState> {
+/// The desk's routes, with `no-store` on every response and `render_desk_pages` in front of every
+/// handler: that is where its `DeskPage` or `Refusal` becomes HTML.
+pub fn routes(state: &AppState) -> Router<AppState> {
     let desk = Arc::new(Desk::new());
     Router::new()
-        .route(HOME, get(Rendered(poll_list::show)))
-        .route(
-            SIGN_IN,
-            get(Rendered(sign_in::form)).post(Rendered(sign_in::submit)),
-        )
-        .route("/redactie/afmelden", post(Rendered(sign_out::submit)))
-        .route("/redactie/logboek", get(Rendered(audit_log::show)))
-        .route("/redactie/poll/{id}", get(Rendered(poll_page::show)))
+        .route(HOME, get(poll_list::show))
+        .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
+        .route("/redactie/afmelden", post(sign_out::submit))
+        .route("/redactie/logboek", get(audit_log::show))
+        .route("/redactie/poll/{id}", get(poll_page::show))
         .route(
             "/redactie/poll/{id}/ongeldig",
-            get(Rendered(void::preview)).post(Rendered(void::void)),
+            get(void::preview).post(void::void),
         )
-        .route(
-            "/redactie/poll/{id}/herstellen",
-            post(Rendered(void::restore)),
-        )
+        .route("/redactie/poll/{id}/herstellen", post(void::restore))
         .route(
             "/redactie/poll/{id}/sluiten",
             overrides::route(overrides::close),
@@ -103,10 +97,11 @@ pub fn routes() -> Router<AppState> {
             "/redactie/poll/{id}/uitslag",
             overrides::route(overrides::results_visibility),
         )
-        .route(
-            "/redactie/poll/{id}/export/{file}",
-            get(Rendered(export::download)),
-        )
+        .route("/redactie/poll/{id}/export/{file}", get(export::download))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            page::render_desk_pages,
+        ))
         .layer(Extension(desk))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -4,7 +4,6 @@
 //! audit entry is the same for all four.
 
 use super::extract::{DeskForm, Form};
-use super::page::Rendered;
 use super::refusal::Refusal;
 use super::{back_to_poll, find_poll, views};
 use crate::error::AppError;
@@ -29,11 +28,11 @@ type Parse = fn(&Form, i64) -> Result<OverrideRequest, AppError>;
 
 /// The route of one override form.
 pub fn route(parse: Parse) -> MethodRouter<AppState> {
-    post(Rendered(
+    post(
         move |State(state): State<AppState>, Path(id): Path<String>, form: DeskForm| {
             change(state, id, form, parse)
         },
-    ))
+    )
 }
 
 /// Stores the change `parse` reads from the form, with its audit entry.

@@ -1,25 +1,20 @@
 //! How a desk page becomes HTML: a handler answers with a `DeskPage` (what to show, not rendered
-//! yet), and `Rendered` around the handler renders it in the site's shell for the request it
-//! answers, keeping the status and headers the handler gave it.
-//!
-//! Rendering is async and needs the state, and `IntoResponse` is neither; a middleware with the
-//! state cannot be layered in `routes()`, which is built before the state exists. A wrapped
-//! handler is given the state with every request, so the rendering happens there.
+//! yet), and `render_desk_pages`, the middleware in front of every desk route, renders it in the
+//! site's shell for the request it answers, keeping the status and headers the handler gave it.
+//! Rendering is async and needs the state, and `IntoResponse` is neither, hence the middleware.
 
 use crate::app::PageContent;
 use crate::server::app::state::AppState;
 use crate::server::web::render::render_page;
 use axum::body::Body;
-use axum::extract::Request;
-use axum::handler::Handler;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::AnyView;
-use std::future::Future;
-use std::pin::Pin;
 
 /// A page of the desk, to be rendered in the site's shell. Its response carries no HTML until
-/// `Rendered` writes it, so a handler must be `Rendered`.
+/// `render_desk_pages` writes it.
 #[derive(Clone)]
 pub struct DeskPage(PageContent);
 
@@ -37,23 +32,16 @@ impl IntoResponse for DeskPage {
     }
 }
 
-/// A desk handler whose `DeskPage` answers are rendered for the request that asked for them.
-#[derive(Clone)]
-pub struct Rendered<H>(pub H);
-
-impl<H, T> Handler<T, AppState> for Rendered<H>
-where
-    H: Handler<T, AppState>,
-{
-    type Future = Pin<Box<dyn Future<Output = Response> + Send>>;
-
-    fn call(self, request: Request, state: AppState) -> Self::Future {
-        let asked = Asked::of(&request);
-        Box::pin(async move {
-            let answer = self.0.call(request, state.clone()).await;
-            render(state, asked, answer).await
-        })
-    }
+/// Renders the `DeskPage` answer of any desk handler for the request that asked for it; every
+/// desk route is behind it (`routes`), so no handler can answer with an unrendered page.
+pub async fn render_desk_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let asked = Asked::of(&request);
+    let answer = next.run(request).await;
+    render(state, asked, answer).await
 }
 
 /// What the page is rendered for: the request without its body, which the handler has consumed.

@@ -34,7 +34,7 @@ impl From<StoreError> for Refusal {
     }
 }
 
-/// The notice is a `DeskPage`: `Rendered` around the handler renders it for the request.
+/// The notice is a `DeskPage`: `render_desk_pages` renders it for the request.
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         match self {
