@@ -214,6 +214,32 @@ def sign_in_token(run, text):
     return next(value for _, name, value in form["fields"] if name == "formulier")
 
 
+def made_poll_pages(port, run, editor):
+    """The new-poll form, its refusal and its proposal of a code, then the poll made with it and
+    its embed as a reader gets it; returns the poll's id ('' on a problem)."""
+    form = Page(run.fetch(editor, "desk new-poll form", "/redactie/nieuw")).form("post", has_field="vraag")
+    if form is None:
+        run.problem("the new-poll form has no form with a field `vraag`")
+        return ""
+    hidden = {name: value for kind, name, value in form["fields"] if kind == "hidden"}
+    typed = dict(hidden, vraag="Leest u de krant liever op papier?", antwoord1="Op papier", uitslag="after-vote")
+    run.fetch(editor, "desk new-poll form, refused", "/redactie/nieuw", status=400, method="POST", form=typed)
+    typed["antwoord2"] = "Op het scherm"
+    proposal = Page(
+        run.fetch(editor, "desk new-poll form, code proposed", "/redactie/nieuw", method="POST", form=typed)
+    ).form("post", has_field="code")
+    code = proposal and next((value for _, name, value in proposal["fields"] if name == "code"), "")
+    if not code:
+        run.problem("the new-poll form proposed no code")
+        return ""
+    answer, _, _ = editor.request("POST", "/redactie/nieuw", form=dict(typed, code=code))
+    if answer != 303:
+        run.problem(f"creating the poll answered {answer}, expected 303")
+        return ""
+    run.fetch(Browser(port), "embedded desk-made poll", f"/embed/{code}")
+    return code
+
+
 def desk_pages(port, run, password):
     """The desk's sign-in pages, then every desk page an editor reaches from the poll list."""
     editor = Browser(port)
@@ -233,6 +259,7 @@ def desk_pages(port, run, password):
     if answer != 303 or "stembus-redactie" not in editor.cookies:
         run.problem(f"signing in answered {answer} without a session cookie")
         return
+    made = made_poll_pages(port, run, editor)
     listing = Page(run.fetch(editor, "desk poll list", "/redactie"))
     linked = list(dict.fromkeys(
         href for href in listing.hrefs
@@ -242,6 +269,8 @@ def desk_pages(port, run, password):
         run.problem("the desk's poll list links no poll")
     if "/redactie/logboek" not in linked:
         linked.append("/redactie/logboek")
+    if made:
+        linked.append(f"/redactie/poll/{made}/bewerken")
     for path in linked:
         page = Page(run.fetch(editor, "desk page", path))
         preview = page.form("get", action_ends="/ongeldig")

@@ -23,6 +23,9 @@ pub enum AppError {
     /// The poll is not open (yet, or any more).
     #[error("poll closed")]
     PollClosed,
+    /// The poll was made in the desk and archived: off the site, its ballots kept.
+    #[error("poll archived")]
+    PollArchived,
     /// A field is missing, repeated or malformed.
     #[error("invalid input")]
     InvalidInput,
@@ -67,12 +70,13 @@ pub enum AppError {
 
 impl AppError {
     /// Every error. A new variant belongs here too; a test holds this list to the enum.
-    pub const ALL: [AppError; 18] = [
+    pub const ALL: [AppError; 19] = [
         AppError::NotFound,
         AppError::UnknownPoll,
         AppError::InvalidChoice,
         AppError::TooManyChoices,
         AppError::PollClosed,
+        AppError::PollArchived,
         AppError::InvalidInput,
         AppError::PayloadTooLarge,
         AppError::CrossSite,
@@ -101,6 +105,7 @@ impl AppError {
     pub fn status_code(self) -> u16 {
         match self {
             AppError::NotFound | AppError::UnknownPoll => 404,
+            AppError::PollArchived => 410,
             AppError::InvalidChoice | AppError::TooManyChoices | AppError::InvalidInput => 400,
             AppError::PollClosed
             | AppError::CrossSite
@@ -124,6 +129,9 @@ impl AppError {
             AppError::InvalidChoice => "Kies een van de antwoorden in de poll.",
             AppError::TooManyChoices => "U koos meer antwoorden dan deze poll toelaat.",
             AppError::PollClosed => "Deze poll is gesloten: er kan niet (meer) gestemd worden.",
+            AppError::PollArchived => {
+                "Deze poll is gearchiveerd: de redactie heeft hem van de site gehaald."
+            }
             AppError::InvalidInput => {
                 "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
             }

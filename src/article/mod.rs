@@ -29,7 +29,13 @@ pub struct Article {
     /// The body as HTML, rendered from the editor's Markdown with any raw HTML escaped.
     pub body_html: String,
     pub reading_minutes: u32,
+    /// The poll at the bottom: the content file's own, or, as served, the desk-made poll
+    /// `desk_poll` names.
     pub poll: Option<PollDefinition>,
+    /// The id of a poll made in the desk that this article shows (`poll = "id"` in its front
+    /// matter); the library as served puts that poll in `poll`.
+    #[serde(default)]
+    pub desk_poll: Option<String>,
 }
 
 /// The picture above an article.
@@ -101,6 +107,8 @@ pub struct PollFacts {
     pub counted_at: Moment,
     /// The windows of votes the newsroom declared invalid, which the counts leave out.
     pub voided: Vec<VoidedVotes>,
+    /// The question or an answer was reworded after the first vote (a desk-made poll).
+    pub clarified: bool,
 }
 
 /// Votes the newsroom took out of the counts: how many, and the minutes they were cast in.

@@ -150,25 +150,37 @@ fn ArticleHead(
 }
 
 /// `/embed/{poll_id}`: the poll alone, for a frame on the newsroom's other pages, with its
-/// transparency box and the way to the article.
+/// transparency box and the way to the article that shows it, as `(address, title)`; a poll
+/// made in the desk that no article shows names the site instead.
 #[component]
 pub fn EmbeddedPoll(
     view: PollView,
     facts: PollFacts,
-    article_url: String,
-    title: String,
+    article: Option<(String, String)>,
+    site_url: String,
 ) -> impl IntoView {
-    view! {
-        <Title text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
-        <Meta name="robots" content="noindex" />
-        <PollSection view facts=Some(facts) embedded=true />
-        <p class="embed-source">
+    let source = match article {
+        Some((article_url, title)) => view! {
             "Bij het artikel "
             <a href=article_url target="_blank" rel="noopener">
                 {title}
             </a>
             " op Stembus"
-        </p>
+        }
+        .into_any(),
+        None => view! {
+            "Een lezerspoll van "
+            <a href=site_url target="_blank" rel="noopener">
+                "Stembus"
+            </a>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
+        <Meta name="robots" content="noindex" />
+        <PollSection view facts=Some(facts) embedded=true />
+        <p class="embed-source">{source}</p>
     }
 }
 
@@ -253,6 +265,15 @@ fn PollFactsBox(facts: PollFacts, embedded: bool) -> impl IntoView {
                     </a>
                     "."
                 </li>
+                {facts
+                    .clarified
+                    .then(|| {
+                        view! {
+                            <li class="poll-facts-clarified">
+                                "De vraag of een antwoord werd na de start verduidelijkt."
+                            </li>
+                        }
+                    })}
                 {facts
                     .voided
                     .iter()

@@ -18,8 +18,8 @@ use stembus::server::app::state::{AppState, StateParts};
 use stembus::server::content::current::CurrentContent;
 use stembus::server::content::{BadContent, ContentFolder};
 use stembus::server::store::desk::{
-    AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides, SessionLimits,
-    SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange, PollEdit,
+    PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use stembus::server::store::sqlite::SqliteStore;
 use stembus::server::store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
@@ -503,6 +503,37 @@ impl DeskStore for FlakyStore {
 
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         self.inner.sync_polls(polls).await
+    }
+
+    async fn create_poll(
+        &self,
+        poll: &PollDefinition,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        self.inner.create_poll(poll, audit).await
+    }
+
+    async fn edit_poll(
+        &self,
+        poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError> {
+        self.inner.edit_poll(poll, by, at, describe).await
+    }
+
+    async fn set_archived(
+        &self,
+        poll_id: &str,
+        archived: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_archived(poll_id, archived, audit).await
+    }
+
+    async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
+        self.inner.made_polls().await
     }
 }
 

@@ -16,7 +16,7 @@ const EDITOR: &str = "an";
 const PASSWORD: &str = "een lang wachtwoord";
 
 /// The value of the hidden field `name` in a page.
-fn hidden(body: &str, name: &str) -> Option<String> {
+pub(crate) fn hidden(body: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body.find(&marker)? + marker.len();
     let end = body[start..].find('"')?;
@@ -39,9 +39,9 @@ fn pair(set_cookie: &str) -> String {
 }
 
 /// A signed-in editor: their session cookie and form token.
-struct Editor {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Editor {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 async fn add_editor(site: &TestSite, name: &str, password: &str) {
@@ -88,7 +88,7 @@ async fn sign_in_from(
     site.send(request).await
 }
 
-async fn post(
+pub(crate) async fn post(
     site: &TestSite,
     path: &str,
     body: &str,
@@ -109,7 +109,7 @@ async fn post(
 }
 
 /// Adds the editor and signs them in.
-async fn signed_in(site: &TestSite) -> Editor {
+pub(crate) async fn signed_in(site: &TestSite) -> Editor {
     add_editor(site, EDITOR, PASSWORD).await;
     let reply = sign_in(site, EDITOR, PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -125,7 +125,7 @@ async fn signed_in(site: &TestSite) -> Editor {
 
 impl Editor {
     /// Posts a desk form with this editor's cookie and token.
-    async fn post(&self, site: &TestSite, path: &str, fields: &str) -> Reply {
+    pub(crate) async fn post(&self, site: &TestSite, path: &str, fields: &str) -> Reply {
         let body = if fields.is_empty() {
             format!("csrf={}", self.csrf)
         } else {
@@ -134,7 +134,7 @@ impl Editor {
         post(site, path, &body, Some(&self.cookie), &[]).await
     }
 
-    async fn get(&self, site: &TestSite, path: &str) -> Reply {
+    pub(crate) async fn get(&self, site: &TestSite, path: &str) -> Reply {
         site.get(path, Some(&self.cookie)).await
     }
 }
@@ -143,7 +143,7 @@ fn desk_poll() -> String {
     format!("/redactie/poll/{POLL}")
 }
 
-async fn actions(site: &TestSite) -> Vec<AuditAction> {
+pub(crate) async fn actions(site: &TestSite) -> Vec<AuditAction> {
     let log = site.state.store.audit_log(None, 100).await.unwrap();
     log.iter().map(|entry| entry.action).collect()
 }

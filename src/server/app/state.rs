@@ -136,11 +136,32 @@ impl AppState {
         self.content.library()
     }
 
+    /// The poll `poll_id` as readers are served it, and the article that shows it (none for a
+    /// desk-made poll only its embed shows). `PollArchived` for a desk-made poll that was archived
+    /// (the embed, the API and the vote say so with 410), `UnknownPoll` for any other id.
+    pub fn served_poll(&self, poll_id: &str) -> Result<ServedPoll, AppError> {
+        let library = self.library();
+        match library.poll(poll_id) {
+            Some((article, poll)) => Ok(ServedPoll {
+                article: article.cloned(),
+                poll: poll.clone(),
+            }),
+            None if self.content.desk().is_archived(poll_id) => Err(AppError::PollArchived),
+            None => Err(AppError::UnknownPoll),
+        }
+    }
+
     /// Reads the content and the desk's changes again at once (after an editor's change), so this
     /// node shows it before the next periodic refresh.
     pub async fn refresh_content(&self) -> Result<(), crate::server::store::StoreError> {
         self.content.refresh(&self.store, &self.page_cache).await
     }
+}
+
+/// A poll as served, with the article that shows it (`None`: only its embed does).
+pub struct ServedPoll {
+    pub article: Option<crate::article::Article>,
+    pub poll: crate::poll::PollDefinition,
 }
 
 /// The shared state, from the context of the page or server function being run.

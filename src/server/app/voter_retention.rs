@@ -1,9 +1,11 @@
 //! Privacy over time: a ballot keeps its voter id only while it stops a second vote. An hourly task
-//! removes the ids of the ballots of every poll that closed more than `voter_retention_days` ago
-//! (by the closing moment readers are shown, the desk's when it set one); the ballots, their answers
-//! and the counts stay.
+//! removes the ids of the ballots of every poll (archived desk-made ones too) that closed more than
+//! `voter_retention_days` ago (by the closing moment readers are shown, the desk's when it set one);
+//! the ballots, their answers and the counts stay.
 
+use crate::poll::PollDefinition;
 use crate::server::app::state::AppState;
+use crate::server::content::current::apply_overrides;
 use std::time::Duration;
 
 /// How often the task looks for polls whose ids may go.
@@ -19,8 +21,20 @@ pub async fn forget_old_voters(state: &AppState) -> u64 {
     let now = state.now();
     let closed_before = now - i64::from(state.settings.voter_retention_days) * 86_400;
     let library = state.library();
+    let desk = state.content.desk();
+    // Archived desk-made polls are off the site but keep their ballots: their ids go the same way.
+    let archived: Vec<PollDefinition> = desk
+        .made
+        .iter()
+        .filter(|made| made.archived.is_some())
+        .map(|made| {
+            let mut poll = made.definition.clone();
+            apply_overrides(&mut poll, &desk.overrides_of(&made.definition.id));
+            poll
+        })
+        .collect();
     let mut removed = 0;
-    for poll in library.polls() {
+    for poll in library.polls().chain(archived.iter()) {
         let Some(closes) = poll.closes else {
             continue;
         };

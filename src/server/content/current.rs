@@ -1,6 +1,6 @@
 //! The content as the site serves it right now: the content files as last read, with the desk's
-//! changes (closing moment, results visibility) laid over their polls and the voided windows beside
-//! them. Every node re-reads the folder and the desk's state every `REFRESH_EVERY`, so an editor's
+//! changes (closing moment, results visibility) laid over their polls, the polls made in the desk
+//! (on the article that names one, or on their own) and the voided windows beside them. Every node re-reads the folder and the desk's state every `REFRESH_EVERY`, so an editor's
 //! change shows on every node within seconds; the node where the editor acted refreshes at once.
 //! A changed article's page is dropped from the page cache, so no reader is shown a form for a poll
 //! that was just closed.
@@ -8,7 +8,7 @@
 use crate::moment::Moment;
 use crate::poll::PollDefinition;
 use crate::server::content::{ContentFolder, ContentProblem, Library};
-use crate::server::store::desk::{PollOverrides, VoidedWindow};
+use crate::server::store::desk::{MadePoll, PollOverrides, VoidedWindow};
 use crate::server::store::{Store, StoreError};
 use crate::server::web::delivery::page_cache::PageCache;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 /// How often every node looks at the content folder and the desk's state.
-pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
 
 /// What the desk changed, as last read from the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct DeskState {
     pub overrides: HashMap<String, PollOverrides>,
     /// The windows whose votes are out (not restored), by poll id, oldest first.
     pub voided: HashMap<String, Vec<VoidedWindow>>,
+    /// Every poll made in the desk, archived ones too, newest first.
+    pub made: Vec<MadePoll>,
 }
 
 impl DeskState {
@@ -36,6 +38,17 @@ impl DeskState {
     /// The windows of one poll whose votes are out.
     pub fn voided_of(&self, poll_id: &str) -> &[VoidedWindow] {
         self.voided.get(poll_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The poll made in the desk with this id, archived or not.
+    pub fn made_poll(&self, poll_id: &str) -> Option<&MadePoll> {
+        self.made.iter().find(|made| made.definition.id == poll_id)
+    }
+
+    /// Whether `poll_id` is a desk-made poll that was archived (taken off the site).
+    pub fn is_archived(&self, poll_id: &str) -> bool {
+        self.made_poll(poll_id)
+            .is_some_and(|made| made.archived.is_some())
     }
 }
 
@@ -211,24 +224,68 @@ async fn read_desk(store: &Store) -> Result<DeskState, StoreError> {
                 .push(window);
         }
     }
-    Ok(DeskState { overrides, voided })
+    let made = store.made_polls().await?;
+    Ok(DeskState {
+        overrides,
+        voided,
+        made,
+    })
 }
 
-/// The library `files` with the desk's overrides laid over its polls.
-fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+/// The library `files` with the desk's overrides laid over its polls and the desk-made polls in
+/// place: on the article that names one (the first, newest first, if several do), else on their
+/// own. A content file's poll whose id a desk-made poll holds is left out: the store keeps the
+/// desk's rules under that id, and votes follow them.
+pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+    let on_site = |id: &str| {
+        desk.made_poll(id)
+            .filter(|made| made.archived.is_none())
+            .map(|made| made.definition.clone())
+    };
+    let mut placed = std::collections::HashSet::new();
     let articles = files
         .articles()
         .iter()
         .cloned()
         .map(|mut article| {
+            if let Some(poll) = &article.poll
+                && desk.made_poll(&poll.id).is_some()
+            {
+                tracing::warn!(poll = %poll.id, file_of = %article.slug, "a content file's poll has the id of a poll made in the desk; the desk's is kept and the file's left out");
+                article.poll = None;
+            }
+            if let Some(id) = &article.desk_poll
+                && article.poll.is_none()
+                && !placed.contains(id)
+                && let Some(poll) = on_site(id)
+            {
+                placed.insert(id.clone());
+                article.poll = Some(poll);
+            }
             if let Some(poll) = article.poll.as_mut() {
                 apply_overrides(poll, &desk.overrides_of(&poll.id));
             }
             article
         })
         .collect();
-    // The files' slugs and poll ids are unique already; overrides change neither.
-    Library::new(articles).unwrap_or_else(|_| files.clone())
+    let unplaced = desk
+        .made
+        .iter()
+        .filter(|made| made.archived.is_none() && !placed.contains(&made.definition.id))
+        .map(|made| {
+            let mut poll = made.definition.clone();
+            apply_overrides(&mut poll, &desk.overrides_of(&made.definition.id));
+            poll
+        })
+        .collect();
+    // The files' slugs and poll ids are unique already, a desk-made poll is placed once, and one
+    // whose id a file's poll had took that poll's place.
+    Library::new(articles)
+        .map(|library| library.with_unplaced_polls(unplaced))
+        .unwrap_or_else(|problem| {
+            tracing::error!(%problem, "the desk's polls could not be placed; the content files are served as they are");
+            files.clone()
+        })
 }
 
 /// `poll` with the desk's closing moment and results visibility, where it set them.

@@ -5,6 +5,7 @@
 
 pub mod current;
 mod folder;
+pub mod identifier;
 mod markdown;
 mod parse;
 #[cfg(test)]
@@ -20,12 +21,15 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// The articles the site serves, newest first.
+/// The articles the site serves, newest first, and the polls made in the desk that no article
+/// shows (reachable by their embed and the API).
 #[derive(Debug, Clone, Default)]
 pub struct Library {
     articles: Vec<Article>,
     /// The content file each article came from, by slug; empty for a library built from articles.
     files: HashMap<String, String>,
+    /// Desk-made polls on the site that no article shows, newest first.
+    unplaced: Vec<PollDefinition>,
 }
 
 /// What to do with a content file that does not pass validation.
@@ -69,7 +73,18 @@ impl Library {
     /// Builds a library from articles already checked to have unique slugs and poll ids.
     fn from_articles(mut articles: Vec<Article>, files: HashMap<String, String>) -> Library {
         articles.sort_by(|a, b| b.published.cmp(&a.published).then(a.slug.cmp(&b.slug)));
-        Library { articles, files }
+        Library {
+            articles,
+            files,
+            unplaced: Vec::new(),
+        }
+    }
+
+    /// This library with `polls` (desk-made, on the site, shown by no article) beside its
+    /// articles. Their ids must differ from the articles' polls'.
+    pub fn with_unplaced_polls(mut self, polls: Vec<PollDefinition>) -> Library {
+        self.unplaced = polls;
+        self
     }
 
     /// Builds a library from parsed articles; slugs and poll ids must be unique.
@@ -98,22 +113,38 @@ impl Library {
         self.files.get(slug).map(String::as_str)
     }
 
-    /// The poll with this id and the article it belongs to.
-    pub fn poll(&self, poll_id: &str) -> Option<(&Article, &PollDefinition)> {
-        self.articles.iter().find_map(|article| {
-            article
-                .poll
-                .as_ref()
-                .filter(|poll| poll.id == poll_id)
-                .map(|poll| (article, poll))
-        })
+    /// The poll with this id and the article that shows it (`None` for a desk-made poll that
+    /// only its embed shows).
+    pub fn poll(&self, poll_id: &str) -> Option<(Option<&Article>, &PollDefinition)> {
+        self.articles
+            .iter()
+            .find_map(|article| {
+                article
+                    .poll
+                    .as_ref()
+                    .filter(|poll| poll.id == poll_id)
+                    .map(|poll| (Some(article), poll))
+            })
+            .or_else(|| {
+                self.unplaced
+                    .iter()
+                    .find(|poll| poll.id == poll_id)
+                    .map(|poll| (None, poll))
+            })
     }
 
-    /// Every poll on the site.
+    /// Every poll on the site: the articles' (newest article first), then the desk-made ones no
+    /// article shows.
     pub fn polls(&self) -> impl Iterator<Item = &PollDefinition> {
         self.articles
             .iter()
             .filter_map(|article| article.poll.as_ref())
+            .chain(self.unplaced.iter())
+    }
+
+    /// The desk-made polls on the site that no article shows, newest first.
+    pub fn unplaced_polls(&self) -> &[PollDefinition] {
+        &self.unplaced
     }
 
     /// Up to `limit` other articles sharing a tag with `article`: most shared tags first, then newest.

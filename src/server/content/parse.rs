@@ -1,6 +1,7 @@
 //! One content file from text to a checked `Article`: the front matter, its fields' rules and the
 //! article's derived facts (description, reading time).
 
+use super::identifier::is_identifier;
 use super::markdown::render_markdown;
 use crate::article::{Article, LeadImage};
 use crate::moment::Moment;
@@ -24,7 +25,41 @@ struct FrontMatter {
     #[serde(default)]
     tags: Vec<String>,
     image: Option<LeadImage>,
-    poll: Option<PollDefinition>,
+    poll: Option<PollField>,
+}
+
+/// The front matter's `poll`: a table defines the article's own poll; a string (`poll = "id"`)
+/// names a poll made in the desk, which the article shows once the desk has it.
+#[derive(Debug)]
+enum PollField {
+    Inline(PollDefinition),
+    MadeInDesk(String),
+}
+
+impl<'de> Deserialize<'de> for PollField {
+    // By hand rather than `#[serde(untagged)]`: untagged would swallow the table's own errors
+    // (an unknown field, a bad value) into "did not match any variant", and toml's message quotes
+    // the offending line only when the error comes from the table itself.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+            type Value = PollField;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a poll table, or the id of a poll made in the desk")
+            }
+            fn visit_str<E: serde::de::Error>(self, id: &str) -> Result<PollField, E> {
+                Ok(PollField::MadeInDesk(id.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PollField, A::Error> {
+                PollDefinition::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PollField::Inline)
+            }
+        }
+        deserializer.deserialize_any(FieldVisitor)
+    }
 }
 
 /// Reading speed used for the reading time, in words per minute.
@@ -87,9 +122,17 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
     if let Some(image) = &front.image {
         check_image(image)?;
     }
-    if let Some(poll) = &front.poll {
-        check_poll(poll)?;
-    }
+    let (poll, desk_poll) = match front.poll {
+        None => (None, None),
+        Some(PollField::Inline(poll)) => {
+            check_poll(&poll)?;
+            (Some(poll), None)
+        }
+        Some(PollField::MadeInDesk(id)) => {
+            check_identifier("poll", &id)?;
+            (None, Some(id))
+        }
+    };
     let description = match front.description {
         Some(description) if description.trim().is_empty() => {
             return Err("field `description` must not be empty when given".to_string());
@@ -111,7 +154,8 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
         image: front.image,
         body_html: render_markdown(body),
         reading_minutes: words.div_ceil(WORDS_PER_MINUTE).max(1) as u32,
-        poll: front.poll,
+        poll,
+        desk_poll,
     })
 }
 
@@ -212,15 +256,7 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
 
 /// Identifiers end up in addresses and form fields: lower-case letters, digits and single dashes.
 fn check_identifier(field: &str, value: &str) -> Result<(), String> {
-    let well_formed = !value.is_empty()
-        && value.len() <= 80
-        && value.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if well_formed {
+    if is_identifier(value) {
         Ok(())
     } else {
         Err(format!(

@@ -407,7 +407,7 @@ fn a_new_file_claiming_a_served_slug_or_poll_fails_and_the_served_one_stays() {
         let library = folder.library();
         assert_eq!(slugs(&library), ["een"]);
         assert_eq!(library.file_of("een"), Some("oud.md"));
-        assert_eq!(library.poll("poll-een").unwrap().0.slug, "een");
+        assert_eq!(library.poll("poll-een").unwrap().0.unwrap().slug, "een");
         let problems = folder.problems();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].file, "a-nieuw.md");
@@ -526,4 +526,144 @@ fn file_of_names_the_content_file_an_article_came_from() {
     assert_eq!(library.file_of("bestaat-niet"), None);
     let built = Library::new(vec![parse_article(GOOD).unwrap()]).unwrap();
     assert_eq!(built.file_of("test-artikel"), None);
+}
+
+/// A file naming the desk-made poll `poll_id` (`poll = "…"` in its front matter).
+fn article_naming(slug: &str, poll_id: &str, published: &str) -> Article {
+    parse_article(&format!(
+        "+++\nslug = \"{slug}\"\ntitle = \"T {slug}\"\nlead = \"L.\"\nauthor = \"A\"\nsource = \"S\"\npublished = \"{published}\"\npoll = \"{poll_id}\"\n+++\n\nTekst.\n"
+    ))
+    .unwrap()
+}
+
+fn made(id: &str, archived: bool) -> crate::server::store::desk::MadePoll {
+    let mut definition = parse_article(GOOD).unwrap().poll.unwrap();
+    definition.id = id.to_string();
+    definition.question = format!("Vraag van de redactie {id}?");
+    crate::server::store::desk::MadePoll {
+        definition,
+        created: ("an".to_string(), 1_700_000_000),
+        archived: archived.then(|| ("an".to_string(), 1_700_000_100)),
+        clarified: false,
+    }
+}
+
+#[test]
+fn a_poll_named_in_the_front_matter_is_a_desk_polls_id_not_a_poll_of_its_own() {
+    let article = article_naming("met-poll", "van-de-redactie", "2025-01");
+    assert_eq!(article.poll, None);
+    assert_eq!(article.desk_poll.as_deref(), Some("van-de-redactie"));
+    let bad = GOOD.replace(
+        "\n[poll]\nid = \"test-poll\"\nquestion = \"Vraag?\"\noptions = [\n  { key = \"ja\", label = \"Ja\" },\n  { key = \"nee\", label = \"Nee\" },\n]\n",
+        "\npoll = \"Geen Code\"\n",
+    );
+    let problem = parse_article(&bad).unwrap_err();
+    assert!(problem.contains("`poll`"), "{problem}");
+    // The table keeps its own messages, naming the line at fault.
+    let unknown = GOOD.replace(
+        "question = \"Vraag?\"",
+        "question = \"Vraag?\"\nkleur = \"rood\"",
+    );
+    let problem = parse_article(&unknown).unwrap_err();
+    assert!(problem.contains("kleur"), "{problem}");
+}
+
+#[test]
+fn desk_made_polls_go_on_the_article_naming_them_or_stand_alone() {
+    let files = Library::new(vec![
+        article_naming("nieuw", "gedeeld", "2025-02"),
+        article_naming("oud", "gedeeld", "2025-01"),
+        parse_article(GOOD).unwrap(),
+    ])
+    .unwrap();
+    let desk = current::DeskState {
+        made: vec![
+            made("gedeeld", false),
+            made("alleen", false),
+            made("weg", true),
+        ],
+        ..Default::default()
+    };
+    let served = current::apply_desk(&files, &desk);
+    let (article, poll) = served.poll("gedeeld").unwrap();
+    assert_eq!(
+        article.unwrap().slug,
+        "nieuw",
+        "the newest article naming it shows it"
+    );
+    assert_eq!(poll.question, "Vraag van de redactie gedeeld?");
+    assert_eq!(
+        served.article("oud").unwrap().poll,
+        None,
+        "a poll shows on one article"
+    );
+    let (article, _) = served.poll("alleen").unwrap();
+    assert!(article.is_none(), "a poll no article names stands alone");
+    assert!(
+        served.poll("weg").is_none(),
+        "an archived poll is off the site"
+    );
+    let ids: Vec<&str> = served.polls().map(|poll| poll.id.as_str()).collect();
+    assert_eq!(ids, ["gedeeld", "test-poll", "alleen"]);
+}
+
+#[test]
+fn an_archived_poll_leaves_its_article_without_a_poll() {
+    let files = Library::new(vec![article_naming("met-poll", "weg", "2025-02")]).unwrap();
+    let desk = current::DeskState {
+        made: vec![made("weg", true)],
+        ..Default::default()
+    };
+    let served = current::apply_desk(&files, &desk);
+    assert_eq!(served.article("met-poll").unwrap().poll, None);
+    assert!(desk.is_archived("weg") && !desk.is_archived("test-poll"));
+}
+
+#[test]
+fn a_files_poll_with_a_desk_polls_id_gives_way_to_the_desks() {
+    let files = Library::new(vec![parse_article(GOOD).unwrap()]).unwrap();
+    let desk = current::DeskState {
+        made: vec![made("test-poll", false)],
+        ..Default::default()
+    };
+    let served = current::apply_desk(&files, &desk);
+    assert_eq!(served.article("test-artikel").unwrap().poll, None);
+    let (article, poll) = served.poll("test-poll").unwrap();
+    assert!(article.is_none());
+    assert_eq!(poll.question, "Vraag van de redactie test-poll?");
+}
+
+#[test]
+fn the_desks_overrides_apply_to_desk_made_polls_too() {
+    use crate::server::store::desk::PollOverrides;
+    let files = Library::new(vec![article_naming("met-poll", "geplaatst", "2025-02")]).unwrap();
+    let closes_at = 1_800_000_000;
+    let overrides = PollOverrides {
+        closes: Some(Some(closes_at)),
+        show_results: Some(crate::poll::ResultsVisibility::Always),
+        changed: Some(("an".to_string(), 1)),
+    };
+    let desk = current::DeskState {
+        made: vec![made("geplaatst", false), made("alleen", false)],
+        overrides: [
+            ("geplaatst".to_string(), overrides.clone()),
+            ("alleen".to_string(), overrides),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    let served = current::apply_desk(&files, &desk);
+    for id in ["geplaatst", "alleen"] {
+        let (_, poll) = served.poll(id).unwrap();
+        assert_eq!(
+            poll.closes.map(|c| c.unix_seconds()),
+            Some(closes_at),
+            "{id}"
+        );
+        assert_eq!(
+            poll.show_results,
+            crate::poll::ResultsVisibility::Always,
+            "{id}"
+        );
+    }
 }

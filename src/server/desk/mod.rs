@@ -1,6 +1,7 @@
-//! The editors' desk at `/redactie`: sign-in, the poll list, a poll's page with its actions
-//! (close, reopen, closing moment, results visibility, voiding and restoring a window of votes),
-//! the CSV exports and the audit log.
+//! The editors' desk at `/redactie`: sign-in, the poll list, making and editing a poll in the
+//! desk, a poll's page with its actions (close, reopen, closing moment, results visibility,
+//! voiding and restoring a window of votes, archiving a desk-made poll), the CSV exports and the
+//! audit log.
 //!
 //! Every desk response is `Cache-Control: no-store` and none passes the page cache. A page asks
 //! for a `SignedIn` editor (without a live session the browser is sent to the sign-in form); every
@@ -14,11 +15,15 @@
 
 pub mod accounts;
 pub(crate) mod activity;
+mod archive;
 mod audit_log;
+mod edit_poll;
 pub(crate) mod export;
 mod extract;
+mod new_poll;
 mod overrides;
 mod page;
+mod poll_form;
 mod poll_list;
 mod poll_page;
 mod refusal;
@@ -33,6 +38,8 @@ use crate::article::Article;
 use crate::error::AppError;
 use crate::poll::PollDefinition;
 use crate::server::app::state::AppState;
+use crate::server::content::current;
+use crate::server::store::desk::MadePoll;
 use crate::server::web::cache_control::NO_STORE;
 use axum::Router;
 use axum::extract::Extension;
@@ -47,6 +54,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub const HOME: &str = "/redactie";
 /// The sign-in form.
 pub const SIGN_IN: &str = "/redactie/aanmelden";
+/// The form that makes a poll in the desk.
+pub const NEW_POLL: &str = "/redactie/nieuw";
 
 /// What the desk keeps between requests on one node.
 pub struct Desk {
@@ -75,7 +84,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(SIGN_IN, get(sign_in::form).post(sign_in::submit))
         .route("/redactie/afmelden", post(sign_out::submit))
         .route("/redactie/logboek", get(audit_log::show))
+        .route(NEW_POLL, get(new_poll::form).post(new_poll::create))
         .route("/redactie/poll/{id}", get(poll_page::show))
+        .route(
+            "/redactie/poll/{id}/bewerken",
+            get(edit_poll::form).post(edit_poll::save),
+        )
+        .route("/redactie/poll/{id}/archiveren", post(archive::archive))
+        .route("/redactie/poll/{id}/terugzetten", post(archive::unarchive))
         .route(
             "/redactie/poll/{id}/ongeldig",
             get(void::preview).post(void::void),
@@ -109,19 +125,80 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         ))
 }
 
-/// A poll as the desk looks at it: as served (the file with the desk's changes) and as its
-/// content file says, with its article and the file's name.
-struct DeskPoll {
-    served: PollDefinition,
-    from_file: PollDefinition,
-    article: Article,
-    file: String,
+/// Where a poll comes from, and what the desk knows of it there.
+enum PollSource {
+    /// A content file: its name within the folder, the poll as the file says, and its article.
+    File {
+        file: String,
+        definition: PollDefinition,
+        article: Article,
+    },
+    /// The desk: the poll as the store keeps it (archived or not), and the article that shows it
+    /// or, for an archived one, names it in its front matter, if any.
+    Desk {
+        made: MadePoll,
+        article: Option<Article>,
+    },
 }
 
-/// The poll `id`; `NotFound` when no article of the library or no content file has it.
+/// A poll as the desk looks at it: as served (with the desk's changes) and where it comes from.
+struct DeskPoll {
+    served: PollDefinition,
+    source: PollSource,
+}
+
+impl DeskPoll {
+    /// The article that shows the poll, if any.
+    fn article(&self) -> Option<&Article> {
+        match &self.source {
+            PollSource::File { article, .. } => Some(article),
+            PollSource::Desk { article, .. } => article.as_ref(),
+        }
+    }
+
+    /// The poll's own settings, before the desk's overrides: the file's or the stored ones.
+    fn own(&self) -> &PollDefinition {
+        match &self.source {
+            PollSource::File { definition, .. } => definition,
+            PollSource::Desk { made, .. } => &made.definition,
+        }
+    }
+}
+
+/// The poll `id`, made in the desk (archived ones too) or on an article from a content file;
+/// `NotFound` for any other id. A desk-made poll wins over a file's poll with its id, as on the
+/// site.
 fn find_poll(state: &AppState, id: &str) -> Result<DeskPoll, AppError> {
     let library = state.library();
-    let (article, served) = library.poll(id).ok_or(AppError::NotFound)?;
+    let desk = state.content.desk();
+    if let Some(made) = desk.made_poll(id) {
+        let (article, served) = match library.poll(id) {
+            Some((article, served)) => (article.cloned(), served.clone()),
+            None => {
+                // Archived: off the site, so the served library has neither it nor its article.
+                let mut served = made.definition.clone();
+                current::apply_overrides(&mut served, &desk.overrides_of(id));
+                let named_by = state
+                    .content
+                    .files()
+                    .articles()
+                    .iter()
+                    .find(|article| article.desk_poll.as_deref() == Some(id))
+                    .cloned();
+                (named_by, served)
+            }
+        };
+        return Ok(DeskPoll {
+            served,
+            source: PollSource::Desk {
+                made: made.clone(),
+                article,
+            },
+        });
+    }
+    let (Some(article), served) = library.poll(id).ok_or(AppError::NotFound)? else {
+        return Err(AppError::NotFound);
+    };
     let files = state.content.files();
     let (_, from_file) = files.poll(id).ok_or(AppError::NotFound)?;
     let file = files
@@ -130,10 +207,23 @@ fn find_poll(state: &AppState, id: &str) -> Result<DeskPoll, AppError> {
         .to_string();
     Ok(DeskPoll {
         served: served.clone(),
-        from_file: from_file.clone(),
-        article: article.clone(),
-        file,
+        source: PollSource::File {
+            file,
+            definition: from_file.clone(),
+            article: article.clone(),
+        },
     })
+}
+
+/// The desk-made poll `id`, archived or not; `NotFound` for a content file's poll or an unknown id,
+/// which the desk's poll forms do not change.
+fn find_made_poll(state: &AppState, id: &str) -> Result<MadePoll, AppError> {
+    state
+        .content
+        .desk()
+        .made_poll(id)
+        .cloned()
+        .ok_or(AppError::NotFound)
 }
 
 fn see_other(location: &str) -> Response {

@@ -1,16 +1,19 @@
-//! `GET /redactie/poll/{id}`: a poll's standing, its settings with where each comes from, the
-//! votes per hour, the unusual minutes, the voided windows, the exports and its audit log.
+//! `GET /redactie/poll/{id}`: a poll's standing, where it comes from (a content file or the
+//! desk), its settings with where each comes from, for a desk-made poll its frame to copy with a
+//! preview, the votes per hour, the unusual minutes, the voided windows, the exports and its audit
+//! log.
 
 use super::activity::{self, HourlySeries};
 use super::extract::SignedIn;
 use super::page::DeskPage;
 use super::refusal::Refusal;
-use super::views::{self, PollDeskPage, PollDetail, Setting};
-use super::{DeskPoll, find_poll};
+use super::views::{self, Origin, PollDeskPage, PollDetail, Setting};
+use super::{PollSource, find_poll};
 use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::PollStatus;
 use crate::server::app::state::AppState;
+use crate::server::web::embed::{self, FRAME_HEIGHT, FRAME_WIDTH};
 use crate::server::web::vote::cast;
 use axum::extract::{Path, State};
 use leptos::prelude::*;
@@ -41,12 +44,34 @@ fn closes_words(closes: Option<Moment>) -> String {
 /// Everything the page shows, read before it renders. A standing that cannot be read leaves the
 /// page up without it; the other reads refuse the page.
 async fn poll_detail(state: &AppState, id: &str) -> Result<PollDetail, AppError> {
-    let DeskPoll {
-        served,
-        from_file,
-        article,
-        file,
-    } = find_poll(state, id)?;
+    let poll = find_poll(state, id)?;
+    let own = poll.own().clone();
+    let article = poll
+        .article()
+        .map(|article| (article.title.clone(), article.path()));
+    let served = poll.served;
+    let base_url = &state.settings.base_url;
+    let (origin, archived) = match poll.source {
+        PollSource::File { file, .. } => (Origin::File { file }, false),
+        PollSource::Desk { made, .. } => {
+            let (by, at) = &made.created;
+            let origin = Origin::Desk {
+                created: format!(
+                    "gemaakt door {by} op {}",
+                    Moment::brussels_from_unix(*at).long_nl_with_time()
+                ),
+                archived: made.archived.as_ref().map(|(by, at)| {
+                    format!(
+                        "door {by} op {}",
+                        Moment::brussels_from_unix(*at).long_nl_with_time()
+                    )
+                }),
+                iframe_html: embed::iframe_html(base_url, &served, FRAME_WIDTH, FRAME_HEIGHT),
+                embed_url: format!("{base_url}{}", embed::embed_path(id)),
+            };
+            (origin, made.archived.is_some())
+        }
+    };
     let now = state.now();
     let overrides = state.content.desk().overrides_of(id);
     let changed_note = overrides.changed.as_ref().map(|(by, at)| {
@@ -72,15 +97,24 @@ async fn poll_detail(state: &AppState, id: &str) -> Result<PollDetail, AppError>
         poll_id: id.to_string(),
         question: served.question.clone(),
         answers: served.options.iter().map(|o| o.label.clone()).collect(),
-        file,
-        article_title: article.title.clone(),
-        article_path: article.path(),
-        state: views::state_words(status),
+        origin,
+        article,
+        opens: served
+            .opens
+            .map_or("bij de publicatie".to_string(), |opens| {
+                opens.long_nl_with_time()
+            }),
+        max_choices: served.max_choices,
+        state: if archived {
+            "gearchiveerd"
+        } else {
+            views::state_words(status)
+        },
         is_closed: status == PollStatus::Closed,
         closes: Setting {
             value: closes_words(served.closes),
             overridden: overrides.closes.and(changed_note.clone()),
-            file_value: closes_words(from_file.closes),
+            file_value: closes_words(own.closes),
         },
         closes_input: served
             .closes
@@ -89,7 +123,7 @@ async fn poll_detail(state: &AppState, id: &str) -> Result<PollDetail, AppError>
         visibility: Setting {
             value: views::visibility_words(served.show_results).to_string(),
             overridden: overrides.show_results.and(changed_note),
-            file_value: views::visibility_words(from_file.show_results).to_string(),
+            file_value: views::visibility_words(own.show_results).to_string(),
         },
         visibility_now: served.show_results,
         results,

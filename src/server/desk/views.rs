@@ -6,7 +6,9 @@ use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollResults, PollStatus, ResultsVisibility};
 use crate::server::content::ContentProblem;
+use crate::server::escape_markup;
 use crate::server::store::desk::{AuditAction, AuditEntry, VoidedWindow};
+use crate::server::web::embed::{FRAME_HEIGHT, FRAME_WIDTH};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -19,13 +21,13 @@ pub struct Frame {
 
 /// The hidden field with the session's form token.
 #[component]
-fn Csrf(token: String) -> impl IntoView {
+pub(super) fn Csrf(token: String) -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=token /> }
 }
 
 /// Every signed-in desk page: the desk's navigation, who is signed in, sign-out, the page.
 #[component]
-fn DeskFrame(frame: Frame, title: String, children: Children) -> impl IntoView {
+pub(super) fn DeskFrame(frame: Frame, title: String, children: Children) -> impl IntoView {
     view! {
         <Title text=format!("{title} | Redactie Stembus") />
         <Meta name="robots" content="noindex, nofollow" />
@@ -127,9 +129,11 @@ pub fn DeskNotice(error: AppError) -> impl IntoView {
 pub struct PollRow {
     pub poll_id: String,
     pub question: String,
-    pub article_title: String,
-    pub article_path: String,
-    /// "opent binnenkort", "open" or "gesloten".
+    /// The title and address of the article that shows it; `None`: only its embed does.
+    pub article: Option<(String, String)>,
+    /// Where it comes from: "uit bestand …" or "gemaakt op de redactie".
+    pub origin: String,
+    /// "opent binnenkort", "open", "gesloten" or "gearchiveerd".
     pub state: &'static str,
     /// `None` when the figures could not be read.
     pub voters: Option<u64>,
@@ -151,14 +155,17 @@ pub fn PollListPage(
         .into_iter()
         .map(|row| {
             let desk_href = format!("/redactie/poll/{}", row.poll_id);
+            let article = match row.article {
+                Some((title, path)) => view! { <a href=path>{title}</a> }.into_any(),
+                None => "alleen als embed".into_any(),
+            };
             view! {
                 <tr>
                     <th scope="row">
                         <a href=desk_href>{row.question}</a>
                     </th>
-                    <td>
-                        <a href=row.article_path>{row.article_title}</a>
-                    </td>
+                    <td>{article}</td>
+                    <td>{row.origin}</td>
                     <td>{row.state}</td>
                     <td class="desk-number">{figure(row.voters)}</td>
                     <td class="desk-number">{figure(row.last_hour)}</td>
@@ -192,6 +199,11 @@ pub fn PollListPage(
     view! {
         <DeskFrame frame title="Polls".to_string()>
             <h1>"Polls"</h1>
+            <p>
+                <a href=super::NEW_POLL class="desk-new-poll">
+                    "Nieuwe poll"
+                </a>
+            </p>
             {problems}
             <table class="desk-table">
                 <caption>"Alle polls op de site"</caption>
@@ -199,6 +211,7 @@ pub fn PollListPage(
                     <tr>
                         <th scope="col">"Vraag"</th>
                         <th scope="col">"Artikel"</th>
+                        <th scope="col">"Herkomst"</th>
                         <th scope="col">"Toestand"</th>
                         <th scope="col">"Lezers die stemden"</th>
                         <th scope="col">"Stemmen laatste uur"</th>
@@ -208,6 +221,24 @@ pub fn PollListPage(
             </table>
         </DeskFrame>
     }
+}
+
+/// Where a poll comes from, as its desk page shows it.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A content file, by its name in the folder: question and answers are changed there.
+    File { file: String },
+    /// The desk: who made it and when, whether it is archived, and how to embed it.
+    Desk {
+        /// "gemaakt door an op …".
+        created: String,
+        /// "gearchiveerd door an op …" while off the site.
+        archived: Option<String>,
+        /// The frame to copy, as oEmbed hands it out.
+        iframe_html: String,
+        /// The embed's full address.
+        embed_url: String,
+    },
 }
 
 /// Where a setting of a poll comes from, as the desk says it.
@@ -227,9 +258,12 @@ pub struct PollDetail {
     pub poll_id: String,
     pub question: String,
     pub answers: Vec<String>,
-    pub file: String,
-    pub article_title: String,
-    pub article_path: String,
+    pub origin: Origin,
+    /// The title and address of the article that shows it (or names it, when archived).
+    pub article: Option<(String, String)>,
+    /// When it opens, in words.
+    pub opens: String,
+    pub max_choices: u8,
     pub state: &'static str,
     pub is_closed: bool,
     pub closes: Setting,
@@ -289,17 +323,26 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::EditorRemoved => "redacteur verwijderd",
         AuditAction::PasswordChanged => "wachtwoord gewijzigd",
         AuditAction::VotersForgotten => "kiezerscodes verwijderd",
+        AuditAction::PollCreated => "poll aangemaakt",
+        AuditAction::PollEdited => "poll gewijzigd",
+        AuditAction::Archived => "poll gearchiveerd",
+        AuditAction::Unarchived => "poll teruggezet",
     }
 }
 
 #[component]
-fn SettingLine(label: &'static str, setting: Setting) -> impl IntoView {
-    let source = match setting.overridden {
-        Some(note) => format!(
+fn SettingLine(label: &'static str, setting: Setting, from_file: bool) -> impl IntoView {
+    let source = match (setting.overridden, from_file) {
+        (Some(note), true) => format!(
             " — {note}; dit gaat voor op het inhoudsbestand (daar: {}).",
             setting.file_value
         ),
-        None => " — zoals in het inhoudsbestand.".to_string(),
+        (Some(note), false) => format!(
+            " — {note}; dit gaat voor op de instelling van de poll (daar: {}).",
+            setting.file_value
+        ),
+        (None, true) => " — zoals in het inhoudsbestand.".to_string(),
+        (None, false) => " — zoals ingesteld bij het aanmaken of bewerken.".to_string(),
     };
     view! {
         <p>
@@ -409,9 +452,10 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         poll_id,
         question,
         answers,
-        file,
-        article_title,
-        article_path,
+        origin,
+        article,
+        opens,
+        max_choices,
         state,
         is_closed,
         closes,
@@ -566,13 +610,113 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
             </p>
         }
     });
+    let from_file = matches!(origin, Origin::File { .. });
+    let placed = match article {
+        Some((title, path)) => view! {
+            "Bij het artikel "
+            <a href=path>{title}</a>
+            ". "
+        }
+        .into_any(),
+        None => "Bij geen artikel: alleen als embed. ".into_any(),
+    };
+    let (source, embed) = match origin {
+        Origin::File { file } => (
+            view! {
+                <p>
+                    "Poll uit bestand " <code>{file}</code>
+                    ": vraag en antwoorden staan in dat inhoudsbestand en worden daar gewijzigd."
+                </p>
+                <ul>{answers}</ul>
+            }
+            .into_any(),
+            None,
+        ),
+        Origin::Desk {
+            created,
+            archived,
+            iframe_html,
+            embed_url,
+        } => {
+            let archive = match archived {
+                None => view! {
+                    <form method="post" action=format!("{base}/archiveren")>
+                        <Csrf token=csrf.clone() />
+                        <button type="submit">"Archiveren"</button>
+                        <span class="desk-hint">
+                            " Haalt de poll van de site; de stemmen blijven bewaard en Terugzetten brengt hem terug."
+                        </span>
+                    </form>
+                }
+                .into_any(),
+                Some(archived) => view! {
+                    <p>
+                        <strong>{format!("Gearchiveerd: {archived}.")}</strong>
+                        " De poll staat niet op de site en neemt geen stemmen aan; de stemmen blijven bewaard."
+                    </p>
+                    <form method="post" action=format!("{base}/terugzetten")>
+                        <Csrf token=csrf.clone() />
+                        <button type="submit">"Terugzetten"</button>
+                    </form>
+                }
+                .into_any(),
+            };
+            let edit = view! {
+                <p>
+                    <a href=format!("{base}/bewerken")>"Bewerken"</a>
+                </p>
+            };
+            let embed_path = format!("/embed/{poll_id}");
+            let preview_title = format!("Voorbeeld van de poll: {question}");
+            (
+                view! {
+                    <p>{format!("Poll van de redactie, {created}. Vraag en antwoorden:")}</p>
+                    <ul>{answers}</ul>
+                    <p>{format!("Opent: {opens}. Maximaal aantal antwoorden per lezer: {max_choices}.")}</p>
+                    {edit}
+                    {archive}
+                }
+                .into_any(),
+                Some(view! {
+                    <section aria-labelledby="insluiten-titel">
+                        <h2 id="insluiten-titel">"Insluiten"</h2>
+                        <p>
+                            "Adres van de poll: " <a href=embed_path.clone()>{embed_url}</a>
+                        </p>
+                        <p>
+                            <label for="iframe-code">"Iframe-code om te kopiëren"</label>
+                            // Leptos writes a textarea's text as it is; the browser decodes
+                            // entities there, so the frame is escaped once, here.
+                            <textarea
+                                id="iframe-code"
+                                class="desk-iframe-code"
+                                readonly
+                                rows="4"
+                                inner_html=escape_markup(&iframe_html)
+                            ></textarea>
+                        </p>
+                        <h3>"Voorbeeld"</h3>
+                        <iframe
+                            class="desk-preview"
+                            src=embed_path
+                            title=preview_title
+                            width=FRAME_WIDTH.to_string()
+                            height=FRAME_HEIGHT.to_string()
+                        ></iframe>
+                    </section>
+                }),
+            )
+        }
+    };
+    let own = if from_file {
+        "het inhoudsbestand"
+    } else {
+        "de poll zelf"
+    };
     view! {
         <DeskFrame frame title=question.clone()>
             <h1>{question.clone()}</h1>
-            <p>
-                "Bij het artikel " <a href=article_path>{article_title}</a> ". Toestand: "
-                <strong>{state}</strong> "."
-            </p>
+            <p>{placed} "Toestand: " <strong>{state}</strong> "."</p>
             <section aria-labelledby="stand-titel">
                 <h2 id="stand-titel">"Stand"</h2>
                 <StandingTable
@@ -582,13 +726,9 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
             </section>
             <section aria-labelledby="instellingen-titel">
                 <h2 id="instellingen-titel">"Instellingen"</h2>
-                <p>
-                    "Vraag en antwoorden komen uit het inhoudsbestand " <code>{file}</code>
-                    " en worden daar gewijzigd:"
-                </p>
-                <ul>{answers}</ul>
-                <SettingLine label="Sluit" setting=closes />
-                <SettingLine label="Uitslag zichtbaar" setting=visibility />
+                {source}
+                <SettingLine label="Sluit" setting=closes from_file />
+                <SettingLine label="Uitslag zichtbaar" setting=visibility from_file />
                 {open_or_close}
                 <form method="post" action=format!("{base}/sluitingsmoment")>
                     <Csrf token=csrf.clone() />
@@ -601,7 +741,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                 <form method="post" action=format!("{base}/sluitingsmoment")>
                     <Csrf token=csrf.clone() />
                     <input type="hidden" name="bestand" value="1" />
-                    <button type="submit">"Sluitingsmoment van het inhoudsbestand gebruiken"</button>
+                    <button type="submit">{format!("Sluitingsmoment van {own} gebruiken")}</button>
                 </form>
                 <form method="post" action=format!("{base}/uitslag")>
                     <Csrf token=csrf.clone() />
@@ -609,12 +749,13 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                         <label for="zichtbaarheid">"Wie ziet de uitslag"</label>
                         <select id="zichtbaarheid" name="zichtbaarheid">
                             {visibility_options}
-                            <option value="bestand">"zoals in het inhoudsbestand"</option>
+                            <option value="bestand">{format!("zoals in {own}")}</option>
                         </select>
                         <button type="submit">"Zichtbaarheid instellen"</button>
                     </p>
                 </form>
             </section>
+            {embed}
             <section aria-labelledby="verloop-titel">
                 <h2 id="verloop-titel">"Stemmen per uur"</h2>
                 {chart_note}
@@ -683,6 +824,22 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                 <h2 id="logboek-titel">"Logboek van deze poll"</h2>
                 <AuditTable entries=audit caption="Wat de redactie aan deze poll deed".to_string() with_poll=false />
             </section>
+        </DeskFrame>
+    }
+}
+
+/// A desk-made poll that is archived cannot be edited: put it back first.
+#[component]
+pub fn ArchivedNotice(frame: Frame, poll_id: String) -> impl IntoView {
+    view! {
+        <DeskFrame frame title="Gearchiveerde poll".to_string()>
+            <h1>"Deze poll is gearchiveerd"</h1>
+            <p class="desk-error" role="alert">
+                "Een gearchiveerde poll kan niet bewerkt worden. Zet hem eerst terug op de site en bewerk hem dan."
+            </p>
+            <p>
+                <a href=format!("/redactie/poll/{poll_id}")>"Terug naar de poll"</a>
+            </p>
         </DeskFrame>
     }
 }

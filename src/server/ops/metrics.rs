@@ -233,6 +233,7 @@ fn reason(error: AppError) -> &'static str {
         AppError::InvalidChoice => "invalid_choice",
         AppError::TooManyChoices => "too_many_choices",
         AppError::PollClosed => "poll_closed",
+        AppError::PollArchived => "poll_archived",
         AppError::InvalidInput => "invalid_input",
         AppError::PayloadTooLarge => "payload_too_large",
         AppError::CrossSite => "cross_site",

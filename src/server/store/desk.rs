@@ -3,6 +3,10 @@
 //!
 //! Every change an editor makes to a poll is written in one transaction with its audit entry, so
 //! the log never misses an action that took effect nor shows one that did not.
+//!
+//! Polls come from two places: a content file (synced in by `sync_polls`, which owns them) or the
+//! desk (`create_poll`, `edit_poll`, `set_archived`, which own those). Both live in the same rows,
+//! so the vote writer checks either kind the same way; neither side ever writes the other's.
 
 use super::StoreError;
 use crate::poll::{PollDefinition, ResultsVisibility};
@@ -89,6 +93,40 @@ pub struct VoidedWindow {
     pub restored: Option<(String, i64)>,
 }
 
+/// A poll made in the desk, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MadePoll {
+    /// The poll as its last edit left it (the desk's overrides not applied).
+    pub definition: PollDefinition,
+    /// Who made it, and when (unix seconds).
+    pub created: (String, i64),
+    /// Who archived it, and when; `None` while it is on the site.
+    pub archived: Option<(String, i64)>,
+    /// Whether its question or an answer's wording was corrected after the first vote.
+    pub clarified: bool,
+}
+
+/// What `edit_poll` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollEdit {
+    /// The poll now reads as asked.
+    Edited,
+    /// Nothing differs from what is stored: nothing was written, no audit line.
+    Unchanged,
+    /// There is no poll made in the desk with this id (a content file's poll is never edited here).
+    UnknownPoll,
+    /// The poll has ballots, and the edit adds, removes or reorders answers, or changes the opening
+    /// moment or how many answers a reader may pick: that would change what earlier readers chose
+    /// between. Nothing was written.
+    AnswersLocked,
+}
+
+/// Writes an edit's audit detail from the poll before and after it. An alias rather than the `fn`
+/// type in the trait: `async_trait` would give the elided lifetimes of a `fn(&A, &B)` written in a
+/// method's arguments to the method itself, so an engine could only pass it references that
+/// outlive the call; behind an alias the pointer stays higher-ranked.
+pub type DescribeEdit = fn(&PollDefinition, &PollDefinition) -> String;
+
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -121,10 +159,14 @@ pub enum AuditAction {
     PasswordChanged,
     /// The site removed the voter ids of a closed poll's ballots (`voter_retention_days`).
     VotersForgotten,
+    PollCreated,
+    PollEdited,
+    Archived,
+    Unarchived,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::SignIn,
         AuditAction::SignOut,
         AuditAction::FailedSignIn,
@@ -139,6 +181,10 @@ impl AuditAction {
         AuditAction::EditorRemoved,
         AuditAction::PasswordChanged,
         AuditAction::VotersForgotten,
+        AuditAction::PollCreated,
+        AuditAction::PollEdited,
+        AuditAction::Archived,
+        AuditAction::Unarchived,
     ];
 
     /// The name stored in the database.
@@ -158,6 +204,10 @@ impl AuditAction {
             AuditAction::EditorRemoved => "editor-removed",
             AuditAction::PasswordChanged => "password-changed",
             AuditAction::VotersForgotten => "voters-forgotten",
+            AuditAction::PollCreated => "poll-created",
+            AuditAction::PollEdited => "poll-edited",
+            AuditAction::Archived => "archived",
+            AuditAction::Unarchived => "unarchived",
         }
     }
 
@@ -288,5 +338,42 @@ pub trait DeskStore: Send + Sync {
     ) -> Result<u64, StoreError>;
 
     /// Brings the polls in the database in line with `polls` as at start-up (content reloaded).
+    /// A poll made in the desk is never touched, even when a content file claims its id.
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError>;
+
+    /// Stores `poll` as a poll made in the desk by `audit.editor` at `audit.at`, with `audit`, in
+    /// one transaction. `false` (nothing written) when any poll, from a file or the desk, archived
+    /// or not, has its id already: votes are stored under it, so an id is never used twice.
+    async fn create_poll(
+        &self,
+        poll: &PollDefinition,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces the desk-made poll `poll.id` with `poll` if the rules allow it (see `PollEdit`),
+    /// clears the desk's overrides of its closing moment and results visibility (the edit says
+    /// what holds), and, in the same transaction, records an audit line of `by` at `at` with
+    /// `describe(before, after)` as its detail. An edit after the first vote that changes the
+    /// question or an answer's wording marks the poll `clarified`, for good.
+    async fn edit_poll(
+        &self,
+        poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError>;
+
+    /// Archives (`archived`) the desk-made poll `poll_id` or puts it back, with `audit`, in one
+    /// transaction. An archived poll takes no votes (the writer answers `UnknownPoll`); its
+    /// ballots and counts stay. `false` (nothing written) if there is no such desk-made poll or it
+    /// is already in that state.
+    async fn set_archived(
+        &self,
+        poll_id: &str,
+        archived: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+
+    /// Every poll made in the desk, archived ones too, newest first.
+    async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError>;
 }

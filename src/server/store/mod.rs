@@ -8,6 +8,7 @@
 //! PostgreSQL (`postgres`, for several nodes on one database).
 
 pub mod desk;
+mod made;
 pub mod postgres;
 pub mod sqlite;
 pub mod writer;

@@ -10,6 +10,7 @@
 use crate::app::PageContent;
 use crate::article::EmbeddedPoll;
 use crate::error::AppError;
+use crate::poll::PollDefinition;
 use crate::server::app::state::AppState;
 use crate::server::escape_markup;
 use crate::server::web::cache_control;
@@ -26,9 +27,10 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The frame's size that oEmbed proposes (the poll fits at this width without scrolling).
-const FRAME_WIDTH: u32 = 480;
-const FRAME_HEIGHT: u32 = 560;
+/// The frame's size that oEmbed proposes and the desk hands out (the poll fits at this width
+/// without scrolling).
+pub(crate) const FRAME_WIDTH: u32 = 480;
+pub(crate) const FRAME_HEIGHT: u32 = 560;
 const MIN_FRAME_WIDTH: u32 = 280;
 
 /// The embed's own policy: the site's, with the embedding origins as frame ancestors.
@@ -75,6 +77,26 @@ pub fn oembed_url(base_url: &str, url: &str) -> String {
     format!("{base_url}/oembed?{query}")
 }
 
+/// The frame's title, which a screen reader announces for the frame.
+fn frame_title(question: &str) -> String {
+    format!("Lezerspoll: {question}")
+}
+
+/// The `<iframe>` that shows `poll` from this site (`base_url`) at `width` by `height`. oEmbed
+/// hands it out and the desk gives it to copy: one function, so the two never differ.
+pub(crate) fn iframe_html(
+    base_url: &str,
+    poll: &PollDefinition,
+    width: u32,
+    height: u32,
+) -> String {
+    format!(
+        "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" title=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
+        escape_markup(&format!("{base_url}{}", embed_path(&poll.id))),
+        escape_markup(&frame_title(&poll.question)),
+    )
+}
+
 /// Whether a vote comes from the embedded poll: sent by its frame (a browser navigating a frame
 /// says `Sec-Fetch-Dest: iframe`), or from its page (the `Referer`, which our policy
 /// `strict-origin-when-cross-origin` keeps whole for requests to this site).
@@ -99,13 +121,17 @@ async fn embed(
     Path(poll_id): Path<String>,
     request: Request,
 ) -> Response {
-    let library = state.library();
-    let Some((article, poll)) = library.poll(&poll_id) else {
-        let content = PageContent::error(AppError::UnknownPoll);
-        let mut response = render_embed(&state, content, request).await;
-        *response.status_mut() = StatusCode::NOT_FOUND;
-        return with_policy(response, &policy);
+    let (article, poll) = match state.served_poll(&poll_id) {
+        Ok(served) => (served.article, served.poll),
+        Err(error) => {
+            let content = PageContent::error(error);
+            let mut response = render_embed(&state, content, request).await;
+            *response.status_mut() =
+                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+            return with_policy(response, &policy);
+        }
     };
+    let (article, poll) = (article.as_ref(), &poll);
     let voter = VoterId::from_headers(request.headers());
     let changing = request
         .uri()
@@ -120,16 +146,17 @@ async fn embed(
         poll,
     )
     .await;
-    let article_url = article.url(&state.settings.base_url);
-    let title = article.title.clone();
+    let base_url = &state.settings.base_url;
+    let article = article.map(|article| (article.url(base_url), article.title.clone()));
+    let site_url = format!("{base_url}/");
     let content = PageContent::new(move || {
-        let (view, facts, article_url, title) = (
+        let (view, facts, article, site_url) = (
             view.clone(),
             facts.clone(),
-            article_url.clone(),
-            title.clone(),
+            article.clone(),
+            site_url.clone(),
         );
-        view! { <EmbeddedPoll view facts article_url title /> }.into_any()
+        view! { <EmbeddedPoll view facts article site_url /> }.into_any()
     });
     let mut response = render_embed(&state, content, request).await;
     if voter.is_none() {
@@ -204,8 +231,11 @@ async fn oembed(
     let found = if let Some(slug) = path.strip_prefix("/artikel/") {
         library
             .article(slug)
-            .and_then(|article| article.poll.as_ref().map(|poll| (article, poll)))
+            .and_then(|article| article.poll.as_ref().map(|poll| (Some(article), poll)))
     } else if let Some(poll_id) = path.strip_prefix("/embed/") {
+        if state.content.desk().is_archived(poll_id) {
+            return oembed_error(StatusCode::GONE, AppError::PollArchived.message());
+        }
         library.poll(poll_id)
     } else {
         None
@@ -216,23 +246,21 @@ async fn oembed(
             "Dit adres is geen poll van deze site.",
         );
     };
+    // A desk-made poll no article shows is the newsroom's own.
+    let author = article.map_or("Redactie Stembus", |article| article.author.as_str());
     let limit = |key: &str| query.get(key).and_then(|value| value.parse::<u32>().ok());
     let width =
         limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
     let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
-    let title = format!("Lezerspoll: {}", poll.question);
-    let html = format!(
-        "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" title=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
-        escape_markup(&format!("{base}{}", embed_path(&poll.id))),
-        escape_markup(&title),
-    );
+    let title = frame_title(&poll.question);
+    let html = iframe_html(base, poll, width, height);
     let body = serde_json::json!({
         "version": "1.0",
         "type": "rich",
         "provider_name": "Stembus",
         "provider_url": format!("{base}/"),
         "title": title,
-        "author_name": article.author,
+        "author_name": author,
         "html": html,
         "width": width,
         "height": height,

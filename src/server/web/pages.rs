@@ -310,7 +310,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
                 Reader::from(&request),
                 request.has_flag("wijzigen"),
                 &article.path(),
-                article,
+                Some(article),
                 poll,
             )
             .await;

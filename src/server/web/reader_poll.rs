@@ -24,7 +24,7 @@ pub(crate) async fn poll_for_reader(
     reader: Reader,
     changing: bool,
     path: &str,
-    article: &Article,
+    article: Option<&Article>,
     poll: &PollDefinition,
 ) -> (PollView, PollFacts) {
     let now = state.now();
@@ -45,15 +45,20 @@ pub(crate) async fn poll_for_reader(
         now,
         changing,
     );
+    let desk = state.content.desk();
     let facts = PollFacts {
         voters,
-        opened: poll.opens.unwrap_or(article.published),
+        // A desk-made poll always has its opening; a file's poll without one opened with its
+        // article.
+        opened: poll
+            .opens
+            .or(article.map(|article| article.published))
+            .unwrap_or_else(|| Moment::brussels_from_unix(now)),
         closes: poll.closes,
         status: poll.status_at(now),
         counted_at: Moment::brussels_from_unix(now),
-        voided: state
-            .content
-            .desk()
+        clarified: desk.made_poll(&poll.id).is_some_and(|made| made.clarified),
+        voided: desk
             .voided_of(&poll.id)
             .iter()
             .map(|window| VoidedVotes {

@@ -10,9 +10,10 @@ use super::{CountChanges, PostgresStore, loggable, migrate, queries};
 use crate::poll::{PollDefinition, ResultsVisibility};
 use crate::server::store::StoreError;
 use crate::server::store::desk::{
-    AuditAction, AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides,
-    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
+use crate::server::store::made::{self, StoredPoll, Verdict};
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
 use tokio_postgres::Row;
@@ -584,6 +585,256 @@ impl DeskStore for PostgresStore {
         migrate::sync_polls(&tx, &polls).await.map_err(failed)?;
         tx.commit().await.map_err(failed)
     }
+
+    async fn create_poll(
+        &self,
+        poll: &PollDefinition,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        // The unique key decides, whoever holds it: a file's poll, a desk poll, an archived one.
+        let created = tx
+            .query_opt(
+                "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
+                                   show_results, origin, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'desk', $8, $9)
+                 ON CONFLICT (key) DO NOTHING
+                 RETURNING id",
+                &[
+                    &poll.id,
+                    &poll.question,
+                    &i32::from(poll.max_choices),
+                    &poll.allow_change,
+                    &poll.opens.map(|m| m.unix_seconds()),
+                    &poll.closes.map(|m| m.unix_seconds()),
+                    &poll.show_results.key(),
+                    &audit.editor,
+                    &audit.at,
+                ],
+            )
+            .await
+            .map_err(failed)?;
+        let Some(created) = created else {
+            return Ok(false);
+        };
+        migrate::set_options(&tx, created.get(0), poll)
+            .await
+            .map_err(failed)?;
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
+    }
+
+    async fn edit_poll(
+        &self,
+        poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError> {
+        let after = made::as_stored(poll);
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        // `FOR UPDATE` waits for every vote batch that read this poll's rules (they hold `FOR KEY
+        // SHARE`) and holds off the next, so "no ballot yet" stays true until the edit commits.
+        let stored = tx
+            .query_opt(
+                &format!("{MADE_POLL} WHERE key = $1 AND origin = 'desk' FOR UPDATE"),
+                &[&after.id],
+            )
+            .await
+            .map_err(failed)?;
+        let Some(stored) = stored else {
+            return Ok(PollEdit::UnknownPoll);
+        };
+        let (poll_row, stored, _) = made_poll_row(&stored);
+        let before = definition(&tx, poll_row, stored).await.map_err(failed)?;
+        let has_ballots: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = $1)",
+                &[&poll_row],
+            )
+            .await
+            .map_err(failed)?
+            .get(0);
+        let clarified = match made::judge_edit(&before, &after, has_ballots) {
+            Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+            Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+            Verdict::Edited { clarified } => clarified,
+        };
+        // The edit says what holds, so the desk's overrides go; it is the desk's last change of
+        // the poll, so it is the one `desk_changed_*` names.
+        tx.execute(
+            "UPDATE poll SET question = $2, max_choices = $3, allow_change = $4,
+                 opens_at = $5, closes_at = $6, show_results = $7,
+                 desk_closes_set = FALSE, desk_closes_at = NULL, desk_show_results = NULL,
+                 desk_changed_by = $8, desk_changed_at = $9,
+                 clarified = clarified OR $10
+             WHERE id = $1",
+            &[
+                &poll_row,
+                &after.question,
+                &i32::from(after.max_choices),
+                &after.allow_change,
+                &after.opens.map(|m| m.unix_seconds()),
+                &after.closes.map(|m| m.unix_seconds()),
+                &after.show_results.key(),
+                &by,
+                &at,
+                &clarified,
+            ],
+        )
+        .await
+        .map_err(failed)?;
+        migrate::set_options(&tx, poll_row, &after)
+            .await
+            .map_err(failed)?;
+        let entry = AuditEntry {
+            at,
+            editor: by.to_string(),
+            action: AuditAction::PollEdited,
+            poll_id: Some(after.id.clone()),
+            detail: describe(&before, &after),
+        };
+        insert_audit(&tx, &entry).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(PollEdit::Edited)
+    }
+
+    async fn set_archived(
+        &self,
+        poll_id: &str,
+        archived: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        // `FOR UPDATE` waits for the vote batches that found the poll open to vote in (they hold
+        // `FOR KEY SHARE`): once archiving answers, no later vote is taken.
+        let state = tx
+            .query_opt(
+                "SELECT id, archived_at IS NOT NULL FROM poll
+                 WHERE key = $1 AND origin = 'desk' FOR UPDATE",
+                &[&poll_id],
+            )
+            .await
+            .map_err(failed)?;
+        let Some(state) = state else {
+            return Ok(false);
+        };
+        if state.get::<_, bool>(1) == archived {
+            return Ok(false);
+        }
+        let poll_row: i64 = state.get(0);
+        if archived {
+            tx.execute(
+                "UPDATE poll SET archived_by = $2, archived_at = $3 WHERE id = $1",
+                &[&poll_row, &audit.editor, &audit.at],
+            )
+            .await
+        } else {
+            tx.execute(
+                "UPDATE poll SET archived_by = NULL, archived_at = NULL WHERE id = $1",
+                &[&poll_row],
+            )
+            .await
+        }
+        .map_err(failed)?;
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
+    }
+
+    async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
+        let mut client = self.desk_client().await?;
+        // One snapshot, so each poll's answers are those of its row as read.
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(failed)?;
+        let rows = tx
+            .query(
+                &format!("{MADE_POLL} WHERE origin = 'desk' ORDER BY created_at DESC, id DESC"),
+                &[],
+            )
+            .await
+            .map_err(failed)?;
+        let mut polls = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let (poll_row, stored, kept) = made_poll_row(row);
+            polls.push(MadePoll {
+                definition: definition(&tx, poll_row, stored).await.map_err(failed)?,
+                created: kept.created,
+                archived: kept.archived,
+                clarified: kept.clarified,
+            });
+        }
+        tx.commit().await.map_err(failed)?;
+        Ok(polls)
+    }
+}
+
+/// The columns `made_poll_row` reads.
+const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices, allow_change,
+        show_results, created_by, created_at, archived_by, archived_at, clarified
+    FROM poll";
+
+/// What a desk-made poll's row says beside its definition.
+struct MadeRow {
+    created: (String, i64),
+    archived: Option<(String, i64)>,
+    clarified: bool,
+}
+
+/// A row of `MADE_POLL`: the poll's row id, its values (answers still to read) and the rest.
+fn made_poll_row(row: &Row) -> (i64, StoredPoll, MadeRow) {
+    let archived_by: Option<String> = row.get(10);
+    let archived_at: Option<i64> = row.get(11);
+    (
+        row.get(0),
+        StoredPoll {
+            key: row.get(1),
+            question: row.get(2),
+            options: Vec::new(),
+            opens_at: row.get(3),
+            closes_at: row.get(4),
+            max_choices: i64::from(row.get::<_, i32>(5)),
+            allow_change: row.get(6),
+            show_results: row.get(7),
+        },
+        MadeRow {
+            created: (
+                row.get::<_, Option<String>>(8).unwrap_or_default(),
+                row.get::<_, Option<i64>>(9).unwrap_or_default(),
+            ),
+            archived: archived_by.zip(archived_at),
+            clarified: row.get(12),
+        },
+    )
+}
+
+/// `stored` with the shown answers of poll row `poll_row`, in their order.
+async fn definition(
+    client: &impl GenericClient,
+    poll_row: i64,
+    mut stored: StoredPoll,
+) -> Result<PollDefinition, tokio_postgres::Error> {
+    stored.options = client
+        .query(
+            "SELECT key, label FROM poll_option
+             WHERE poll_id = $1 AND position IS NOT NULL
+             ORDER BY position",
+            &[&poll_row],
+        )
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    Ok(stored.into_definition())
 }
 
 async fn insert_audit(

@@ -20,6 +20,10 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
         3,
         include_str!("../../../../migrations/postgres/0003_forgettable_voters.sql"),
     ),
+    (
+        4,
+        include_str!("../../../../migrations/postgres/0004_desk_made_polls.sql"),
+    ),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).
@@ -76,24 +80,28 @@ pub async fn migrate_and_sync(
     tx.commit().await.map_err(text)
 }
 
-/// Makes the polls, their rules and answers match the content. Answers that left the content are
-/// kept (ballots point at them) but no longer shown or accepted; the desk's overrides stay. Run it
-/// under `SCHEMA_LOCK`.
+/// Makes the content files' polls, their rules and answers match the content. Answers that left
+/// the content are kept (ballots point at them) but no longer shown or accepted; the desk's
+/// overrides stay. A poll made in the desk is never touched, even when a file claims its id: its
+/// readers voted on the desk's wording, and the desk owns it. Run it under `SCHEMA_LOCK`.
 pub(super) async fn sync_polls(
     tx: &tokio_postgres::Transaction<'_>,
     polls: &[&PollDefinition],
 ) -> Result<(), Error> {
     for poll in polls {
-        let poll_row: i64 = tx
-            .query_one(
-                "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+        let poll_row = tx
+            .query_opt(
+                "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
+                                   show_results)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (key) DO UPDATE SET
                      question = excluded.question,
                      max_choices = excluded.max_choices,
                      allow_change = excluded.allow_change,
                      opens_at = excluded.opens_at,
-                     closes_at = excluded.closes_at
+                     closes_at = excluded.closes_at,
+                     show_results = excluded.show_results
+                 WHERE poll.origin = 'file'
                  RETURNING id",
                 &[
                     &poll.id,
@@ -102,24 +110,40 @@ pub(super) async fn sync_polls(
                     &poll.allow_change,
                     &poll.opens.map(|m| m.unix_seconds()),
                     &poll.closes.map(|m| m.unix_seconds()),
+                    &poll.show_results.key(),
                 ],
             )
-            .await?
-            .get(0);
+            .await?;
+        // No row back: the id is a desk poll's.
+        let Some(poll_row) = poll_row else {
+            continue;
+        };
+        set_options(tx, poll_row.get(0), poll).await?;
+    }
+    Ok(())
+}
+
+/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording. An answer no
+/// longer in it keeps its row (ballots and counts may point at it) without a position; one that
+/// comes back gets its row again.
+pub(super) async fn set_options(
+    tx: &tokio_postgres::Transaction<'_>,
+    poll_row: i64,
+    poll: &PollDefinition,
+) -> Result<(), Error> {
+    tx.execute(
+        "UPDATE poll_option SET position = NULL WHERE poll_id = $1",
+        &[&poll_row],
+    )
+    .await?;
+    for (position, option) in poll.options.iter().enumerate() {
         tx.execute(
-            "UPDATE poll_option SET position = NULL WHERE poll_id = $1",
-            &[&poll_row],
+            "INSERT INTO poll_option (poll_id, key, label, position) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (poll_id, key) DO UPDATE
+             SET label = excluded.label, position = excluded.position",
+            &[&poll_row, &option.key, &option.label, &(position as i32)],
         )
         .await?;
-        for (position, option) in poll.options.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO poll_option (poll_id, key, label, position) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (poll_id, key) DO UPDATE
-                 SET label = excluded.label, position = excluded.position",
-                &[&poll_row, &option.key, &option.label, &(position as i32)],
-            )
-            .await?;
-        }
     }
     Ok(())
 }

@@ -9,7 +9,8 @@ use tokio_postgres::Error;
 /// Records a vote if the poll exists and is open, every answer belongs to it, their number fits the
 /// rule, and the reader has not voted yet (or may change their vote); notes what it does to the
 /// running counts in `counts`. Runs inside the batch's transaction, under the vote's savepoint. The
-/// closing moment is the desk's where an editor set one, the content file's otherwise.
+/// closing moment is the desk's where an editor set one, the content file's otherwise. An archived
+/// poll is no poll to vote in.
 pub async fn record_vote(
     tx: &Transaction<'_>,
     vote: &NewVote,
@@ -20,12 +21,16 @@ pub async fn record_vote(
             &tx.prepare_cached(
                 "SELECT id, max_choices, allow_change, opens_at,
                         CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END
-                 FROM poll WHERE key = $1",
+                 FROM poll WHERE key = $1 AND archived_at IS NULL
+                 FOR KEY SHARE",
             )
             .await?,
             &[&vote.poll_id],
         )
         .await?;
+    // `FOR KEY SHARE`, the lock the ballot's foreign key takes on this row anyway, taken with the
+    // read: a desk edit or archiving (`FOR UPDATE`) then waits for this vote's batch, and this vote
+    // for it, so no vote lands on rules the desk replaced after they were read.
     let Some(rules) = rules else {
         return Ok(VoteOutcome::UnknownPoll);
     };

@@ -10,9 +10,10 @@ use super::{Durability, SqliteStore, open_connection, queries};
 use crate::poll::{PollDefinition, ResultsVisibility};
 use crate::server::store::StoreError;
 use crate::server::store::desk::{
-    AuditAction, AuditEntry, DeskStore, EditorSummary, OverrideChange, PollOverrides,
-    SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
+use crate::server::store::made::{self, StoredPoll, Verdict};
 use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -539,6 +540,220 @@ impl DeskStore for SqliteStore {
         })
         .await
     }
+
+    async fn create_poll(
+        &self,
+        poll: &PollDefinition,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (poll, audit) = (poll.clone(), audit.clone());
+        self.desk_write(move |tx| {
+            // The unique key decides, whoever holds it: a file's poll, a desk poll, an archived one.
+            let created = tx.execute(
+                "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
+                                   show_results, origin, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'desk', ?8, ?9)
+                 ON CONFLICT (key) DO NOTHING",
+                params![
+                    poll.id,
+                    poll.question,
+                    poll.max_choices,
+                    poll.allow_change,
+                    poll.opens.map(|m| m.unix_seconds()),
+                    poll.closes.map(|m| m.unix_seconds()),
+                    poll.show_results.key(),
+                    audit.editor,
+                    audit.at,
+                ],
+            )?;
+            if created == 0 {
+                return Ok(false);
+            }
+            queries::set_options(tx, tx.last_insert_rowid(), &poll)?;
+            insert_audit(tx, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn edit_poll(
+        &self,
+        poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError> {
+        let (after, by) = (made::as_stored(poll), by.to_string());
+        self.desk_write(move |tx| {
+            let stored = tx
+                .query_row(
+                    &format!("{MADE_POLL} WHERE key = ?1 AND origin = 'desk'"),
+                    [&after.id],
+                    made_poll_row,
+                )
+                .optional()?;
+            let Some((poll_row, stored, _)) = stored else {
+                return Ok(PollEdit::UnknownPoll);
+            };
+            let before = definition(tx, poll_row, stored)?;
+            let has_ballots: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = ?1)",
+                [poll_row],
+                |row| row.get(0),
+            )?;
+            let clarified = match made::judge_edit(&before, &after, has_ballots) {
+                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+                Verdict::Edited { clarified } => clarified,
+            };
+            // The edit says what holds, so the desk's overrides go; it is the desk's last change
+            // of the poll, so it is the one `desk_changed_*` names.
+            tx.execute(
+                "UPDATE poll SET question = ?2, max_choices = ?3, allow_change = ?4,
+                     opens_at = ?5, closes_at = ?6, show_results = ?7,
+                     desk_closes_set = 0, desk_closes_at = NULL, desk_show_results = NULL,
+                     desk_changed_by = ?8, desk_changed_at = ?9,
+                     clarified = clarified OR ?10
+                 WHERE id = ?1",
+                params![
+                    poll_row,
+                    after.question,
+                    after.max_choices,
+                    after.allow_change,
+                    after.opens.map(|m| m.unix_seconds()),
+                    after.closes.map(|m| m.unix_seconds()),
+                    after.show_results.key(),
+                    by,
+                    at,
+                    clarified,
+                ],
+            )?;
+            queries::set_options(tx, poll_row, &after)?;
+            insert_audit(
+                tx,
+                &AuditEntry {
+                    at,
+                    editor: by,
+                    action: AuditAction::PollEdited,
+                    poll_id: Some(after.id.clone()),
+                    detail: describe(&before, &after),
+                },
+            )?;
+            Ok(PollEdit::Edited)
+        })
+        .await
+    }
+
+    async fn set_archived(
+        &self,
+        poll_id: &str,
+        archived: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (poll_id, audit) = (poll_id.to_string(), audit.clone());
+        self.desk_write(move |tx| {
+            let changed = if archived {
+                tx.execute(
+                    "UPDATE poll SET archived_by = ?2, archived_at = ?3
+                     WHERE key = ?1 AND origin = 'desk' AND archived_at IS NULL",
+                    params![poll_id, audit.editor, audit.at],
+                )?
+            } else {
+                tx.execute(
+                    "UPDATE poll SET archived_by = NULL, archived_at = NULL
+                     WHERE key = ?1 AND origin = 'desk' AND archived_at IS NOT NULL",
+                    [&poll_id],
+                )?
+            };
+            if changed == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
+        self.read(|conn| {
+            // One snapshot, so each poll's answers are those of its row as read.
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
+            let rows = {
+                let mut statement = tx.prepare_cached(&format!(
+                    "{MADE_POLL} WHERE origin = 'desk' ORDER BY created_at DESC, id DESC"
+                ))?;
+                let rows = statement.query_map([], made_poll_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let mut polls = Vec::with_capacity(rows.len());
+            for (poll_row, stored, kept) in rows {
+                polls.push(MadePoll {
+                    definition: definition(&tx, poll_row, stored)?,
+                    created: kept.created,
+                    archived: kept.archived,
+                    clarified: kept.clarified,
+                });
+            }
+            tx.finish()?;
+            Ok(polls)
+        })
+        .await
+    }
+}
+
+/// The columns `made_poll_row` reads.
+const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices, allow_change,
+        show_results, created_by, created_at, archived_by, archived_at, clarified
+    FROM poll";
+
+/// What a desk-made poll's row says beside its definition.
+struct MadeRow {
+    created: (String, i64),
+    archived: Option<(String, i64)>,
+    clarified: bool,
+}
+
+/// A row of `MADE_POLL`: the poll's row id, its values (answers still to read) and the rest.
+fn made_poll_row(row: &Row<'_>) -> rusqlite::Result<(i64, StoredPoll, MadeRow)> {
+    let archived_by: Option<String> = row.get(10)?;
+    let archived_at: Option<i64> = row.get(11)?;
+    Ok((
+        row.get(0)?,
+        StoredPoll {
+            key: row.get(1)?,
+            question: row.get(2)?,
+            options: Vec::new(),
+            opens_at: row.get(3)?,
+            closes_at: row.get(4)?,
+            max_choices: row.get(5)?,
+            allow_change: row.get(6)?,
+            show_results: row.get(7)?,
+        },
+        MadeRow {
+            created: (
+                row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                row.get::<_, Option<i64>>(9)?.unwrap_or_default(),
+            ),
+            archived: archived_by.zip(archived_at),
+            clarified: row.get(12)?,
+        },
+    ))
+}
+
+/// `stored` with the shown answers of poll row `poll_row`, in their order.
+fn definition(
+    conn: &Connection,
+    poll_row: i64,
+    mut stored: StoredPoll,
+) -> rusqlite::Result<PollDefinition> {
+    let mut statement = conn.prepare_cached(
+        "SELECT key, label FROM poll_option
+         WHERE poll_id = ?1 AND position IS NOT NULL
+         ORDER BY position",
+    )?;
+    let rows = statement.query_map([poll_row], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    stored.options = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(stored.into_definition())
 }
 
 /// A count from a row, as stored (never below zero).

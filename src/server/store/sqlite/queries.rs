@@ -4,20 +4,24 @@ use crate::poll::PollDefinition;
 use crate::server::store::{NewVote, VoteOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Makes the polls, their rules and answers in the database match the content, leaving every vote
-/// alone. Answers that left the content are kept (votes point at them) but no longer shown or
-/// accepted.
+/// Makes the content files' polls, their rules and answers in the database match the content,
+/// leaving every vote alone. Answers that left the content are kept (votes point at them) but no
+/// longer shown or accepted. A poll made in the desk is never touched, even when a file claims its
+/// id: its readers voted on the desk's wording, and the desk owns it.
 pub fn sync_polls(conn: &Connection, polls: &[&PollDefinition]) -> rusqlite::Result<()> {
     for poll in polls {
         conn.execute(
-            "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
+                               show_results)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (key) DO UPDATE SET
                  question = excluded.question,
                  max_choices = excluded.max_choices,
                  allow_change = excluded.allow_change,
                  opens_at = excluded.opens_at,
-                 closes_at = excluded.closes_at",
+                 closes_at = excluded.closes_at,
+                 show_results = excluded.show_results
+             WHERE poll.origin = 'file'",
             params![
                 poll.id,
                 poll.question,
@@ -25,24 +29,43 @@ pub fn sync_polls(conn: &Connection, polls: &[&PollDefinition]) -> rusqlite::Res
                 poll.allow_change,
                 poll.opens.map(|m| m.unix_seconds()),
                 poll.closes.map(|m| m.unix_seconds()),
+                poll.show_results.key(),
             ],
         )?;
-        let poll_row: i64 =
-            conn.query_row("SELECT id FROM poll WHERE key = ?1", [&poll.id], |row| {
-                row.get(0)
-            })?;
+        let poll_row: Option<i64> = conn
+            .query_row(
+                "SELECT id FROM poll WHERE key = ?1 AND origin = 'file'",
+                [&poll.id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(poll_row) = poll_row else {
+            continue;
+        };
+        set_options(conn, poll_row, poll)?;
+    }
+    Ok(())
+}
+
+/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording. An answer no
+/// longer in it keeps its row (ballots may point at it) without a position; one that comes back
+/// gets its row again.
+pub fn set_options(
+    conn: &Connection,
+    poll_row: i64,
+    poll: &PollDefinition,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE poll_option SET position = NULL WHERE poll_id = ?1",
+        [poll_row],
+    )?;
+    for (position, option) in poll.options.iter().enumerate() {
         conn.execute(
-            "UPDATE poll_option SET position = NULL WHERE poll_id = ?1",
-            [poll_row],
+            "INSERT INTO poll_option (poll_id, key, label, position) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (poll_id, key) DO UPDATE
+             SET label = excluded.label, position = excluded.position",
+            params![poll_row, option.key, option.label, position as i64],
         )?;
-        for (position, option) in poll.options.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO poll_option (poll_id, key, label, position) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (poll_id, key) DO UPDATE
-                 SET label = excluded.label, position = excluded.position",
-                params![poll_row, option.key, option.label, position as i64],
-            )?;
-        }
     }
     Ok(())
 }
@@ -58,13 +81,13 @@ struct PollRules {
 /// Records a vote if the poll exists and is open, every answer belongs to it, their number fits
 /// the rule, and the reader has not voted yet (or may change their vote). Run it inside a write
 /// transaction, so the checks and the write see the same state. The closing moment is the desk's
-/// where an editor set one, the content file's otherwise.
+/// where an editor set one, the content file's otherwise. An archived poll is no poll to vote in.
 pub fn record_vote(conn: &Connection, vote: &NewVote) -> rusqlite::Result<VoteOutcome> {
     let rules = conn
         .query_row(
             "SELECT id, max_choices, allow_change, opens_at,
                     CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END
-             FROM poll WHERE key = ?1",
+             FROM poll WHERE key = ?1 AND archived_at IS NULL",
             [&vote.poll_id],
             |row| {
                 Ok(PollRules {

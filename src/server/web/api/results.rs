@@ -8,6 +8,7 @@
 //! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
 //! GET (tower-http's `CorsLayer`).
 
+use crate::error::AppError;
 use crate::poll::{PollDefinition, PollResults, PollStatus};
 use crate::server::app::state::AppState;
 use crate::server::web::api::live_results;
@@ -178,15 +179,20 @@ async fn poll(
     Path(poll_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let library = state.library();
-    let Some((_, poll)) = library.poll(&poll_id) else {
-        return api_error(StatusCode::NOT_FOUND, "Deze poll bestaat niet.");
+    let poll = match state.served_poll(&poll_id) {
+        Ok(served) => served.poll,
+        Err(error) => return api_error(status_of(error), error.message()),
     };
-    let described = describe(&state, poll, state.now()).await;
+    let described = describe(&state, &poll, state.now()).await;
     json_answer(
         &headers,
         serde_json::to_string(&described).unwrap_or_default(),
     )
+}
+
+/// The HTTP status of an API refusal for `error`.
+pub(super) fn status_of(error: AppError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// `GET /api/openapi.json`.

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::poll::{PollDefinition, PollResults, PollStatus, PollView};
 use crate::server::app::state::{AppState, app_state};
 use crate::server::store::{NewVote, VoteOutcome};
+use crate::server::web::embed;
 use crate::server::web::vote::voter_cookie::VoterId;
 use axum::http::{header, request::Parts};
 use leptos::prelude::{expect_context, use_context};
@@ -19,8 +20,8 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         tracing::error!("request parts missing in cast_vote");
         AppError::Internal
     })?;
-    let library = state.library();
-    let (article, poll) = library.poll(&poll_id).ok_or(AppError::UnknownPoll)?;
+    let served = state.served_poll(&poll_id)?;
+    let (article, poll) = (served.article.as_ref(), &served.poll);
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
     if !choices
         .iter()
@@ -85,8 +86,9 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
     };
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
+    let poll_path = article.map_or_else(|| embed::embed_path(&poll.id), |article| article.path());
     Ok(PollView::for_reader(
-        &article.path(),
+        &poll_path,
         poll,
         Some(results),
         own_choices,

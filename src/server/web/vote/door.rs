@@ -201,13 +201,13 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     // A vote from the embedded poll goes back to the embed, and is only taken with the voter
     // cookie the embed handed out: a browser that kept none would vote afresh on every load.
     let embedded = embed::from_embed(&parts.headers);
-    let back_to_poll = state.library().poll(&form.poll).map(|(article, poll)| {
-        if embedded {
-            format!("{}#poll", embed::embed_path(&poll.id))
-        } else {
-            format!("{}#poll", article_path(&article.slug))
-        }
-    });
+    let back_to_poll = state
+        .library()
+        .poll(&form.poll)
+        .map(|(article, poll)| match article {
+            Some(article) if !embedded => format!("{}#poll", article_path(&article.slug)),
+            _ => format!("{}#poll", embed::embed_path(&poll.id)),
+        });
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
         return Refusal {
             back_to_poll,

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# How fast the developer's loop is in `cargo leptos watch`:
+#   - cold start: from `cargo leptos watch` in a fresh clone with a cold target/ until `GET /` is 200;
+#   - view edit: a visible text in the article page's "Over deze poll" box (src/article/page.rs) is
+#     changed to a unique marker; time from the file write until the article page shows it;
+#   - server edit: a comment line with a unique marker in robots.txt (src/server/web/discovery.rs);
+#     time from the file write until /robots.txt shows it.
+# Each edit kind is repeated (default 5); prints every sample, then median/min/max per kind, and per
+# edit whether cargo-leptos rebuilt the front (WASM), from its log.
+# Works on a throwaway clone of HEAD in a temp dir (own CARGO_TARGET_DIR, own SQLite file), never the
+# developer's tree; listens on 127.0.0.1 only, on free ports; everything it started and the temp dir
+# are removed on exit. The whole run is bounded (BENCH_WATCH_LIMIT, default 30m).
+# Usage: bench/watch.sh [--edits N]        (a cold debug build first: several minutes on 2 cores)
+set -euo pipefail
+export PATH="$HOME/.cargo/bin:$PATH"
+
+LIMIT="${BENCH_WATCH_LIMIT:-30m}"
+if [ -z "${BENCH_WATCH_INNER:-}" ]; then
+  # The whole run under one time limit; timeout sends TERM, which the trap below turns into cleanup.
+  BENCH_WATCH_INNER=1 exec timeout --kill-after=30s "$LIMIT" bash "$0" "$@"
+fi
+
+EDITS=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
+    --edits=*) EDITS="${1#--edits=}"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "watch.sh: unknown argument: $1 (usage: bench/watch.sh [--edits N])" >&2; exit 2 ;;
+  esac
+done
+case "$EDITS" in ''|*[!0-9]*|0) echo "watch.sh: --edits wants a positive number, not '$EDITS'" >&2; exit 2 ;; esac
+
+COLD_TIMEOUT=1500   # seconds for the cold build and first 200 (inside the whole-run limit)
+SAMPLE_TIMEOUT=120  # seconds for one edit to show
+ARTICLE=/artikel/deepseek-nvidia-beurswaarde
+VIEW_FILE=src/article/page.rs
+VIEW_TEXT='"Over deze poll"'
+SERVER_FILE=src/server/web/discovery.rs
+SERVER_TEXT='"User-agent: *\nAllow: /\n'
+
+say() { printf 'watch: %s\n' "$*" >&2; }
+now_ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+
+repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
+commit="$(git -C "$repo" rev-parse --short HEAD)"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/stembus-watch.XXXXXX")"
+pgid=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "$pgid" ] && kill -0 -- "-$pgid" 2>/dev/null; then
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pgid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'say "interrupted or out of time ($LIMIT): stopping"; exit 124' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# --- the machine, so the figures are read in context ---
+linker="default (no .cargo/config.toml)"
+if [ -f "$repo/.cargo/config.toml" ]; then
+  linker="$(grep -E 'linker|fuse-ld|link-arg' "$repo/.cargo/config.toml" | tr -s ' ' | paste -sd ';' -)"
+  [ -n "$linker" ] || linker="default (.cargo/config.toml sets none)"
+fi
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, linker: $linker"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "toolchain: $(rustc --version), $(cargo leptos --version)"
+echo "commit: $commit (a clone of HEAD; uncommitted changes are not in it)"
+
+# --- the throwaway copy ---
+git clone --quiet --no-hardlinks "$repo" "$tmp/stembus"
+cd "$tmp/stembus"
+git checkout --quiet "$commit"
+grep -qF "$VIEW_TEXT" "$VIEW_FILE" || { say "$VIEW_FILE no longer has $VIEW_TEXT: update VIEW_TEXT"; exit 1; }
+grep -qF "$SERVER_TEXT" "$SERVER_FILE" || { say "$SERVER_FILE no longer has the robots body: update SERVER_TEXT"; exit 1; }
+IFS= read -rd '' view_orig < "$VIEW_FILE" || true
+IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+
+port="$(free_port)"
+reload_port="$(free_port)"
+while [ "$reload_port" = "$port" ]; do reload_port="$(free_port)"; done
+addr="127.0.0.1:$port"
+base="http://$addr"
+log="$tmp/watch.log"
+
+export CARGO_TARGET_DIR="$tmp/target"
+export LEPTOS_SITE_ADDR="$addr"
+export LEPTOS_RELOAD_PORT="$reload_port"
+export STEMBUS_LISTEN_ADDRESS="$addr"
+export STEMBUS_BASE_URL="$base"
+export STEMBUS_DATABASE_PATH="$tmp/data/stembus.db"
+
+# --- cold start ---
+say "cold start: cargo leptos watch on $addr (reload port $reload_port), log $log"
+start="$(now_ms)"
+setsid cargo leptos watch > "$log" 2>&1 < /dev/null &
+pgid=$!
+deadline=$(( $(date +%s) + COLD_TIMEOUT ))
+until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/" || true)" = 200 ]; do
+  if ! kill -0 "$pgid" 2>/dev/null; then
+    say "cargo leptos watch exited before GET / answered 200; the end of its log:"
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    say "no 200 from GET / within ${COLD_TIMEOUT} s; the end of the log:"
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  sleep 0.2
+done
+cold_ms=$(( $(now_ms) - start ))
+echo "cold start: $(secs "$cold_ms") s"
+sleep 2   # let cargo-leptos settle (it may still be printing) before the first edit
+
+# --- edits ---
+declare -a view_ms=() server_ms=()
+
+# One sample: $1 kind, $2 round. Writes the edit, polls until the marker shows, records the time.
+sample() {
+  local kind="$1" round="$2" marker file path content t0 t1 ms offset front cargo_lines
+  marker="wbench${round}x$RANDOM$RANDOM"
+  if [ "$kind" = view ]; then
+    file="$VIEW_FILE"; path="$ARTICLE"
+    content="${view_orig/"$VIEW_TEXT"/\"Over deze poll $marker\"}"
+  else
+    file="$SERVER_FILE"; path=/robots.txt
+    content="${server_orig/"$SERVER_TEXT"/\"# $marker\\n${SERVER_TEXT#\"}}"
+  fi
+  offset="$(stat -c %s "$log")"
+  t0="$(now_ms)"
+  printf '%s' "$content" > "$file"
+  until curl -s --max-time 2 "$base$path" 2>/dev/null | grep -qF "$marker"; do
+    if [ $(( $(now_ms) - t0 )) -ge $(( SAMPLE_TIMEOUT * 1000 )) ]; then
+      say "$kind edit $round: the marker did not show on $path within ${SAMPLE_TIMEOUT} s; the end of the log:"
+      tail -n 30 "$log" >&2
+      exit 1
+    fi
+    if ! kill -0 "$pgid" 2>/dev/null; then
+      say "cargo leptos watch exited during $kind edit $round; the end of its log:"
+      tail -n 30 "$log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  t1="$(now_ms)"
+  ms=$(( t1 - t0 ))
+  sleep 1   # late log lines of this round
+  cargo_lines="$(tail -c +"$((offset + 1))" "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -E 'Front|Cargo finished|Server|wasm' || true)"
+  if printf '%s\n' "$cargo_lines" | grep -q 'wasm32'; then
+    front="front (WASM) rebuilt"
+  elif printf '%s\n' "$cargo_lines" | grep -q 'Front'; then
+    front="front step ran (no wasm32 cargo line)"
+  else
+    front="front not rebuilt"
+  fi
+  echo "$kind edit $round: $(secs "$ms") s  [$front]"
+  if [ -n "${BENCH_WATCH_VERBOSE:-}" ]; then printf '    log: %s\n' "$cargo_lines"; fi
+  printf '%s\n' "$cargo_lines" | sed 's/^/    /' >> "$tmp/edits.log"
+  if [ "$kind" = view ]; then view_ms+=("$ms"); else server_ms+=("$ms"); fi
+}
+
+summary() {
+  local kind="$1"; shift
+  printf '%s\n' "$@" | sort -n | awk -v kind="$kind" '
+    { v[NR] = $1 }
+    END {
+      n = NR
+      med = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+      printf "%s edit: median %.1f s (min %.1f, max %.1f) over %d edits\n", kind, med / 1000, v[1] / 1000, v[n] / 1000, n
+    }'
+}
+
+for round in $(seq 1 "$EDITS"); do
+  echo "--- round $round" >> "$tmp/edits.log"
+  sample view "$round"
+  sample server "$round"
+done
+
+summary view "${view_ms[@]}"
+summary server "${server_ms[@]}"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cargo-leptos log lines per edit (Front / Cargo finished / Server):"
+cat "$tmp/edits.log"

@@ -1,0 +1,796 @@
+//! The poll form of the desk, shared by making a poll (`new_poll`) and editing one (`edit_poll`):
+//! the fields as typed, their rules with a Dutch message naming the field, the answer keys, and
+//! the form itself as a component. A refused form comes back with everything typed kept and each
+//! message linked to its field, so an editor without JavaScript or with a screen reader finds it.
+
+use super::extract::Form;
+use super::views::{Csrf, DeskFrame, Frame};
+use crate::moment::Moment;
+use crate::poll::{PollDefinition, PollOption, ResultsVisibility};
+use crate::server::content::identifier::{identifier_from, unique_identifier};
+use leptos::prelude::*;
+
+/// How many answer fields the form has.
+pub const ANSWER_SLOTS: usize = 10;
+/// The longest question and the longest answer, in characters: more does not fit the poll card.
+pub const MAX_TEXT: usize = 200;
+
+/// The sentence an editor reads when readers voted: what the store then refuses.
+pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden; lezers zien dan dat dat gebeurde.";
+
+/// The poll form as typed (or as a poll fills it in), field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollFields {
+    pub question: String,
+    /// `ANSWER_SLOTS` answers, empty ones included.
+    pub answers: Vec<String>,
+    /// The key each answer slot carries when editing (`sleutel1` …); empty for a new answer.
+    pub keys: Vec<String>,
+    pub multiple: bool,
+    pub max_choices: String,
+    pub opens: String,
+    pub closes: String,
+    pub visibility: String,
+    /// The poll's id ("Code in het adres"); only when making a poll.
+    pub code: String,
+}
+
+impl PollFields {
+    /// An empty form: results after the vote, as most polls have it.
+    pub fn empty() -> PollFields {
+        PollFields {
+            answers: vec![String::new(); ANSWER_SLOTS],
+            keys: vec![String::new(); ANSWER_SLOTS],
+            visibility: ResultsVisibility::AfterVote.key().to_string(),
+            ..PollFields::default()
+        }
+    }
+
+    /// The fields as the form sent them; a missing field is empty.
+    pub fn from_form(form: &Form) -> PollFields {
+        let field = |name: &str| form.get(name).unwrap_or_default().to_string();
+        PollFields {
+            question: field("vraag"),
+            answers: (1..=ANSWER_SLOTS)
+                .map(|slot| field(&format!("antwoord{slot}")))
+                .collect(),
+            keys: (1..=ANSWER_SLOTS)
+                .map(|slot| field(&format!("sleutel{slot}")))
+                .collect(),
+            multiple: form.get("meerdere").is_some(),
+            max_choices: field("maximaal"),
+            opens: field("opent"),
+            closes: field("sluit"),
+            visibility: field("uitslag"),
+            code: field("code"),
+        }
+    }
+
+    /// The fields filled in with `poll` as it is served (its closing moment and visibility with
+    /// the desk's overrides, which an edit makes the poll's own).
+    pub fn of_poll(poll: &PollDefinition) -> PollFields {
+        let mut fields = PollFields::empty();
+        fields.question = poll.question.clone();
+        for (slot, option) in poll.options.iter().take(ANSWER_SLOTS).enumerate() {
+            fields.answers[slot] = option.label.clone();
+            fields.keys[slot] = option.key.clone();
+        }
+        fields.multiple = poll.max_choices > 1;
+        fields.max_choices = if poll.max_choices > 1 {
+            poll.max_choices.to_string()
+        } else {
+            String::new()
+        };
+        fields.opens = input_value(poll.opens);
+        fields.closes = input_value(poll.closes);
+        fields.visibility = poll.show_results.key().to_string();
+        fields
+    }
+}
+
+fn input_value(moment: Option<Moment>) -> String {
+    moment
+        .map(|moment| moment.local_input_value())
+        .unwrap_or_default()
+}
+
+/// A refused field: its `id` (and name) in the form, and the Dutch message, which starts with the
+/// field's label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: String) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+/// What an edit keeps when its field is sent as the form showed it: the moments exactly as stored
+/// (the field only shows minutes) and the keys of the answers.
+pub struct Before<'a> {
+    /// The poll as the form was filled in with it (`PollFields::of_poll`).
+    pub shown: &'a PollDefinition,
+    /// The keys of the poll's answers as stored; a carried key must be one of them.
+    pub keys: Vec<String>,
+}
+
+/// A form that passed its rules: the poll it asks for, without its id.
+#[derive(Debug, Clone)]
+pub struct CheckedPoll {
+    pub question: String,
+    pub options: Vec<PollOption>,
+    pub max_choices: u8,
+    pub opens: Option<Moment>,
+    pub closes: Option<Moment>,
+    pub show_results: ResultsVisibility,
+}
+
+impl CheckedPoll {
+    /// The poll with id `id`.
+    pub fn with_id(self, id: &str, allow_change: bool) -> PollDefinition {
+        PollDefinition {
+            id: id.to_string(),
+            question: self.question,
+            options: self.options,
+            opens: self.opens,
+            closes: self.closes,
+            max_choices: self.max_choices,
+            allow_change,
+            show_results: self.show_results,
+        }
+    }
+}
+
+/// Reads a `datetime-local` field; `Ok(None)` when empty.
+fn moment_field(value: &str, label: &str, field: &str) -> Result<Option<i64>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Moment::parse_brussels_local(value)
+        .map(Some)
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "{label}: dit is geen geldig moment; kies een dag en een uur (Brusselse tijd)."
+                ),
+            )
+        })
+}
+
+/// Checks `fields` against the poll rules at unix second `now`; `before` is the poll being edited.
+/// Every refused field is named, in the order of the form.
+pub fn check(
+    fields: &PollFields,
+    now: i64,
+    before: Option<&Before<'_>>,
+) -> Result<CheckedPoll, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let question = fields.question.trim().to_string();
+    let length = question.chars().count();
+    if question.is_empty() {
+        errors.push(FieldError::new("vraag", "Vraag: vul de vraag in.".into()));
+    } else if length > MAX_TEXT {
+        errors.push(FieldError::new(
+            "vraag",
+            format!("Vraag: ten hoogste {MAX_TEXT} tekens; deze vraag telt er {length}."),
+        ));
+    }
+
+    // (slot, text) of every filled-in answer, slots counted from 1.
+    let mut answers: Vec<(usize, String)> = Vec::new();
+    for (index, text) in fields.answers.iter().enumerate().take(ANSWER_SLOTS) {
+        let slot = index + 1;
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let length = text.chars().count();
+        let field = format!("antwoord{slot}");
+        if length > MAX_TEXT {
+            errors.push(FieldError::new(
+                &field,
+                format!(
+                    "Antwoord {slot}: ten hoogste {MAX_TEXT} tekens; dit antwoord telt er {length}."
+                ),
+            ));
+        } else if let Some((first, _)) = answers
+            .iter()
+            .find(|(_, earlier)| earlier.to_lowercase() == text.to_lowercase())
+        {
+            errors.push(FieldError::new(
+                &field,
+                format!("Antwoord {slot}: dit antwoord staat er al, als antwoord {first}."),
+            ));
+        }
+        answers.push((slot, text.to_string()));
+    }
+    if answers.len() < 2 {
+        let slot = (1..=ANSWER_SLOTS)
+            .find(|slot| {
+                fields
+                    .answers
+                    .get(slot - 1)
+                    .is_none_or(|a| a.trim().is_empty())
+            })
+            .unwrap_or(1);
+        errors.push(FieldError::new(
+            &format!("antwoord{slot}"),
+            format!("Antwoord {slot}: een poll heeft minstens twee antwoorden."),
+        ));
+    }
+
+    let max_choices = if fields.multiple {
+        let most = answers.len();
+        match fields.max_choices.trim().parse::<usize>() {
+            Ok(n) if (2..=most).contains(&n) => n as u8,
+            _ => {
+                if most >= 2 {
+                    errors.push(FieldError::new(
+                        "maximaal",
+                        format!(
+                            "Maximaal aantal antwoorden: kies een getal van 2 tot {most} (het aantal ingevulde antwoorden)."
+                        ),
+                    ));
+                }
+                1
+            }
+        }
+    } else {
+        1
+    };
+
+    // A moment sent as the form showed it stays as stored, to the second.
+    let shown_opens = before.and_then(|before| before.shown.opens);
+    let shown_closes = before.and_then(|before| before.shown.closes);
+    let opens = if before.is_some() && fields.opens.trim() == input_value(shown_opens) {
+        Ok(shown_opens)
+    } else {
+        moment_field(&fields.opens, "Opent", "opent")
+            .map(|opens| Some(Moment::brussels_from_unix(opens.unwrap_or(now))))
+    };
+    let closes_kept = before.is_some() && fields.closes.trim() == input_value(shown_closes);
+    let closes = if closes_kept {
+        Ok(shown_closes)
+    } else {
+        moment_field(&fields.closes, "Sluit", "sluit")
+            .map(|closes| closes.map(Moment::brussels_from_unix))
+    };
+    let opens = opens.unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    });
+    let closes = closes.unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    });
+    if let Some(closes) = closes {
+        let opens_at = opens.map_or(now, |opens| opens.unix_seconds());
+        if closes.unix_seconds() <= opens_at {
+            errors.push(FieldError::new(
+                "sluit",
+                "Sluit: dit moment moet na het openen liggen.".into(),
+            ));
+        } else if !closes_kept && closes.unix_seconds() <= now {
+            errors.push(FieldError::new(
+                "sluit",
+                "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".into(),
+            ));
+        }
+    }
+
+    let show_results = match ResultsVisibility::from_key(fields.visibility.trim()) {
+        Some(ResultsVisibility::AfterClose)
+            if closes.is_none() && !fields.closes.trim().is_empty() =>
+        {
+            // The closing moment itself was refused above; one message is enough.
+            ResultsVisibility::AfterClose
+        }
+        Some(ResultsVisibility::AfterClose) if closes.is_none() => {
+            errors.push(FieldError::new(
+                "uitslag",
+                "Resultaten tonen: „na het sluiten” kan alleen als de poll een moment heeft bij Sluit.".into(),
+            ));
+            ResultsVisibility::AfterClose
+        }
+        Some(visibility) => visibility,
+        None => {
+            errors.push(FieldError::new(
+                "uitslag",
+                "Resultaten tonen: kies wanneer lezers de uitslag zien.".into(),
+            ));
+            ResultsVisibility::AfterVote
+        }
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let keys = answer_keys(&answers, &fields.keys, before.map_or(&[][..], |b| &b.keys));
+    Ok(CheckedPoll {
+        question,
+        options: answers
+            .into_iter()
+            .zip(keys)
+            .map(|((_, label), key)| PollOption { key, label })
+            .collect(),
+        max_choices,
+        opens,
+        closes,
+        show_results,
+    })
+}
+
+/// The key of each answer: the key its slot carries when that is one of the poll's (`known`) and
+/// no earlier slot claimed it, which keeps a reworded answer's votes with it; else one made from
+/// its text, unique within the poll and never one of the poll's earlier keys.
+fn answer_keys(answers: &[(usize, String)], carried: &[String], known: &[String]) -> Vec<String> {
+    let mut kept: Vec<Option<String>> = Vec::with_capacity(answers.len());
+    for (slot, _) in answers {
+        let key = carried
+            .get(slot - 1)
+            .map(|key| key.trim())
+            .unwrap_or_default();
+        let claimed = kept.iter().flatten().any(|k| k == key);
+        kept.push((known.iter().any(|k| k == key) && !claimed).then(|| key.to_string()));
+    }
+    let mut taken: Vec<String> = known.to_vec();
+    taken.extend(kept.iter().flatten().cloned());
+    answers
+        .iter()
+        .zip(kept)
+        .map(|((_, text), kept)| {
+            kept.unwrap_or_else(|| {
+                let base = match identifier_from(text) {
+                    base if base.is_empty() => "antwoord".to_string(),
+                    base => base,
+                };
+                let key =
+                    unique_identifier(&base, |candidate| taken.iter().any(|k| k == candidate));
+                taken.push(key.clone());
+                key
+            })
+        })
+        .collect()
+}
+
+/// Which form this is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    /// `/redactie/nieuw`.
+    New,
+    /// `/redactie/poll/{id}/bewerken`; `locked` when readers voted already.
+    Edit { poll_id: String, locked: bool },
+}
+
+/// Everything the form page shows.
+#[derive(Debug, Clone)]
+pub struct PollFormView {
+    pub kind: FormKind,
+    pub fields: PollFields,
+    pub errors: Vec<FieldError>,
+    /// A refusal of the whole form (the store's), shown above it.
+    pub refusal: Option<String>,
+    /// The code the site proposes, when the editor left it empty: the form says where the poll
+    /// will be and that the code can still be changed.
+    pub proposed: Option<String>,
+}
+
+impl PollFormView {
+    pub fn new(kind: FormKind, fields: PollFields) -> PollFormView {
+        PollFormView {
+            kind,
+            fields,
+            errors: Vec::new(),
+            refusal: None,
+            proposed: None,
+        }
+    }
+}
+
+/// One field's accessible state: its message's id when refused.
+fn error_of<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a FieldError> {
+    errors.iter().find(|error| error.field == field)
+}
+
+/// The id of the message that describes `field`, when it was refused.
+fn described(errors: &[FieldError], field: &str) -> Option<String> {
+    error_of(errors, field).map(|_| format!("{field}-fout"))
+}
+
+/// `aria-invalid` of `field`.
+fn invalid(errors: &[FieldError], field: &str) -> Option<&'static str> {
+    error_of(errors, field).map(|_| "true")
+}
+
+/// A field's message below it, with the id its `aria-describedby` names.
+#[component]
+fn FieldMessage(error: Option<FieldError>) -> impl IntoView {
+    error.map(|error| {
+        view! {
+            <span id=format!("{}-fout", error.field) class="desk-field-error">
+                {error.message}
+            </span>
+        }
+    })
+}
+
+/// `/redactie/nieuw` and `/redactie/poll/{id}/bewerken`: the poll's fields, labelled, as a plain
+/// form posted with the session's token.
+#[component]
+pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
+    let PollFormView {
+        kind,
+        fields,
+        errors,
+        refusal,
+        proposed,
+    } = form;
+    let (title, action, button, locked) = match &kind {
+        FormKind::New => (
+            "Nieuwe poll".to_string(),
+            super::NEW_POLL.to_string(),
+            "Poll aanmaken",
+            false,
+        ),
+        FormKind::Edit { poll_id, locked } => (
+            format!("Poll bewerken: {}", fields.question),
+            format!("/redactie/poll/{poll_id}/bewerken"),
+            "Wijzigingen bewaren",
+            *locked,
+        ),
+    };
+    let csrf = frame.csrf.clone();
+    // The page renders inside the frame later, so these own what they read.
+    let errors = std::sync::Arc::new(errors);
+    let described = {
+        let errors = errors.clone();
+        move |field: &str| described(&errors, field)
+    };
+    let invalid = {
+        let errors = errors.clone();
+        move |field: &str| invalid(&errors, field)
+    };
+    let message = {
+        let errors = errors.clone();
+        move |field: &str| error_of(&errors, field).cloned()
+    };
+
+    let summary = (!errors.is_empty() || refusal.is_some()).then(|| {
+        let items = errors
+            .iter()
+            .map(|error| {
+                view! {
+                    <li>
+                        <a href=format!("#{}", error.field)>{error.message.clone()}</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        let lead = match (&kind, &refusal) {
+            (_, Some(refusal)) => refusal.clone(),
+            (FormKind::New, None) => {
+                "De poll is niet aangemaakt. Verbeter wat hieronder staat.".to_string()
+            }
+            (FormKind::Edit { .. }, None) => {
+                "De wijzigingen zijn niet bewaard. Verbeter wat hieronder staat.".to_string()
+            }
+        };
+        let items = (!errors.is_empty()).then(|| view! { <ul>{items}</ul> });
+        view! {
+            <div class="desk-error" role="alert">
+                <p>{lead}</p>
+                {items}
+            </div>
+        }
+    });
+    // A refusal says it already; once is enough.
+    let locked_note =
+        (locked && refusal.is_none()).then(|| view! { <p class="desk-note">{LOCKED_SENTENCE}</p> });
+
+    let answer_fields = (1..=ANSWER_SLOTS)
+        .map(|slot| {
+            let field = format!("antwoord{slot}");
+            let value = fields.answers.get(slot - 1).cloned().unwrap_or_default();
+            let key = fields.keys.get(slot - 1).cloned().unwrap_or_default();
+            // Locked: an empty slot stays empty (no answer can be added), a filled one can be reworded.
+            let readonly = locked && value.trim().is_empty();
+            let carried = (!key.is_empty() && matches!(kind, FormKind::Edit { .. })).then(|| {
+                view! { <input type="hidden" name=format!("sleutel{slot}") value=key /> }
+            });
+            view! {
+                <p>
+                    <label for=field.clone()>{format!("Antwoord {slot}")}</label>
+                    <input
+                        id=field.clone()
+                        name=field.clone()
+                        type="text"
+                        maxlength=MAX_TEXT.to_string()
+                        value=value
+                        readonly=readonly
+                        aria-invalid=invalid(&field)
+                        aria-describedby=described(&field)
+                    />
+                    {carried}
+                    <FieldMessage error=message(&field) />
+                </p>
+            }
+        })
+        .collect_view();
+
+    let visibility_options = [
+        (ResultsVisibility::AfterVote, "na het stemmen"),
+        (ResultsVisibility::Always, "altijd"),
+        (ResultsVisibility::AfterClose, "na het sluiten"),
+    ]
+    .into_iter()
+    .map(|(option, words)| {
+        view! {
+            <option value=option.key() selected=fields.visibility == option.key()>
+                {words}
+            </option>
+        }
+    })
+    .collect_view();
+
+    // A disabled checkbox is not sent, so a locked one sends its value from a hidden field.
+    let multiple_kept = (locked && fields.multiple)
+        .then(|| view! { <input type="hidden" name="meerdere" value="1" /> });
+
+    let code_field = matches!(kind, FormKind::New).then(|| {
+        let proposal = proposed.clone().map(|code| {
+            view! {
+                <p id="code-voorstel" class="desk-note" role="status">
+                    "De poll komt op het adres " <code>{format!("/embed/{code}")}</code>
+                    ". U kunt de code hieronder nog wijzigen voor u opnieuw op „Poll aanmaken” klikt."
+                </p>
+            }
+        });
+        let code_described = described("code").or(proposed.as_ref().map(|_| "code-voorstel".to_string()));
+        view! {
+            <p>
+                <label for="code">"Code in het adres"</label>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    maxlength=crate::server::content::identifier::MAX_LENGTH.to_string()
+                    autocapitalize="none"
+                    spellcheck="false"
+                    value=fields.code.clone()
+                    aria-invalid=invalid("code")
+                    aria-describedby=code_described
+                />
+                <FieldMessage error=message("code") />
+            </p>
+            {proposal}
+            <p class="desk-hint">
+                "Kleine letters, cijfers en streepjes. Leeg gelaten stelt de site een code voor uit de vraag; ze staat in het adres van de poll en verandert daarna niet meer."
+            </p>
+        }
+    });
+
+    let back = match &kind {
+        FormKind::New => (
+            "/redactie".to_string(),
+            "Terug naar de polls, zonder iets aan te maken",
+        ),
+        FormKind::Edit { poll_id, .. } => (
+            format!("/redactie/poll/{poll_id}"),
+            "Terug naar de poll, zonder iets te wijzigen",
+        ),
+    };
+
+    view! {
+        <DeskFrame frame title=title.clone()>
+            <h1>{title}</h1>
+            {summary}
+            {locked_note}
+            <form method="post" action=action class="desk-poll-form" novalidate>
+                <Csrf token=csrf />
+                <p>
+                    <label for="vraag">"Vraag"</label>
+                    <input
+                        id="vraag"
+                        name="vraag"
+                        type="text"
+                        maxlength=MAX_TEXT.to_string()
+                        required
+                        value=fields.question.clone()
+                        aria-invalid=invalid("vraag")
+                        aria-describedby=described("vraag")
+                    />
+                    <FieldMessage error=message("vraag") />
+                </p>
+                <fieldset>
+                    <legend>"Antwoorden (minstens twee; lege velden tellen niet mee)"</legend>
+                    {answer_fields}
+                </fieldset>
+                <p>
+                    <input
+                        id="meerdere"
+                        name="meerdere"
+                        type="checkbox"
+                        value="1"
+                        checked=fields.multiple
+                        disabled=locked
+                    />
+                    {multiple_kept}
+                    <label for="meerdere" class="desk-inline-label">
+                        "Meerdere antwoorden toegestaan"
+                    </label>
+                </p>
+                <p>
+                    <label for="maximaal">"Maximaal aantal antwoorden"</label>
+                    <input
+                        id="maximaal"
+                        name="maximaal"
+                        type="number"
+                        min="2"
+                        max=ANSWER_SLOTS.to_string()
+                        value=fields.max_choices.clone()
+                        readonly=locked
+                        aria-invalid=invalid("maximaal")
+                        aria-describedby=described("maximaal").unwrap_or_else(|| "maximaal-uitleg".to_string())
+                    />
+                    <FieldMessage error=message("maximaal") />
+                    <span id="maximaal-uitleg" class="desk-hint">
+                        "Alleen als meerdere antwoorden toegestaan zijn: van 2 tot het aantal antwoorden."
+                    </span>
+                </p>
+                <p>
+                    <label for="opent">"Opent"</label>
+                    <input
+                        id="opent"
+                        name="opent"
+                        type="datetime-local"
+                        step="60"
+                        value=fields.opens.clone()
+                        readonly=locked
+                        aria-invalid=invalid("opent")
+                        aria-describedby=described("opent").unwrap_or_else(|| "opent-uitleg".to_string())
+                    />
+                    <FieldMessage error=message("opent") />
+                    <span id="opent-uitleg" class="desk-hint">
+                        "Brusselse tijd. Leeg: de poll opent meteen."
+                    </span>
+                </p>
+                <p>
+                    <label for="sluit">"Sluit"</label>
+                    <input
+                        id="sluit"
+                        name="sluit"
+                        type="datetime-local"
+                        step="60"
+                        value=fields.closes.clone()
+                        aria-invalid=invalid("sluit")
+                        aria-describedby=described("sluit").unwrap_or_else(|| "sluit-uitleg".to_string())
+                    />
+                    <FieldMessage error=message("sluit") />
+                    <span id="sluit-uitleg" class="desk-hint">
+                        "Brusselse tijd. Leeg: de poll sluit niet vanzelf."
+                    </span>
+                </p>
+                <p>
+                    <label for="uitslag">"Resultaten tonen"</label>
+                    <select
+                        id="uitslag"
+                        name="uitslag"
+                        aria-invalid=invalid("uitslag")
+                        aria-describedby=described("uitslag")
+                    >
+                        {visibility_options}
+                    </select>
+                    <FieldMessage error=message("uitslag") />
+                </p>
+                {code_field}
+                <p>
+                    <button type="submit">{button}</button>
+                </p>
+            </form>
+            <p>
+                <a href=back.0>{back.1}</a>
+            </p>
+        </DeskFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2 March 2026, 9.00 in Brussels.
+    const NOW: i64 = 1_772_438_400;
+
+    fn fields(answers: &[&str]) -> PollFields {
+        let mut fields = PollFields::empty();
+        fields.question = "Vraag?".to_string();
+        for (slot, answer) in answers.iter().enumerate() {
+            fields.answers[slot] = answer.to_string();
+        }
+        fields
+    }
+
+    fn refused_fields(fields: &PollFields) -> Vec<String> {
+        check(fields, NOW, None)
+            .unwrap_err()
+            .into_iter()
+            .map(|error| error.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_new_poll_opens_now_and_its_keys_come_from_its_answers() {
+        let checked = check(&fields(&["Ja", "", " Één café ", "?!"]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja", "een-cafe", "antwoord"]);
+        assert_eq!(checked.options[1].label, "Één café");
+        assert_eq!(checked.opens.map(|o| o.unix_seconds()), Some(NOW));
+        assert_eq!(checked.closes, None);
+        assert_eq!(checked.max_choices, 1);
+    }
+
+    #[test]
+    fn answers_that_make_the_same_key_get_numbered_keys() {
+        // Only the same text (whatever its case and outer spaces) is refused, not the same key.
+        let checked = check(&fields(&["Ja!", "Ja?", "ja."]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja", "ja-2", "ja-3"]);
+        let checked = check(&fields(&["Ja, zeker", "Ja zeker!"]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja-zeker", "ja-zeker-2"]);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        assert_eq!(refused_fields(&fields(&["Ja"])), ["antwoord2"]);
+        assert_eq!(refused_fields(&fields(&["Ja", "JA "])), ["antwoord2"]);
+        let mut multiple = fields(&["Ja", "Nee"]);
+        multiple.multiple = true;
+        multiple.max_choices = "3".into();
+        assert_eq!(refused_fields(&multiple), ["maximaal"]);
+        multiple.max_choices = "2".into();
+        assert_eq!(check(&multiple, NOW, None).unwrap().max_choices, 2);
+        let mut after_close = fields(&["Ja", "Nee"]);
+        after_close.visibility = "after-close".into();
+        assert_eq!(refused_fields(&after_close), ["uitslag"]);
+        after_close.closes = "2026-03-09T09:00".into();
+        assert!(check(&after_close, NOW, None).is_ok());
+        let mut bad_moment = fields(&["Ja", "Nee"]);
+        bad_moment.opens = "morgen".into();
+        assert_eq!(refused_fields(&bad_moment), ["opent"]);
+    }
+
+    #[test]
+    fn an_edit_keeps_moments_shown_unchanged_to_the_second_and_its_carried_keys() {
+        let mut stored = check(&fields(&["Ja", "Nee"]), NOW - 3600 + 37, None)
+            .unwrap()
+            .with_id("p", false);
+        stored.closes = Some(Moment::brussels_from_unix(NOW - 60));
+        let before = Before {
+            shown: &stored,
+            keys: vec!["ja".into(), "nee".into()],
+        };
+        let mut edit = PollFields::of_poll(&stored);
+        edit.answers[1] = "Neen".into();
+        edit.answers[2] = "Ja".into();
+        edit.keys[2] = "ja".into();
+        edit.answers[0] = "Misschien".into();
+        let checked = check(&edit, NOW + 120, Some(&before)).unwrap();
+        assert_eq!(checked.opens, stored.opens, "kept to the second");
+        assert_eq!(
+            checked.closes, stored.closes,
+            "a past closing moment shown is kept"
+        );
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        // Slot 1 keeps its key while reworded; a key carried twice stays with its first slot.
+        assert_eq!(keys, ["ja", "nee", "ja-2"]);
+    }
+}
