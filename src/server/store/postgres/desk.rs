@@ -763,18 +763,39 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)?;
-        let mut polls = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let (poll_row, stored, kept) = made_poll_row(row);
-            polls.push(MadePoll {
-                definition: definition(&tx, poll_row, stored).await.map_err(failed)?,
-                created: kept.created,
-                archived: kept.archived,
-                clarified: kept.clarified,
-            });
+        // Every desk poll's answers in one read rather than one per poll: every node asks for all
+        // of them every second, and archived polls stay in the list for good.
+        let mut answers: std::collections::HashMap<i64, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for row in tx
+            .query(
+                "SELECT o.poll_id, o.key, o.label FROM poll_option o JOIN poll p ON p.id = o.poll_id
+                 WHERE p.origin = 'desk' AND o.position IS NOT NULL
+                 ORDER BY o.poll_id, o.position",
+                &[],
+            )
+            .await
+            .map_err(failed)?
+        {
+            answers
+                .entry(row.get(0))
+                .or_default()
+                .push((row.get(1), row.get(2)));
         }
         tx.commit().await.map_err(failed)?;
-        Ok(polls)
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let (poll_row, mut stored, kept) = made_poll_row(row);
+                stored.options = answers.remove(&poll_row).unwrap_or_default();
+                MadePoll {
+                    definition: stored.into_definition(),
+                    created: kept.created,
+                    archived: kept.archived,
+                    clarified: kept.clarified,
+                }
+            })
+            .collect())
     }
 }
 
