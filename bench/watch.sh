@@ -156,17 +156,19 @@ sample() {
   t1="$(now_ms)"
   ms=$(( t1 - t0 ))
   sleep 1   # late log lines of this round
-  cargo_lines="$(tail -c +"$((offset + 1))" "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -E 'Front|Cargo finished|Server|wasm' || true)"
-  if printf '%s\n' "$cargo_lines" | grep -q 'wasm32'; then
-    front="front (WASM) rebuilt"
-  elif printf '%s\n' "$cargo_lines" | grep -q 'Front'; then
-    front="front step ran (no wasm32 cargo line)"
+  cargo_lines="$(tail -c +"$((offset + 1))" "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -E 'Front|front|Cargo finished|Server|wasm' || true)"
+  # cargo-leptos runs the wasm32 cargo build on every .rs change; whether the WASM itself changed
+  # shows in its "generating JS/WASM for front" line ("wasm unchanged; reusing previous output").
+  if ! printf '%s\n' "$cargo_lines" | grep -q 'wasm32'; then
+    front="no front (wasm32) build"
+  elif printf '%s\n' "$cargo_lines" | grep -q 'wasm unchanged'; then
+    front="front cargo build ran, WASM unchanged (reused)"
   else
-    front="front not rebuilt"
+    front="front (WASM) rebuilt"
   fi
   echo "$kind edit $round: $(secs "$ms") s  [$front]"
   if [ -n "${BENCH_WATCH_VERBOSE:-}" ]; then printf '    log: %s\n' "$cargo_lines"; fi
-  printf '%s\n' "$cargo_lines" | sed 's/^/    /' >> "$tmp/edits.log"
+  { echo "  $kind edit $round:"; printf '%s\n' "$cargo_lines" | sed 's/^/    /'; } >> "$tmp/edits.log"
   if [ "$kind" = view ]; then view_ms+=("$ms"); else server_ms+=("$ms"); fi
 }
 
