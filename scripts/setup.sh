@@ -76,9 +76,9 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # The tools are built from crates.io with their own release profiles, which for cargo-leptos mean fat
-# LTO in one codegen unit: 17 to 18 minutes on 2 cores for a program that runs a few seconds per build.
-# The same source without LTO and in parallel codegen units builds in a fraction of that and does the
-# same work (a build tool's own speed is not what the site is measured by).
+# LTO in one codegen unit (17 min 38 s on 2 cores, most of it one core optimising the whole program
+# at the end). Without them the same source is built in parallel units and does the same work; a
+# build tool's own speed is not what the site is measured by.
 install_tool() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
 }
