@@ -3,9 +3,8 @@
 // and axe on every desk page in light and dark mode.
 import { test, expect, type Page, type Browser } from "@playwright/test";
 import { violations } from "../axe";
-import { execFileSync } from "node:child_process";
+import { addEditor } from "../editor";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 
 const SAMPLE = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
 const SAMPLE_POLL = "/redactie/poll/nut-van-lezerspolls";
@@ -13,22 +12,7 @@ const QUESTION = "Vindt u een lezerspoll onder een nieuwsartikel nuttig?";
 const NAME = "e2e-redactie";
 const PASSWORD = "een wachtwoord voor de browsertests";
 
-// The editor is made as a newsroom would: with the release binary's `stembus editor add`, on the
-// database of the server under test (the environment names it), password on standard input.
-test.beforeAll(() => {
-  const root = path.resolve(__dirname, "..", "..");
-  try {
-    execFileSync(path.join(root, "target", "release", "stembus"), ["editor", "add", NAME], {
-      cwd: root,
-      input: PASSWORD + "\n",
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? "");
-    // A second run against the same database finds the editor there already.
-    if (!stderr.includes("already")) throw error;
-  }
-});
+test.beforeAll(() => addEditor(NAME, PASSWORD));
 
 async function signIn(page: Page): Promise<void> {
   await page.goto("/redactie");

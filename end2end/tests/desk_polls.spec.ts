@@ -3,9 +3,8 @@
 // with and without JavaScript; then axe on the new desk pages in light and dark mode.
 import { test, expect, type Page, type Browser } from "@playwright/test";
 import { violations } from "../axe";
-import { execFileSync } from "node:child_process";
+import { addEditor } from "../editor";
 import { createServer, type Server } from "node:http";
-import path from "node:path";
 
 const SITE = process.env.STEMBUS_E2E_URL ?? "http://127.0.0.1:3000";
 // Listed in STEMBUS_EMBED_ORIGINS by scripts/test.sh (embed.spec.ts uses it too, one file at a time).
@@ -22,17 +21,7 @@ let pasted = "";
 let host: Server;
 
 test.beforeAll(async () => {
-  const root = path.resolve(__dirname, "..", "..");
-  try {
-    execFileSync(path.join(root, "target", "release", "stembus"), ["editor", "add", NAME], {
-      cwd: root,
-      input: PASSWORD + "\n",
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-  } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? "");
-    if (!stderr.includes("already")) throw error;
-  }
+  addEditor(NAME, PASSWORD);
   host = createServer((_, response) => {
     response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
     response.end(`<!DOCTYPE html><html lang="nl-BE"><head><title>Een andere krant</title></head>

@@ -133,6 +133,17 @@ impl TestSite {
         self
     }
 
+    /// Starts this node's refresher, as start-up does: the content and the desk's state read
+    /// again every `current::REFRESH_EVERY`. Abort the handle at the end of the test.
+    pub fn refreshing(&self) -> tokio::task::JoinHandle<()> {
+        stembus::server::content::current::spawn_refresher(
+            self.state.content.clone(),
+            self.state.store.clone(),
+            self.state.page_cache.clone(),
+            stembus::server::content::current::REFRESH_EVERY,
+        )
+    }
+
     /// The same site with its settings changed by `change`.
     pub fn with_settings(self, change: impl FnOnce(&mut Settings)) -> TestSite {
         self.rebuilt(|parts| change(&mut parts.settings))

@@ -1017,12 +1017,7 @@ async fn a_changed_content_file_is_served_without_a_restart_and_a_broken_one_kee
 async fn on_postgres_a_poll_closed_on_one_node_closes_on_the_other_within_seconds() {
     let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
     let (first, second) = (nodes.next().unwrap(), nodes.next().unwrap());
-    let refresher = current::spawn_refresher(
-        second.state.content.clone(),
-        second.state.store.clone(),
-        second.state.page_cache.clone(),
-        current::REFRESH_EVERY,
-    );
+    let refresher = second.refreshing();
     assert!(
         article_has_form(&second).await,
         "kept in the second node's page cache"

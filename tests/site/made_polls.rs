@@ -11,7 +11,6 @@ use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
 use stembus::moment::Moment;
 use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
-use stembus::server::content::current;
 use stembus::server::store::desk::{AuditAction, AuditEntry, PollEdit};
 
 const MADE: &str = "krant-op-papier";
@@ -279,12 +278,7 @@ async fn a_poll_reworded_after_its_first_vote_says_so_in_its_transparency_box() 
 async fn on_postgres_a_poll_made_on_one_node_is_served_by_the_other_within_two_seconds() {
     let mut nodes = TestSite::postgres_nodes(2).await.into_iter();
     let (first, second) = (nodes.next().unwrap(), nodes.next().unwrap());
-    let refresher = current::spawn_refresher(
-        second.state.content.clone(),
-        second.state.store.clone(),
-        second.state.page_cache.clone(),
-        current::REFRESH_EVERY,
-    );
+    let refresher = second.refreshing();
     let path = format!("/embed/{MADE}");
     assert_eq!(second.get(&path, None).await.status, StatusCode::NOT_FOUND);
 

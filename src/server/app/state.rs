@@ -136,18 +136,14 @@ impl AppState {
         self.content.library()
     }
 
-    /// The poll `poll_id` as readers are served it, and the article that shows it (none for a
-    /// desk-made poll only its embed shows). `PollArchived` for a desk-made poll that was archived
-    /// (the embed, the API and the vote say so with 410), `UnknownPoll` for any other id.
-    pub fn served_poll(&self, poll_id: &str) -> Result<ServedPoll, AppError> {
-        let library = self.library();
-        match library.poll(poll_id) {
-            Some((article, poll)) => Ok(ServedPoll {
-                article: article.cloned(),
-                poll: poll.clone(),
-            }),
-            None if self.content.desk().is_archived(poll_id) => Err(AppError::PollArchived),
-            None => Err(AppError::UnknownPoll),
+    /// Why readers are not served the poll `poll_id` (none in the library): `PollArchived` for a
+    /// desk-made poll that was archived (the embed, the API and the vote say so with 410),
+    /// `UnknownPoll` for any other id.
+    pub fn missing_poll(&self, poll_id: &str) -> AppError {
+        if self.content.desk().is_archived(poll_id) {
+            AppError::PollArchived
+        } else {
+            AppError::UnknownPoll
         }
     }
 
@@ -156,12 +152,6 @@ impl AppState {
     pub async fn refresh_content(&self) -> Result<(), crate::server::store::StoreError> {
         self.content.refresh(&self.store, &self.page_cache).await
     }
-}
-
-/// A poll as served, with the article that shows it (`None`: only its embed does).
-pub struct ServedPoll {
-    pub article: Option<crate::article::Article>,
-    pub poll: crate::poll::PollDefinition,
 }
 
 /// The shared state, from the context of the page or server function being run.

@@ -5,7 +5,6 @@
 
 use crate::poll::PollDefinition;
 use crate::server::app::state::AppState;
-use crate::server::content::current::apply_overrides;
 use std::time::Duration;
 
 /// How often the task looks for polls whose ids may go.
@@ -27,11 +26,7 @@ pub async fn forget_old_voters(state: &AppState) -> u64 {
         .made
         .iter()
         .filter(|made| made.archived.is_some())
-        .map(|made| {
-            let mut poll = made.definition.clone();
-            apply_overrides(&mut poll, &desk.overrides_of(&made.definition.id));
-            poll
-        })
+        .map(|made| desk.served_definition(made))
         .collect();
     let mut removed = 0;
     for poll in library.polls().chain(archived.iter()) {

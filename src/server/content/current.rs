@@ -45,6 +45,14 @@ impl DeskState {
         self.made.iter().find(|made| made.definition.id == poll_id)
     }
 
+    /// A desk-made poll as readers would be served it: its stored definition with the desk's
+    /// overrides laid over it.
+    pub fn served_definition(&self, made: &MadePoll) -> PollDefinition {
+        let mut poll = made.definition.clone();
+        apply_overrides(&mut poll, &self.overrides_of(&made.definition.id));
+        poll
+    }
+
     /// Whether `poll_id` is a desk-made poll that was archived (taken off the site).
     pub fn is_archived(&self, poll_id: &str) -> bool {
         self.made_poll(poll_id)
@@ -272,11 +280,7 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
         .made
         .iter()
         .filter(|made| made.archived.is_none() && !placed.contains(&made.definition.id))
-        .map(|made| {
-            let mut poll = made.definition.clone();
-            apply_overrides(&mut poll, &desk.overrides_of(&made.definition.id));
-            poll
-        })
+        .map(|made| desk.served_definition(made))
         .collect();
     // The files' slugs and poll ids are unique already, a desk-made poll is placed once, and one
     // whose id a file's poll had took that poll's place.

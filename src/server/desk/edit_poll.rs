@@ -5,9 +5,10 @@
 //! poll is edited in its file, and an archived poll is put back before it is edited.
 
 use super::extract::{DeskForm, SignedIn};
-use super::new_poll::form_page;
 use super::page::DeskPage;
-use super::poll_form::{self, Before, FormKind, LOCKED_SENTENCE, PollFields, PollFormView};
+use super::poll_form::{
+    self, Before, FormKind, LOCKED_SENTENCE, PollFields, PollFormView, form_page,
+};
 use super::refusal::Refusal;
 use super::views::{self, ArchivedNotice, Frame};
 use super::{back_to_poll, find_made_poll, find_poll, see_other};

@@ -4,26 +4,14 @@
 
 use super::back_to_poll;
 use super::extract::{DeskForm, SignedIn};
-use super::page::DeskPage;
-use super::poll_form::{self, FieldError, FormKind, PollFields, PollFormPage, PollFormView};
+use super::poll_form::{self, FieldError, FormKind, PollFields, PollFormView, form_page};
 use super::refusal::Refusal;
-use super::views::Frame;
 use crate::server::app::state::AppState;
 use crate::server::content::identifier::{identifier_from, is_identifier, unique_identifier};
 use crate::server::store::desk::AuditAction;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use leptos::prelude::*;
-
-/// The form page with `form`, answered with `status`.
-pub(super) fn form_page(status: StatusCode, frame: Frame, form: PollFormView) -> Response {
-    let page = DeskPage::new(move || {
-        let (frame, form) = (frame.clone(), form.clone());
-        view! { <PollFormPage frame form /> }.into_any()
-    });
-    (status, page).into_response()
-}
+use axum::response::Response;
 
 /// `GET /redactie/nieuw`: the empty form.
 pub async fn form(editor: SignedIn) -> Response {

@@ -3,6 +3,31 @@
 
 use crate::moment::Moment;
 use crate::poll::{PollDefinition, PollOption, ResultsVisibility};
+use crate::server::store::desk::MadePoll;
+
+/// The columns each engine's `made_poll_row` reads, in this order.
+pub(super) const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices,
+        allow_change, show_results, created_by, created_at, archived_by, archived_at, clarified
+    FROM poll";
+
+/// What a desk-made poll's row says beside its definition.
+pub(super) struct MadeRow {
+    pub created: (String, i64),
+    pub archived: Option<(String, i64)>,
+    pub clarified: bool,
+}
+
+impl MadeRow {
+    /// The poll made in the desk that this row and `definition` describe.
+    pub fn with(self, definition: PollDefinition) -> MadePoll {
+        MadePoll {
+            definition,
+            created: self.created,
+            archived: self.archived,
+            clarified: self.clarified,
+        }
+    }
+}
 
 /// What an edit may do to a stored desk-made poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -121,17 +121,15 @@ async fn embed(
     Path(poll_id): Path<String>,
     request: Request,
 ) -> Response {
-    let (article, poll) = match state.served_poll(&poll_id) {
-        Ok(served) => (served.article, served.poll),
-        Err(error) => {
-            let content = PageContent::error(error);
-            let mut response = render_embed(&state, content, request).await;
-            *response.status_mut() =
-                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
-            return with_policy(response, &policy);
-        }
+    let library = state.library();
+    let Some((article, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        let content = PageContent::error(error);
+        let mut response = render_embed(&state, content, request).await;
+        *response.status_mut() =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+        return with_policy(response, &policy);
     };
-    let (article, poll) = (article.as_ref(), &poll);
     let voter = VoterId::from_headers(request.headers());
     let changing = request
         .uri()

@@ -13,7 +13,7 @@ use crate::server::store::desk::{
     AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
     PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
-use crate::server::store::made::{self, StoredPoll, Verdict};
+use crate::server::store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
 use tokio_postgres::Row;
@@ -788,27 +788,10 @@ impl DeskStore for PostgresStore {
             .map(|row| {
                 let (poll_row, mut stored, kept) = made_poll_row(row);
                 stored.options = answers.remove(&poll_row).unwrap_or_default();
-                MadePoll {
-                    definition: stored.into_definition(),
-                    created: kept.created,
-                    archived: kept.archived,
-                    clarified: kept.clarified,
-                }
+                kept.with(stored.into_definition())
             })
             .collect())
     }
-}
-
-/// The columns `made_poll_row` reads.
-const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices, allow_change,
-        show_results, created_by, created_at, archived_by, archived_at, clarified
-    FROM poll";
-
-/// What a desk-made poll's row says beside its definition.
-struct MadeRow {
-    created: (String, i64),
-    archived: Option<(String, i64)>,
-    clarified: bool,
 }
 
 /// A row of `MADE_POLL`: the poll's row id, its values (answers still to read) and the rest.

@@ -13,7 +13,7 @@ use crate::server::store::desk::{
     AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
     PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
-use crate::server::store::made::{self, StoredPoll, Verdict};
+use crate::server::store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
@@ -687,30 +687,13 @@ impl DeskStore for SqliteStore {
             };
             let mut polls = Vec::with_capacity(rows.len());
             for (poll_row, stored, kept) in rows {
-                polls.push(MadePoll {
-                    definition: definition(&tx, poll_row, stored)?,
-                    created: kept.created,
-                    archived: kept.archived,
-                    clarified: kept.clarified,
-                });
+                polls.push(kept.with(definition(&tx, poll_row, stored)?));
             }
             tx.finish()?;
             Ok(polls)
         })
         .await
     }
-}
-
-/// The columns `made_poll_row` reads.
-const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices, allow_change,
-        show_results, created_by, created_at, archived_by, archived_at, clarified
-    FROM poll";
-
-/// What a desk-made poll's row says beside its definition.
-struct MadeRow {
-    created: (String, i64),
-    archived: Option<(String, i64)>,
-    clarified: bool,
 }
 
 /// A row of `MADE_POLL`: the poll's row id, its values (answers still to read) and the rest.

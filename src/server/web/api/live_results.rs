@@ -240,11 +240,11 @@ pub async fn live(
     Path(poll_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let poll = match state.served_poll(&poll_id) {
-        Ok(served) => served.poll,
-        Err(error) => return refusal(super::results::status_of(error), error.message()),
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        return refusal(super::results::status_of(error), error.message());
     };
-    let poll = &poll;
     match may_watch(&state, poll, &headers).await {
         Some(true) => {}
         Some(false) => {

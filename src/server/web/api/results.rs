@@ -179,11 +179,12 @@ async fn poll(
     Path(poll_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let poll = match state.served_poll(&poll_id) {
-        Ok(served) => served.poll,
-        Err(error) => return api_error(status_of(error), error.message()),
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        return api_error(status_of(error), error.message());
     };
-    let described = describe(&state, &poll, state.now()).await;
+    let described = describe(&state, poll, state.now()).await;
     json_answer(
         &headers,
         serde_json::to_string(&described).unwrap_or_default(),

@@ -20,8 +20,10 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
         tracing::error!("request parts missing in cast_vote");
         AppError::Internal
     })?;
-    let served = state.served_poll(&poll_id)?;
-    let (article, poll) = (served.article.as_ref(), &served.poll);
+    let library = state.library();
+    let (article, poll) = library
+        .poll(&poll_id)
+        .ok_or_else(|| state.missing_poll(&poll_id))?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
     if !choices
         .iter()
