@@ -262,21 +262,25 @@ impl PollResults {
     }
 }
 
-/// What the vote answers: the poll as the reader now sees it (the fields of `PollView`, at the top
-/// level of the JSON), and what the island shows of it, as HTML rendered here so that the browser
-/// need not carry the code: the standing that takes the form's place, and what the live region
-/// says.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the vote answers: only what the island reads of the poll as the reader now sees it
+/// (whether the form stays, the voters the standing counts) and what it shows, as HTML rendered
+/// here so that the browser need not carry the code: the standing that takes the form's place, and
+/// what the live region says. The poll's definition and the rows are in that HTML already; sending
+/// them again cost every vote's answer its size and the server its encoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteAnswer {
-    #[serde(flatten)]
-    pub view: PollView,
+    /// Whether the form is shown (a reader changing their vote): `PollView::show_form`.
+    pub show_form: bool,
+    /// The voters the standing counts, when this reader sees it (`null`: not shown); live
+    /// figures below it are older than the vote and are not shown.
+    pub voters: Option<u64>,
     pub standing_html: String,
     pub announcement_html: String,
 }
 
 impl VoteAnswer {
     /// The answer to a vote that was taken; `view` is the poll as the reader now sees it.
-    pub fn new(view: PollView) -> VoteAnswer {
+    pub fn new(view: &PollView) -> VoteAnswer {
         let labels = view.poll.labels_of(&view.own_choices);
         // Without the standing the reader's answers are not known just now (see `PollView`).
         let announcement = if labels.is_empty() {
@@ -285,10 +289,11 @@ impl VoteAnswer {
             format!("Uw stem voor “{}” is geregistreerd.", labels.join("”, “"))
         };
         VoteAnswer {
-            standing_html: card::standing_html(&view),
+            show_form: view.show_form,
+            voters: view.results.as_ref().map(|results| results.voters),
+            standing_html: card::standing_html(view),
             // Rendered as text: the labels come from the newsroom and are escaped here.
             announcement_html: announcement.to_html(),
-            view,
         }
     }
 }
@@ -305,7 +310,7 @@ impl VoteAnswer {
 pub async fn cast_vote(poll: String, choice: String) -> Result<VoteAnswer, AppError> {
     crate::server::web::vote::cast::cast_vote(poll, choice)
         .await
-        .map(VoteAnswer::new)
+        .map(|view| VoteAnswer::new(&view))
 }
 
 /// Dutch count of voters: "1 lezer stemde", "1.234 lezers stemden".
@@ -444,7 +449,7 @@ mod tests {
             0,
             false,
         );
-        let answer = VoteAnswer::new(view);
+        let answer = VoteAnswer::new(&view);
         assert_eq!(
             answer.announcement_html,
             "Uw stem voor “Ja &amp; &lt;b&gt;nee&lt;/b&gt;” is geregistreerd."
@@ -455,6 +460,51 @@ mod tests {
                 .contains("Ja &amp; &lt;b&gt;nee&lt;/b&gt;")
         );
         assert!(answer.standing_html.contains("class=\"poll-own-vote\""));
+    }
+
+    #[test]
+    fn the_vote_answer_carries_what_the_island_reads_and_no_definition() {
+        let poll = poll();
+        let results = PollResults::from_counts(&poll, &counts(&[("ja", 3), ("nee", 1)]), 4);
+        let shown = PollView::for_reader(
+            "/artikel/x",
+            &poll,
+            Some(results),
+            vec!["ja".into()],
+            0,
+            false,
+        );
+        let json = serde_json::to_value(VoteAnswer::new(&shown)).unwrap();
+        let mut fields: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            ["announcement_html", "show_form", "standing_html", "voters"]
+        );
+        assert_eq!(json["voters"], 4);
+        assert_eq!(json["show_form"], false);
+        let mut hidden_poll = poll.clone();
+        hidden_poll.show_results = ResultsVisibility::AfterClose;
+        let results = PollResults::from_counts(&hidden_poll, &counts(&[("ja", 3)]), 3);
+        let hidden = PollView::for_reader(
+            "/artikel/x",
+            &hidden_poll,
+            Some(results),
+            vec!["ja".into()],
+            0,
+            false,
+        );
+        let json = serde_json::to_value(VoteAnswer::new(&hidden)).unwrap();
+        assert!(json["voters"].is_null(), "a hidden standing sends no count");
+        assert!(
+            !json.to_string().contains("\"votes\""),
+            "nor any answer's votes"
+        );
     }
 
     #[test]

@@ -151,7 +151,7 @@ impl TestSite {
 
     /// The same site with at most `max` live-result streams open at once.
     pub fn with_live_streams_max(self, max: u32) -> TestSite {
-        self.with_settings(|settings| settings.live_streams_max = max)
+        self.with_settings(|settings| settings.live_streams_max = Some(max))
     }
 
     /// The same site with its store replaced by what `wrap` makes of it.

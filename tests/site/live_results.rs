@@ -250,6 +250,16 @@ async fn beyond_its_bound_a_node_answers_503_and_a_closed_stream_frees_its_place
     assert_eq!(third.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(third.header("retry-after").is_some());
     assert!(third.body.contains("cijfers op de pagina blijven staan"));
+    let metrics = site.state.metrics.render();
+    for full in [
+        "\nstembus_live_streams 2\n",
+        "\nstembus_live_streams_max 2\n",
+    ] {
+        assert!(
+            metrics.contains(full),
+            "the operator sees the node full: {metrics}"
+        );
+    }
     drop(first);
     let fourth = site
         .router()

@@ -307,9 +307,9 @@ async fn results_after_closing_stay_hidden_from_voters_until_then() {
     let (site, _content) =
         site_with_rules("show_results = \"after-close\"\ncloses = \"2099-01-01T00:00:00+01:00\"");
     let reply = site.post_fetch(&vote_body("ja"), None).await;
-    let view: stembus::poll::PollView = serde_json::from_str(&reply.body).unwrap();
+    let answer: stembus::poll::VoteAnswer = serde_json::from_str(&reply.body).unwrap();
     assert!(
-        view.results.is_none(),
+        answer.voters.is_none() && !answer.standing_html.contains("poll-result-list"),
         "the vote's answer carries no standing either"
     );
     let cookie = reply.voter_cookie().unwrap();
@@ -522,6 +522,8 @@ async fn metrics_count_votes_requests_and_the_page_cache_for_allowed_addresses_o
         "stembus_http_requests_total{route=\"/api/stem\",status=\"200\"} 1",
         "stembus_commit_batch_size_count 1",
         "stembus_writer_queue_depth 0",
+        "stembus_writer_queue_capacity 4096",
+        "stembus_live_streams 0",
         "stembus_engine{engine=\"sqlite\"} 1",
         "stembus_http_request_duration_seconds_bucket{",
         "# EOF",
@@ -531,6 +533,13 @@ async fn metrics_count_votes_requests_and_the_page_cache_for_allowed_addresses_o
     assert!(
         !text.contains("deepseek-nvidia"),
         "routes by pattern, never by address"
+    );
+    // The node's maximum beside its open streams: derived from this process's limit on open
+    // files, as the node would take it at start-up.
+    let derived = stembus::server::app::open_files::stream_capacity(None).streams;
+    assert!(
+        text.contains(&format!("\nstembus_live_streams_max {derived}\n")),
+        "missing stembus_live_streams_max {derived}:\n{text}"
     );
 
     for (peer, forwarded) in [

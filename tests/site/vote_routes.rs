@@ -99,15 +99,16 @@ async fn vote_from_the_island_answers_with_the_results() {
     let reply = site.post_fetch(&vote_body("ja"), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.location().is_none());
-    let view: stembus::poll::PollView = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(view.own_choices, vec!["ja"]);
-    assert!(!view.show_form);
-    let results = view.results.expect("results after voting");
-    assert_eq!(results.voters, 1);
-    assert_eq!(
-        results.rows.iter().map(|r| r.percent).collect::<Vec<_>>(),
-        vec![100, 0, 0]
-    );
+    let answer: stembus::poll::VoteAnswer = serde_json::from_str(&reply.body).unwrap();
+    assert!(!answer.show_form);
+    assert_eq!(answer.voters, Some(1), "results after voting");
+    assert!(answer.announcement_html.contains("“Ja”"), "{answer:?}");
+    let percents: Vec<&str> = answer
+        .standing_html
+        .match_indices("% ·")
+        .map(|(at, _)| answer.standing_html[..at].rsplit('>').next().unwrap())
+        .collect();
+    assert_eq!(percents, vec!["100", "0", "0"], "{}", answer.standing_html);
     assert!(reply.voter_cookie().is_some());
 }
 
@@ -118,12 +119,12 @@ async fn second_vote_from_same_reader_is_not_counted_twice() {
     let cookie = first.voter_cookie().unwrap();
     let second = site.post_fetch(&vote_body("nee"), Some(&cookie)).await;
     assert_eq!(second.status, StatusCode::OK);
-    let view: stembus::poll::PollView = serde_json::from_str(&second.body).unwrap();
-    assert_eq!(view.results.unwrap().voters, 1);
-    assert_eq!(
-        view.own_choices,
-        vec!["ja"],
-        "they see their recorded choice"
+    let answer: stembus::poll::VoteAnswer = serde_json::from_str(&second.body).unwrap();
+    assert_eq!(answer.voters, Some(1));
+    assert!(
+        answer.announcement_html.contains("“Ja”"),
+        "they see their recorded choice: {}",
+        answer.announcement_html
     );
     assert!(
         second.voter_cookie().is_none(),

@@ -214,10 +214,10 @@ fn write_standing(standing: &JsValue, shown: &Element) {
 /// Takes the vote's answer (a `VoteAnswer` as JSON) into `card`: what is shown now, the standing
 /// that replaces the form, and what the live region says.
 fn read_answer(answer: &JsValue, card: &mut Card) {
-    let results = field(answer, "results");
+    let voters = field(answer, "voters").as_f64();
     card.show_form = field(answer, "show_form").is_truthy();
-    card.live.shown = results.is_object();
-    card.live.floor = field(&results, "voters").as_f64().unwrap_or(0.0);
+    card.live.shown = voters.is_some();
+    card.live.floor = voters.unwrap_or(0.0);
     card.standing_html = text(answer, "standing_html");
     card.announcement_html = text(answer, "announcement_html");
 }

@@ -80,8 +80,9 @@ pub struct Settings {
     #[serde(deserialize_with = "origin_list")]
     pub embed_origins: Vec<String>,
     /// The most live-result streams one node keeps open at once; beyond it a stream gets a 503.
+    /// Unset: derived from the process's limit on open files (`open_files::stream_capacity`).
     #[serde(deserialize_with = "stream_limit")]
-    pub live_streams_max: u32,
+    pub live_streams_max: Option<u32>,
     /// How many days after a poll closes its ballots lose their voter ids (the ballots stay).
     #[serde(deserialize_with = "retention_days")]
     pub voter_retention_days: u32,
@@ -148,7 +149,7 @@ impl Default for Settings {
                 IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
             ],
             embed_origins: Vec::new(),
-            live_streams_max: 10_000,
+            live_streams_max: None,
             voter_retention_days: 30,
         }
     }
@@ -423,12 +424,18 @@ fn origin_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
         .collect()
 }
 
-fn stream_limit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+fn stream_limit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
     let problem = "must be a whole number from 0 to 1000000 (0: no live results)";
-    let value = u64::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?;
+    // Unset (the default's `None`): derived from the limit on open files at start-up.
+    let Some(value) =
+        Option::<u64>::deserialize(deserializer).map_err(|_| serde::de::Error::custom(problem))?
+    else {
+        return Ok(None);
+    };
     u32::try_from(value)
         .ok()
         .filter(|n| *n <= 1_000_000)
+        .map(Some)
         .ok_or_else(|| serde::de::Error::custom(problem))
 }
 
@@ -528,7 +535,7 @@ mod tests {
             settings.embed_origins,
             vec!["https://www.example.be", "http://127.0.0.1:4000"]
         );
-        assert_eq!(settings.live_streams_max, 50);
+        assert_eq!(settings.live_streams_max, Some(50));
         let from_env = load(
             None,
             &[(

@@ -3,6 +3,7 @@
 use crate::poll::PollDefinition;
 use crate::server::app::clock::SystemClock;
 use crate::server::app::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
+use crate::server::app::open_files::{raise_open_file_limit, stream_capacity};
 use crate::server::app::router::build_router;
 use crate::server::app::state::{AppState, StateParts};
 use crate::server::app::voter_retention;
@@ -62,6 +63,8 @@ async fn serve() -> Result<(), String> {
     let store = open_store(&settings, polls).await?;
 
     let address = leptos_options.site_addr;
+    // Before the state is built: the live streams it allows follow from the limit in force.
+    raise_open_file_limit();
     let state = AppState::build(StateParts {
         leptos_options,
         settings,
@@ -84,6 +87,18 @@ async fn serve() -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| format!("cannot listen on {address}: {error}"))?;
+    let capacity = stream_capacity(state.settings.live_streams_max);
+    let source = match (capacity.configured, capacity.open_files) {
+        (true, _) => "as live_streams_max sets".to_string(),
+        (false, Some(limit)) => format!("from the limit of {limit} open files"),
+        (false, None) => "the limit on open files is unknown".to_string(),
+    };
+    tracing::info!(
+        live_streams_max = capacity.streams,
+        open_files = capacity.open_files,
+        "live streams: at most {} on this node, {source}",
+        capacity.streams
+    );
     tracing::info!(
         articles = state.library().articles().len(),
         database = %database.describe(),

@@ -3,6 +3,7 @@
 use crate::error::AppError;
 use crate::server::app::clock::SharedClock;
 use crate::server::app::config::Settings;
+use crate::server::app::open_files::stream_capacity;
 use crate::server::content::current::CurrentContent;
 use crate::server::ops::metrics::Metrics;
 use crate::server::store::Store;
@@ -86,10 +87,15 @@ impl AppState {
             store,
             clock,
         } = parts;
-        let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics()));
+        let streams = stream_capacity(settings.live_streams_max).streams;
+        let metrics = Arc::new(Metrics::new(
+            store.engine(),
+            &store.writer_metrics(),
+            streams,
+        ));
         AppState(Arc::new(SiteState {
             leptos_options,
-            live_results: LiveResults::new(settings.live_streams_max, metrics.live_streams.clone()),
+            live_results: LiveResults::new(streams, metrics.live_streams.clone()),
             settings: Arc::new(settings),
             content,
             page_cache: PageCache::new().counted(metrics.page_cache_counters()),

@@ -1,13 +1,14 @@
-//! What an operator's Prometheus scrapes at `GET /metrics`: votes by outcome, the writer's queue,
-//! batches and commit latency, HTTP requests by route and status with their latency, the page cache,
-//! the rate limit, and the engine. prometheus-client keeps every metric in a registry owned by the
-//! state (no global recorder) and writes the OpenMetrics text format; a scraper that does not ask for
-//! that (promtool, curl, an older Prometheus) gets the classic text format 0.0.4, which differs only in
-//! its counters' names and the closing `# EOF`.
+//! What an operator's Prometheus scrapes at `GET /metrics`: votes by outcome, the writer's queue
+//! beside its capacity, batches and commit latency, HTTP requests by route and status with their
+//! latency, the page cache (pages from memory against pages rendered), open live streams beside
+//! the node's maximum, the rate limit, and the engine. prometheus-client keeps every metric in a
+//! registry owned by the state (no global recorder) and writes the OpenMetrics text format; a
+//! scraper that does not ask for that (promtool, curl, an older Prometheus) gets the classic text
+//! format 0.0.4, which differs only in its counters' names and the closing `# EOF`.
 
 use crate::error::AppError;
 use crate::server::app::state::AppState;
-use crate::server::store::writer::WriterMetrics;
+use crate::server::store::writer::{QUEUE_CAPACITY, WriterMetrics};
 use crate::server::web::cache_control;
 use crate::server::web::client_address::ClientAddress;
 use crate::server::web::delivery::page_cache::LookupCounters;
@@ -111,8 +112,9 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// The site's metrics, with the store's writer figures and the engine's name.
-    pub fn new(engine: &'static str, writer: &WriterMetrics) -> Metrics {
+    /// The site's metrics, with the store's writer figures, the engine's name and the most
+    /// live-result streams this node holds.
+    pub fn new(engine: &'static str, writer: &WriterMetrics, live_streams_max: u32) -> Metrics {
         let mut registry = Registry::with_prefix("stembus");
         let votes = Family::<VoteLabels, Counter>::default();
         registry.register(
@@ -135,7 +137,7 @@ impl Metrics {
         let page_cache = Family::<CacheLabels, Counter>::default();
         registry.register(
             "page_cache_lookups",
-            "Shared page requests answered from memory (hit) or rendered (miss)",
+            "Article pages answered from memory (hit) or rendered (miss), shared and voters' pages",
             page_cache.clone(),
         );
         let rate_limited = Counter::default();
@@ -148,6 +150,14 @@ impl Metrics {
             "writer_queue_depth",
             "Votes waiting for the store's writer",
             writer.queue_depth.clone(),
+        );
+        // The headroom an operator watches as an article takes off: each figure beside its bound.
+        let queue_capacity = Gauge::<i64>::default();
+        queue_capacity.set(QUEUE_CAPACITY as i64);
+        registry.register(
+            "writer_queue_capacity",
+            "Votes the store's writer queues at most; beyond it a vote is refused (503)",
+            queue_capacity,
         );
         registry.register(
             "commit_batch_size",
@@ -164,6 +174,13 @@ impl Metrics {
             "live_streams",
             "Live-result streams open on this node",
             live_streams.clone(),
+        );
+        let streams_max = Gauge::<i64>::default();
+        streams_max.set(i64::from(live_streams_max));
+        registry.register(
+            "live_streams_max",
+            "Live-result streams this node holds at most (from its limit on open files unless set)",
+            streams_max,
         );
         let engines = Family::<EngineLabels, Gauge>::default();
         engines.get_or_create(&EngineLabels { engine }).set(1);

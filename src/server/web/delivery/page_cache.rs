@@ -46,8 +46,9 @@ const PRIVATE_GZIP_LEVEL: u32 = 5;
 /// A rendered page is a few tens of KB; anything near this is not a page we want in memory.
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
-/// How often a shared page was answered from memory (`hits`) or rendered for the cache
-/// (`misses`). Clones share the counts; a cache that nobody reports on counts into its own.
+/// How often a page was answered from memory (`hits`) or rendered (`misses`: for the cache, or
+/// for one voter's request it could not keep). Clones share the counts; a cache that nobody reports
+/// on counts into its own.
 #[derive(Clone, Default)]
 pub struct LookupCounters {
     pub hits: Counter,
@@ -166,6 +167,7 @@ impl PageCache {
             .then(|| slot(&self.voter_pages, &key, VOTER_PAGE_TTL, MAX_VOTER_PAGES))
             .flatten();
         let Some(slot) = slot else {
+            self.counters.misses.inc();
             let headers = request.headers().clone();
             return private_response(render(request).await, &headers).await;
         };

@@ -1,0 +1,84 @@
+//! How many live-result streams a node can hold: each open stream is one socket, so the process's
+//! limit on open files is what bounds them, not a figure picked once for every machine.
+//!
+//! At start-up the soft limit is raised to the hard one (the soft one is often 1,024 while the
+//! system allows far more), and unless `live_streams_max` is set the node takes that limit minus
+//! a reserve for everything else that needs a descriptor: the listener, page and vote connections,
+//! the database, the content files. The `rlimit` crate wraps `getrlimit`/`setrlimit`.
+
+/// What a node may hold, and where the figure came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamCapacity {
+    /// The streams this node keeps open at once; beyond it a stream gets a 503.
+    pub streams: u32,
+    /// The process's limit on open files when the figure was taken (`None`: it could not be read).
+    pub open_files: Option<u64>,
+    /// Whether `streams` is the operator's `live_streams_max` rather than derived.
+    pub configured: bool,
+}
+
+/// Without a readable limit: the figure nodes used before it was derived.
+const WITHOUT_LIMIT: u32 = 10_000;
+/// The most `live_streams_max` accepts.
+const MOST: u64 = 1_000_000;
+
+/// Raises the soft limit on open files to the hard limit, and returns the limit now in force.
+pub fn raise_open_file_limit() -> Option<u64> {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => Some(limit),
+        Err(error) => {
+            tracing::warn!(%error, "the limit on open files could not be raised");
+            open_file_limit()
+        }
+    }
+}
+
+/// The soft limit on open files, which is the one the kernel enforces.
+fn open_file_limit() -> Option<u64> {
+    rlimit::getrlimit(rlimit::Resource::NOFILE)
+        .ok()
+        .map(|(soft, _)| soft)
+}
+
+/// The node's capacity: `configured` (the operator's `live_streams_max`) when set, else derived
+/// from the process's present limit on open files.
+pub fn stream_capacity(configured: Option<u32>) -> StreamCapacity {
+    let open_files = open_file_limit();
+    StreamCapacity {
+        streams: configured.unwrap_or_else(|| open_files.map_or(WITHOUT_LIMIT, streams_within)),
+        open_files,
+        configured: configured.is_some(),
+    }
+}
+
+/// The streams `open_files` descriptors allow: a twentieth of them (at least 256) stays for the
+/// rest of the server, so 20,000 descriptors hold 19,000 streams and 1,024 hold 768.
+pub fn streams_within(open_files: u64) -> u32 {
+    let reserve = (open_files / 20).max(256);
+    // Below the bound `live_streams_max` takes, so the cast cannot truncate.
+    open_files.saturating_sub(reserve).min(MOST) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streams_leave_a_twentieth_of_the_descriptors_to_the_rest() {
+        assert_eq!(streams_within(20_000), 19_000);
+        assert_eq!(streams_within(1_024), 768);
+        assert_eq!(streams_within(100), 0, "too few to spare any");
+        assert_eq!(streams_within(u64::MAX), 1_000_000);
+    }
+
+    #[test]
+    fn a_configured_maximum_wins_over_the_derived_one() {
+        let configured = stream_capacity(Some(50));
+        assert_eq!(configured.streams, 50);
+        assert!(configured.configured);
+        let derived = stream_capacity(None);
+        assert!(!derived.configured);
+        let open_files = derived.open_files.expect("Linux reports the limit");
+        assert_eq!(derived.streams, streams_within(open_files));
+    }
+}
