@@ -552,29 +552,24 @@ async fn write_group(
     }
 }
 
-/// Writes one vote under its own savepoint, so that a vote that fails does not take the batch down;
-/// a deadlock or serialisation failure against another node is tried again.
+/// Writes one vote under its own savepoint (`queries::record_vote` opens and releases it), so that a
+/// vote that fails does not take the batch down; a deadlock or serialisation failure against
+/// another node is tried again.
 async fn write_one(
     tx: &mut deadpool_postgres::Transaction<'_>,
     vote: &NewVote,
     counts: &mut CountChanges,
 ) -> Result<Result<VoteOutcome, StoreError>, BatchFailure> {
     for attempt in 0..=VOTE_RETRIES {
-        let savepoint = tx
-            .savepoint("vote")
-            .await
-            .map_err(BatchFailure::NotStored)?;
         let mut changes = CountChanges::default();
-        match queries::record_vote(&savepoint, vote, &mut changes).await {
+        match queries::record_vote(tx, vote, &mut changes).await {
             Ok(outcome) => {
-                savepoint.commit().await.map_err(BatchFailure::NotStored)?;
                 counts.merge(changes);
                 return Ok(Ok(outcome));
             }
             Err(error) if error.code().is_none() => return Err(BatchFailure::NotStored(error)),
             Err(error) => {
-                savepoint
-                    .rollback()
+                tx.batch_execute("ROLLBACK TO SAVEPOINT vote; RELEASE SAVEPOINT vote")
                     .await
                     .map_err(BatchFailure::NotStored)?;
                 let contended = matches!(
