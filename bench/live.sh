@@ -33,24 +33,8 @@ if [ "${STEMBUS_NO_BUILD:-0}" != 1 ]; then
   say "building the release server"
   cargo leptos build --release >&2
 fi
-find_generator() {
-  cargo bench --features ssr --bench live_load --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "live_load" and m.get("executable"):
-        print(m["executable"])'
-}
-if [ "${STEMBUS_NO_BUILD:-0}" = 1 ]; then
-  generator=$(ls -t target/release/deps/live_load-* 2>/dev/null | grep -v '\.d$' | head -n 1 || true)
-else
-  say "building the load generator"
-  generator=$(find_generator)
-fi
-if [ ! -x "${generator:-}" ]; then
-  say "no load generator: cargo bench --features ssr --bench live_load --no-run"
-  exit 1
-fi
+if [ "${STEMBUS_NO_BUILD:-0}" != 1 ]; then say "building the load generator"; fi
+generator=$(bench/live_load_path.sh)
 
 mkdir -p target
 work=$(mktemp -d "$PWD/target/live-bench.XXXXXX")
@@ -87,14 +71,20 @@ if [ "$STREAMS" = max ]; then STREAMS="$node_max"; fi
 # What a reader does before the streams: the page, a vote, one stream, so that the resident size
 # "without streams" already holds what the first request of each kind sets up.
 curl -fsS -o /dev/null "http://$ADDR/artikel/deepseek-nvidia-beurswaarde"
-curl -fsS -o /dev/null -H "Accept: application/json" -d "poll=deepseek-schade-nvidia&choice=nee" "http://$ADDR/api/stem"
-curl -sS -o /dev/null -m 2 "http://$ADDR/api/polls/deepseek-schade-nvidia/live" || true
+# The poll shows its standing to readers who voted: the streams carry this first voter's cookie.
+cookie=$(curl -fsS -o /dev/null -D - -H "Accept: application/json" -d "poll=deepseek-schade-nvidia&choice=nee" \
+  "http://$ADDR/api/stem" | sed -n 's/^[Ss]et-[Cc]ookie: \(stembus_kiezer=[^;]*\).*/\1/p' | tr -d '\r')
+if [ -z "$cookie" ]; then
+  say "the first vote got no voter cookie"
+  exit 1
+fi
+curl -sS -o /dev/null -m 2 -H "Cookie: $cookie" "http://$ADDR/api/polls/deepseek-schade-nvidia/live" || true
 sleep 2
 
 say "opening $STREAMS streams (node maximum $node_max), holding them ${HOLD} s with $TRACERS tracer votes"
 figures=$(timeout $((HOLD + 120)) taskset -c 1 "$work/live_load" --server "$ADDR" \
   --poll deepseek-schade-nvidia --streams "$STREAMS" --sources "$SOURCES" --hold "$HOLD" \
-  --tracers "$TRACERS" --rss-pid "$server_pid" --open-within 60)
+  --tracers "$TRACERS" --rss-pid "$server_pid" --open-within 60 --cookie "$cookie")
 echo "$figures" >"$work/figures.json"
 
 python3 - "$work/figures.json" "$node_max" <<'EOF'
@@ -105,7 +95,7 @@ def ms(v):
     return "n/a" if v is None else f"{v:,.0f} ms"
 print(f"live streams on one node (its maximum: {node_max})")
 print(f"  streams open           {f['streams_open']:>8} of {f['streams_requested']} "
-      f"(refused {f['streams_refused']}, failed {f['streams_failed']})")
+      f"(refused {f['streams_refused']}, failed {f['streams_failed']}; statuses: {f['refusals'] or 'none'})")
 print(f"  all open after         {f['open_all_seconds']:>8.1f} s (p99 of one stream: {ms(f['open_p99_ms'])})")
 kb = f["kb_per_stream"]
 print(f"  memory per stream      {('n/a' if kb is None else f'{kb:.1f} KB'):>8} "

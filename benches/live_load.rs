@@ -10,7 +10,8 @@
 //! inside one; lines that are not `data:` lines are skipped.
 //!
 //! Usage: `cargo bench --features ssr --bench live_load -- --server 127.0.0.1:3000 --poll ID
-//! --streams N [--sources K] [--hold SECONDS] [--tracers T] [--rss-pid PID] [--open-within S]`.
+//! --streams N [--sources K] [--hold SECONDS] [--tracers T] [--rss-pid PID] [--open-within S]
+//! [--cookie stembus_kiezer=ID]`.
 //! Progress goes to stderr; the figures, one JSON object on one line, to stdout.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -22,8 +23,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::Semaphore;
 
-/// Connections being set up at once: above it the listen backlog overflows and SYNs are retried
-/// after a second, which would time the kernel's retry rather than the server.
+/// Streams being opened at once (connected, asked, the answer's head not yet in): above it the
+/// listen backlog overflows and SYNs are retried after a second, which would time the kernel's
+/// retry rather than the server.
 const CONNECTING_AT_ONCE: usize = 256;
 
 struct Options {
@@ -35,6 +37,9 @@ struct Options {
     tracers: usize,
     rss_pid: Option<u32>,
     open_within: Duration,
+    /// A voter's cookie (`name=value`) the streams carry: a poll that shows its standing only to
+    /// readers who voted refuses a stream without one.
+    cookie: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -49,6 +54,7 @@ fn options() -> Result<Options, String> {
         tracers: 5,
         rss_pid: None,
         open_within: Duration::from_secs(30),
+        cookie: None,
     };
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -60,6 +66,7 @@ fn options() -> Result<Options, String> {
             "--sources" => options.sources = value.parse().map_err(|_| bad(()))?,
             "--hold" => options.hold = Duration::from_secs_f64(value.parse().map_err(|_| bad(()))?),
             "--tracers" => options.tracers = value.parse().map_err(|_| bad(()))?,
+            "--cookie" => options.cookie = Some(value),
             "--rss-pid" => options.rss_pid = Some(value.parse().map_err(|_| bad(()))?),
             "--open-within" => {
                 options.open_within = Duration::from_secs_f64(value.parse().map_err(|_| bad(()))?)
@@ -118,8 +125,12 @@ async fn run(options: Options) -> ExitCode {
     let opened = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
     let connecting = Arc::new(Semaphore::new(CONNECTING_AT_ONCE));
+    let cookie = options
+        .cookie
+        .as_ref()
+        .map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
     let request = format!(
-        "GET /api/polls/{}/live HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        "GET /api/polls/{}/live HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n{cookie}\r\n",
         options.poll, options.server
     );
     let started = Instant::now();
@@ -197,6 +208,20 @@ async fn run(options: Options) -> ExitCode {
         .iter()
         .filter(|record| record.refused == Some(0))
         .count();
+    let mut refusals: Vec<(u16, usize)> = Vec::new();
+    for status in records.iter().filter_map(|record| record.refused) {
+        match refusals.iter_mut().find(|(seen, _)| *seen == status) {
+            Some((_, count)) => *count += 1,
+            None => refusals.push((status, 1)),
+        }
+    }
+    refusals.sort();
+    // Statuses and failures (0) as a JSON object, e.g. {"503":12,"0":3}.
+    let refusals = refusals
+        .iter()
+        .map(|(status, count)| format!("\"{status}\":{count}"))
+        .collect::<Vec<_>>()
+        .join(",");
     // For every tracer and every open stream: how long after the tracer's answer the stream first
     // showed a standing that counts it. A standing may beat the answer to the generator by a hair
     // (both leave the server after the commit): that counts as 0.
@@ -231,13 +256,14 @@ async fn run(options: Options) -> ExitCode {
     let json = |value: Option<f64>| value.map_or("null".to_string(), |v| format!("{v:.2}"));
     println!(
         "{{\"streams_requested\":{},\"streams_open\":{},\"streams_refused\":{},\"streams_failed\":{},\
-         \"open_all_seconds\":{:.2},\"open_p99_ms\":{},\"tracers\":{},\"reach_p50_ms\":{},\
+         \"refusals\":{{{}}},\"open_all_seconds\":{:.2},\"open_p99_ms\":{},\"tracers\":{},\"reach_p50_ms\":{},\
          \"reach_p99_ms\":{},\"reached_share\":{:.4},\"rss_kb_before\":{},\"rss_kb_after\":{},\
          \"kb_per_stream\":{}}}",
         options.streams,
         open_now,
         refused,
         failed,
+        refusals,
         open_all.as_secs_f64(),
         json(percentile(open_times, 0.99)),
         tracers.len(),
@@ -278,8 +304,10 @@ async fn hold_stream(context: StreamContext) {
 
 /// The stream's life; `Some(status)` when the server refused it, `None` when it failed or ended.
 async fn read_stream(context: &StreamContext) -> Option<u16> {
+    // The turn is held until the answer's head is in: a reader's browser opens a stream and waits
+    // for it, so at most `CONNECTING_AT_ONCE` requests are in flight, not ever more of them.
+    let mut turn = Some(context.connecting.acquire().await.ok()?);
     let mut stream = {
-        let _turn = context.connecting.acquire().await.ok()?;
         let socket = TcpSocket::new_v4().ok()?;
         socket.bind(SocketAddr::from((context.source, 0))).ok()?;
         let mut stream = socket.connect(context.server).await.ok()?;
@@ -301,6 +329,7 @@ async fn read_stream(context: &StreamContext) -> Option<u16> {
                 continue;
             };
             let status = status_of(&buffer)?;
+            turn.take();
             if status != 200 {
                 return Some(status);
             }
