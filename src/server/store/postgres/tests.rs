@@ -1,4 +1,5 @@
-//! What only the PostgreSQL engine has to show: a connection lost around `COMMIT`. The store talks
+//! What only the PostgreSQL engine has to show: a connection lost around `COMMIT`, and a vote the
+//! database itself refuses inside a batch. The store talks
 //! to the test cluster through a proxy that cuts the connection at the moment the client sends
 //! `COMMIT`, before passing it on (nothing is stored) or after (it is stored, the answer is lost).
 //! The vote must be acknowledged exactly when it is stored, and counted once. These tests need the
@@ -225,6 +226,32 @@ async fn a_vote_whose_fate_cannot_be_told_is_never_acknowledged() {
         "the reader's retry finds the vote and does not count it again"
     );
     assert_eq!(stored(&direct).await, (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
+async fn a_vote_the_database_refuses_is_rolled_back_alone_and_its_batch_goes_in() {
+    // A NUL byte is no text to PostgreSQL: the ballot's insert fails on the server, after the
+    // savepoint, the rules and the answers went out and with the release pipelined behind it.
+    let (store, _proxy, direct) = store_behind_proxy().await;
+    let (before, refused, after) = tokio::join!(
+        store.record_vote(vote("a")),
+        store.record_vote(vote("b\0")),
+        store.record_vote(vote("c")),
+    );
+    assert_eq!(before, Ok(VoteOutcome::Recorded));
+    assert_eq!(refused, Err(StoreError::Unavailable));
+    assert_eq!(after, Ok(VoteOutcome::Recorded));
+    assert_eq!(
+        stored(&direct).await,
+        (2, 2),
+        "both good votes stored and counted"
+    );
+    assert_eq!(
+        store.record_vote(vote("a")).await,
+        Ok(VoteOutcome::AlreadyVoted),
+        "the connection and its transactions go on as before"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
