@@ -114,6 +114,57 @@ async fn a_thousand_open_streams_cost_one_store_read_a_second() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_quiet_poll_a_stored_vote_shows_at_once_not_at_the_next_read() {
+    let (site, _content) = open_standing_site();
+    let site = site.kept_router();
+    let response = site
+        .router()
+        .oneshot(live_request(None, None))
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let mut pending = String::new();
+    next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the standing at once");
+    // The stream's first read was just now; the reads on the clock come a second apart after it.
+    // Halfway between the next two of them, a vote read only on the clock would show half a
+    // second later.
+    let first_read = Instant::now();
+    tokio::time::sleep_until((first_read + Duration::from_millis(1500)).into()).await;
+    site.vote("ja").await;
+    let stored = Instant::now();
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the vote shows");
+    let shown_after = stored.elapsed();
+    assert!(event.contains("\"voters\":1"), "{event}");
+    assert!(
+        shown_after < Duration::from_millis(250),
+        "a vote on a quiet poll shows at once, not at the next read on the clock: {shown_after:?}"
+    );
+
+    // Under a stream of votes, still no more than one event a second.
+    let burst_started = Instant::now();
+    for _ in 0..5 {
+        site.vote("nee").await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut events = 0;
+    while next_event(&mut body, &mut pending, Duration::from_millis(1500))
+        .await
+        .is_some()
+    {
+        events += 1;
+    }
+    let seconds = burst_started.elapsed().as_secs_f64();
+    assert!(
+        (1..=2).contains(&events),
+        "{events} events for five votes in half a second ({seconds:.1} s watched): one a second at most"
+    );
+}
+
 #[tokio::test]
 async fn the_stream_sends_the_standing_with_an_id_a_retry_and_skips_what_the_reader_has() {
     let (site, _content) = open_standing_site();

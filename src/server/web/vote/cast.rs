@@ -66,7 +66,8 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
     })?;
     let (outcome, tally) = stored?;
     match outcome {
-        VoteOutcome::Recorded | VoteOutcome::Changed | VoteOutcome::AlreadyVoted => {}
+        VoteOutcome::Recorded | VoteOutcome::Changed => state.live_results.vote_stored(&poll.id),
+        VoteOutcome::AlreadyVoted => {}
         VoteOutcome::WrongChoiceCount => return Err(AppError::TooManyChoices),
         VoteOutcome::Closed => return Err(AppError::PollClosed),
         // The content and the database are synced at start-up, so these mean a changed database.
