@@ -35,6 +35,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402  (stopping a helper process)
 import crash  # noqa: E402  (free ports, psql, the server runner)
 import failover  # noqa: E402  (the primary, its synchronous standby)
 
@@ -174,7 +175,7 @@ def start_postgres(work, binary, log_path, stops):
     if not all(node.wait_until_up() for node in nodes):
         sys.exit(f"viral: the nodes did not start (see {log_path})")
     proxy = start_nginx(work, nginx_port, [node.port for node in nodes])
-    stops.insert(0, lambda: stop_process(proxy, signal.SIGQUIT))
+    stops.insert(0, lambda: checks.stop(proxy, signal.SIGQUIT))
 
     def ballots():
         return int(primary.sql("SELECT COUNT(*) FROM ballot", "stembus")[0][0])
@@ -217,17 +218,6 @@ def start_nginx(work, port, node_ports):
             sys.exit(f"viral: nginx did not start (see {nginx_dir}/error.log)")
         time.sleep(0.1)
     return proxy
-
-
-def stop_process(process, stop_signal=signal.SIGTERM):
-    if process.poll() is not None:
-        return
-    process.send_signal(stop_signal)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def voter_cookie(front):

@@ -56,6 +56,23 @@ async fn next_event(body: &mut Body, pending: &mut String, wait: Duration) -> Op
     }
 }
 
+/// An anonymous reader's stream, once its first standing has arrived: its body and what is left
+/// of what was read.
+async fn watching(site: &TestSite) -> (Body, String) {
+    let response = site
+        .router()
+        .oneshot(live_request(None, None))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    let mut pending = String::new();
+    next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the standing at once");
+    (body, pending)
+}
+
 fn field<'a>(event: &'a str, name: &str) -> Option<&'a str> {
     event
         .lines()
@@ -118,16 +135,7 @@ async fn a_thousand_open_streams_cost_one_store_read_a_second() {
 async fn on_a_quiet_poll_a_stored_vote_shows_at_once_not_at_the_next_read() {
     let (site, _content) = open_standing_site();
     let site = site.kept_router();
-    let response = site
-        .router()
-        .oneshot(live_request(None, None))
-        .await
-        .unwrap();
-    let mut body = response.into_body();
-    let mut pending = String::new();
-    next_event(&mut body, &mut pending, Duration::from_secs(5))
-        .await
-        .expect("the standing at once");
+    let (mut body, mut pending) = watching(&site).await;
     // The stream's first read was just now; the reads on the clock come a second apart after it.
     // Halfway between the next two of them, a vote read only on the clock would show half a
     // second later.
@@ -354,16 +362,7 @@ async fn open_streams_stay_out_of_the_in_flight_limit() {
 async fn every_stream_ends_at_once_when_the_server_shuts_down() {
     let (site, _content) = open_standing_site();
     let site = site.kept_router();
-    let response = site
-        .router()
-        .oneshot(live_request(None, None))
-        .await
-        .unwrap();
-    let mut body = response.into_body();
-    let mut pending = String::new();
-    next_event(&mut body, &mut pending, Duration::from_secs(5))
-        .await
-        .unwrap();
+    let (mut body, _) = watching(&site).await;
     let started = Instant::now();
     site.state.live_results.shut_down();
     let end = tokio::time::timeout(Duration::from_secs(2), async {
