@@ -14,13 +14,13 @@ loopback only; each server is stopped before the next starts.
 import asyncio
 import os
 import re
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import crash  # noqa: E402  (free ports, the repository)
+import crash  # noqa: E402  (the server runner, the first voter's cookie)
 
 POLL = crash.POLL
 OPENING_AT_ONCE = 200
@@ -69,38 +69,26 @@ def main():
     binary = os.path.join(crash.REPO, "target/release/stembus")
     if not os.access(binary, os.X_OK):
         sys.exit("connection_memory: no release server; build it with `cargo leptos build --release`")
-    os.sched_setaffinity(0, {1})
     print(f"resident memory per connection, {count} connections, a fresh server each")
     for mode in ("connected", "kept alive", "live stream"):
         work = tempfile.mkdtemp(prefix="stembus-connections-")
-        port = crash.free_port()
-        env = dict(os.environ, STEMBUS_DATABASE_PATH=f"{work}/stembus.db",
-                   STEMBUS_LISTEN_ADDRESS=f"127.0.0.1:{port}", LEPTOS_SITE_ROOT="target/site", RUST_LOG="warn")
-        server = subprocess.Popen(["taskset", "-c", "0", binary], cwd=crash.REPO, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The server inherits this process's core; the client then moves to the other one.
+        os.sched_setaffinity(0, {0})
+        server = crash.Server(binary, crash.Database("sqlite", work), os.path.join(work, "server.log"))
+        os.sched_setaffinity(0, {1})
         try:
-            deadline = time.monotonic() + 30
-            while subprocess.run(["curl", "-fsS", "-o", "/dev/null", f"http://127.0.0.1:{port}/robots.txt"],
-                                 capture_output=True).returncode != 0:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("connection_memory: the server did not start")
-                time.sleep(0.1)
+            if not server.wait_until_up():
+                sys.exit(f"connection_memory: the server did not start (see {work}/server.log)")
             # What a reader does first (a vote, its stream), so that "before" holds what the
             # first request of each kind sets up.
-            head = subprocess.run(
-                ["curl", "-fsS", "-o", "/dev/null", "-D", "-", "-H", "Accept: application/json",
-                 "-d", f"poll={POLL}&choice=nee", f"http://127.0.0.1:{port}/api/stem"],
-                capture_output=True, text=True).stdout
-            cookie = re.search(rf"({crash.COOKIE}=[^;\r\n]+)", head).group(1)
-            subprocess.run(["curl", "-sS", "-o", "/dev/null", "-m", "1", "-H", f"Cookie: {cookie}",
-                            f"http://127.0.0.1:{port}/api/polls/{POLL}/live"], capture_output=True)
+            cookie = crash.first_voter_cookie("127.0.0.1", server.port)
+            asyncio.run(measure(server.port, server.process.pid, "live stream", cookie, 1))
             time.sleep(1)
-            per_connection = asyncio.run(measure(port, server.pid, mode, cookie, count))
+            per_connection = asyncio.run(measure(server.port, server.process.pid, mode, cookie, count))
             print(f"  {mode:<12} {per_connection:6.1f} KB")
         finally:
-            server.terminate()
-            server.wait(timeout=20)
-            subprocess.run(["rm", "-rf", work])
+            server.stop()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -203,6 +203,21 @@ def vote(conn, voter, choice):
     return True
 
 
+def first_voter_cookie(host, port):
+    """`stembus_kiezer=ID` of a new reader who just voted: a poll that shows its standing only to
+    voters lets a stream carrying it watch (bench/viral.py, bench/connection_memory.py)."""
+    conn = http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT_S)
+    conn.request("POST", "/api/stem", body=f"poll={POLL}&choice={CHOICES[0]}", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    if response.status != 200 or not cookie.startswith(f"{COOKIE}="):
+        sys.exit(f"the first vote got {response.status} and no voter cookie")
+    return cookie
+
+
 def client(port, jobs, ledger, stop, counts):
     """Sends its share of votes on one keep-alive connection until done or the server is gone."""
     conn = None

@@ -22,7 +22,6 @@ handshakes, and the TLS path is nginx_check.py's.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
@@ -220,22 +219,6 @@ def start_nginx(work, port, node_ports):
     return proxy
 
 
-def voter_cookie(front):
-    """The cookie of a reader who just voted: the poll shows its standing only to those who did,
-    so the streams carry it."""
-    host, port = front.split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
-    conn.request("POST", "/api/stem", body=VOTE_BODY, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    match = re.match(rf"({crash.COOKIE}=[^;]+)", response.getheader("Set-Cookie") or "")
-    if response.status != 200 or match is None:
-        sys.exit(f"viral: the first vote got {response.status} and no voter cookie")
-    return match.group(1)
-
-
 def run_setup(setup, args, generator):
     base = f"http://{setup.front}"
     page_url, vote_url = base + ARTICLE, base + "/api/stem"
@@ -244,7 +227,8 @@ def run_setup(setup, args, generator):
     solo_votes = summary(run_oha(oha(vote_url, SOLO_SECONDS, vote=True), SOLO_SECONDS))
     page_rate = max(1, int(SHARE_OF_SOLO * solo_pages["per_second"]))
     vote_rate = max(1, int(SHARE_OF_SOLO * solo_votes["per_second"]))
-    cookie = voter_cookie(setup.front)
+    host, port = setup.front.split(":")
+    cookie = crash.first_voter_cookie(host, int(port))
     time.sleep(1)  # the writer's last batch committed
     before = setup.ballots()
 

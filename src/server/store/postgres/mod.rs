@@ -478,7 +478,7 @@ async fn write_group(
         .get()
         .await
         .map_err(|error| BatchFailure::NoConnection(error.to_string()))?;
-    let mut tx = client
+    let tx = client
         .transaction()
         .await
         .map_err(BatchFailure::NotStored)?;
@@ -491,7 +491,7 @@ async fn write_group(
     let mut outcomes = vec![Err(StoreError::Unavailable); votes.len()];
     let mut counts = CountChanges::default();
     for index in order {
-        outcomes[index] = write_one(&mut tx, &votes[index], &mut counts)
+        outcomes[index] = write_one(&tx, &votes[index], &mut counts)
             .await?
             .map(|outcome| (outcome, None));
     }
@@ -556,7 +556,7 @@ async fn write_group(
 /// vote that fails does not take the batch down; a deadlock or serialisation failure against
 /// another node is tried again.
 async fn write_one(
-    tx: &mut deadpool_postgres::Transaction<'_>,
+    tx: &deadpool_postgres::Transaction<'_>,
     vote: &NewVote,
     counts: &mut CountChanges,
 ) -> Result<Result<VoteOutcome, StoreError>, BatchFailure> {

@@ -5,11 +5,11 @@ use super::CountChanges;
 use crate::server::store::{NewVote, Tally, VoteOutcome};
 use deadpool_postgres::{GenericClient, Transaction};
 use std::collections::HashMap;
+use tokio_postgres::Error;
 use tokio_postgres::types::ToSql;
 
 /// One parameter of a query, as tokio-postgres takes it.
 type Param<'a> = dyn ToSql + Sync + 'a;
-use tokio_postgres::Error;
 
 /// Records a vote if the poll exists and is open, every answer belongs to it, their number fits the
 /// rule, and the reader has not voted yet (or may change their vote); notes what it does to the

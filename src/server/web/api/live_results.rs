@@ -4,12 +4,13 @@
 //! poll reads the store and publishes a snapshot on a `watch` channel that every open stream of that
 //! poll shares; the task ends when the last stream closes. A vote stored on this node wakes the task
 //! at once, and a snapshot goes out no more often than once a second, so on a quiet poll a vote
-//! shows on every stream as soon as it is stored (the wait of up to a second was most of its delay),
-//! while under a stream of votes every stream still gets one event a second. On PostgreSQL each node reads the shared
-//! database, so its snapshot holds every node's votes. Streams are counted and bounded per node
-//! (`live_streams_max`, beyond it a 503), carry a heartbeat, tell the browser when to reconnect
-//! (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the snapshot's content hash,
-//! the same on every node), and all end at once when the server shuts down.
+//! shows on every stream as soon as it is stored (the wait of up to a second was most of its
+//! delay), while under a stream of votes every stream still gets one event a second. On PostgreSQL
+//! each node reads the shared database, so its snapshot holds every node's votes. Streams are
+//! counted and bounded per node (`live_streams_max`, beyond it a 503), carry a heartbeat, tell the
+//! browser when to reconnect (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the
+//! snapshot's content hash, the same on every node), and all end at once when the server shuts
+//! down.
 
 use crate::poll::{PollDefinition, PollResults};
 use crate::server::app::state::AppState;
