@@ -39,7 +39,7 @@ fi
 
 scripts/setup.sh serve >&2
 say "building the release site and the raw handler"
-cargo leptos build --release --precompress >&2
+node scripts/site-build/build.mjs >&2
 cargo build --release --example raw_page --features ssr --quiet >&2
 
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)

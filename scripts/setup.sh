@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs what stembus needs to build, serve and test, and only what is missing; seconds when all is there.
-# Usage: scripts/setup.sh [serve|test]   (serve: build tools only; test, the default: also chromium
-# and the end2end packages). Tools go to ~/.cargo/bin or the npm global prefix, never into the repo.
+# Usage: scripts/setup.sh [serve|develop|test]
+#   serve:   what builds the release site (scripts/site-build: cargo, wasm-bindgen, wasm-opt, its npm
+#            packages), minutes on a fresh machine; no cargo-leptos and no lints;
+#   develop: also cargo-leptos (for `cargo leptos watch`), rustfmt and clippy;
+#   test, the default: also what the test command runs (chromium, PostgreSQL, Varnish, nginx, ...).
+# Tools go to ~/.cargo/bin or the npm global prefix, never into the repo (the site builder's npm
+# packages to scripts/site-build/node_modules, which git ignores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 purpose="${1:-test}"
-case "$purpose" in serve | test) ;; *) echo "usage: $0 [serve|test]" >&2; exit 2 ;; esac
+case "$purpose" in serve | develop | test) ;; *) echo "usage: $0 [serve|develop|test]" >&2; exit 2 ;; esac
 
 # cargo-leptos 0.3.11 needs Rust 1.96; this machine has 1.95.
 CARGO_LEPTOS_VERSION=0.3.10
@@ -20,14 +25,17 @@ tools_venv="${STEMBUS_TOOLS_VENV:-$HOME/.local/share/stembus/venv}"
 say() { printf 'setup: %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages: a C compiler, make and perl build cargo-leptos's bundled OpenSSL and rusqlite's
-# SQLite; python3 runs the crash harness, faketime the tests ten years ahead, postgresql the store's
+# Debian packages: a C compiler builds rusqlite's bundled SQLite, and with make and perl
+# cargo-leptos's bundled OpenSSL; Node.js runs the site builder and npm fetches wasm-opt; python3 runs the crash harness, faketime the tests ten years ahead, postgresql the store's
 # contract on the second engine, varnish and nginx (with openssl) the cache and proxy checks,
 # systemd's systemd-analyze the unit, prometheus's promtool the metrics, chromium the browser tests.
 debian_packages=()
 command -v cc >/dev/null || debian_packages+=(gcc libc6-dev)
-command -v make >/dev/null || debian_packages+=(make)
-command -v perl >/dev/null || debian_packages+=(perl)
+command -v npm >/dev/null || debian_packages+=(nodejs npm)
+if [ "$purpose" != serve ]; then
+  command -v make >/dev/null || debian_packages+=(make)
+  command -v perl >/dev/null || debian_packages+=(perl)
+fi
 # The linker .cargo/config.toml names: several times faster than the default at linking the server.
 command -v mold >/dev/null || debian_packages+=(mold)
 if [ "$purpose" = test ]; then
@@ -62,13 +70,15 @@ if [ "${#debian_packages[@]}" -gt 0 ]; then
   fi
 fi
 
-# The lints need rustfmt and clippy, which rustup's minimal profile leaves out.
-for component in rustfmt clippy; do
-  if ! rustup component list --installed | grep -q "^$component-"; then
-    say "adding the $component component"
-    rustup component add "$component"
-  fi
-done
+# The lints need rustfmt and clippy, which rustup's minimal profile leaves out; serving does not.
+if [ "$purpose" != serve ]; then
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component-"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -83,12 +93,15 @@ install_tool() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
 }
 
-if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (a few minutes on 2 cores)"
+# Only for developing: serving builds the site with scripts/site-build, which needs none of it.
+if [ "$purpose" != serve ] &&
+  [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
   install_tool cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
 fi
 
-# wasm-bindgen-cli must be exactly the wasm-bindgen in Cargo.lock: cargo-leptos uses whatever is on PATH.
+# wasm-bindgen-cli must be exactly the wasm-bindgen in Cargo.lock: cargo-leptos and the site builder
+# use whatever is on PATH.
 wasm_bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ -z "$wasm_bindgen_version" ]; then
   echo "setup: no wasm-bindgen in Cargo.lock" >&2
@@ -103,6 +116,15 @@ fi
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
   say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
   npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+fi
+
+# The site builder's swc, Lightning CSS and browserslist, at the versions its lock file names (the
+# ones whose output matches cargo-leptos's, which the test command checks); npm ci only when the lock
+# file changed since the last install.
+if ! cmp -s scripts/site-build/package-lock.json scripts/site-build/node_modules/.stembus-installed-lock; then
+  say "installing the site builder's packages"
+  (cd scripts/site-build && npm ci --no-audit --no-fund)
+  cp scripts/site-build/package-lock.json scripts/site-build/node_modules/.stembus-installed-lock
 fi
 
 if [ "$purpose" = test ]; then

@@ -36,6 +36,9 @@ export STEMBUS_EMBED_ORIGINS=http://127.0.0.1:3199
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
 cargo leptos end-to-end --release --precompress
 
+echo "== scripts/site-build (what scripts/serve.sh builds with) builds exactly cargo-leptos's site"
+node bench/site_build_check.mjs
+
 echo "== every page the release server serves passes the W3C Nu HTML checker with 0 errors"
 PATH="${STEMBUS_TOOLS_VENV:-$HOME/.local/share/stembus/venv}/bin:$PATH" python3 bench/html_check.py
 
