@@ -69,7 +69,7 @@ free_port() {
 # --- the machine, so the figures are read in context ---
 linker="default (no .cargo/config.toml)"
 if [ -f "$repo/.cargo/config.toml" ]; then
-  linker="$(grep -E 'linker|fuse-ld|link-arg' "$repo/.cargo/config.toml" | tr -s ' ' | paste -sd ';' -)"
+  linker="$(grep -v '^[[:space:]]*#' "$repo/.cargo/config.toml" | grep -E 'linker|fuse-ld|link-arg' | tr -s ' ' | paste -sd ';' -)"
   [ -n "$linker" ] || linker="default (.cargo/config.toml sets none)"
 fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, linker: $linker"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Where an edit's rebuild goes, for the developer's loop (bench/watch.sh gives the edit-to-page
+# time; this gives its parts):
+#   - per edit (a view text in src/article/page.rs, a server-only text in the robots.txt of
+#     src/server/web/discovery.rs), the server build cargo-leptos's watch runs, with `--timings`:
+#     the library crate's time, the binary's (its link) and cargo's total;
+#   - once per kind, the library crate with rustc's `-Z time-passes` (RUSTC_BOOTSTRAP=1, on the
+#     stable compiler): the compiler phases over 0.1 s, and the binary's link with `run_linker`.
+# The build is cargo-leptos's debug server build to the letter (its arguments and RUSTFLAGS, with
+# `--cfg erase_components`), on a throwaway clone of HEAD with a target/ of its own (a cold server
+# build first, 2-3 minutes on 2 cores). Builds only; starts no server. Bounded by
+# BENCH_PROFILE_LIMIT (default 20m); the temp dir is removed on exit.
+# Usage: bench/rebuild_profile.sh [--edits N]   (default 3 per kind)
+set -euo pipefail
+export PATH="$HOME/.cargo/bin:$PATH"
+
+LIMIT="${BENCH_PROFILE_LIMIT:-20m}"
+if [ -z "${BENCH_PROFILE_INNER:-}" ]; then
+  BENCH_PROFILE_INNER=1 exec timeout --kill-after=30s "$LIMIT" bash "$0" "$@"
+fi
+
+EDITS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
+    --edits=*) EDITS="${1#--edits=}"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "rebuild_profile.sh: unknown argument: $1 (usage: bench/rebuild_profile.sh [--edits N])" >&2; exit 2 ;;
+  esac
+done
+case "$EDITS" in ''|*[!0-9]*|0) echo "rebuild_profile.sh: --edits wants a positive number, not '$EDITS'" >&2; exit 2 ;; esac
+
+VIEW_FILE=src/article/page.rs
+VIEW_TEXT='"Over deze poll"'
+SERVER_FILE=src/server/web/discovery.rs
+SERVER_TEXT='"User-agent: *\nAllow: /\n'
+# cargo-leptos 0.3.10's server build in `watch` (its log, `Cargo finished ...`), and its RUSTFLAGS:
+# the host's from .cargo/config.toml with ` --cfg erase_components` added in debug builds.
+BUILD=(--package=stembus --bin=stembus --no-default-features --features=ssr)
+
+say() { printf 'rebuild_profile: %s\n' "$*" >&2; }
+
+repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
+commit="$(git -C "$repo" rev-parse --short HEAD)"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/stembus-rebuild.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+trap 'say "interrupted or out of time ($LIMIT)"; exit 124' INT TERM
+
+git clone --quiet --no-hardlinks "$repo" "$tmp/stembus"
+cd "$tmp/stembus"
+git checkout --quiet "$commit"
+grep -qF "$VIEW_TEXT" "$VIEW_FILE" || { say "$VIEW_FILE no longer has $VIEW_TEXT: update VIEW_TEXT"; exit 1; }
+grep -qF "$SERVER_TEXT" "$SERVER_FILE" || { say "$SERVER_FILE no longer has the robots body: update SERVER_TEXT"; exit 1; }
+IFS= read -rd '' view_orig < "$VIEW_FILE" || true
+IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+
+export CARGO_TARGET_DIR="$tmp/target"
+host_flags="$(sed -n 's/^rustflags = \[\(.*\)\]/\1/p' .cargo/config.toml | tr -d '",' )"
+export RUSTFLAGS="${host_flags:+$host_flags }--cfg erase_components"
+
+echo "machine: $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "toolchain: $(rustc --version); commit $commit; RUSTFLAGS=$RUSTFLAGS"
+say "cold server build in $CARGO_TARGET_DIR"
+cold_start=$(date +%s)
+cargo build --quiet "${BUILD[@]}"
+echo "cold server build: $(( $(date +%s) - cold_start )) s"
+
+# Writes a unique edit of the given kind.
+edit() {
+  local kind="$1" marker="rp${2}x$RANDOM$RANDOM"
+  if [ "$kind" = view ]; then
+    printf '%s' "${view_orig/"$VIEW_TEXT"/\"Over deze poll $marker\"}" > "$VIEW_FILE"
+  else
+    printf '%s' "${server_orig/"$SERVER_TEXT"/\"# $marker\\n${SERVER_TEXT#\"}}" > "$SERVER_FILE"
+  fi
+}
+
+# The library's and the binary's seconds from the newest cargo timing report.
+unit_times() {
+  python3 - "$CARGO_TARGET_DIR/cargo-timings" <<'PY'
+import glob, json, os, re, sys
+report = max(glob.glob(os.path.join(sys.argv[1], "cargo-timing-*.html")), key=os.path.getmtime)
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);", open(report).read(), re.S).group(1))
+own = {("bin" if "bin" in unit["target"] else "lib"): unit["duration"] for unit in units if unit["name"] == "stembus"}
+print(f"{own.get('lib', 0):.2f} {own.get('bin', 0):.2f}")
+PY
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+for kind in view server; do
+  libs=() bins=() totals=()
+  for round in $(seq 1 "$EDITS"); do
+    edit "$kind" "$round"
+    t0=$(date +%s%3N)
+    cargo build --quiet --timings "${BUILD[@]}" 2>/dev/null
+    total=$(awk -v ms=$(( $(date +%s%3N) - t0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
+    read -r lib bin < <(unit_times)
+    echo "$kind edit $round: cargo $total s = library crate $lib s + binary (link) $bin s + cargo's own"
+    libs+=("$lib"); bins+=("$bin"); totals+=("$total")
+  done
+  echo "$kind edit: median cargo $(printf '%s\n' "${totals[@]}" | median) s, library $(printf '%s\n' "${libs[@]}" | median) s, binary $(printf '%s\n' "${bins[@]}" | median) s over $EDITS edits"
+done
+
+# The compiler's phases, last: `-Z time-passes` is an extra argument to the one crate, so cargo
+# treats that build as a different one from the builds above, with an incremental cache of its own:
+# one unmeasured build warms that cache, so the phases below are an edit's, not a cold build's.
+RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]/--bin=stembus/--lib}" -- -Z time-passes > /dev/null 2>&1
+for kind in view server; do
+  edit "$kind" passes
+  RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]/--bin=stembus/--lib}" -- -Z time-passes > "$tmp/passes.log" 2>&1
+  echo "$kind edit, library crate, rustc phases over 0.1 s (seconds; nested phases are inside their parents):"
+  awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$tmp/passes.log"
+done
+RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]}" -- -Z time-passes > "$tmp/passes.log" 2>&1
+echo "binary crate (main.rs and the link), rustc phases over 0.1 s:"
+awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$tmp/passes.log"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
