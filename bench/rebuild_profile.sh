@@ -15,44 +15,24 @@ set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH"
 
 LIMIT="${BENCH_PROFILE_LIMIT:-20m}"
-if [ -z "${BENCH_PROFILE_INNER:-}" ]; then
-  BENCH_PROFILE_INNER=1 exec timeout --kill-after=30s "$LIMIT" bash "$0" "$@"
-fi
+BENCH_NAME=rebuild_profile.sh
+BENCH_HELP_LINES='2,13p'
+# shellcheck source=bench/edits.sh
+. "$(dirname "$0")/edits.sh"
+bounded_run "$LIMIT" "$@"
+parse_edits 3 "$@"
 
-EDITS=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
-    --edits=*) EDITS="${1#--edits=}"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "rebuild_profile.sh: unknown argument: $1 (usage: bench/rebuild_profile.sh [--edits N])" >&2; exit 2 ;;
-  esac
-done
-case "$EDITS" in ''|*[!0-9]*|0) echo "rebuild_profile.sh: --edits wants a positive number, not '$EDITS'" >&2; exit 2 ;; esac
-
-VIEW_FILE=src/article/page.rs
-VIEW_TEXT='"Over deze poll"'
-SERVER_FILE=src/server/web/discovery.rs
-SERVER_TEXT='"User-agent: *\nAllow: /\n'
 # cargo-leptos 0.3.10's server build in `watch` (its log, `Cargo finished ...`), and its RUSTFLAGS:
 # the host's from .cargo/config.toml with ` --cfg erase_components` added in debug builds.
 BUILD=(--package=stembus --bin=stembus --no-default-features --features=ssr)
 
 say() { printf 'rebuild_profile: %s\n' "$*" >&2; }
 
-repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-commit="$(git -C "$repo" rev-parse --short HEAD)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/stembus-rebuild.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 trap 'say "interrupted or out of time ($LIMIT)"; exit 124' INT TERM
 
-git clone --quiet --no-hardlinks "$repo" "$tmp/stembus"
-cd "$tmp/stembus"
-git checkout --quiet "$commit"
-grep -qF "$VIEW_TEXT" "$VIEW_FILE" || { say "$VIEW_FILE no longer has $VIEW_TEXT: update VIEW_TEXT"; exit 1; }
-grep -qF "$SERVER_TEXT" "$SERVER_FILE" || { say "$SERVER_FILE no longer has the robots body: update SERVER_TEXT"; exit 1; }
-IFS= read -rd '' view_orig < "$VIEW_FILE" || true
-IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+clone_head "$tmp"
 
 export CARGO_TARGET_DIR="$tmp/target"
 host_flags="$(sed -n 's/^rustflags = \[\(.*\)\]/\1/p' .cargo/config.toml | tr -d '",' )"
@@ -64,16 +44,6 @@ say "cold server build in $CARGO_TARGET_DIR"
 cold_start=$(date +%s)
 cargo build --quiet "${BUILD[@]}"
 echo "cold server build: $(( $(date +%s) - cold_start )) s"
-
-# Writes a unique edit of the given kind.
-edit() {
-  local kind="$1" marker="rp${2}x$RANDOM$RANDOM"
-  if [ "$kind" = view ]; then
-    printf '%s' "${view_orig/"$VIEW_TEXT"/\"Over deze poll $marker\"}" > "$VIEW_FILE"
-  else
-    printf '%s' "${server_orig/"$SERVER_TEXT"/\"# $marker\\n${SERVER_TEXT#\"}}" > "$SERVER_FILE"
-  fi
-}
 
 # The library's and the binary's seconds from the newest cargo timing report.
 unit_times() {
@@ -91,7 +61,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 for kind in view server; do
   libs=() bins=() totals=()
   for round in $(seq 1 "$EDITS"); do
-    edit "$kind" "$round"
+    write_edit "$kind" "rp${round}x$RANDOM$RANDOM"
     t0=$(date +%s%3N)
     cargo build --quiet --timings "${BUILD[@]}" 2>/dev/null
     total=$(awk -v ms=$(( $(date +%s%3N) - t0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
@@ -107,7 +77,7 @@ done
 # one unmeasured build warms that cache, so the phases below are an edit's, not a cold build's.
 RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]/--bin=stembus/--lib}" -- -Z time-passes > /dev/null 2>&1
 for kind in view server; do
-  edit "$kind" passes
+  write_edit "$kind" "rppassesx$RANDOM$RANDOM"
   RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]/--bin=stembus/--lib}" -- -Z time-passes > "$tmp/passes.log" 2>&1
   echo "$kind edit, library crate, rustc phases over 0.1 s (seconds; nested phases are inside their parents):"
   awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$tmp/passes.log"

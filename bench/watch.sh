@@ -15,36 +15,22 @@ set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH"
 
 LIMIT="${BENCH_WATCH_LIMIT:-30m}"
-if [ -z "${BENCH_WATCH_INNER:-}" ]; then
-  # The whole run under one time limit; timeout sends TERM, which the trap below turns into cleanup.
-  BENCH_WATCH_INNER=1 exec timeout --kill-after=30s "$LIMIT" bash "$0" "$@"
-fi
-
-EDITS=5
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
-    --edits=*) EDITS="${1#--edits=}"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "watch.sh: unknown argument: $1 (usage: bench/watch.sh [--edits N])" >&2; exit 2 ;;
-  esac
-done
-case "$EDITS" in ''|*[!0-9]*|0) echo "watch.sh: --edits wants a positive number, not '$EDITS'" >&2; exit 2 ;; esac
+BENCH_NAME=watch.sh
+BENCH_HELP_LINES='2,13p'
+# shellcheck source=bench/edits.sh
+. "$(dirname "$0")/edits.sh"
+bounded_run "$LIMIT" "$@"
+parse_edits 5 "$@"
 
 COLD_TIMEOUT=1500   # seconds for the cold build and first 200 (inside the whole-run limit)
 SAMPLE_TIMEOUT=120  # seconds for one edit to show
 ARTICLE=/artikel/deepseek-nvidia-beurswaarde
-VIEW_FILE=src/article/page.rs
-VIEW_TEXT='"Over deze poll"'
-SERVER_FILE=src/server/web/discovery.rs
-SERVER_TEXT='"User-agent: *\nAllow: /\n'
 
 say() { printf 'watch: %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-commit="$(git -C "$repo" rev-parse --short HEAD)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/stembus-watch.XXXXXX")"
 pgid=""
 
@@ -75,16 +61,10 @@ fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, linker: $linker"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "toolchain: $(rustc --version), $(cargo leptos --version)"
-echo "commit: $commit (a clone of HEAD; uncommitted changes are not in it)"
 
 # --- the throwaway copy ---
-git clone --quiet --no-hardlinks "$repo" "$tmp/stembus"
-cd "$tmp/stembus"
-git checkout --quiet "$commit"
-grep -qF "$VIEW_TEXT" "$VIEW_FILE" || { say "$VIEW_FILE no longer has $VIEW_TEXT: update VIEW_TEXT"; exit 1; }
-grep -qF "$SERVER_TEXT" "$SERVER_FILE" || { say "$SERVER_FILE no longer has the robots body: update SERVER_TEXT"; exit 1; }
-IFS= read -rd '' view_orig < "$VIEW_FILE" || true
-IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+clone_head "$tmp"
+echo "commit: $commit (a clone of HEAD; uncommitted changes are not in it)"
 
 port="$(free_port)"
 reload_port="$(free_port)"
@@ -128,18 +108,12 @@ declare -a view_ms=() server_ms=()
 
 # One sample: $1 kind, $2 round. Writes the edit, polls until the marker shows, records the time.
 sample() {
-  local kind="$1" round="$2" marker file path content t0 t1 ms offset front cargo_lines
+  local kind="$1" round="$2" marker path t0 t1 ms offset front cargo_lines
   marker="wbench${round}x$RANDOM$RANDOM"
-  if [ "$kind" = view ]; then
-    file="$VIEW_FILE"; path="$ARTICLE"
-    content="${view_orig/"$VIEW_TEXT"/\"Over deze poll $marker\"}"
-  else
-    file="$SERVER_FILE"; path=/robots.txt
-    content="${server_orig/"$SERVER_TEXT"/\"# $marker\\n${SERVER_TEXT#\"}}"
-  fi
+  if [ "$kind" = view ]; then path="$ARTICLE"; else path=/robots.txt; fi
   offset="$(stat -c %s "$log")"
   t0="$(now_ms)"
-  printf '%s' "$content" > "$file"
+  write_edit "$kind" "$marker"
   until curl -s --max-time 2 "$base$path" 2>/dev/null | grep -qF "$marker"; do
     if [ $(( $(now_ms) - t0 )) -ge $(( SAMPLE_TIMEOUT * 1000 )) ]; then
       say "$kind edit $round: the marker did not show on $path within ${SAMPLE_TIMEOUT} s; the end of the log:"

@@ -1,0 +1,65 @@
+# The developer's-loop benchmarks' common part, sourced by bench/watch.sh and
+# bench/rebuild_profile.sh: the whole run under one time limit, the --edits argument, the throwaway
+# clone of HEAD, and the two edits both make (a view text in the article page, a server-only text
+# in robots.txt), so the loop they time and the rebuild they profile are the same edits.
+# Before sourcing, the caller sets BENCH_NAME (for messages) and BENCH_HELP_LINES (its header).
+
+VIEW_FILE=src/article/page.rs
+VIEW_TEXT='"Over deze poll"'
+SERVER_FILE=src/server/web/discovery.rs
+SERVER_TEXT='"User-agent: *\nAllow: /\n'
+
+# Runs the calling script again under `timeout $1` (once; TERM on expiry, which the caller's trap
+# turns into its clean-up), with the rest of the arguments.
+bounded_run() {
+  local limit="$1"; shift
+  if [ -z "${BENCH_EDITS_BOUNDED:-}" ]; then
+    BENCH_EDITS_BOUNDED=1 exec timeout --kill-after=30s "$limit" bash "$0" "$@"
+  fi
+}
+
+# Sets EDITS from `--edits N` (default $1) or prints the caller's header for --help.
+parse_edits() {
+  EDITS="$1"; shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
+      --edits=*) EDITS="${1#--edits=}"; shift ;;
+      -h|--help) sed -n "$BENCH_HELP_LINES" "$0"; exit 0 ;;
+      *) echo "$BENCH_NAME: unknown argument: $1 (usage: bench/$BENCH_NAME [--edits N])" >&2; exit 2 ;;
+    esac
+  done
+  case "$EDITS" in
+    ''|*[!0-9]*|0) echo "$BENCH_NAME: --edits wants a positive number, not '$EDITS'" >&2; exit 2 ;;
+  esac
+}
+
+# Clones HEAD of the repository this script is in to $1/stembus and enters it; sets `commit` and
+# keeps the two edited files' text, refusing to start if the edited texts are gone.
+clone_head() {
+  local repo
+  repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
+  commit="$(git -C "$repo" rev-parse --short HEAD)"
+  git clone --quiet --no-hardlinks "$repo" "$1/stembus"
+  cd "$1/stembus" || exit 1
+  git checkout --quiet "$commit"
+  if ! grep -qF "$VIEW_TEXT" "$VIEW_FILE"; then
+    echo "$BENCH_NAME: $VIEW_FILE no longer has $VIEW_TEXT: update VIEW_TEXT in bench/edits.sh" >&2
+    exit 1
+  fi
+  if ! grep -qF "$SERVER_TEXT" "$SERVER_FILE"; then
+    echo "$BENCH_NAME: $SERVER_FILE no longer has the robots body: update SERVER_TEXT in bench/edits.sh" >&2
+    exit 1
+  fi
+  IFS= read -rd '' view_orig < "$VIEW_FILE" || true
+  IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+}
+
+# Writes an edit of kind $1 that puts the unique marker $2 in the page (view) or robots.txt (server).
+write_edit() {
+  if [ "$1" = view ]; then
+    printf '%s' "${view_orig/"$VIEW_TEXT"/\"Over deze poll $2\"}" > "$VIEW_FILE"
+  else
+    printf '%s' "${server_orig/"$SERVER_TEXT"/\"# $2\\n${SERVER_TEXT#\"}}" > "$SERVER_FILE"
+  fi
+}
