@@ -3,7 +3,11 @@
 # share of bare rusqlite loops on the same disk with the same schema and pragmas: (a) one vote per
 # transaction, (b) the average group the server's writer achieved. Then p50/p99 vote latency at a
 # fixed request rate: 80 % of the maximum measured in the same run, as bench/run.sh takes its fixed
-# rate from its own maximum. Prints figures, asserts nothing about time.
+# rate from its own maximum, with where that time goes: the vote inside the server and a batch's
+# write and commit (the server's own histograms from /metrics), who used the two cores (at the
+# maximum and at the fixed rate, per vote) and, on PostgreSQL, its WAL syncs and a wait-event
+# profile of its backends (pg_stat_activity sampled every 10 ms; the sampler's own queries add a
+# little load). Prints figures, asserts nothing about time.
 # Server and raw loops on core 0, load generator on core 1, loopback only; every run is bounded.
 # With engine `postgres` the server writes to a fresh database in a throwaway PostgreSQL cluster
 # (scripts/with-postgres.sh, synchronous_commit = on) and the yardstick is a bare tokio-postgres
@@ -91,6 +95,8 @@ fresh_database() {
     local name
     name="bench_$(date +%s%N)"
     psql -X -q -d "$STEMBUS_TEST_DATABASE_URL" -c "CREATE DATABASE $name"
+    # For step 4's breakdown: PostgreSQL times its WAL syncs, for this database's sessions only.
+    psql -X -q -d "$STEMBUS_TEST_DATABASE_URL" -c "ALTER DATABASE $name SET track_wal_io_timing = on"
     pg_url="${STEMBUS_TEST_DATABASE_URL%/*}/$name"
     database_env="STEMBUS_DATABASE_URL=$pg_url"
   fi
@@ -138,11 +144,61 @@ ballots() {
   fi
 }
 
+# CPU time so far, in clock ticks: the whole machine's busy time, the server's, and PostgreSQL's (the
+# postmaster and its children: the backends serving the node); two snapshots give who used the cores.
+postmaster_pid=""
+cpu_snapshot() {
+  if [ "$ENGINE" = postgres ] && [ -z "$postmaster_pid" ]; then
+    postmaster_pid=$(head -n 1 "$(psql -X -At -d "$STEMBUS_TEST_DATABASE_URL" -c "SHOW data_directory")/postmaster.pid")
+  fi
+  python3 - "$server_pid" "$postmaster_pid" <<'EOF'
+import os, sys
+server, postmaster = sys.argv[1], sys.argv[2]
+def stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[1]), int(fields[11]) + int(fields[12])  # ppid, utime + stime
+cpu = open("/proc/stat").readline().split()[1:]
+busy = sum(int(v) for i, v in enumerate(cpu[:8]) if i not in (3, 4))  # all but idle and iowait
+pg = 0
+if postmaster:
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            ppid, ticks = stat(pid)
+        except OSError:
+            continue
+        if pid == postmaster or str(ppid) == postmaster:
+            pg += ticks
+print(busy, stat(server)[1], pg)
+EOF
+}
+
+# What PostgreSQL's backends serving the node are doing, sampled every 10 ms for $1 seconds from
+# pg_stat_activity (the wait-event profile): running, waiting on an event (the WAL's sync, a lock),
+# or idle inside a transaction, waiting for the node's next statement (a round trip). One line a
+# backend a sample, in $work/waits.txt.
+sample_waits() {
+  local name="${pg_url##*/}" samples=$(( $1 * 100 ))
+  for _ in $(seq 1 "$samples"); do
+    cat <<SQL
+SELECT CASE WHEN state = 'idle in transaction' THEN 'idle in a transaction (waiting for the node)'
+            WHEN wait_event IS NULL THEN 'running'
+            ELSE 'waiting on ' || wait_event_type || ': ' || wait_event END
+  FROM pg_stat_activity
+ WHERE datname = '$name' AND backend_type = 'client backend' AND state <> 'idle'
+   AND pid <> pg_backend_pid();
+DO \$\$ BEGIN PERFORM pg_sleep(0.01); END \$\$;
+SQL
+  done | timeout $(( $1 + 30 )) psql -X -At -q -d "$pg_url" >"$work/waits.txt" 2>/dev/null || true
+}
+
 # Other work on the machine shares these two cores: its load is printed so a noisy run shows as one.
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 say "1/4 HTTP throughput on $ENGINE: $CONNECTIONS connections, ${SECONDS_PER_RUN} s"
 start_server ""
+max_cpu_before=$(cpu_snapshot)
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" >"$work/throughput.json"
+max_cpu_after=$(cpu_snapshot)
 stop_server
 http_stored=$(ballots)
 
@@ -181,7 +237,24 @@ print(max(1, int(0.8 * int(r.get("statusCodeDistribution", {}).get("200", 0)) / 
 fi
 say "4/4 latency at a fixed rate of $RATE votes/s, ${SECONDS_PER_RUN} s, corrected for coordinated omission"
 start_server ""
+if [ "$ENGINE" = postgres ]; then
+  psql -X -q -d "$pg_url" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
+fi
+waits_pid=""
+if [ "$ENGINE" = postgres ]; then
+  sample_waits "$SECONDS_PER_RUN" &
+  waits_pid=$!
+fi
+cpu_before=$(cpu_snapshot)
 load -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction >"$work/latency.json"
+cpu_after=$(cpu_snapshot)
+[ -z "$waits_pid" ] || wait "$waits_pid"
+# Where that latency goes, from the server's own histograms (this server served only that load).
+curl -fsS "http://$ADDR/metrics" >"$work/metrics.txt" || : >"$work/metrics.txt"
+wal_syncs="-"
+if [ "$ENGINE" = postgres ]; then
+  wal_syncs=$(psql -X -At -F ' ' -d "$pg_url" -c "SELECT wal_sync, wal_sync_time FROM pg_stat_wal")
+fi
 stop_server
 
 two_nodes="-"
@@ -221,9 +294,10 @@ print(f"{total:.0f}")' "$work/node0.json" "$work/node1.json")
 fi
 
 load="$load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" "$load" <<'EOF'
+python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" "$load" "$wal_syncs" "$max_cpu_before" "$max_cpu_after" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" <<'EOF'
 import json, re, sys
-work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes, load = sys.argv[1:]
+(work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes, load, wal_syncs,
+ max_cpu_before, max_cpu_after, cpu_before, cpu_after, ticks) = sys.argv[1:]
 print(f"engine: {engine}")
 print(f"load average at the start: {load}")
 def oha(name):
@@ -250,6 +324,73 @@ if two_nodes != "-":
     print(f"HTTP votes acknowledged/s, two nodes {float(two_nodes):8.0f}   ({int(connections) // 2} connections each; "
           f"one node: {http:.0f}; two / one: {float(two_nodes) / http:.2f})")
 print(f"latency at {rate} votes/s      p50 {p['p50'] * 1000:.2f} ms   p99 {p['p99'] * 1000:.2f} ms   "
-      f"({acked(latency)} acknowledged of {sum(codes.values())} answered; "
+      f"({acked(latency)} acknowledged of {sum(codes.values())} answered on {connections} connections; "
       f"not answered: {latency.get('errorDistribution') or 'none'})")
+# The breakdown: a quantile read from a histogram's cumulative buckets, interpolated inside its
+# bucket as Prometheus's histogram_quantile does (the buckets double, so it is coarse).
+def histogram(text, name, labels=""):
+    # Label order in a series is the encoder's (`le` first here): compare the sets.
+    wanted = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+    buckets, count, total = [], 0, 0.0
+    for m in re.finditer(rf"^{name}_(bucket|count|sum)(?:\{{([^}}]*)\}})? (\S+)$", text, re.M):
+        series = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+        bound = series.pop("le", None)
+        if series != wanted:
+            continue
+        if m.group(1) == "bucket":
+            buckets.append((float("inf") if bound == "+Inf" else float(bound), int(float(m.group(3)))))
+        elif m.group(1) == "count":
+            count = int(float(m.group(3)))
+        else:
+            total = float(m.group(3))
+    return sorted(buckets), count, total
+def quantile(buckets, count, q):
+    rank, lower, below = q * count, 0.0, 0
+    for bound, cumulative in buckets:
+        if cumulative >= rank:
+            if bound == float("inf"):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(1, cumulative - below)
+        lower, below = bound, cumulative
+    return lower
+# Who used the two cores between two snapshots, in cores, and per vote acknowledged.
+def cores(before, after, report):
+    seconds_run, votes = report["summary"]["total"], max(1, acked(report))
+    busy, server_cpu, pg_cpu = (
+        (b - a) / int(ticks) for a, b in zip(map(int, before.split()), map(int, after.split())))
+    rest = busy - server_cpu - pg_cpu
+    per_vote = lambda cpu: f"{cpu / votes * 1e6:.0f} µs a vote"
+    return (f"{busy / seconds_run:.2f} of 2 (the server {server_cpu / seconds_run:.2f}, {per_vote(server_cpu)}"
+            + (f"; PostgreSQL {pg_cpu / seconds_run:.2f}, {per_vote(pg_cpu)}" if engine == "postgres" else "")
+            + f"; the load generator and the rest {rest / seconds_run:.2f})")
+print(f"  cores busy at the maximum: {cores(max_cpu_before, max_cpu_after, throughput)}")
+metrics = open(f"{work}/metrics.txt").read()
+served, served_count, _ = histogram(metrics, "stembus_http_request_duration_seconds", 'route="/api/stem"')
+commits, commit_count, _ = histogram(metrics, "stembus_commit_duration_seconds")
+_, batch_count, batch_sum = histogram(metrics, "stembus_commit_batch_size")
+if served_count and commit_count:
+    ms = lambda seconds: f"{seconds * 1000:.2f}"
+    print(f"  where it goes: the vote inside the server p50 {ms(quantile(served, served_count, 0.5))} ms, "
+          f"p99 {ms(quantile(served, served_count, 0.99))} ms ({served_count} votes); "
+          f"a batch's write and commit p50 {ms(quantile(commits, commit_count, 0.5))} ms, "
+          f"p99 {ms(quantile(commits, commit_count, 0.99))} ms ({commit_count} batches, "
+          f"{batch_sum / max(1, batch_count):.1f} votes each)")
+    if wal_syncs.strip() not in ("", "-"):
+        syncs_done, sync_ms = wal_syncs.split()
+        print(f"  PostgreSQL's WAL syncs in that run: {syncs_done}, "
+              f"{float(sync_ms) / max(1, int(syncs_done)):.2f} ms each on average")
+    print(f"  cores busy meanwhile: {cores(cpu_before, cpu_after, latency)}")
+    try:
+        states = [line.strip() for line in open(f"{work}/waits.txt") if line.strip()]
+    except OSError:
+        states = []
+    if states:
+        from collections import Counter
+        print(f"  PostgreSQL's backends for the node, sampled every 10 ms ({len(states)} samples of a backend in a transaction):")
+        for state, count in Counter(states).most_common(6):
+            print(f"    {count / len(states):6.1%}  {state}")
+    print("  (the client's time less the server's is the wait before the server reads the request, on the"
+          " shared cores; the server's less the commit is the writer's queue and the batch in flight)")
+else:
+    print("  where it goes: the server's metrics were not readable")
 EOF
