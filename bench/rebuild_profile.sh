@@ -56,6 +56,9 @@ print(f"{own.get('lib', 0):.2f} {own.get('bin', 0):.2f}")
 PY
 }
 
+# The compiler phases of over 0.1 s in a `-Z time-passes` log.
+phases() { awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$1"; }
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 for kind in view server; do
@@ -80,9 +83,9 @@ for kind in view server; do
   write_edit "$kind" "rppassesx$RANDOM$RANDOM"
   RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]/--bin=stembus/--lib}" -- -Z time-passes > "$tmp/passes.log" 2>&1
   echo "$kind edit, library crate, rustc phases over 0.1 s (seconds; nested phases are inside their parents):"
-  awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$tmp/passes.log"
+  phases "$tmp/passes.log"
 done
 RUSTC_BOOTSTRAP=1 cargo rustc --quiet "${BUILD[@]}" -- -Z time-passes > "$tmp/passes.log" 2>&1
 echo "binary crate (main.rs and the link), rustc phases over 0.1 s:"
-awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) printf "  %6.2f %s\n", t, $NF }' "$tmp/passes.log"
+phases "$tmp/passes.log"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -237,11 +237,9 @@ print(max(1, int(0.8 * int(r.get("statusCodeDistribution", {}).get("200", 0)) / 
 fi
 say "4/4 latency at a fixed rate of $RATE votes/s, ${SECONDS_PER_RUN} s, corrected for coordinated omission"
 start_server ""
-if [ "$ENGINE" = postgres ]; then
-  psql -X -q -d "$pg_url" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
-fi
 waits_pid=""
 if [ "$ENGINE" = postgres ]; then
+  psql -X -q -d "$pg_url" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
   sample_waits "$SECONDS_PER_RUN" &
   waits_pid=$!
 fi
@@ -296,6 +294,7 @@ fi
 load="$load_at_start, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work" "$http_stored" "$group_stored" "$syncs" "$group" "$RATE" "$CONNECTIONS" "$raw" "$ENGINE" "$two_nodes" "$load" "$wal_syncs" "$max_cpu_before" "$max_cpu_after" "$cpu_before" "$cpu_after" "$(getconf CLK_TCK)" <<'EOF'
 import json, re, sys
+from collections import Counter
 (work, http_stored, group_stored, syncs, group, rate, connections, raw, engine, two_nodes, load, wal_syncs,
  max_cpu_before, max_cpu_after, cpu_before, cpu_after, ticks) = sys.argv[1:]
 print(f"engine: {engine}")
@@ -385,12 +384,12 @@ if served_count and commit_count:
     except OSError:
         states = []
     if states:
-        from collections import Counter
         print(f"  PostgreSQL's backends for the node, sampled every 10 ms ({len(states)} samples of a backend in a transaction):")
         for state, count in Counter(states).most_common(6):
             print(f"    {count / len(states):6.1%}  {state}")
-    print("  (the client's time less the server's is the wait before the server reads the request, on the"
-          " shared cores; the server's less the commit is the writer's queue and the batch in flight)")
+    print("  (the client's time less the server's is the wait before the server reads the request: in the load"
+          " generator for a free connection, or for the server's core; the server's less the commit is the"
+          " writer's queue and the batch in flight)")
 else:
     print("  where it goes: the server's metrics were not readable")
 EOF

@@ -29,6 +29,9 @@ ARTICLE=/artikel/deepseek-nvidia-beurswaarde
 say() { printf 'watch: %s\n' "$*" >&2; }
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+# The machine's busy CPU time so far in clock ticks (all but idle and iowait), for the cold start's
+# CPU-seconds: on an idle machine that is what the two cargo builds cost, whatever the cores.
+busy_ticks() { awk 'NR == 1 { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 repo="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/stembus-watch.XXXXXX")"
@@ -83,6 +86,7 @@ export STEMBUS_DATABASE_PATH="$tmp/data/stembus.db"
 # --- cold start ---
 say "cold start: cargo leptos watch on $addr (reload port $reload_port), log $log"
 start="$(now_ms)"
+busy_start="$(busy_ticks)"
 setsid cargo leptos watch > "$log" 2>&1 < /dev/null &
 pgid=$!
 deadline=$(( $(date +%s) + COLD_TIMEOUT ))
@@ -100,7 +104,8 @@ until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/" || true)
   sleep 0.2
 done
 cold_ms=$(( $(now_ms) - start ))
-echo "cold start: $(secs "$cold_ms") s"
+cold_cpu=$(( ($(busy_ticks) - busy_start) / $(getconf CLK_TCK) ))
+echo "cold start: $(secs "$cold_ms") s, $cold_cpu CPU-seconds on the machine meanwhile ($(nproc) cores)"
 sleep 2   # let cargo-leptos settle (it may still be printing) before the first edit
 
 # --- edits ---
