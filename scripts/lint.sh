@@ -15,3 +15,12 @@ if [ -n "$store_above" ]; then
   printf '%s\n' "$store_above" >&2
   exit 1
 fi
+
+# Every page sets its title through app.rs's PageTitle, which escapes it: leptos_meta's own <Title>
+# writes its text into <title> unescaped (see PageTitle), so a question could end the element.
+raw_titles=$(grep -rnE '<Title\b|leptos_meta::\{[^}]*\bTitle\b|leptos_meta::Title\b' src | grep -v '^src/app\.rs:' || true)
+if [ -n "$raw_titles" ]; then
+  echo "lint: set a page's title with crate::app::PageTitle, never leptos_meta's <Title> directly:" >&2
+  printf '%s\n' "$raw_titles" >&2
+  exit 1
+fi

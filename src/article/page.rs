@@ -4,10 +4,11 @@ use super::{
     Article, ArticlePageData, ArticleSummary, FrontPageData, PRIVACY_PATH, PollFacts, ShareLink,
     article_path,
 };
+use crate::app::PageTitle;
 use crate::moment::Moment;
 use crate::poll::{PollCard, PollStatus, PollView, format_count};
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 
 /// `/artikel/{slug}`: the article, its poll, how to share it and what to read next.
 #[component]
@@ -123,7 +124,7 @@ fn ArticleHead(
         .into_any()
     });
     let basics = view! {
-        <Title text=format!("{} | Stembus", article.title) />
+        <PageTitle text=format!("{} | Stembus", article.title) />
         <Meta name="description" content=article.description.clone() />
         <Link rel="canonical" href=canonical_url.clone() />
         <Meta name="robots" content="max-image-preview:large" />
@@ -177,7 +178,7 @@ pub fn EmbeddedPoll(
         .into_any(),
     };
     view! {
-        <Title text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
+        <PageTitle text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
         <Meta name="robots" content="noindex" />
         <PollSection view facts=Some(facts) embedded=true />
         <p class="embed-source">{source}</p>
@@ -330,7 +331,7 @@ pub fn FrontPage(data: FrontPageData) -> impl IntoView {
         canonical_url,
     } = data;
     view! {
-        <Title text="Stembus | Nieuws en lezerspolls" />
+        <PageTitle text="Stembus | Nieuws en lezerspolls" />
         <Meta
             name="description"
             content="Het laatste nieuws, met een lezerspoll bij elk artikel: geef uw mening en zie meteen wat andere lezers denken."

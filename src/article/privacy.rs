@@ -1,9 +1,10 @@
 //! `/privacy`: what Stembus keeps about a reader and for how long, in plain Dutch, with the figures
 //! of the configuration in force.
 
+use crate::app::PageTitle;
 use crate::poll::format_count;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use serde::{Deserialize, Serialize};
 
 /// The address of the privacy page, which the transparency box under every poll links.
@@ -52,7 +53,7 @@ pub fn PrivacyPage(data: PrivacyPageData) -> impl IntoView {
         ),
     };
     view! {
-        <Title text="Privacy | Stembus" />
+        <PageTitle text="Privacy | Stembus" />
         <Meta
             name="description"
             content="Wat Stembus over u bewaart als u stemt in een lezerspoll, waarom en hoe lang."

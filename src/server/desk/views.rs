@@ -2,6 +2,7 @@
 //! island, so every action works without JavaScript and with a screen reader.
 
 use super::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
+use crate::app::PageTitle;
 use crate::error::AppError;
 use crate::moment::Moment;
 use crate::poll::{PollResults, PollStatus, ResultsVisibility};
@@ -10,7 +11,7 @@ use crate::server::escape_markup;
 use crate::server::store::desk::{AuditAction, AuditEntry, VoidedWindow};
 use crate::server::web::embed::{FRAME_HEIGHT, FRAME_WIDTH};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 /// Who is signed in, and the token their forms carry.
 #[derive(Debug, Clone)]
@@ -29,7 +30,7 @@ pub(super) fn Csrf(token: String) -> impl IntoView {
 #[component]
 pub(super) fn DeskFrame(frame: Frame, title: String, children: Children) -> impl IntoView {
     view! {
-        <Title text=format!("{title} | Redactie Stembus") />
+        <PageTitle text=format!("{title} | Redactie Stembus") />
         <Meta name="robots" content="noindex, nofollow" />
         <div class="desk">
             <nav class="desk-nav" aria-label="Redactie">
@@ -56,7 +57,7 @@ pub(super) fn DeskFrame(frame: Frame, title: String, children: Children) -> impl
 #[component]
 pub fn SignInPage(error: Option<AppError>, name: String, form_token: String) -> impl IntoView {
     view! {
-        <Title text="Aanmelden | Redactie Stembus" />
+        <PageTitle text="Aanmelden | Redactie Stembus" />
         <Meta name="robots" content="noindex, nofollow" />
         <section class="desk desk-sign-in">
             <h1>"Aanmelden voor de redactie"</h1>
@@ -112,7 +113,7 @@ pub fn DeskNotice(error: AppError) -> impl IntoView {
         _ => ("/redactie", "Naar de polls"),
     };
     view! {
-        <Title text="Redactie | Stembus" />
+        <PageTitle text="Redactie | Stembus" />
         <Meta name="robots" content="noindex, nofollow" />
         <section class="desk error-notice">
             <h1>"Dat lukte niet"</h1>
