@@ -114,8 +114,20 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
         }
     }
     check_identifier("slug", &front.slug)?;
+    for (field, value) in [
+        ("title", &front.title),
+        ("lead", &front.lead),
+        ("author", &front.author),
+        ("source", &front.source),
+    ] {
+        check_text(field, value)?;
+    }
+    if let Some(description) = &front.description {
+        check_text("description", description)?;
+    }
     for tag in &front.tags {
-        if tag.trim().is_empty() || tag.len() > 40 {
+        check_text("tags", tag)?;
+        if tag.trim().is_empty() || tag.chars().count() > 40 {
             return Err(format!("field `tags`: `{tag}` must be 1 to 40 characters"));
         }
     }
@@ -188,6 +200,8 @@ fn check_image(image: &LeadImage) -> Result<(), String> {
                 .to_string(),
         );
     }
+    check_text("image.alt", &image.alt)?;
+    check_text("image.credit", &image.credit)?;
     if image.alt.trim().is_empty() {
         return Err("field `image.alt` must describe the picture".to_string());
     }
@@ -207,6 +221,10 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
     check_identifier("poll.id", &poll.id)?;
     if poll.question.trim().is_empty() {
         return Err("field `poll.question` must not be empty".to_string());
+    }
+    check_text("poll.question", &poll.question)?;
+    for option in &poll.options {
+        check_text("poll.options.label", &option.label)?;
     }
     if poll.options.len() < 2 {
         return Err("field `poll.options` needs at least two answers".to_string());
@@ -252,6 +270,22 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
         return Err("field `poll.closes` must come after `poll.opens`".to_string());
     }
     Ok(())
+}
+
+/// A text that reaches pages, feeds and exports holds no control character (a NUL, an escape):
+/// XML cannot carry one at all, HTML parsers replace or flag it, and a reader never means one.
+/// Tabs and line breaks pass; TOML's escapes are the only way to write the others anyway.
+fn check_text(field: &str, value: &str) -> Result<(), String> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(format!(
+            "field `{field}` holds the control character U+{:04X}, which no page can show",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Identifiers end up in addresses and form fields: lower-case letters, digits and single dashes.

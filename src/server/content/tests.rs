@@ -94,12 +94,20 @@ fn errors_name_the_field() {
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\ncloses = \"2025-02-01\""), "`poll.closes`"),
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nopens = \"2025-02-01T10:00:00+01:00\"\ncloses = \"2025-01-01T10:00:00+01:00\""), "`poll.closes`"),
         (GOOD.replace("tags = [\"technologie\"]", "tags = [\"\"]"), "`tags`"),
+        (GOOD.replace("tags = [\"technologie\"]", &format!("tags = [\"{}\"]", "é".repeat(41))), "`tags`"),
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nmax_choices = 3"), "`poll.max_choices`"),
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nmax_choices = 0"), "`poll.max_choices`"),
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nshow_results = \"after-close\""), "`poll.show_results`"),
         (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag?\"\nshow_results = \"nooit\""), "show_results"),
         (GOOD.replace("tags = [\"technologie\"]", "[image]\npath = \"foto.jpg\"\nalt = \"x\"\ncredit = \"y\"\nwidth = 10\nheight = 10"), "`image.path`"),
         (GOOD.replace("tags = [\"technologie\"]", "[image]\npath = \"/foto.jpg\"\nalt = \"\"\ncredit = \"y\"\nwidth = 10\nheight = 10"), "`image.alt`"),
+        (GOOD.replace("title = \"Titel\"", "title = \"Ti\\u0000tel\""), "`title` holds the control character U+0000"),
+        (GOOD.replace("author = \"Redactie\"", "author = \"Re\\u001bdactie\""), "`author`"),
+        (GOOD.replace("tags = [\"technologie\"]", "tags = [\"tech\\u0007\"]"), "`tags`"),
+        (GOOD.replace("question = \"Vraag?\"", "question = \"Vraag\\u0000?\""), "`poll.question`"),
+        (GOOD.replace("label = \"Nee\"", "label = \"N\\u0085ee\""), "`poll.options.label`"),
+        (GOOD.replace("tags = [\"technologie\"]", "description = \"Kort\\u0000\""), "`description`"),
+        (GOOD.replace("tags = [\"technologie\"]", "[image]\npath = \"/foto.jpg\"\nalt = \"a\\u0000\"\ncredit = \"y\"\nwidth = 10\nheight = 10"), "`image.alt`"),
         (GOOD.replace("author = \"Redactie\"\n", ""), "author"),
         (GOOD.replace("author = ", "auteur = "), "auteur"),
     ];
@@ -112,6 +120,12 @@ fn errors_name_the_field() {
 #[test]
 fn a_file_without_front_matter_or_body_is_refused() {
     assert!(parse_article("Gewoon tekst.").is_err());
+    // Forty characters, however many bytes they take.
+    let accented = GOOD.replace(
+        "tags = [\"technologie\"]",
+        &format!("tags = [\"{}\"]", "é".repeat(40)),
+    );
+    assert_eq!(parse_article(&accented).unwrap().tags, vec!["é".repeat(40)]);
     assert!(parse_article(GOOD.split("+++\n\n").next().unwrap()).is_err());
     let no_body = format!("{}+++\n", GOOD.split("+++\n\n").next().unwrap());
     assert!(parse_article(&no_body).unwrap_err().contains("body"));

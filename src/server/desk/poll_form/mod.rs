@@ -18,6 +18,16 @@ pub const ANSWER_SLOTS: usize = 10;
 /// The longest question and the longest answer, in characters: more does not fit the poll card.
 pub const MAX_TEXT: usize = 200;
 
+/// What an editor reads when a text holds a control character (a NUL, an escape), which often
+/// rides along when text is pasted from another program.
+const CONTROL_CHARACTER_ADVICE: &str = "de tekst bevat een onzichtbaar stuurteken (zoals een nulteken), dat geen pagina kan tonen. Typ de tekst opnieuw, of plak hem als platte tekst.";
+
+/// Whether `text` holds a control character: no page, feed or export can carry one (XML refuses
+/// it outright), and one line of a form never means one, not even a tab or a line break.
+fn has_control_character(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
 /// The sentence an editor reads when readers voted: what the store then refuses.
 pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden; lezers zien dan dat dat gebeurde.";
 
@@ -180,6 +190,11 @@ pub fn check(
     let length = question.chars().count();
     if question.is_empty() {
         errors.push(FieldError::new("vraag", "Vraag: vul de vraag in.".into()));
+    } else if has_control_character(&question) {
+        errors.push(FieldError::new(
+            "vraag",
+            format!("Vraag: {CONTROL_CHARACTER_ADVICE}"),
+        ));
     } else if length > MAX_TEXT {
         errors.push(FieldError::new(
             "vraag",
@@ -197,7 +212,12 @@ pub fn check(
         }
         let length = text.chars().count();
         let field = format!("antwoord{slot}");
-        if length > MAX_TEXT {
+        if has_control_character(text) {
+            errors.push(FieldError::new(
+                &field,
+                format!("Antwoord {slot}: {CONTROL_CHARACTER_ADVICE}"),
+            ));
+        } else if length > MAX_TEXT {
             errors.push(FieldError::new(
                 &field,
                 format!(
@@ -386,6 +406,30 @@ mod tests {
             .into_iter()
             .map(|error| error.field)
             .collect()
+    }
+
+    #[test]
+    fn a_control_character_in_the_question_or_an_answer_is_refused_with_the_field_named() {
+        let mut typed = fields(&["Ja", "Ne\u{0}e", "Weet niet"]);
+        typed.question = "Vraag\u{1b}?".to_string();
+        let errors = check(&typed, NOW, None).unwrap_err();
+        let named: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|error| (error.field.as_str(), error.message.as_str()))
+            .collect();
+        assert_eq!(named.len(), 2, "{named:?}");
+        assert_eq!(named[0].0, "vraag");
+        assert!(
+            named[0]
+                .1
+                .starts_with("Vraag: de tekst bevat een onzichtbaar stuurteken")
+        );
+        assert_eq!(named[1].0, "antwoord2");
+        assert!(named[1].1.starts_with("Antwoord 2: de tekst bevat"));
+        // What only looks odd is text: a right-to-left override, a line separator, emoji.
+        let mut odd = fields(&["\u{202e}aJ", "Nee\u{2028}", "👩🏽‍💻"]);
+        odd.question = "Vraag {{ x }} <!-- ?".to_string();
+        assert!(check(&odd, NOW, None).is_ok());
     }
 
     #[test]
