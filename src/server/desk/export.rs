@@ -1,7 +1,8 @@
 //! The desk's CSV exports at `/redactie/poll/{id}/export/…`: totals, the hourly series and the
 //! voided windows, in the form Dutch and Belgian Excel opens with a double click: UTF-8 with a
 //! byte order mark and `;` between fields (the figures are whole numbers, so no decimal separator
-//! arises). Hand-written: three small tables with one quoting rule do not need a CSV crate.
+//! arises). Every text cell is written so that no spreadsheet runs it as a formula. Hand-written:
+//! three small tables with one quoting rule and one formula rule do not need a CSV crate.
 
 use super::activity::HourlySeries;
 use super::extract::SignedIn;
@@ -20,51 +21,78 @@ use axum::response::{IntoResponse, Response};
 /// The byte order mark Excel needs to read the file as UTF-8.
 const BOM: &str = "\u{feff}";
 
-/// A field as CSV wants it: quoted when it holds a separator, a quote or a line break.
-fn field(text: &str) -> String {
-    if text.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
+/// One cell: a text an editor or a reader's choice wrote, or a figure the site counted.
+enum Cell {
+    Text(String),
+    Number(u64),
+}
+
+impl Cell {
+    fn text(text: impl Into<String>) -> Cell {
+        Cell::Text(text.into())
+    }
+
+    /// The cell as CSV wants it. A text that a spreadsheet would run as a formula (it begins with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return: OWASP's "CSV injection") gets a single quote
+    /// in front, which shows the text as text; a text is quoted when it holds a separator, a quote
+    /// or a line break. Numbers are written as they are, so they stay numbers.
+    fn csv(&self) -> String {
+        let text = match self {
+            Cell::Number(n) => return n.to_string(),
+            Cell::Text(text) => text,
+        };
+        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{text}")
+        } else {
+            text.clone()
+        };
+        if text.contains([';', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        }
     }
 }
 
-fn line(fields: &[String]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|f| field(f))
-        .collect::<Vec<_>>()
-        .join(";");
+fn line(cells: &[Cell]) -> String {
+    let mut line = cells.iter().map(Cell::csv).collect::<Vec<_>>().join(";");
     line.push_str("\r\n");
     line
 }
 
+fn header(names: &[&str]) -> String {
+    line(
+        &names
+            .iter()
+            .map(|name| Cell::text(*name))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// A moment as a spreadsheet reads it: "2025-01-27 18:05", Brussels time.
-fn moment_cell(unix_seconds: i64) -> String {
-    Moment::brussels_from_unix(unix_seconds)
-        .local_input_value()
-        .replace('T', " ")
+fn moment_cell(unix_seconds: i64) -> Cell {
+    Cell::Text(
+        Moment::brussels_from_unix(unix_seconds)
+            .local_input_value()
+            .replace('T', " "),
+    )
 }
 
 /// The standing: one row per answer, then the number of readers.
 pub fn totals(results: &PollResults) -> String {
     let mut csv = String::from(BOM);
-    csv.push_str(&line(&[
-        "antwoord".into(),
-        "stemmen".into(),
-        "percentage".into(),
-    ]));
+    csv.push_str(&header(&["antwoord", "stemmen", "percentage"]));
     for row in &results.rows {
         csv.push_str(&line(&[
-            row.label.clone(),
-            row.votes.to_string(),
-            row.percent.to_string(),
+            Cell::text(row.label.as_str()),
+            Cell::Number(row.votes),
+            Cell::Number(u64::from(row.percent)),
         ]));
     }
     csv.push_str(&line(&[
-        "lezers die stemden".into(),
-        results.voters.to_string(),
-        String::new(),
+        Cell::text("lezers die stemden"),
+        Cell::Number(results.voters),
+        Cell::text(""),
     ]));
     csv
 }
@@ -72,12 +100,12 @@ pub fn totals(results: &PollResults) -> String {
 /// Every hour from the first with votes to the last, one column per answer.
 pub fn hourly(series: &HourlySeries) -> String {
     let mut csv = String::from(BOM);
-    let mut header = vec!["uur (Brussel)".to_string()];
-    header.extend(series.labels.iter().cloned());
-    csv.push_str(&line(&header));
+    let mut names = vec![Cell::text("uur (Brussel)")];
+    names.extend(series.labels.iter().map(|label| Cell::text(label.as_str())));
+    csv.push_str(&line(&names));
     for (hour, counts) in &series.hours {
         let mut row = vec![moment_cell(*hour)];
-        row.extend(counts.iter().map(u64::to_string));
+        row.extend(counts.iter().copied().map(Cell::Number));
         csv.push_str(&line(&row));
     }
     csv
@@ -86,28 +114,25 @@ pub fn hourly(series: &HourlySeries) -> String {
 /// Every voided window, restored ones too.
 pub fn voided(windows: &[VoidedWindow]) -> String {
     let mut csv = String::from(BOM);
-    csv.push_str(&line(
-        &[
-            "van (Brussel)",
-            "tot (Brussel)",
-            "stemmen",
-            "ongeldig verklaard door",
-            "ongeldig verklaard op",
-            "hersteld door",
-            "hersteld op",
-        ]
-        .map(String::from),
-    ));
+    csv.push_str(&header(&[
+        "van (Brussel)",
+        "tot (Brussel)",
+        "stemmen",
+        "ongeldig verklaard door",
+        "ongeldig verklaard op",
+        "hersteld door",
+        "hersteld op",
+    ]));
     for window in windows {
         let (restored_by, restored_at) = match &window.restored {
-            Some((by, at)) => (by.clone(), moment_cell(*at)),
-            None => (String::new(), String::new()),
+            Some((by, at)) => (Cell::text(by.as_str()), moment_cell(*at)),
+            None => (Cell::text(""), Cell::text("")),
         };
         csv.push_str(&line(&[
             moment_cell(window.window.from),
             moment_cell(window.window.until),
-            window.ballots.to_string(),
-            window.voided_by.clone(),
+            Cell::Number(window.ballots),
+            Cell::text(window.voided_by.as_str()),
             moment_cell(window.voided_at),
             restored_by,
             restored_at,
@@ -191,6 +216,51 @@ mod tests {
         assert_eq!(lines[1], "\"Ja; zeker \"\"nu\"\"\";3;75");
         assert_eq!(lines[2], "Nee;1;25");
         assert_eq!(lines[3], "lezers die stemden;4;");
+    }
+
+    #[test]
+    fn a_text_a_spreadsheet_would_run_as_a_formula_gets_a_quote_and_numbers_stay_numbers() {
+        let labels = [
+            "=HYPERLINK(\"http://127.0.0.1:9/\";\"klik\")",
+            "+31",
+            "-1",
+            "@SUM(A1)",
+            "\tTab",
+            "\rTerug",
+            "Gewoon = niets",
+        ];
+        let results = PollResults {
+            rows: labels
+                .iter()
+                .enumerate()
+                .map(|(n, label)| ResultRow {
+                    key: format!("a{n}"),
+                    label: label.to_string(),
+                    votes: 1,
+                    percent: 14,
+                })
+                .collect(),
+            voters: 7,
+        };
+        let csv = totals(&results);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://127.0.0.1:9/\"\";\"\"klik\"\")\";1;14"
+        );
+        assert_eq!(lines[2], "'+31;1;14");
+        assert_eq!(lines[3], "'-1;1;14");
+        assert_eq!(lines[4], "'@SUM(A1);1;14");
+        assert_eq!(lines[5], "'\tTab;1;14");
+        assert_eq!(lines[6], "\"'\rTerug\";1;14");
+        assert_eq!(lines[7], "Gewoon = niets;1;14");
+        assert_eq!(lines[8], "lezers die stemden;7;");
+
+        let series = HourlySeries {
+            labels: vec!["=1+1".into(), "Nee".into()],
+            hours: vec![(1_737_997_200, vec![2, 0])],
+        };
+        assert!(hourly(&series).contains("uur (Brussel);'=1+1;Nee\r\n2025-01-27 18:00;2;0\r\n"));
     }
 
     #[test]
