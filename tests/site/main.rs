@@ -8,6 +8,7 @@ mod bad_input;
 mod common;
 mod desk;
 mod desk_polls;
+mod hostile_text;
 mod live_results;
 mod logs;
 mod made_polls;
