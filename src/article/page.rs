@@ -6,7 +6,7 @@ use super::{
 };
 use crate::app::PageTitle;
 use crate::moment::Moment;
-use crate::poll::{PollCard, PollStatus, PollView, format_count};
+use crate::poll::{PollCard, PollStatus, PollView, facts_voters_sentence};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 
@@ -189,6 +189,7 @@ pub fn EmbeddedPoll(
 /// in the embed, whose links open outside its frame.
 #[component]
 fn PollSection(view: PollView, facts: Option<PollFacts>, embedded: bool) -> impl IntoView {
+    let poll_id = view.poll.id.clone();
     let not_yet_open = facts
         .as_ref()
         .is_some_and(|f| f.status == PollStatus::NotYetOpen);
@@ -213,21 +214,20 @@ fn PollSection(view: PollView, facts: Option<PollFacts>, embedded: bool) -> impl
     view! {
         <section id="poll" class="poll" aria-label="Lezerspoll">
             {poll}
-            {facts.map(|facts| view! { <PollFactsBox facts embedded /> })}
+            {facts.map(|facts| view! { <PollFactsBox facts poll_id embedded /> })}
         </section>
     }
 }
 
 /// What the poll does and does not mean, in plain Dutch, matching what the code does, and where
 /// the privacy page says what is kept and for how long (outside the frame when `embedded`: the
-/// privacy page may not be framed by other sites).
+/// privacy page may not be framed by other sites). Its count of voters sits in an element of its
+/// own (`poll-facts-voters-{poll_id}`), which the island rewrites from the vote's answer and the
+/// live standing, so that the box never shows another count than the poll above it.
 #[component]
-fn PollFactsBox(facts: PollFacts, embedded: bool) -> impl IntoView {
-    let voters = match facts.voters {
-        Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
-        Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
-        None => "Hoeveel lezers stemden, kan nu even niet getoond worden.".to_string(),
-    };
+fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool) -> impl IntoView {
+    let voters = facts_voters_sentence(facts.voters);
+    let voters_id = ["poll-facts-voters-", &poll_id].concat();
     let period = match (facts.status, facts.closes) {
         (PollStatus::NotYetOpen, _) => {
             format!("De poll opent op {}.", facts.opened.long_nl_with_time())
@@ -254,7 +254,10 @@ fn PollFactsBox(facts: PollFacts, embedded: bool) -> impl IntoView {
                 <li>
                     "Deze poll is niet representatief: alleen lezers die zelf kiezen om mee te doen stemmen, en zij vormen geen steekproef van de bevolking."
                 </li>
-                <li>{format!("{voters} {period}")}</li>
+                <li>
+                    <span id=voters_id>{voters}</span>
+                    {format!(" {period}")}
+                </li>
                 <li>
                     "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u. "
                     <a

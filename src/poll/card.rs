@@ -16,6 +16,10 @@
 //!   kind of binding less.
 //! - While the standing is shown the island follows it live (`/api/polls/{id}/live`) and writes the
 //!   new figures into it, outside the live region: only the reader's own vote is announced.
+//! - The transparency box under the card, which is not part of the island, counts with it: the
+//!   vote's answer and every live standing carry the box's sentence as the server worded it
+//!   (`facts_voters`), and the island writes that text into the box's count, so a reader never sees
+//!   two counts for one poll and the WASM carries no words of its own for it.
 //! - The vote is posted by a small `fetch` of its own (`card/browser.rs`) instead of a
 //!   `ServerAction`: the server-function client, its query-string encoder and its HTTP wrapper were
 //!   a quarter of the WASM. The address, the body and the answer are the `cast_vote` server

@@ -263,9 +263,9 @@ impl PollResults {
 }
 
 /// What the vote answers: only what the island reads of the poll as the reader now sees it
-/// (whether the form stays, the voters the standing counts) and what it shows, as HTML rendered
-/// here so that the browser need not carry the code: the standing that takes the form's place, and
-/// what the live region says. The poll's definition and the rows are in that HTML already; sending
+/// (whether the form stays, the voters the standing counts) and what it shows, as HTML or text
+/// rendered here so that the browser need not carry the code or the words: the standing that takes
+/// the form's place, what the live region says, and the transparency box's count. The poll's definition and the rows are in that HTML already; sending
 /// them again cost every vote's answer its size and the server its encoding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteAnswer {
@@ -276,11 +276,15 @@ pub struct VoteAnswer {
     pub voters: Option<u64>,
     pub standing_html: String,
     pub announcement_html: String,
+    /// The transparency box's count, as text (`facts_voters_sentence`): the box under the card
+    /// shows it to every reader, so it comes also when the standing is hidden from this one.
+    pub facts_voters: String,
 }
 
 impl VoteAnswer {
-    /// The answer to a vote that was taken; `view` is the poll as the reader now sees it.
-    pub fn new(view: &PollView) -> VoteAnswer {
+    /// The answer to a vote that was taken; `view` is the poll as the reader now sees it, and
+    /// `voters` the readers who voted, the reader's vote included.
+    pub fn new(view: &PollView, voters: u64) -> VoteAnswer {
         let labels = view.poll.labels_of(&view.own_choices);
         // Without the standing the reader's answers are not known just now (see `PollView`).
         let announcement = if labels.is_empty() {
@@ -294,6 +298,7 @@ impl VoteAnswer {
             standing_html: card::standing_html(view),
             // Rendered as text: the labels come from the newsroom and are escaped here.
             announcement_html: announcement.to_html(),
+            facts_voters: facts_voters_sentence(Some(voters)),
         }
     }
 }
@@ -310,7 +315,19 @@ impl VoteAnswer {
 pub async fn cast_vote(poll: String, choice: String) -> Result<VoteAnswer, AppError> {
     crate::server::web::vote::cast::cast_vote(poll, choice)
         .await
-        .map(|view| VoteAnswer::new(&view))
+        .map(|(view, voters)| VoteAnswer::new(&view, voters))
+}
+
+/// The transparency box's count of voters, in the grammar of its number: "Tot nu toe stemde 1
+/// lezer.", "Tot nu toe stemden 1.234 lezers."; `None` when the figures cannot be read just now.
+/// The server renders it for the page, the vote's answer and each live standing, so that the box
+/// counts with the poll without the island carrying the words.
+pub fn facts_voters_sentence(voters: Option<u64>) -> String {
+    match voters {
+        Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
+        Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
+        None => "Hoeveel lezers stemden, kan nu even niet getoond worden.".to_string(),
+    }
 }
 
 /// Dutch count of voters: "1 lezer stemde", "1.234 lezers stemden".
@@ -449,7 +466,7 @@ mod tests {
             0,
             false,
         );
-        let answer = VoteAnswer::new(&view);
+        let answer = VoteAnswer::new(&view, 1);
         assert_eq!(
             answer.announcement_html,
             "Uw stem voor “Ja &amp; &lt;b&gt;nee&lt;/b&gt;” is geregistreerd."
@@ -474,7 +491,7 @@ mod tests {
             0,
             false,
         );
-        let json = serde_json::to_value(VoteAnswer::new(&shown)).unwrap();
+        let json = serde_json::to_value(VoteAnswer::new(&shown, 4)).unwrap();
         let mut fields: Vec<&str> = json
             .as_object()
             .unwrap()
@@ -484,9 +501,16 @@ mod tests {
         fields.sort_unstable();
         assert_eq!(
             fields,
-            ["announcement_html", "show_form", "standing_html", "voters"]
+            [
+                "announcement_html",
+                "facts_voters",
+                "show_form",
+                "standing_html",
+                "voters"
+            ]
         );
         assert_eq!(json["voters"], 4);
+        assert_eq!(json["facts_voters"], "Tot nu toe stemden 4 lezers.");
         assert_eq!(json["show_form"], false);
         let mut hidden_poll = poll.clone();
         hidden_poll.show_results = ResultsVisibility::AfterClose;
@@ -499,8 +523,12 @@ mod tests {
             0,
             false,
         );
-        let json = serde_json::to_value(VoteAnswer::new(&hidden)).unwrap();
+        let json = serde_json::to_value(VoteAnswer::new(&hidden, 3)).unwrap();
         assert!(json["voters"].is_null(), "a hidden standing sends no count");
+        assert_eq!(
+            json["facts_voters"], "Tot nu toe stemden 3 lezers.",
+            "but the box, which every reader sees, counts the vote"
+        );
         assert!(
             !json.to_string().contains("\"votes\""),
             "nor any answer's votes"
@@ -536,6 +564,15 @@ mod tests {
         assert_eq!(voters_sentence(0), "Nog niemand stemde.");
         assert_eq!(voters_sentence(1), "1 lezer stemde.");
         assert_eq!(voters_sentence(2500), "2.500 lezers stemden.");
+        assert_eq!(
+            facts_voters_sentence(Some(0)),
+            "Tot nu toe stemden 0 lezers."
+        );
+        assert_eq!(facts_voters_sentence(Some(1)), "Tot nu toe stemde 1 lezer.");
+        assert_eq!(
+            facts_voters_sentence(Some(1234)),
+            "Tot nu toe stemden 1.234 lezers."
+        );
         assert_eq!(votes_phrase(1), "1 stem");
         assert_eq!(votes_phrase(0), "0 stemmen");
     }

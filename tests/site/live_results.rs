@@ -200,7 +200,7 @@ async fn the_stream_sends_the_standing_with_an_id_a_retry_and_skips_what_the_rea
     assert_eq!(
         field(&event, "data"),
         Some(
-            r#"{"voters":0,"options":[{"key":"ja","votes":0,"percent":0},{"key":"nee","votes":0,"percent":0},{"key":"weet-niet","votes":0,"percent":0}]}"#
+            r#"{"voters":0,"options":[{"key":"ja","votes":0,"percent":0},{"key":"nee","votes":0,"percent":0},{"key":"weet-niet","votes":0,"percent":0}],"facts_voters":"Tot nu toe stemden 0 lezers."}"#
         )
     );
 
@@ -483,4 +483,80 @@ async fn each_postgres_node_reports_its_own_engine_writer_and_streams() {
         "{voting_text}"
     );
     drop(stream);
+}
+
+/// The transparency box's count as a page shows it: the element the island rewrites.
+fn box_count(html: &str) -> &str {
+    let open = format!("<span id=\"poll-facts-voters-{POLL}\">");
+    let start = html
+        .find(&open)
+        .expect("the box's count in its own element")
+        + open.len();
+    let end = start + html[start..].find("</span>").unwrap();
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn the_box_counts_with_the_poll_in_the_page_the_vote_answer_and_the_live_standing() {
+    let (site, _content) = open_standing_site();
+    let site = site.kept_router();
+    for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
+        let page = site.get(&path, None).await.body;
+        assert_eq!(box_count(&page), "Tot nu toe stemden 0 lezers.", "{path}");
+        assert!(
+            page.contains("data-voters=\"0\""),
+            "{path}: the poll says 0 too"
+        );
+    }
+    let (mut body, mut pending) = watching(&site).await;
+
+    // The island writes the box's count from the vote's answer...
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(answer["voters"], 1);
+    assert_eq!(answer["facts_voters"], "Tot nu toe stemde 1 lezer.");
+
+    // ...and from every live standing, which brings other readers' votes.
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the vote shows");
+    assert!(event.contains("\"voters\":1"), "{event}");
+    assert!(
+        event.contains("\"facts_voters\":\"Tot nu toe stemde 1 lezer.\""),
+        "{event}"
+    );
+    let second_reader = site.vote("nee").await;
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the second reader's vote shows");
+    assert!(event.contains("\"voters\":2"), "{event}");
+    assert!(
+        event.contains("\"facts_voters\":\"Tot nu toe stemden 2 lezers.\""),
+        "{event}"
+    );
+
+    // The page a reader gets after voting without JavaScript, rendered afresh, agrees with both.
+    for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
+        let page = site.get(&path, Some(&second_reader)).await.body;
+        assert_eq!(box_count(&page), "Tot nu toe stemden 2 lezers.", "{path}");
+        assert!(page.contains("data-voters=\"2\""), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn where_the_standing_is_hidden_the_vote_answer_still_counts_in_the_box() {
+    let content = content_with_poll_rules(
+        "show_results = \"after-close\"\ncloses = \"2026-03-09T09:00:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let page = site.get(ARTICLE, None).await.body;
+    assert_eq!(box_count(&page), "Tot nu toe stemden 0 lezers.");
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
+    let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert!(answer["voters"].is_null(), "the standing stays hidden");
+    assert_eq!(
+        answer["facts_voters"], "Tot nu toe stemde 1 lezer.",
+        "the box, shown to every reader, counts the vote"
+    );
 }

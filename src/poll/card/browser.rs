@@ -1,6 +1,7 @@
 //! The island's browser side: the card read back from the page, the vote's trip to the server (the
 //! form's own fields posted by `fetch` to the form's own address, answered with JSON) and the live
-//! standing (server-sent events, written into the standing the server rendered).
+//! standing (server-sent events, written into the standing the server rendered). Both also carry
+//! the transparency box's count as the server worded it, written into the box under the card.
 //!
 //! JSON is read with the browser's own `JSON.parse` and picked apart with `Reflect`, never with
 //! serde_json: its code and the derives it drives were a fifth of the island's WASM.
@@ -182,6 +183,7 @@ fn follow_if_shown(state: CardState) {
         }
         state.update_untracked(|card| card.live.floor = 0.0);
         write_standing(&standing, &shown);
+        write_facts_voters(&poll_id, &standing);
     });
     let _ =
         source.add_event_listener_with_callback("standing", on_standing.as_ref().unchecked_ref());
@@ -211,8 +213,20 @@ fn write_standing(standing: &JsValue, shown: &Element) {
     }
 }
 
+/// Writes the transparency box's count, as the server rendered it for a vote's answer or a live
+/// standing (`facts_voters`), into the box under the card of `poll_id`: it counts with the poll.
+/// An answer without it (an older server's, during an upgrade) leaves the box as it was.
+fn write_facts_voters(poll_id: &str, answer: &JsValue) {
+    let Some(sentence) = field(answer, "facts_voters").as_string() else {
+        return;
+    };
+    if let Some(count) = document().get_element_by_id(&["poll-facts-voters-", poll_id].concat()) {
+        count.set_text_content(Some(&sentence));
+    }
+}
+
 /// Takes the vote's answer (a `VoteAnswer` as JSON) into `card`: what is shown now, the standing
-/// that replaces the form, and what the live region says.
+/// that replaces the form, and what the live region says; and the box's count into the box.
 fn read_answer(answer: &JsValue, card: &mut Card) {
     let voters = field(answer, "voters").as_f64();
     card.show_form = field(answer, "show_form").is_truthy();
@@ -220,6 +234,7 @@ fn read_answer(answer: &JsValue, card: &mut Card) {
     card.live.floor = voters.unwrap_or(0.0);
     card.standing_html = text(answer, "standing_html");
     card.announcement_html = text(answer, "announcement_html");
+    write_facts_voters(&card.poll_id, answer);
 }
 
 fn field(object: &JsValue, name: &str) -> JsValue {

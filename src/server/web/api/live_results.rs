@@ -12,7 +12,7 @@
 //! snapshot's content hash, the same on every node), and all end at once when the server shuts
 //! down.
 
-use crate::poll::{PollDefinition, PollResults};
+use crate::poll::{PollDefinition, PollResults, facts_voters_sentence};
 use crate::server::app::state::AppState;
 use crate::server::store::Store;
 use crate::server::web::cache_control;
@@ -45,7 +45,9 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 pub struct Snapshot {
     /// A hash of `data`: the event id, equal on every node for equal figures.
     pub id: String,
-    /// `{"voters":n,"options":[{"key","votes","percent"}]}`.
+    /// `{"voters":n,"options":[{"key","votes","percent"}],"facts_voters":"Tot nu toe stemden n
+    /// lezers."}`: the last the transparency box's count, rendered here so that the island does not
+    /// carry the words (`facts_voters_sentence`).
     pub data: String,
 }
 
@@ -53,6 +55,7 @@ pub struct Snapshot {
 struct SnapshotData<'a> {
     voters: u64,
     options: Vec<SnapshotOption<'a>>,
+    facts_voters: String,
 }
 
 #[derive(Serialize)]
@@ -75,6 +78,7 @@ impl Snapshot {
                     percent: row.percent,
                 })
                 .collect(),
+            facts_voters: facts_voters_sentence(Some(results.voters)),
         };
         let data = serde_json::to_string(&data).unwrap_or_default();
         let id = Sha256::digest(data.as_bytes())[..8]
@@ -400,7 +404,7 @@ mod tests {
         let snapshot = Snapshot::of(&results);
         assert_eq!(
             snapshot.data,
-            r#"{"voters":10,"options":[{"key":"ja","votes":7,"percent":70},{"key":"nee","votes":3,"percent":30}]}"#
+            r#"{"voters":10,"options":[{"key":"ja","votes":7,"percent":70},{"key":"nee","votes":3,"percent":30}],"facts_voters":"Tot nu toe stemden 10 lezers."}"#
         );
         assert_eq!(snapshot.id.len(), 16);
         assert_eq!(

@@ -12,9 +12,10 @@ use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 
 /// Checks the vote against the content, records it for this reader and returns the poll as they
-/// now see it. A reader without a valid voter cookie gets a fresh one with the vote. The store
+/// now see it, with the number of readers who voted (which the transparency box shows to every
+/// reader, also where the standing is hidden from this one). A reader without a valid voter cookie gets a fresh one with the vote. The store
 /// checks the poll's rules again inside its transaction; these early checks only spare it work.
-pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppError> {
+pub async fn cast_vote(poll_id: String, choice: String) -> Result<(PollView, u64), AppError> {
     let state = app_state()?;
     let parts = use_context::<Parts>().ok_or_else(|| {
         tracing::error!("request parts missing in cast_vote");
@@ -90,14 +91,9 @@ pub async fn cast_vote(poll_id: String, choice: String) -> Result<PollView, AppE
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
     let poll_path = article.map_or_else(|| embed::embed_path(&poll.id), |article| article.path());
-    Ok(PollView::for_reader(
-        &poll_path,
-        poll,
-        Some(results),
-        own_choices,
-        now,
-        false,
-    ))
+    let voters = results.voters;
+    let view = PollView::for_reader(&poll_path, poll, Some(results), own_choices, now, false);
+    Ok((view, voters))
 }
 
 /// The poll's standing, and the answers `voter` chose in it (none without a voter).
