@@ -218,6 +218,12 @@ impl Moment {
     pub fn has_time(&self) -> bool {
         self.time.is_some()
     }
+
+    /// The Dutch preposition before `long_nl`: "op 27 januari 2025", but "in januari 2025" for a
+    /// moment known to the month only.
+    pub fn on_or_in_nl(&self) -> &'static str {
+        if self.day.is_some() { "op" } else { "in" }
+    }
 }
 
 /// Ordered by when they happened (the start of the month or day for coarser moments).
@@ -411,6 +417,11 @@ mod tests {
         let moment = Moment::parse("2025-01").unwrap();
         assert_eq!(moment.long_nl(), "januari 2025");
         assert_eq!(moment.to_string(), "2025-01");
+        assert_eq!(
+            moment.on_or_in_nl(),
+            "in",
+            "\"in januari 2025\", not \"op januari\""
+        );
     }
 
     #[test]
@@ -418,6 +429,9 @@ mod tests {
         let moment = Moment::parse("2025-01-27").unwrap();
         assert_eq!(moment.long_nl(), "27 januari 2025");
         assert_eq!(moment.to_string(), "2025-01-27");
+        assert_eq!(moment.on_or_in_nl(), "op");
+        let timed = Moment::parse("2025-01-27T18:05:00+01:00").unwrap();
+        assert_eq!(timed.on_or_in_nl(), "op");
     }
 
     #[test]

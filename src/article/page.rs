@@ -52,7 +52,7 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
                     <span class="article-byline">"Door " {article.author}</span>
                     <span aria-hidden="true">" · "</span>
                     <span>
-                        "Gepubliceerd op "
+                        {format!("Gepubliceerd {} ", article.published.on_or_in_nl())}
                         <time datetime=article.published.to_string()>
                             {article.published.long_nl()}
                         </time>
@@ -63,7 +63,7 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
                             view! {
                                 <span aria-hidden="true">" · "</span>
                                 <span>
-                                    "Bijgewerkt op "
+                                    {format!("Bijgewerkt {} ", updated.on_or_in_nl())}
                                     <time datetime=updated.to_string()>{updated.long_nl()}</time>
                                 </span>
                             }

@@ -123,6 +123,23 @@ async fn article_shows_dates_reading_time_markdown_image_share_links_and_related
 }
 
 #[tokio::test]
+async fn a_date_known_to_the_month_reads_in_and_a_full_date_reads_op() {
+    let site = TestSite::new();
+    // The DeepSeek article was delivered as published "2025-01".
+    let month_only = site.get(ARTICLE, None).await.body;
+    assert!(
+        month_only.contains("Gepubliceerd in <time datetime=\"2025-01\">januari 2025</time>"),
+        "a month reads \"in januari 2025\""
+    );
+    assert!(!month_only.contains("Gepubliceerd op"));
+    let full_date = site.get(SAMPLE, None).await.body;
+    assert!(full_date.contains(
+        "Gepubliceerd op <time datetime=\"2025-06-02T09:00:00+02:00\">2 juni 2025</time>"
+    ));
+    assert!(!full_date.contains("Gepubliceerd in"));
+}
+
+#[tokio::test]
 async fn transparency_box_tells_what_the_poll_means_and_counts_voters() {
     let site = TestSite::new();
     let before = site.get(ARTICLE, None).await.body;
