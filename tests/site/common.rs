@@ -324,6 +324,8 @@ pub struct FlakyStore {
     anonymous_reads: AtomicUsize,
     /// Reads of a standing with one reader's own answers.
     voter_reads: AtomicUsize,
+    /// Reads of the desk's made polls, the largest part of the desk's state.
+    desk_reads: AtomicUsize,
 }
 
 impl FlakyStore {
@@ -333,6 +335,7 @@ impl FlakyStore {
             reads_fail: AtomicBool::new(false),
             anonymous_reads: AtomicUsize::new(0),
             voter_reads: AtomicUsize::new(0),
+            desk_reads: AtomicUsize::new(0),
         })
     }
 
@@ -347,6 +350,11 @@ impl FlakyStore {
 
     pub fn anonymous_reads(&self) -> usize {
         self.anonymous_reads.load(Ordering::SeqCst)
+    }
+
+    /// How often the desk's made polls were read.
+    pub fn desk_reads(&self) -> usize {
+        self.desk_reads.load(Ordering::SeqCst)
     }
 }
 
@@ -544,7 +552,12 @@ impl DeskStore for FlakyStore {
     }
 
     async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
+        self.desk_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.made_polls().await
+    }
+
+    async fn desk_version(&self) -> Result<i64, StoreError> {
+        self.inner.desk_version().await
     }
 }
 

@@ -329,3 +329,46 @@ async fn an_archived_polls_voter_ids_go_after_the_retention_like_any_closed_poll
     );
     assert_eq!(site.voters_in(MADE).await, 1, "the vote is still counted");
 }
+
+#[tokio::test]
+async fn an_idle_node_reads_the_desks_version_and_the_desks_state_only_when_it_moved() {
+    let site = TestSite::new();
+    let counting = FlakyStore::around(site.state.store.clone());
+    let site = site.with_store(|_| counting.clone());
+    site.state.refresh_content().await.unwrap();
+    let read_once = counting.desk_reads();
+    assert_eq!(read_once, 1, "the first refresh reads the desk");
+    for _ in 0..5 {
+        site.state.refresh_content().await.unwrap();
+    }
+    assert_eq!(
+        counting.desk_reads(),
+        read_once,
+        "nothing changed: the desk is not read again"
+    );
+    // Sign-ins and exports change nothing readers see.
+    site.state
+        .store
+        .record_audit(&audit(AuditAction::Export, POLL))
+        .await
+        .unwrap();
+    site.state.refresh_content().await.unwrap();
+    assert_eq!(counting.desk_reads(), read_once);
+
+    // A poll made elsewhere (another node, here the store directly) moves the version: it is read.
+    assert!(
+        site.state
+            .store
+            .create_poll(&made_poll(MADE), &audit(AuditAction::PollCreated, MADE))
+            .await
+            .unwrap()
+    );
+    site.state.refresh_content().await.unwrap();
+    assert_eq!(counting.desk_reads(), read_once + 1);
+    assert_eq!(
+        site.get(&format!("/embed/{MADE}"), None).await.status,
+        StatusCode::OK
+    );
+    site.state.refresh_content().await.unwrap();
+    assert_eq!(counting.desk_reads(), read_once + 1, "and once only");
+}

@@ -1,7 +1,10 @@
 //! The content as the site serves it right now: the content files as last read, with the desk's
 //! changes (closing moment, results visibility) laid over their polls, the polls made in the desk
-//! (on the article that names one, or on their own) and the voided windows beside them. Every node re-reads the folder and the desk's state every `REFRESH_EVERY`, so an editor's
-//! change shows on every node within seconds; the node where the editor acted refreshes at once.
+//! (on the article that names one, or on their own) and the voided windows beside them. Every node
+//! looks at the folder and the desk's version every `REFRESH_EVERY`, and reads the desk's state
+//! again only when that version moved (`DeskStore::desk_version`), so an editor's change shows on
+//! every node within seconds while an archive of thousands of polls costs one small read a second
+//! at rest; the node where the editor acted refreshes at once.
 //! A changed article's page is dropped from the page cache, so no reader is shown a form for a poll
 //! that was just closed.
 
@@ -27,9 +30,32 @@ pub struct DeskState {
     pub voided: HashMap<String, Vec<VoidedWindow>>,
     /// Every poll made in the desk, archived ones too, newest first.
     pub made: Vec<MadePoll>,
+    /// Where each poll of `made` is, by id: pages, the list and the placing look polls up by id,
+    /// and with years of polls a search through all of them for each was most of the desk list's
+    /// time.
+    made_at: HashMap<String, usize>,
 }
 
 impl DeskState {
+    /// The desk's state from what the store holds.
+    pub fn new(
+        overrides: HashMap<String, PollOverrides>,
+        voided: HashMap<String, Vec<VoidedWindow>>,
+        made: Vec<MadePoll>,
+    ) -> DeskState {
+        let made_at = made
+            .iter()
+            .enumerate()
+            .map(|(at, made)| (made.definition.id.clone(), at))
+            .collect();
+        DeskState {
+            overrides,
+            voided,
+            made,
+            made_at,
+        }
+    }
+
     /// The overrides of one poll (none: the content file's values hold).
     pub fn overrides_of(&self, poll_id: &str) -> PollOverrides {
         self.overrides.get(poll_id).cloned().unwrap_or_default()
@@ -42,7 +68,7 @@ impl DeskState {
 
     /// The poll made in the desk with this id, archived or not.
     pub fn made_poll(&self, poll_id: &str) -> Option<&MadePoll> {
-        self.made.iter().find(|made| made.definition.id == poll_id)
+        self.made_at.get(poll_id).map(|at| &self.made[*at])
     }
 
     /// A desk-made poll as readers would be served it: its stored definition with the desk's
@@ -64,6 +90,8 @@ struct Current {
     /// The content files as last read.
     files: Arc<Library>,
     desk: Arc<DeskState>,
+    /// The desk's version `desk` was read at (`None`: not read yet).
+    desk_version: Option<i64>,
     /// `files` with `desk`'s overrides applied: what readers get.
     served: Arc<Library>,
     problems: Vec<ContentProblem>,
@@ -101,6 +129,7 @@ impl CurrentContent {
                 served: files.clone(),
                 files,
                 desk: Arc::default(),
+                desk_version: None,
                 problems,
             }),
         }
@@ -109,6 +138,12 @@ impl CurrentContent {
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Current> {
         self.current
             .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Current> {
+        self.current
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
@@ -132,9 +167,9 @@ impl CurrentContent {
         self.read().problems.clone()
     }
 
-    /// Reads the folder (when watching one) and the desk's state again; a changed poll is synced
-    /// into the store, and every page that changed is dropped from `cache`. On a store error the
-    /// content read so far stays served.
+    /// Reads the folder (when watching one) again, and the desk's state when its version moved; a
+    /// changed poll is synced into the store, and every page that changed is dropped from `cache`.
+    /// On a store error the content read so far stays served.
     pub async fn refresh(&self, store: &Store, cache: &PageCache) -> Result<(), StoreError> {
         let rescanned = match &self.folder {
             None => None,
@@ -162,7 +197,21 @@ impl CurrentContent {
             store.sync_polls(&polls).await?;
             tracing::info!(articles = library.articles().len(), "content reloaded");
         }
-        let desk = Arc::new(read_desk(store).await?);
+        // The version before the state: a change committed in between is read now and read again
+        // at the next refresh, never missed.
+        let version = store.desk_version().await?;
+        let desk_unchanged = self.read().desk_version == Some(version);
+        if desk_unchanged && !files_changed {
+            if let Some(problems) = problems {
+                self.write().problems = problems;
+            }
+            return Ok(());
+        }
+        let desk = if desk_unchanged {
+            self.desk()
+        } else {
+            Arc::new(read_desk(store).await?)
+        };
 
         let mut current = self
             .current
@@ -171,6 +220,7 @@ impl CurrentContent {
         if let Some(problems) = problems {
             current.problems = problems;
         }
+        current.desk_version = Some(version);
         if let Some(library) = library {
             current.files = Arc::new(library);
         } else if current.desk == desk {
@@ -233,11 +283,7 @@ async fn read_desk(store: &Store) -> Result<DeskState, StoreError> {
         }
     }
     let made = store.made_polls().await?;
-    Ok(DeskState {
-        overrides,
-        voided,
-        made,
-    })
+    Ok(DeskState::new(overrides, voided, made))
 }
 
 /// The library `files` with the desk's overrides laid over its polls and the desk-made polls in

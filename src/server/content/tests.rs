@@ -590,14 +590,15 @@ fn desk_made_polls_go_on_the_article_naming_them_or_stand_alone() {
         parse_article(GOOD).unwrap(),
     ])
     .unwrap();
-    let desk = current::DeskState {
-        made: vec![
+    let desk = current::DeskState::new(
+        Default::default(),
+        Default::default(),
+        vec![
             made("gedeeld", false),
             made("alleen", false),
             made("weg", true),
         ],
-        ..Default::default()
-    };
+    );
     let served = current::apply_desk(&files, &desk);
     let (article, poll) = served.poll("gedeeld").unwrap();
     assert_eq!(
@@ -624,10 +625,11 @@ fn desk_made_polls_go_on_the_article_naming_them_or_stand_alone() {
 #[test]
 fn an_archived_poll_leaves_its_article_without_a_poll() {
     let files = Library::new(vec![article_naming("met-poll", "weg", "2025-02")]).unwrap();
-    let desk = current::DeskState {
-        made: vec![made("weg", true)],
-        ..Default::default()
-    };
+    let desk = current::DeskState::new(
+        Default::default(),
+        Default::default(),
+        vec![made("weg", true)],
+    );
     let served = current::apply_desk(&files, &desk);
     assert_eq!(served.article("met-poll").unwrap().poll, None);
     assert!(desk.is_archived("weg") && !desk.is_archived("test-poll"));
@@ -636,10 +638,11 @@ fn an_archived_poll_leaves_its_article_without_a_poll() {
 #[test]
 fn a_files_poll_with_a_desk_polls_id_gives_way_to_the_desks() {
     let files = Library::new(vec![parse_article(GOOD).unwrap()]).unwrap();
-    let desk = current::DeskState {
-        made: vec![made("test-poll", false)],
-        ..Default::default()
-    };
+    let desk = current::DeskState::new(
+        Default::default(),
+        Default::default(),
+        vec![made("test-poll", false)],
+    );
     let served = current::apply_desk(&files, &desk);
     assert_eq!(served.article("test-artikel").unwrap().poll, None);
     let (article, poll) = served.poll("test-poll").unwrap();
@@ -657,15 +660,15 @@ fn the_desks_overrides_apply_to_desk_made_polls_too() {
         show_results: Some(crate::poll::ResultsVisibility::Always),
         changed: Some(("an".to_string(), 1)),
     };
-    let desk = current::DeskState {
-        made: vec![made("geplaatst", false), made("alleen", false)],
-        overrides: [
+    let desk = current::DeskState::new(
+        [
             ("geplaatst".to_string(), overrides.clone()),
             ("alleen".to_string(), overrides),
         ]
         .into(),
-        ..Default::default()
-    };
+        Default::default(),
+        vec![made("geplaatst", false), made("alleen", false)],
+    );
     let served = current::apply_desk(&files, &desk);
     for id in ["geplaatst", "alleen"] {
         let (_, poll) = served.poll(id).unwrap();

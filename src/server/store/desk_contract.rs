@@ -1733,6 +1733,82 @@ async fn voter_ids_of_a_closed_desk_poll_are_removed(engine: &dyn DeskEngine) {
     );
 }
 
+async fn every_change_of_the_site_raises_the_desk_version_another_node_reads(
+    engine: &dyn DeskEngine,
+) {
+    let node = engine.open(&[&other_poll()]).await;
+    let other_node = engine.open(&[&other_poll()]).await;
+    let mut seen = other_node.desk_version().await.unwrap();
+    assert_eq!(node.desk_version().await.unwrap(), seen);
+
+    // What the site serves stays as it was: no node needs to read the desk again.
+    assert!(node.add_editor("anna", "hash", 1).await.unwrap());
+    for action in [
+        AuditAction::SignIn,
+        AuditAction::FailedSignIn,
+        AuditAction::Export,
+        AuditAction::SignOut,
+    ] {
+        node.record_audit(&audit(action, None, "anna", 2))
+            .await
+            .unwrap();
+    }
+    let mut vote = vote_at("a", &["ja"], 60);
+    vote.poll_id = "andere".into();
+    assert_eq!(node.record_vote(vote).await.unwrap(), VoteOutcome::Recorded);
+    assert_eq!(
+        other_node.desk_version().await.unwrap(),
+        seen,
+        "accounts, sign-ins, exports and votes leave the desk's version alone"
+    );
+
+    // Every change of what the site serves raises it, as the other node reads it.
+    let mut raised = |what: &str, version: i64| {
+        assert!(version > seen, "{what} raises the desk's version");
+        seen = version;
+    };
+    let close = audit(AuditAction::Close, Some("andere"), "anna", 100);
+    assert!(
+        node.change_poll("andere", OverrideChange::Closes(Some(500)), &close)
+            .await
+            .unwrap()
+    );
+    raised("a closing", other_node.desk_version().await.unwrap());
+    let window = TimeWindow {
+        from: 0,
+        until: 120,
+    };
+    let void = audit(AuditAction::Void, Some("andere"), "anna", 110);
+    let voided = node
+        .void_window("andere", window, &void)
+        .await
+        .unwrap()
+        .unwrap();
+    raised("a void", other_node.desk_version().await.unwrap());
+    let restore = audit(AuditAction::Restore, Some("andere"), "anna", 120);
+    node.restore_window(voided.id, &restore)
+        .await
+        .unwrap()
+        .unwrap();
+    raised("a restore", other_node.desk_version().await.unwrap());
+    assert!(create(&node, &made(), 130).await);
+    raised("a poll made", other_node.desk_version().await.unwrap());
+    let reworded = PollDefinition {
+        question: "Opnieuw gemaakt?".into(),
+        ..made()
+    };
+    assert_eq!(edit(&node, &reworded, 140).await, PollEdit::Edited);
+    raised("an edit", other_node.desk_version().await.unwrap());
+    assert!(archive(&node, true, 150).await);
+    raised("archiving", other_node.desk_version().await.unwrap());
+    assert!(archive(&node, false, 160).await);
+    raised("putting back", other_node.desk_version().await.unwrap());
+
+    // A change refused changes nothing, the version included.
+    assert!(!archive(&node, false, 170).await);
+    assert_eq!(other_node.desk_version().await.unwrap(), seen);
+}
+
 on_both_engines!(
     editors_are_added_once_listed_by_name_and_removed,
     removing_an_editor_or_changing_their_password_ends_their_sessions,
@@ -1766,4 +1842,5 @@ on_both_engines!(
     a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
     an_archived_poll_takes_no_votes_and_keeps_its_ballots,
     voter_ids_of_a_closed_desk_poll_are_removed,
+    every_change_of_the_site_raises_the_desk_version_another_node_reads,
 );

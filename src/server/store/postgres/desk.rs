@@ -746,6 +746,15 @@ impl DeskStore for PostgresStore {
         Ok(true)
     }
 
+    async fn desk_version(&self) -> Result<i64, StoreError> {
+        let client = self.desk_client().await?;
+        let row = client
+            .query_one("SELECT version FROM desk_version WHERE id = 1", &[])
+            .await
+            .map_err(failed)?;
+        Ok(row.get(0))
+    }
+
     async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
         let mut client = self.desk_client().await?;
         // One snapshot, so each poll's answers are those of its row as read.
@@ -841,14 +850,25 @@ async fn definition(
     Ok(stored.into_definition())
 }
 
+/// Records `entry`, and raises the desk's version when its action changes the site: every desk
+/// change writes its audit line in its own transaction, so this is the one place that knows. One
+/// statement, so that it holds also on a client outside a transaction (`record_audit`).
 async fn insert_audit(
     client: &impl GenericClient,
     entry: &AuditEntry,
 ) -> Result<(), tokio_postgres::Error> {
+    let insert = "INSERT INTO audit_log (at, editor, action, poll_id, detail)
+                  VALUES ($1, $2, $3, $4, $5)";
+    let statement = if entry.action.changes_the_site() {
+        format!(
+            "WITH raised AS (UPDATE desk_version SET version = version + 1 WHERE id = 1) {insert}"
+        )
+    } else {
+        insert.to_string()
+    };
     client
         .execute(
-            "INSERT INTO audit_log (at, editor, action, poll_id, detail)
-             VALUES ($1, $2, $3, $4, $5)",
+            &statement,
             &[
                 &entry.at,
                 &entry.editor,

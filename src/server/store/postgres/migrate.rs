@@ -24,6 +24,10 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
         4,
         include_str!("../../../../migrations/postgres/0004_desk_made_polls.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../migrations/postgres/0005_desk_version.sql"),
+    ),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).

@@ -674,6 +674,14 @@ impl DeskStore for SqliteStore {
         .await
     }
 
+    async fn desk_version(&self) -> Result<i64, StoreError> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT version FROM desk_version WHERE id = 1")?
+                .query_row([], |row| row.get(0))
+        })
+        .await
+    }
+
     async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
         self.read(|conn| {
             // One snapshot, so each poll's answers are those of its row as read.
@@ -744,6 +752,8 @@ fn count(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
     Ok(row.get::<_, i64>(column)?.max(0) as u64)
 }
 
+/// Records `entry`, and raises the desk's version when its action changes the site: every desk
+/// change writes its audit line in its own transaction, so this is the one place that knows.
 fn insert_audit(conn: &Connection, entry: &AuditEntry) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO audit_log (at, editor, action, poll_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -755,6 +765,10 @@ fn insert_audit(conn: &Connection, entry: &AuditEntry) -> rusqlite::Result<()> {
         entry.poll_id,
         entry.detail
     ])?;
+    if entry.action.changes_the_site() {
+        conn.prepare_cached("UPDATE desk_version SET version = version + 1 WHERE id = 1")?
+            .execute([])?;
+    }
     Ok(())
 }
 

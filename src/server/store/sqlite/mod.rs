@@ -28,13 +28,14 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The schema, one numbered migration per file, applied in order at start-up.
-const MIGRATIONS: [&str; 6] = [
+const MIGRATIONS: [&str; 7] = [
     include_str!("../../../../migrations/sqlite/0001_polls_and_votes.sql"),
     include_str!("../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"),
     include_str!("../../../../migrations/sqlite/0003_running_counts.sql"),
     include_str!("../../../../migrations/sqlite/0004_desk.sql"),
     include_str!("../../../../migrations/sqlite/0005_forgettable_voters.sql"),
     include_str!("../../../../migrations/sqlite/0006_desk_made_polls.sql"),
+    include_str!("../../../../migrations/sqlite/0007_desk_version.sql"),
 ];
 
 /// How many migrations this build knows: a database at a higher `user_version` is from a newer one.
