@@ -162,6 +162,19 @@ async fn everything_shown(text: &str) -> Vec<(String, Read)> {
                 Some(editor.cookie.as_str()),
             ),
         ]);
+        // The search shows what was searched for, in its field and in its caption.
+        let search = form_urlencoded::Serializer::new(String::new())
+            .append_pair("zoeken", text)
+            .finish();
+        let reply = site
+            .get(&format!("/redactie?{search}"), Some(&editor.cookie))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "the search: {}", reply.body);
+        assert!(
+            reply.body.contains("Polls 1 tot 2 van 2 voor"),
+            "it finds the file's poll and the desk's"
+        );
+        shown.push(("/redactie?zoeken=… (editor)".to_string(), html(&reply)));
     } else {
         // The refused form, as the editor gets it back.
         assert_eq!(made.status, StatusCode::BAD_REQUEST, "{}", made.body);

@@ -7,6 +7,7 @@ mod api;
 mod bad_input;
 mod common;
 mod desk;
+mod desk_list;
 mod desk_polls;
 mod hostile_text;
 mod live_results;

@@ -2,6 +2,7 @@
 //! island, so every action works without JavaScript and with a screen reader.
 
 use super::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
+use super::poll_list::{ListQuery, StateFilter};
 use crate::app::PageTitle;
 use crate::error::AppError;
 use crate::moment::Moment;
@@ -145,13 +146,36 @@ fn figure(value: Option<u64>) -> String {
     value.map_or("onbekend".to_string(), |n| n.to_string())
 }
 
-/// `/redactie`: every poll, and the content files that do not pass.
+/// One page of the desk's list: its polls, where they stand in the whole (`first` of `total`),
+/// the page among `pages`, the addresses of the pages beside it, and what was asked.
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    pub polls: Vec<PollRow>,
+    /// The number of the page's first poll in the list, from 1.
+    pub first: usize,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub query: ListQuery,
+}
+
+/// `/redactie`: one page of the polls, newest first, the search and filter that chose them, the
+/// way to the pages beside it, and the content files that do not pass.
 #[component]
-pub fn PollListPage(
-    frame: Frame,
-    polls: Vec<PollRow>,
-    problems: Vec<ContentProblem>,
-) -> impl IntoView {
+pub fn PollListPage(frame: Frame, list: ListPage, problems: Vec<ContentProblem>) -> impl IntoView {
+    let ListPage {
+        polls,
+        first,
+        total,
+        page,
+        pages,
+        previous,
+        next,
+        query,
+    } = list;
+    let shown = polls.len();
     let rows = polls
         .into_iter()
         .map(|row| {
@@ -164,6 +188,8 @@ pub fn PollListPage(
                 <tr>
                     <th scope="row">
                         <a href=desk_href>{row.question}</a>
+                        " "
+                        <code class="desk-code">{row.poll_id}</code>
                     </th>
                     <td>{article}</td>
                     <td>{row.origin}</td>
@@ -197,17 +223,31 @@ pub fn PollListPage(
             </section>
         }
     });
-    view! {
-        <DeskFrame frame title="Polls".to_string()>
-            <h1>"Polls"</h1>
-            <p>
-                <a href=super::NEW_POLL class="desk-new-poll">
-                    "Nieuwe poll"
-                </a>
-            </p>
-            {problems}
+    let filtered = !query.search.is_empty() || query.state != StateFilter::All;
+    let chosen = match (query.search.is_empty(), query.state) {
+        (true, StateFilter::All) => String::new(),
+        (true, state) => format!(" met toestand “{}”", state.label().to_lowercase()),
+        (false, StateFilter::All) => format!(" voor “{}”", query.search),
+        (false, state) => format!(
+            " voor “{}” met toestand “{}”",
+            query.search,
+            state.label().to_lowercase()
+        ),
+    };
+    let caption = match total {
+        0 => format!("Geen polls{chosen}"),
+        1 => format!("1 poll{chosen}"),
+        _ => format!(
+            "Polls {} tot {} van {}{chosen}, nieuwste eerst",
+            first,
+            first + shown - 1,
+            total
+        ),
+    };
+    let table = (total > 0).then(|| {
+        view! {
             <table class="desk-table">
-                <caption>"Alle polls op de site"</caption>
+                <caption>{caption.clone()}</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Vraag"</th>
@@ -220,6 +260,74 @@ pub fn PollListPage(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+        }
+    });
+    let nothing = (total == 0).then(|| {
+        view! {
+            <p class="desk-empty">
+                {format!("{caption}.")}
+                {filtered
+                    .then(|| {
+                        view! {
+                            " "
+                            <a href=super::HOME>"Toon alle polls"</a>
+                        }
+                    })}
+            </p>
+        }
+    });
+    let paging = (pages > 1).then(|| {
+        view! {
+            <nav class="desk-pages" aria-label="Pagina's van de lijst">
+                {previous.map(|href| view! { <a href=href rel="prev">"Vorige pagina"</a> })}
+                <span>{format!("Pagina {page} van {pages}")}</span>
+                {next.map(|href| view! { <a href=href rel="next">"Volgende pagina"</a> })}
+            </nav>
+        }
+    });
+    let options = StateFilter::ALL
+        .into_iter()
+        .map(|state| {
+            view! {
+                <option value=state.key() selected=state == query.state>
+                    {state.label()}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <DeskFrame frame title="Polls".to_string()>
+            <h1>"Polls"</h1>
+            <p>
+                <a href=super::NEW_POLL class="desk-new-poll">
+                    "Nieuwe poll"
+                </a>
+            </p>
+            {problems}
+            <form method="get" action=super::HOME class="desk-filter" role="search">
+                <div class="desk-field">
+                    <label for="zoeken">"Zoeken"</label>
+                    <input
+                        type="search"
+                        id="zoeken"
+                        name="zoeken"
+                        value=query.search.clone()
+                        maxlength="200"
+                        aria-describedby="zoeken-uitleg"
+                    />
+                    <p id="zoeken-uitleg" class="desk-hint">"In de vraag of de code van een poll."</p>
+                </div>
+                <div class="desk-field">
+                    <label for="toestand">"Toestand"</label>
+                    <select id="toestand" name="toestand">
+                        {options}
+                    </select>
+                </div>
+                <button type="submit">"Toon polls"</button>
+            </form>
+            {nothing}
+            {table}
+            {paging}
         </DeskFrame>
     }
 }
