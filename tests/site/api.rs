@@ -217,7 +217,7 @@ async fn the_openapi_document_describes_the_routes_and_fields_the_api_has() {
         .collect();
     assert_eq!(statuses, ["upcoming", "open", "closed"]);
     let snapshot: Value =
-        serde_json::from_str(r#"{"voters":0,"options":[{"key":"ja","votes":0,"percent":0}]}"#)
+        serde_json::from_str(r#"{"voters":0,"options":[{"key":"ja","votes":0,"percent":0}],"facts_voters":"Tot nu toe stemden 0 lezers."}"#)
             .unwrap();
     assert_eq!(keys(&snapshot), required(&schemas["Standing"]));
 }
@@ -439,4 +439,93 @@ async fn oembed_hands_out_the_frame_for_an_article_or_an_embed_address() {
         link.contains(&format!("href=\"{base}/oembed?url=http%3A%2F%2F127.0.0.1%3A3000%2Fartikel%2Fdeepseek-nvidia-beurswaarde&amp;format=json\"")),
         "{link}"
     );
+}
+
+#[tokio::test]
+async fn the_list_answers_a_hundred_polls_a_page_newest_first_with_a_link_to_the_next() {
+    use stembus::moment::Moment;
+    use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
+    use stembus::server::store::desk::{AuditAction, AuditEntry};
+    let site = TestSite::new();
+    // 230 polls made in the desk, opened a minute apart, `poll-230` the newest.
+    for n in 1..=230_i64 {
+        let poll = PollDefinition {
+            id: format!("poll-{n:03}"),
+            question: format!("Vraag {n}?"),
+            options: [("ja", "Ja"), ("nee", "Nee")]
+                .into_iter()
+                .map(|(key, label)| PollOption {
+                    key: key.to_string(),
+                    label: label.to_string(),
+                })
+                .collect(),
+            opens: Some(Moment::brussels_from_unix(TEST_NOW - 100_000 + 60 * n)),
+            closes: None,
+            max_choices: 1,
+            allow_change: false,
+            show_results: ResultsVisibility::Always,
+        };
+        let entry = AuditEntry {
+            at: TEST_NOW,
+            editor: "an".to_string(),
+            action: AuditAction::PollCreated,
+            poll_id: Some(poll.id.clone()),
+            detail: String::new(),
+        };
+        assert!(site.state.store.create_poll(&poll, &entry).await.unwrap());
+    }
+    site.state.refresh_content().await.unwrap();
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|poll| poll["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let (first, list) = json(&site, "/api/polls").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let shown = ids(&list);
+    assert_eq!(shown.len(), 100);
+    assert_eq!(
+        (shown[0].as_str(), shown[99].as_str()),
+        ("poll-230", "poll-131")
+    );
+    assert_eq!(
+        first.header("link"),
+        Some("<http://127.0.0.1:3000/api/polls?page=2>; rel=\"next\"")
+    );
+    let (second, list) = json(&site, "/api/polls?page=2").await;
+    assert_eq!(ids(&list)[0], "poll-130");
+    assert_eq!(
+        second.header("link"),
+        Some(
+            "<http://127.0.0.1:3000/api/polls?page=3>; rel=\"next\", <http://127.0.0.1:3000/api/polls?page=1>; rel=\"prev\""
+        )
+    );
+    // The last page: the rest of the made polls, then the content files' (older) two.
+    let (last, list) = json(&site, "/api/polls?page=3").await;
+    let shown = ids(&list);
+    assert_eq!(shown.len(), 32);
+    assert_eq!(shown[29], "poll-001");
+    assert_eq!(&shown[30..], ["nut-van-lezerspolls", POLL]);
+    assert_eq!(
+        last.header("link"),
+        Some("<http://127.0.0.1:3000/api/polls?page=2>; rel=\"prev\"")
+    );
+    assert_eq!(
+        list[0]["voters"], 0,
+        "each poll as /api/polls/{{id}} describes it"
+    );
+
+    for (bad, status) in [
+        ("/api/polls?page=0", StatusCode::BAD_REQUEST),
+        ("/api/polls?page=twee", StatusCode::BAD_REQUEST),
+        ("/api/polls?page=4", StatusCode::NOT_FOUND),
+    ] {
+        let (reply, error) = json(&site, bad).await;
+        assert_eq!(reply.status, status, "{bad}");
+        assert!(error["error"].is_string(), "{bad}");
+        assert_eq!(reply.header("cache-control"), Some("no-store"));
+    }
 }
