@@ -192,6 +192,22 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
         sitemap.headers[header::CONTENT_TYPE],
         "application/xml; charset=utf-8"
     );
+    // The files of an index are served too; under the limit the first holds every address.
+    let first_file = site.get("/sitemap/1.xml", None).await;
+    assert_eq!(first_file.status, StatusCode::OK);
+    assert_eq!(first_file.body, sitemap.body);
+    for missing in [
+        "/sitemap/2.xml",
+        "/sitemap/0.xml",
+        "/sitemap/een.xml",
+        "/sitemap/1",
+    ] {
+        assert_eq!(
+            site.get(missing, None).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
     let robots = site.get("/robots.txt", None).await;
     assert_eq!(robots.status, StatusCode::OK);
     assert_eq!(

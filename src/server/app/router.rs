@@ -49,6 +49,7 @@ pub fn build_router(state: AppState) -> Router {
         .route(door::PATH, door::route(&state))
         .route("/feed.xml", get(discovery::feed))
         .route("/sitemap.xml", get(discovery::sitemap))
+        .route("/sitemap/{file}", get(discovery::sitemap_file))
         .route("/robots.txt", get(discovery::robots))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

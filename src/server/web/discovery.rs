@@ -6,24 +6,52 @@ use crate::server::app::state::AppState;
 use crate::server::content::Library;
 use crate::server::escape_markup;
 use crate::server::web::cache_control;
-use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The publisher's name, as feeds and structured data give it.
 pub const SITE_NAME: &str = "Stembus";
 const SITE_DESCRIPTION: &str = "Nieuws met een lezerspoll bij elk artikel.";
 
-/// `GET /feed.xml`: an Atom feed of every article, newest first.
+/// The newest articles a feed holds: a feed says what is new, and a reader's feed program fetches
+/// it every few minutes, so it must not grow with the archive.
+pub const FEED_ENTRIES: usize = 50;
+
+/// The addresses one sitemap file may hold (sitemaps.org); past them `/sitemap.xml` is an index
+/// of files of this many.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// `GET /feed.xml`: an Atom feed of the newest `FEED_ENTRIES` articles, newest first.
 pub async fn feed(State(state): State<AppState>) -> Response {
     let body = atom_feed(&state.library(), &state.settings.base_url);
     with_type(body, "application/atom+xml; charset=utf-8")
 }
 
-/// `GET /sitemap.xml`: the front page and every article.
+/// `GET /sitemap.xml`: the front page and every article, or past `SITEMAP_URLS` addresses the
+/// index of the files that hold them.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
-    let body = sitemap_xml(&state.library(), &state.settings.base_url);
+    let body = sitemap_xml(&state.library(), &state.settings.base_url, SITEMAP_URLS);
     with_type(body, "application/xml; charset=utf-8")
+}
+
+/// `GET /sitemap/{n}.xml`: the `n`th file of a sitemap index (from 1); a 404 for any other.
+pub async fn sitemap_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let body = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<usize>().ok())
+        .and_then(|n| {
+            sitemap_file_xml(&state.library(), &state.settings.base_url, SITEMAP_URLS, n)
+        });
+    match body {
+        Some(body) => with_type(body, "application/xml; charset=utf-8"),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CACHE_CONTROL, cache_control::no_store())],
+            "Deze sitemap bestaat niet.",
+        )
+            .into_response(),
+    }
 }
 
 /// `GET /robots.txt`: everything may be crawled but the vote endpoint; where the sitemap is.
@@ -67,7 +95,7 @@ pub fn atom_feed(library: &Library, base_url: &str) -> String {
         escape_markup(SITE_DESCRIPTION),
         base = escape_markup(base_url),
     );
-    for article in library.articles() {
+    for article in library.articles().iter().take(FEED_ENTRIES) {
         let url = escape_markup(&article.url(base_url));
         xml.push_str(&format!(
             "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
@@ -88,25 +116,64 @@ pub fn atom_feed(library: &Library, base_url: &str) -> String {
     xml
 }
 
-/// The sitemap (sitemaps.org 0.9) of the library.
-pub fn sitemap_xml(library: &Library, base_url: &str) -> String {
+/// The sitemap (sitemaps.org 0.9) of the library: one file of every address (the front page, then
+/// every article) while they are at most `per_file`, else the index of the files that hold them
+/// (`/sitemap/1.xml`, …), as search engines read no more than 50,000 addresses from one file.
+pub fn sitemap_xml(library: &Library, base_url: &str, per_file: usize) -> String {
+    let addresses = 1 + library.articles().len();
+    if addresses <= per_file {
+        return sitemap_file_xml(library, base_url, per_file, 1).unwrap_or_default();
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+         <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 1..=addresses.div_ceil(per_file) {
+        xml.push_str(&format!(
+            "<sitemap><loc>{}/sitemap/{n}.xml</loc></sitemap>\n",
+            escape_markup(base_url)
+        ));
+    }
+    xml.push_str("</sitemapindex>\n");
+    xml
+}
+
+/// The `n`th file (from 1) of `per_file` addresses of the sitemap: the front page, then every
+/// article, newest first; `None` past the last.
+pub fn sitemap_file_xml(
+    library: &Library,
+    base_url: &str,
+    per_file: usize,
+    n: usize,
+) -> Option<String> {
+    let addresses = 1 + library.articles().len();
+    if n == 0 || (n - 1) * per_file >= addresses {
+        return None;
+    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    xml.push_str(&format!(
+    let front = std::iter::once(format!(
         "<url><loc>{}/</loc></url>\n",
         escape_markup(base_url)
     ));
-    for article in library.articles() {
-        xml.push_str(&format!(
+    let articles = library.articles().iter().map(|article| {
+        format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
             escape_markup(&article.url(base_url)),
             article.last_modified(),
-        ));
+        )
+    });
+    for line in front
+        .chain(articles)
+        .skip((n - 1) * per_file)
+        .take(per_file)
+    {
+        xml.push_str(&line);
     }
     xml.push_str("</urlset>\n");
-    xml
+    Some(xml)
 }
 
 /// JSON-LD `NewsArticle` for the article, safe to place inside a `<script>` element.

@@ -97,7 +97,7 @@ fn the_feed_is_well_formed_atom_with_an_entry_per_article() {
 
 #[test]
 fn the_sitemap_lists_the_front_page_and_every_article() {
-    let xml = sitemap_xml(&library(), BASE);
+    let xml = sitemap_xml(&library(), BASE, SITEMAP_URLS);
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let urls: Vec<&str> = doc
         .descendants()
@@ -165,4 +165,71 @@ fn share_links_are_plain_encoded_links() {
             .href
             .starts_with("mailto:?subject=Oud%20%26%20bekend&body=")
     );
+}
+
+#[test]
+fn past_its_limit_the_sitemap_is_an_index_of_files_that_hold_every_address_once() {
+    // Three addresses (the front page and two articles), two a file.
+    let index = sitemap_xml(&library(), BASE, 2);
+    let doc = roxmltree::Document::parse(&index).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let files: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "loc")
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "https://nieuws.example.be/sitemap/1.xml",
+            "https://nieuws.example.be/sitemap/2.xml"
+        ]
+    );
+    let mut urls = Vec::new();
+    for n in 1..=2 {
+        let xml = sitemap_file_xml(&library(), BASE, 2, n).unwrap();
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        urls.extend(
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "loc")
+                .filter_map(|n| n.text().map(str::to_string)),
+        );
+    }
+    assert_eq!(
+        urls,
+        [
+            "https://nieuws.example.be/",
+            "https://nieuws.example.be/artikel/nieuw",
+            "https://nieuws.example.be/artikel/oud",
+        ]
+    );
+    assert_eq!(sitemap_file_xml(&library(), BASE, 2, 3), None);
+    assert_eq!(sitemap_file_xml(&library(), BASE, 2, 0), None);
+}
+
+#[test]
+fn the_feed_holds_the_newest_articles_only() {
+    let articles: Vec<Article> = (1..=FEED_ENTRIES + 10)
+        .map(|n| {
+            article(
+                &format!("artikel-{n:03}"),
+                &format!("Artikel {n}"),
+                &format!("2025-{:02}-{:02}", 1 + n / 28, 1 + n % 28),
+                false,
+            )
+        })
+        .collect();
+    let library = Library::new(articles).unwrap();
+    let xml = atom_feed(&library, BASE);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let entries = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "entry")
+        .count();
+    assert_eq!(entries, FEED_ENTRIES);
+    assert!(
+        xml.contains(&format!("/artikel/artikel-{:03}", FEED_ENTRIES + 10)),
+        "the newest is in it"
+    );
+    assert!(!xml.contains("/artikel/artikel-001\""), "the oldest is not");
 }
