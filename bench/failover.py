@@ -97,7 +97,22 @@ class Cluster:
             conf.write(f"port = {self.port}\n")
 
     def start(self):
-        self.run("pg_ctl", "-D", self.dir, "-l", self.dir + ".log", "-w", "-t", "60", "start")
+        """Starts the server; a second try after a pause, since a killed postmaster's last backends
+        can hold the port a moment longer on a loaded machine. The server's log is printed when
+        both tries fail, so a failure says why."""
+        for attempt in range(2):
+            try:
+                self.run("pg_ctl", "-D", self.dir, "-l", self.dir + ".log", "-w", "-t", "60", "start")
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 1:
+                    try:
+                        with open(self.dir + ".log", errors="replace") as log:
+                            print("".join(log.readlines()[-20:]), file=sys.stderr)
+                    except OSError:
+                        pass
+                    raise
+                wait_until_free(self.port, self.dir, 30)
 
     def url(self, database="postgres"):
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -111,11 +126,7 @@ class Cluster:
         with open(os.path.join(self.dir, "postmaster.pid")) as pid_file:
             pid = int(pid_file.readline())
         os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if not port_in_use(self.port) and not backends_left(self.dir):
-                return
-            time.sleep(0.05)
+        wait_until_free(self.port, self.dir, 30)
 
     def promote(self):
         self.run("pg_ctl", "-D", self.dir, "-w", "promote")
@@ -125,6 +136,15 @@ class Cluster:
             self.run("pg_ctl", "-D", self.dir, "-m", "immediate", "-w", "stop")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError):
             pass
+
+
+def wait_until_free(port, data_dir, seconds):
+    """Waits until nothing listens on `port` and no process names `data_dir` any more."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not port_in_use(port) and not backends_left(data_dir):
+            return
+        time.sleep(0.05)
 
 
 def port_in_use(port):
@@ -398,6 +418,8 @@ def main():
             refusals.append(refused)
             passed += ok
             failed += not ok
+            if number == args.failovers:
+                break
             # The dead primary's place gets a new standby of the promoted server.
             dead = clusters[primary_index]
             shutil.rmtree(dead.dir, ignore_errors=True)
