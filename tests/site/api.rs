@@ -444,35 +444,20 @@ async fn oembed_hands_out_the_frame_for_an_article_or_an_embed_address() {
 #[tokio::test]
 async fn the_list_answers_a_hundred_polls_a_page_newest_first_with_a_link_to_the_next() {
     use stembus::moment::Moment;
-    use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
-    use stembus::server::store::desk::{AuditAction, AuditEntry};
+    use stembus::poll::{PollDefinition, ResultsVisibility};
     let site = TestSite::new();
     // 230 polls made in the desk, opened a minute apart, `poll-230` the newest.
     for n in 1..=230_i64 {
         let poll = PollDefinition {
-            id: format!("poll-{n:03}"),
-            question: format!("Vraag {n}?"),
-            options: [("ja", "Ja"), ("nee", "Nee")]
-                .into_iter()
-                .map(|(key, label)| PollOption {
-                    key: key.to_string(),
-                    label: label.to_string(),
-                })
-                .collect(),
             opens: Some(Moment::brussels_from_unix(TEST_NOW - 100_000 + 60 * n)),
-            closes: None,
-            max_choices: 1,
-            allow_change: false,
-            show_results: ResultsVisibility::Always,
+            ..desk_poll(
+                &format!("poll-{n:03}"),
+                &format!("Vraag {n}?"),
+                &[("ja", "Ja"), ("nee", "Nee")],
+                ResultsVisibility::Always,
+            )
         };
-        let entry = AuditEntry {
-            at: TEST_NOW,
-            editor: "an".to_string(),
-            action: AuditAction::PollCreated,
-            poll_id: Some(poll.id.clone()),
-            detail: String::new(),
-        };
-        assert!(site.state.store.create_poll(&poll, &entry).await.unwrap());
+        make_in_desk(&site, &poll, TEST_NOW).await;
     }
     site.state.refresh_content().await.unwrap();
     let ids = |list: &Value| -> Vec<String> {

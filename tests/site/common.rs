@@ -592,3 +592,41 @@ async fn fresh_postgres_database(prefix: &str) -> String {
         .await
         .unwrap()
 }
+
+/// A poll as the desk makes it: `options` as (code, label), open since an hour before `TEST_NOW`.
+pub fn desk_poll(
+    id: &str,
+    question: &str,
+    options: &[(&str, &str)],
+    show_results: stembus::poll::ResultsVisibility,
+) -> PollDefinition {
+    PollDefinition {
+        id: id.to_string(),
+        question: question.to_string(),
+        options: options
+            .iter()
+            .map(|(key, label)| stembus::poll::PollOption {
+                key: key.to_string(),
+                label: label.to_string(),
+            })
+            .collect(),
+        opens: Some(stembus::moment::Moment::brussels_from_unix(TEST_NOW - 3600)),
+        closes: None,
+        max_choices: 1,
+        allow_change: false,
+        show_results,
+    }
+}
+
+/// Makes `poll` in the site's store as the editor "an" would at `at` (the site reads it at its next
+/// refresh).
+pub async fn make_in_desk(site: &TestSite, poll: &PollDefinition, at: i64) {
+    let entry = AuditEntry {
+        at,
+        editor: "an".to_string(),
+        action: stembus::server::store::desk::AuditAction::PollCreated,
+        poll_id: Some(poll.id.clone()),
+        detail: String::new(),
+    };
+    assert!(site.state.store.create_poll(poll, &entry).await.unwrap());
+}

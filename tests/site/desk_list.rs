@@ -6,44 +6,21 @@ use crate::common::*;
 use crate::desk::{Editor, signed_in};
 use axum::http::StatusCode;
 use scraper::{Html, Selector};
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
+use stembus::poll::ResultsVisibility;
 use stembus::server::store::desk::{AuditAction, AuditEntry};
-
-/// A poll made in the desk at `made_at`, with `question` and the code `id`.
-fn made(id: &str, question: &str) -> PollDefinition {
-    PollDefinition {
-        id: id.to_string(),
-        question: question.to_string(),
-        options: [("ja", "Ja"), ("nee", "Nee")]
-            .into_iter()
-            .map(|(key, label)| PollOption {
-                key: key.to_string(),
-                label: label.to_string(),
-            })
-            .collect(),
-        opens: Some(Moment::brussels_from_unix(TEST_NOW - 3600)),
-        closes: None,
-        max_choices: 1,
-        allow_change: false,
-        show_results: ResultsVisibility::AfterVote,
-    }
-}
 
 /// `count` polls made one minute apart, `poll-001` the oldest, and the site reading them; the
 /// editor signed in.
 async fn archive_of(count: usize) -> (TestSite, Editor) {
     let site = TestSite::new();
     for n in 1..=count {
-        let poll = made(&format!("poll-{n:03}"), &format!("Vraag nummer {n}?"));
-        let entry = AuditEntry {
-            at: TEST_NOW - 100_000 + 60 * n as i64,
-            editor: "an".to_string(),
-            action: AuditAction::PollCreated,
-            poll_id: Some(poll.id.clone()),
-            detail: String::new(),
-        };
-        assert!(site.state.store.create_poll(&poll, &entry).await.unwrap());
+        let poll = desk_poll(
+            &format!("poll-{n:03}"),
+            &format!("Vraag nummer {n}?"),
+            &[("ja", "Ja"), ("nee", "Nee")],
+            ResultsVisibility::AfterVote,
+        );
+        make_in_desk(&site, &poll, TEST_NOW - 100_000 + 60 * n as i64).await;
     }
     site.state.refresh_content().await.unwrap();
     let editor = signed_in(&site).await;

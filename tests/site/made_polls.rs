@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
 use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
+use stembus::poll::{PollDefinition, ResultsVisibility};
 use stembus::server::store::desk::{AuditAction, AuditEntry, PollEdit};
 
 const MADE: &str = "krant-op-papier";
@@ -18,22 +18,12 @@ const QUESTION: &str = "Leest u de krant liever op papier?";
 const CLARIFIED: &str = "De vraag of een antwoord werd na de start verduidelijkt.";
 
 fn made_poll(id: &str) -> PollDefinition {
-    PollDefinition {
-        id: id.to_string(),
-        question: QUESTION.to_string(),
-        options: [("papier", "Op papier"), ("scherm", "Op het scherm")]
-            .into_iter()
-            .map(|(key, label)| PollOption {
-                key: key.to_string(),
-                label: label.to_string(),
-            })
-            .collect(),
-        opens: Some(Moment::brussels_from_unix(TEST_NOW - 3600)),
-        closes: None,
-        max_choices: 1,
-        allow_change: false,
-        show_results: ResultsVisibility::Always,
-    }
+    desk_poll(
+        id,
+        QUESTION,
+        &[("papier", "Op papier"), ("scherm", "Op het scherm")],
+        ResultsVisibility::Always,
+    )
 }
 
 fn audit(action: AuditAction, poll_id: &str) -> AuditEntry {
