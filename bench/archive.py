@@ -36,6 +36,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import crash  # noqa: E402  (its server runner and database set-up)
+from connection_memory import resident_kb  # noqa: E402
 
 REPO = crash.REPO
 EDITOR = "archief-bench"
@@ -86,14 +87,6 @@ def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-
-
-def resident_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def commits(database):
@@ -177,8 +170,8 @@ def measure(engine, count, args, binary, work):
     )
     starts = []
     for _ in range(3):
+        started = time.perf_counter()  # before the spawn: starting the process is part of it
         server = crash.Server(binary, database, log)
-        started = time.perf_counter()
         if not server.wait_until_up():
             sys.exit(f"archive: the server did not start, see {log}")
         starts.append((time.perf_counter() - started) * 1000)
