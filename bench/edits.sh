@@ -1,13 +1,17 @@
 # The developer's-loop benchmarks' common part, sourced by bench/watch.sh and
 # bench/rebuild_profile.sh: the whole run under one time limit, the --edits argument, the throwaway
-# clone of HEAD, and the two edits both make (a view text in the article page, a server-only text
-# in robots.txt), so the loop they time and the rebuild they profile are the same edits.
+# clone of HEAD, and the edits both make (a view text in the article page, a server-only text in
+# robots.txt, and, for watch.sh, a text in the poll island), so the loop they time and the rebuild
+# they profile are the same edits.
 # Before sourcing, the caller sets BENCH_NAME (for messages) and BENCH_HELP_LINES (its header).
 
-VIEW_FILE=src/article/page.rs
+VIEW_FILE=crates/web/src/views/article.rs
 VIEW_TEXT='"Over deze poll"'
-SERVER_FILE=src/server/web/discovery.rs
+SERVER_FILE=crates/web/src/discovery.rs
 SERVER_TEXT='"User-agent: *\nAllow: /\n'
+# The island is in the shared crate: an edit there is compiled for the browser and the server.
+ISLAND_FILE=src/poll/card.rs
+ISLAND_TEXT='<p class="poll-kicker">"Lezerspoll"</p>'
 
 # Runs the calling script again under `timeout $1` (once; TERM on expiry, which the caller's trap
 # turns into its clean-up), with the rest of the arguments.
@@ -51,14 +55,22 @@ clone_head() {
     echo "$BENCH_NAME: $SERVER_FILE no longer has the robots body: update SERVER_TEXT in bench/edits.sh" >&2
     exit 1
   fi
+  if ! grep -qF "$ISLAND_TEXT" "$ISLAND_FILE"; then
+    echo "$BENCH_NAME: $ISLAND_FILE no longer has $ISLAND_TEXT: update ISLAND_TEXT in bench/edits.sh" >&2
+    exit 1
+  fi
   IFS= read -rd '' view_orig < "$VIEW_FILE" || true
   IFS= read -rd '' server_orig < "$SERVER_FILE" || true
+  IFS= read -rd '' island_orig < "$ISLAND_FILE" || true
 }
 
-# Writes an edit of kind $1 that puts the unique marker $2 in the page (view) or robots.txt (server).
+# Writes an edit of kind $1 that puts the unique marker $2 in the page (view), robots.txt (server)
+# or the poll island's kicker (island).
 write_edit() {
   if [ "$1" = view ]; then
     printf '%s' "${view_orig/"$VIEW_TEXT"/\"Over deze poll $2\"}" > "$VIEW_FILE"
+  elif [ "$1" = island ]; then
+    printf '%s' "${island_orig/"$ISLAND_TEXT"/<p class=\"poll-kicker\">\"Lezerspoll $2\"</p>}" > "$ISLAND_FILE"
   else
     printf '%s' "${server_orig/"$SERVER_TEXT"/\"# $2\\n${SERVER_TEXT#\"}}" > "$SERVER_FILE"
   fi

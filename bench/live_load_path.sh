@@ -8,7 +8,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if [ "${STEMBUS_NO_BUILD:-0}" = 1 ]; then
   generator=$(ls -t target/release/deps/live_load-* 2>/dev/null | grep -v '\.d$' | head -n 1 || true)
 else
-  generator=$(cargo bench --features ssr --bench live_load --no-run --message-format=json 2>/dev/null |
+  generator=$(cargo bench --package stembus-server --bench live_load --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -16,7 +16,7 @@ for line in sys.stdin:
         print(m["executable"])')
 fi
 if [ ! -x "${generator:-}" ]; then
-  echo "no load generator: cargo bench --features ssr --bench live_load --no-run" >&2
+  echo "no load generator: cargo bench --package stembus-server --bench live_load --no-run" >&2
   exit 1
 fi
 echo "$generator"

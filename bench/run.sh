@@ -40,7 +40,7 @@ fi
 scripts/setup.sh serve >&2
 say "building the release site and the raw handler"
 node scripts/site-build/build.mjs >&2
-cargo build --release --example raw_page --features ssr --quiet >&2
+cargo build --release --package stembus-server --example raw_page --quiet >&2
 
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)

@@ -58,7 +58,7 @@ if [ "${STEMBUS_NO_BUILD:-0}" = 1 ]; then
 else
   say "building the raw $ENGINE loops"
   # The executable's path, so the measurement itself never waits on cargo's build lock.
-  raw_bin=$(cargo bench --features ssr --bench "$raw_name" --no-run --message-format=json 2>/dev/null |
+  raw_bin=$(cargo bench --package stembus-server --bench "$raw_name" --no-run --message-format=json 2>/dev/null |
     python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -66,7 +66,7 @@ for line in sys.stdin:
         print(m["executable"])' "$raw_name")
 fi
 if [ ! -x "${raw_bin:-}" ]; then
-  say "no raw loop executable: cargo bench --features ssr --bench $raw_name --no-run"
+  say "no raw loop executable: cargo bench --package stembus-server --bench $raw_name --no-run"
   exit 1
 fi
 

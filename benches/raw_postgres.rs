@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use stembus::server::store::postgres::create_database;
+use stembus_store::postgres::create_database;
 use tokio_postgres::{Client, NoTls};
 
 #[tokio::main(flavor = "current_thread")]

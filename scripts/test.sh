@@ -9,7 +9,7 @@ echo "== unit, store and router tests; the store's contract on SQLite and on a t
 # nextest runs each test in its own process with a time limit and no retries (.config/nextest.toml);
 # the set-up installs it when it is missing, so there is no silent fallback without a time limit.
 # The PostgreSQL half of the contract is #[ignore]d for a plain `cargo nextest run`; here it runs.
-scripts/with-postgres.sh cargo nextest run --features ssr --run-ignored all
+scripts/with-postgres.sh cargo nextest run --workspace --run-ignored all
 
 echo "== the same tests with the system clock ten years ahead (no test may depend on today's date)"
 # The test binaries run with libfaketime preloaded (as cargo's target runner), not nextest itself,
@@ -22,7 +22,7 @@ runner="CARGO_TARGET_$(printf '%s' "$host" | tr 'a-z.-' 'A-Z__')_RUNNER"
 libfaketime=$(dpkg -L libfaketime | grep '/libfaketime\.so\.1$' | head -n 1)
 scripts/with-postgres.sh env FAKETIME_DONT_FAKE_MONOTONIC=1 \
   "$runner=env LD_PRELOAD=$libfaketime FAKETIME=+10y" \
-  cargo nextest run --features ssr --run-ignored all
+  cargo nextest run --workspace --run-ignored all
 
 echo "== end-to-end tests in chromium (release build, fresh database)"
 e2e_dir=$(mktemp -d)

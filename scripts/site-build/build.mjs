@@ -9,7 +9,7 @@
 // versions whose output matches it; `bench/site_parity.py` (in the test command) builds the site both
 // ways and fails on any difference, so the two cannot drift apart unnoticed.
 //
-// Every setting comes from Cargo.toml's [package.metadata.leptos], the one place cargo-leptos reads.
+// Every setting comes from Cargo.toml's [[workspace.metadata.leptos]], the one place cargo-leptos reads.
 //
 // Usage: node scripts/site-build/build.mjs            builds the site and the server
 //        node scripts/site-build/build.mjs --print-env prints the LEPTOS_* settings the server runs
@@ -39,9 +39,13 @@ function say(message) {
 /** The project's build settings, with cargo-leptos's defaults for what Cargo.toml leaves out. */
 function readSettings() {
   const manifest = parseToml(fs.readFileSync(path.join(repo, "Cargo.toml"), "utf8"));
-  const leptos = manifest.package?.metadata?.leptos;
-  if (!leptos) fail("Cargo.toml has no [package.metadata.leptos]");
+  const projects = manifest.workspace?.metadata?.leptos;
+  if (!Array.isArray(projects) || projects.length !== 1) {
+    fail("Cargo.toml has no single [[workspace.metadata.leptos]]");
+  }
+  const leptos = projects[0];
   const known = new Set([
+    "name", "bin-package", "lib-package", "bin-target", "bin-exe-name",
     "output-name", "site-root", "site-pkg-dir", "style-file", "assets-dir", "site-addr",
     "reload-port", "end2end-cmd", "end2end-dir", "browserquery", "bin-features",
     "bin-default-features", "lib-features", "lib-default-features", "lib-profile-release",
@@ -52,10 +56,33 @@ function readSettings() {
   if (unknown.length > 0) {
     fail(`Cargo.toml sets ${unknown.join(", ")}, which this builder does not apply; teach it first`);
   }
+  // The binary's name: cargo-leptos's `bin-target`, else the bin package's one binary.
+  const metadata = spawnSync("cargo", ["metadata", "--no-deps", "--format-version=1"], {
+    cwd: repo, encoding: "utf8", maxBuffer: 64 * 1024 * 1024,
+  });
+  if (metadata.status !== 0) fail(`cargo metadata failed: ${metadata.stderr}`);
+  const binPackage = JSON.parse(metadata.stdout).packages
+    .find((pkg) => pkg.name === leptos["bin-package"]);
+  if (!binPackage) fail(`no package ${leptos["bin-package"]} in the workspace`);
+  const bins = binPackage.targets.filter((target) => target.kind.includes("bin"));
+  const libPackage = JSON.parse(metadata.stdout).packages
+    .find((pkg) => pkg.name === leptos["lib-package"]);
+  if (!libPackage) fail(`no package ${leptos["lib-package"]} in the workspace`);
+  // Each package's folder from the top, as cargo-leptos hands them to the builds ("." for the top).
+  const relativeDir = (pkg) => path.relative(repo, path.dirname(pkg.manifest_path)) || ".";
+  const binName = leptos["bin-target"] ?? (bins.length === 1 ? bins[0].name : undefined);
+  if (!binName) fail(`${leptos["bin-package"]} must name exactly one [[bin]]`);
+  // cargo-leptos runs target/<profile>/<bin-exe-name>; cargo writes target/<profile>/<bin name>.
+  if ((leptos["bin-exe-name"] ?? leptos["bin-package"]) !== binName) {
+    fail(`bin-exe-name must be the binary's name, ${binName}, or cargo-leptos finds no server`);
+  }
   return {
-    packageName: manifest.package.name,
-    binName: manifest.package.name,
-    outputName: leptos["output-name"] ?? manifest.package.name,
+    libPackage: leptos["lib-package"],
+    binPackage: leptos["bin-package"],
+    binName,
+    libDir: relativeDir(libPackage),
+    binDir: relativeDir(binPackage),
+    outputName: leptos["output-name"] ?? leptos.name,
     siteRoot: leptos["site-root"] ?? "target/site",
     pkgDir: leptos["site-pkg-dir"] ?? "pkg",
     styleFile: leptos["style-file"],
@@ -82,8 +109,8 @@ function leptosEnvironment(settings) {
     LEPTOS_SITE_PKG_DIR: settings.pkgDir,
     LEPTOS_SITE_ADDR: settings.siteAddr,
     LEPTOS_RELOAD_PORT: String(settings.reloadPort),
-    LEPTOS_LIB_DIR: ".",
-    LEPTOS_BIN_DIR: ".",
+    LEPTOS_LIB_DIR: settings.libDir,
+    LEPTOS_BIN_DIR: settings.binDir,
     LEPTOS_JS_MINIFY: "true",
     LEPTOS_HASH_FILES: "false",
   };
@@ -120,14 +147,14 @@ function buildFront(settings, env, siteRoot) {
   fs.mkdirSync(pkg, { recursive: true });
   const profileArgs = settings.libProfile ? [`--profile=${settings.libProfile}`] : ["--release"];
   run("cargo", [
-    "build", `--package=${settings.packageName}`, "--lib", "--target-dir=target/front",
+    "build", `--package=${settings.libPackage}`, "--lib", "--target-dir=target/front",
     "--target=wasm32-unknown-unknown",
     ...featureArgs(settings.libDefaultFeatures, settings.libFeatures),
     ...profileArgs,
   ], env);
   const profileDir = settings.libProfile ?? "release";
   const wasm = path.join(
-    "target/front/wasm32-unknown-unknown", profileDir, `${settings.packageName.replaceAll("-", "_")}.wasm`,
+    "target/front/wasm32-unknown-unknown", profileDir, `${settings.libPackage.replaceAll("-", "_")}.wasm`,
   );
   run("wasm-bindgen", [
     "--target=web", `--out-name=${settings.outputName}`, `--out-dir=${pkg}`, wasm,
@@ -195,7 +222,7 @@ function precompress(folder) {
 
 function buildServer(settings, env) {
   run("cargo", [
-    "build", `--package=${settings.packageName}`, `--bin=${settings.binName}`,
+    "build", `--package=${settings.binPackage}`, `--bin=${settings.binName}`,
     ...featureArgs(settings.binDefaultFeatures, settings.binFeatures),
     "--release",
   ], env);

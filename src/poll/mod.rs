@@ -1,6 +1,8 @@
 //! The reader poll: its shared types, the vote server function and the poll island.
 
 mod card;
+#[cfg(feature = "ssr")]
+pub mod door;
 pub mod tally;
 
 pub use card::PollCard;
@@ -313,7 +315,8 @@ impl VoteAnswer {
 /// `TooManyChoices`, `InvalidInput`, `PollClosed` or `Unavailable`; nothing is stored then.
 #[server(endpoint = "stem")]
 pub async fn cast_vote(poll: String, choice: String) -> Result<VoteAnswer, AppError> {
-    crate::server::web::vote::cast::cast_vote(poll, choice)
+    let door = leptos::prelude::use_context::<door::SharedVoteDoor>().ok_or(AppError::Internal)?;
+    door.cast(poll, choice)
         .await
         .map(|(view, voters)| VoteAnswer::new(&view, voters))
 }

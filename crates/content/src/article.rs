@@ -1,0 +1,71 @@
+//! A news article as the newsroom wrote it: its text, lead image and poll, and its address.
+
+use serde::{Deserialize, Serialize};
+use stembus::moment::Moment;
+use stembus::poll::PollDefinition;
+
+/// An article as the newsroom wrote it, with its optional poll.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// The last part of the article's address, `/artikel/<slug>`.
+    pub slug: String,
+    pub title: String,
+    /// The opening paragraph, shown in bold above the body and on the front page.
+    pub lead: String,
+    /// The meta description for search engines and link previews.
+    pub description: String,
+    pub author: String,
+    pub source: String,
+    pub published: Moment,
+    pub updated: Option<Moment>,
+    pub tags: Vec<String>,
+    pub image: Option<LeadImage>,
+    /// The body as HTML, rendered from the editor's Markdown with any raw HTML escaped.
+    pub body_html: String,
+    pub reading_minutes: u32,
+    /// The poll at the bottom: the content file's own, or, as served, the desk-made poll
+    /// `desk_poll` names.
+    pub poll: Option<PollDefinition>,
+    /// The id of a poll made in the desk that this article shows (`poll = "id"` in its front
+    /// matter); the library as served puts that poll in `poll`.
+    #[serde(default)]
+    pub desk_poll: Option<String>,
+}
+
+/// The picture above an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadImage {
+    /// The address of the file on this site, e.g. `/afbeeldingen/poll.svg`.
+    pub path: String,
+    pub alt: String,
+    pub credit: String,
+    /// Intrinsic size in pixels, so the page reserves its space before the picture arrives.
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Article {
+    /// The article's address on the site.
+    pub fn path(&self) -> String {
+        article_path(&self.slug)
+    }
+
+    /// The article's full public address on the site at `base_url`.
+    pub fn url(&self, base_url: &str) -> String {
+        format!("{base_url}{}", self.path())
+    }
+
+    /// The last time the article changed: its update, else its publication.
+    pub fn last_modified(&self) -> Moment {
+        self.updated.unwrap_or(self.published)
+    }
+}
+
+/// The address of the article with this slug.
+pub fn article_path(slug: &str) -> String {
+    format!("{ARTICLE_PREFIX}{slug}")
+}
+
+/// Where articles live: `/artikel/<slug>`, the address the page table routes as `/artikel/{slug}`.
+const ARTICLE_PREFIX: &str = "/artikel/";

@@ -1,0 +1,385 @@
+//! The content as the site serves it right now: the content files as last read, with the desk's
+//! changes (closing moment, results visibility) laid over their polls, the polls made in the desk
+//! (on the article that names one, or on their own) and the voided windows beside them. Every node
+//! looks at the folder and the desk's version every `REFRESH_EVERY`, and reads the desk's state
+//! again only when that version moved (`DeskStore::desk_version`), so an editor's change shows on
+//! every node within seconds while an archive of thousands of polls costs one small read a second
+//! at rest; the node where the editor acted refreshes at once.
+//! What changed is told to whoever keeps pages (`on_change`: the web room's page cache drops them),
+//! so no reader is shown a form for a poll that was just closed; the content knows no cache.
+
+use crate::{ContentFolder, ContentProblem, Library};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use stembus::moment::Moment;
+use stembus::poll::PollDefinition;
+use stembus_store::desk::{MadePoll, PollOverrides, VoidedWindow};
+use stembus_store::{Store, StoreError};
+
+/// How often every node looks at the content folder and the desk's state.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
+
+/// What the desk changed, as last read from the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskState {
+    /// The desk's overrides, by poll id.
+    pub overrides: HashMap<String, PollOverrides>,
+    /// The windows whose votes are out (not restored), by poll id, oldest first.
+    pub voided: HashMap<String, Vec<VoidedWindow>>,
+    /// Every poll made in the desk, archived ones too, newest first.
+    pub made: Vec<MadePoll>,
+    /// Where each poll of `made` is, by id: pages, the list and the placing look polls up by id,
+    /// and with years of polls a search through all of them for each was most of the desk list's
+    /// time.
+    made_at: HashMap<String, usize>,
+}
+
+impl DeskState {
+    /// The desk's state from what the store holds.
+    pub fn new(
+        overrides: HashMap<String, PollOverrides>,
+        voided: HashMap<String, Vec<VoidedWindow>>,
+        made: Vec<MadePoll>,
+    ) -> DeskState {
+        let made_at = made
+            .iter()
+            .enumerate()
+            .map(|(at, made)| (made.definition.id.clone(), at))
+            .collect();
+        DeskState {
+            overrides,
+            voided,
+            made,
+            made_at,
+        }
+    }
+
+    /// The overrides of one poll (none: the content file's values hold).
+    pub fn overrides_of(&self, poll_id: &str) -> PollOverrides {
+        self.overrides.get(poll_id).cloned().unwrap_or_default()
+    }
+
+    /// The windows of one poll whose votes are out.
+    pub fn voided_of(&self, poll_id: &str) -> &[VoidedWindow] {
+        self.voided.get(poll_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The poll made in the desk with this id, archived or not.
+    pub fn made_poll(&self, poll_id: &str) -> Option<&MadePoll> {
+        self.made_at.get(poll_id).map(|at| &self.made[*at])
+    }
+
+    /// A desk-made poll as readers would be served it: its stored definition with the desk's
+    /// overrides laid over it.
+    pub fn served_definition(&self, made: &MadePoll) -> PollDefinition {
+        let mut poll = made.definition.clone();
+        apply_overrides(&mut poll, &self.overrides_of(&made.definition.id));
+        poll
+    }
+
+    /// Whether `poll_id` is a desk-made poll that was archived (taken off the site).
+    pub fn is_archived(&self, poll_id: &str) -> bool {
+        self.made_poll(poll_id)
+            .is_some_and(|made| made.archived.is_some())
+    }
+}
+
+struct Current {
+    /// The content files as last read.
+    files: Arc<Library>,
+    desk: Arc<DeskState>,
+    /// The desk's version `desk` was read at (`None`: not read yet).
+    desk_version: Option<i64>,
+    /// `files` with `desk`'s overrides applied: what readers get.
+    served: Arc<Library>,
+    problems: Vec<ContentProblem>,
+}
+
+/// What a refresh changed in what readers are served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentChange {
+    /// The content files changed: any page may have.
+    Everything,
+    /// Only these pages changed (an article's address, and `/` for the front page).
+    Pages(Vec<String>),
+}
+
+/// Told of every change, while the change is made (before readers are served it): it must not
+/// call back into the content.
+pub type ChangeListener = Box<dyn Fn(&ContentChange) + Send + Sync>;
+
+/// The served content; shared by every request of one node.
+pub struct CurrentContent {
+    /// `None` for content that does not come from a folder (tests).
+    folder: Option<Arc<Mutex<ContentFolder>>>,
+    current: RwLock<Current>,
+    listeners: RwLock<Vec<ChangeListener>>,
+}
+
+impl CurrentContent {
+    /// Content that stays as given (no folder to watch), without desk changes until a refresh.
+    pub fn fixed(library: Library) -> CurrentContent {
+        CurrentContent::new(None, library, Vec::new())
+    }
+
+    /// The content of `folder`, read again on every refresh.
+    pub fn watching(folder: ContentFolder) -> CurrentContent {
+        let library = folder.library();
+        let problems = folder.problems();
+        CurrentContent::new(Some(Arc::new(Mutex::new(folder))), library, problems)
+    }
+
+    fn new(
+        folder: Option<Arc<Mutex<ContentFolder>>>,
+        library: Library,
+        problems: Vec<ContentProblem>,
+    ) -> CurrentContent {
+        let files = Arc::new(library);
+        CurrentContent {
+            folder,
+            current: RwLock::new(Current {
+                served: files.clone(),
+                files,
+                desk: Arc::default(),
+                desk_version: None,
+                problems,
+            }),
+            listeners: RwLock::default(),
+        }
+    }
+
+    /// Tells `listener` of every change from now on.
+    pub fn on_change(&self, listener: ChangeListener) {
+        self.listeners
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(listener);
+    }
+
+    fn tell(&self, change: &ContentChange) {
+        let listeners = self
+            .listeners
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for listener in listeners.iter() {
+            listener(change);
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Current> {
+        self.current
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Current> {
+        self.current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The articles and polls readers are served: the files with the desk's changes.
+    pub fn library(&self) -> Arc<Library> {
+        self.read().served.clone()
+    }
+
+    /// The articles and polls as their content files say, without the desk's changes.
+    pub fn files(&self) -> Arc<Library> {
+        self.read().files.clone()
+    }
+
+    /// The desk's changes as last read.
+    pub fn desk(&self) -> Arc<DeskState> {
+        self.read().desk.clone()
+    }
+
+    /// The content files whose current version does not pass (their last good version is served).
+    pub fn problems(&self) -> Vec<ContentProblem> {
+        self.read().problems.clone()
+    }
+
+    /// Reads the folder (when watching one) again, and the desk's state when its version moved; a
+    /// changed poll is synced into the store, and the listeners are told which pages changed.
+    /// On a store error the content read so far stays served.
+    pub async fn refresh(&self, store: &Store) -> Result<(), StoreError> {
+        let rescanned = match &self.folder {
+            None => None,
+            Some(folder) => {
+                let folder = folder.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut folder = folder.lock().unwrap_or_else(|p| p.into_inner());
+                    match folder.rescan() {
+                        Ok(changed) => Some((changed.then(|| folder.library()), folder.problems())),
+                        Err(error) => {
+                            tracing::error!(%error, "cannot read the content folder again; the content read before stays");
+                            None
+                        }
+                    }
+                })
+                .await
+                .map_err(|_| StoreError::Fault)?
+            }
+        };
+        let (library, problems) = rescanned.unzip();
+        let library = library.flatten();
+        let files_changed = library.is_some();
+        if let Some(library) = &library {
+            let polls: Vec<PollDefinition> = library.polls().cloned().collect();
+            store.sync_polls(&polls).await?;
+            tracing::info!(articles = library.articles().len(), "content reloaded");
+        }
+        // The version before the state: a change committed in between is read now and read again
+        // at the next refresh, never missed.
+        let version = store.desk_version().await?;
+        let desk_unchanged = self.read().desk_version == Some(version);
+        if desk_unchanged && !files_changed {
+            if let Some(problems) = problems {
+                self.write().problems = problems;
+            }
+            return Ok(());
+        }
+        let desk = if desk_unchanged {
+            self.desk()
+        } else {
+            Arc::new(read_desk(store).await?)
+        };
+
+        let mut current = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(problems) = problems {
+            current.problems = problems;
+        }
+        current.desk_version = Some(version);
+        if let Some(library) = library {
+            current.files = Arc::new(library);
+        } else if current.desk == desk {
+            return Ok(());
+        }
+        let served = Arc::new(apply_desk(&current.files, &desk));
+        let change = if files_changed {
+            ContentChange::Everything
+        } else {
+            let mut pages = Vec::new();
+            for article in served.articles() {
+                let poll_id = article.poll.as_ref().map(|poll| poll.id.as_str());
+                let before = current.served.article(&article.slug);
+                let changed = before != Some(article)
+                    || poll_id.is_some_and(|id| {
+                        current.desk.voided_of(id) != desk.voided_of(id)
+                            || current.desk.overrides_of(id) != desk.overrides_of(id)
+                    });
+                if changed {
+                    pages.push(article.path());
+                }
+            }
+            // The front page shows every poll's state.
+            if !pages.is_empty() {
+                pages.push("/".to_string());
+            }
+            ContentChange::Pages(pages)
+        };
+        self.tell(&change);
+        current.served = served;
+        current.desk = desk;
+        Ok(())
+    }
+}
+
+/// Refreshes `content` every `every` until the returned task is aborted (or the runtime ends).
+pub fn spawn_refresher(
+    content: Arc<CurrentContent>,
+    store: Store,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if content.refresh(&store).await.is_err() {
+                tracing::warn!("the desk's changes could not be read; the last ones read stay");
+            }
+        }
+    })
+}
+
+async fn read_desk(store: &Store) -> Result<DeskState, StoreError> {
+    let overrides = store.overrides().await?.into_iter().collect();
+    let mut voided: HashMap<String, Vec<VoidedWindow>> = HashMap::new();
+    for window in store.voided_windows(None).await? {
+        if window.restored.is_none() {
+            voided
+                .entry(window.poll_id.clone())
+                .or_default()
+                .push(window);
+        }
+    }
+    let made = store.made_polls().await?;
+    Ok(DeskState::new(overrides, voided, made))
+}
+
+/// The library `files` with the desk's overrides laid over its polls and the desk-made polls in
+/// place: on the article that names one (the first, newest first, if several do), else on their
+/// own. A content file's poll whose id a desk-made poll holds is left out: the store keeps the
+/// desk's rules under that id, and votes follow them.
+pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+    let on_site = |id: &str| {
+        desk.made_poll(id)
+            .filter(|made| made.archived.is_none())
+            .map(|made| made.definition.clone())
+    };
+    let mut placed = std::collections::HashSet::new();
+    let articles = files
+        .articles()
+        .iter()
+        .cloned()
+        .map(|mut article| {
+            if let Some(poll) = &article.poll
+                && desk.made_poll(&poll.id).is_some()
+            {
+                tracing::warn!(poll = %poll.id, file_of = %article.slug, "a content file's poll has the id of a poll made in the desk; the desk's is kept and the file's left out");
+                article.poll = None;
+            }
+            if let Some(id) = &article.desk_poll
+                && article.poll.is_none()
+                && !placed.contains(id)
+                && let Some(poll) = on_site(id)
+            {
+                placed.insert(id.clone());
+                article.poll = Some(poll);
+            }
+            if let Some(poll) = article.poll.as_mut() {
+                apply_overrides(poll, &desk.overrides_of(&poll.id));
+            }
+            article
+        })
+        .collect();
+    let unplaced = desk
+        .made
+        .iter()
+        .filter(|made| made.archived.is_none() && !placed.contains(&made.definition.id))
+        .map(|made| desk.served_definition(made))
+        .collect();
+    // The files' slugs and poll ids are unique already, a desk-made poll is placed once, and one
+    // whose id a file's poll had took that poll's place.
+    Library::new(articles)
+        .map(|library| library.with_unplaced_polls(unplaced))
+        .unwrap_or_else(|problem| {
+            tracing::error!(%problem, "the desk's polls could not be placed; the content files are served as they are");
+            files.clone()
+        })
+}
+
+/// `poll` with the desk's closing moment and results visibility, where it set them.
+pub fn apply_overrides(poll: &mut PollDefinition, overrides: &PollOverrides) {
+    if let Some(closes) = overrides.closes {
+        poll.closes = closes.map(Moment::brussels_from_unix);
+    }
+    if let Some(visibility) = overrides.show_results {
+        poll.show_results = visibility;
+    }
+}

@@ -1,0 +1,187 @@
+//! What a desk request must bring before its handler runs: a signed-in editor (`SignedIn`) for a
+//! page, and for a change a form from this site with the session's token (`DeskForm`); the
+//! sign-in form, sent before there is a session, is a `SameSiteForm`.
+
+use super::refusal::Refusal;
+use super::session::{self, SESSION_LIMITS};
+use super::views::Frame;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use stembus::error::AppError;
+use stembus_site::guard;
+use stembus_site::state::SiteState;
+use stembus_store::desk::{AuditAction, AuditEntry};
+
+/// A desk form is a few short fields.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// The editor of the request's live session.
+///
+/// As an extractor it refuses with `Refusal::SignInFirst` when the cookie names no live session
+/// (a page sends the browser to the sign-in form), and with the notice when the store cannot be
+/// read. As `Option<SignedIn>` it never refuses: `None` for anything but a live session.
+pub struct SignedIn {
+    pub editor: String,
+    /// The token every form of this session must carry.
+    pub csrf: String,
+    /// The hash of the session's token, which is how the store knows the session.
+    pub token_hash: String,
+}
+
+impl SignedIn {
+    /// Who is signed in, for the frame of every desk page.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            editor: self.editor.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
+    /// An audit entry of this editor.
+    pub fn audit(
+        &self,
+        at: i64,
+        action: AuditAction,
+        poll_id: Option<&str>,
+        detail: String,
+    ) -> AuditEntry {
+        AuditEntry {
+            at,
+            editor: self.editor.clone(),
+            action,
+            poll_id: poll_id.map(str::to_string),
+            detail,
+        }
+    }
+
+    /// The session the request's cookie names, if it lives; its last request becomes now.
+    async fn of(state: &SiteState, headers: &HeaderMap) -> Result<SignedIn, AppError> {
+        let name = session::session_cookie_name(state.settings.is_https());
+        let token = session::cookie_token(headers, name).ok_or(AppError::NotSignedIn)?;
+        let token_hash = session::token_hash(&token);
+        let record = state
+            .store
+            .session(&token_hash, state.now(), SESSION_LIMITS)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        Ok(SignedIn {
+            editor: record.editor,
+            csrf: record.csrf_token,
+            token_hash,
+        })
+    }
+}
+
+impl FromRequestParts<SiteState> for SignedIn {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, state: &SiteState) -> Result<SignedIn, Refusal> {
+        SignedIn::of(state, &parts.headers)
+            .await
+            .map_err(|error| match error {
+                AppError::NotSignedIn => Refusal::SignInFirst,
+                error => Refusal::Notice(error),
+            })
+    }
+}
+
+impl OptionalFromRequestParts<SiteState> for SignedIn {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SiteState,
+    ) -> Result<Option<SignedIn>, Infallible> {
+        Ok(SignedIn::of(state, &parts.headers).await.ok())
+    }
+}
+
+/// A desk form's fields; a field sent twice makes the form invalid.
+pub struct Form(HashMap<String, String>);
+
+impl Form {
+    fn parse(body: &[u8]) -> Result<Form, AppError> {
+        let mut fields = HashMap::new();
+        for (key, value) in form_urlencoded::parse(body) {
+            if fields
+                .insert(key.into_owned(), value.into_owned())
+                .is_some()
+            {
+                return Err(AppError::InvalidField);
+            }
+        }
+        Ok(Form(fields))
+    }
+
+    /// Reads and parses `body`, up to `MAX_FORM_BYTES`.
+    async fn read(body: Body) -> Result<Form, AppError> {
+        let body = to_bytes(body, MAX_FORM_BYTES)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        Form::parse(&body)
+    }
+
+    /// The field `name` as sent.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// The field `name`, trimmed; `InvalidField` when it is missing or blank.
+    pub fn required(&self, name: &str) -> Result<&str, AppError> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .ok_or(AppError::InvalidField)
+    }
+}
+
+/// Refuses a form a browser sent from another site (see `guard::check_same_site`).
+fn same_site(state: &SiteState, headers: &HeaderMap) -> Result<(), AppError> {
+    guard::check_same_site(headers, &state.settings.base_url).map_err(|_| AppError::ForeignForm)
+}
+
+/// A form that changes something, with the editor who sent it. It refuses, with the notice and in
+/// this order: a form from another site (`ForeignForm`), no live session (`NotSignedIn`), a body
+/// over `MAX_FORM_BYTES` (`PayloadTooLarge`), a field sent twice (`InvalidField`), and a `csrf`
+/// field that is not the session's token (`FormExpired`). The body is not read before the session
+/// is known.
+pub struct DeskForm {
+    pub editor: SignedIn,
+    pub form: Form,
+}
+
+impl FromRequest<SiteState> for DeskForm {
+    type Rejection = Refusal;
+
+    async fn from_request(request: Request, state: &SiteState) -> Result<DeskForm, Refusal> {
+        let (parts, body) = request.into_parts();
+        same_site(state, &parts.headers)?;
+        let editor = SignedIn::of(state, &parts.headers).await?;
+        let form = Form::read(body).await?;
+        match form.get("csrf") {
+            Some(token) if session::same_token(token, &editor.csrf) => {
+                Ok(DeskForm { editor, form })
+            }
+            _ => Err(AppError::FormExpired.into()),
+        }
+    }
+}
+
+/// A form from a page of this site, before any session: the sign-in's. It refuses, with the
+/// notice, a form from another site (`ForeignForm`), a body over `MAX_FORM_BYTES` and a field sent
+/// twice; the sign-in's own token is the handler's to check, since its refusal is the form again.
+pub struct SameSiteForm(pub Form);
+
+impl FromRequest<SiteState> for SameSiteForm {
+    type Rejection = Refusal;
+
+    async fn from_request(request: Request, state: &SiteState) -> Result<SameSiteForm, Refusal> {
+        let (parts, body) = request.into_parts();
+        same_site(state, &parts.headers)?;
+        Ok(SameSiteForm(Form::read(body).await?))
+    }
+}

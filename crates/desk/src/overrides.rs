@@ -1,0 +1,121 @@
+//! The desk's changes to a poll's settings over its content file: closing now, reopening, the
+//! closing moment and who sees the results (`/redactie/poll/{id}/sluiten`, `…/heropenen`,
+//! `…/sluitingsmoment`, `…/uitslag`). Each form only says what to change; storing it with its
+//! audit entry is the same for all four.
+
+use super::extract::{DeskForm, Form};
+use super::refusal::Refusal;
+use super::{back_to_poll, find_poll, views};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{MethodRouter, post};
+use stembus::error::AppError;
+use stembus::moment::Moment;
+use stembus::poll::ResultsVisibility;
+use stembus_site::state::SiteState;
+use stembus_store::desk::{AuditAction, OverrideChange};
+
+/// What an override form asks for: the change, and how the audit log names it.
+pub struct OverrideRequest {
+    change: OverrideChange,
+    action: AuditAction,
+    /// The audit entry's detail, in Dutch.
+    detail: String,
+}
+
+/// Reads an override form, at unix second `now`, into the change it asks for.
+type Parse = fn(&Form, i64) -> Result<OverrideRequest, AppError>;
+
+/// The route of one override form.
+pub fn route(parse: Parse) -> MethodRouter<SiteState> {
+    post(
+        move |State(state): State<SiteState>, Path(id): Path<String>, form: DeskForm| {
+            change(state, id, form, parse)
+        },
+    )
+}
+
+/// Stores the change `parse` reads from the form, with its audit entry.
+async fn change(
+    state: SiteState,
+    id: String,
+    DeskForm { editor, form }: DeskForm,
+    parse: Parse,
+) -> Result<Response, Refusal> {
+    let poll = find_poll(&state, &id)?.served;
+    let now = state.now();
+    let OverrideRequest {
+        change,
+        action,
+        detail,
+    } = parse(&form, now)?;
+    let entry = editor.audit(now, action, Some(&poll.id), detail);
+    if !state.store.change_poll(&poll.id, change, &entry).await? {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(back_to_poll(&state, &id).await)
+}
+
+/// `…/sluiten`: closes the poll at this minute.
+pub fn close(_: &Form, now: i64) -> Result<OverrideRequest, AppError> {
+    Ok(OverrideRequest {
+        change: OverrideChange::Closes(Some(now)),
+        action: AuditAction::Close,
+        detail: format!(
+            "gesloten op {}",
+            Moment::brussels_from_unix(now).long_nl_with_time()
+        ),
+    })
+}
+
+/// `…/heropenen`: opens the poll again, without a closing moment.
+pub fn reopen(_: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+    Ok(OverrideRequest {
+        change: OverrideChange::Closes(None),
+        action: AuditAction::Reopen,
+        detail: "heropend, zonder einddatum".to_string(),
+    })
+}
+
+/// `…/sluitingsmoment`: `sluit` (a Brussels `datetime-local`), or `bestand` for the file's moment.
+pub fn closing_moment(form: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+    if form.get("bestand").is_some() {
+        return Ok(OverrideRequest {
+            change: OverrideChange::ClosesFromFile,
+            action: AuditAction::ClosingMoment,
+            detail: "sluitingsmoment van het inhoudsbestand".to_string(),
+        });
+    }
+    let closes =
+        Moment::parse_brussels_local(form.required("sluit")?).ok_or(AppError::InvalidField)?;
+    Ok(OverrideRequest {
+        change: OverrideChange::Closes(Some(closes)),
+        action: AuditAction::ClosingMoment,
+        detail: format!(
+            "sluitingsmoment {}",
+            Moment::brussels_from_unix(closes).long_nl_with_time()
+        ),
+    })
+}
+
+/// `…/uitslag`: `zichtbaarheid` = `after-vote`, `always`, `after-close`, or `bestand` for the file's.
+pub fn results_visibility(form: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+    let key = form.required("zichtbaarheid")?;
+    if key == "bestand" {
+        return Ok(OverrideRequest {
+            change: OverrideChange::ShowResultsFromFile,
+            action: AuditAction::ResultsVisibility,
+            detail: "zichtbaarheid van het inhoudsbestand".to_string(),
+        });
+    }
+    let visibility = ResultsVisibility::from_key(key).ok_or(AppError::InvalidField)?;
+    Ok(OverrideRequest {
+        change: OverrideChange::ShowResults(visibility),
+        action: AuditAction::ResultsVisibility,
+        detail: format!(
+            "uitslag zichtbaar {} ({})",
+            views::visibility_words(visibility),
+            visibility.key()
+        ),
+    })
+}

@@ -1,0 +1,502 @@
+//! The poll form of the desk, shared by making a poll (`new_poll`) and editing one (`edit_poll`):
+//! the fields as typed, their rules with a Dutch message naming the field, the answer keys, and
+//! the form itself as a component. A refused form comes back with everything typed kept and each
+//! message linked to its field, so an editor without JavaScript or with a screen reader finds it.
+//! The component is in `view`.
+
+use super::extract::Form;
+use stembus::moment::Moment;
+use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
+use stembus_content::identifier::{identifier_from, unique_identifier};
+
+mod view;
+
+pub use view::{FormKind, PollFormView, form_page};
+
+/// How many answer fields the form has.
+pub const ANSWER_SLOTS: usize = 10;
+/// The longest question and the longest answer, in characters: more does not fit the poll card.
+pub const MAX_TEXT: usize = 200;
+
+/// What an editor reads when a text holds a control character (a NUL, an escape), which often
+/// rides along when text is pasted from another program.
+const CONTROL_CHARACTER_ADVICE: &str = "de tekst bevat een onzichtbaar stuurteken (zoals een nulteken), dat geen pagina kan tonen. Typ de tekst opnieuw, of plak hem als platte tekst.";
+
+/// Whether `text` holds a control character: no page, feed or export can carry one (XML refuses
+/// it outright), and one line of a form never means one, not even a tab or a line break.
+fn has_control_character(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// The sentence an editor reads when readers voted: what the store then refuses.
+pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden; lezers zien dan dat dat gebeurde.";
+
+/// The poll form as typed (or as a poll fills it in), field by field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollFields {
+    pub question: String,
+    /// `ANSWER_SLOTS` answers, empty ones included.
+    pub answers: Vec<String>,
+    /// The key each answer slot carries when editing (`sleutel1` …); empty for a new answer.
+    pub keys: Vec<String>,
+    pub multiple: bool,
+    pub max_choices: String,
+    pub opens: String,
+    pub closes: String,
+    pub visibility: String,
+    /// The poll's id ("Code in het adres"); only when making a poll.
+    pub code: String,
+}
+
+impl PollFields {
+    /// An empty form: results after the vote, as most polls have it.
+    pub fn empty() -> PollFields {
+        PollFields {
+            answers: vec![String::new(); ANSWER_SLOTS],
+            keys: vec![String::new(); ANSWER_SLOTS],
+            visibility: ResultsVisibility::AfterVote.key().to_string(),
+            ..PollFields::default()
+        }
+    }
+
+    /// The fields as the form sent them; a missing field is empty.
+    pub fn from_form(form: &Form) -> PollFields {
+        let field = |name: &str| form.get(name).unwrap_or_default().to_string();
+        PollFields {
+            question: field("vraag"),
+            answers: (1..=ANSWER_SLOTS)
+                .map(|slot| field(&format!("antwoord{slot}")))
+                .collect(),
+            keys: (1..=ANSWER_SLOTS)
+                .map(|slot| field(&format!("sleutel{slot}")))
+                .collect(),
+            multiple: form.get("meerdere").is_some(),
+            max_choices: field("maximaal"),
+            opens: field("opent"),
+            closes: field("sluit"),
+            visibility: field("uitslag"),
+            code: field("code"),
+        }
+    }
+
+    /// The fields filled in with `poll` as it is served (its closing moment and visibility with
+    /// the desk's overrides, which an edit makes the poll's own).
+    pub fn of_poll(poll: &PollDefinition) -> PollFields {
+        let mut fields = PollFields::empty();
+        fields.question = poll.question.clone();
+        for (slot, option) in poll.options.iter().take(ANSWER_SLOTS).enumerate() {
+            fields.answers[slot] = option.label.clone();
+            fields.keys[slot] = option.key.clone();
+        }
+        fields.multiple = poll.max_choices > 1;
+        fields.max_choices = if poll.max_choices > 1 {
+            poll.max_choices.to_string()
+        } else {
+            String::new()
+        };
+        fields.opens = input_value(poll.opens);
+        fields.closes = input_value(poll.closes);
+        fields.visibility = poll.show_results.key().to_string();
+        fields
+    }
+}
+
+fn input_value(moment: Option<Moment>) -> String {
+    moment
+        .map(|moment| moment.local_input_value())
+        .unwrap_or_default()
+}
+
+/// A refused field: its `id` (and name) in the form, and the Dutch message, which starts with the
+/// field's label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: String) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            message,
+        }
+    }
+}
+
+/// What an edit keeps when its field is sent as the form showed it: the moments exactly as stored
+/// (the field only shows minutes) and the keys of the answers.
+pub struct Before<'a> {
+    /// The poll as the form was filled in with it (`PollFields::of_poll`).
+    pub shown: &'a PollDefinition,
+    /// The keys of the poll's answers as stored; a carried key must be one of them.
+    pub keys: Vec<String>,
+}
+
+/// A form that passed its rules: the poll it asks for, without its id.
+#[derive(Debug, Clone)]
+pub struct CheckedPoll {
+    pub question: String,
+    pub options: Vec<PollOption>,
+    pub max_choices: u8,
+    pub opens: Option<Moment>,
+    pub closes: Option<Moment>,
+    pub show_results: ResultsVisibility,
+}
+
+impl CheckedPoll {
+    /// The poll with id `id`.
+    pub fn with_id(self, id: &str, allow_change: bool) -> PollDefinition {
+        PollDefinition {
+            id: id.to_string(),
+            question: self.question,
+            options: self.options,
+            opens: self.opens,
+            closes: self.closes,
+            max_choices: self.max_choices,
+            allow_change,
+            show_results: self.show_results,
+        }
+    }
+}
+
+/// Reads a `datetime-local` field; `Ok(None)` when empty.
+fn moment_field(value: &str, label: &str, field: &str) -> Result<Option<i64>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Moment::parse_brussels_local(value)
+        .map(Some)
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                format!(
+                    "{label}: dit is geen geldig moment; kies een dag en een uur (Brusselse tijd)."
+                ),
+            )
+        })
+}
+
+/// Checks `fields` against the poll rules at unix second `now`; `before` is the poll being edited.
+/// Every refused field is named, in the order of the form.
+pub fn check(
+    fields: &PollFields,
+    now: i64,
+    before: Option<&Before<'_>>,
+) -> Result<CheckedPoll, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let question = fields.question.trim().to_string();
+    let length = question.chars().count();
+    if question.is_empty() {
+        errors.push(FieldError::new("vraag", "Vraag: vul de vraag in.".into()));
+    } else if has_control_character(&question) {
+        errors.push(FieldError::new(
+            "vraag",
+            format!("Vraag: {CONTROL_CHARACTER_ADVICE}"),
+        ));
+    } else if length > MAX_TEXT {
+        errors.push(FieldError::new(
+            "vraag",
+            format!("Vraag: ten hoogste {MAX_TEXT} tekens; deze vraag telt er {length}."),
+        ));
+    }
+
+    // (slot, text) of every filled-in answer, slots counted from 1.
+    let mut answers: Vec<(usize, String)> = Vec::new();
+    for (index, text) in fields.answers.iter().enumerate().take(ANSWER_SLOTS) {
+        let slot = index + 1;
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let length = text.chars().count();
+        let field = format!("antwoord{slot}");
+        if has_control_character(text) {
+            errors.push(FieldError::new(
+                &field,
+                format!("Antwoord {slot}: {CONTROL_CHARACTER_ADVICE}"),
+            ));
+        } else if length > MAX_TEXT {
+            errors.push(FieldError::new(
+                &field,
+                format!(
+                    "Antwoord {slot}: ten hoogste {MAX_TEXT} tekens; dit antwoord telt er {length}."
+                ),
+            ));
+        } else if let Some((first, _)) = answers
+            .iter()
+            .find(|(_, earlier)| earlier.to_lowercase() == text.to_lowercase())
+        {
+            errors.push(FieldError::new(
+                &field,
+                format!("Antwoord {slot}: dit antwoord staat er al, als antwoord {first}."),
+            ));
+        }
+        answers.push((slot, text.to_string()));
+    }
+    if answers.len() < 2 {
+        let slot = (1..=ANSWER_SLOTS)
+            .find(|slot| {
+                fields
+                    .answers
+                    .get(slot - 1)
+                    .is_none_or(|a| a.trim().is_empty())
+            })
+            .unwrap_or(1);
+        errors.push(FieldError::new(
+            &format!("antwoord{slot}"),
+            format!("Antwoord {slot}: een poll heeft minstens twee antwoorden."),
+        ));
+    }
+
+    let max_choices = if fields.multiple {
+        let most = answers.len();
+        match fields.max_choices.trim().parse::<usize>() {
+            Ok(n) if (2..=most).contains(&n) => n as u8,
+            _ => {
+                if most >= 2 {
+                    errors.push(FieldError::new(
+                        "maximaal",
+                        format!(
+                            "Maximaal aantal antwoorden: kies een getal van 2 tot {most} (het aantal ingevulde antwoorden)."
+                        ),
+                    ));
+                }
+                1
+            }
+        }
+    } else {
+        1
+    };
+
+    // A moment sent as the form showed it stays as stored, to the second.
+    let shown_opens = before.and_then(|before| before.shown.opens);
+    let shown_closes = before.and_then(|before| before.shown.closes);
+    let opens = if before.is_some() && fields.opens.trim() == input_value(shown_opens) {
+        Ok(shown_opens)
+    } else {
+        moment_field(&fields.opens, "Opent", "opent")
+            .map(|opens| Some(Moment::brussels_from_unix(opens.unwrap_or(now))))
+    };
+    let closes_kept = before.is_some() && fields.closes.trim() == input_value(shown_closes);
+    let closes = if closes_kept {
+        Ok(shown_closes)
+    } else {
+        moment_field(&fields.closes, "Sluit", "sluit")
+            .map(|closes| closes.map(Moment::brussels_from_unix))
+    };
+    let opens = opens.unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    });
+    let closes = closes.unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    });
+    if let Some(closes) = closes {
+        let opens_at = opens.map_or(now, |opens| opens.unix_seconds());
+        if closes.unix_seconds() <= opens_at {
+            errors.push(FieldError::new(
+                "sluit",
+                "Sluit: dit moment moet na het openen liggen.".into(),
+            ));
+        } else if !closes_kept && closes.unix_seconds() <= now {
+            errors.push(FieldError::new(
+                "sluit",
+                "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".into(),
+            ));
+        }
+    }
+
+    let show_results = match ResultsVisibility::from_key(fields.visibility.trim()) {
+        Some(ResultsVisibility::AfterClose)
+            if closes.is_none() && !fields.closes.trim().is_empty() =>
+        {
+            // The closing moment itself was refused above; one message is enough.
+            ResultsVisibility::AfterClose
+        }
+        Some(ResultsVisibility::AfterClose) if closes.is_none() => {
+            errors.push(FieldError::new(
+                "uitslag",
+                "Resultaten tonen: „na het sluiten” kan alleen als de poll een moment heeft bij Sluit.".into(),
+            ));
+            ResultsVisibility::AfterClose
+        }
+        Some(visibility) => visibility,
+        None => {
+            errors.push(FieldError::new(
+                "uitslag",
+                "Resultaten tonen: kies wanneer lezers de uitslag zien.".into(),
+            ));
+            ResultsVisibility::AfterVote
+        }
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let keys = answer_keys(&answers, &fields.keys, before.map_or(&[][..], |b| &b.keys));
+    Ok(CheckedPoll {
+        question,
+        options: answers
+            .into_iter()
+            .zip(keys)
+            .map(|((_, label), key)| PollOption { key, label })
+            .collect(),
+        max_choices,
+        opens,
+        closes,
+        show_results,
+    })
+}
+
+/// The key of each answer: the key its slot carries when that is one of the poll's (`known`) and
+/// no earlier slot claimed it, which keeps a reworded answer's votes with it; else one made from
+/// its text, unique within the poll and never one of the poll's earlier keys.
+fn answer_keys(answers: &[(usize, String)], carried: &[String], known: &[String]) -> Vec<String> {
+    let mut kept: Vec<Option<String>> = Vec::with_capacity(answers.len());
+    for (slot, _) in answers {
+        let key = carried
+            .get(slot - 1)
+            .map(|key| key.trim())
+            .unwrap_or_default();
+        let claimed = kept.iter().flatten().any(|k| k == key);
+        kept.push((known.iter().any(|k| k == key) && !claimed).then(|| key.to_string()));
+    }
+    let mut taken: Vec<String> = known.to_vec();
+    taken.extend(kept.iter().flatten().cloned());
+    answers
+        .iter()
+        .zip(kept)
+        .map(|((_, text), kept)| {
+            kept.unwrap_or_else(|| {
+                let base = match identifier_from(text) {
+                    base if base.is_empty() => "antwoord".to_string(),
+                    base => base,
+                };
+                let key =
+                    unique_identifier(&base, |candidate| taken.iter().any(|k| k == candidate));
+                taken.push(key.clone());
+                key
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2 March 2026, 9.00 in Brussels.
+    const NOW: i64 = 1_772_438_400;
+
+    fn fields(answers: &[&str]) -> PollFields {
+        let mut fields = PollFields::empty();
+        fields.question = "Vraag?".to_string();
+        for (slot, answer) in answers.iter().enumerate() {
+            fields.answers[slot] = answer.to_string();
+        }
+        fields
+    }
+
+    fn refused_fields(fields: &PollFields) -> Vec<String> {
+        check(fields, NOW, None)
+            .unwrap_err()
+            .into_iter()
+            .map(|error| error.field)
+            .collect()
+    }
+
+    #[test]
+    fn a_control_character_in_the_question_or_an_answer_is_refused_with_the_field_named() {
+        let mut typed = fields(&["Ja", "Ne\u{0}e", "Weet niet"]);
+        typed.question = "Vraag\u{1b}?".to_string();
+        let errors = check(&typed, NOW, None).unwrap_err();
+        let named: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|error| (error.field.as_str(), error.message.as_str()))
+            .collect();
+        assert_eq!(named.len(), 2, "{named:?}");
+        assert_eq!(named[0].0, "vraag");
+        assert!(
+            named[0]
+                .1
+                .starts_with("Vraag: de tekst bevat een onzichtbaar stuurteken")
+        );
+        assert_eq!(named[1].0, "antwoord2");
+        assert!(named[1].1.starts_with("Antwoord 2: de tekst bevat"));
+        // What only looks odd is text: a right-to-left override, a line separator, emoji.
+        let mut odd = fields(&["\u{202e}aJ", "Nee\u{2028}", "👩🏽‍💻"]);
+        odd.question = "Vraag {{ x }} <!-- ?".to_string();
+        assert!(check(&odd, NOW, None).is_ok());
+    }
+
+    #[test]
+    fn a_new_poll_opens_now_and_its_keys_come_from_its_answers() {
+        let checked = check(&fields(&["Ja", "", " Één café ", "?!"]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja", "een-cafe", "antwoord"]);
+        assert_eq!(checked.options[1].label, "Één café");
+        assert_eq!(checked.opens.map(|o| o.unix_seconds()), Some(NOW));
+        assert_eq!(checked.closes, None);
+        assert_eq!(checked.max_choices, 1);
+    }
+
+    #[test]
+    fn answers_that_make_the_same_key_get_numbered_keys() {
+        // Only the same text (whatever its case and outer spaces) is refused, not the same key.
+        let checked = check(&fields(&["Ja!", "Ja?", "ja."]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja", "ja-2", "ja-3"]);
+        let checked = check(&fields(&["Ja, zeker", "Ja zeker!"]), NOW, None).unwrap();
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, ["ja-zeker", "ja-zeker-2"]);
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        assert_eq!(refused_fields(&fields(&["Ja"])), ["antwoord2"]);
+        assert_eq!(refused_fields(&fields(&["Ja", "JA "])), ["antwoord2"]);
+        let mut multiple = fields(&["Ja", "Nee"]);
+        multiple.multiple = true;
+        multiple.max_choices = "3".into();
+        assert_eq!(refused_fields(&multiple), ["maximaal"]);
+        multiple.max_choices = "2".into();
+        assert_eq!(check(&multiple, NOW, None).unwrap().max_choices, 2);
+        let mut after_close = fields(&["Ja", "Nee"]);
+        after_close.visibility = "after-close".into();
+        assert_eq!(refused_fields(&after_close), ["uitslag"]);
+        after_close.closes = "2026-03-09T09:00".into();
+        assert!(check(&after_close, NOW, None).is_ok());
+        let mut bad_moment = fields(&["Ja", "Nee"]);
+        bad_moment.opens = "morgen".into();
+        assert_eq!(refused_fields(&bad_moment), ["opent"]);
+    }
+
+    #[test]
+    fn an_edit_keeps_moments_shown_unchanged_to_the_second_and_its_carried_keys() {
+        let mut stored = check(&fields(&["Ja", "Nee"]), NOW - 3600 + 37, None)
+            .unwrap()
+            .with_id("p", false);
+        stored.closes = Some(Moment::brussels_from_unix(NOW - 60));
+        let before = Before {
+            shown: &stored,
+            keys: vec!["ja".into(), "nee".into()],
+        };
+        let mut edit = PollFields::of_poll(&stored);
+        edit.answers[1] = "Neen".into();
+        edit.answers[2] = "Ja".into();
+        edit.keys[2] = "ja".into();
+        edit.answers[0] = "Misschien".into();
+        let checked = check(&edit, NOW + 120, Some(&before)).unwrap();
+        assert_eq!(checked.opens, stored.opens, "kept to the second");
+        assert_eq!(
+            checked.closes, stored.closes,
+            "a past closing moment shown is kept"
+        );
+        let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
+        // Slot 1 keeps its key while reworded; a key carried twice stays with its first slot.
+        assert_eq!(keys, ["ja", "nee", "ja-2"]);
+    }
+}

@@ -1,0 +1,142 @@
+//! `GET /redactie/poll/{id}`: a poll's standing, where it comes from (a content file or the
+//! desk), its settings with where each comes from, for a desk-made poll its frame to copy with a
+//! preview, the votes per hour, the unusual minutes, the voided windows, the exports and its audit
+//! log.
+
+use super::activity::{self, HourlySeries};
+use super::extract::SignedIn;
+use super::page::DeskPage;
+use super::refusal::Refusal;
+use super::views::{self, Origin, PollDeskPage, PollDetail, Setting};
+use super::{PollSource, find_poll};
+use axum::extract::{Path, State};
+use leptos::prelude::*;
+use stembus::error::AppError;
+use stembus::moment::Moment;
+use stembus::poll::PollStatus;
+use stembus_site::embed_code::{self as embed, FRAME_HEIGHT, FRAME_WIDTH};
+use stembus_site::standing::standing;
+use stembus_site::state::SiteState;
+
+/// How many of the poll's newest audit lines its page shows.
+const POLL_AUDIT_LINES: usize = 50;
+
+pub async fn show(
+    State(state): State<SiteState>,
+    Path(id): Path<String>,
+    editor: SignedIn,
+) -> Result<DeskPage, Refusal> {
+    let detail = poll_detail(&state, &id).await?;
+    let frame = editor.frame();
+    Ok(DeskPage::new(move || {
+        let (frame, detail) = (frame.clone(), detail.clone());
+        view! { <PollDeskPage frame detail /> }.into_any()
+    }))
+}
+
+fn closes_words(closes: Option<Moment>) -> String {
+    match closes {
+        Some(moment) => format!("op {}", moment.long_nl_with_time()),
+        None => "nooit (geen einddatum)".to_string(),
+    }
+}
+
+/// Everything the page shows, read before it renders. A standing that cannot be read leaves the
+/// page up without it; the other reads refuse the page.
+async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError> {
+    let poll = find_poll(state, id)?;
+    let own = poll.own().clone();
+    let article = poll
+        .article()
+        .map(|article| (article.title.clone(), article.path()));
+    let served = poll.served;
+    let base_url = &state.settings.base_url;
+    let (origin, archived) = match poll.source {
+        PollSource::File { file, .. } => (Origin::File { file }, false),
+        PollSource::Desk { made, .. } => {
+            let (by, at) = &made.created;
+            let origin = Origin::Desk {
+                created: format!(
+                    "gemaakt door {by} op {}",
+                    Moment::brussels_from_unix(*at).long_nl_with_time()
+                ),
+                archived: made.archived.as_ref().map(|(by, at)| {
+                    format!(
+                        "door {by} op {}",
+                        Moment::brussels_from_unix(*at).long_nl_with_time()
+                    )
+                }),
+                iframe_html: embed::iframe_html(base_url, &served, FRAME_WIDTH, FRAME_HEIGHT),
+                embed_url: format!("{base_url}{}", embed::embed_path(id)),
+            };
+            (origin, made.archived.is_some())
+        }
+    };
+    let now = state.now();
+    let overrides = state.content.desk().overrides_of(id);
+    let changed_note = overrides.changed.as_ref().map(|(by, at)| {
+        format!(
+            "gewijzigd op de redactie door {by} op {}",
+            Moment::brussels_from_unix(*at).long_nl_with_time()
+        )
+    });
+    let results = standing(&state.store, &served, None)
+        .await
+        .ok()
+        .map(|(results, _)| results);
+    let series = HourlySeries::from_rows(&served, &state.store.choices_per_hour(id).await?);
+    let shown = series.shown();
+    let chart = activity::chart_svg(
+        &series.labels,
+        shown,
+        &format!("Stemmen per uur: {}", served.question),
+    );
+    let (median_minute, bursts) = activity::bursts(&state.store.ballots_per_minute(id).await?);
+    let status = served.status_at(now);
+    Ok(PollDetail {
+        poll_id: id.to_string(),
+        question: served.question.clone(),
+        answers: served.options.iter().map(|o| o.label.clone()).collect(),
+        origin,
+        article,
+        opens: served
+            .opens
+            .map_or("bij de publicatie".to_string(), |opens| {
+                opens.long_nl_with_time()
+            }),
+        max_choices: served.max_choices,
+        state: if archived {
+            "gearchiveerd"
+        } else {
+            views::state_words(status)
+        },
+        is_closed: status == PollStatus::Closed,
+        closes: Setting {
+            value: closes_words(served.closes),
+            overridden: overrides.closes.and(changed_note.clone()),
+            file_value: closes_words(own.closes),
+        },
+        closes_input: served
+            .closes
+            .map(|moment| moment.local_input_value())
+            .unwrap_or_default(),
+        visibility: Setting {
+            value: views::visibility_words(served.show_results).to_string(),
+            overridden: overrides.show_results.and(changed_note),
+            file_value: views::visibility_words(own.show_results).to_string(),
+        },
+        visibility_now: served.show_results,
+        results,
+        chart_svg: chart,
+        hours: shown
+            .iter()
+            .map(|(hour, counts)| (Moment::brussels_from_unix(*hour), counts.clone()))
+            .collect(),
+        hours_cut: shown.len() < series.hours.len(),
+        median_minute,
+        bursts,
+        voided: state.store.voided_windows(Some(id)).await?,
+        audit: state.store.audit_log(Some(id), POLL_AUDIT_LINES).await?,
+        window_default: Moment::brussels_from_unix(now - now.rem_euclid(60)).local_input_value(),
+    })
+}

@@ -1,0 +1,477 @@
+//! One poll's desk page: its settings, its standing, its activity, its corrections and its log.
+
+use super::*;
+use crate::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
+use leptos::prelude::*;
+use stembus::moment::Moment;
+use stembus::poll::{PollResults, ResultsVisibility};
+use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH};
+use stembus_site::escape_markup;
+use stembus_store::desk::{AuditEntry, VoidedWindow};
+
+/// Where a poll comes from, as its desk page shows it.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A content file, by its name in the folder: question and answers are changed there.
+    File { file: String },
+    /// The desk: who made it and when, whether it is archived, and how to embed it.
+    Desk {
+        /// "gemaakt door an op …".
+        created: String,
+        /// "gearchiveerd door an op …" while off the site.
+        archived: Option<String>,
+        /// The frame to copy, as oEmbed hands it out.
+        iframe_html: String,
+        /// The embed's full address.
+        embed_url: String,
+    },
+}
+
+/// Where a setting of a poll comes from, as the desk says it.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    /// The value in force, in words.
+    pub value: String,
+    /// `Some("gewijzigd op de redactie door an op …")` when the desk overrides the file.
+    pub overridden: Option<String>,
+    /// The content file's own value, in words.
+    pub file_value: String,
+}
+
+/// Everything a poll's desk page shows.
+#[derive(Debug, Clone)]
+pub struct PollDetail {
+    pub poll_id: String,
+    pub question: String,
+    pub answers: Vec<String>,
+    pub origin: Origin,
+    /// The title and address of the article that shows it (or names it, when archived).
+    pub article: Option<(String, String)>,
+    /// When it opens, in words.
+    pub opens: String,
+    pub max_choices: u8,
+    pub state: &'static str,
+    pub is_closed: bool,
+    pub closes: Setting,
+    /// The closing moment in force, for the field.
+    pub closes_input: String,
+    pub visibility: Setting,
+    pub visibility_now: ResultsVisibility,
+    pub results: Option<PollResults>,
+    pub chart_svg: String,
+    /// The hours shown (Brussels time) with each answer's count.
+    pub hours: Vec<(Moment, Vec<u64>)>,
+    pub hours_cut: bool,
+    pub median_minute: u64,
+    pub bursts: Vec<Burst>,
+    pub voided: Vec<VoidedWindow>,
+    pub audit: Vec<AuditEntry>,
+    /// The field values for a window to look at: now's minute.
+    pub window_default: String,
+}
+
+#[component]
+fn SettingLine(label: &'static str, setting: Setting, from_file: bool) -> impl IntoView {
+    let source = match (setting.overridden, from_file) {
+        (Some(note), true) => format!(
+            " — {note}; dit gaat voor op het inhoudsbestand (daar: {}).",
+            setting.file_value
+        ),
+        (Some(note), false) => format!(
+            " — {note}; dit gaat voor op de instelling van de poll (daar: {}).",
+            setting.file_value
+        ),
+        (None, true) => " — zoals in het inhoudsbestand.".to_string(),
+        (None, false) => " — zoals ingesteld bij het aanmaken of bewerken.".to_string(),
+    };
+    view! {
+        <p>
+            <strong>{label}</strong>
+            {format!(": {}{source}", setting.value)}
+        </p>
+    }
+}
+
+/// `/redactie/poll/{id}`: the standing, the hourly chart with its table, the actions, the bursts,
+/// the voided windows and this poll's audit log.
+#[component]
+pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
+    let PollDetail {
+        poll_id,
+        question,
+        answers,
+        origin,
+        article,
+        opens,
+        max_choices,
+        state,
+        is_closed,
+        closes,
+        closes_input,
+        visibility,
+        visibility_now,
+        results,
+        chart_svg,
+        hours,
+        hours_cut,
+        median_minute,
+        bursts,
+        voided,
+        audit,
+        window_default,
+    } = detail;
+    let base = format!("/redactie/poll/{poll_id}");
+    let csrf = frame.csrf.clone();
+    let answers = answers
+        .into_iter()
+        .map(|answer| view! { <li>{answer}</li> })
+        .collect_view();
+    let open_or_close = if is_closed {
+        view! {
+            <form method="post" action=format!("{base}/heropenen")>
+                <Csrf token=csrf.clone() />
+                <button type="submit">"Heropenen (zonder einddatum)"</button>
+            </form>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form method="post" action=format!("{base}/sluiten")>
+                <Csrf token=csrf.clone() />
+                <button type="submit">"Nu sluiten"</button>
+            </form>
+        }
+        .into_any()
+    };
+    let visibility_options = [
+        ResultsVisibility::AfterVote,
+        ResultsVisibility::Always,
+        ResultsVisibility::AfterClose,
+    ]
+    .into_iter()
+    .map(|option| {
+        let key = option.key();
+        view! {
+            <option value=key selected=option == visibility_now>
+                {visibility_words(option)}
+            </option>
+        }
+    })
+    .collect_view();
+    let hour_rows = hours
+        .into_iter()
+        .map(|(hour, counts)| {
+            let cells = counts
+                .into_iter()
+                .map(|count| view! { <td class="desk-number">{count}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{format!("{} {} u", hour.long_nl(), hour.clock_nl())}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let answer_headers = results.as_ref().map(|results| {
+        results
+            .rows
+            .iter()
+            .map(|row| view! { <th scope="col">{row.label.clone()}</th> })
+            .collect_view()
+    });
+    let bursts_view = if bursts.is_empty() {
+        view! { <p>"Geen minuten die opvallen."</p> }.into_any()
+    } else {
+        let items = bursts
+            .into_iter()
+            .map(|burst| {
+                let minute = Moment::brussels_from_unix(burst.minute);
+                let value = minute.local_input_value();
+                let href = format!("{base}/ongeldig?van={value}&tot={value}");
+                view! {
+                    <li>
+                        {format!("{}: {} stemmen ", minute.long_nl_with_time(), burst.votes)}
+                        <a href=href>"Bekijken en ongeldig verklaren"</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    let voided_view = if voided.is_empty() {
+        view! { <p>"Er zijn geen stemmen ongeldig verklaard."</p> }.into_any()
+    } else {
+        let rows = voided
+            .into_iter()
+            .map(|window| {
+                let action = match &window.restored {
+                    Some((by, at)) => format!("hersteld door {by} op {}", when(*at)).into_any(),
+                    None => view! {
+                        <form method="post" action=format!("{base}/herstellen")>
+                            <Csrf token=csrf.clone() />
+                            <input type="hidden" name="venster" value=window.id.to_string() />
+                            <button type="submit">"Herstellen"</button>
+                        </form>
+                    }
+                    .into_any(),
+                };
+                view! {
+                    <tr>
+                        <td>
+                            {format!(
+                                "{} tot {}",
+                                when(window.window.from),
+                                Moment::brussels_from_unix(window.window.until).clock_nl(),
+                            )}
+                        </td>
+                        <td class="desk-number">{window.ballots}</td>
+                        <td>{format!("{} op {}", window.voided_by, when(window.voided_at))}</td>
+                        <td>{action}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="desk-table">
+                <caption>"Ongeldig verklaarde vensters"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Venster"</th>
+                        <th scope="col">"Stemmen"</th>
+                        <th scope="col">"Ongeldig verklaard"</th>
+                        <th scope="col">"Herstellen"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    let chart_note = hours_cut.then(|| {
+        view! {
+            <p>
+                {format!(
+                    "De grafiek en de tabel tonen de laatste {} uur met stemmen; de export per uur bevat alle uren.",
+                    SHOWN_HOURS,
+                )}
+            </p>
+        }
+    });
+    let from_file = matches!(origin, Origin::File { .. });
+    let placed = match article {
+        Some((title, path)) => view! {
+            "Bij het artikel "
+            <a href=path>{title}</a>
+            ". "
+        }
+        .into_any(),
+        None => "Bij geen artikel: alleen als embed. ".into_any(),
+    };
+    let (source, embed) = match origin {
+        Origin::File { file } => (
+            view! {
+                <p>
+                    "Poll uit bestand " <code>{file}</code>
+                    ": vraag en antwoorden staan in dat inhoudsbestand en worden daar gewijzigd."
+                </p>
+                <ul>{answers}</ul>
+            }
+            .into_any(),
+            None,
+        ),
+        Origin::Desk {
+            created,
+            archived,
+            iframe_html,
+            embed_url,
+        } => {
+            let archive = match archived {
+                None => view! {
+                    <form method="post" action=format!("{base}/archiveren")>
+                        <Csrf token=csrf.clone() />
+                        <button type="submit">"Archiveren"</button>
+                        <span class="desk-hint">
+                            " Haalt de poll van de site; de stemmen blijven bewaard en Terugzetten brengt hem terug."
+                        </span>
+                    </form>
+                }
+                .into_any(),
+                Some(archived) => view! {
+                    <p>
+                        <strong>{format!("Gearchiveerd: {archived}.")}</strong>
+                        " De poll staat niet op de site en neemt geen stemmen aan; de stemmen blijven bewaard."
+                    </p>
+                    <form method="post" action=format!("{base}/terugzetten")>
+                        <Csrf token=csrf.clone() />
+                        <button type="submit">"Terugzetten"</button>
+                    </form>
+                }
+                .into_any(),
+            };
+            let edit = view! {
+                <p>
+                    <a href=format!("{base}/bewerken")>"Bewerken"</a>
+                </p>
+            };
+            let embed_path = format!("/embed/{poll_id}");
+            let preview_title = format!("Voorbeeld van de poll: {question}");
+            (
+                view! {
+                    <p>{format!("Poll van de redactie, {created}. Vraag en antwoorden:")}</p>
+                    <ul>{answers}</ul>
+                    <p>{format!("Opent: {opens}. Maximaal aantal antwoorden per lezer: {max_choices}.")}</p>
+                    {edit}
+                    {archive}
+                }
+                .into_any(),
+                Some(view! {
+                    <section aria-labelledby="insluiten-titel">
+                        <h2 id="insluiten-titel">"Insluiten"</h2>
+                        <p>
+                            "Adres van de poll: " <a href=embed_path.clone()>{embed_url}</a>
+                        </p>
+                        <p>
+                            <label for="iframe-code">"Iframe-code om te kopiëren"</label>
+                            // Leptos writes a textarea's text as it is; the browser decodes
+                            // entities there, so the frame is escaped once, here.
+                            <textarea
+                                id="iframe-code"
+                                class="desk-iframe-code"
+                                readonly
+                                rows="4"
+                                inner_html=escape_markup(&iframe_html)
+                            ></textarea>
+                        </p>
+                        <h3>"Voorbeeld"</h3>
+                        <iframe
+                            class="desk-preview"
+                            src=embed_path
+                            title=preview_title
+                            width=FRAME_WIDTH.to_string()
+                            height=FRAME_HEIGHT.to_string()
+                        ></iframe>
+                    </section>
+                }),
+            )
+        }
+    };
+    let own = if from_file {
+        "het inhoudsbestand"
+    } else {
+        "de poll zelf"
+    };
+    view! {
+        <DeskFrame frame title=question.clone()>
+            <h1>{question.clone()}</h1>
+            <p>{placed} "Toestand: " <strong>{state}</strong> "."</p>
+            <section aria-labelledby="stand-titel">
+                <h2 id="stand-titel">"Stand"</h2>
+                <StandingTable
+                    results=results.clone()
+                    caption="De stand zoals de site die toont".to_string()
+                />
+            </section>
+            <section aria-labelledby="instellingen-titel">
+                <h2 id="instellingen-titel">"Instellingen"</h2>
+                {source}
+                <SettingLine label="Sluit" setting=closes from_file />
+                <SettingLine label="Uitslag zichtbaar" setting=visibility from_file />
+                {open_or_close}
+                <form method="post" action=format!("{base}/sluitingsmoment")>
+                    <Csrf token=csrf.clone() />
+                    <p>
+                        <label for="sluit">"Sluitingsmoment (Brusselse tijd)"</label>
+                        <input id="sluit" name="sluit" type="datetime-local" step="60" value=closes_input />
+                        <button type="submit">"Sluitingsmoment instellen"</button>
+                    </p>
+                </form>
+                <form method="post" action=format!("{base}/sluitingsmoment")>
+                    <Csrf token=csrf.clone() />
+                    <input type="hidden" name="bestand" value="1" />
+                    <button type="submit">{format!("Sluitingsmoment van {own} gebruiken")}</button>
+                </form>
+                <form method="post" action=format!("{base}/uitslag")>
+                    <Csrf token=csrf.clone() />
+                    <p>
+                        <label for="zichtbaarheid">"Wie ziet de uitslag"</label>
+                        <select id="zichtbaarheid" name="zichtbaarheid">
+                            {visibility_options}
+                            <option value="bestand">{format!("zoals in {own}")}</option>
+                        </select>
+                        <button type="submit">"Zichtbaarheid instellen"</button>
+                    </p>
+                </form>
+            </section>
+            {embed}
+            <section aria-labelledby="verloop-titel">
+                <h2 id="verloop-titel">"Stemmen per uur"</h2>
+                {chart_note}
+                <div class="desk-chart-and-table">
+                    <div class="desk-chart-box" inner_html=chart_svg></div>
+                    <table class="desk-table">
+                        <caption>"Stemmen per uur per antwoord (Brusselse tijd)"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Uur"</th>
+                                {answer_headers}
+                            </tr>
+                        </thead>
+                        <tbody>{hour_rows}</tbody>
+                    </table>
+                </div>
+            </section>
+            <section aria-labelledby="pieken-titel">
+                <h2 id="pieken-titel">"Ongewone pieken"</h2>
+                <p>
+                    {format!(
+                        "Een minuut valt op als ze meer dan {BURST_FACTOR} keer zoveel stemmen telt als de mediane minuut met stemmen van deze poll (nu {median_minute}) en minstens {BURST_MIN_VOTES} stemmen.",
+                    )}
+                </p>
+                {bursts_view}
+                <form method="get" action=format!("{base}/ongeldig")>
+                    <fieldset>
+                        <legend>"Een venster bekijken om ongeldig te verklaren"</legend>
+                        <p>
+                            <label for="van">"Van (minuut, Brusselse tijd)"</label>
+                            <input id="van" name="van" type="datetime-local" step="60" required value=window_default.clone() />
+                        </p>
+                        <p>
+                            <label for="tot">"Tot en met (minuut)"</label>
+                            <input id="tot" name="tot" type="datetime-local" step="60" required value=window_default />
+                        </p>
+                        <button type="submit">"Voorbeeld bekijken"</button>
+                    </fieldset>
+                </form>
+            </section>
+            <section aria-labelledby="ongeldig-titel" id="ongeldig">
+                <h2 id="ongeldig-titel">"Ongeldig verklaarde stemmen"</h2>
+                <p>
+                    "Ongeldig verklaarde stemmen blijven bewaard en tellen nergens mee; onder het artikel staat hoeveel het er zijn en waarom. Herstellen telt ze weer mee."
+                </p>
+                {voided_view}
+            </section>
+            <section aria-labelledby="export-titel">
+                <h2 id="export-titel">"Exporteren"</h2>
+                <p>
+                    "CSV-bestanden voor Excel: UTF-8, velden gescheiden door een puntkomma."
+                </p>
+                <ul>
+                    <li>
+                        <a href=format!("{base}/export/totalen.csv")>"Stand (totalen)"</a>
+                    </li>
+                    <li>
+                        <a href=format!("{base}/export/per-uur.csv")>"Stemmen per uur"</a>
+                    </li>
+                    <li>
+                        <a href=format!("{base}/export/ongeldig.csv")>"Ongeldig verklaarde vensters"</a>
+                    </li>
+                </ul>
+            </section>
+            <section aria-labelledby="logboek-titel">
+                <h2 id="logboek-titel">"Logboek van deze poll"</h2>
+                <AuditTable entries=audit caption="Wat de redactie aan deze poll deed".to_string() with_poll=false />
+            </section>
+        </DeskFrame>
+    }
+}

@@ -1,0 +1,203 @@
+//! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
+
+use crate::open_files::{raise_open_file_limit, stream_capacity};
+use crate::router::build_router;
+use crate::state::{AppState, StateParts};
+use crate::voter_retention;
+use leptos::config::get_configuration;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use stembus::poll::PollDefinition;
+use stembus_content::ContentFolder;
+use stembus_content::current::{self, CurrentContent};
+use stembus_ops::serve;
+use stembus_site::clock::SystemClock;
+use stembus_site::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
+use stembus_store::Store;
+use stembus_store::postgres::PostgresStore;
+use stembus_store::sqlite::Durability;
+use stembus_store::sqlite::SqliteStore;
+use tracing_subscriber::EnvFilter;
+
+/// Runs the server until SIGINT or SIGTERM. Any start-up problem ends it with a message and exit 1.
+pub async fn run() -> ExitCode {
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("stembus: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The settings file: `STEMBUS_CONFIG`, else `Leptos.toml`.
+pub fn config_file() -> PathBuf {
+    std::env::var("STEMBUS_CONFIG")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_FILE))
+}
+
+async fn serve() -> Result<(), String> {
+    let settings = Settings::load(&config_file()).map_err(|error| error.to_string())?;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second subscriber (a test that set one) is no error.
+    let _ = tracing::subscriber::set_global_default(log_subscriber(
+        settings.log_format,
+        filter,
+        std::io::stderr,
+    ));
+    let mut leptos_options = get_configuration(None)
+        .map_err(|error| format!("Leptos configuration: {error}"))?
+        .leptos_options;
+    if let Some(address) = settings.listen_address {
+        leptos_options.site_addr = address;
+    }
+    let folder = ContentFolder::load(&settings.content_dir, settings.content_errors)
+        .map_err(|error| error.to_string())?;
+    let library = folder.library();
+
+    let database = settings.database();
+    let polls: Vec<PollDefinition> = library.polls().cloned().collect();
+    let store = open_store(&settings, polls).await?;
+
+    let address = leptos_options.site_addr;
+    // Before the state is built: the live streams it allows follow from the limit in force.
+    raise_open_file_limit();
+    let state = AppState::build(StateParts {
+        leptos_options,
+        settings,
+        content: Arc::new(CurrentContent::watching(folder)),
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+    });
+    let live_results = state.live_results.clone();
+    // The desk's changes made before this start, then every few seconds the folder and the desk.
+    if state.refresh_content().await.is_err() {
+        return Err("cannot read the desk's changes from the database".into());
+    }
+    let refresher = current::spawn_refresher(
+        state.content.clone(),
+        state.store.clone(),
+        current::REFRESH_EVERY,
+    );
+    let retention = voter_retention::spawn(state.clone(), voter_retention::CHECK_EVERY);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| format!("cannot listen on {address}: {error}"))?;
+    let capacity = stream_capacity(state.settings.live_streams_max);
+    let source = match (capacity.configured, capacity.open_files) {
+        (true, _) => "as live_streams_max sets".to_string(),
+        (false, Some(limit)) => format!("from the limit of {limit} open files"),
+        (false, None) => "the limit on open files is unknown".to_string(),
+    };
+    tracing::info!(
+        live_streams_max = capacity.streams,
+        open_files = capacity.open_files,
+        "live streams: at most {} on this node, {source}",
+        capacity.streams
+    );
+    tracing::info!(
+        articles = state.library().articles().len(),
+        database = %database.describe(),
+        "Stembus is ready"
+    );
+    println!("Stembus draait op http://{address}/");
+    // Live-result streams never end on their own: they are ended as the shut-down begins, so the
+    // drain waits only for real requests.
+    let shutdown = async move {
+        shutdown_signal().await;
+        live_results.shut_down();
+    };
+    serve::serve(listener, serve::with_limits(build_router(state)), shutdown).await;
+
+    refresher.abort();
+    retention.abort();
+    tracing::info!("draining the vote writer");
+    store.shut_down().await;
+    Ok(())
+}
+
+/// Opens the configured database (SQLite or PostgreSQL), applies the migrations and syncs `polls`.
+pub async fn open_store(settings: &Settings, polls: Vec<PollDefinition>) -> Result<Store, String> {
+    let store: Store = match &settings.database() {
+        Database::Sqlite(path) => {
+            let durability = settings.durability;
+            if durability != Durability::Full {
+                tracing::warn!(
+                    "durability is {:?} as Leptos.toml asks: a power cut may lose the last acknowledged votes",
+                    durability
+                );
+            }
+            let path = path.clone();
+            let store = tokio::task::spawn_blocking(move || {
+                let polls: Vec<&PollDefinition> = polls.iter().collect();
+                SqliteStore::open_with_durability(&path, &polls, durability)
+            })
+            .await
+            .map_err(|error| format!("opening the database: {error}"))?
+            .map_err(|error| error.to_string())?;
+            Arc::new(store)
+        }
+        Database::Postgres(url) => {
+            if settings.durability != Durability::Full {
+                tracing::warn!(
+                    "durability applies to SQLite only; PostgreSQL's synchronous_commit decides"
+                );
+            }
+            let polls: Vec<&PollDefinition> = polls.iter().collect();
+            let store = PostgresStore::open(url, &polls)
+                .await
+                .map_err(|error| error.to_string())?;
+            Arc::new(store)
+        }
+    };
+    Ok(store)
+}
+
+/// The log subscriber for `format`, writing to `writer`. Request spans carry the request id, the
+/// method and the path and nothing else (see `router::request_span`).
+pub fn log_subscriber<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match format {
+        LogFormat::Text => Box::new(builder.finish()),
+        LogFormat::Json => Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false)
+                .finish(),
+        ),
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

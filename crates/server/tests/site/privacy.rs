@@ -1,0 +1,109 @@
+//! `/privacy` and the removal of old voter ids: the page states the figures of the settings in
+//! force, the transparency box links it, and the ids go `voter_retention_days` after a poll closed.
+
+use crate::common::{ARTICLE, POLL, TEST_NOW, TestSite, content_with_poll_rules, vote_body};
+use axum::http::StatusCode;
+use stembus_server::voter_retention::forget_old_voters;
+use stembus_store::desk::AuditAction;
+
+/// The transparency box of a page: from its `<aside>` to its end.
+fn facts_box(html: &str) -> &str {
+    let start = html
+        .find("class=\"poll-facts\"")
+        .expect("a transparency box");
+    let end = html[start..].find("</aside>").expect("its end") + start;
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn the_privacy_page_says_in_dutch_what_is_kept_and_for_how_long() {
+    let site = TestSite::new();
+    let page = site.get("/privacy", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.decoded();
+    assert!(html.contains("lang=\"nl-BE\""), "a Dutch page");
+    assert!(html.contains("<h1 class=\"article-title\">Wat Stembus over u bewaart</h1>"));
+    assert!(
+        html.contains("<code>stembus_kiezer</code>"),
+        "the cookie's name"
+    );
+    assert!(html.contains("willekeurige code van 32 tekens en niets anders"));
+    assert!(html.contains("De browser bewaart de cookie 730 dagen"));
+    assert!(html.contains("30 dagen nadat een poll gesloten is, verwijderen we die codes"));
+    assert!(html.contains("60 stemmen kort na elkaar sturen en daarna 120 stemmen per minuut"));
+    assert!(html.contains("een hash van uw adres"));
+    assert!(html.contains("We bewaren geen IP-adressen"));
+}
+
+#[tokio::test]
+async fn the_privacy_page_states_the_settings_in_force() {
+    let site = TestSite::new().with_settings(|settings| {
+        settings.voter_retention_days = 7;
+        settings.vote_burst = 5;
+        settings.votes_per_minute = 1;
+    });
+    let html = site.get("/privacy", None).await.decoded();
+    assert!(
+        html.contains("7 dagen nadat een poll gesloten is"),
+        "{html}"
+    );
+    assert!(!html.contains(" 30 dagen nadat"));
+    assert!(html.contains("5 stemmen kort na elkaar sturen en daarna 1 stem per minuut"));
+
+    let at_once = TestSite::new().with_settings(|settings| settings.voter_retention_days = 0);
+    let html = at_once.get("/privacy", None).await.decoded();
+    assert!(html.contains("Zodra een poll gesloten is, verwijderen we die codes"));
+}
+
+#[tokio::test]
+async fn the_transparency_box_links_the_privacy_page_on_the_article_and_in_the_embed() {
+    let site = TestSite::new();
+    let article = site.get(ARTICLE, None).await.decoded();
+    let link = facts_box(&article);
+    assert!(
+        link.contains("<a href=\"/privacy\">Wat we bewaren en hoe lang</a>"),
+        "{link}"
+    );
+
+    let embed = site.get(&format!("/embed/{POLL}"), None).await.decoded();
+    assert!(
+        facts_box(&embed).contains("href=\"/privacy\" target=\"_blank\" rel=\"noopener\""),
+        "out of the frame: the privacy page may not be framed by other sites"
+    );
+}
+
+#[tokio::test]
+async fn voter_ids_go_the_configured_days_after_the_poll_closed_and_the_votes_stay() {
+    // TEST_NOW is 2 March 2026, 9.00 in Brussels; the poll closes an hour later.
+    let content = content_with_poll_rules(
+        "opens = \"2026-03-01T09:00:00+01:00\"\ncloses = \"2026-03-02T10:00:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap())
+        .with_settings(|settings| settings.voter_retention_days = 2);
+    let reply = site.post_form(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let cookie = reply.voter_cookie().unwrap();
+    let closes = TEST_NOW + 3_600;
+
+    site.clock.set(closes + 2 * 86_400 - 1);
+    assert_eq!(forget_old_voters(&site.state).await, 0, "not yet two days");
+    let page = site.get(ARTICLE, Some(&cookie)).await.decoded();
+    assert!(
+        page.contains("Uw stem: <strong>Ja</strong>"),
+        "the id still finds the vote"
+    );
+
+    site.clock.set(closes + 2 * 86_400);
+    assert_eq!(forget_old_voters(&site.state).await, 1);
+    assert_eq!(forget_old_voters(&site.state).await, 0, "once is enough");
+    assert_eq!(site.voters_in(POLL).await, 1, "the vote is still counted");
+    let page = site.get(ARTICLE, Some(&cookie)).await.decoded();
+    assert!(!page.contains("Uw stem:"), "the old id finds nothing now");
+    assert!(page.contains("1 lezer stemde."));
+
+    let log = site.state.store.audit_log(Some(POLL), 10).await.unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].action, AuditAction::VotersForgotten);
+    assert_eq!(log[0].at, closes + 2 * 86_400);
+    assert!(log[0].detail.contains("1 stem"), "{}", log[0].detail);
+}

@@ -1,0 +1,51 @@
+//! Where every HTML page is rendered: the site's shell (the page table's pages, the desk), the
+//! embed's shell and the Dutch 404, each made valid HTML (`valid_html`) as it leaves the renderer,
+//! before a kept page is compressed and kept. Pages read their data before rendering, so nothing
+//! of the state goes into the Leptos context here.
+
+use crate::shell::{PageContent, embed_shell, not_found_shell, shell};
+use crate::valid_html;
+use axum::extract::{FromRef, Request};
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use leptos::config::LeptosOptions;
+use leptos_axum::render_app_async_with_context;
+
+/// Renders the site's shell around `content` for `request`.
+pub async fn render_page(
+    options: &LeptosOptions,
+    content: PageContent,
+    request: Request,
+) -> Response {
+    let options = options.clone();
+    let render =
+        render_app_async_with_context(|| {}, move || shell(options.clone(), content.clone()));
+    valid_html::repaired(render(request).await).await
+}
+
+/// The handler for every address no route knows: a file from the site folder if there is one
+/// (the favicon, images), else the Dutch 404 page.
+pub fn not_found<S>() -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    LeptosOptions: FromRef<S>,
+{
+    // Files from the site folder pass `repaired` untouched: only uncompressed HTML is rewritten.
+    axum::routing::any(leptos_axum::file_and_error_handler_with_context::<S, _>(
+        || {},
+        not_found_shell,
+    ))
+    .layer(axum::middleware::map_response(valid_html::repaired))
+}
+
+/// Renders the embed's own shell (the poll alone, for a frame) around `content` for `request`.
+pub async fn render_embed(
+    options: &LeptosOptions,
+    content: PageContent,
+    request: Request,
+) -> Response {
+    let options = options.clone();
+    let render =
+        render_app_async_with_context(|| {}, move || embed_shell(options.clone(), content.clone()));
+    valid_html::repaired(render(request).await).await
+}

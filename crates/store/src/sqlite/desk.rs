@@ -1,0 +1,818 @@
+//! The editors' desk on SQLite: accounts, sessions, poll overrides, voided windows and the audit
+//! log, as plain functions over a connection with their row mapping beside them.
+//!
+//! Desk writes are few and an editor waits for each, so they do not go through the vote writer's
+//! queue: they run on the blocking pool on a write connection of their own, in `BEGIN IMMEDIATE`
+//! transactions that take turns with the vote writer under SQLite's write lock. Reads use the
+//! reader connections, as standings do.
+
+use super::{Durability, SqliteStore, open_connection, queries};
+use crate::StoreError;
+use crate::desk::{
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+};
+use crate::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
+use async_trait::async_trait;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use stembus::poll::{PollDefinition, ResultsVisibility};
+
+impl SqliteStore {
+    /// Runs `work` in an immediate transaction on the desk's write connection, on the blocking
+    /// pool, and commits it unless `work` failed.
+    async fn desk_write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let inner = self.inner.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let kept = inner
+                .desk_writer
+                .lock()
+                .ok()
+                .and_then(|mut slot| slot.take());
+            let mut conn = match kept {
+                Some(conn) => conn,
+                None => open_connection(&inner.path, Some(Durability::Full))?,
+            };
+            let result = (|| -> rusqlite::Result<T> {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let value = work(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            })();
+            if let Ok(mut slot) = inner.desk_writer.lock()
+                && slot.is_none()
+            {
+                *slot = Some(conn);
+            }
+            result
+        })
+        .await;
+        match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "desk write failed; nothing of it was stored");
+                Err(StoreError::Unavailable)
+            }
+            Err(error) => {
+                tracing::error!(%error, "desk write task failed");
+                Err(StoreError::Fault)
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl DeskStore for SqliteStore {
+    async fn add_editor(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let (name, password_hash) = (name.to_string(), password_hash.to_string());
+        self.desk_write(move |tx| {
+            // The unique name decides, not a look-up before the insert.
+            let added = tx.execute(
+                "INSERT INTO editor (name, password_hash, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO NOTHING",
+                params![name, password_hash, now],
+            )?;
+            Ok(added == 1)
+        })
+        .await
+    }
+
+    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let (name, password_hash) = (name.to_string(), password_hash.to_string());
+        self.desk_write(move |tx| {
+            let changed = tx.execute(
+                "UPDATE editor SET password_hash = ?2 WHERE name = ?1",
+                params![name, password_hash],
+            )?;
+            tx.execute(
+                "DELETE FROM editor_session
+                 WHERE editor_id = (SELECT id FROM editor WHERE name = ?1)",
+                [&name],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError> {
+        let name = name.to_string();
+        // The sessions go with the editor (ON DELETE CASCADE; foreign keys are on).
+        self.desk_write(move |tx| {
+            Ok(tx.execute("DELETE FROM editor WHERE name = ?1", [&name])? == 1)
+        })
+        .await
+    }
+
+    async fn editors(&self) -> Result<Vec<EditorSummary>, StoreError> {
+        self.read(|conn| {
+            let mut statement =
+                conn.prepare_cached("SELECT name, created_at FROM editor ORDER BY name")?;
+            let rows = statement.query_map([], |row| {
+                Ok(EditorSummary {
+                    name: row.get(0)?,
+                    created_at: row.get(1)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let name = name.to_string();
+        self.read(move |conn| {
+            conn.prepare_cached("SELECT password_hash FROM editor WHERE name = ?1")?
+                .query_row([&name], |row| row.get(0))
+                .optional()
+        })
+        .await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        editor: &str,
+        csrf_token: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let (token_hash, editor, csrf_token) = (
+            token_hash.to_string(),
+            editor.to_string(),
+            csrf_token.to_string(),
+        );
+        self.desk_write(move |tx| {
+            tx.execute(
+                "INSERT INTO editor_session (token_hash, editor_id, csrf_token, created_at, last_seen_at)
+                 SELECT ?1, id, ?3, ?4, ?4 FROM editor WHERE name = ?2",
+                params![token_hash, editor, csrf_token, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: i64,
+        limits: SessionLimits,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let token_hash = token_hash.to_string();
+        self.desk_write(move |tx| {
+            let found = tx
+                .prepare_cached(
+                    "SELECT e.name, s.csrf_token, s.created_at, s.last_seen_at
+                     FROM editor_session s JOIN editor e ON e.id = s.editor_id
+                     WHERE s.token_hash = ?1",
+                )?
+                .query_row([&token_hash], |row| {
+                    Ok(SessionRecord {
+                        editor: row.get(0)?,
+                        csrf_token: row.get(1)?,
+                        created_at: row.get(2)?,
+                        last_seen_at: row.get(3)?,
+                    })
+                })
+                .optional()?;
+            let Some(session) = found else {
+                return Ok(None);
+            };
+            if now - session.last_seen_at > limits.idle || now - session.created_at > limits.max {
+                tx.execute(
+                    "DELETE FROM editor_session WHERE token_hash = ?1",
+                    [&token_hash],
+                )?;
+                return Ok(None);
+            }
+            tx.execute(
+                "UPDATE editor_session SET last_seen_at = ?2 WHERE token_hash = ?1",
+                params![token_hash, now],
+            )?;
+            Ok(Some(session))
+        })
+        .await
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let token_hash = token_hash.to_string();
+        self.desk_write(move |tx| {
+            tx.execute(
+                "DELETE FROM editor_session WHERE token_hash = ?1",
+                [&token_hash],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn change_poll(
+        &self,
+        poll_id: &str,
+        change: OverrideChange,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (poll_id, audit) = (poll_id.to_string(), audit.clone());
+        self.desk_write(move |tx| {
+            let (set, value): (&str, Value) = match change {
+                OverrideChange::Closes(at) => (
+                    "desk_closes_set = 1, desk_closes_at = ?4",
+                    at.map_or(Value::Null, Value::Integer),
+                ),
+                OverrideChange::ClosesFromFile => {
+                    ("desk_closes_set = 0, desk_closes_at = ?4", Value::Null)
+                }
+                OverrideChange::ShowResults(visibility) => (
+                    "desk_show_results = ?4",
+                    Value::Text(visibility.key().to_string()),
+                ),
+                OverrideChange::ShowResultsFromFile => ("desk_show_results = ?4", Value::Null),
+            };
+            let changed = tx.execute(
+                &format!(
+                    "UPDATE poll SET {set}, desk_changed_by = ?2, desk_changed_at = ?3
+                     WHERE key = ?1"
+                ),
+                params![poll_id, audit.editor, audit.at, value],
+            )?;
+            if changed == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn overrides(&self) -> Result<Vec<(String, PollOverrides)>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT key, desk_closes_set, desk_closes_at, desk_show_results,
+                        desk_changed_by, desk_changed_at
+                 FROM poll
+                 WHERE desk_closes_set OR desk_show_results IS NOT NULL
+                 ORDER BY key",
+            )?;
+            let rows = statement.query_map([], |row| {
+                let closes_set: bool = row.get(1)?;
+                let show_results: Option<String> = row.get(3)?;
+                let changed_by: Option<String> = row.get(4)?;
+                let changed_at: Option<i64> = row.get(5)?;
+                Ok((
+                    row.get::<_, String>(0)?,
+                    PollOverrides {
+                        closes: if closes_set { Some(row.get(2)?) } else { None },
+                        show_results: show_results
+                            .as_deref()
+                            .and_then(ResultsVisibility::from_key),
+                        changed: changed_by.zip(changed_at),
+                    },
+                ))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn ballots_per_minute(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError> {
+        let poll_id = poll_id.to_string();
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT b.cast_at - b.cast_at % 60 AS minute, COUNT(*)
+                 FROM ballot b JOIN poll p ON p.id = b.poll_id
+                 WHERE p.key = ?1 AND b.voided_window IS NULL
+                 GROUP BY minute
+                 ORDER BY minute",
+            )?;
+            let rows = statement.query_map([&poll_id], |row| Ok((row.get(0)?, count(row, 1)?)))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError> {
+        let poll_id = poll_id.to_string();
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT b.cast_at - b.cast_at % 3600 AS hour, o.key, COUNT(*)
+                 FROM ballot b
+                 JOIN poll p ON p.id = b.poll_id
+                 JOIN ballot_choice c ON c.ballot_id = b.id
+                 JOIN poll_option o ON o.id = c.option_id AND o.position IS NOT NULL
+                 WHERE p.key = ?1 AND b.voided_window IS NULL
+                 GROUP BY hour, o.key, o.position
+                 ORDER BY hour, o.position",
+            )?;
+            let rows = statement.query_map([&poll_id], |row| {
+                Ok((row.get(0)?, row.get(1)?, count(row, 2)?))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn preview_void(
+        &self,
+        poll_id: &str,
+        window: TimeWindow,
+    ) -> Result<VoidPreview, StoreError> {
+        let poll_id = poll_id.to_string();
+        self.read(move |conn| {
+            // One snapshot, so the ballots and their answers agree while votes arrive.
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
+            let ballots = tx
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM ballot b JOIN poll p ON p.id = b.poll_id
+                     WHERE p.key = ?1 AND b.cast_at >= ?2 AND b.cast_at < ?3
+                       AND b.voided_window IS NULL",
+                )?
+                .query_row(params![poll_id, window.from, window.until], |row| {
+                    count(row, 0)
+                })?;
+            let counts = {
+                let mut statement = tx.prepare_cached(
+                    "SELECT o.key, COUNT(*)
+                     FROM ballot b
+                     JOIN poll p ON p.id = b.poll_id
+                     JOIN ballot_choice c ON c.ballot_id = b.id
+                     JOIN poll_option o ON o.id = c.option_id
+                     WHERE p.key = ?1 AND b.cast_at >= ?2 AND b.cast_at < ?3
+                       AND b.voided_window IS NULL
+                     GROUP BY o.key, o.position
+                     ORDER BY o.position IS NULL, o.position, o.key",
+                )?;
+                let rows = statement
+                    .query_map(params![poll_id, window.from, window.until], |row| {
+                        Ok((row.get(0)?, count(row, 1)?))
+                    })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            tx.finish()?;
+            Ok(VoidPreview { ballots, counts })
+        })
+        .await
+    }
+
+    async fn void_window(
+        &self,
+        poll_id: &str,
+        window: TimeWindow,
+        audit: &AuditEntry,
+    ) -> Result<Option<VoidedWindow>, StoreError> {
+        let (poll_id, audit) = (poll_id.to_string(), audit.clone());
+        self.desk_write(move |tx| {
+            let poll_row: Option<i64> = tx
+                .query_row("SELECT id FROM poll WHERE key = ?1", [&poll_id], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            let Some(poll_row) = poll_row else {
+                return Ok(None);
+            };
+            tx.execute(
+                "INSERT INTO void_window (poll_id, starts_at, ends_at, ballots, voided_by, voided_at)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+                params![poll_row, window.from, window.until, audit.editor, audit.at],
+            )?;
+            let id = tx.last_insert_rowid();
+            let ballots = tx.execute(
+                "UPDATE ballot SET voided_window = ?4
+                 WHERE poll_id = ?1 AND cast_at >= ?2 AND cast_at < ?3 AND voided_window IS NULL",
+                params![poll_row, window.from, window.until, id],
+            )? as i64;
+            shift_counts(tx, poll_row, id, -1, ballots)?;
+            tx.execute(
+                "UPDATE void_window SET ballots = ?2 WHERE id = ?1",
+                params![id, ballots],
+            )?;
+            insert_audit(tx, &audit)?;
+            Ok(Some(VoidedWindow {
+                id,
+                poll_id,
+                window,
+                ballots: ballots as u64,
+                voided_by: audit.editor,
+                voided_at: audit.at,
+                restored: None,
+            }))
+        })
+        .await
+    }
+
+    async fn restore_window(
+        &self,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<Option<VoidedWindow>, StoreError> {
+        let audit = audit.clone();
+        self.desk_write(move |tx| {
+            let found = tx
+                .query_row(&format!("{VOIDED_WINDOW} WHERE w.id = ?1"), [id], |row| {
+                    Ok((row.get::<_, i64>(9)?, voided_window(row)?))
+                })
+                .optional()?;
+            let Some((poll_row, mut restored)) = found else {
+                return Ok(None);
+            };
+            if restored.restored.is_some() {
+                return Ok(None);
+            }
+            // The counts first: they are found through the marks the next statement removes.
+            shift_counts(tx, poll_row, id, 1, restored.ballots as i64)?;
+            tx.execute(
+                "UPDATE ballot SET voided_window = NULL WHERE voided_window = ?1",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE void_window SET restored_by = ?2, restored_at = ?3 WHERE id = ?1",
+                params![id, audit.editor, audit.at],
+            )?;
+            insert_audit(tx, &audit)?;
+            restored.restored = Some((audit.editor, audit.at));
+            Ok(Some(restored))
+        })
+        .await
+    }
+
+    async fn voided_windows(&self, poll_id: Option<&str>) -> Result<Vec<VoidedWindow>, StoreError> {
+        let poll_id = poll_id.map(str::to_string);
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "{VOIDED_WINDOW} WHERE ?1 IS NULL OR p.key = ?1 ORDER BY w.id"
+            ))?;
+            let rows = statement.query_map([&poll_id], voided_window)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let entry = entry.clone();
+        self.desk_write(move |tx| insert_audit(tx, &entry)).await
+    }
+
+    async fn audit_log(
+        &self,
+        poll_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let poll_id = poll_id.map(str::to_string);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT at, editor, action, poll_id, detail FROM audit_log
+                 WHERE ?1 IS NULL OR poll_id = ?1
+                 ORDER BY at DESC, id DESC
+                 LIMIT ?2",
+            )?;
+            let rows = statement.query_map(params![poll_id, limit], |row| {
+                Ok((
+                    row.get::<_, String>(2)?,
+                    AuditEntry {
+                        at: row.get(0)?,
+                        editor: row.get(1)?,
+                        action: AuditAction::SignIn,
+                        poll_id: row.get(3)?,
+                        detail: row.get(4)?,
+                    },
+                ))
+            })?;
+            let mut entries = Vec::new();
+            for row in rows {
+                let (action, entry) = row?;
+                // Only a newer stembus writes actions this one does not know.
+                match AuditAction::from_key(&action) {
+                    Some(action) => entries.push(AuditEntry { action, ..entry }),
+                    None => tracing::warn!(action, "skipping an audit entry of an unknown action"),
+                }
+            }
+            Ok(entries)
+        })
+        .await
+    }
+
+    async fn forget_voters(
+        &self,
+        poll_id: &str,
+        closed_before: i64,
+        at: i64,
+        by: &str,
+        detail: fn(u64) -> String,
+    ) -> Result<u64, StoreError> {
+        let (poll_id, by) = (poll_id.to_string(), by.to_string());
+        self.desk_write(move |tx| {
+            let removed = tx.execute(
+                "UPDATE ballot SET voter = NULL
+                 WHERE voter IS NOT NULL AND poll_id = (
+                     SELECT id FROM poll WHERE key = ?1
+                     AND CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END <= ?2)",
+                params![poll_id, closed_before],
+            )? as u64;
+            if removed > 0 {
+                insert_audit(
+                    tx,
+                    &AuditEntry {
+                        at,
+                        editor: by,
+                        action: AuditAction::VotersForgotten,
+                        poll_id: Some(poll_id),
+                        detail: detail(removed),
+                    },
+                )?;
+            }
+            Ok(removed)
+        })
+        .await
+    }
+
+    async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
+        let polls = polls.to_vec();
+        self.desk_write(move |tx| {
+            let polls: Vec<&PollDefinition> = polls.iter().collect();
+            queries::sync_polls(tx, &polls)
+        })
+        .await
+    }
+
+    async fn create_poll(
+        &self,
+        poll: &PollDefinition,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (poll, audit) = (poll.clone(), audit.clone());
+        self.desk_write(move |tx| {
+            // The unique key decides, whoever holds it: a file's poll, a desk poll, an archived one.
+            let created = tx.execute(
+                "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
+                                   show_results, origin, created_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'desk', ?8, ?9)
+                 ON CONFLICT (key) DO NOTHING",
+                params![
+                    poll.id,
+                    poll.question,
+                    poll.max_choices,
+                    poll.allow_change,
+                    poll.opens.map(|m| m.unix_seconds()),
+                    poll.closes.map(|m| m.unix_seconds()),
+                    poll.show_results.key(),
+                    audit.editor,
+                    audit.at,
+                ],
+            )?;
+            if created == 0 {
+                return Ok(false);
+            }
+            queries::set_options(tx, tx.last_insert_rowid(), &poll)?;
+            insert_audit(tx, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn edit_poll(
+        &self,
+        poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError> {
+        let (after, by) = (made::as_stored(poll), by.to_string());
+        self.desk_write(move |tx| {
+            let stored = tx
+                .query_row(
+                    &format!("{MADE_POLL} WHERE key = ?1 AND origin = 'desk'"),
+                    [&after.id],
+                    made_poll_row,
+                )
+                .optional()?;
+            let Some((poll_row, stored, _)) = stored else {
+                return Ok(PollEdit::UnknownPoll);
+            };
+            let before = definition(tx, poll_row, stored)?;
+            let has_ballots: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = ?1)",
+                [poll_row],
+                |row| row.get(0),
+            )?;
+            let clarified = match made::judge_edit(&before, &after, has_ballots) {
+                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+                Verdict::Edited { clarified } => clarified,
+            };
+            // The edit says what holds, so the desk's overrides go; it is the desk's last change
+            // of the poll, so it is the one `desk_changed_*` names.
+            tx.execute(
+                "UPDATE poll SET question = ?2, max_choices = ?3, allow_change = ?4,
+                     opens_at = ?5, closes_at = ?6, show_results = ?7,
+                     desk_closes_set = 0, desk_closes_at = NULL, desk_show_results = NULL,
+                     desk_changed_by = ?8, desk_changed_at = ?9,
+                     clarified = clarified OR ?10
+                 WHERE id = ?1",
+                params![
+                    poll_row,
+                    after.question,
+                    after.max_choices,
+                    after.allow_change,
+                    after.opens.map(|m| m.unix_seconds()),
+                    after.closes.map(|m| m.unix_seconds()),
+                    after.show_results.key(),
+                    by,
+                    at,
+                    clarified,
+                ],
+            )?;
+            queries::set_options(tx, poll_row, &after)?;
+            insert_audit(
+                tx,
+                &AuditEntry {
+                    at,
+                    editor: by,
+                    action: AuditAction::PollEdited,
+                    poll_id: Some(after.id.clone()),
+                    detail: describe(&before, &after),
+                },
+            )?;
+            Ok(PollEdit::Edited)
+        })
+        .await
+    }
+
+    async fn set_archived(
+        &self,
+        poll_id: &str,
+        archived: bool,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (poll_id, audit) = (poll_id.to_string(), audit.clone());
+        self.desk_write(move |tx| {
+            let changed = if archived {
+                tx.execute(
+                    "UPDATE poll SET archived_by = ?2, archived_at = ?3
+                     WHERE key = ?1 AND origin = 'desk' AND archived_at IS NULL",
+                    params![poll_id, audit.editor, audit.at],
+                )?
+            } else {
+                tx.execute(
+                    "UPDATE poll SET archived_by = NULL, archived_at = NULL
+                     WHERE key = ?1 AND origin = 'desk' AND archived_at IS NOT NULL",
+                    [&poll_id],
+                )?
+            };
+            if changed == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn desk_version(&self) -> Result<i64, StoreError> {
+        self.read(|conn| {
+            conn.prepare_cached("SELECT version FROM desk_version WHERE id = 1")?
+                .query_row([], |row| row.get(0))
+        })
+        .await
+    }
+
+    async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {
+        self.read(|conn| {
+            // One snapshot, so each poll's answers are those of its row as read.
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
+            let rows = {
+                let mut statement = tx.prepare_cached(&format!(
+                    "{MADE_POLL} WHERE origin = 'desk' ORDER BY created_at DESC, id DESC"
+                ))?;
+                let rows = statement.query_map([], made_poll_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let mut polls = Vec::with_capacity(rows.len());
+            for (poll_row, stored, kept) in rows {
+                polls.push(kept.with(definition(&tx, poll_row, stored)?));
+            }
+            tx.finish()?;
+            Ok(polls)
+        })
+        .await
+    }
+}
+
+/// A row of `MADE_POLL`: the poll's row id, its values (answers still to read) and the rest.
+fn made_poll_row(row: &Row<'_>) -> rusqlite::Result<(i64, StoredPoll, MadeRow)> {
+    let archived_by: Option<String> = row.get(10)?;
+    let archived_at: Option<i64> = row.get(11)?;
+    Ok((
+        row.get(0)?,
+        StoredPoll {
+            key: row.get(1)?,
+            question: row.get(2)?,
+            options: Vec::new(),
+            opens_at: row.get(3)?,
+            closes_at: row.get(4)?,
+            max_choices: row.get(5)?,
+            allow_change: row.get(6)?,
+            show_results: row.get(7)?,
+        },
+        MadeRow {
+            created: (
+                row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                row.get::<_, Option<i64>>(9)?.unwrap_or_default(),
+            ),
+            archived: archived_by.zip(archived_at),
+            clarified: row.get(12)?,
+        },
+    ))
+}
+
+/// `stored` with the shown answers of poll row `poll_row`, in their order.
+fn definition(
+    conn: &Connection,
+    poll_row: i64,
+    mut stored: StoredPoll,
+) -> rusqlite::Result<PollDefinition> {
+    let mut statement = conn.prepare_cached(
+        "SELECT key, label FROM poll_option
+         WHERE poll_id = ?1 AND position IS NOT NULL
+         ORDER BY position",
+    )?;
+    let rows = statement.query_map([poll_row], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    stored.options = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(stored.into_definition())
+}
+
+/// A count from a row, as stored (never below zero).
+fn count(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
+    Ok(row.get::<_, i64>(column)?.max(0) as u64)
+}
+
+/// Records `entry`, and raises the desk's version when its action changes the site: every desk
+/// change writes its audit line in its own transaction, so this is the one place that knows.
+fn insert_audit(conn: &Connection, entry: &AuditEntry) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, editor, action, poll_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        entry.at,
+        entry.editor,
+        entry.action.key(),
+        entry.poll_id,
+        entry.detail
+    ])?;
+    if entry.action.changes_the_site() {
+        conn.prepare_cached("UPDATE desk_version SET version = version + 1 WHERE id = 1")?
+            .execute([])?;
+    }
+    Ok(())
+}
+
+/// Adds `sign` times the answers of the ballots marked with window `window` to the running counts
+/// of poll `poll_row`, and `sign * ballots` to its voters: out when voiding, back when restoring.
+fn shift_counts(
+    conn: &Connection,
+    poll_row: i64,
+    window: i64,
+    sign: i64,
+    ballots: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE poll_option SET vote_count = vote_count + ?3 * (
+             SELECT COUNT(*) FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+             WHERE c.option_id = poll_option.id AND b.voided_window = ?2)
+         WHERE poll_id = ?1",
+        params![poll_row, window, sign],
+    )?;
+    conn.execute(
+        "UPDATE poll SET voter_count = voter_count + ?2 WHERE id = ?1",
+        params![poll_row, sign * ballots],
+    )?;
+    Ok(())
+}
+
+/// The columns `voided_window` reads, with the poll's row id last.
+const VOIDED_WINDOW: &str = "SELECT w.id, p.key, w.starts_at, w.ends_at, w.ballots, w.voided_by,
+        w.voided_at, w.restored_by, w.restored_at, w.poll_id
+    FROM void_window w JOIN poll p ON p.id = w.poll_id";
+
+fn voided_window(row: &Row<'_>) -> rusqlite::Result<VoidedWindow> {
+    let restored_by: Option<String> = row.get(7)?;
+    let restored_at: Option<i64> = row.get(8)?;
+    Ok(VoidedWindow {
+        id: row.get(0)?,
+        poll_id: row.get(1)?,
+        window: TimeWindow {
+            from: row.get(2)?,
+            until: row.get(3)?,
+        },
+        ballots: count(row, 4)?,
+        voided_by: row.get(5)?,
+        voided_at: row.get(6)?,
+        restored: restored_by.zip(restored_at),
+    })
+}

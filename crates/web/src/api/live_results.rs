@@ -1,0 +1,431 @@
+//! Live results: `GET /api/polls/{poll_id}/live`, a server-sent event stream of a poll's standing.
+//!
+//! However many readers watch, a node reads a poll's standing once a second: one task per watched
+//! poll reads the store and publishes a snapshot on a `watch` channel that every open stream of that
+//! poll shares; the task ends when the last stream closes. A vote stored on this node wakes the task
+//! at once, and a snapshot goes out no more often than once a second, so on a quiet poll a vote
+//! shows on every stream as soon as it is stored (the wait of up to a second was most of its
+//! delay), while under a stream of votes every stream still gets one event a second. On PostgreSQL
+//! each node reads the shared database, so its snapshot holds every node's votes. Streams are
+//! counted and bounded per node (`live_streams_max`, beyond it a 503), carry a heartbeat, tell the
+//! browser when to reconnect (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the
+//! snapshot's content hash, the same on every node), and all end at once when the server shuts
+//! down.
+
+use crate::state::WebState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use prometheus_client::metrics::gauge::Gauge;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stembus::poll::{PollDefinition, PollResults, facts_voters_sentence};
+use stembus_site::cache_control;
+use stembus_site::voter_cookie::VoterId;
+use stembus_store::Store;
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+/// How often a watched poll's standing is read.
+pub const SNAPSHOT_EVERY: Duration = Duration::from_secs(1);
+/// A comment line this often keeps proxies from closing a quiet stream.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+/// What the browser waits before reconnecting a dropped stream.
+const RECONNECT_AFTER: Duration = Duration::from_secs(5);
+
+/// One reading of a poll's standing, as the stream sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// A hash of `data`: the event id, equal on every node for equal figures.
+    pub id: String,
+    /// `{"voters":n,"options":[{"key","votes","percent"}],"facts_voters":"Tot nu toe stemden n
+    /// lezers."}`: the last the transparency box's count, rendered here so that the island does not
+    /// carry the words (`facts_voters_sentence`).
+    pub data: String,
+}
+
+#[derive(Serialize)]
+struct SnapshotData<'a> {
+    voters: u64,
+    options: Vec<SnapshotOption<'a>>,
+    facts_voters: String,
+}
+
+#[derive(Serialize)]
+struct SnapshotOption<'a> {
+    key: &'a str,
+    votes: u64,
+    percent: u8,
+}
+
+impl Snapshot {
+    fn of(results: &PollResults) -> Snapshot {
+        let data = SnapshotData {
+            voters: results.voters,
+            options: results
+                .rows
+                .iter()
+                .map(|row| SnapshotOption {
+                    key: &row.key,
+                    votes: row.votes,
+                    percent: row.percent,
+                })
+                .collect(),
+            facts_voters: facts_voters_sentence(Some(results.voters)),
+        };
+        let data = serde_json::to_string(&data).unwrap_or_default();
+        let id = Sha256::digest(data.as_bytes())[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Snapshot { id, data }
+    }
+}
+
+type Channel = watch::Sender<Option<Arc<Snapshot>>>;
+
+/// A watched poll: the channel its streams share, and the nudge that a vote was stored.
+struct Watched {
+    snapshots: Channel,
+    news: Arc<Notify>,
+}
+
+/// Every watched poll's channel on this node, and the count of open streams.
+pub struct LiveResults {
+    polls: Mutex<HashMap<String, Watched>>,
+    open: AtomicUsize,
+    max: usize,
+    gauge: Gauge,
+    /// Flips to `true` once at shut-down: every stream ends.
+    closing: watch::Sender<bool>,
+}
+
+/// An open stream's hold on its slot: dropping it (the stream ended) frees the slot.
+struct Slot(Arc<LiveResults>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+        self.0.gauge.dec();
+    }
+}
+
+impl LiveResults {
+    /// A hub for at most `max` open streams, reporting their number on `gauge`.
+    pub fn new(max: u32, gauge: Gauge) -> Arc<LiveResults> {
+        Arc::new(LiveResults {
+            polls: Mutex::new(HashMap::new()),
+            open: AtomicUsize::new(0),
+            max: max as usize,
+            gauge,
+            closing: watch::Sender::new(false),
+        })
+    }
+
+    /// Ends every open stream and refuses new ones: the server is shutting down.
+    pub fn shut_down(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// A vote in `poll_id` was stored on this node: its standing is read now, unless a snapshot
+    /// went out less than a second ago (then a second after it). Nobody watching, nothing to do.
+    pub fn vote_stored(&self, poll_id: &str) {
+        let polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(watched) = polls.get(poll_id) {
+            watched.news.notify_one();
+        }
+    }
+
+    /// How many streams are open on this node.
+    pub fn open_streams(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
+    /// A slot for one more stream, unless the node has as many as it may.
+    fn take_slot(self: &Arc<Self>) -> Option<Slot> {
+        let taken = self
+            .open
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |open| {
+                (open < self.max).then_some(open + 1)
+            })
+            .is_ok();
+        taken.then(|| {
+            self.gauge.inc();
+            Slot(self.clone())
+        })
+    }
+
+    /// The channel of `poll`, starting the task that reads it when nobody watched it yet.
+    /// A channel in the map always has its reading task: the task leaves the map, under its lock,
+    /// in the same step in which it sees that nobody watches any more.
+    fn watch(
+        self: &Arc<Self>,
+        poll: &PollDefinition,
+        store: &Store,
+    ) -> watch::Receiver<Option<Arc<Snapshot>>> {
+        let mut polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(watched) = polls.get(&poll.id) {
+            return watched.snapshots.subscribe();
+        }
+        let (channel, receiver) = watch::channel(None);
+        let news = Arc::new(Notify::new());
+        polls.insert(
+            poll.id.clone(),
+            Watched {
+                snapshots: channel.clone(),
+                news: news.clone(),
+            },
+        );
+        tokio::spawn(read_every_second(
+            self.clone(),
+            poll.clone(),
+            store.clone(),
+            channel,
+            news,
+        ));
+        receiver
+    }
+}
+
+/// Reads the standing of `poll` a second after the last read, or at once when a vote was stored,
+/// and publishes it when it changed, no more often than once a second; until nobody watches any
+/// more.
+async fn read_every_second(
+    hub: Arc<LiveResults>,
+    poll: PollDefinition,
+    store: Store,
+    channel: Channel,
+    news: Arc<Notify>,
+) {
+    let mut last_read: Option<Instant> = None;
+    let mut last_published: Option<Instant> = None;
+    loop {
+        if let Some(read) = last_read {
+            tokio::select! {
+                _ = tokio::time::sleep_until(read + SNAPSHOT_EVERY) => {}
+                _ = news.notified() => {}
+            }
+        }
+        if let Some(published) = last_published {
+            tokio::time::sleep_until(published + SNAPSHOT_EVERY).await;
+        }
+        {
+            let mut polls = hub.polls.lock().unwrap_or_else(|p| p.into_inner());
+            if channel.receiver_count() == 0 {
+                if polls
+                    .get(&poll.id)
+                    .is_some_and(|kept| kept.snapshots.same_channel(&channel))
+                {
+                    polls.remove(&poll.id);
+                }
+                break;
+            }
+        }
+        last_read = Some(Instant::now());
+        match store.tally(&poll.id, None).await {
+            Ok(tally) => {
+                let snapshot = Snapshot::of(&PollResults::from_counts(
+                    &poll,
+                    &tally.counts,
+                    tally.voters,
+                ));
+                let published = channel.send_if_modified(|current| {
+                    let changed = current.as_deref() != Some(&snapshot);
+                    if changed {
+                        *current = Some(Arc::new(snapshot));
+                    }
+                    changed
+                });
+                if published {
+                    last_published = Some(Instant::now());
+                }
+            }
+            // The streams keep the last figures; the next second tries again.
+            Err(_) => tracing::warn!("a live standing could not be read"),
+        }
+    }
+}
+
+/// A refusal of the stream: the API's JSON error, which the browser's EventSource gives up on.
+fn refusal(status: StatusCode, message: &str) -> Response {
+    crate::api::results::api_error(status, message)
+}
+
+/// Whether a reader may watch the standing: by the rule the page shows it by
+/// (`PollDefinition::results_visible`). Only a standing shown to voters alone needs a read, of this
+/// reader's own ballot.
+async fn may_watch(state: &WebState, poll: &PollDefinition, headers: &HeaderMap) -> Option<bool> {
+    let status = poll.status_at(state.now());
+    if poll.results_visible(status, false) {
+        return Some(true);
+    }
+    if !poll.results_visible(status, true) {
+        return Some(false);
+    }
+    let Some(voter) = VoterId::from_headers(headers) else {
+        return Some(false);
+    };
+    let tally = state
+        .store
+        .tally(&poll.id, Some(voter.as_str()))
+        .await
+        .ok()?;
+    Some(!tally.own_choices.is_empty())
+}
+
+/// `GET /api/polls/{poll_id}/live`.
+pub async fn live(
+    State(state): State<WebState>,
+    Path(poll_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        return refusal(super::results::status_of(error), error.message());
+    };
+    match may_watch(&state, poll, &headers).await {
+        Some(true) => {}
+        Some(false) => {
+            return refusal(
+                StatusCode::FORBIDDEN,
+                "De tussenstand van deze poll is (nog) niet zichtbaar voor u.",
+            );
+        }
+        None => {
+            return refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "De cijfers van deze poll kunnen nu niet getoond worden.",
+            );
+        }
+    }
+    let hub = state.live_results.clone();
+    if *hub.closing.borrow() {
+        return refusal(StatusCode::SERVICE_UNAVAILABLE, "De site start opnieuw op.");
+    }
+    let Some(slot) = hub.take_slot() else {
+        let mut response = refusal(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Te veel lezers volgen nu live; de cijfers op de pagina blijven staan.",
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return response;
+    };
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    let snapshots = hub.watch(poll, &state.store);
+    let mut response = Sse::new(events(snapshots, hub.closing.subscribe(), last_seen, slot))
+        .keep_alive(KeepAlive::new().interval(HEARTBEAT_EVERY))
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, cache_control::no_store());
+    // nginx would otherwise hold the events back in its buffer.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+/// The stream of `standing` events: the snapshot there is now (unless the reader has it), then each
+/// new one, until the server shuts down.
+fn events(
+    mut snapshots: watch::Receiver<Option<Arc<Snapshot>>>,
+    closing: watch::Receiver<bool>,
+    last_seen: Option<String>,
+    slot: Slot,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    snapshots.mark_changed();
+    let state = (snapshots, closing, last_seen, slot);
+    stream::unfold(
+        state,
+        |(mut snapshots, mut closing, mut last_seen, slot)| async move {
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                tokio::select! {
+                    changed = snapshots.changed() => {
+                        if changed.is_err() {
+                            return None;
+                        }
+                    }
+                    _ = closing.changed() => return None,
+                }
+                let Some(snapshot) = snapshots.borrow_and_update().clone() else {
+                    continue;
+                };
+                if last_seen.take().is_some_and(|seen| seen == snapshot.id) {
+                    continue;
+                }
+                let event = Event::default()
+                    .event("standing")
+                    .id(snapshot.id.clone())
+                    .retry(RECONNECT_AFTER)
+                    .data(snapshot.data.clone());
+                return Some((Ok(event), (snapshots, closing, last_seen, slot)));
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stembus::poll::ResultRow;
+
+    #[test]
+    fn a_snapshot_is_the_standing_as_compact_json_with_a_content_id() {
+        let results = PollResults {
+            rows: vec![
+                ResultRow {
+                    key: "ja".into(),
+                    label: "Ja".into(),
+                    votes: 7,
+                    percent: 70,
+                },
+                ResultRow {
+                    key: "nee".into(),
+                    label: "Nee".into(),
+                    votes: 3,
+                    percent: 30,
+                },
+            ],
+            voters: 10,
+        };
+        let snapshot = Snapshot::of(&results);
+        assert_eq!(
+            snapshot.data,
+            r#"{"voters":10,"options":[{"key":"ja","votes":7,"percent":70},{"key":"nee","votes":3,"percent":30}],"facts_voters":"Tot nu toe stemden 10 lezers."}"#
+        );
+        assert_eq!(snapshot.id.len(), 16);
+        assert_eq!(
+            snapshot,
+            Snapshot::of(&results),
+            "the same figures, the same id"
+        );
+        let mut other = results.clone();
+        other.voters = 11;
+        assert_ne!(Snapshot::of(&other).id, snapshot.id);
+    }
+
+    #[test]
+    fn slots_are_bounded_and_freed() {
+        let hub = LiveResults::new(2, Gauge::default());
+        let (a, b) = (hub.take_slot(), hub.take_slot());
+        assert!(a.is_some() && b.is_some());
+        assert!(hub.take_slot().is_none(), "a third is refused");
+        assert_eq!(hub.gauge.get(), 2);
+        drop(a);
+        assert_eq!(hub.open_streams(), 1);
+        assert!(hub.take_slot().is_some());
+    }
+}

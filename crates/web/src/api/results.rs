@@ -1,0 +1,282 @@
+//! The public results API: `GET /api/polls` and `GET /api/polls/{poll_id}` as JSON, the live stream
+//! beside them (`live_results`), and the OpenAPI document that describes all three
+//! (`/api/openapi.json`, written by hand in `openapi.json` and checked against the answers by the
+//! router tests).
+//!
+//! The API answers the same for everyone: it reads no cookie, so the counts are those a reader who
+//! did not vote may see (null where the poll's visibility hides them). That makes every answer
+//! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
+//! GET (tower-http's `CorsLayer`).
+
+use crate::api::live_results;
+use crate::state::WebState;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use stembus::error::AppError;
+use stembus::poll::{PollDefinition, PollResults, PollStatus};
+use stembus_site::cache_control;
+use tower_http::cors::{Any, CorsLayer};
+
+/// The OpenAPI 3.1 document of the API.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// The API's routes, CORS open for GET.
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/api/polls", get(polls))
+        .route("/api/polls/{poll_id}", get(poll))
+        .route("/api/polls/{poll_id}/live", get(live_results::live))
+        .route("/api/openapi.json", get(openapi))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET]),
+        )
+}
+
+/// A poll as the API describes it.
+#[derive(Debug, Serialize)]
+pub struct ApiPoll {
+    pub id: String,
+    pub question: String,
+    /// `upcoming`, `open` or `closed`.
+    pub status: &'static str,
+    /// RFC 3339, or null.
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    /// Null where the poll's visibility hides the standing from a reader who did not vote, or
+    /// where it could not be read just now.
+    pub voters: Option<u64>,
+    pub options: Vec<ApiOption>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiOption {
+    pub key: String,
+    pub label: String,
+    pub votes: Option<u64>,
+    pub percent: Option<u8>,
+}
+
+fn status_word(status: PollStatus) -> &'static str {
+    match status {
+        PollStatus::NotYetOpen => "upcoming",
+        PollStatus::Open => "open",
+        PollStatus::Closed => "closed",
+    }
+}
+
+/// `poll` for the API at `now`: the standing only where a reader who did not vote sees it.
+async fn describe(state: &WebState, poll: &PollDefinition, now: i64) -> ApiPoll {
+    let status = poll.status_at(now);
+    let results: Option<PollResults> = if poll.results_visible(status, false) {
+        state
+            .store
+            .tally(&poll.id, None)
+            .await
+            .ok()
+            .map(|tally| PollResults::from_counts(poll, &tally.counts, tally.voters))
+    } else {
+        None
+    };
+    ApiPoll {
+        id: poll.id.clone(),
+        question: poll.question.clone(),
+        status: status_word(status),
+        opens: poll.opens.map(|moment| moment.to_rfc3339()),
+        closes: poll.closes.map(|moment| moment.to_rfc3339()),
+        voters: results.as_ref().map(|results| results.voters),
+        options: poll
+            .options
+            .iter()
+            .map(|option| {
+                let row = results
+                    .as_ref()
+                    .and_then(|results| results.rows.iter().find(|row| row.key == option.key));
+                ApiOption {
+                    key: option.key.clone(),
+                    label: option.label.clone(),
+                    votes: row.map(|row| row.votes),
+                    percent: row.map(|row| row.percent),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A JSON answer with the API's caching: `304` when the client's `If-None-Match` holds its tag.
+fn json_answer(request_headers: &HeaderMap, body: String) -> Response {
+    let tag = format!(
+        "\"{}\"",
+        Sha256::digest(body.as_bytes())[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let matches = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|sent| {
+            sent.split(',')
+                .any(|one| one.trim().trim_start_matches("W/") == tag || one.trim() == "*")
+        });
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        ),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control::RESULTS_API),
+        ),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"0\"")),
+        ),
+    ];
+    if matches {
+        (StatusCode::NOT_MODIFIED, headers).into_response()
+    } else {
+        (headers, body).into_response()
+    }
+}
+
+/// An API error as JSON, never stored.
+pub fn api_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, cache_control::no_store()),
+        ],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+/// Polls in one answer of `GET /api/polls`: a newsroom keeps years of polls, and one answer with
+/// all of them grew without end (1.3 MB at 5,000), each with a read of its standing.
+pub const POLLS_PER_PAGE: usize = 100;
+
+/// `GET /api/polls?page=N`: the polls on the site, newest first (by their opening, else their
+/// article's publication), `POLLS_PER_PAGE` a page, with an RFC 8288 `Link` header to the next
+/// page and the previous one. A page that is not a whole number from 1 is a 400, a page past the
+/// last a 404 (the first page is there, empty, on a site without polls).
+async fn polls(
+    State(state): State<WebState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let page = match query.get("page").map(|page| page.trim()) {
+        None => 1,
+        Some(page) => match page.parse::<usize>() {
+            Ok(page) if page >= 1 => page,
+            _ => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "De pagina is een geheel getal vanaf 1.",
+                );
+            }
+        },
+    };
+    let now = state.now();
+    let library = state.library();
+    let mut newest_first: Vec<(i64, &PollDefinition)> = library
+        .articles()
+        .iter()
+        .filter_map(|article| {
+            article.poll.as_ref().map(|poll| {
+                let since = poll.opens.unwrap_or(article.published).unix_seconds();
+                (since, poll)
+            })
+        })
+        .chain(
+            library
+                .unplaced_polls()
+                .iter()
+                .map(|poll| (poll.opens.map_or(0, |opens| opens.unix_seconds()), poll)),
+        )
+        .collect();
+    newest_first
+        .sort_by(|(a_since, a), (b_since, b)| b_since.cmp(a_since).then_with(|| a.id.cmp(&b.id)));
+    let pages = newest_first.len().div_ceil(POLLS_PER_PAGE).max(1);
+    if page > pages {
+        return api_error(StatusCode::NOT_FOUND, "Deze pagina bestaat niet (meer).");
+    }
+    let mut described = Vec::new();
+    for (_, poll) in newest_first
+        .into_iter()
+        .skip((page - 1) * POLLS_PER_PAGE)
+        .take(POLLS_PER_PAGE)
+    {
+        described.push(describe(&state, poll, now).await);
+    }
+    let mut answer = json_answer(
+        &headers,
+        serde_json::to_string(&described).unwrap_or_default(),
+    );
+    let base = &state.settings.base_url;
+    let links: Vec<String> = [
+        (page < pages).then(|| format!("<{base}/api/polls?page={}>; rel=\"next\"", page + 1)),
+        (page > 1).then(|| format!("<{base}/api/polls?page={}>; rel=\"prev\"", page - 1)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Ok(link) = HeaderValue::from_str(&links.join(", "))
+        && !links.is_empty()
+    {
+        answer.headers_mut().insert(header::LINK, link);
+    }
+    answer
+}
+
+/// `GET /api/polls/{poll_id}`.
+async fn poll(
+    State(state): State<WebState>,
+    Path(poll_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        return api_error(status_of(error), error.message());
+    };
+    let described = describe(&state, poll, state.now()).await;
+    json_answer(
+        &headers,
+        serde_json::to_string(&described).unwrap_or_default(),
+    )
+}
+
+/// The HTTP status of an API refusal for `error`.
+pub(super) fn status_of(error: AppError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// `GET /api/openapi.json`.
+async fn openapi() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control::ONE_HOUR),
+            ),
+        ],
+        OPENAPI,
+    )
+        .into_response()
+}

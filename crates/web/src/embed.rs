@@ -1,0 +1,286 @@
+//! The embeddable poll: `/embed/{poll_id}`, the poll alone for a frame on the newsroom's other
+//! pages, and the oEmbed endpoint (`/oembed?url=…`) that hands out the frame's HTML.
+//!
+//! Only the origins in `embed_origins` may frame it (`frame-ancestors`). Inside a frame on another
+//! site many browsers keep no cookie, and without the voter cookie one reader could vote again and
+//! again. So the embed hands out the voter cookie with the page (partitioned to the embedding site
+//! on https), and the vote door refuses a vote from the embed that arrives without one (see
+//! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
+
+use crate::reader_poll::{Reader, poll_for_reader};
+use crate::security_headers::{self, Framable};
+use crate::state::WebState;
+use crate::views::EmbeddedPoll;
+use axum::Router;
+use axum::extract::{Extension, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+use stembus::error::AppError;
+use stembus_site::cache_control;
+pub use stembus_site::embed_code::{
+    FRAME_HEIGHT, FRAME_WIDTH, embed_path, frame_title, iframe_html,
+};
+use stembus_site::render::render_embed;
+use stembus_site::shell::PageContent;
+use stembus_site::voter_cookie::VoterId;
+
+const MIN_FRAME_WIDTH: u32 = 280;
+
+/// The embed's own policy: the site's, with the embedding origins as frame ancestors.
+#[derive(Clone)]
+struct FramePolicy(HeaderValue);
+
+/// The embed and oEmbed routes. Call with the state whose `output_name` the built files set, as
+/// the site's own policy is computed from it.
+pub fn routes(state: &WebState) -> Router<WebState> {
+    let site_policy = security_headers::security_headers(&state.leptos_options, &state.settings)
+        .into_iter()
+        .find(|(name, _)| name == header::CONTENT_SECURITY_POLICY)
+        .map(|(_, value)| value.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let ancestors = std::iter::once("'self'".to_string())
+        .chain(state.settings.embed_origins.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let policy = site_policy.replace(
+        "frame-ancestors 'self'",
+        &format!("frame-ancestors {ancestors}"),
+    );
+    let policy = FramePolicy(
+        HeaderValue::from_str(&policy)
+            .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'")),
+    );
+    Router::new()
+        .route("/embed/{poll_id}", get(embed))
+        .route("/oembed", get(oembed))
+        .layer(Extension(Arc::new(policy)))
+}
+
+/// The oEmbed address for `url` (an article's or an embed's full address).
+pub fn oembed_url(base_url: &str, url: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("url", url)
+        .append_pair("format", "json")
+        .finish();
+    format!("{base_url}/oembed?{query}")
+}
+
+/// Whether a vote comes from the embedded poll: sent by its frame (a browser navigating a frame
+/// says `Sec-Fetch-Dest: iframe`), or from its page (the `Referer`, which our policy
+/// `strict-origin-when-cross-origin` keeps whole for requests to this site).
+pub fn from_embed(headers: &HeaderMap) -> bool {
+    let framed = headers
+        .get("sec-fetch-dest")
+        .is_some_and(|dest| dest.as_bytes().eq_ignore_ascii_case(b"iframe"));
+    let from_embed_page = headers
+        .get(header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|referer| referer.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
+        .is_some_and(|path| path.starts_with("/embed/"));
+    framed || from_embed_page
+}
+
+/// `GET /embed/{poll_id}`: the poll alone. A reader without a voter cookie is given one with the
+/// page, so that a vote from the frame can show it came from a browser that keeps it.
+async fn embed(
+    State(state): State<WebState>,
+    Extension(policy): Extension<Arc<FramePolicy>>,
+    Path(poll_id): Path<String>,
+    request: Request,
+) -> Response {
+    let library = state.library();
+    let Some((article, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        let content = PageContent::error(error);
+        let mut response = render_embed(&state.leptos_options, content, request).await;
+        *response.status_mut() =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+        return with_policy(response, &policy);
+    };
+    let voter = VoterId::from_headers(request.headers());
+    let changing = request
+        .uri()
+        .query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
+    let (view, facts) = poll_for_reader(
+        &state,
+        Reader::Voter(voter.clone()),
+        changing,
+        &embed_path(&poll.id),
+        article,
+        poll,
+    )
+    .await;
+    let base_url = &state.settings.base_url;
+    let article = article.map(|article| (article.url(base_url), article.title.clone()));
+    let site_url = format!("{base_url}/");
+    let content = PageContent::new(move || {
+        let (view, facts, article, site_url) = (
+            view.clone(),
+            facts.clone(),
+            article.clone(),
+            site_url.clone(),
+        );
+        view! { <EmbeddedPoll view facts article site_url /> }.into_any()
+    });
+    let mut response = render_embed(&state.leptos_options, content, request).await;
+    if voter.is_none() {
+        match VoterId::generate() {
+            Ok(fresh) => {
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    fresh.embed_cookie(state.settings.is_https()),
+                );
+            }
+            Err(error) => tracing::error!(%error, "no randomness for a voter id"),
+        }
+    }
+    // Rendered for this reader (their vote, their cookie): no cache keeps it.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control::PRIVATE_NO_STORE),
+    );
+    with_policy(response, &policy)
+}
+
+fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy.0.clone());
+    response.extensions_mut().insert(Framable);
+    response
+}
+
+/// An oEmbed refusal: plain JSON, status as the oEmbed spec asks (404 unknown, 501 format).
+fn oembed_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+/// `GET /oembed?url=…[&maxwidth=…][&maxheight=…][&format=json]`: the frame for an article with a
+/// poll, or for an embed address.
+async fn oembed(
+    State(state): State<WebState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if query.get("format").is_some_and(|format| format != "json") {
+        return oembed_error(
+            StatusCode::NOT_IMPLEMENTED,
+            "Alleen het formaat json wordt ondersteund.",
+        );
+    }
+    let base = &state.settings.base_url;
+    let Some(path) = query
+        .get("url")
+        .and_then(|url| url.strip_prefix(base.as_str()))
+        .map(|path| {
+            path.split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+    else {
+        return oembed_error(
+            StatusCode::NOT_FOUND,
+            "Dit adres is geen poll van deze site.",
+        );
+    };
+    let library = state.library();
+    let found = if let Some(slug) = path.strip_prefix("/artikel/") {
+        library
+            .article(slug)
+            .and_then(|article| article.poll.as_ref().map(|poll| (Some(article), poll)))
+    } else if let Some(poll_id) = path.strip_prefix("/embed/") {
+        if state.content.desk().is_archived(poll_id) {
+            return oembed_error(StatusCode::GONE, AppError::PollArchived.message());
+        }
+        library.poll(poll_id)
+    } else {
+        None
+    };
+    let Some((article, poll)) = found else {
+        return oembed_error(
+            StatusCode::NOT_FOUND,
+            "Dit adres is geen poll van deze site.",
+        );
+    };
+    // A desk-made poll no article shows is the newsroom's own.
+    let author = article.map_or("Redactie Stembus", |article| article.author.as_str());
+    let limit = |key: &str| query.get(key).and_then(|value| value.parse::<u32>().ok());
+    let width =
+        limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
+    let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
+    let title = frame_title(&poll.question);
+    let html = iframe_html(base, poll, width, height);
+    let body = serde_json::json!({
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": "Stembus",
+        "provider_url": format!("{base}/"),
+        "title": title,
+        "author_name": author,
+        "html": html,
+        "width": width,
+        "height": height,
+        "cache_age": 3600,
+    });
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control::ONE_HOUR),
+            ),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stembus::test_support::headers;
+
+    #[test]
+    fn a_vote_from_the_embed_is_known_by_its_frame_or_its_page() {
+        assert!(from_embed(&headers(&[("sec-fetch-dest", "iframe")])));
+        assert!(from_embed(&headers(&[(
+            "referer",
+            "https://stembus.example/embed/deepseek-schade-nvidia"
+        )])));
+        assert!(!from_embed(&headers(&[(
+            "referer",
+            "https://stembus.example/artikel/deepseek-nvidia-beurswaarde"
+        )])));
+        assert!(!from_embed(&headers(&[("sec-fetch-dest", "document")])));
+        assert!(!from_embed(&headers(&[])));
+    }
+
+    #[test]
+    fn the_oembed_address_carries_the_url_encoded() {
+        assert_eq!(
+            oembed_url("https://s.example", "https://s.example/artikel/a b"),
+            "https://s.example/oembed?url=https%3A%2F%2Fs.example%2Fartikel%2Fa+b&format=json"
+        );
+    }
+}

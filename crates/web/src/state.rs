@@ -1,0 +1,101 @@
+//! The web room's state: the site's shared parts, and what only readers' requests keep: the page
+//! cache, each voter's own answers and the live-result streams. The server builds it once; the
+//! page cache hears from the content what changed.
+
+use crate::api::live_results::LiveResults;
+use crate::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
+use crate::vote::own_answers::OwnAnswers;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::ops::Deref;
+use std::sync::Arc;
+use stembus_content::current::ContentChange;
+use stembus_site::state::SiteState;
+
+/// A handle on the web room's parts; it reads as the `SiteState` below it too.
+#[derive(Clone)]
+pub struct WebState(Arc<WebParts>);
+
+#[derive(Clone)]
+pub struct WebParts {
+    pub site: SiteState,
+    /// The kept pages, which the content drops when a poll changes.
+    pub page_cache: PageCache,
+    /// What each voter chose, so that their pages need no store read.
+    pub own_answers: Arc<OwnAnswers>,
+    /// The live-result streams of this node.
+    pub live_results: Arc<LiveResults>,
+}
+
+impl Deref for WebState {
+    type Target = WebParts;
+
+    fn deref(&self) -> &WebParts {
+        &self.0
+    }
+}
+
+impl Deref for WebParts {
+    type Target = SiteState;
+
+    fn deref(&self) -> &SiteState {
+        &self.site
+    }
+}
+
+impl FromRef<WebState> for SiteState {
+    fn from_ref(state: &WebState) -> SiteState {
+        state.site.clone()
+    }
+}
+
+impl FromRef<WebState> for LeptosOptions {
+    fn from_ref(state: &WebState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+impl WebState {
+    /// The web room on `site`, holding at most `live_streams_max` live-result streams (counted in
+    /// the site's metrics), with a page cache counting into them too.
+    pub fn new(site: SiteState, live_streams_max: u32) -> WebState {
+        let metrics = site.metrics.clone();
+        let parts = WebParts {
+            page_cache: counted_page_cache(&site),
+            own_answers: Arc::new(OwnAnswers::for_engine(site.store.engine(), VOTER_PAGE_TTL)),
+            live_results: LiveResults::new(live_streams_max, metrics.live_streams.clone()),
+            site,
+        };
+        WebState(Arc::new(parts))
+    }
+
+    /// The same room with an empty page cache of its own (counting into the same metrics): a
+    /// router that keeps no page of another's.
+    pub fn with_empty_page_cache(&self) -> WebState {
+        let mut parts = (*self.0).clone();
+        parts.page_cache = counted_page_cache(&self.site);
+        WebState(Arc::new(parts))
+    }
+
+    /// The same room on another `site` (the built files' hashed name set).
+    pub fn with_site(&self, site: SiteState) -> WebState {
+        let mut parts = (*self.0).clone();
+        parts.site = site;
+        WebState(Arc::new(parts))
+    }
+}
+
+/// A page cache counting into the site's metrics, which drops the pages the content says changed.
+fn counted_page_cache(site: &SiteState) -> PageCache {
+    let cache = PageCache::new().counted(site.metrics.page_cache_counters());
+    let kept = cache.clone();
+    site.content.on_change(Box::new(move |change| match change {
+        ContentChange::Everything => kept.clear(),
+        ContentChange::Pages(paths) => {
+            for path in paths {
+                kept.forget(path);
+            }
+        }
+    }));
+    cache
+}

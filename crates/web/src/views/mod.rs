@@ -1,0 +1,114 @@
+//! The pages readers read, as Leptos components the server renders (only the poll inside them is
+//! an island): the article, the front page, the privacy page, and the data each is rendered from.
+
+mod article;
+mod privacy;
+mod vote_refused;
+
+pub use article::{ArticlePage, EmbeddedPoll, FrontPage};
+pub use privacy::{PRIVACY_PATH, PrivacyPage, PrivacyPageData};
+pub use vote_refused::VoteRefused;
+
+use serde::{Deserialize, Serialize};
+use stembus::moment::Moment;
+use stembus::poll::{PollStatus, PollView};
+use stembus_content::article::Article;
+
+/// What the front page and the related-articles list show of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub title: String,
+    pub lead: String,
+    pub published: Moment,
+    /// The state of the article's poll, if it has one.
+    pub poll_status: Option<PollStatus>,
+}
+
+/// A plain link that shares the article on another site; no third-party script involved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareLink {
+    pub label: String,
+    pub href: String,
+}
+
+/// What the transparency box under a poll tells readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollFacts {
+    /// How many readers voted; `None` when the figures could not be read just now.
+    pub voters: Option<u64>,
+    /// When voting opened: the poll's opening, else the article's publication.
+    pub opened: Moment,
+    pub closes: Option<Moment>,
+    pub status: PollStatus,
+    /// When the figures on the page were read, in Brussels time.
+    pub counted_at: Moment,
+    /// The windows of votes the newsroom declared invalid, which the counts leave out.
+    pub voided: Vec<VoidedVotes>,
+    /// The question or an answer was reworded after the first vote (a desk-made poll).
+    pub clarified: bool,
+}
+
+/// Votes the newsroom took out of the counts: how many, and the minutes they were cast in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidedVotes {
+    pub votes: u64,
+    pub from: Moment,
+    /// The last minute of the window (its first second).
+    pub last_minute: Moment,
+}
+
+impl VoidedVotes {
+    /// The transparency box's sentence: "12 stemmen uit een ongewone piek op 27 januari om 18.05
+    /// uur zijn niet meegeteld."
+    pub fn sentence(&self) -> String {
+        let votes = match self.votes {
+            1 => "1 stem".to_string(),
+            n => format!("{n} stemmen"),
+        };
+        let verb = if self.votes == 1 { "is" } else { "zijn" };
+        let (first, last) = (
+            self.from.day_month_nl_with_time(),
+            self.last_minute.day_month_nl_with_time(),
+        );
+        let day_of = |text: &str| text.split(" om ").next().unwrap_or_default().to_string();
+        let when = if first == last {
+            format!("op {first}")
+        } else if day_of(&first) == day_of(&last) {
+            format!(
+                "op {} tussen {} en {} uur",
+                day_of(&first),
+                self.from.clock_nl(),
+                self.last_minute.clock_nl()
+            )
+        } else {
+            format!("van {first} tot {last}")
+        };
+        format!("{votes} uit een ongewone piek {when} {verb} niet meegeteld.")
+    }
+}
+
+/// Everything the article page renders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticlePageData {
+    pub article: Article,
+    pub poll: Option<PollView>,
+    pub poll_facts: Option<PollFacts>,
+    /// The article's full public address, from the configured base URL.
+    pub canonical_url: String,
+    /// The oEmbed address of the article's poll, for the discovery link; none without a poll.
+    pub oembed_url: Option<String>,
+    /// The lead image's full public address.
+    pub image_url: Option<String>,
+    /// JSON-LD `NewsArticle`, with `<` escaped so it cannot end its `<script>`.
+    pub structured_data: String,
+    pub share_links: Vec<ShareLink>,
+    pub related: Vec<ArticleSummary>,
+}
+
+/// The front page: every article, newest first, and the site's address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrontPageData {
+    pub articles: Vec<ArticleSummary>,
+    pub canonical_url: String,
+}

@@ -1,0 +1,110 @@
+//! Casting a vote: the body of the `cast_vote` server function, which reaches it as the
+//! `VoteDoor` the vote's door puts in its context.
+
+use crate::embed;
+use crate::state::WebState;
+use axum::http::{header, request::Parts};
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+use std::future::Future;
+use std::pin::Pin;
+use stembus::error::AppError;
+use stembus::poll::door::{CastResult, VoteDoor};
+use stembus::poll::{PollResults, PollStatus, PollView};
+use stembus_site::standing::standing;
+use stembus_site::voter_cookie::VoterId;
+use stembus_store::{NewVote, VoteOutcome};
+
+/// Checks the vote against the content, records it for this reader and returns the poll as they
+/// now see it, with the number of readers who voted (which the transparency box shows to every
+/// reader, also where the standing is hidden from this one). A reader without a valid voter cookie gets a fresh one with the vote. The store
+/// checks the poll's rules again inside its transaction; these early checks only spare it work.
+async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResult {
+    let parts = use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing in cast_vote");
+        AppError::Internal
+    })?;
+    let library = state.library();
+    let (article, poll) = library
+        .poll(&poll_id)
+        .ok_or_else(|| state.missing_poll(&poll_id))?;
+    let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
+    if !choices
+        .iter()
+        .all(|choice| poll.options.iter().any(|option| &option.key == choice))
+    {
+        return Err(AppError::InvalidChoice);
+    }
+    let now = state.now();
+    if poll.status_at(now) != PollStatus::Open {
+        return Err(AppError::PollClosed);
+    }
+
+    let known_voter = VoterId::from_headers(&parts.headers);
+    let voter = match &known_voter {
+        Some(voter) => voter.clone(),
+        None => VoterId::generate().map_err(|error| {
+            tracing::error!(%error, "no randomness for a voter id");
+            AppError::Internal
+        })?,
+    };
+    let vote = NewVote {
+        poll_id: poll.id.clone(),
+        choices,
+        voter: voter.as_str().to_string(),
+        cast_at: now,
+    };
+    // Stored in a task of its own, with the guard that keeps a page from keeping this reader's old
+    // answers: a reader who leaves mid-vote must not end the guard while the vote may still commit.
+    let writing = state.own_answers.writing(&poll.id, &voter);
+    let store = state.store.clone();
+    let stored = tokio::spawn(async move {
+        let outcome = store.record_vote_and_tally(vote).await;
+        drop(writing);
+        outcome
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "the vote's task ended without an answer");
+        AppError::Internal
+    })?;
+    let (outcome, tally) = stored?;
+    match outcome {
+        VoteOutcome::Recorded | VoteOutcome::Changed => state.live_results.vote_stored(&poll.id),
+        VoteOutcome::AlreadyVoted => {}
+        VoteOutcome::WrongChoiceCount => return Err(AppError::TooManyChoices),
+        VoteOutcome::Closed => return Err(AppError::PollClosed),
+        // The content and the database are synced at start-up, so these mean a changed database.
+        VoteOutcome::UnknownPoll => return Err(AppError::UnknownPoll),
+        VoteOutcome::UnknownChoice => return Err(AppError::InvalidChoice),
+    }
+    // The vote is stored under this id, so the reader gets it even if reading the results fails.
+    if known_voter.is_none() {
+        expect_context::<ResponseOptions>()
+            .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
+    }
+    // The tally the store read with the vote (no second read), or else read now.
+    let (results, mut own_choices) = match tally {
+        Some(tally) => (
+            PollResults::from_counts(poll, &tally.counts, tally.voters),
+            tally.own_choices,
+        ),
+        None => standing(&state.store, poll, Some(&voter)).await?,
+    };
+    // In the poll's order, as a page shows them, whichever way the engine listed them.
+    own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
+    let poll_path = article.map_or_else(|| embed::embed_path(&poll.id), |article| article.path());
+    let voters = results.voters;
+    let view = PollView::for_reader(&poll_path, poll, Some(results), own_choices, now, false);
+    Ok((view, voters))
+}
+
+impl VoteDoor for WebState {
+    fn cast(
+        &self,
+        poll: String,
+        choice: String,
+    ) -> Pin<Box<dyn Future<Output = CastResult> + Send>> {
+        Box::pin(cast_vote(self.clone(), poll, choice))
+    }
+}

@@ -1,5 +1,0 @@
-//! For other pages and apps: the results API (`/api/polls`) with its OpenAPI document, and the
-//! live results stream (`/api/polls/{poll_id}/live`).
-
-pub(crate) mod live_results;
-pub(crate) mod results;
