@@ -22,11 +22,18 @@ bounded_run() {
   fi
 }
 
-# Sets EDITS from `--edits N` (default $1) or prints the caller's header for --help.
+# Sets EDITS from `--edits N` (default $1), HOT_RELOAD from `--hot-reload` (watch.sh only), or
+# prints the caller's header for --help.
 parse_edits() {
   EDITS="$1"; shift
+  HOT_RELOAD=""
   while [ $# -gt 0 ]; do
     case "$1" in
+      --hot-reload)
+        if [ "$BENCH_NAME" != watch.sh ]; then
+          echo "$BENCH_NAME: --hot-reload is watch.sh's" >&2; exit 2
+        fi
+        HOT_RELOAD=--hot-reload; shift ;;
       --edits) EDITS="${2:?--edits needs a number}"; shift 2 ;;
       --edits=*) EDITS="${1#--edits=}"; shift ;;
       -h|--help) sed -n "$BENCH_HELP_LINES" "$0"; exit 0 ;;

@@ -14,13 +14,14 @@
 # Works on a throwaway clone of HEAD in a temp dir (own CARGO_TARGET_DIR, own SQLite file), never the
 # developer's tree; listens on 127.0.0.1 only, on free ports; everything it started and the temp dir
 # are removed on exit. The whole run is bounded (BENCH_WATCH_LIMIT, default 30m).
-# Usage: bench/watch.sh [--edits N]        (a cold debug build first: several minutes on 2 cores)
+# Usage: bench/watch.sh [--edits N] [--hot-reload]   (a cold debug build first: minutes on 2 cores;
+#        --hot-reload runs `cargo leptos watch --hot-reload`, to see whether it helps a view edit)
 set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH"
 
 LIMIT="${BENCH_WATCH_LIMIT:-30m}"
 BENCH_NAME=watch.sh
-BENCH_HELP_LINES='2,17p'
+BENCH_HELP_LINES='2,18p'
 # shellcheck source=bench/edits.sh
 . "$(dirname "$0")/edits.sh"
 bounded_run "$LIMIT" "$@"
@@ -67,7 +68,7 @@ if [ -f "$repo/.cargo/config.toml" ]; then
 fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, linker: $linker"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "toolchain: $(rustc --version), $(cargo leptos --version)"
+echo "toolchain: $(rustc --version), $(cargo leptos --version)${HOT_RELOAD:+, watch $HOT_RELOAD}"
 
 # --- the throwaway copy ---
 clone_head "$tmp"
@@ -91,7 +92,7 @@ export STEMBUS_DATABASE_PATH="$tmp/data/stembus.db"
 say "cold start: cargo leptos watch on $addr (reload port $reload_port), log $log"
 start="$(now_ms)"
 busy_start="$(busy_ticks)"
-setsid cargo leptos watch > "$log" 2>&1 < /dev/null &
+setsid cargo leptos watch $HOT_RELOAD > "$log" 2>&1 < /dev/null &
 pgid=$!
 deadline=$(( $(date +%s) + COLD_TIMEOUT ))
 until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/" || true)" = 200 ]; do
