@@ -9,8 +9,9 @@ import sys
 
 # Bottom to top. Crates in one layer are neighbours and may not depend on each other either.
 LAYERS = [
-    ["stembus"],
-    ["stembus-store"],
+    ["stembus-poll"],
+    # The island crate (what the browser runs) and the store: neighbours, neither knows the other.
+    ["stembus", "stembus-store"],
     ["stembus-content"],
     ["stembus-site"],
     ["stembus-web", "stembus-desk", "stembus-ops"],

@@ -1,8 +1,8 @@
 //! A news article as the newsroom wrote it: its text, lead image and poll, and its address.
 
 use serde::{Deserialize, Serialize};
-use stembus::moment::Moment;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
+use stembus_poll::moment::Moment;
 
 /// An article as the newsroom wrote it, with its optional poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

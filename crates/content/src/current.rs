@@ -12,8 +12,8 @@ use crate::{ContentFolder, ContentProblem, Library};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-use stembus::moment::Moment;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
+use stembus_poll::moment::Moment;
 use stembus_store::desk::{MadePoll, PollOverrides, VoidedWindow};
 use stembus_store::{Store, StoreError};
 

@@ -20,7 +20,7 @@ use crate::article::Article;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 
 /// The articles the site serves, newest first, and the polls made in the desk that no article
 /// shows (reachable by their embed and the API).

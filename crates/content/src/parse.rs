@@ -6,8 +6,8 @@ use super::markdown::render_markdown;
 use crate::article::{Article, LeadImage};
 use serde::Deserialize;
 use std::collections::HashSet;
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, ResultsVisibility};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, ResultsVisibility};
 
 /// The front matter as an editor writes it.
 #[derive(Debug, Deserialize)]

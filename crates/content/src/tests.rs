@@ -6,7 +6,7 @@ use super::parse::*;
 use super::*;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
-use stembus::moment::Moment;
+use stembus_poll::moment::Moment;
 
 const GOOD: &str = "+++\nslug = \"test-artikel\"\ntitle = \"Titel\"\nlead = \"Lead.\"\nauthor = \"Redactie\"\nsource = \"Stembus\"\npublished = \"2025-01\"\ntags = [\"technologie\"]\n\n[poll]\nid = \"test-poll\"\nquestion = \"Vraag?\"\noptions = [\n  { key = \"ja\", label = \"Ja\" },\n  { key = \"nee\", label = \"Nee\" },\n]\n+++\n\nEerste alinea\nloopt door.\n\nTweede *alinea*.\n";
 
@@ -657,7 +657,7 @@ fn the_desks_overrides_apply_to_desk_made_polls_too() {
     let closes_at = 1_800_000_000;
     let overrides = PollOverrides {
         closes: Some(Some(closes_at)),
-        show_results: Some(stembus::poll::ResultsVisibility::Always),
+        show_results: Some(stembus_poll::ResultsVisibility::Always),
         changed: Some(("an".to_string(), 1)),
     };
     let desk = current::DeskState::new(
@@ -679,7 +679,7 @@ fn the_desks_overrides_apply_to_desk_made_polls_too() {
         );
         assert_eq!(
             poll.show_results,
-            stembus::poll::ResultsVisibility::Always,
+            stembus_poll::ResultsVisibility::Always,
             "{id}"
         );
     }

@@ -99,7 +99,7 @@ pub async fn run_command(
             Ok(editors
                 .iter()
                 .map(|editor| {
-                    let since = stembus::moment::Moment::brussels_from_unix(editor.created_at);
+                    let since = stembus_poll::moment::Moment::brussels_from_unix(editor.created_at);
                     format!("{}\t(sinds {})", editor.name, since.long_nl_with_time())
                 })
                 .collect::<Vec<_>>()

@@ -6,7 +6,7 @@
 //! `BURST_MIN_VOTES` votes. The median over minutes with votes (not over every minute since the
 //! opening) keeps a quiet poll's median from being zero, which would flag every busy minute.
 
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 use stembus_site::escape_markup;
 
 /// A minute is a burst above this many times the median minute…
@@ -146,7 +146,7 @@ pub fn chart_svg(labels: &[String], hours: &[(i64, Vec<u64>)], title: &str) -> S
             }
         }
         let hour_label = |hour: i64| {
-            let moment = stembus::moment::Moment::brussels_from_unix(hour);
+            let moment = stembus_poll::moment::Moment::brussels_from_unix(hour);
             format!("{} {} u", moment.long_nl(), moment.clock_nl())
         };
         let first = hour_label(hours[0].0);
@@ -179,7 +179,7 @@ pub fn chart_svg(labels: &[String], hours: &[(i64, Vec<u64>)], title: &str) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::test_support::poll;
+    use stembus_poll::test_support::poll;
 
     #[test]
     fn a_minute_far_above_the_median_with_enough_votes_is_a_burst() {

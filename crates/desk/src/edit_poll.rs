@@ -16,9 +16,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use stembus::error::AppError;
-use stembus::moment::Moment;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
+use stembus_poll::error::AppError;
+use stembus_poll::moment::Moment;
 use stembus_site::state::SiteState;
 use stembus_store::desk::PollEdit;
 
@@ -188,7 +188,7 @@ pub fn describe(before: &PollDefinition, after: &PollDefinition) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::poll::{PollOption, ResultsVisibility};
+    use stembus_poll::{PollOption, ResultsVisibility};
 
     fn poll(question: &str, answers: &[&str]) -> PollDefinition {
         PollDefinition {

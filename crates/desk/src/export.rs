@@ -11,9 +11,9 @@ use super::refusal::Refusal;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use stembus::error::AppError;
-use stembus::moment::Moment;
-use stembus::poll::PollResults;
+use stembus_poll::PollResults;
+use stembus_poll::error::AppError;
+use stembus_poll::moment::Moment;
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, VoidedWindow};
@@ -188,7 +188,7 @@ pub async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::poll::ResultRow;
+    use stembus_poll::ResultRow;
 
     #[test]
     fn totals_are_semicolon_separated_utf8_with_a_bom_and_quote_what_needs_it() {

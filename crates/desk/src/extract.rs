@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use std::collections::HashMap;
 use std::convert::Infallible;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_site::guard;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, AuditEntry};

@@ -9,9 +9,9 @@ use super::{back_to_poll, find_poll, views};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
-use stembus::error::AppError;
-use stembus::moment::Moment;
-use stembus::poll::ResultsVisibility;
+use stembus_poll::ResultsVisibility;
+use stembus_poll::error::AppError;
+use stembus_poll::moment::Moment;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, OverrideChange};
 

@@ -14,9 +14,9 @@ use super::views::{self, ListPage, PollListPage, PollRow};
 use axum::extract::{Query, State};
 use leptos::prelude::*;
 use std::collections::HashMap;
-use stembus::error::AppError;
-use stembus::poll::{PollDefinition, PollStatus};
 use stembus_content::article::Article;
+use stembus_poll::error::AppError;
+use stembus_poll::{PollDefinition, PollStatus};
 use stembus_site::state::SiteState;
 
 /// Polls on one page of the list.

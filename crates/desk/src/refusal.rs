@@ -7,7 +7,7 @@ use super::{SIGN_IN, see_other};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_store::StoreError;
 
 /// A desk request refused. From an `AppError` (or a store's error) it is the notice, so that a

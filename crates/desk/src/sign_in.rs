@@ -12,7 +12,7 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_site::client_address::ClientAddress;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, AuditEntry};

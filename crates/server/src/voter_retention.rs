@@ -5,7 +5,7 @@
 
 use crate::state::AppState;
 use std::time::Duration;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 
 /// How often the task looks for polls whose ids may go.
 pub const CHECK_EVERY: Duration = Duration::from_secs(60 * 60);

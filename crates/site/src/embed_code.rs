@@ -2,7 +2,7 @@
 //! gives editors to copy: one place, so the two never differ.
 
 use crate::escape_markup;
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 
 /// The frame's size that oEmbed proposes and the desk hands out (the poll fits at this width
 /// without scrolling).

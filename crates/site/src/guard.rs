@@ -7,7 +7,7 @@ use std::hash::{BuildHasher, RandomState};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Instant;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 
 /// Refuses a vote a browser sent from another site: `Sec-Fetch-Site: cross-site`, an `Origin` of
 /// `null`, or an `Origin` that is neither the configured site nor the host the request was sent to.
@@ -153,7 +153,7 @@ impl RateLimiter {
 mod tests {
     use super::*;
     use std::time::Duration;
-    use stembus::test_support::headers;
+    use stembus_poll::test_support::headers;
 
     const SITE: &str = "https://nieuws.example.be";
 

@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_store::writer::{QUEUE_CAPACITY, WriterMetrics};
 use tower::{Layer, Service};
 

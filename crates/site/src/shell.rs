@@ -5,7 +5,7 @@ use crate::response_status;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
 use std::sync::Arc;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 
 /// The privacy page's address, which every page's footer links to.
 pub const PRIVACY_PATH: &str = "/privacy";

@@ -2,8 +2,8 @@
 //! the vote's answer and the desk's poll page and export all show.
 
 use crate::voter_cookie::VoterId;
-use stembus::error::AppError;
-use stembus::poll::{PollDefinition, PollResults};
+use stembus_poll::error::AppError;
+use stembus_poll::{PollDefinition, PollResults};
 use stembus_store::Store;
 
 /// The poll's standing, and the answers `voter` chose in it (none without a voter).

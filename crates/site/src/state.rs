@@ -9,9 +9,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::ops::Deref;
 use std::sync::Arc;
-use stembus::error::AppError;
 use stembus_content::Library;
 use stembus_content::current::CurrentContent;
+use stembus_poll::error::AppError;
 use stembus_store::{Store, StoreError};
 
 /// A handle on the shared parts: cloning it is one reference count, which matters because axum

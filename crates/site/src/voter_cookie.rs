@@ -96,7 +96,7 @@ mod tests {
     /// Request headers with one `Cookie` header per entry of `cookies`.
     fn with_cookies(cookies: &[&str]) -> HeaderMap {
         let pairs: Vec<(&str, &str)> = cookies.iter().map(|cookie| ("cookie", *cookie)).collect();
-        stembus::test_support::headers(&pairs)
+        stembus_poll::test_support::headers(&pairs)
     }
 
     #[test]

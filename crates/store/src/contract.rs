@@ -9,9 +9,9 @@ use super::sqlite::SqliteStore;
 use super::{NewVote, Store, StoreError, VoteOutcome};
 use async_trait::async_trait;
 use std::sync::Arc;
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, PollResults};
-use stembus::test_support::poll;
+use stembus_poll::moment::Moment;
+use stembus_poll::test_support::poll;
+use stembus_poll::{PollDefinition, PollOption, PollResults};
 
 /// The variable that names the PostgreSQL cluster for the tests, as
 /// `postgres://USER@HOST:PORT/DATABASE` (a database to connect to for creating the test's own).

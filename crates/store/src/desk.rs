@@ -10,7 +10,7 @@
 
 use super::StoreError;
 use async_trait::async_trait;
-use stembus::poll::{PollDefinition, ResultsVisibility};
+use stembus_poll::{PollDefinition, ResultsVisibility};
 
 /// An editor as `stembus editor list` shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,9 +10,9 @@ use super::desk::{
 };
 use super::{NewVote, Store, VoteOutcome};
 use async_trait::async_trait;
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
-use stembus::test_support::poll;
+use stembus_poll::moment::Moment;
+use stembus_poll::test_support::poll;
+use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 /// An engine whose tables a test can count in, to check what the store's answers rest on.
 #[async_trait]

@@ -123,11 +123,11 @@ impl<T: VoteStore + desk::DeskStore> Storage for T {}
 /// The store every request shares.
 pub type Store = Arc<dyn Storage>;
 
-impl From<StoreError> for stembus::error::AppError {
+impl From<StoreError> for stembus_poll::error::AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Unavailable => stembus::error::AppError::Unavailable,
-            StoreError::Fault => stembus::error::AppError::Internal,
+            StoreError::Unavailable => stembus_poll::error::AppError::Unavailable,
+            StoreError::Fault => stembus_poll::error::AppError::Internal,
         }
     }
 }

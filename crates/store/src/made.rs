@@ -2,8 +2,8 @@
 //! the one judgement of an edit, so SQLite and PostgreSQL answer an editor alike.
 
 use crate::desk::MadePoll;
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 /// The columns each engine's `made_poll_row` reads, in this order.
 pub(super) const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices,
@@ -125,7 +125,7 @@ pub(super) fn judge_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::test_support::poll;
+    use stembus_poll::test_support::poll;
 
     #[test]
     fn a_moment_written_in_another_offset_is_the_same_stored_moment() {

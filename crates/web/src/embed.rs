@@ -19,7 +19,7 @@ use axum::routing::get;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_site::cache_control;
 pub use stembus_site::embed_code::{
     FRAME_HEIGHT, FRAME_WIDTH, embed_path, frame_title, iframe_html,
@@ -259,7 +259,7 @@ async fn oembed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::test_support::headers;
+    use stembus_poll::test_support::headers;
 
     #[test]
     fn a_vote_from_the_embed_is_known_by_its_frame_or_its_page() {

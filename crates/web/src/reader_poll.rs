@@ -3,9 +3,9 @@
 
 use crate::state::WebState;
 use crate::views::{PollFacts, VoidedVotes};
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollView};
 use stembus_content::article::Article;
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, PollView};
 use stembus_site::standing::standing;
 use stembus_site::voter_cookie::VoterId;
 

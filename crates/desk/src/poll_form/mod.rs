@@ -5,9 +5,9 @@
 //! The component is in `view`.
 
 use super::extract::Form;
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, PollOption, ResultsVisibility};
 use stembus_content::identifier::{identifier_from, unique_identifier};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 mod view;
 

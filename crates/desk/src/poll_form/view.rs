@@ -8,7 +8,7 @@ use crate::views::{Csrf, DeskFrame, Frame};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use stembus::poll::ResultsVisibility;
+use stembus_poll::ResultsVisibility;
 
 /// The form page with `form`, answered with `status`.
 pub fn form_page(status: StatusCode, frame: Frame, form: PollFormView) -> Response {

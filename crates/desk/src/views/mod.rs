@@ -18,8 +18,8 @@ pub use void_preview::{VoidPreviewDetail, VoidPreviewPage};
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
-use stembus::moment::Moment;
-use stembus::poll::{PollResults, PollStatus, ResultsVisibility};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollResults, PollStatus, ResultsVisibility};
 use stembus_site::shell::PageTitle;
 use stembus_store::desk::{AuditAction, AuditEntry};
 

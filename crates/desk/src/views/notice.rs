@@ -3,7 +3,7 @@
 use super::*;
 use leptos::prelude::*;
 use leptos_meta::Meta;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_site::shell::PageTitle;
 
 /// A refusal on a desk address, with the way back.

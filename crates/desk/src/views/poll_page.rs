@@ -3,8 +3,8 @@
 use super::*;
 use crate::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
 use leptos::prelude::*;
-use stembus::moment::Moment;
-use stembus::poll::{PollResults, ResultsVisibility};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollResults, ResultsVisibility};
 use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH};
 use stembus_site::escape_markup;
 use stembus_store::desk::{AuditEntry, VoidedWindow};

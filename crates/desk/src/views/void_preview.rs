@@ -2,7 +2,7 @@
 
 use super::*;
 use leptos::prelude::*;
-use stembus::poll::PollResults;
+use stembus_poll::PollResults;
 
 /// What voiding a window would do, before the editor confirms.
 #[derive(Debug, Clone)]

@@ -443,8 +443,8 @@ async fn oembed_hands_out_the_frame_for_an_article_or_an_embed_address() {
 
 #[tokio::test]
 async fn the_list_answers_a_hundred_polls_a_page_newest_first_with_a_link_to_the_next() {
-    use stembus::moment::Moment;
-    use stembus::poll::{PollDefinition, ResultsVisibility};
+    use stembus_poll::moment::Moment;
+    use stembus_poll::{PollDefinition, ResultsVisibility};
     let site = TestSite::new();
     // 230 polls made in the desk, opened a minute apart, `poll-230` the newest.
     for n in 1..=230_i64 {

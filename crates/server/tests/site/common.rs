@@ -10,9 +10,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use stembus::poll::PollDefinition;
 use stembus_content::current::CurrentContent;
 use stembus_content::{BadContent, ContentFolder};
+use stembus_poll::PollDefinition;
 use stembus_server::router::build_router;
 use stembus_server::state::{AppState, StateParts};
 use stembus_site::clock::FixedClock;
@@ -597,19 +597,21 @@ pub fn desk_poll(
     id: &str,
     question: &str,
     options: &[(&str, &str)],
-    show_results: stembus::poll::ResultsVisibility,
+    show_results: stembus_poll::ResultsVisibility,
 ) -> PollDefinition {
     PollDefinition {
         id: id.to_string(),
         question: question.to_string(),
         options: options
             .iter()
-            .map(|(key, label)| stembus::poll::PollOption {
+            .map(|(key, label)| stembus_poll::PollOption {
                 key: key.to_string(),
                 label: label.to_string(),
             })
             .collect(),
-        opens: Some(stembus::moment::Moment::brussels_from_unix(TEST_NOW - 3600)),
+        opens: Some(stembus_poll::moment::Moment::brussels_from_unix(
+            TEST_NOW - 3600,
+        )),
         closes: None,
         max_choices: 1,
         allow_change: false,

@@ -6,7 +6,7 @@ use crate::common::*;
 use crate::desk::{Editor, signed_in};
 use axum::http::StatusCode;
 use scraper::{Html, Selector};
-use stembus::poll::ResultsVisibility;
+use stembus_poll::ResultsVisibility;
 use stembus_store::desk::{AuditAction, AuditEntry};
 
 /// `count` polls made one minute apart, `poll-001` the oldest, and the site reading them; the

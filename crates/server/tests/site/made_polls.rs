@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
-use stembus::moment::Moment;
-use stembus::poll::{PollDefinition, ResultsVisibility};
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::desk::{AuditAction, AuditEntry, PollEdit};
 
 const MADE: &str = "krant-op-papier";

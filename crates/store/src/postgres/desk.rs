@@ -15,7 +15,7 @@ use crate::desk::{
 use crate::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
-use stembus::poll::{PollDefinition, ResultsVisibility};
+use stembus_poll::{PollDefinition, ResultsVisibility};
 use tokio_postgres::Row;
 
 impl PostgresStore {

@@ -3,7 +3,7 @@
 //! together take turns, and the second finds the work done. (refinery would add a second
 //! PostgreSQL client beside tokio-postgres for the same few lines.)
 
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 use tokio_postgres::{Client, Error};
 
 /// Every migration, in order; the number is the file's.

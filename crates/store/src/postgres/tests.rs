@@ -8,7 +8,7 @@
 use super::*;
 use crate::Store;
 use std::sync::atomic::{AtomicU8, Ordering};
-use stembus::test_support::poll;
+use stembus_poll::test_support::poll;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

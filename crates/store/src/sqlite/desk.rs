@@ -16,7 +16,7 @@ use crate::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
-use stembus::poll::{PollDefinition, ResultsVisibility};
+use stembus_poll::{PollDefinition, ResultsVisibility};
 
 impl SqliteStore {
     /// Runs `work` in an immediate transaction on the desk's write connection, on the blocking

@@ -25,7 +25,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 
 /// The schema, one numbered migration per file, applied in order at start-up.
 const MIGRATIONS: [&str; 7] = [

@@ -2,7 +2,7 @@
 
 use crate::{NewVote, VoteOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
-use stembus::poll::PollDefinition;
+use stembus_poll::PollDefinition;
 
 /// Makes the content files' polls, their rules and answers in the database match the content,
 /// leaving every vote alone. Answers that left the content are kept (votes point at them) but no

@@ -3,7 +3,7 @@
 //! is tested on both engines by `store/contract.rs`.
 
 use super::*;
-use stembus::test_support::poll;
+use stembus_poll::test_support::poll;
 
 #[test]
 fn migrations_are_valid() {

@@ -26,7 +26,7 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use stembus::poll::{PollDefinition, PollResults, facts_voters_sentence};
+use stembus_poll::{PollDefinition, PollResults, facts_voters_sentence};
 use stembus_site::cache_control;
 use stembus_site::voter_cookie::VoterId;
 use stembus_store::Store;
@@ -380,7 +380,7 @@ fn events(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stembus::poll::ResultRow;
+    use stembus_poll::ResultRow;
 
     #[test]
     fn a_snapshot_is_the_standing_as_compact_json_with_a_content_id() {

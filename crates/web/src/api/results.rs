@@ -18,8 +18,8 @@ use axum::routing::get;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use stembus::error::AppError;
-use stembus::poll::{PollDefinition, PollResults, PollStatus};
+use stembus_poll::error::AppError;
+use stembus_poll::{PollDefinition, PollResults, PollStatus};
 use stembus_site::cache_control;
 use tower_http::cors::{Any, CorsLayer};
 

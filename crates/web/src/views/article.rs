@@ -5,9 +5,10 @@ use super::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
-use stembus::moment::Moment;
-use stembus::poll::{PollCard, PollStatus, PollView, facts_voters_sentence};
+use stembus::poll::PollCard;
 use stembus_content::article::article_path;
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollStatus, PollView, facts_voters_sentence};
 use stembus_site::shell::PageTitle;
 
 /// `/artikel/{slug}`: the article, its poll, how to share it and what to read next.

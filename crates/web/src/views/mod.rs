@@ -10,9 +10,9 @@ pub use privacy::{PRIVACY_PATH, PrivacyPage, PrivacyPageData};
 pub use vote_refused::VoteRefused;
 
 use serde::{Deserialize, Serialize};
-use stembus::moment::Moment;
-use stembus::poll::{PollStatus, PollView};
 use stembus_content::article::Article;
+use stembus_poll::moment::Moment;
+use stembus_poll::{PollStatus, PollView};
 
 /// What the front page and the related-articles list show of an article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

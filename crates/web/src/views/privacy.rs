@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use serde::{Deserialize, Serialize};
-use stembus::poll::format_count;
+use stembus_poll::format_count;
 use stembus_site::shell::PageTitle;
 
 pub use stembus_site::shell::PRIVACY_PATH;
@@ -105,5 +105,5 @@ pub fn PrivacyPage(data: PrivacyPageData) -> impl IntoView {
 
 /// "1 stem", "60 stemmen".
 fn votes(n: u32) -> String {
-    stembus::poll::votes_phrase(u64::from(n))
+    stembus_poll::votes_phrase(u64::from(n))
 }

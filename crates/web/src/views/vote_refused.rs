@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
-use stembus::error::AppError;
+use stembus_poll::error::AppError;
 use stembus_site::shell::PageTitle;
 
 /// The page a reader without JavaScript lands on when their vote was not taken: why, in Dutch, and

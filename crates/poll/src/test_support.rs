@@ -1,6 +1,6 @@
 //! Fixtures the unit tests share: one sample poll and one way to build request headers.
 
-use crate::poll::{PollDefinition, PollOption, ResultsVisibility};
+use crate::{PollDefinition, PollOption, ResultsVisibility};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
 /// A single-choice poll "deepseek" with the answers ja, nee and weet-niet (labels in capitals),

@@ -1,0 +1,419 @@
+//! The poll itself, shared by the browser and every server room: a poll's definition and rules,
+//! its status at a moment, the standing's figures (`tally`), the words a reader reads of counts, the
+//! errors a reader can act on (`error`) and times in Brussels (`moment`). No view and no server code:
+//! an edit of the island (the `stembus` crate) does not rebuild the rooms that only need these.
+
+pub mod error;
+pub mod moment;
+pub mod tally;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
+
+use crate::moment::Moment;
+use serde::{Deserialize, Serialize};
+
+/// A poll as the newsroom defines it in the article's content file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollDefinition {
+    /// Stable identifier; votes are stored under it, so it never changes once a poll is live.
+    pub id: String,
+    pub question: String,
+    pub options: Vec<PollOption>,
+    /// Votes are taken from this moment on; without it, from publication.
+    #[serde(default)]
+    pub opens: Option<Moment>,
+    /// Votes are refused from this moment on; without it, the poll stays open.
+    #[serde(default)]
+    pub closes: Option<Moment>,
+    /// How many answers a reader may pick: 1 is a single-choice poll.
+    #[serde(default = "single_choice")]
+    pub max_choices: u8,
+    /// Whether a reader may replace their vote until the poll closes.
+    #[serde(default)]
+    pub allow_change: bool,
+    /// Who sees the standing, and when.
+    #[serde(default)]
+    pub show_results: ResultsVisibility,
+}
+
+fn single_choice() -> u8 {
+    1
+}
+
+/// When the standing of a poll is shown. Once a poll has closed, everyone sees it. Written as its
+/// `key` wherever it is written: the content file, the store, the desk's form and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
+pub enum ResultsVisibility {
+    /// To readers who voted.
+    #[default]
+    AfterVote,
+    /// To every reader, voted or not.
+    Always,
+    /// To nobody until the poll closes.
+    AfterClose,
+}
+
+impl ResultsVisibility {
+    pub const ALL: [ResultsVisibility; 3] = [
+        ResultsVisibility::AfterVote,
+        ResultsVisibility::Always,
+        ResultsVisibility::AfterClose,
+    ];
+
+    /// The one spelling of each: `after-vote`, `always`, `after-close`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ResultsVisibility::AfterVote => "after-vote",
+            ResultsVisibility::Always => "always",
+            ResultsVisibility::AfterClose => "after-close",
+        }
+    }
+
+    /// The visibility spelled `key`, if any.
+    pub fn from_key(key: &str) -> Option<ResultsVisibility> {
+        ResultsVisibility::ALL
+            .into_iter()
+            .find(|visibility| visibility.key() == key)
+    }
+}
+
+impl From<ResultsVisibility> for &'static str {
+    fn from(visibility: ResultsVisibility) -> &'static str {
+        visibility.key()
+    }
+}
+
+impl TryFrom<String> for ResultsVisibility {
+    type Error = String;
+
+    fn try_from(key: String) -> Result<ResultsVisibility, String> {
+        ResultsVisibility::from_key(&key).ok_or_else(|| {
+            format!("unknown variant `{key}`, expected `after-vote`, `always` or `after-close`")
+        })
+    }
+}
+
+/// Whether a poll takes votes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PollStatus {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+impl PollDefinition {
+    /// The poll's status at `unix_seconds`: open from `opens` (inclusive) until `closes` (exclusive).
+    /// A closing moment that has passed wins over an opening still to come: an editor who closes a
+    /// poll before it opened has closed it.
+    pub fn status_at(&self, unix_seconds: i64) -> PollStatus {
+        if self
+            .closes
+            .is_some_and(|closes| unix_seconds >= closes.unix_seconds())
+        {
+            PollStatus::Closed
+        } else if self
+            .opens
+            .is_some_and(|opens| unix_seconds < opens.unix_seconds())
+        {
+            PollStatus::NotYetOpen
+        } else {
+            PollStatus::Open
+        }
+    }
+
+    /// Whether a reader may see the standing, given the poll's status and whether they voted.
+    pub fn results_visible(&self, status: PollStatus, voted: bool) -> bool {
+        status == PollStatus::Closed
+            || match self.show_results {
+                ResultsVisibility::AfterVote => voted,
+                ResultsVisibility::Always => true,
+                ResultsVisibility::AfterClose => false,
+            }
+    }
+
+    /// The labels of `keys`, in the poll's order.
+    pub fn labels_of(&self, keys: &[String]) -> Vec<String> {
+        self.options
+            .iter()
+            .filter(|option| keys.contains(&option.key))
+            .map(|option| option.label.clone())
+            .collect()
+    }
+}
+
+/// One answer a reader can pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollOption {
+    /// Stable identifier of the answer, sent by the form.
+    pub key: String,
+    pub label: String,
+}
+
+/// What the poll island needs to render for one reader.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollView {
+    pub poll: PollDefinition,
+    /// The standing, when this reader may see it.
+    pub results: Option<PollResults>,
+    /// The answers this reader chose; empty while they have not voted.
+    pub own_choices: Vec<String>,
+    /// Whether the form is shown: the poll is open and the reader has not voted (or is changing).
+    pub show_form: bool,
+    /// Where a reader who voted can change their vote, when the poll allows it and is open.
+    pub change_href: Option<String>,
+    /// The standing could not be read just now: the reader is told so instead of seeing no votes.
+    pub standing_unavailable: bool,
+    /// Whether the poll takes votes at the moment the view was made; the card says so in words.
+    pub status: PollStatus,
+}
+
+impl PollView {
+    /// What the poll of the article at `article_path` shows a reader with `own_choices` (empty:
+    /// not voted) at `now`, given the standing (`None`: it could not be read); `changing` when a
+    /// reader who voted asked to change their vote.
+    pub fn for_reader(
+        article_path: &str,
+        poll: &PollDefinition,
+        results: Option<PollResults>,
+        own_choices: Vec<String>,
+        now: i64,
+        changing: bool,
+    ) -> PollView {
+        let status = poll.status_at(now);
+        let open = status == PollStatus::Open;
+        let Some(results) = results else {
+            // Without the figures it is unknown whether this reader voted: the form stays, and a
+            // second vote is refused by the store as it would be anyway.
+            return PollView {
+                poll: poll.clone(),
+                results: None,
+                own_choices: Vec::new(),
+                show_form: open,
+                change_href: None,
+                standing_unavailable: true,
+                status,
+            };
+        };
+        let voted = !own_choices.is_empty();
+        let may_change = open && voted && poll.allow_change;
+        PollView {
+            results: poll.results_visible(status, voted).then_some(results),
+            show_form: open && (!voted || (changing && may_change)),
+            change_href: may_change.then(|| format!("{article_path}?wijzigen#poll")),
+            poll: poll.clone(),
+            own_choices,
+            standing_unavailable: false,
+            status,
+        }
+    }
+}
+
+/// The standing of a poll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollResults {
+    /// One row per answer; with multiple choice the shares are of all answers given.
+    pub rows: Vec<ResultRow>,
+    /// Number of readers who voted.
+    pub voters: u64,
+}
+
+/// One answer with its count and its share in whole percent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRow {
+    pub key: String,
+    pub label: String,
+    pub votes: u64,
+    pub percent: u8,
+}
+
+impl PollResults {
+    /// Builds the standing from how often each answer was chosen (by key, in any order; an answer
+    /// missing there has no votes, a key the poll no longer has is left out) and the number of
+    /// readers who voted. The shares are whole percentages that add up to 100.
+    pub fn from_counts(
+        poll: &PollDefinition,
+        counts_by_key: &[(String, u64)],
+        voters: u64,
+    ) -> Self {
+        let counts: Vec<u64> = poll
+            .options
+            .iter()
+            .map(|option| {
+                counts_by_key
+                    .iter()
+                    .find(|(key, _)| *key == option.key)
+                    .map_or(0, |(_, count)| *count)
+            })
+            .collect();
+        let percents = tally::percentages(&counts);
+        let rows = poll
+            .options
+            .iter()
+            .zip(counts.iter().zip(percents))
+            .map(|(option, (&votes, percent))| ResultRow {
+                key: option.key.clone(),
+                label: option.label.clone(),
+                votes,
+                percent,
+            })
+            .collect();
+        PollResults { rows, voters }
+    }
+}
+
+/// The transparency box's count of voters, in the grammar of its number: "Tot nu toe stemde 1
+/// lezer.", "Tot nu toe stemden 1.234 lezers."; `None` when the figures cannot be read just now.
+/// The server renders it for the page, the vote's answer and each live standing, so that the box
+/// counts with the poll without the island carrying the words.
+pub fn facts_voters_sentence(voters: Option<u64>) -> String {
+    match voters {
+        Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
+        Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
+        None => "Hoeveel lezers stemden, kan nu even niet getoond worden.".to_string(),
+    }
+}
+
+/// Dutch count of voters: "1 lezer stemde", "1.234 lezers stemden".
+pub fn voters_sentence(total: u64) -> String {
+    match total {
+        0 => "Nog niemand stemde.".to_string(),
+        1 => "1 lezer stemde.".to_string(),
+        n => format_count(n) + " lezers stemden.",
+    }
+}
+
+/// Dutch count of votes for one answer: "1 stem", "12 stemmen".
+pub fn votes_phrase(votes: u64) -> String {
+    if votes == 1 {
+        "1 stem".to_string()
+    } else {
+        format_count(votes) + " stemmen"
+    }
+}
+
+/// A whole number with the Belgian Dutch thousands separator: 1234567 becomes "1.234.567".
+///
+/// Written out digit by digit rather than with `to_string`: the island formats the live figures
+/// with it, and this keeps the formatting machinery's share of its WASM down.
+pub fn format_count(n: u64) -> String {
+    let mut digits = Vec::with_capacity(20);
+    let mut rest = n;
+    loop {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.iter().rev().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(char::from(*digit));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::test_support::poll;
+
+    fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+        pairs.iter().map(|(key, n)| (key.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn results_pair_each_option_with_its_count_and_share() {
+        let results = PollResults::from_counts(
+            &poll(),
+            &counts(&[("weet-niet", 6), ("ja", 4), ("nee", 4)]),
+            14,
+        );
+        assert_eq!(results.voters, 14);
+        let shares: Vec<u8> = results.rows.iter().map(|r| r.percent).collect();
+        assert_eq!(shares, vec![29, 28, 43]);
+        assert_eq!(results.rows[2].votes, 6);
+    }
+
+    #[test]
+    fn answers_without_votes_count_zero_and_dropped_answers_are_left_out() {
+        let results =
+            PollResults::from_counts(&poll(), &counts(&[("nee", 2), ("geschrapt", 5)]), 2);
+        let votes: Vec<u64> = results.rows.iter().map(|r| r.votes).collect();
+        assert_eq!(votes, vec![0, 2, 0]);
+        let shares: Vec<u8> = results.rows.iter().map(|r| r.percent).collect();
+        assert_eq!(shares, vec![0, 100, 0]);
+    }
+
+    #[test]
+    fn labels_follow_the_poll_order() {
+        let keys = vec!["weet-niet".to_string(), "ja".to_string()];
+        assert_eq!(poll().labels_of(&keys), vec!["JA", "WEET-NIET"]);
+        assert!(poll().labels_of(&[]).is_empty());
+    }
+
+    #[test]
+    fn results_show_to_voters_to_all_or_after_closing_as_configured() {
+        use PollStatus::*;
+        let mut rules = poll();
+        assert!(!rules.results_visible(Open, false));
+        assert!(rules.results_visible(Open, true));
+        assert!(rules.results_visible(Closed, false));
+        rules.show_results = ResultsVisibility::Always;
+        assert!(rules.results_visible(Open, false));
+        assert!(rules.results_visible(NotYetOpen, false));
+        rules.show_results = ResultsVisibility::AfterClose;
+        assert!(!rules.results_visible(Open, true));
+        assert!(rules.results_visible(Closed, false));
+    }
+
+    #[test]
+    fn a_poll_is_open_from_its_opening_until_its_closing() {
+        let mut timed = poll();
+        timed.opens = Some(Moment::parse("2025-01-27T18:00:00+01:00").unwrap());
+        timed.closes = Some(Moment::parse("2025-02-03T18:00:00+01:00").unwrap());
+        let opens = timed.opens.unwrap().unix_seconds();
+        let closes = timed.closes.unwrap().unix_seconds();
+        assert_eq!(timed.status_at(opens - 1), PollStatus::NotYetOpen);
+        assert_eq!(timed.status_at(opens), PollStatus::Open);
+        assert_eq!(timed.status_at(closes - 1), PollStatus::Open);
+        assert_eq!(timed.status_at(closes), PollStatus::Closed);
+        assert_eq!(
+            poll().status_at(0),
+            PollStatus::Open,
+            "no moments: always open"
+        );
+    }
+
+    #[test]
+    fn counts_use_the_belgian_thousands_separator() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1000), "1.000");
+        assert_eq!(format_count(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn dutch_phrases_agree_in_number() {
+        assert_eq!(voters_sentence(0), "Nog niemand stemde.");
+        assert_eq!(voters_sentence(1), "1 lezer stemde.");
+        assert_eq!(voters_sentence(2500), "2.500 lezers stemden.");
+        assert_eq!(
+            facts_voters_sentence(Some(0)),
+            "Tot nu toe stemden 0 lezers."
+        );
+        assert_eq!(facts_voters_sentence(Some(1)), "Tot nu toe stemde 1 lezer.");
+        assert_eq!(
+            facts_voters_sentence(Some(1234)),
+            "Tot nu toe stemden 1.234 lezers."
+        );
+        assert_eq!(votes_phrase(1), "1 stem");
+        assert_eq!(votes_phrase(0), "0 stemmen");
+    }
+}
