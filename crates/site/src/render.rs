@@ -9,6 +9,7 @@ use axum::extract::{FromRef, Request};
 use axum::response::Response;
 use axum::routing::MethodRouter;
 use leptos::config::LeptosOptions;
+use leptos::prelude::IntoView;
 use leptos_axum::render_app_async_with_context;
 
 /// Renders the site's shell around `content` for `request`.
@@ -17,10 +18,7 @@ pub async fn render_page(
     content: PageContent,
     request: Request,
 ) -> Response {
-    let options = options.clone();
-    let render =
-        render_app_async_with_context(|| {}, move || shell(options.clone(), content.clone()));
-    valid_html::repaired(render(request).await).await
+    render_in(shell, options, content, request).await
 }
 
 /// The handler for every address no route knows: a file from the site folder if there is one
@@ -44,8 +42,18 @@ pub async fn render_embed(
     content: PageContent,
     request: Request,
 ) -> Response {
+    render_in(embed_shell, options, content, request).await
+}
+
+/// Renders `frame` (a shell) around `content` for `request`, made valid HTML.
+async fn render_in<V: IntoView + 'static>(
+    frame: fn(LeptosOptions, PageContent) -> V,
+    options: &LeptosOptions,
+    content: PageContent,
+    request: Request,
+) -> Response {
     let options = options.clone();
     let render =
-        render_app_async_with_context(|| {}, move || embed_shell(options.clone(), content.clone()));
+        render_app_async_with_context(|| {}, move || frame(options.clone(), content.clone()));
     valid_html::repaired(render(request).await).await
 }
