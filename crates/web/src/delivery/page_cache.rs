@@ -1,13 +1,14 @@
-//! The page cache, for the pages of the page table (`web::pages`): such a page as a reader without
+//! The page cache, for the pages of the page table (`crate::pages`): such a page as a reader without
 //! a vote sees it is the same for everyone, so it is rendered once per process, kept in memory with
 //! its brotli and gzip forms, and served with an entity tag and a `Cache-Control` a CDN may honour.
 //! A reader with a voter cookie sees their own vote, so they get the page as every reader with the
 //! same own answers sees it, kept `VOTER_PAGE_TTL` per set of answers and marked `private`.
 //!
 //! A kept page is rendered anew after `PAGE_TTL`, and dropped at once when the content or the
-//! desk changes its poll (`content::current` calls `forget`). The TTL bounds what else moves with
-//! the clock alone: a poll opens, closes, and then shows its counts to everyone. A re-render with
-//! the same bytes keeps its entity tag, so caches that revalidate get a 304 and nothing moves.
+//! desk changes its poll (the content tells the listener `WebState` registered, which calls
+//! `forget`). The TTL bounds what else moves with the clock alone: a poll opens, closes, and then
+//! shows its counts to everyone. A re-render with the same bytes keeps its entity tag, so caches
+//! that revalidate get a 304 and nothing moves.
 
 use super::encoding::{Accepted, Representation, brotli, gzip};
 use axum::body::{Body, Bytes, to_bytes};
