@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use stembus_store::postgres::create_database;
+use stembus_store_postgres::create_database;
 use tokio_postgres::{Client, NoTls};
 
 #[tokio::main(flavor = "current_thread")]
@@ -68,8 +68,9 @@ async fn measure(
     let url = create_database(admin, &name).await?;
     let (mut client, connection) = tokio_postgres::connect(&url, NoTls).await?;
     tokio::spawn(connection);
+    // This bench is stembus-server's; the engine's migrations are beside the engine.
     let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations/postgres/0001_polls_ballots_and_counts.sql");
+        .join("../store-postgres/migrations/0001_polls_ballots_and_counts.sql");
     client
         .batch_execute(&std::fs::read_to_string(schema)?)
         .await?;

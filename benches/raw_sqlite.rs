@@ -92,16 +92,15 @@ fn measure(
 }
 
 /// A connection with the store's pragmas (`src/server/store/mod.rs`, `open_connection`) and the
-/// schema from `migrations/sqlite/`, applied in file-name order.
+/// schema from `crates/store-sqlite/migrations/`, applied in file-name order.
 fn open(path: &Path) -> Result<Connection, Box<dyn std::error::Error>> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    let migrations = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("migrations")
-        .join("sqlite");
+    // This bench is stembus-server's; the engine's migrations are beside the engine.
+    let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("../store-sqlite/migrations");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))

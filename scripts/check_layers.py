@@ -12,7 +12,9 @@ LAYERS = [
     ["stembus-poll"],
     # The island crate (what the browser runs) and the store: neighbours, neither knows the other.
     ["stembus", "stembus-store"],
-    ["stembus-content"],
+    # The engines depend on the store's interface, never the reverse (atuin's model); the content
+    # needs only the interface.
+    ["stembus-store-sqlite", "stembus-store-postgres", "stembus-content"],
     ["stembus-site"],
     ["stembus-web", "stembus-desk", "stembus-ops"],
     ["stembus-server"],

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use stembus_desk as desk;
 use stembus_site::clock::{Clock, SystemClock};
 use stembus_site::config::{Database, Settings};
-use stembus_store::sqlite::backup;
+use stembus_store_sqlite::backup;
 
 const USAGE: &str = "usage: stembus                      serve the site
        stembus backup FILE          copy the SQLite database to the new FILE while the site runs

@@ -15,9 +15,9 @@ use stembus_poll::PollDefinition;
 use stembus_site::clock::SystemClock;
 use stembus_site::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
 use stembus_store::Store;
-use stembus_store::postgres::PostgresStore;
-use stembus_store::sqlite::Durability;
-use stembus_store::sqlite::SqliteStore;
+use stembus_store_postgres::PostgresStore;
+use stembus_store_sqlite::Durability;
+use stembus_store_sqlite::SqliteStore;
 use tracing_subscriber::EnvFilter;
 
 /// Runs the server until SIGINT or SIGTERM. Any start-up problem ends it with a message and exit 1.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use stembus_content::BadContent;
-use stembus_store::sqlite::Durability;
+use stembus_store_sqlite::Durability;
 
 /// The settings file read when `STEMBUS_CONFIG` names none.
 pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
@@ -114,7 +114,7 @@ impl Database {
         match self {
             Database::Sqlite(path) => format!("SQLite {}", path.display()),
             Database::Postgres(url) => {
-                format!("PostgreSQL {}", stembus_store::postgres::describe_url(url))
+                format!("PostgreSQL {}", stembus_store_postgres::describe_url(url))
             }
         }
     }

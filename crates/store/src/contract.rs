@@ -1,14 +1,12 @@
 //! The store's contract, one suite for every engine: each test is written once against `VoteStore`
-//! and run on SQLite (a fresh file) and on PostgreSQL (a fresh database in the cluster that
-//! `STEMBUS_TEST_DATABASE_URL` names; `scripts/test.sh` starts a throwaway one). The PostgreSQL
-//! runs are `#[ignore]`d so that `cargo nextest run` works without a database server;
-//! `scripts/test.sh` runs them with `--run-ignored all`, and without the variable they fail.
+//! and run by each engine crate (`vote_contract!`): on SQLite (a fresh file) and on PostgreSQL (a
+//! fresh database in the cluster that `STEMBUS_TEST_DATABASE_URL` names; `scripts/test.sh` starts a
+//! throwaway one). The PostgreSQL runs are `#[ignore]`d so that `cargo nextest run` works without a
+//! database server; `scripts/test.sh` runs them with `--run-ignored all`, and without the variable
+//! they fail. Behind the `contract` feature, which only the engines' tests turn on.
 
-use super::postgres::PostgresStore;
-use super::sqlite::SqliteStore;
-use super::{NewVote, Store, StoreError, VoteOutcome};
+use crate::{NewVote, Store, StoreError, VoteOutcome};
 use async_trait::async_trait;
-use std::sync::Arc;
 use stembus_poll::moment::Moment;
 use stembus_poll::test_support::poll;
 use stembus_poll::{PollDefinition, PollOption, PollResults};
@@ -19,7 +17,7 @@ pub const TEST_DATABASE_URL: &str = "STEMBUS_TEST_DATABASE_URL";
 
 /// One engine with one database of its own for the test.
 #[async_trait]
-pub(super) trait Engine: Send + Sync {
+pub trait Engine: Send + Sync {
     /// A store on the test's database with `polls` synced: opening it again is a restart, opening
     /// two is two nodes.
     async fn open(&self, polls: &[&PollDefinition]) -> Store;
@@ -27,107 +25,6 @@ pub(super) trait Engine: Send + Sync {
     /// The number of ballots, and of ballots choosing each of `keys`, counted from the ballot table
     /// itself: the check on the running counts.
     async fn recount(&self, keys: &[&str]) -> (u64, Vec<u64>);
-}
-
-pub(super) struct Sqlite {
-    pub(super) dir: tempfile::TempDir,
-}
-
-impl Sqlite {
-    pub(super) fn new() -> Sqlite {
-        Sqlite {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-}
-
-#[async_trait]
-impl Engine for Sqlite {
-    async fn open(&self, polls: &[&PollDefinition]) -> Store {
-        Arc::new(SqliteStore::open(&self.dir.path().join("votes.db"), polls).unwrap())
-    }
-
-    async fn recount(&self, keys: &[&str]) -> (u64, Vec<u64>) {
-        let conn = rusqlite::Connection::open(self.dir.path().join("votes.db")).unwrap();
-        let count = |sql: &str, key: Option<&str>| -> u64 {
-            let n: i64 = match key {
-                Some(key) => conn.query_row(sql, [key], |row| row.get(0)),
-                None => conn.query_row(sql, [], |row| row.get(0)),
-            }
-            .unwrap();
-            n as u64
-        };
-        let ballots = count("SELECT COUNT(*) FROM ballot", None);
-        let per_key = keys
-            .iter()
-            .map(|key| {
-                count(
-                    "SELECT COUNT(*) FROM ballot_choice c JOIN poll_option o ON o.id = c.option_id
-                     WHERE o.key = ?1",
-                    Some(key),
-                )
-            })
-            .collect();
-        (ballots, per_key)
-    }
-}
-
-pub(super) struct Postgres {
-    url: String,
-}
-
-impl Postgres {
-    /// A fresh database in the test cluster.
-    pub(super) async fn new() -> Postgres {
-        let admin = std::env::var(TEST_DATABASE_URL).unwrap_or_else(|_| {
-            panic!("{TEST_DATABASE_URL} is not set: run scripts/test.sh, which starts PostgreSQL")
-        });
-        let mut name = [0u8; 8];
-        getrandom::fill(&mut name).unwrap();
-        let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
-        let url = super::postgres::create_database(&admin, &format!("stembus_test_{name}"))
-            .await
-            .unwrap();
-        Postgres { url }
-    }
-
-    pub(super) async fn client(&self) -> tokio_postgres::Client {
-        let (client, connection) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
-        client
-    }
-}
-
-#[async_trait]
-impl Engine for Postgres {
-    async fn open(&self, polls: &[&PollDefinition]) -> Store {
-        Arc::new(PostgresStore::open(&self.url, polls).await.unwrap())
-    }
-
-    async fn recount(&self, keys: &[&str]) -> (u64, Vec<u64>) {
-        let client = self.client().await;
-        let ballots: i64 = client
-            .query_one("SELECT COUNT(*) FROM ballot", &[])
-            .await
-            .unwrap()
-            .get(0);
-        let mut per_key = Vec::new();
-        for key in keys {
-            let n: i64 = client
-                .query_one(
-                    "SELECT COUNT(*) FROM ballot_choice c JOIN poll_option o ON o.id = c.option_id
-                     WHERE o.key = $1",
-                    &[key],
-                )
-                .await
-                .unwrap()
-                .get(0);
-            per_key.push(n as u64);
-        }
-        (ballots as u64, per_key)
-    }
 }
 
 fn vote(voter: &str, choices: &[&str]) -> NewVote {
@@ -159,7 +56,7 @@ async fn standing(store: &Store, poll: &PollDefinition, voter: Option<&str>) -> 
     }
 }
 
-async fn a_vote_is_recorded_and_counted(engine: &dyn Engine) {
+pub async fn a_vote_is_recorded_and_counted(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     assert_eq!(
         store.record_vote(vote("a", &["ja"])).await.unwrap(),
@@ -171,7 +68,7 @@ async fn a_vote_is_recorded_and_counted(engine: &dyn Engine) {
     assert_eq!(standing.own_choices, vec!["ja"]);
 }
 
-async fn second_vote_from_same_reader_is_not_counted_twice(engine: &dyn Engine) {
+pub async fn second_vote_from_same_reader_is_not_counted_twice(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
     let again = store.record_vote(vote("a", &["nee"])).await.unwrap();
@@ -181,7 +78,7 @@ async fn second_vote_from_same_reader_is_not_counted_twice(engine: &dyn Engine) 
     assert_eq!(standing.own_choices, vec!["ja"], "the first vote stands");
 }
 
-async fn a_changed_vote_replaces_the_old_one_when_allowed(engine: &dyn Engine) {
+pub async fn a_changed_vote_replaces_the_old_one_when_allowed(engine: &dyn Engine) {
     let mut changeable = poll();
     changeable.allow_change = true;
     let store = engine.open(&[&changeable]).await;
@@ -197,7 +94,7 @@ async fn a_changed_vote_replaces_the_old_one_when_allowed(engine: &dyn Engine) {
     assert_eq!(standing.own_choices, vec!["nee"]);
 }
 
-async fn multiple_choice_counts_each_answer_and_each_voter_once(engine: &dyn Engine) {
+pub async fn multiple_choice_counts_each_answer_and_each_voter_once(engine: &dyn Engine) {
     let mut multiple = poll();
     multiple.max_choices = 2;
     let store = engine.open(&[&multiple]).await;
@@ -226,7 +123,7 @@ async fn multiple_choice_counts_each_answer_and_each_voter_once(engine: &dyn Eng
     assert_eq!(standing.own_choices, vec!["ja", "nee"]);
 }
 
-async fn wrong_answers_or_counts_store_nothing(engine: &dyn Engine) {
+pub async fn wrong_answers_or_counts_store_nothing(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     let mut other_poll = vote("a", &["ja"]);
     other_poll.poll_id = "bestaat-niet".into();
@@ -255,7 +152,7 @@ async fn wrong_answers_or_counts_store_nothing(engine: &dyn Engine) {
     );
 }
 
-async fn votes_outside_the_opening_hours_are_refused_in_the_transaction(engine: &dyn Engine) {
+pub async fn votes_outside_the_opening_hours_are_refused_in_the_transaction(engine: &dyn Engine) {
     let mut timed = poll();
     timed.opens = Some(Moment::parse("2025-01-27T18:00:00+01:00").unwrap());
     timed.closes = Some(Moment::parse("2025-02-03T18:00:00+01:00").unwrap());
@@ -281,7 +178,7 @@ async fn votes_outside_the_opening_hours_are_refused_in_the_transaction(engine: 
     assert_eq!(standing(&store, &timed, None).await.results.voters, 1);
 }
 
-async fn parallel_identical_votes_from_one_reader_count_once(engine: &dyn Engine) {
+pub async fn parallel_identical_votes_from_one_reader_count_once(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     let attempts: Vec<_> = (0..100)
         .map(|_| {
@@ -301,7 +198,7 @@ async fn parallel_identical_votes_from_one_reader_count_once(engine: &dyn Engine
     assert_eq!(standing(&store, &poll(), None).await.results.voters, 1);
 }
 
-async fn a_hundred_readers_voting_at_once_all_count(engine: &dyn Engine) {
+pub async fn a_hundred_readers_voting_at_once_all_count(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     let attempts: Vec<_> = (0..100)
         .map(|i| {
@@ -323,7 +220,7 @@ async fn a_hundred_readers_voting_at_once_all_count(engine: &dyn Engine) {
     );
 }
 
-async fn votes_survive_a_restart_and_a_changed_poll_definition(engine: &dyn Engine) {
+pub async fn votes_survive_a_restart_and_a_changed_poll_definition(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
     store.record_vote(vote("b", &["nee"])).await.unwrap();
@@ -349,7 +246,7 @@ async fn votes_survive_a_restart_and_a_changed_poll_definition(engine: &dyn Engi
     );
 }
 
-async fn running_counts_match_the_ballots_after_votes_and_changes(engine: &dyn Engine) {
+pub async fn running_counts_match_the_ballots_after_votes_and_changes(engine: &dyn Engine) {
     let mut rules = poll();
     rules.max_choices = 2;
     rules.allow_change = true;
@@ -374,7 +271,7 @@ async fn running_counts_match_the_ballots_after_votes_and_changes(engine: &dyn E
     assert_eq!(ballots, 3);
 }
 
-async fn after_shut_down_votes_are_refused_not_lost(engine: &dyn Engine) {
+pub async fn after_shut_down_votes_are_refused_not_lost(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
     store.shut_down().await;
@@ -385,7 +282,7 @@ async fn after_shut_down_votes_are_refused_not_lost(engine: &dyn Engine) {
     assert_eq!(engine.recount(&[]).await.0, 1, "the vote before it is in");
 }
 
-async fn two_nodes_voting_at_once_give_exact_totals(engine: &dyn Engine) {
+pub async fn two_nodes_voting_at_once_give_exact_totals(engine: &dyn Engine) {
     let mut changeable = poll();
     changeable.allow_change = true;
     let nodes = [
@@ -429,7 +326,7 @@ async fn two_nodes_voting_at_once_give_exact_totals(engine: &dyn Engine) {
     }
 }
 
-async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) {
+pub async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     assert_eq!(store.check_ready().await, Ok(()));
     store.shut_down().await;
@@ -439,7 +336,7 @@ async fn a_running_store_is_ready_and_a_stopped_one_is_not(engine: &dyn Engine) 
     );
 }
 
-async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
+pub async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
     let figures = store.writer_metrics();
@@ -452,7 +349,7 @@ async fn the_writer_reports_its_queue_and_batches(engine: &dyn Engine) {
 /// Runs each contract test on both engines.
 /// The tally that comes with a vote includes that vote, and the reader's own answers: alone, in a
 /// group of votes at once, for a refused repeat (the first vote's answers) and for a change.
-async fn the_tally_with_a_vote_includes_it(engine: &dyn Engine) {
+pub async fn the_tally_with_a_vote_includes_it(engine: &dyn Engine) {
     let mut changeable = poll();
     changeable.allow_change = true;
     let store = engine.open(&[&changeable]).await;
@@ -504,7 +401,7 @@ async fn the_tally_with_a_vote_includes_it(engine: &dyn Engine) {
 
 /// A repeat vote where changing is not allowed stores nothing, and its tally shows the first vote's
 /// answers, not the repeat's.
-async fn the_tally_with_a_refused_repeat_shows_the_first_vote(engine: &dyn Engine) {
+pub async fn the_tally_with_a_refused_repeat_shows_the_first_vote(engine: &dyn Engine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote("a", &["ja"])).await.unwrap();
     let (outcome, tally) = store
@@ -517,46 +414,67 @@ async fn the_tally_with_a_refused_repeat_shows_the_first_vote(engine: &dyn Engin
     assert_eq!(tally.voters, 1);
 }
 
-macro_rules! on_both_engines {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() {
-                    super::$test(&super::Sqlite::new()).await;
-                }
-            )*
-        }
-
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                #[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
-                async fn $test() {
-                    super::$test(&super::Postgres::new().await).await;
-                }
-            )*
-        }
+/// Runs every test of the vote contract as a test of the calling crate, each on a fresh `$engine`
+/// (an expression, evaluated inside the test: `Postgres::new().await` works). With
+/// `ignore = "why"` first, each test is `#[ignore]`d with that reason (an engine that needs a
+/// server the plain `cargo nextest run` does not have).
+#[macro_export]
+macro_rules! vote_contract {
+    (@tests [] $engine:expr; $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                $crate::contract::$test(&$engine).await;
+            }
+        )*
+    };
+    (@tests [ignore = $why:literal] $engine:expr; $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $why]
+            async fn $test() {
+                $crate::contract::$test(&$engine).await;
+            }
+        )*
+    };
+    (ignore = $why:literal, $engine:expr) => {
+        $crate::vote_contract!(@tests [ignore = $why] $engine;
+            a_vote_is_recorded_and_counted,
+            second_vote_from_same_reader_is_not_counted_twice,
+            a_changed_vote_replaces_the_old_one_when_allowed,
+            multiple_choice_counts_each_answer_and_each_voter_once,
+            wrong_answers_or_counts_store_nothing,
+            votes_outside_the_opening_hours_are_refused_in_the_transaction,
+            parallel_identical_votes_from_one_reader_count_once,
+            a_hundred_readers_voting_at_once_all_count,
+            votes_survive_a_restart_and_a_changed_poll_definition,
+            running_counts_match_the_ballots_after_votes_and_changes,
+            after_shut_down_votes_are_refused_not_lost,
+            two_nodes_voting_at_once_give_exact_totals,
+            a_running_store_is_ready_and_a_stopped_one_is_not,
+            the_writer_reports_its_queue_and_batches,
+            the_tally_with_a_vote_includes_it,
+            the_tally_with_a_refused_repeat_shows_the_first_vote
+        );
+    };
+    ($engine:expr) => {
+        $crate::vote_contract!(@tests [] $engine;
+            a_vote_is_recorded_and_counted,
+            second_vote_from_same_reader_is_not_counted_twice,
+            a_changed_vote_replaces_the_old_one_when_allowed,
+            multiple_choice_counts_each_answer_and_each_voter_once,
+            wrong_answers_or_counts_store_nothing,
+            votes_outside_the_opening_hours_are_refused_in_the_transaction,
+            parallel_identical_votes_from_one_reader_count_once,
+            a_hundred_readers_voting_at_once_all_count,
+            votes_survive_a_restart_and_a_changed_poll_definition,
+            running_counts_match_the_ballots_after_votes_and_changes,
+            after_shut_down_votes_are_refused_not_lost,
+            two_nodes_voting_at_once_give_exact_totals,
+            a_running_store_is_ready_and_a_stopped_one_is_not,
+            the_writer_reports_its_queue_and_batches,
+            the_tally_with_a_vote_includes_it,
+            the_tally_with_a_refused_repeat_shows_the_first_vote
+        );
     };
 }
-
-pub(super) use on_both_engines;
-
-on_both_engines!(
-    a_vote_is_recorded_and_counted,
-    second_vote_from_same_reader_is_not_counted_twice,
-    a_changed_vote_replaces_the_old_one_when_allowed,
-    multiple_choice_counts_each_answer_and_each_voter_once,
-    wrong_answers_or_counts_store_nothing,
-    votes_outside_the_opening_hours_are_refused_in_the_transaction,
-    parallel_identical_votes_from_one_reader_count_once,
-    a_hundred_readers_voting_at_once_all_count,
-    votes_survive_a_restart_and_a_changed_poll_definition,
-    running_counts_match_the_ballots_after_votes_and_changes,
-    after_shut_down_votes_are_refused_not_lost,
-    two_nodes_voting_at_once_give_exact_totals,
-    a_running_store_is_ready_and_a_stopped_one_is_not,
-    the_writer_reports_its_queue_and_batches,
-    the_tally_with_a_vote_includes_it,
-    the_tally_with_a_refused_repeat_shows_the_first_vote,
-);

@@ -1,14 +1,14 @@
 //! The desk's contract, one suite for both engines as `contract.rs` is for votes: editors and their
 //! sessions, the desk's overrides (and the vote writer obeying them), voided windows and their
-//! restoring, the activity series and the audit log. Each test runs on SQLite and, `#[ignore]`d
-//! unless a cluster is named in `STEMBUS_TEST_DATABASE_URL`, on PostgreSQL.
+//! restoring, the activity series and the audit log. Each engine crate runs it (`desk_contract!`):
+//! SQLite always, PostgreSQL `#[ignore]`d unless a cluster is named in `STEMBUS_TEST_DATABASE_URL`.
 
-use super::contract::{Engine, Postgres, Sqlite, on_both_engines};
-use super::desk::{
+use crate::contract::Engine;
+use crate::desk::{
     AuditAction, AuditEntry, EditorSummary, MadePoll, OverrideChange, PollEdit, PollOverrides,
     SessionLimits, SessionRecord, TimeWindow, VoidPreview,
 };
-use super::{NewVote, Store, VoteOutcome};
+use crate::{NewVote, Store, VoteOutcome};
 use async_trait::async_trait;
 use stembus_poll::moment::Moment;
 use stembus_poll::test_support::poll;
@@ -16,25 +16,9 @@ use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 /// An engine whose tables a test can count in, to check what the store's answers rest on.
 #[async_trait]
-trait DeskEngine: Engine {
+pub trait DeskEngine: Engine {
     /// What `sql`, a `SELECT COUNT(*) ...` written the same for both engines, counts.
     async fn count(&self, sql: &str) -> u64;
-}
-
-#[async_trait]
-impl DeskEngine for Sqlite {
-    async fn count(&self, sql: &str) -> u64 {
-        let conn = rusqlite::Connection::open(self.dir.path().join("votes.db")).unwrap();
-        conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap() as u64
-    }
-}
-
-#[async_trait]
-impl DeskEngine for Postgres {
-    async fn count(&self, sql: &str) -> u64 {
-        let client = self.client().await;
-        client.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) as u64
-    }
 }
 
 /// The counted (not voided) ballots and how often each of `keys` was chosen on them, counted from
@@ -131,7 +115,7 @@ async fn change(store: &Store, change: OverrideChange, at: i64) {
     );
 }
 
-async fn editors_are_added_once_listed_by_name_and_removed(engine: &dyn DeskEngine) {
+pub async fn editors_are_added_once_listed_by_name_and_removed(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     assert!(store.add_editor("bert", "$argon2id$b", 20).await.unwrap());
     assert!(store.add_editor("anna", "$argon2id$a", 10).await.unwrap());
@@ -174,7 +158,7 @@ async fn editors_are_added_once_listed_by_name_and_removed(engine: &dyn DeskEngi
     assert_eq!(names, vec!["bert"]);
 }
 
-async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
+pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
     engine: &dyn DeskEngine,
 ) {
     let store = engine.open(&[&poll()]).await;
@@ -224,7 +208,7 @@ async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
     );
 }
 
-async fn a_session_is_found_and_its_last_request_moves(engine: &dyn DeskEngine) {
+pub async fn a_session_is_found_and_its_last_request_moves(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
@@ -251,7 +235,7 @@ async fn a_session_is_found_and_its_last_request_moves(engine: &dyn DeskEngine) 
     assert_eq!(store.session("unknown", 1_020, LIMITS).await.unwrap(), None);
 }
 
-async fn an_idle_session_expires_and_is_deleted(engine: &dyn DeskEngine) {
+pub async fn an_idle_session_expires_and_is_deleted(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     let limits = SessionLimits {
         idle: 100,
@@ -283,7 +267,7 @@ async fn an_idle_session_expires_and_is_deleted(engine: &dyn DeskEngine) {
     );
 }
 
-async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn DeskEngine) {
+pub async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     let limits = SessionLimits {
         idle: 100,
@@ -305,7 +289,7 @@ async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn DeskEngi
     assert_eq!(engine.count("SELECT COUNT(*) FROM editor_session").await, 0);
 }
 
-async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
+pub async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
@@ -330,7 +314,7 @@ async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
     );
 }
 
-async fn closing_a_poll_at_the_desk_refuses_later_votes(engine: &dyn DeskEngine) {
+pub async fn closing_a_poll_at_the_desk_refuses_later_votes(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     assert_eq!(
         store.record_vote(vote_at("a", &["ja"], 500)).await.unwrap(),
@@ -363,7 +347,7 @@ async fn closing_a_poll_at_the_desk_refuses_later_votes(engine: &dyn DeskEngine)
     assert_eq!(counts(&store).await, (vec![1, 1, 0], 2));
 }
 
-async fn reopening_a_poll_at_the_desk_takes_votes_again(engine: &dyn DeskEngine) {
+pub async fn reopening_a_poll_at_the_desk_takes_votes_again(engine: &dyn DeskEngine) {
     let closed = closing_at("2025-02-03T18:00:00+01:00");
     let closes = closed.closes.unwrap().unix_seconds();
     let store = engine.open(&[&closed]).await;
@@ -386,7 +370,7 @@ async fn reopening_a_poll_at_the_desk_takes_votes_again(engine: &dyn DeskEngine)
     assert_eq!(counts(&store).await.1, 1);
 }
 
-async fn the_file_closing_moment_returns_when_the_desk_lets_go(engine: &dyn DeskEngine) {
+pub async fn the_file_closing_moment_returns_when_the_desk_lets_go(engine: &dyn DeskEngine) {
     let timed = closing_at("2025-02-03T18:00:00+01:00");
     let closes = timed.closes.unwrap().unix_seconds();
     let store = engine.open(&[&timed]).await;
@@ -421,7 +405,7 @@ async fn the_file_closing_moment_returns_when_the_desk_lets_go(engine: &dyn Desk
     );
 }
 
-async fn desk_overrides_survive_a_restart(engine: &dyn DeskEngine) {
+pub async fn desk_overrides_survive_a_restart(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     change(&store, OverrideChange::Closes(Some(1_000)), 900).await;
     change(
@@ -448,7 +432,7 @@ async fn desk_overrides_survive_a_restart(engine: &dyn DeskEngine) {
     );
 }
 
-async fn a_content_sync_keeps_the_desk_overrides(engine: &dyn DeskEngine) {
+pub async fn a_content_sync_keeps_the_desk_overrides(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     change(&store, OverrideChange::Closes(Some(1_000)), 900).await;
     change(
@@ -485,7 +469,7 @@ async fn a_content_sync_keeps_the_desk_overrides(engine: &dyn DeskEngine) {
     );
 }
 
-async fn overrides_list_only_changed_polls_with_who_and_when(engine: &dyn DeskEngine) {
+pub async fn overrides_list_only_changed_polls_with_who_and_when(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll(), &other_poll()]).await;
     assert_eq!(store.overrides().await.unwrap(), vec![]);
 
@@ -585,7 +569,7 @@ async fn five_readers(engine: &dyn DeskEngine, allow_change: bool) -> (Store, Ti
     )
 }
 
-async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn DeskEngine) {
+pub async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, false).await;
     let preview = store.preview_void("deepseek", window).await.unwrap();
     assert_eq!(
@@ -655,7 +639,7 @@ async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn DeskE
     );
 }
 
-async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEngine) {
+pub async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, false).await;
     let before = counts(&store).await;
     let empty = TimeWindow {
@@ -701,7 +685,7 @@ async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEngine)
     );
 }
 
-async fn ballots_cast_on_two_nodes_are_voided_and_restored_exactly(engine: &dyn DeskEngine) {
+pub async fn ballots_cast_on_two_nodes_are_voided_and_restored_exactly(engine: &dyn DeskEngine) {
     let nodes = [engine.open(&[&poll()]).await, engine.open(&[&poll()]).await];
     let mut attempts = Vec::new();
     for i in 0..100 {
@@ -743,7 +727,7 @@ async fn ballots_cast_on_two_nodes_are_voided_and_restored_exactly(engine: &dyn 
     }
 }
 
-async fn a_reader_whose_vote_was_voided_cannot_vote_again(engine: &dyn DeskEngine) {
+pub async fn a_reader_whose_vote_was_voided_cannot_vote_again(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, false).await;
     store
         .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
@@ -760,7 +744,7 @@ async fn a_reader_whose_vote_was_voided_cannot_vote_again(engine: &dyn DeskEngin
     assert_eq!(counts(&store).await, after_void);
 }
 
-async fn a_reader_whose_vote_was_voided_cannot_change_it(engine: &dyn DeskEngine) {
+pub async fn a_reader_whose_vote_was_voided_cannot_change_it(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, true).await;
     let voided = store
         .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
@@ -803,7 +787,9 @@ async fn a_reader_whose_vote_was_voided_cannot_change_it(engine: &dyn DeskEngine
     assert_eq!((recount, ballots), (vec![2, 3, 1], 5));
 }
 
-async fn activity_series_count_only_counted_ballots_per_minute_and_hour(engine: &dyn DeskEngine) {
+pub async fn activity_series_count_only_counted_ballots_per_minute_and_hour(
+    engine: &dyn DeskEngine,
+) {
     let hour = 1_737_936_000;
     let store = engine.open(&[&poll()]).await;
     let script: [(&str, &str, i64); 5] = [
@@ -866,7 +852,7 @@ async fn activity_series_count_only_counted_ballots_per_minute_and_hour(engine: 
     assert_eq!(store.ballots_per_minute("andere").await.unwrap(), vec![]);
 }
 
-async fn the_audit_log_lists_desk_actions_newest_first_per_poll(engine: &dyn DeskEngine) {
+pub async fn the_audit_log_lists_desk_actions_newest_first_per_poll(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll(), &other_poll()]).await;
     let sign_in = audit(AuditAction::SignIn, None, "anna", 10);
     store.record_audit(&sign_in).await.unwrap();
@@ -934,7 +920,7 @@ async fn kept_ids(engine: &dyn DeskEngine, key: &str) -> u64 {
         .await
 }
 
-async fn voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else(engine: &dyn DeskEngine) {
+pub async fn voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else(engine: &dyn DeskEngine) {
     // Five readers of a poll that closes at second 1.000, two readers of one that stays open.
     let closes = Moment::brussels_from_unix(1_000);
     let closing = PollDefinition {
@@ -1086,7 +1072,7 @@ async fn voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else(engine: &d
     );
 }
 
-async fn the_desk_closing_moment_decides_when_voter_ids_go(engine: &dyn DeskEngine) {
+pub async fn the_desk_closing_moment_decides_when_voter_ids_go(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap();
     assert_eq!(
@@ -1184,7 +1170,7 @@ async fn lines_of(store: &Store, action: AuditAction) -> Vec<AuditEntry> {
         .collect()
 }
 
-async fn a_poll_made_in_the_desk_is_stored_and_listed_newest_first(engine: &dyn DeskEngine) {
+pub async fn a_poll_made_in_the_desk_is_stored_and_listed_newest_first(engine: &dyn DeskEngine) {
     let store = engine.open(&[&other_poll()]).await;
     let second = PollDefinition {
         id: "tweede".into(),
@@ -1239,7 +1225,7 @@ async fn a_poll_made_in_the_desk_is_stored_and_listed_newest_first(engine: &dyn 
     );
 }
 
-async fn a_poll_is_never_made_under_an_id_in_use(engine: &dyn DeskEngine) {
+pub async fn a_poll_is_never_made_under_an_id_in_use(engine: &dyn DeskEngine) {
     let store = engine.open(&[&other_poll()]).await;
     let archived = PollDefinition {
         id: "tweede".into(),
@@ -1282,7 +1268,7 @@ async fn a_poll_is_never_made_under_an_id_in_use(engine: &dyn DeskEngine) {
     );
 }
 
-async fn a_content_file_claiming_a_desk_polls_id_leaves_it_alone(engine: &dyn DeskEngine) {
+pub async fn a_content_file_claiming_a_desk_polls_id_leaves_it_alone(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     assert_eq!(
@@ -1328,7 +1314,7 @@ async fn a_content_file_claiming_a_desk_polls_id_leaves_it_alone(engine: &dyn De
     );
 }
 
-async fn a_vote_on_a_desk_poll_is_counted_under_its_rules(engine: &dyn DeskEngine) {
+pub async fn a_vote_on_a_desk_poll_is_counted_under_its_rules(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     let timed = PollDefinition {
         opens: Some(Moment::brussels_from_unix(1_000)),
@@ -1369,7 +1355,7 @@ async fn a_vote_on_a_desk_poll_is_counted_under_its_rules(engine: &dyn DeskEngin
     assert_eq!(recount_counted(engine, &KEYS).await, (2, vec![1, 1, 1]));
 }
 
-async fn an_edit_before_the_first_vote_may_change_everything(engine: &dyn DeskEngine) {
+pub async fn an_edit_before_the_first_vote_may_change_everything(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     let edited = PollDefinition {
@@ -1449,7 +1435,7 @@ async fn an_edit_before_the_first_vote_may_change_everything(engine: &dyn DeskEn
     );
 }
 
-async fn after_the_first_vote_only_the_wording_and_closing_may_change(engine: &dyn DeskEngine) {
+pub async fn after_the_first_vote_only_the_wording_and_closing_may_change(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     for (voter, choice) in [("a", "ja"), ("b", "nee")] {
@@ -1550,7 +1536,7 @@ async fn after_the_first_vote_only_the_wording_and_closing_may_change(engine: &d
     assert_eq!(counts(&store).await, (vec![1, 1, 0], 2));
 }
 
-async fn a_voided_ballot_locks_the_answers_too(engine: &dyn DeskEngine) {
+pub async fn a_voided_ballot_locks_the_answers_too(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap();
@@ -1568,7 +1554,7 @@ async fn a_voided_ballot_locks_the_answers_too(engine: &dyn DeskEngine) {
     assert_eq!(edit(&store, &fewer, 300).await, PollEdit::AnswersLocked);
 }
 
-async fn an_edit_replaces_the_desk_overrides(engine: &dyn DeskEngine) {
+pub async fn an_edit_replaces_the_desk_overrides(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     change(&store, OverrideChange::Closes(Some(500)), 100).await;
@@ -1602,7 +1588,7 @@ async fn an_edit_replaces_the_desk_overrides(engine: &dyn DeskEngine) {
     );
 }
 
-async fn a_file_poll_or_an_unknown_id_is_not_edited_or_archived(engine: &dyn DeskEngine) {
+pub async fn a_file_poll_or_an_unknown_id_is_not_edited_or_archived(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
     let reworded = PollDefinition {
         question: "Anders?".into(),
@@ -1638,7 +1624,7 @@ async fn a_file_poll_or_an_unknown_id_is_not_edited_or_archived(engine: &dyn Des
     );
 }
 
-async fn an_archived_poll_takes_no_votes_and_keeps_its_ballots(engine: &dyn DeskEngine) {
+pub async fn an_archived_poll_takes_no_votes_and_keeps_its_ballots(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
     store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap();
@@ -1696,7 +1682,7 @@ async fn an_archived_poll_takes_no_votes_and_keeps_its_ballots(engine: &dyn Desk
     );
 }
 
-async fn voter_ids_of_a_closed_desk_poll_are_removed(engine: &dyn DeskEngine) {
+pub async fn voter_ids_of_a_closed_desk_poll_are_removed(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     let closing = PollDefinition {
         closes: Some(Moment::brussels_from_unix(1_000)),
@@ -1733,7 +1719,7 @@ async fn voter_ids_of_a_closed_desk_poll_are_removed(engine: &dyn DeskEngine) {
     );
 }
 
-async fn every_change_of_the_site_raises_the_desk_version_another_node_reads(
+pub async fn every_change_of_the_site_raises_the_desk_version_another_node_reads(
     engine: &dyn DeskEngine,
 ) {
     let node = engine.open(&[&other_poll()]).await;
@@ -1809,38 +1795,99 @@ async fn every_change_of_the_site_raises_the_desk_version_another_node_reads(
     assert_eq!(other_node.desk_version().await.unwrap(), seen);
 }
 
-on_both_engines!(
-    editors_are_added_once_listed_by_name_and_removed,
-    removing_an_editor_or_changing_their_password_ends_their_sessions,
-    a_session_is_found_and_its_last_request_moves,
-    an_idle_session_expires_and_is_deleted,
-    a_session_expires_at_its_maximum_age_however_busy,
-    a_session_ends_at_sign_out,
-    closing_a_poll_at_the_desk_refuses_later_votes,
-    reopening_a_poll_at_the_desk_takes_votes_again,
-    the_file_closing_moment_returns_when_the_desk_lets_go,
-    desk_overrides_survive_a_restart,
-    a_content_sync_keeps_the_desk_overrides,
-    overrides_list_only_changed_polls_with_who_and_when,
-    voiding_a_window_takes_its_votes_out_of_the_standing,
-    restoring_a_window_puts_its_votes_back_exactly,
-    ballots_cast_on_two_nodes_are_voided_and_restored_exactly,
-    a_reader_whose_vote_was_voided_cannot_vote_again,
-    a_reader_whose_vote_was_voided_cannot_change_it,
-    activity_series_count_only_counted_ballots_per_minute_and_hour,
-    the_audit_log_lists_desk_actions_newest_first_per_poll,
-    voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else,
-    the_desk_closing_moment_decides_when_voter_ids_go,
-    a_poll_made_in_the_desk_is_stored_and_listed_newest_first,
-    a_poll_is_never_made_under_an_id_in_use,
-    a_content_file_claiming_a_desk_polls_id_leaves_it_alone,
-    a_vote_on_a_desk_poll_is_counted_under_its_rules,
-    an_edit_before_the_first_vote_may_change_everything,
-    after_the_first_vote_only_the_wording_and_closing_may_change,
-    a_voided_ballot_locks_the_answers_too,
-    an_edit_replaces_the_desk_overrides,
-    a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
-    an_archived_poll_takes_no_votes_and_keeps_its_ballots,
-    voter_ids_of_a_closed_desk_poll_are_removed,
-    every_change_of_the_site_raises_the_desk_version_another_node_reads,
-);
+/// Runs every test of the desk's contract on `$engine`, as `vote_contract!` does for votes; the
+/// engine must also be a `DeskEngine`.
+#[macro_export]
+macro_rules! desk_contract {
+    (@tests [] $engine:expr; $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                $crate::desk_contract::$test(&$engine).await;
+            }
+        )*
+    };
+    (@tests [ignore = $why:literal] $engine:expr; $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $why]
+            async fn $test() {
+                $crate::desk_contract::$test(&$engine).await;
+            }
+        )*
+    };
+    (ignore = $why:literal, $engine:expr) => {
+        $crate::desk_contract!(@tests [ignore = $why] $engine;
+            editors_are_added_once_listed_by_name_and_removed,
+            removing_an_editor_or_changing_their_password_ends_their_sessions,
+            a_session_is_found_and_its_last_request_moves,
+            an_idle_session_expires_and_is_deleted,
+            a_session_expires_at_its_maximum_age_however_busy,
+            a_session_ends_at_sign_out,
+            closing_a_poll_at_the_desk_refuses_later_votes,
+            reopening_a_poll_at_the_desk_takes_votes_again,
+            the_file_closing_moment_returns_when_the_desk_lets_go,
+            desk_overrides_survive_a_restart,
+            a_content_sync_keeps_the_desk_overrides,
+            overrides_list_only_changed_polls_with_who_and_when,
+            voiding_a_window_takes_its_votes_out_of_the_standing,
+            restoring_a_window_puts_its_votes_back_exactly,
+            ballots_cast_on_two_nodes_are_voided_and_restored_exactly,
+            a_reader_whose_vote_was_voided_cannot_vote_again,
+            a_reader_whose_vote_was_voided_cannot_change_it,
+            activity_series_count_only_counted_ballots_per_minute_and_hour,
+            the_audit_log_lists_desk_actions_newest_first_per_poll,
+            voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else,
+            the_desk_closing_moment_decides_when_voter_ids_go,
+            a_poll_made_in_the_desk_is_stored_and_listed_newest_first,
+            a_poll_is_never_made_under_an_id_in_use,
+            a_content_file_claiming_a_desk_polls_id_leaves_it_alone,
+            a_vote_on_a_desk_poll_is_counted_under_its_rules,
+            an_edit_before_the_first_vote_may_change_everything,
+            after_the_first_vote_only_the_wording_and_closing_may_change,
+            a_voided_ballot_locks_the_answers_too,
+            an_edit_replaces_the_desk_overrides,
+            a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
+            an_archived_poll_takes_no_votes_and_keeps_its_ballots,
+            voter_ids_of_a_closed_desk_poll_are_removed,
+            every_change_of_the_site_raises_the_desk_version_another_node_reads
+        );
+    };
+    ($engine:expr) => {
+        $crate::desk_contract!(@tests [] $engine;
+            editors_are_added_once_listed_by_name_and_removed,
+            removing_an_editor_or_changing_their_password_ends_their_sessions,
+            a_session_is_found_and_its_last_request_moves,
+            an_idle_session_expires_and_is_deleted,
+            a_session_expires_at_its_maximum_age_however_busy,
+            a_session_ends_at_sign_out,
+            closing_a_poll_at_the_desk_refuses_later_votes,
+            reopening_a_poll_at_the_desk_takes_votes_again,
+            the_file_closing_moment_returns_when_the_desk_lets_go,
+            desk_overrides_survive_a_restart,
+            a_content_sync_keeps_the_desk_overrides,
+            overrides_list_only_changed_polls_with_who_and_when,
+            voiding_a_window_takes_its_votes_out_of_the_standing,
+            restoring_a_window_puts_its_votes_back_exactly,
+            ballots_cast_on_two_nodes_are_voided_and_restored_exactly,
+            a_reader_whose_vote_was_voided_cannot_vote_again,
+            a_reader_whose_vote_was_voided_cannot_change_it,
+            activity_series_count_only_counted_ballots_per_minute_and_hour,
+            the_audit_log_lists_desk_actions_newest_first_per_poll,
+            voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else,
+            the_desk_closing_moment_decides_when_voter_ids_go,
+            a_poll_made_in_the_desk_is_stored_and_listed_newest_first,
+            a_poll_is_never_made_under_an_id_in_use,
+            a_content_file_claiming_a_desk_polls_id_leaves_it_alone,
+            a_vote_on_a_desk_poll_is_counted_under_its_rules,
+            an_edit_before_the_first_vote_may_change_everything,
+            after_the_first_vote_only_the_wording_and_closing_may_change,
+            a_voided_ballot_locks_the_answers_too,
+            an_edit_replaces_the_desk_overrides,
+            a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
+            an_archived_poll_takes_no_votes_and_keeps_its_ballots,
+            voter_ids_of_a_closed_desk_poll_are_removed,
+            every_change_of_the_site_raises_the_desk_version_another_node_reads
+        );
+    };
+}

@@ -4,19 +4,18 @@
 //! poll's rules are checked again by the engine inside the transaction that stores a vote, so they
 //! hold however many requests (or, with a shared database, however many servers) vote at once.
 //! The editors' side (accounts, sessions, the desk's changes to a poll, voided votes, the audit
-//! log) is `desk::DeskStore`; `Storage` is both. The engines are SQLite (`sqlite`, embedded) and
-//! PostgreSQL (`postgres`, for several nodes on one database).
+//! log) is `desk::DeskStore`; `Storage` is both. The engines are crates of their own that depend on
+//! this one, never the reverse (atuin's model): `stembus-store-sqlite` (embedded) and
+//! `stembus-store-postgres` (several nodes on one database); both pass the contract suite that the
+//! `contract` feature exposes (`contract`, `desk_contract`).
 
+#[cfg(feature = "contract")]
+pub mod contract;
 pub mod desk;
-mod made;
-pub mod postgres;
-pub mod sqlite;
+#[cfg(feature = "contract")]
+pub mod desk_contract;
+pub mod made;
 pub mod writer;
-
-#[cfg(test)]
-mod contract;
-#[cfg(test)]
-mod desk_contract;
 
 use async_trait::async_trait;
 use std::sync::Arc;

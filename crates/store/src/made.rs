@@ -6,12 +6,12 @@ use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 /// The columns each engine's `made_poll_row` reads, in this order.
-pub(super) const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices,
+pub const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices,
         allow_change, show_results, created_by, created_at, archived_by, archived_at, clarified
     FROM poll";
 
 /// What a desk-made poll's row says beside its definition.
-pub(super) struct MadeRow {
+pub struct MadeRow {
     pub created: (String, i64),
     pub archived: Option<(String, i64)>,
     pub clarified: bool,
@@ -31,7 +31,7 @@ impl MadeRow {
 
 /// What an edit may do to a stored desk-made poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Verdict {
+pub enum Verdict {
     Unchanged,
     AnswersLocked,
     /// Write it; `clarified`: readers already voted on the earlier wording.
@@ -41,7 +41,7 @@ pub(super) enum Verdict {
 }
 
 /// A poll's values as stored, read back into a definition.
-pub(super) struct StoredPoll {
+pub struct StoredPoll {
     pub key: String,
     pub question: String,
     /// `(key, label)` of the shown answers, in their order.
@@ -75,7 +75,7 @@ impl StoredPoll {
 
 /// `poll` as the store will give it back: moments are stored as unix seconds and read back as
 /// Brussels clock times, so "the same moment written otherwise" compares equal to what is stored.
-pub(super) fn as_stored(poll: &PollDefinition) -> PollDefinition {
+pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
     let round_trip =
         |moment: Option<Moment>| moment.map(|m| Moment::brussels_from_unix(m.unix_seconds()));
     PollDefinition {
@@ -88,11 +88,7 @@ pub(super) fn as_stored(poll: &PollDefinition) -> PollDefinition {
 /// Judges replacing `before` with `after` (both as stored) on a poll that has ballots or not.
 /// Once anyone voted, the answers (keys, in order), the opening moment and the number a reader
 /// may pick are what those readers chose under, so they stay; the wording may be corrected.
-pub(super) fn judge_edit(
-    before: &PollDefinition,
-    after: &PollDefinition,
-    has_ballots: bool,
-) -> Verdict {
+pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: bool) -> Verdict {
     if before == after {
         return Verdict::Unchanged;
     }

@@ -379,7 +379,7 @@ mod tests {
     use stembus_site::config::Settings;
     use stembus_site::metrics::Metrics;
     use stembus_site::state::{SiteParts, SiteState};
-    use stembus_store::sqlite::SqliteStore;
+    use stembus_store_sqlite::SqliteStore;
     use tower::ServiceExt;
 
     fn state(dir: &tempfile::TempDir) -> WebState {

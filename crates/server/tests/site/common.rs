@@ -21,8 +21,8 @@ use stembus_store::desk::{
     AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange, PollEdit,
     PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
-use stembus_store::sqlite::SqliteStore;
 use stembus_store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
+use stembus_store_sqlite::SqliteStore;
 use tower::ServiceExt;
 
 pub const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -105,7 +105,7 @@ impl TestSite {
         let folder = ContentFolder::load(&shipped_content(), BadContent::Stop).unwrap();
         let library = folder.library();
         let polls: Vec<_> = library.polls().collect();
-        let store = stembus_store::postgres::PostgresStore::open(url, &polls)
+        let store = stembus_store_postgres::PostgresStore::open(url, &polls)
             .await
             .unwrap();
         TestSite::built(folder, Arc::new(store), tempfile::tempdir().unwrap())
@@ -587,7 +587,7 @@ async fn fresh_postgres_database(prefix: &str) -> String {
         "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
     );
     let name = format!("{prefix}_{}", std::process::id());
-    stembus_store::postgres::create_database(&admin, &name)
+    stembus_store_postgres::create_database(&admin, &name)
         .await
         .unwrap()
 }

@@ -1,8 +1,8 @@
 //! The SQL of the vote store: plain functions over a connection, each with its row mapping beside it.
 
-use crate::{NewVote, VoteOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 use stembus_poll::PollDefinition;
+use stembus_store::{NewVote, VoteOutcome};
 
 /// Makes the content files' polls, their rules and answers in the database match the content,
 /// leaving every vote alone. Answers that left the content are kept (votes point at them) but no

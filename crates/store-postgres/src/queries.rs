@@ -2,9 +2,9 @@
 //! the reads of a standing, each with its row mapping beside it.
 
 use super::CountChanges;
-use crate::{NewVote, Tally, VoteOutcome};
 use deadpool_postgres::{GenericClient, Transaction};
 use std::collections::HashMap;
+use stembus_store::{NewVote, Tally, VoteOutcome};
 use tokio_postgres::Error;
 use tokio_postgres::types::ToSql;
 

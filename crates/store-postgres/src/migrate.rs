@@ -1,4 +1,4 @@
-//! The PostgreSQL schema's numbered migrations (`migrations/postgres/`) and the poll sync at
+//! The PostgreSQL schema's numbered migrations (`crates/store-postgres/migrations/`) and the poll sync at
 //! start-up, applied by a small runner in one transaction under an advisory lock: nodes starting
 //! together take turns, and the second finds the work done. (refinery would add a second
 //! PostgreSQL client beside tokio-postgres for the same few lines.)
@@ -10,24 +10,12 @@ use tokio_postgres::{Client, Error};
 pub(super) const MIGRATIONS: &[(i32, &str)] = &[
     (
         1,
-        include_str!("../../../../migrations/postgres/0001_polls_ballots_and_counts.sql"),
+        include_str!("../migrations/0001_polls_ballots_and_counts.sql"),
     ),
-    (
-        2,
-        include_str!("../../../../migrations/postgres/0002_desk.sql"),
-    ),
-    (
-        3,
-        include_str!("../../../../migrations/postgres/0003_forgettable_voters.sql"),
-    ),
-    (
-        4,
-        include_str!("../../../../migrations/postgres/0004_desk_made_polls.sql"),
-    ),
-    (
-        5,
-        include_str!("../../../../migrations/postgres/0005_desk_version.sql"),
-    ),
+    (2, include_str!("../migrations/0002_desk.sql")),
+    (3, include_str!("../migrations/0003_forgettable_voters.sql")),
+    (4, include_str!("../migrations/0004_desk_made_polls.sql")),
+    (5, include_str!("../migrations/0005_desk_version.sql")),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).

@@ -7,15 +7,15 @@
 //! count, whichever node counted the ballot first.
 
 use super::{CountChanges, PostgresStore, loggable, migrate, queries};
-use crate::StoreError;
-use crate::desk::{
-    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
-    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
-};
-use crate::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
 use stembus_poll::{PollDefinition, ResultsVisibility};
+use stembus_store::StoreError;
+use stembus_store::desk::{
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+};
+use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use tokio_postgres::Row;
 
 impl PostgresStore {

@@ -24,10 +24,6 @@ mod desk;
 mod migrate;
 mod queries;
 
-use super::writer::{
-    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
-};
-use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
@@ -35,6 +31,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use stembus_poll::PollDefinition;
+use stembus_store::writer::{
+    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
+};
+use stembus_store::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -607,5 +607,7 @@ impl CountChanges {
     }
 }
 
+#[cfg(test)]
+mod contract_tests;
 #[cfg(test)]
 mod tests;

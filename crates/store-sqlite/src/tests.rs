@@ -16,7 +16,7 @@ fn votes_stored_before_ballots_existed_are_carried_over() {
     let path = dir.path().join("votes.db");
     let mut conn = Connection::open(&path).unwrap();
     Migrations::new(vec![M::up(include_str!(
-        "../../../../migrations/sqlite/0001_polls_and_votes.sql"
+        "../migrations/0001_polls_and_votes.sql"
     ))])
     .to_latest(&mut conn)
     .unwrap();

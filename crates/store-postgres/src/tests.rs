@@ -6,9 +6,9 @@
 //! cluster `STEMBUS_TEST_DATABASE_URL` names, like the PostgreSQL half of the contract suite.
 
 use super::*;
-use crate::Store;
 use std::sync::atomic::{AtomicU8, Ordering};
 use stembus_poll::test_support::poll;
+use stembus_store::Store;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -126,7 +126,7 @@ async fn relay(client: TcpStream, server: TcpStream, mode: Arc<AtomicU8>) {
 
 /// A fresh database in the test cluster, and a store on it reached through a proxy.
 async fn store_behind_proxy() -> (Store, Proxy, String) {
-    let admin = std::env::var(crate::contract::TEST_DATABASE_URL).expect(
+    let admin = std::env::var(stembus_store::contract::TEST_DATABASE_URL).expect(
         "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
     );
     let mut suffix = [0u8; 8];
@@ -257,7 +257,7 @@ async fn a_vote_the_database_refuses_is_rolled_back_alone_and_its_batch_goes_in(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs PostgreSQL: STEMBUS_TEST_DATABASE_URL (scripts/test.sh starts one)"]
 async fn nodes_starting_together_migrate_and_sync_once() {
-    let admin = std::env::var(crate::contract::TEST_DATABASE_URL).expect(
+    let admin = std::env::var(stembus_store::contract::TEST_DATABASE_URL).expect(
         "STEMBUS_TEST_DATABASE_URL is not set: run scripts/test.sh, which starts PostgreSQL",
     );
     let url = create_database(&admin, "stembus_start_together")

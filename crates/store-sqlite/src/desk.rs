@@ -7,16 +7,16 @@
 //! reader connections, as standings do.
 
 use super::{Durability, SqliteStore, open_connection, queries};
-use crate::StoreError;
-use crate::desk::{
-    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
-    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
-};
-use crate::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use stembus_poll::{PollDefinition, ResultsVisibility};
+use stembus_store::StoreError;
+use stembus_store::desk::{
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+};
+use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 
 impl SqliteStore {
     /// Runs `work` in an immediate transaction on the desk's write connection, on the blocking

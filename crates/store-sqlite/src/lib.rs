@@ -13,10 +13,6 @@ pub mod backup;
 mod desk;
 pub mod queries;
 
-use super::writer::{
-    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
-};
-use super::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 use async_trait::async_trait;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{M, Migrations};
@@ -26,16 +22,20 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use stembus_poll::PollDefinition;
+use stembus_store::writer::{
+    GROUP_WINDOW, MAX_GROUP, QUEUE_CAPACITY, WriteJob, WriterFront, WriterMetrics, Written,
+};
+use stembus_store::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 
 /// The schema, one numbered migration per file, applied in order at start-up.
 const MIGRATIONS: [&str; 7] = [
-    include_str!("../../../../migrations/sqlite/0001_polls_and_votes.sql"),
-    include_str!("../../../../migrations/sqlite/0002_poll_rules_and_ballots.sql"),
-    include_str!("../../../../migrations/sqlite/0003_running_counts.sql"),
-    include_str!("../../../../migrations/sqlite/0004_desk.sql"),
-    include_str!("../../../../migrations/sqlite/0005_forgettable_voters.sql"),
-    include_str!("../../../../migrations/sqlite/0006_desk_made_polls.sql"),
-    include_str!("../../../../migrations/sqlite/0007_desk_version.sql"),
+    include_str!("../migrations/0001_polls_and_votes.sql"),
+    include_str!("../migrations/0002_poll_rules_and_ballots.sql"),
+    include_str!("../migrations/0003_running_counts.sql"),
+    include_str!("../migrations/0004_desk.sql"),
+    include_str!("../migrations/0005_forgettable_voters.sql"),
+    include_str!("../migrations/0006_desk_made_polls.sql"),
+    include_str!("../migrations/0007_desk_version.sql"),
 ];
 
 /// How many migrations this build knows: a database at a higher `user_version` is from a newer one.
@@ -440,5 +440,7 @@ fn write_group(
     Ok(outcomes)
 }
 
+#[cfg(test)]
+mod contract_tests;
 #[cfg(test)]
 mod tests;
