@@ -9,7 +9,7 @@
 
 pub mod poll;
 
-pub use stembus_poll::{error, moment};
+pub use stembus_poll::error;
 
 /// The browser entry point: wakes up the islands (the poll) and nothing else. No panic hook: the
 /// island has to fit a 50 KB budget, and a panic still shows in the console without one.

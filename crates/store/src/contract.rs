@@ -414,51 +414,39 @@ pub async fn the_tally_with_a_refused_repeat_shows_the_first_vote(engine: &dyn E
     assert_eq!(tally.voters, 1);
 }
 
+/// The tests a contract macro runs, each a `#[tokio::test]` of the calling crate on a fresh
+/// `$engine`; `ignore = "why"` before the engine `#[ignore]`s them. One body for both contracts and
+/// both forms, so `vote_contract!` and `desk_contract!` only name their tests.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __contract_tests {
+    ($module:ident [ignore = $why:literal, $engine:expr] $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $why]
+            async fn $test() {
+                $crate::$module::$test(&$engine).await;
+            }
+        )*
+    };
+    ($module:ident [$engine:expr] $($test:ident),*) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                $crate::$module::$test(&$engine).await;
+            }
+        )*
+    };
+}
+
 /// Runs every test of the vote contract as a test of the calling crate, each on a fresh `$engine`
 /// (an expression, evaluated inside the test: `Postgres::new().await` works). With
 /// `ignore = "why"` first, each test is `#[ignore]`d with that reason (an engine that needs a
 /// server the plain `cargo nextest run` does not have).
 #[macro_export]
 macro_rules! vote_contract {
-    (@tests [] $engine:expr; $($test:ident),*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                $crate::contract::$test(&$engine).await;
-            }
-        )*
-    };
-    (@tests [ignore = $why:literal] $engine:expr; $($test:ident),*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
-            async fn $test() {
-                $crate::contract::$test(&$engine).await;
-            }
-        )*
-    };
-    (ignore = $why:literal, $engine:expr) => {
-        $crate::vote_contract!(@tests [ignore = $why] $engine;
-            a_vote_is_recorded_and_counted,
-            second_vote_from_same_reader_is_not_counted_twice,
-            a_changed_vote_replaces_the_old_one_when_allowed,
-            multiple_choice_counts_each_answer_and_each_voter_once,
-            wrong_answers_or_counts_store_nothing,
-            votes_outside_the_opening_hours_are_refused_in_the_transaction,
-            parallel_identical_votes_from_one_reader_count_once,
-            a_hundred_readers_voting_at_once_all_count,
-            votes_survive_a_restart_and_a_changed_poll_definition,
-            running_counts_match_the_ballots_after_votes_and_changes,
-            after_shut_down_votes_are_refused_not_lost,
-            two_nodes_voting_at_once_give_exact_totals,
-            a_running_store_is_ready_and_a_stopped_one_is_not,
-            the_writer_reports_its_queue_and_batches,
-            the_tally_with_a_vote_includes_it,
-            the_tally_with_a_refused_repeat_shows_the_first_vote
-        );
-    };
-    ($engine:expr) => {
-        $crate::vote_contract!(@tests [] $engine;
+    ($($engine:tt)*) => {
+        $crate::__contract_tests!(contract [$($engine)*]
             a_vote_is_recorded_and_counted,
             second_vote_from_same_reader_is_not_counted_twice,
             a_changed_vote_replaces_the_old_one_when_allowed,

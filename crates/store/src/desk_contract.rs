@@ -1799,62 +1799,8 @@ pub async fn every_change_of_the_site_raises_the_desk_version_another_node_reads
 /// engine must also be a `DeskEngine`.
 #[macro_export]
 macro_rules! desk_contract {
-    (@tests [] $engine:expr; $($test:ident),*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                $crate::desk_contract::$test(&$engine).await;
-            }
-        )*
-    };
-    (@tests [ignore = $why:literal] $engine:expr; $($test:ident),*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
-            async fn $test() {
-                $crate::desk_contract::$test(&$engine).await;
-            }
-        )*
-    };
-    (ignore = $why:literal, $engine:expr) => {
-        $crate::desk_contract!(@tests [ignore = $why] $engine;
-            editors_are_added_once_listed_by_name_and_removed,
-            removing_an_editor_or_changing_their_password_ends_their_sessions,
-            a_session_is_found_and_its_last_request_moves,
-            an_idle_session_expires_and_is_deleted,
-            a_session_expires_at_its_maximum_age_however_busy,
-            a_session_ends_at_sign_out,
-            closing_a_poll_at_the_desk_refuses_later_votes,
-            reopening_a_poll_at_the_desk_takes_votes_again,
-            the_file_closing_moment_returns_when_the_desk_lets_go,
-            desk_overrides_survive_a_restart,
-            a_content_sync_keeps_the_desk_overrides,
-            overrides_list_only_changed_polls_with_who_and_when,
-            voiding_a_window_takes_its_votes_out_of_the_standing,
-            restoring_a_window_puts_its_votes_back_exactly,
-            ballots_cast_on_two_nodes_are_voided_and_restored_exactly,
-            a_reader_whose_vote_was_voided_cannot_vote_again,
-            a_reader_whose_vote_was_voided_cannot_change_it,
-            activity_series_count_only_counted_ballots_per_minute_and_hour,
-            the_audit_log_lists_desk_actions_newest_first_per_poll,
-            voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else,
-            the_desk_closing_moment_decides_when_voter_ids_go,
-            a_poll_made_in_the_desk_is_stored_and_listed_newest_first,
-            a_poll_is_never_made_under_an_id_in_use,
-            a_content_file_claiming_a_desk_polls_id_leaves_it_alone,
-            a_vote_on_a_desk_poll_is_counted_under_its_rules,
-            an_edit_before_the_first_vote_may_change_everything,
-            after_the_first_vote_only_the_wording_and_closing_may_change,
-            a_voided_ballot_locks_the_answers_too,
-            an_edit_replaces_the_desk_overrides,
-            a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
-            an_archived_poll_takes_no_votes_and_keeps_its_ballots,
-            voter_ids_of_a_closed_desk_poll_are_removed,
-            every_change_of_the_site_raises_the_desk_version_another_node_reads
-        );
-    };
-    ($engine:expr) => {
-        $crate::desk_contract!(@tests [] $engine;
+    ($($engine:tt)*) => {
+        $crate::__contract_tests!(desk_contract [$($engine)*]
             editors_are_added_once_listed_by_name_and_removed,
             removing_an_editor_or_changing_their_password_ends_their_sessions,
             a_session_is_found_and_its_last_request_moves,
