@@ -17,7 +17,7 @@ LAYERS = [
     ["stembus-store-sqlite", "stembus-store-postgres", "stembus-content"],
     ["stembus-site"],
     ["stembus-web", "stembus-desk", "stembus-ops"],
-    ["stembus-server"],
+    ["stembus-server", "stembus-loadgen"],
 ]
 LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}
 
