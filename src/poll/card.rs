@@ -30,7 +30,8 @@
 //! content (async hydration included) into the WASM, about 20 KB for each one.
 
 use super::{
-    CastVote, PollResults, PollStatus, PollView, format_count, voters_sentence, votes_phrase,
+    CastVote, PollResults, PollStatus, PollView, VOTE_KEY_FIELD, format_count, voters_sentence,
+    votes_phrase,
 };
 use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
@@ -71,8 +72,9 @@ struct Card {
     standing_html: String,
     /// A vote is on its way.
     pending: bool,
-    /// The server refused the last vote sent from here.
-    error: Option<AppError>,
+    /// Why the server refused the last vote sent from here, in its own words (the refusal's
+    /// `message`): the WASM carries none of the error texts.
+    error_text: String,
     /// What the live region says, as HTML the server rendered: only ever the reader's own vote,
     /// once taken here.
     announcement_html: String,
@@ -106,6 +108,11 @@ pub fn PollCard(view: PollView) -> impl IntoView {
             poll_id: view.poll.id.clone(),
             show_form: view.show_form,
             standing_html: standing_html(&view),
+            error_text: view
+                .refused
+                .map(AppError::message)
+                .unwrap_or_default()
+                .to_string(),
             ..Card::default()
         },
         fields_html: if view.show_form {
@@ -177,9 +184,7 @@ fn poll_form(fields_html: String, state: CardState) -> impl IntoView {
                 role="alert"
                 // Set as HTML like the rest of what changes (one kind of binding less in the WASM):
                 // the messages are the site's own sentences, without markup.
-                inner_html=move || {
-                    state.with(|card| card.error.map(AppError::message).unwrap_or_default().to_string())
-                }
+                inner_html=move || state.with(|card| card.error_text.clone())
             ></p>
             <button
                 type="submit"
@@ -222,10 +227,16 @@ fn fields_html(view: &PollView) -> String {
     let hint = multiple.then(|| {
         view! { <p class="poll-hint">{format!("Kies maximaal {} antwoorden.", poll.max_choices)}</p> }
     });
+    // A vote sent again from a form shown after a refusal carries its key (`VOTE_KEY_FIELD`).
+    let key = view
+        .retry_key
+        .clone()
+        .map(|key| view! { <input type="hidden" name=VOTE_KEY_FIELD value=key /> });
     view! {
         <legend class="poll-question">{poll.question.clone()}</legend>
         {hint}
         <input type="hidden" name="poll" value=poll.id.clone() />
+        {key}
         {fields}
     }
     .to_html()

@@ -1,5 +1,6 @@
 //! Serving connections: TCP_NODELAY, deadlines against slow clients, the peer address for the rate
-//! limit, a cap on requests in flight, and a stop that lets requests in flight finish.
+//! limit, the time each request arrived, a budget of requests in flight per class (the site's
+//! `admission`), and a stop that lets requests in flight finish.
 //!
 //! The connection loop is hand-written because hyper-util's `auto::Builder` is the one place that
 //! takes the header-read deadline (slowloris), which `axum::serve` does not expose; it also
@@ -17,10 +18,11 @@ use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
 use std::future::Ready;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+use stembus_site::admission::{Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS};
 use tokio::net::TcpListener;
-use tower::limit::ConcurrencyLimit;
-use tower::load_shed::LoadShed;
 use tower::timeout::Timeout;
 use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
 
@@ -28,59 +30,131 @@ use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request must be answered within this time, body included, or it gets a 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
-/// Requests handled at once; beyond this new ones are shed with a 503 instead of queueing up.
-pub const MAX_REQUESTS_IN_FLIGHT: usize = 512;
 /// After the stop signal, requests in flight get this long to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The whole site as one service, with the request timeout and the load-shedding cap around it:
-/// tower's `Timeout`, `ConcurrencyLimit` and `LoadShed`, whose errors (too slow, too many at once)
-/// one handler answers with the same Dutch 503. (tower-http's `TimeoutLayer` would answer a timeout
-/// with an empty body, and a shed request still needs this handler.) Around the whole router, not
-/// on it: axum's `Router::layer` gives every route its own copy.
-pub type Limited =
-    HandleError<LoadShed<ConcurrencyLimit<Timeout<Router>>>, fn(BoxError) -> Ready<Response>, ()>;
+/// The whole site as one service, with the request timeout and the budgets per class around it:
+/// tower's `Timeout`, whose error one handler answers with the Dutch 503 (tower-http's
+/// `TimeoutLayer` would answer with an empty body), inside `AdmitByClass`. Around the whole router,
+/// not on it: axum's `Router::layer` gives every route its own copy.
+pub type Limited = HandleError<AdmitByClass<Timeout<Router>>, fn(BoxError) -> Ready<Response>, ()>;
 
-/// `app` with the limits of `Limited`.
-pub fn with_limits(app: Router) -> Limited {
+/// `app` with the limits of `Limited`, the classes' budgets being `admission`'s.
+pub fn with_limits(app: Router, admission: Arc<Admission>) -> Limited {
     ServiceBuilder::new()
         .layer(HandleErrorLayer::new(
             answer_limit_error as fn(BoxError) -> Ready<Response>,
         ))
-        .load_shed()
-        .concurrency_limit(MAX_REQUESTS_IN_FLIGHT)
-        .timeout(REQUEST_TIMEOUT)
-        .service(app)
+        .service(AdmitByClass {
+            inner: Timeout::new(app, REQUEST_TIMEOUT),
+            admission,
+        })
+}
+
+/// Takes a place in the request's class for as long as its answer is being produced, or answers
+/// `busy` at once when the class is full. Votes pass: the vote's door takes their place, as only
+/// it can answer a refused vote with the form that sent it.
+#[derive(Clone)]
+pub struct AdmitByClass<S> {
+    inner: S,
+    admission: Arc<Admission>,
+}
+
+impl<S, B> Service<Request<B>> for AdmitByClass<S>
+where
+    S: Service<Request<B>, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Holding<S::Future>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let class = self
+            .admission
+            .class_of(request.method(), request.uri().path());
+        match self.admission.admit(class) {
+            Ok(place) => Holding::Admitted {
+                answer: self.inner.call(request),
+                place: Some(place),
+            },
+            Err(_) => Holding::Refused,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request's answer, holding its place in the class until the answer is there; or the
+    /// refusal.
+    #[project = HoldingProjection]
+    pub enum Holding<F> {
+        Admitted { #[pin] answer: F, place: Option<Admitted> },
+        Refused,
+    }
+}
+
+impl<F, E> Future for Holding<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            HoldingProjection::Admitted { answer, place } => {
+                let answer = std::task::ready!(answer.poll(context));
+                place.take();
+                Poll::Ready(answer)
+            }
+            HoldingProjection::Refused => Poll::Ready(Ok(busy())),
+        }
+    }
 }
 
 /// The answer to a request the limits stopped.
 fn answer_limit_error(error: BoxError) -> Ready<Response> {
     if error.is::<tower::timeout::error::Elapsed>() {
         tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-    } else if error.is::<tower::load_shed::error::Overloaded>() {
-        tracing::warn!("shedding a request: too many in flight");
     } else {
         tracing::error!(%error, "a request failed in the service layers");
     }
     std::future::ready(busy())
 }
 
-/// A 503 with `Retry-After` and a short Dutch text. No vote is acknowledged by it: a shed vote was not
-/// stored, and a timed-out one that the writer still commits counts once when the reader sends it again.
+/// A 503 with `Retry-After` and a short Dutch page, the same for every class: written once, as a
+/// full node must refuse for almost nothing. No vote is acknowledged by it: a refused vote was not
+/// stored, and a timed-out one that the writer still commits counts once when the reader sends it
+/// again (its idempotency key).
 fn busy() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [
-            (header::RETRY_AFTER, HeaderValue::from_static("5")),
+            (
+                header::RETRY_AFTER,
+                HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
+            ),
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
+                HeaderValue::from_static("text/html; charset=utf-8"),
             ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        "Het is erg druk. Probeer het over enkele seconden opnieuw.",
+        BUSY_PAGE,
     )
         .into_response()
 }
+
+/// The page of `busy`: no style sheet or script, which a full node would be asked for next.
+const BUSY_PAGE: &str = concat!(
+    "<!DOCTYPE html>\n<html lang=\"nl-BE\"><head><meta charset=\"utf-8\">",
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+    "<title>Even geduld | Stembus</title></head><body><main><h1>Het is erg druk</h1>",
+    "<p>Zoveel lezers tegelijk kan de site nu niet aan. Probeer het over enkele seconden opnieuw.</p>",
+    "</main></body></html>\n"
+);
 
 /// Accepts connections on `listener` and serves `app` on them until `stop` completes, then waits
 /// (at most `DRAIN_TIMEOUT`) for the requests in flight.
@@ -128,6 +202,9 @@ pub async fn serve_with_header_timeout<S>(
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            request
+                .extensions_mut()
+                .insert(Arrival(tokio::time::Instant::now()));
             app.clone().oneshot(request)
         });
         let connection = builder

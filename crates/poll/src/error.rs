@@ -4,6 +4,12 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// What a reader reads when the vote could not be sent or its answer not read: `Unavailable`'s
+/// message, which the island also says when no answer of the server's came (every other refusal's
+/// words it takes from the answer).
+pub const UNAVAILABLE_MESSAGE: &str =
+    "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw.";
+
 /// Everything that can go wrong for a reader. Variants carry no internal detail: causes are logged
 /// where they happen (on the server) and the client only ever sees the Dutch message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -41,6 +47,10 @@ pub enum AppError {
     /// The store cannot take the vote right now; it was not acknowledged (see `StoreError`).
     #[error("unavailable")]
     Unavailable,
+    /// The node is full and refused the vote before it reached the store (see the site's
+    /// `admission`): nothing was stored, and the same vote sent again in a moment will be taken.
+    #[error("busy")]
+    Busy,
     /// A fault on our side; the cause was logged.
     #[error("internal error")]
     Internal,
@@ -70,7 +80,7 @@ pub enum AppError {
 
 impl AppError {
     /// Every error. A new variant belongs here too; a test holds this list to the enum.
-    pub const ALL: [AppError; 19] = [
+    pub const ALL: [AppError; 20] = [
         AppError::NotFound,
         AppError::UnknownPoll,
         AppError::InvalidChoice,
@@ -82,6 +92,7 @@ impl AppError {
         AppError::CrossSite,
         AppError::TooManyRequests,
         AppError::Unavailable,
+        AppError::Busy,
         AppError::Internal,
         AppError::CookiesBlocked,
         AppError::NotSignedIn,
@@ -116,9 +127,15 @@ impl AppError {
             AppError::InvalidField => 400,
             AppError::TooManyRequests | AppError::TooManySignIns => 429,
             AppError::PayloadTooLarge => 413,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Busy => 503,
             AppError::Internal => 500,
         }
+    }
+
+    /// Whether the same request sent again a little later may well be taken: the refusal said
+    /// nothing about the vote itself (the island tries again after these, with a pause).
+    pub fn is_worth_retrying(self) -> bool {
+        matches!(self, AppError::Unavailable | AppError::Busy)
     }
 
     /// The message a reader sees, in Dutch.
@@ -140,8 +157,9 @@ impl AppError {
                 "Er komen te veel stemmen tegelijk van uw verbinding. Wacht even en probeer het opnieuw."
             }
             AppError::PayloadTooLarge => "Dit verzoek is te groot om een stem te zijn.",
-            AppError::Unavailable => {
-                "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw."
+            AppError::Unavailable => UNAVAILABLE_MESSAGE,
+            AppError::Busy => {
+                "Het is erg druk: uw stem is nog niet geteld. Probeer het over enkele seconden opnieuw."
             }
             AppError::Internal => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
             AppError::CookiesBlocked => {

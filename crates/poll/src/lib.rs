@@ -9,6 +9,7 @@ pub mod tally;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 
+use crate::error::AppError;
 use crate::moment::Moment;
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +169,12 @@ pub struct PollView {
     pub standing_unavailable: bool,
     /// Whether the poll takes votes at the moment the view was made; the card says so in words.
     pub status: PollStatus,
+    /// Why the reader's last vote from this form was not taken, when the card is shown again for
+    /// it (a vote the node was too busy for): the form says so, with their answers still ticked.
+    pub refused: Option<AppError>,
+    /// The idempotency key a vote sent again from this form carries (see `VOTE_KEY_FIELD`), so
+    /// that it counts once however often it is sent.
+    pub retry_key: Option<String>,
 }
 
 impl PollView {
@@ -195,6 +202,8 @@ impl PollView {
                 change_href: None,
                 standing_unavailable: true,
                 status,
+                refused: None,
+                retry_key: None,
             };
         };
         let voted = !own_choices.is_empty();
@@ -207,9 +216,37 @@ impl PollView {
             own_choices,
             standing_unavailable: false,
             status,
+            refused: None,
+            retry_key: None,
         }
     }
+
+    /// The form again for a reader whose vote for `choices` was refused with `error` before it
+    /// was stored: their answers ticked, the refusal said, and `retry_key` carried by the vote
+    /// they send again. A reader without JavaScript gets it in place of the vote's answer.
+    pub fn vote_refused(
+        mut self,
+        choices: Vec<String>,
+        error: AppError,
+        retry_key: String,
+    ) -> PollView {
+        self.show_form = self.status == PollStatus::Open;
+        self.own_choices = choices;
+        self.change_href = None;
+        self.refused = Some(error);
+        self.retry_key = Some(retry_key);
+        self
+    }
 }
+
+/// The vote form's field that carries its idempotency key: a random id the island draws once per
+/// vote (and the server writes into a form shown again after a refusal), sent with every try of
+/// that vote. A reader without a voter cookie is given the key as their voter id, so a vote sent
+/// again after an answer that was lost on its way finds itself stored and counts once.
+pub const VOTE_KEY_FIELD: &str = "key";
+
+/// What the poll's live region says while the island sends a vote again after the node was busy.
+pub const RETRYING_VOTE: &str = "Het is erg druk; we proberen uw stem opnieuw te versturen…";
 
 /// The standing of a poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

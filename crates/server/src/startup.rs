@@ -12,6 +12,7 @@ use stembus_content::ContentFolder;
 use stembus_content::current::{self, CurrentContent};
 use stembus_ops::serve;
 use stembus_poll::PollDefinition;
+use stembus_site::admission::Budgets;
 use stembus_site::clock::SystemClock;
 use stembus_site::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
 use stembus_store::Store;
@@ -71,6 +72,7 @@ async fn serve() -> Result<(), String> {
         content: Arc::new(CurrentContent::watching(folder)),
         store: store.clone(),
         clock: Arc::new(SystemClock),
+        budgets: Budgets::default(),
     });
     let live_results = state.live_results.clone();
     // The desk's changes made before this start, then every few seconds the folder and the desk.
@@ -110,7 +112,13 @@ async fn serve() -> Result<(), String> {
         shutdown_signal().await;
         live_results.shut_down();
     };
-    serve::serve(listener, serve::with_limits(build_router(state)), shutdown).await;
+    let admission = state.admission.clone();
+    serve::serve(
+        listener,
+        serve::with_limits(build_router(state), admission),
+        shutdown,
+    )
+    .await;
 
     refresher.abort();
     retention.abort();

@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use std::ops::Deref;
 use std::sync::Arc;
 use stembus_content::current::CurrentContent;
+use stembus_site::admission::{Admission, Budgets};
 use stembus_site::clock::SharedClock;
 use stembus_site::config::Settings;
 use stembus_site::metrics::Metrics;
@@ -34,6 +35,8 @@ pub struct StateParts {
     pub store: Store,
     /// The time of day for everything that depends on it.
     pub clock: SharedClock,
+    /// What the node takes at once, per class of request.
+    pub budgets: Budgets,
 }
 
 impl Deref for AppState {
@@ -73,12 +76,18 @@ impl AppState {
             content,
             store,
             clock,
+            budgets,
         } = parts;
         let streams = stream_capacity(settings.live_streams_max).streams;
         let metrics = Arc::new(Metrics::new(
             store.engine(),
             &store.writer_metrics(),
             streams,
+        ));
+        let admission = Arc::new(Admission::new(
+            budgets,
+            stembus_web::vote::door::PATH,
+            metrics.clone(),
         ));
         let site = SiteState::new(SiteParts {
             leptos_options,
@@ -87,6 +96,7 @@ impl AppState {
             store,
             clock,
             metrics,
+            admission,
         });
         AppState {
             web: WebState::new(site, streams),
@@ -111,6 +121,7 @@ impl AppState {
             content: self.content.clone(),
             store: self.store.clone(),
             clock: self.clock.clone(),
+            budgets: self.admission.budgets(),
         }
     }
 

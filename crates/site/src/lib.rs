@@ -4,6 +4,7 @@
 //! editors' sign-ins both use, a poll's standing, and the metrics registry (its endpoint is ops').
 //! It knows the store and the content below it, and no room above it.
 
+pub mod admission;
 pub mod cache_control;
 pub mod client_address;
 pub mod clock;

@@ -79,6 +79,12 @@ impl EncodeLabelValue for RouteName {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ShedLabels {
+    class: &'static str,
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CacheLabels {
     result: &'static str,
 }
@@ -111,6 +117,7 @@ pub struct Metrics {
     latency: LatencyFamily,
     page_cache: Family<CacheLabels, Counter>,
     rate_limited: Counter,
+    shed: Family<ShedLabels, Counter>,
     /// Open live-result streams; the stream hub moves it.
     pub live_streams: Gauge,
 }
@@ -149,6 +156,12 @@ impl Metrics {
             "rate_limited_votes",
             "Votes slowed by the per-client rate limit (429)",
             rate_limited.clone(),
+        );
+        let shed = Family::<ShedLabels, Counter>::default();
+        registry.register(
+            "shed_requests",
+            "Requests a full node refused (503), by class (pages, votes, streams, desk) and reason (full, queue, rate)",
+            shed.clone(),
         );
         registry.register(
             "writer_queue_depth",
@@ -196,6 +209,7 @@ impl Metrics {
             latency,
             page_cache,
             rate_limited,
+            shed,
             live_streams,
         }
     }
@@ -221,6 +235,11 @@ impl Metrics {
         if error == AppError::TooManyRequests {
             self.rate_limited.inc();
         }
+    }
+
+    /// A request of `class` the node refused for `reason` (see `admission`).
+    pub fn request_shed(&self, class: &'static str, reason: &'static str) {
+        self.shed.get_or_create(&ShedLabels { class, reason }).inc();
     }
 
     /// The page cache's hit and miss counters, for `PageCache::counted`: the two series of
@@ -260,6 +279,7 @@ fn reason(error: AppError) -> &'static str {
         AppError::CrossSite => "cross_site",
         AppError::TooManyRequests => "too_many_requests",
         AppError::Unavailable => "unavailable",
+        AppError::Busy => "busy",
         AppError::Internal => "internal",
         AppError::CookiesBlocked => "cookies_blocked",
         AppError::NotSignedIn => "not_signed_in",

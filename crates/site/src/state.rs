@@ -2,6 +2,7 @@
 //! Each room builds its own on it (web's `WebState` adds the page cache and the live streams); the
 //! server binary assembles them, and a handler takes the part it needs through axum's `FromRef`.
 
+use crate::admission::Admission;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::metrics::Metrics;
@@ -32,6 +33,8 @@ pub struct SiteParts {
     pub clock: SharedClock,
     /// What `/metrics` reports.
     pub metrics: Arc<Metrics>,
+    /// What the node takes at once, per class of request.
+    pub admission: Arc<Admission>,
 }
 
 impl Deref for SiteState {

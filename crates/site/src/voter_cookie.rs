@@ -10,6 +10,13 @@ pub const MAX_AGE_SECONDS: i64 = 2 * 365 * 24 * 60 * 60;
 /// 16 random bytes (128 bits), written as 32 lower-case hex digits.
 const ID_BYTES: usize = 16;
 
+/// A vote's idempotency key (the form's `key`, which has a voter id's form), handed from the vote's
+/// door to the server function: a reader without a voter cookie votes as this id, so the same
+/// vote sent again (its answer lost, or the node busy) is found stored and counts once. It gives a
+/// client nothing a cookie of its own choosing would not: an id is only ever a reader's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoteKey(pub VoterId);
+
 /// A voter id that is well formed. It proves nothing about who the reader is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoterId(String);

@@ -345,6 +345,40 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     }
 }
 
+/// The article with the poll `poll_id` again, for a reader without JavaScript whose vote for
+/// `choices` the node refused with `error` before storing it (it was too busy): the page they
+/// came from, its form with their answers still ticked and the refusal said in it, and the
+/// idempotency key `retry_key` for the vote they send again. `None` when the poll is in no article
+/// (the embed's poll), or the article cannot be read.
+pub(crate) async fn vote_refused_page(
+    state: &WebState,
+    request: Request,
+    poll_id: &str,
+    choices: Vec<String>,
+    error: AppError,
+    retry_key: String,
+) -> Option<Response> {
+    let library = state.library();
+    let (Some(article), _) = library.poll(poll_id)? else {
+        return None;
+    };
+    let loaded = article_page(PageRequest {
+        state: state.clone(),
+        params: vec![("slug".to_string(), article.slug.clone())],
+        query: None,
+        headers: HeaderMap::new(),
+        // The standing as every reader sees it: the reader's own vote, if any, is not read again.
+        known_answers: Some(Vec::new()),
+    })
+    .await;
+    let mut data = loaded.data.ok()?;
+    data.poll = data
+        .poll
+        .map(|view| view.vote_refused(choices, error, retry_key));
+    let content = PageContent::new(move || view! { <ArticlePage data=data.clone() /> }.into_any());
+    Some(render_page(&state.leptos_options, content, request).await)
+}
+
 /// `/privacy`: what the site keeps about a reader, with the figures of the settings in force.
 async fn privacy_page(request: PageRequest) -> Loaded<PrivacyPageData> {
     let settings = &request.state.settings;
@@ -375,6 +409,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use stembus_content::Library;
     use stembus_content::current::CurrentContent;
+    use stembus_site::admission::{Admission, Budgets};
     use stembus_site::clock::FixedClock;
     use stembus_site::config::Settings;
     use stembus_site::metrics::Metrics;
@@ -385,14 +420,20 @@ mod tests {
     fn state(dir: &tempfile::TempDir) -> WebState {
         let store = SqliteStore::open(&dir.path().join("votes.db"), &[]).unwrap();
         let store: stembus_store::Store = Arc::new(store);
-        let metrics = Metrics::new(store.engine(), &store.writer_metrics(), 10);
+        let metrics = Arc::new(Metrics::new(store.engine(), &store.writer_metrics(), 10));
+        let admission = Arc::new(Admission::new(
+            Budgets::default(),
+            crate::vote::door::PATH,
+            metrics.clone(),
+        ));
         let site = SiteState::new(SiteParts {
             leptos_options: LeptosOptions::builder().output_name("stembus").build(),
             settings: Arc::new(Settings::default()),
             content: Arc::new(CurrentContent::fixed(Library::default())),
             store,
             clock: FixedClock::at(0),
-            metrics: Arc::new(metrics),
+            metrics,
+            admission,
         });
         WebState::new(site, 10)
     }

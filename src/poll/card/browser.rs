@@ -1,15 +1,16 @@
 //! The island's browser side: the card read back from the page, the vote's trip to the server (the
-//! form's own fields posted by `fetch` to the form's own address, answered with JSON) and the live
-//! standing (server-sent events, written into the standing the server rendered). Both also carry
-//! the transparency box's count as the server worded it, written into the box under the card.
+//! form's own fields posted by `fetch` to the form's own address, answered with JSON; sent again,
+//! with the same idempotency key, after a pause when the node was busy or the answer was lost) and
+//! the live standing (server-sent events, written into the standing the server rendered). Both also
+//! carry the transparency box's count as the server worded it, written into the box under the card.
 //!
 //! JSON is read with the browser's own `JSON.parse` and picked apart with `Reflect`, never with
 //! serde_json: its code and the derives it drives were a fifth of the island's WASM.
 
 use super::{Card, CardState, bar_width, figures_text};
-use crate::error::AppError;
-use crate::poll::voters_sentence;
-use js_sys::{Array, JSON, Reflect};
+use crate::error::UNAVAILABLE_MESSAGE;
+use crate::poll::{RETRYING_VOTE, VOTE_KEY_FIELD, voters_sentence};
+use js_sys::{Array, Function, JSON, Math, Promise, Reflect};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -81,15 +82,20 @@ pub fn submit(event: SubmitEvent, state: CardState) {
     if state.with_untracked(|card| card.pending) {
         return;
     }
-    state.update(|card| card.pending = true);
+    state.update(start_sending as fn(&mut Card));
     leptos::task::spawn_local(async move {
-        let result = post(&form).await;
+        let result = send(&form, state).await;
         state.update(|card| {
             if let Ok(answer) = &result {
                 read_answer(answer, card);
             }
+            if result.is_err() {
+                // The refusal is said in the form's alert; the live region no longer says it is
+                // being sent again.
+                card.announcement_html.clear();
+            }
             card.pending = false;
-            card.error = result.as_ref().err().copied();
+            card.error_text = result.as_ref().err().cloned().unwrap_or_default();
         });
         if result.is_ok() {
             // Once the page shows what replaced the form (the view catches up in tasks queued
@@ -103,33 +109,113 @@ pub fn submit(event: SubmitEvent, state: CardState) {
     });
 }
 
-/// Posts the form as `application/x-www-form-urlencoded` and reads the server function's answer: a
-/// `VoteAnswer` on success, the encoded `AppError` otherwise. A network failure or
-/// an answer that does not decode is `Unavailable`, as the server-function client reported it.
-async fn post(form: &HtmlFormElement) -> Result<JsValue, AppError> {
-    let unavailable = |_| AppError::Unavailable;
+// Each closure handed to `update` is a copy of the signal's update code in the WASM: the two
+// without captures are one function type, so they share one.
+fn start_sending(card: &mut Card) {
+    card.pending = true;
+}
+
+fn say_sending_again(card: &mut Card) {
+    card.announcement_html = RETRYING_VOTE.to_string();
+}
+
+/// Tries of one vote at most, and the longest pause between two before its jitter: the three
+/// pauses take 27 s at most (6 s and half again, three times), so the four tries fall within 30 s
+/// of a node that refuses at once, as a full one does.
+const MOST_TRIES: u32 = 4;
+const LONGEST_PAUSE_MS: f64 = 6_000.0;
+
+/// Posts the form as `application/x-www-form-urlencoded` with the vote's idempotency key, and
+/// reads the server function's answer: a `VoteAnswer` on success, else the refusal's words as the
+/// server wrote them (its `message`), or `UNAVAILABLE_MESSAGE` when no answer came or it does not
+/// decode.
+///
+/// While the node answers that it is busy (503), or no answer comes, the vote is posted again after a
+/// pause: the server's `Retry-After`, or longer as tries go by (1, 2, 4 s), each drawn between half
+/// and one and a half times that so that readers refused together do not come back together; at
+/// most `MOST_TRIES` tries within 30 s (`LONGEST_PAUSE_MS`). Every try carries the same key, so a vote
+/// whose answer was lost after it was stored counts once. The live region says it is sent again.
+async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, String> {
+    let unavailable = |_| UNAVAILABLE_MESSAGE.to_string();
+    let window = web_sys::window().ok_or_else(|| UNAVAILABLE_MESSAGE.to_string())?;
     let fields = FormData::new_with_form(form).map_err(unavailable)?;
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unavailable)?;
-    // fetch's own `Accept: */*` is what tells the vote endpoint this is not a page load: it answers
-    // with JSON unless the request asks for `text/html`.
+    // `set`, not `append`: a form shown again after a refusal carries a key of the server's
+    // already, under which nothing was stored.
+    if let Some(key) = vote_key(&window) {
+        body.set(VOTE_KEY_FIELD, &key);
+    }
+    // fetch's own `Accept: */*` is what tells the vote endpoint this is not a page load: it
+    // answers with JSON unless the request asks for `text/html`.
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&body);
-    let window = web_sys::window().ok_or(AppError::Unavailable)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
-        .await
-        .map_err(unavailable)?
-        .unchecked_into();
-    let answer = JsFuture::from(response.json().map_err(unavailable)?)
-        .await
-        .map_err(unavailable)?;
-    if response.ok() && answer.is_object() {
-        Ok(answer)
-    } else {
-        // The error is its variant's name as a JSON string.
-        let name = answer.as_string().unwrap_or_default();
-        Err(AppError::from_name(&name).unwrap_or(AppError::Unavailable))
+    let mut tries = 1;
+    loop {
+        let mut retry_after_ms = f64::NAN;
+        // A 503 (a full node, a store that cannot take the vote now) or no answer at all is worth
+        // another try; any other refusal would be the same again.
+        let mut worth_retrying = true;
+        let answered = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init)).await;
+        let mut message = String::new();
+        if let Ok(response) = answered {
+            let response: Response = response.unchecked_into();
+            // Read by the browser's own parser (Rust's weighs kilobytes of WASM); not a number
+            // (no header, or a date) is no pause of the server's, which `max` passes over.
+            if let Ok(Some(seconds)) = response.headers().get("retry-after") {
+                retry_after_ms = JSON::parse(&seconds)
+                    .ok()
+                    .and_then(|seconds| seconds.as_f64())
+                    .map_or(f64::NAN, |seconds| seconds * 1_000.0);
+            }
+            let answer = match response.json() {
+                Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
+                Err(_) => JsValue::UNDEFINED,
+            };
+            if response.ok() && answer.is_object() {
+                return Ok(answer);
+            }
+            worth_retrying = response.status() == 503;
+            message = text(&answer, "message");
+        }
+        if message.is_empty() {
+            message = UNAVAILABLE_MESSAGE.to_string();
+        }
+        if !worth_retrying || tries == MOST_TRIES {
+            return Err(message);
+        }
+        let pause_ms = f64::from(1_000u32 << (tries - 1))
+            .max(retry_after_ms)
+            .min(LONGEST_PAUSE_MS)
+            * (0.5 + Math::random());
+        state.update(say_sending_again as fn(&mut Card));
+        pause(pause_ms).await;
+        tries += 1;
     }
+}
+
+/// A fresh idempotency key: a random UUID as `crypto.randomUUID` writes it (the server takes its
+/// 32 hex digits), or none where the browser has none (outside a secure context).
+fn vote_key(window: &web_sys::Window) -> Option<String> {
+    let crypto = field(window, "crypto");
+    let random_uuid = field(&crypto, "randomUUID");
+    // Only a function is called: where it is missing (outside a secure context) there is none.
+    random_uuid
+        .is_function()
+        .then(|| random_uuid.unchecked_into::<Function>().call0(&crypto).ok())
+        .flatten()
+        .and_then(|uuid| uuid.as_string())
+}
+
+/// Waits `ms` milliseconds.
+async fn pause(ms: f64) {
+    let timer = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = JsFuture::from(timer).await;
 }
 
 /// Marks the card as taken over from the HTML.

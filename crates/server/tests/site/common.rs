@@ -15,6 +15,7 @@ use stembus_content::{BadContent, ContentFolder};
 use stembus_poll::PollDefinition;
 use stembus_server::router::build_router;
 use stembus_server::state::{AppState, StateParts};
+use stembus_site::admission::Budgets;
 use stembus_site::clock::FixedClock;
 use stembus_site::config::Settings;
 use stembus_store::desk::{
@@ -83,6 +84,7 @@ impl TestSite {
             content: Arc::new(CurrentContent::watching(folder)),
             store,
             clock: clock.clone(),
+            budgets: Budgets::default(),
         });
         TestSite {
             state,
@@ -151,6 +153,11 @@ impl TestSite {
     /// The same site with at most `max` live-result streams open at once.
     pub fn with_live_streams_max(self, max: u32) -> TestSite {
         self.with_settings(|settings| settings.live_streams_max = Some(max))
+    }
+
+    /// The same site with `change` made to what the node takes at once.
+    pub fn with_budgets(self, change: impl FnOnce(&mut Budgets)) -> TestSite {
+        self.rebuilt(|parts| change(&mut parts.budgets))
     }
 
     /// The same site with its store replaced by what `wrap` makes of it.

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
-use stembus_ops::serve::{MAX_REQUESTS_IN_FLIGHT, with_limits};
+use stembus_ops::serve::with_limits;
 use stembus_server::router::build_router;
 use tower::ServiceExt;
 
@@ -328,12 +328,18 @@ async fn beyond_its_bound_a_node_answers_503_and_a_closed_stream_frees_its_place
     assert_eq!(fourth.status(), StatusCode::OK);
 }
 
+/// More open streams than any class's budget of requests in flight.
+const STREAMS_PAST_EVERY_BUDGET: usize = 520;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_streams_stay_out_of_the_in_flight_limit() {
     let (site, _content) = open_standing_site();
-    let service = with_limits(build_router(site.state.clone()));
+    let service = with_limits(
+        build_router(site.state.clone()),
+        site.state.admission.clone(),
+    );
     let mut streams = Vec::new();
-    for _ in 0..MAX_REQUESTS_IN_FLIGHT + 8 {
+    for _ in 0..STREAMS_PAST_EVERY_BUDGET {
         let response = service
             .clone()
             .oneshot(live_request(None, None))
@@ -354,7 +360,7 @@ async fn open_streams_stay_out_of_the_in_flight_limit() {
     );
     assert_eq!(
         site.state.live_results.open_streams(),
-        MAX_REQUESTS_IN_FLIGHT + 8
+        STREAMS_PAST_EVERY_BUDGET
     );
 }
 

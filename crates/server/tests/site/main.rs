@@ -11,6 +11,7 @@ mod hostile_text;
 mod live_results;
 mod logs;
 mod made_polls;
+mod overload;
 mod page_cache;
 mod privacy;
 mod render_load;

@@ -10,7 +10,10 @@
 //! counted and bounded per node (`live_streams_max`, beyond it a 503), carry a heartbeat, tell the
 //! browser when to reconnect (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the
 //! snapshot's content hash, the same on every node), and all end at once when the server shuts
-//! down.
+//! down. A stream takes its slot before anything is read from the store, and new streams are
+//! admitted at a bounded rate (`STREAMS_ADMITTED_PER_SECOND`, a token bucket): ten thousand readers
+//! reconnecting at once after a restart are spread over seconds instead of arriving as one wave of
+//! store reads and handshakes.
 
 use crate::state::WebState;
 use axum::extract::{Path, State};
@@ -27,6 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stembus_poll::{PollDefinition, PollResults, facts_voters_sentence};
+use stembus_site::admission::{RequestClass, Shed};
 use stembus_site::cache_control;
 use stembus_site::voter_cookie::VoterId;
 use stembus_store::Store;
@@ -37,6 +41,8 @@ use tokio::time::Instant;
 pub const SNAPSHOT_EVERY: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing a quiet stream.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
+/// New streams a node admits per second, and at once after a quiet spell (the bucket's size).
+pub const STREAMS_ADMITTED_PER_SECOND: u32 = 2_000;
 /// What the browser waits before reconnecting a dropped stream.
 const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 
@@ -105,6 +111,49 @@ pub struct LiveResults {
     gauge: Gauge,
     /// Flips to `true` once at shut-down: every stream ends.
     closing: watch::Sender<bool>,
+    admitting: Mutex<TokenBucket>,
+}
+
+/// New streams' admission: a token per stream, refilled at a fixed rate up to the bucket's size.
+#[derive(Debug)]
+struct TokenBucket {
+    per_second: f64,
+    tokens: f64,
+    filled_at: Option<Instant>,
+}
+
+impl TokenBucket {
+    fn new(per_second: u32) -> TokenBucket {
+        TokenBucket {
+            per_second: f64::from(per_second),
+            tokens: f64::from(per_second),
+            filled_at: None,
+        }
+    }
+
+    /// Takes a token at `now`, if there is one.
+    fn take(&mut self, now: Instant) -> bool {
+        if let Some(filled_at) = self.filled_at {
+            let refill = now.saturating_duration_since(filled_at).as_secs_f64() * self.per_second;
+            self.tokens = (self.tokens + refill).min(self.per_second);
+        }
+        self.filled_at = Some(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Why a stream was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoSlot {
+    /// The node holds as many streams as it may.
+    Full,
+    /// New streams come faster than the node admits them.
+    TooFast,
 }
 
 /// An open stream's hold on its slot: dropping it (the stream ended) frees the slot.
@@ -118,14 +167,21 @@ impl Drop for Slot {
 }
 
 impl LiveResults {
-    /// A hub for at most `max` open streams, reporting their number on `gauge`.
+    /// A hub for at most `max` open streams, reporting their number on `gauge`, admitting new
+    /// ones at `STREAMS_ADMITTED_PER_SECOND`.
     pub fn new(max: u32, gauge: Gauge) -> Arc<LiveResults> {
+        LiveResults::admitting(max, gauge, STREAMS_ADMITTED_PER_SECOND)
+    }
+
+    /// `new`, admitting `per_second` new streams a second.
+    pub fn admitting(max: u32, gauge: Gauge, per_second: u32) -> Arc<LiveResults> {
         Arc::new(LiveResults {
             polls: Mutex::new(HashMap::new()),
             open: AtomicUsize::new(0),
             max: max as usize,
             gauge,
             closing: watch::Sender::new(false),
+            admitting: Mutex::new(TokenBucket::new(per_second)),
         })
     }
 
@@ -148,18 +204,27 @@ impl LiveResults {
         self.open.load(Ordering::SeqCst)
     }
 
-    /// A slot for one more stream, unless the node has as many as it may.
-    fn take_slot(self: &Arc<Self>) -> Option<Slot> {
+    /// A slot for one more stream at `now`, unless the node has as many as it may or admitted
+    /// as many new ones as it may just now.
+    fn take_slot(self: &Arc<Self>, now: Instant) -> Result<Slot, NoSlot> {
         let taken = self
             .open
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |open| {
                 (open < self.max).then_some(open + 1)
             })
             .is_ok();
-        taken.then(|| {
-            self.gauge.inc();
-            Slot(self.clone())
-        })
+        if !taken {
+            return Err(NoSlot::Full);
+        }
+        let slot = Slot(self.clone());
+        self.gauge.inc();
+        let admitted = self
+            .admitting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take(now);
+        // Dropping the slot gives it back.
+        admitted.then_some(slot).ok_or(NoSlot::TooFast)
     }
 
     /// The channel of `poll`, starting the task that reads it when nobody watched it yet.
@@ -291,6 +356,34 @@ pub async fn live(
         let error = state.missing_poll(&poll_id);
         return refusal(super::results::status_of(error), error.message());
     };
+    let hub = state.live_results.clone();
+    if *hub.closing.borrow() {
+        return refusal(StatusCode::SERVICE_UNAVAILABLE, "De site start opnieuw op.");
+    }
+    // The slot first: a full node refuses before it reads anything from the store.
+    let slot = match hub.take_slot(Instant::now()) {
+        Ok(slot) => slot,
+        Err(no_slot) => {
+            let (shed, wait, message) = match no_slot {
+                NoSlot::Full => (
+                    Shed::Full,
+                    "30",
+                    "Te veel lezers volgen nu live; de cijfers op de pagina blijven staan.",
+                ),
+                NoSlot::TooFast => (
+                    Shed::Rate,
+                    "5",
+                    "Te veel lezers openen nu tegelijk de live cijfers; de cijfers op de pagina blijven staan.",
+                ),
+            };
+            state.admission.count(RequestClass::Streams, shed);
+            let mut response = refusal(StatusCode::SERVICE_UNAVAILABLE, message);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static(wait));
+            return response;
+        }
+    };
     match may_watch(&state, poll, &headers).await {
         Some(true) => {}
         Some(false) => {
@@ -306,20 +399,6 @@ pub async fn live(
             );
         }
     }
-    let hub = state.live_results.clone();
-    if *hub.closing.borrow() {
-        return refusal(StatusCode::SERVICE_UNAVAILABLE, "De site start opnieuw op.");
-    }
-    let Some(slot) = hub.take_slot() else {
-        let mut response = refusal(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Te veel lezers volgen nu live; de cijfers op de pagina blijven staan.",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        return response;
-    };
     let last_seen = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -420,12 +499,38 @@ mod tests {
     #[test]
     fn slots_are_bounded_and_freed() {
         let hub = LiveResults::new(2, Gauge::default());
-        let (a, b) = (hub.take_slot(), hub.take_slot());
-        assert!(a.is_some() && b.is_some());
-        assert!(hub.take_slot().is_none(), "a third is refused");
+        let now = Instant::now();
+        let (a, b) = (hub.take_slot(now), hub.take_slot(now));
+        assert!(a.is_ok() && b.is_ok());
+        assert_eq!(
+            hub.take_slot(now).err(),
+            Some(NoSlot::Full),
+            "a third is refused"
+        );
         assert_eq!(hub.gauge.get(), 2);
         drop(a);
         assert_eq!(hub.open_streams(), 1);
-        assert!(hub.take_slot().is_some());
+        assert!(hub.take_slot(now).is_ok());
+    }
+
+    #[test]
+    fn new_streams_are_admitted_at_the_rate_and_a_refused_one_gives_its_slot_back() {
+        let hub = LiveResults::admitting(1_000, Gauge::default(), 10);
+        let start = Instant::now();
+        let admitted: Vec<_> = (0..15).map(|_| hub.take_slot(start)).collect();
+        assert_eq!(
+            admitted.iter().filter(|slot| slot.is_ok()).count(),
+            10,
+            "the bucket's size at once"
+        );
+        assert!(
+            admitted[10..]
+                .iter()
+                .all(|slot| slot.as_ref().err() == Some(&NoSlot::TooFast))
+        );
+        assert_eq!(hub.open_streams(), 10, "the refused ones hold no slot");
+        let later = start + Duration::from_millis(300);
+        let refilled = (0..5).filter(|_| hub.take_slot(later).is_ok()).count();
+        assert_eq!(refilled, 3, "ten a second: three in 300 ms");
     }
 }

@@ -12,7 +12,7 @@ use stembus::poll::door::{CastResult, VoteDoor};
 use stembus_poll::error::AppError;
 use stembus_poll::{PollResults, PollStatus, PollView};
 use stembus_site::standing::standing;
-use stembus_site::voter_cookie::VoterId;
+use stembus_site::voter_cookie::{VoteKey, VoterId};
 use stembus_store::{NewVote, VoteOutcome};
 
 /// Checks the vote against the content, records it for this reader and returns the poll as they
@@ -41,8 +41,14 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     }
 
     let known_voter = VoterId::from_headers(&parts.headers);
-    let voter = match &known_voter {
-        Some(voter) => voter.clone(),
+    // A reader without a cookie votes as the vote's idempotency key, when it carries one: sent
+    // again, it finds itself stored (`AlreadyVoted`, answered as taken) instead of counting twice.
+    let keyed = parts
+        .extensions
+        .get::<VoteKey>()
+        .map(|VoteKey(key)| key.clone());
+    let voter = match known_voter.clone().or(keyed) {
+        Some(voter) => voter,
         None => VoterId::generate().map_err(|error| {
             tracing::error!(%error, "no randomness for a voter id");
             AppError::Internal

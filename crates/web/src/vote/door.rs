@@ -14,6 +14,7 @@
 //! the reader back to.
 
 use crate::embed;
+use crate::pages::vote_refused_page;
 use crate::state::WebState;
 use crate::views::VoteRefused;
 use axum::body::{Body, Bytes, to_bytes};
@@ -30,7 +31,9 @@ use std::time::Instant;
 use stembus::poll::CastVote;
 use stembus::poll::door::SharedVoteDoor;
 use stembus_content::article::article_path;
+use stembus_poll::VOTE_KEY_FIELD;
 use stembus_poll::error::AppError;
+use stembus_site::admission::{Arrival, BUSY_RETRY_AFTER_SECONDS};
 use stembus_site::cache_control;
 use stembus_site::client_address::ClientAddress;
 use stembus_site::clock::SharedClock;
@@ -38,7 +41,7 @@ use stembus_site::config::Settings;
 use stembus_site::guard::{self, RateLimiter};
 use stembus_site::render::render_page;
 use stembus_site::shell::PageContent;
-use stembus_site::voter_cookie::VoterId;
+use stembus_site::voter_cookie::{VoteKey, VoterId};
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Where the vote form posts: the `cast_vote` server function's own address, `/api/stem`.
@@ -77,8 +80,12 @@ pub fn route(state: &WebState) -> MethodRouter<WebState> {
 struct Refusal {
     error: AppError,
     back_to_poll: Option<String>,
-    /// Seconds the client should wait before voting again (the rate limit).
+    /// Seconds the client should wait before voting again (the rate limit, a full node).
     retry_after: Option<u64>,
+    /// The vote as the form sent it, when the reader without JavaScript gets the form back with
+    /// their answers (a vote the node was too busy for), and whether it came from the embed.
+    /// Boxed: the checks pass refusals around by value.
+    kept: Option<Box<(VoteForm, bool)>>,
 }
 
 impl Refusal {
@@ -87,6 +94,7 @@ impl Refusal {
             error,
             back_to_poll: None,
             retry_after: None,
+            kept: None,
         }
     }
 }
@@ -178,7 +186,7 @@ async fn shape_refusals(State(state): State<WebState>, request: Request, next: N
     };
     state.metrics.vote_refused(refusal.error);
     // Rendered before the original is borrowed: a response's body is not `Sync`.
-    let page = error_response(&state, uri, refusal.error, wants_html, refusal.back_to_poll).await;
+    let page = error_response(&state, uri, &refusal, wants_html).await;
     let mut reply = with_cookies_of(&response, page);
     if let Some(wait) = response.headers().get(header::RETRY_AFTER) {
         reply
@@ -217,6 +225,24 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
             ..Refusal::new(AppError::CookiesBlocked)
         }
         .into_response();
+    }
+    // The vote's place in the node, held until its answer is written (see `admission`). The
+    // checks above cost next to nothing; what follows is the store's writer.
+    let arrived = parts
+        .extensions
+        .get::<Arrival>()
+        .map_or_else(tokio::time::Instant::now, |arrival| arrival.0);
+    let Ok(_place) = state.admission.enter_vote(arrived).await else {
+        return Refusal {
+            back_to_poll,
+            retry_after: Some(BUSY_RETRY_AFTER_SECONDS),
+            kept: Some(Box::new((form, embedded))),
+            ..Refusal::new(AppError::Busy)
+        }
+        .into_response();
+    };
+    if let Some(key) = form.key.clone() {
+        parts.extensions.insert(VoteKey(key));
     }
     parts
         .headers
@@ -273,28 +299,35 @@ fn accepts_html(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// The vote as a form sends it: one `poll`, and one `choice` per chosen answer (checkboxes repeat
-/// the field). The server function takes the answers joined by commas, which answer keys never hold.
-#[derive(Debug, PartialEq, Eq)]
+/// The vote as a form sends it: one `poll`, one `choice` per chosen answer (checkboxes repeat
+/// the field), and at most one idempotency key (`VOTE_KEY_FIELD`). The server function takes the
+/// answers joined by commas, which answer keys never hold; the key reaches it as `VoteKey`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct VoteForm {
     poll: String,
     choices: Vec<String>,
+    key: Option<VoterId>,
 }
 
 impl VoteForm {
-    /// Reads the form body; a missing or repeated `poll`, or any other field, is `InvalidInput`.
+    /// Reads the form body; a missing or repeated `poll`, a repeated or malformed key, or any
+    /// other field, is `InvalidInput`.
     fn parse(body: &[u8]) -> Result<VoteForm, AppError> {
         let mut poll = None;
         let mut choices = Vec::new();
+        let mut key = None;
         for (name, value) in form_urlencoded::parse(body) {
             match name.as_ref() {
                 "poll" if poll.is_none() => poll = Some(value.into_owned()),
                 "choice" => choices.push(value.into_owned()),
+                VOTE_KEY_FIELD if key.is_none() => {
+                    key = Some(parse_key(&value).ok_or(AppError::InvalidInput)?);
+                }
                 _ => return Err(AppError::InvalidInput),
             }
         }
         let poll = poll.ok_or(AppError::InvalidInput)?;
-        Ok(VoteForm { poll, choices })
+        Ok(VoteForm { poll, choices, key })
     }
 
     /// The body the server function decodes.
@@ -307,26 +340,76 @@ impl VoteForm {
     }
 }
 
-/// The error with its status: a short Dutch page in the site's shell for a browser without
-/// JavaScript, else the encoded error the island decodes.
+/// The refusal as the island reads it: the error's name and the reader's words for it, which the
+/// island shows as they are (its WASM carries none of them).
+fn island_refusal(error: AppError) -> String {
+    serde_json::json!({ "error": error, "message": error.message() }).to_string()
+}
+
+/// A vote's key: 32 lower-case hex digits, as a voter id is written, or a random UUID as the
+/// browser's `crypto.randomUUID` writes them (the island sends it as it comes, which spares the
+/// WASM a string edit); a UUID's version and variant digits are fixed, so it holds 122 random bits.
+fn parse_key(text: &str) -> Option<VoterId> {
+    let bytes = text.as_bytes();
+    let uuid_shaped = bytes.len() == 36 && [8, 13, 18, 23].iter().all(|&dash| bytes[dash] == b'-');
+    if uuid_shaped {
+        VoterId::parse(&text.replace('-', ""))
+    } else {
+        VoterId::parse(text)
+    }
+}
+
+/// The refusal with its status: for a browser without JavaScript the form again with the reader's
+/// answers (a vote the node was too busy for) or else a short Dutch page, both in the site's shell;
+/// for the island the encoded error it decodes.
 async fn error_response(
     state: &WebState,
     uri: Uri,
-    error: AppError,
+    refusal: &Refusal,
     wants_html: bool,
-    back_to_poll: Option<String>,
 ) -> Response {
+    let error = refusal.error;
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = if wants_html {
-        let back = back_to_poll.unwrap_or_else(|| "/".to_string());
+    let request = || {
+        let mut request = Request::new(Body::empty());
+        *request.uri_mut() = uri.clone();
+        request
+    };
+    let form_again = match refusal.kept.as_deref() {
+        Some((form, false)) if wants_html => {
+            // The key the vote sent again carries: the form's own if it had one (a second try).
+            let key = form.key.clone().map(Ok).unwrap_or_else(VoterId::generate);
+            match key {
+                Ok(key) => {
+                    vote_refused_page(
+                        state,
+                        request(),
+                        &form.poll,
+                        form.choices.clone(),
+                        error,
+                        key.as_str().to_string(),
+                    )
+                    .await
+                }
+                Err(error) => {
+                    tracing::error!(%error, "no randomness for a vote's key");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let mut response = if let Some(page) = form_again {
+        page
+    } else if wants_html {
+        let back = refusal
+            .back_to_poll
+            .clone()
+            .unwrap_or_else(|| "/".to_string());
         let content =
             PageContent::new(move || view! { <VoteRefused error back=back.clone() /> }.into_any());
-        let mut request = Request::new(Body::empty());
-        *request.uri_mut() = uri;
-        let mut page = render_page(&state.leptos_options, content, request).await;
-        *page.status_mut() = status;
-        page
+        render_page(&state.leptos_options, content, request()).await
     } else {
         (
             status,
@@ -334,10 +417,11 @@ async fn error_response(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            error.ser(),
+            island_refusal(error),
         )
             .into_response()
     };
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, cache_control::no_store());
@@ -370,5 +454,28 @@ mod tests {
         ] {
             assert_eq!(VoteForm::parse(bad), Err(AppError::InvalidInput));
         }
+    }
+
+    #[test]
+    fn a_key_is_a_voter_ids_32_hex_digits_or_a_uuid_and_nothing_else() {
+        let hex = "0123456789abcdef0123456789abcdef";
+        assert_eq!(parse_key(hex).unwrap().as_str(), hex);
+        let uuid = "01234567-89ab-4def-8123-456789abcdef";
+        assert_eq!(
+            parse_key(uuid).unwrap().as_str(),
+            "0123456789ab4def8123456789abcdef"
+        );
+        for bad in [
+            "",
+            "0123456789ABCDEF0123456789ABCDEF",
+            "01234567-89ab-4def-8123-456789abcde",
+            "0123456789ab-4def-8123-456789abcdef0",
+            "01234567-89ab-4def-8123-456789abcdeg",
+            "--------------------------------",
+        ] {
+            assert_eq!(parse_key(bad), None, "{bad}");
+        }
+        let form = VoteForm::parse(format!("poll=p&choice=ja&key={uuid}").as_bytes()).unwrap();
+        assert!(form.key.is_some());
     }
 }

@@ -1,0 +1,275 @@
+//! A full node: each class of request refused apart (pages, votes, streams, the desk and health),
+//! a refused voter told to try again with or without JavaScript, and a vote sent again with its
+//! idempotency key counted once.
+
+use crate::common::{
+    ARTICLE, BROWSER_ACCEPT, FlakyStore, POLL, TestSite, VOTE_PATH, content_with_poll_rules,
+    vote_body,
+};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use stembus_ops::serve::with_limits;
+use stembus_server::router::build_router;
+use tower::ServiceExt;
+
+/// A key as the island draws it: 32 lower-case hex digits.
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+/// The input of the form's answer `key`, as the page renders it.
+fn answer_input<'a>(html: &'a str, key: &str) -> &'a str {
+    let id = format!("id=\"keuze-{key}\"");
+    let at = html
+        .find(&id)
+        .unwrap_or_else(|| panic!("no input {id}: {html}"));
+    let start = html[..at].rfind("<input").unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+#[tokio::test]
+async fn a_vote_the_node_is_too_busy_for_without_javascript_gets_the_article_with_its_answer_kept()
+{
+    let site = TestSite::new().with_budgets(|budgets| budgets.votes = 0);
+    let reply = site.post_form(&vote_body("nee"), None).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    assert_eq!(reply.header("cache-control"), Some("no-store"));
+    assert!(
+        reply
+            .header("content-type")
+            .is_some_and(|value| value.starts_with("text/html")),
+        "a page, not a line of text"
+    );
+    let html = &reply.body;
+    assert!(html.contains("<html lang=\"nl-BE\""), "{html}");
+    assert!(
+        html.contains("Brengt DeepSeek blijvende schade toe aan Nvidia?"),
+        "the article's poll"
+    );
+    assert!(
+        html.contains("DeepSeek"),
+        "the article's own text is on the page"
+    );
+    assert!(
+        html.contains(&format!("action=\"{VOTE_PATH}\"")),
+        "the form"
+    );
+    assert!(
+        answer_input(html, "nee").contains("checked"),
+        "their answer kept"
+    );
+    assert!(!answer_input(html, "ja").contains("checked"));
+    assert!(
+        html.contains("Het is erg druk: uw stem is nog niet geteld."),
+        "said in the form: {html}"
+    );
+    let key_input = html
+        .find("name=\"key\"")
+        .map(|at| &html[html[..at].rfind("<input").unwrap()..at + 60])
+        .expect("the vote sent again carries a key");
+    assert!(key_input.contains("type=\"hidden\""), "{key_input}");
+    assert!(
+        reply.voter_cookie().is_none(),
+        "nothing was stored, no id given"
+    );
+    assert_eq!(site.voters_in(POLL).await, 0);
+}
+
+#[tokio::test]
+async fn a_vote_the_node_is_too_busy_for_from_the_island_is_busy_with_retry_after_and_counted() {
+    let site = TestSite::new()
+        .with_budgets(|budgets| budgets.votes = 0)
+        .kept_router();
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let refusal: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(refusal["error"], "Busy", "{refusal}");
+    assert_eq!(
+        refusal["message"],
+        "Het is erg druk: uw stem is nog niet geteld. Probeer het over enkele seconden opnieuw.",
+        "the island shows the server's words"
+    );
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    assert_eq!(site.voters_in(POLL).await, 0);
+    let metrics = site.state.metrics.render();
+    assert!(
+        metrics.contains("stembus_shed_requests_total{class=\"votes\",reason=\"queue\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("stembus_votes_total{outcome=\"refused\",reason=\"busy\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_vote_sent_again_with_its_key_counts_once() {
+    let site = TestSite::new().kept_router();
+    let body = format!("{}&key={KEY}", vote_body("ja"));
+    let first = site.post_fetch(&body, None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(
+        first.voter_cookie(),
+        Some(format!("stembus_kiezer={KEY}")),
+        "a reader without a cookie votes as the key"
+    );
+    // The answer was lost on its way: the island sends the same vote again, still without a cookie.
+    let again = site.post_fetch(&body, None).await;
+    assert_eq!(
+        again.status,
+        StatusCode::OK,
+        "answered as taken: {}",
+        again.body
+    );
+    assert_eq!(site.voters_in(POLL).await, 1, "counted once");
+    // A reader with a cookie votes as their cookie, whatever the key.
+    let other = site
+        .post_fetch(
+            &format!("{}&key={}", vote_body("nee"), "f".repeat(32)),
+            Some("stembus_kiezer=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(site.voters_in(POLL).await, 2);
+    let own = site
+        .post_fetch(
+            &format!("{}&key={KEY}", vote_body("nee")),
+            Some("stembus_kiezer=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(
+        site.voters_in(POLL).await,
+        3,
+        "the key is not the cookie's reader"
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_or_repeated_key_is_refused_and_changes_nothing() {
+    let site = TestSite::new();
+    for body in [
+        format!("{}&key=kort", vote_body("ja")),
+        format!("{}&key={}", vote_body("ja"), "A".repeat(32)),
+        format!("{}&key={KEY}&key={KEY}", vote_body("ja")),
+    ] {
+        let reply = site.post_fetch(&body, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(reply.voter_cookie().is_none());
+    }
+    assert_eq!(site.voters_in(POLL).await, 0);
+}
+
+#[tokio::test]
+async fn a_full_page_class_is_refused_at_once_while_votes_the_desk_and_health_are_answered() {
+    let site = TestSite::new()
+        .with_budgets(|budgets| budgets.pages = 0)
+        .kept_router();
+    let service = with_limits(site.router(), site.state.admission.clone());
+    let send = |request: Request<Body>| service.clone().oneshot(request);
+
+    let page = send(Request::get(ARTICLE).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(page.headers()[header::RETRY_AFTER], "2");
+    let text = String::from_utf8(
+        axum::body::to_bytes(page.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        text.contains("<html lang=\"nl-BE\">") && text.contains("Het is erg druk"),
+        "{text}"
+    );
+
+    for path in ["/healthz", "/readyz", "/redactie/aanmelden"] {
+        let answer = send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{path} has its own budget");
+    }
+    let vote = send(
+        Request::post(VOTE_PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(vote_body("ja")))
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(vote.status(), StatusCode::OK, "votes have theirs");
+
+    let metrics = site.state.metrics.render();
+    assert!(
+        metrics.contains("stembus_shed_requests_total{class=\"pages\",reason=\"full\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_stream_hub_refuses_before_reading_anything_from_the_store() {
+    let content = content_with_poll_rules("show_results = \"after-vote\"");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let cookie = site.vote("ja").await;
+    let counting = FlakyStore::around(site.state.store.clone());
+    let site = site
+        .with_store(|_| counting.clone())
+        .with_live_streams_max(0)
+        .kept_router();
+    let reads_before = counting.voter_reads();
+    let refused = site
+        .send(
+            Request::get(format!("/api/polls/{POLL}/live"))
+                .header(header::COOKIE, &cookie)
+                .header(header::ACCEPT, "text/event-stream")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.header("retry-after"), Some("30"));
+    assert_eq!(
+        counting.voter_reads(),
+        reads_before,
+        "refused without reading this reader's ballot"
+    );
+    let metrics = site.state.metrics.render();
+    assert!(
+        metrics.contains("stembus_shed_requests_total{class=\"streams\",reason=\"full\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn the_busy_page_for_a_refused_page_is_the_same_small_dutch_page_for_every_class() {
+    let site = TestSite::new()
+        .with_budgets(|budgets| budgets.desk = 0)
+        .kept_router();
+    let service = with_limits(
+        build_router(site.state.clone()),
+        site.state.admission.clone(),
+    );
+    let health = service
+        .clone()
+        .oneshot(
+            Request::get("/healthz")
+                .header(header::ACCEPT, BROWSER_ACCEPT)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.headers()[header::CACHE_CONTROL], "no-store");
+    let page = service
+        .oneshot(Request::get(ARTICLE).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "pages are not the desk's class"
+    );
+}

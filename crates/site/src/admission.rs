@@ -1,0 +1,535 @@
+//! Admission by class: which requests a full node still takes. Pages and built files, votes, live
+//! streams, and the desk with the health checks each have a budget of their own, so readers' load
+//! never starves the desk or a load balancer's health check, and a page from memory is not shed
+//! like a vote; votes also wait in a queue of their own, which refuses them early once waiting has
+//! become a standing queue (CoDel).
+//!
+//! Hand-written rather than tower's `ConcurrencyLimit`, which covers one service with one count and
+//! queues without bound behind it, or an adaptive-limit crate: the classes share one router (one
+//! count per class, chosen by the request's path), and the vote queue's rule is a dozen lines of
+//! folly's (and Facebook's RPC servers') CoDel for request queues: when the shortest wait of an
+//! interval was above the target, there is a standing queue, and for the next interval a vote that
+//! finds no free place is refused at once (503 and `Retry-After`) instead of queueing behind it.
+//! A refused vote costs a few microseconds; a served one a write to the store.
+
+use crate::metrics::Metrics;
+use axum::http::Method;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+// tokio's, not std's: the same clock as the queue's timeout, which tests can pause and move.
+use tokio::time::Instant;
+
+/// The kinds of request a node budgets apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestClass {
+    /// Pages, built files, the API's reads, the embed: everything readers read.
+    Pages,
+    /// A vote (`POST` to the vote's door).
+    Votes,
+    /// A live-results stream being opened.
+    Streams,
+    /// The editors' desk, the health checks and the metrics: what must answer when readers fill
+    /// the node.
+    Desk,
+}
+
+impl RequestClass {
+    pub const ALL: [RequestClass; 4] = [
+        RequestClass::Pages,
+        RequestClass::Votes,
+        RequestClass::Streams,
+        RequestClass::Desk,
+    ];
+
+    /// The class's name in `/metrics`.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestClass::Pages => "pages",
+            RequestClass::Votes => "votes",
+            RequestClass::Streams => "streams",
+            RequestClass::Desk => "desk",
+        }
+    }
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shed {
+    /// The class had as many requests in flight as its budget (and, for votes, its queue was full).
+    Full,
+    /// Votes have been waiting longer than the target: a standing queue.
+    Queue,
+    /// New live streams come faster than the node admits them.
+    Rate,
+}
+
+impl Shed {
+    /// The reason's name in `/metrics`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shed::Full => "full",
+            Shed::Queue => "queue",
+            Shed::Rate => "rate",
+        }
+    }
+}
+
+/// What a node takes at once, per class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budgets {
+    /// Page (and file, and API read) requests in flight. A page from memory takes microseconds:
+    /// the bound is for rendered pages, which take a store read each.
+    pub pages: usize,
+    /// Votes in flight past the queue, each waiting for the store's writer: enough to fill the
+    /// writer's batches (which commit together), few enough that each is answered quickly.
+    pub votes: usize,
+    /// Votes waiting for a place, at most.
+    pub vote_queue: usize,
+    /// The wait a vote may take without it being a standing queue (CoDel's target).
+    pub vote_target: Duration,
+    /// The window over which the shortest wait is taken (CoDel's interval).
+    pub vote_interval: Duration,
+    /// Live streams being opened at once (an open stream holds a slot of the stream hub instead).
+    pub streams: usize,
+    /// Desk, health and metrics requests in flight.
+    pub desk: usize,
+}
+
+impl Default for Budgets {
+    fn default() -> Budgets {
+        Budgets {
+            pages: 512,
+            votes: 64,
+            vote_queue: 1024,
+            vote_target: Duration::from_millis(20),
+            vote_interval: Duration::from_millis(100),
+            streams: 64,
+            desk: 32,
+        }
+    }
+}
+
+/// The seconds a refused request is told to wait (`Retry-After`): long enough for a standing queue
+/// to drain, short enough that a reader trying again is not kept waiting.
+pub const BUSY_RETRY_AFTER_SECONDS: u64 = 2;
+
+/// When a request reached the node: stamped by the serve loop as hyper hands it over, so the
+/// vote queue's wait counts the time the request spent behind others on the runtime too.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival(pub Instant);
+
+/// The node's budgets, shared by the serve loop (pages, streams, desk) and the vote's door (votes).
+pub struct Admission {
+    budgets: Budgets,
+    vote_path: &'static str,
+    pages: Arc<Semaphore>,
+    streams: Arc<Semaphore>,
+    desk: Arc<Semaphore>,
+    votes: VoteQueue,
+    metrics: Arc<Metrics>,
+}
+
+/// A request's place in its class: held until its answer has been produced.
+pub struct Admitted(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
+
+impl Admission {
+    /// The budgets `budgets`, with votes being `POST`s to `vote_path`; refusals are counted in
+    /// `metrics`.
+    pub fn new(budgets: Budgets, vote_path: &'static str, metrics: Arc<Metrics>) -> Admission {
+        Admission {
+            budgets,
+            vote_path,
+            pages: Arc::new(Semaphore::new(budgets.pages)),
+            streams: Arc::new(Semaphore::new(budgets.streams)),
+            desk: Arc::new(Semaphore::new(budgets.desk)),
+            votes: VoteQueue::new(&budgets),
+            metrics,
+        }
+    }
+
+    /// The budgets this admission was made with.
+    pub fn budgets(&self) -> Budgets {
+        self.budgets
+    }
+
+    /// The class of a request for `path` with `method`.
+    pub fn class_of(&self, method: &Method, path: &str) -> RequestClass {
+        if path == self.vote_path && method == Method::POST {
+            RequestClass::Votes
+        } else if path.starts_with("/api/polls/") && path.ends_with("/live") {
+            RequestClass::Streams
+        } else if path.starts_with("/redactie")
+            || matches!(path, "/healthz" | "/readyz" | "/metrics")
+        {
+            RequestClass::Desk
+        } else {
+            RequestClass::Pages
+        }
+    }
+
+    /// A place for a request of `class` other than a vote, or the refusal, at once: these never
+    /// wait, as a page, a stream's opening or a health check is answered in far less time than a
+    /// reader would wait for a place. Votes take theirs in the vote's door (`enter_vote`), where
+    /// the refusal can be shaped as the form that sent it; here they pass.
+    pub fn admit(&self, class: RequestClass) -> Result<Admitted, Shed> {
+        let budget = match class {
+            RequestClass::Pages => &self.pages,
+            RequestClass::Streams => &self.streams,
+            RequestClass::Desk => &self.desk,
+            RequestClass::Votes => return Ok(Admitted(None)),
+        };
+        match budget.clone().try_acquire_owned() {
+            Ok(permit) => Ok(Admitted(Some(permit))),
+            Err(_) => {
+                self.count(class, Shed::Full);
+                Err(Shed::Full)
+            }
+        }
+    }
+
+    /// A place for a vote that reached the node at `arrived`: at once when one is free; else in
+    /// the queue, unless the queue is standing (refused at once) or full; a vote that waited a
+    /// whole interval without a place is refused then.
+    pub async fn enter_vote(&self, arrived: Instant) -> Result<Admitted, Shed> {
+        let entered = self.votes.enter(arrived).await;
+        if let Err(shed) = entered {
+            self.count(RequestClass::Votes, shed);
+        }
+        entered.map(|permit| Admitted(Some(permit)))
+    }
+
+    /// Counts a refusal made elsewhere for this node's budgets (the stream hub's admission rate).
+    pub fn count(&self, class: RequestClass, shed: Shed) {
+        self.metrics.request_shed(class.label(), shed.label());
+    }
+}
+
+/// The votes' places and the queue in front of them.
+struct VoteQueue {
+    places: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    longest_wait: Duration,
+    codel: Mutex<Codel>,
+}
+
+impl VoteQueue {
+    fn new(budgets: &Budgets) -> VoteQueue {
+        VoteQueue {
+            places: Arc::new(Semaphore::new(budgets.votes)),
+            waiting: AtomicUsize::new(0),
+            max_waiting: budgets.vote_queue,
+            longest_wait: budgets.vote_interval,
+            codel: Mutex::new(Codel::new(budgets.vote_target, budgets.vote_interval)),
+        }
+    }
+
+    async fn enter(&self, arrived: Instant) -> Result<OwnedSemaphorePermit, Shed> {
+        if let Ok(place) = self.places.clone().try_acquire_owned() {
+            self.observe(arrived.elapsed());
+            return Ok(place);
+        }
+        if self.lock().standing(Instant::now()) {
+            return Err(Shed::Queue);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(Shed::Full);
+        }
+        let waited = tokio::time::timeout_at(
+            arrived + self.longest_wait,
+            self.places.clone().acquire_owned(),
+        )
+        .await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        match waited {
+            Ok(Ok(place)) => {
+                self.observe(arrived.elapsed());
+                Ok(place)
+            }
+            // Timed out (or the semaphore closed, which this one never is).
+            _ => {
+                self.observe(arrived.elapsed());
+                Err(Shed::Queue)
+            }
+        }
+    }
+
+    fn observe(&self, wait: Duration) {
+        self.lock().observe(wait, Instant::now());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Codel> {
+        // A panic while holding it cannot leave the figures half-written: they are plain values.
+        self.codel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// CoDel's standing-queue detector for a request queue: the shortest wait seen in each interval;
+/// when that was above the target, the queue was never empty then, and the next interval counts
+/// as standing.
+#[derive(Debug)]
+struct Codel {
+    target: Duration,
+    interval: Duration,
+    /// When the current interval ends; none before the first wait.
+    interval_ends: Option<Instant>,
+    /// The shortest wait of the current interval.
+    shortest: Duration,
+    /// The last whole interval's shortest wait was above the target.
+    overloaded: bool,
+}
+
+impl Codel {
+    fn new(target: Duration, interval: Duration) -> Codel {
+        Codel {
+            target,
+            interval,
+            interval_ends: None,
+            shortest: Duration::MAX,
+            overloaded: false,
+        }
+    }
+
+    /// A request that waited `wait`, taken (or given up) at `now`.
+    fn observe(&mut self, wait: Duration, now: Instant) {
+        self.roll(now);
+        self.shortest = self.shortest.min(wait);
+        if self.interval_ends.is_none() {
+            self.interval_ends = Some(now + self.interval);
+        }
+    }
+
+    /// Whether the queue is standing at `now`.
+    fn standing(&mut self, now: Instant) -> bool {
+        self.roll(now);
+        self.overloaded
+    }
+
+    /// Closes the interval when it has ended: its verdict holds for the next one. An interval
+    /// without any request says nothing, and after a quiet one the queue is not standing.
+    fn roll(&mut self, now: Instant) {
+        let Some(ends) = self.interval_ends else {
+            return;
+        };
+        if now < ends {
+            return;
+        }
+        self.overloaded = now < ends + self.interval && self.shortest > self.target;
+        self.shortest = Duration::MAX;
+        self.interval_ends = Some(now + self.interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TARGET: Duration = Duration::from_millis(20);
+    const INTERVAL: Duration = Duration::from_millis(100);
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn short_waits_never_make_a_standing_queue() {
+        let start = Instant::now();
+        let mut codel = Codel::new(TARGET, INTERVAL);
+        for step in 0..50 {
+            codel.observe(ms(step % 30), start + ms(step * 10));
+            assert!(!codel.standing(start + ms(step * 10)));
+        }
+    }
+
+    #[test]
+    fn a_whole_interval_of_long_waits_is_a_standing_queue_until_a_short_one_is_seen() {
+        let start = Instant::now();
+        let mut codel = Codel::new(TARGET, INTERVAL);
+        for step in 0..10 {
+            codel.observe(ms(50), start + ms(step * 10));
+        }
+        assert!(
+            codel.standing(start + ms(101)),
+            "every wait of the interval was above the target"
+        );
+        // One short wait in the next interval: when it closes, the queue drained once.
+        codel.observe(ms(1), start + ms(150));
+        codel.observe(ms(60), start + ms(180));
+        assert!(
+            codel.standing(start + ms(190)),
+            "the verdict holds for the interval"
+        );
+        assert!(!codel.standing(start + ms(205)));
+    }
+
+    #[test]
+    fn one_long_wait_among_short_ones_is_a_burst_not_a_queue() {
+        let start = Instant::now();
+        let mut codel = Codel::new(TARGET, INTERVAL);
+        codel.observe(ms(200), start);
+        codel.observe(ms(2), start + ms(50));
+        assert!(!codel.standing(start + ms(120)));
+    }
+
+    #[test]
+    fn a_quiet_spell_ends_the_standing_queue() {
+        let start = Instant::now();
+        let mut codel = Codel::new(TARGET, INTERVAL);
+        codel.observe(ms(80), start);
+        assert!(codel.standing(start + ms(100)));
+        // Nothing for two intervals: the old verdict is stale.
+        let mut quiet = Codel::new(TARGET, INTERVAL);
+        quiet.observe(ms(80), start);
+        assert!(!quiet.standing(start + ms(250)));
+    }
+
+    fn admission(budgets: Budgets) -> Admission {
+        let writer = stembus_store::writer::WriterMetrics::default();
+        Admission::new(
+            budgets,
+            "/api/stem",
+            Arc::new(Metrics::new("sqlite", &writer, 10)),
+        )
+    }
+
+    #[test]
+    fn requests_are_classed_by_path_and_method() {
+        let admission = admission(Budgets::default());
+        let class = |method: Method, path| admission.class_of(&method, path);
+        assert_eq!(class(Method::POST, "/api/stem"), RequestClass::Votes);
+        assert_eq!(class(Method::GET, "/api/stem"), RequestClass::Pages);
+        assert_eq!(
+            class(Method::GET, "/api/polls/p/live"),
+            RequestClass::Streams
+        );
+        assert_eq!(class(Method::GET, "/api/polls/p"), RequestClass::Pages);
+        assert_eq!(class(Method::GET, "/redactie/polls"), RequestClass::Desk);
+        assert_eq!(
+            class(Method::POST, "/redactie/inloggen"),
+            RequestClass::Desk
+        );
+        assert_eq!(class(Method::GET, "/healthz"), RequestClass::Desk);
+        assert_eq!(class(Method::GET, "/metrics"), RequestClass::Desk);
+        assert_eq!(class(Method::GET, "/artikel/x"), RequestClass::Pages);
+        assert_eq!(class(Method::GET, "/pkg/stembus.css"), RequestClass::Pages);
+    }
+
+    #[test]
+    fn a_full_class_refuses_at_once_while_the_others_still_admit_and_refusals_are_counted() {
+        let admission = admission(Budgets {
+            pages: 2,
+            desk: 1,
+            ..Budgets::default()
+        });
+        let held = [
+            admission.admit(RequestClass::Pages).unwrap(),
+            admission.admit(RequestClass::Pages).unwrap(),
+        ];
+        assert!(matches!(
+            admission.admit(RequestClass::Pages),
+            Err(Shed::Full)
+        ));
+        assert!(
+            admission.admit(RequestClass::Desk).is_ok(),
+            "the desk has its own"
+        );
+        drop(held);
+        assert!(
+            admission.admit(RequestClass::Pages).is_ok(),
+            "places come back"
+        );
+        let metrics = admission.metrics.render();
+        assert!(
+            metrics.contains("stembus_shed_requests_total{class=\"pages\",reason=\"full\"} 1"),
+            "{metrics}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_vote_that_finds_no_place_waits_for_one() {
+        let admission = Arc::new(admission(Budgets {
+            votes: 1,
+            ..Budgets::default()
+        }));
+        let first = admission.enter_vote(Instant::now()).await.unwrap();
+        let second = {
+            let admission = admission.clone();
+            tokio::spawn(async move { admission.enter_vote(Instant::now()).await.is_ok() })
+        };
+        tokio::time::sleep(ms(60)).await;
+        drop(first);
+        assert!(
+            second.await.unwrap(),
+            "taken once the first's place was free"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_standing_vote_queue_refuses_the_next_vote_at_once_until_it_drains() {
+        let admission = Arc::new(admission(Budgets {
+            votes: 1,
+            ..Budgets::default()
+        }));
+        let waiter = |admission: &Arc<Admission>| {
+            let admission = admission.clone();
+            tokio::spawn(async move { admission.enter_vote(Instant::now()).await.is_ok() })
+        };
+        let held = admission.enter_vote(Instant::now()).await.unwrap();
+        // Two intervals in which every waiting vote waited the whole interval in vain.
+        let first = waiter(&admission);
+        tokio::time::sleep(ms(101)).await;
+        assert!(
+            !first.await.unwrap(),
+            "a vote that waited a whole interval is refused"
+        );
+        let second = waiter(&admission);
+        tokio::time::sleep(ms(101)).await;
+        assert!(!second.await.unwrap());
+        let refused_at = Instant::now();
+        assert!(matches!(
+            admission.enter_vote(Instant::now()).await,
+            Err(Shed::Queue)
+        ));
+        assert_eq!(Instant::now(), refused_at, "refused without waiting");
+        drop(held);
+        tokio::time::sleep(ms(250)).await;
+        assert!(
+            admission.enter_vote(Instant::now()).await.is_ok(),
+            "once the queue drained, votes are taken again"
+        );
+        let metrics = admission.metrics.render();
+        assert!(
+            metrics.contains("stembus_shed_requests_total{class=\"votes\",reason=\"queue\"} 3"),
+            "{metrics}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_vote_queue_refuses_at_once() {
+        let admission = Arc::new(admission(Budgets {
+            votes: 1,
+            vote_queue: 1,
+            ..Budgets::default()
+        }));
+        let _held = admission.enter_vote(Instant::now()).await.unwrap();
+        let _waiter = {
+            let admission = admission.clone();
+            tokio::spawn(async move { admission.enter_vote(Instant::now()).await.is_ok() })
+        };
+        tokio::task::yield_now().await;
+        assert!(matches!(
+            admission.enter_vote(Instant::now()).await,
+            Err(Shed::Full)
+        ));
+        let metrics = admission.metrics.render();
+        assert!(
+            metrics.contains("stembus_shed_requests_total{class=\"votes\",reason=\"full\"} 1"),
+            "{metrics}"
+        );
+    }
+}

@@ -1,0 +1,96 @@
+// A full node, seen from the island: a refused vote is sent again, with pauses and one idempotency
+// key, and counts once. The route stands in for the full node (the release server cannot be made to
+// refuse exactly twice); what a reader without JavaScript gets is the router tests' (overload.rs).
+import { test, expect, type Browser, type Page, type Request } from "@playwright/test";
+
+const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
+const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
+const VOTE = "**/api/stem";
+/** The refusals as the server words them for the island. */
+const BUSY = JSON.stringify({
+  error: "Busy",
+  message: "Het is erg druk: uw stem is nog niet geteld. Probeer het over enkele seconden opnieuw.",
+});
+const UNAVAILABLE = JSON.stringify({
+  error: "Unavailable",
+  message: "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw.",
+});
+
+/** The number of voters the standing shows ("N lezers stemden." / "1 lezer stemde."). */
+async function votersShown(page: Page): Promise<number> {
+  const text = await page.locator(".poll-total").innerText();
+  return Number(text.split(" ")[0].replace(/\./g, ""));
+}
+
+/** A reader who voted without trouble, whose page shows the standing: the witness of the count. */
+async function witness(browser: Browser): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("heading", { name: QUESTION })).toBeVisible();
+  return page;
+}
+
+/** The idempotency key a vote's form body carries. */
+function keyOf(request: Request): string | null {
+  return new URLSearchParams(request.postData() ?? "").get("key");
+}
+
+test("a vote the node refused twice, once after storing it, is sent again and counts once", async ({ browser, page }) => {
+  const seen = await witness(browser);
+  const before = await votersShown(seen);
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+
+  const keys: (string | null)[] = [];
+  let attempt = 0;
+  await page.route(VOTE, async (route) => {
+    attempt += 1;
+    keys.push(keyOf(route.request()));
+    if (attempt === 1) {
+      // The server stores the vote, but its answer is lost on the way: the reader sees a 503.
+      const stored = await route.fetch();
+      expect(stored.status()).toBe(200);
+      await route.fulfill({ status: 503, headers: { "retry-after": "1" }, contentType: "application/json", body: UNAVAILABLE });
+    } else if (attempt === 2) {
+      // The node is full: refused before the store.
+      await route.fulfill({ status: 503, headers: { "retry-after": "1" }, contentType: "application/json", body: BUSY });
+    } else {
+      await route.continue();
+    }
+  });
+
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-card [aria-live=polite]")).toHaveText(
+    "Het is erg druk; we proberen uw stem opnieuw te versturen…",
+  );
+  await expect(page.getByRole("heading", { name: QUESTION })).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Ja/);
+
+  expect(attempt).toBe(3);
+  // A random UUID, as `crypto.randomUUID` writes it.
+  expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(new Set(keys).size, "every try carries the same key").toBe(1);
+  expect(await votersShown(page), "counted once").toBe(before + 1);
+  await seen.reload();
+  expect(await votersShown(seen)).toBe(before + 1);
+});
+
+test("a vote the node keeps refusing is given up after four tries and said not to be counted", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  let attempts = 0;
+  await page.route(VOTE, (route) => {
+    attempts += 1;
+    return route.fulfill({ status: 503, headers: { "retry-after": "0" }, contentType: "application/json", body: BUSY });
+  });
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/uw stem is nog niet geteld/, { timeout: 20_000 });
+  expect(attempts).toBe(4);
+  await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
+  await expect(page.getByRole("button", { name: "Stem" })).toBeEnabled();
+});
