@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The viral hour (issue 21): pages, votes and live streams at once for 60 s, on one node on SQLite
-# and on two nodes on PostgreSQL with a synchronous standby behind nginx, the page and vote rates at
-# 80 % of what each path reaches alone in the same run. bench/viral.py does the work and prints the
-# figures; this builds what it needs and installs oha when it is missing.
-# Usage: bench/viral.sh [seconds, default 60] [streams, default 10000] [setup: both (default),
-#                       sqlite or postgres]
-# STEMBUS_NO_BUILD=1 uses the server and generator executables already in target/release.
+# The viral hour, open loop (issue 32): the capacity R by steps, then 2R for 60 s, with pages and
+# votes 10:1 and 10,000 live streams open, on one node on SQLite and on two nodes on PostgreSQL with
+# a synchronous standby behind nginx. bench/viral.py does the work and prints the figures; this
+# builds what it needs: the release server, the streams' generator (benches/live_load.rs) and the
+# open-loop generator (crates/loadgen).
+# Usage: bench/viral.sh [overload seconds, default 60] [streams, default 10000] [setup: both
+#                       (default, and then the curves go to docs/viral-capacity.svg), sqlite or postgres]
+# STEMBUS_NO_BUILD=1 uses the executables already in target/release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -19,16 +20,18 @@ if [ "$(nproc)" -lt 2 ]; then
   say "needs two cores (servers on one, load on the other); this machine has $(nproc)"
   exit 2
 fi
-if ! command -v oha >/dev/null; then
-  say "installing oha from crates.io (a few minutes, once)"
-  cargo install oha --locked --quiet
-fi
-# Every stream is a descriptor in the generator and one (or two, through nginx) on the servers' side.
+# Every stream and every arriving reader is a descriptor in the generators and one (or two, through
+# nginx) on the servers' side.
 ulimit -n "$(ulimit -H -n)"
 if [ "${STEMBUS_NO_BUILD:-0}" != 1 ]; then
-  say "building the release server and the load generator"
+  say "building the release server and the load generators"
   cargo leptos build --release >&2
+  cargo build --release --package stembus-loadgen >&2
 fi
 generator=$(bench/live_load_path.sh)
+svg=()
+if [ "$SETUP" = both ]; then
+  svg=(--svg docs/viral-capacity.svg)
+fi
 exec python3 bench/viral.py --seconds "$SECONDS_PER_RUN" --streams "$STREAMS" --setup "$SETUP" \
-  --generator "$generator"
+  --generator "$generator" --open-loop target/release/open-loop "${svg[@]}"

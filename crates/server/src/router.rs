@@ -18,7 +18,7 @@ use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
 
 /// The header that carries a request's id, set when the client sent none and echoed in the reply.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -52,7 +52,14 @@ pub fn build_router(state: AppState) -> Router {
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, NodeRequestIds::new()))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    // A 5xx is not logged as an error here: a full node answers thousands of 503s a
+                    // second (counted in /metrics), and a fault is logged where it happens, with
+                    // its cause.
+                    .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+            )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(security_headers::security_headers_layer(
                 &state.leptos_options,

@@ -85,6 +85,8 @@ async fn serve() -> Result<(), String> {
         current::REFRESH_EVERY,
     );
     let retention = voter_retention::spawn(state.clone(), voter_retention::CHECK_EVERY);
+    // The run queue's length, for the pages' admission (see `admission`).
+    let runtime_watch = tokio::spawn(state.admission.clone().watch_runtime());
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| format!("cannot listen on {address}: {error}"))?;
@@ -122,6 +124,7 @@ async fn serve() -> Result<(), String> {
 
     refresher.abort();
     retention.abort();
+    runtime_watch.abort();
     tracing::info!("draining the vote writer");
     store.shut_down().await;
     Ok(())

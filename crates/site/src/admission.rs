@@ -11,10 +11,19 @@
 //! interval was above the target, there is a standing queue, and for the next interval a vote that
 //! finds no free place is refused at once (503 and `Retry-After`) instead of queueing behind it.
 //! A refused vote costs a few microseconds; a served one a write to the store.
+//!
+//! Pages come from memory in microseconds, so their count in flight stays low even when the node is
+//! full: the queue then builds where no count sees it, in the runtime's run queue and the sockets.
+//! `watch_runtime` sees it: a timer that should fire every 5 ms is late by the run queue's length,
+//! and when it was late by more than the target through a whole interval (the same CoDel rule) a
+//! share of new page requests is refused at once, outside the router (a refusal costs a fraction of
+//! a served page: no routing, headers or counters), the share growing by a tenth each standing
+//! interval and shrinking by a twentieth each other one. The desk and the health checks are never
+//! shed so.
 
 use crate::metrics::Metrics;
 use axum::http::Method;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -63,6 +72,8 @@ pub enum Shed {
     Queue,
     /// New live streams come faster than the node admits them.
     Rate,
+    /// The runtime's run queue has been standing: a share of new pages is refused.
+    Lag,
 }
 
 impl Shed {
@@ -72,6 +83,7 @@ impl Shed {
             Shed::Full => "full",
             Shed::Queue => "queue",
             Shed::Rate => "rate",
+            Shed::Lag => "lag",
         }
     }
 }
@@ -91,7 +103,9 @@ pub struct Budgets {
     pub vote_target: Duration,
     /// The window over which the shortest wait is taken (CoDel's interval).
     pub vote_interval: Duration,
-    /// Live streams being opened at once (an open stream holds a slot of the stream hub instead).
+    /// Live streams being opened at once (an open stream holds a slot of the stream hub instead;
+    /// the hub also bounds how many are admitted a second). Readers reconnecting after a restart
+    /// come hundreds at once.
     pub streams: usize,
     /// Desk, health and metrics requests in flight.
     pub desk: usize,
@@ -105,7 +119,7 @@ impl Default for Budgets {
             vote_queue: 1024,
             vote_target: Duration::from_millis(20),
             vote_interval: Duration::from_millis(100),
-            streams: 64,
+            streams: 512,
             desk: 32,
         }
     }
@@ -123,6 +137,10 @@ pub struct Arrival(pub Instant);
 /// The node's budgets, shared by the serve loop (pages, streams, desk) and the vote's door (votes).
 pub struct Admission {
     budgets: Budgets,
+    /// The share of new page requests refused now, in thousandths (`watch_runtime` sets it).
+    pages_shed_per_mille: AtomicU32,
+    /// Counts page requests, to pick which of them fall in the share.
+    pages_seen: AtomicU32,
     vote_path: &'static str,
     pages: Arc<Semaphore>,
     streams: Arc<Semaphore>,
@@ -140,6 +158,8 @@ impl Admission {
     pub fn new(budgets: Budgets, vote_path: &'static str, metrics: Arc<Metrics>) -> Admission {
         Admission {
             budgets,
+            pages_shed_per_mille: AtomicU32::new(0),
+            pages_seen: AtomicU32::new(0),
             vote_path,
             pages: Arc::new(Semaphore::new(budgets.pages)),
             streams: Arc::new(Semaphore::new(budgets.streams)),
@@ -174,6 +194,10 @@ impl Admission {
     /// reader would wait for a place. Votes take theirs in the vote's door (`enter_vote`), where
     /// the refusal can be shaped as the form that sent it; here they pass.
     pub fn admit(&self, class: RequestClass) -> Result<Admitted, Shed> {
+        if class == RequestClass::Pages && self.in_shed_share() {
+            self.count(class, Shed::Lag);
+            return Err(Shed::Lag);
+        }
         let budget = match class {
             RequestClass::Pages => &self.pages,
             RequestClass::Streams => &self.streams,
@@ -200,9 +224,73 @@ impl Admission {
         entered.map(|permit| Admitted(Some(permit)))
     }
 
+    /// Whether this page request falls in the share refused now: requests are numbered, and of
+    /// each thousand the first `share` are refused, spread by a multiplicative hash of the number
+    /// (deterministic, no random source per request).
+    fn in_shed_share(&self) -> bool {
+        let share = self.pages_shed_per_mille.load(Ordering::Relaxed);
+        if share == 0 {
+            return false;
+        }
+        let n = self.pages_seen.fetch_add(1, Ordering::Relaxed);
+        n.wrapping_mul(2_654_435_761) % 1_000 < share
+    }
+
+    /// Watches the runtime's run queue for as long as the node runs (the server spawns it): see the
+    /// module's header.
+    pub async fn watch_runtime(self: Arc<Self>) {
+        let mut lag = RuntimeLag::new(self.budgets.vote_target / 4, self.budgets.vote_interval);
+        loop {
+            let due = Instant::now() + RUNTIME_TICK;
+            tokio::time::sleep_until(due).await;
+            let now = Instant::now();
+            if let Some(share) = lag.observe(now.saturating_duration_since(due), now) {
+                self.pages_shed_per_mille.store(share, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Counts a refusal made elsewhere for this node's budgets (the stream hub's admission rate).
     pub fn count(&self, class: RequestClass, shed: Shed) {
         self.metrics.request_shed(class.label(), shed.label());
+    }
+}
+
+/// How often `watch_runtime` looks at the run queue.
+const RUNTIME_TICK: Duration = Duration::from_millis(5);
+
+/// The run queue's verdicts turned into the share of pages refused: up a tenth after each interval
+/// in which the queue stood, down a twentieth after each other one, at most nine tenths.
+#[derive(Debug)]
+struct RuntimeLag {
+    codel: Codel,
+    share: u32,
+    interval_ends: Option<Instant>,
+}
+
+impl RuntimeLag {
+    fn new(target: Duration, interval: Duration) -> RuntimeLag {
+        RuntimeLag {
+            codel: Codel::new(target, interval),
+            share: 0,
+            interval_ends: None,
+        }
+    }
+
+    /// A timer late by `lag` at `now`; the new share when an interval closed.
+    fn observe(&mut self, lag: Duration, now: Instant) -> Option<u32> {
+        self.codel.observe(lag, now);
+        let ends = *self.interval_ends.get_or_insert(now + self.codel.interval);
+        if now < ends {
+            return None;
+        }
+        self.interval_ends = Some(now + self.codel.interval);
+        self.share = if self.codel.standing(now) {
+            (self.share + 100).min(900)
+        } else {
+            self.share.saturating_sub(50)
+        };
+        Some(self.share)
     }
 }
 
@@ -386,6 +474,46 @@ mod tests {
         let mut quiet = Codel::new(TARGET, INTERVAL);
         quiet.observe(ms(80), start);
         assert!(!quiet.standing(start + ms(250)));
+    }
+
+    #[test]
+    fn a_standing_run_queue_sheds_a_growing_share_of_pages_and_a_quiet_one_gives_it_back() {
+        let start = Instant::now();
+        let mut lag = RuntimeLag::new(ms(5), INTERVAL);
+        let mut shares = Vec::new();
+        // A second of timers 20 ms late, then a second of timers on time.
+        for step in 0..400u64 {
+            let late = if step < 200 { ms(20) } else { ms(0) };
+            if let Some(share) = lag.observe(late, start + ms(step * 5)) {
+                shares.push(share);
+            }
+        }
+        let peak = *shares.iter().max().unwrap();
+        assert!(peak >= 500, "{shares:?}");
+        assert!(
+            shares.windows(2).take(8).all(|pair| pair[1] >= pair[0]),
+            "{shares:?}"
+        );
+        assert!(*shares.last().unwrap() < peak, "{shares:?}");
+        assert!(shares.iter().all(|share| *share <= 900));
+    }
+
+    #[test]
+    fn the_shed_share_refuses_that_share_of_pages_and_never_the_desk() {
+        let admission = admission(Budgets::default());
+        admission.pages_shed_per_mille.store(300, Ordering::Relaxed);
+        let refused = (0..10_000)
+            .filter(|_| matches!(admission.admit(RequestClass::Pages), Err(Shed::Lag)))
+            .count();
+        assert!((2_800..=3_200).contains(&refused), "{refused}");
+        assert!((0..100).all(|_| admission.admit(RequestClass::Desk).is_ok()));
+        let metrics = admission.metrics.render();
+        assert!(
+            metrics.contains(&format!(
+                "stembus_shed_requests_total{{class=\"pages\",reason=\"lag\"}} {refused}"
+            )),
+            "{metrics}"
+        );
     }
 
     fn admission(budgets: Budgets) -> Admission {

@@ -11,9 +11,9 @@
 //! browser when to reconnect (`retry`), skip a snapshot the reader already has (`Last-Event-ID`, the
 //! snapshot's content hash, the same on every node), and all end at once when the server shuts
 //! down. A stream takes its slot before anything is read from the store, and new streams are
-//! admitted at a bounded rate (`STREAMS_ADMITTED_PER_SECOND`, a token bucket): ten thousand readers
-//! reconnecting at once after a restart are spread over seconds instead of arriving as one wave of
-//! store reads and handshakes.
+//! admitted at a bounded rate (a token bucket: `STREAMS_ADMITTED_AT_ONCE` after a quiet spell, then
+//! `STREAMS_ADMITTED_PER_SECOND`): a storm of readers reconnecting at once is spread over seconds
+//! instead of arriving as one wave of store reads and handshakes.
 
 use crate::state::WebState;
 use axum::extract::{Path, State};
@@ -41,8 +41,16 @@ use tokio::time::Instant;
 pub const SNAPSHOT_EVERY: Duration = Duration::from_secs(1);
 /// A comment line this often keeps proxies from closing a quiet stream.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(15);
-/// New streams a node admits per second, and at once after a quiet spell (the bucket's size).
+/// New streams a node admits per second once its bucket is empty.
 pub const STREAMS_ADMITTED_PER_SECOND: u32 = 2_000;
+/// New streams a node admits at once after a quiet spell (the bucket's size): a viral article's
+/// readers opening their pages together, or one node's worth reconnecting after a restart.
+pub const STREAMS_ADMITTED_AT_ONCE: u32 = 10_000;
+/// Each stream sends a new standing this long after it came, at most, each at its own moment in
+/// it: ten thousand streams woken at once would take the node's core for a tenth of a second, and
+/// every page and vote arriving then would wait behind them (bench/viral.sh: p99 95-160 ms at 250
+/// requests a second with 10,000 streams, before).
+const FAN_OUT_SPREAD_MS: u64 = 500;
 /// What the browser waits before reconnecting a dropped stream.
 const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 
@@ -107,6 +115,8 @@ struct Watched {
 pub struct LiveResults {
     polls: Mutex<HashMap<String, Watched>>,
     open: AtomicUsize,
+    /// Streams opened so far, for their phases.
+    phases: AtomicUsize,
     max: usize,
     gauge: Gauge,
     /// Flips to `true` once at shut-down: every stream ends.
@@ -118,15 +128,17 @@ pub struct LiveResults {
 #[derive(Debug)]
 struct TokenBucket {
     per_second: f64,
+    size: f64,
     tokens: f64,
     filled_at: Option<Instant>,
 }
 
 impl TokenBucket {
-    fn new(per_second: u32) -> TokenBucket {
+    fn new(per_second: u32, size: u32) -> TokenBucket {
         TokenBucket {
             per_second: f64::from(per_second),
-            tokens: f64::from(per_second),
+            size: f64::from(size),
+            tokens: f64::from(size),
             filled_at: None,
         }
     }
@@ -135,7 +147,7 @@ impl TokenBucket {
     fn take(&mut self, now: Instant) -> bool {
         if let Some(filled_at) = self.filled_at {
             let refill = now.saturating_duration_since(filled_at).as_secs_f64() * self.per_second;
-            self.tokens = (self.tokens + refill).min(self.per_second);
+            self.tokens = (self.tokens + refill).min(self.size);
         }
         self.filled_at = Some(now);
         if self.tokens >= 1.0 {
@@ -170,18 +182,24 @@ impl LiveResults {
     /// A hub for at most `max` open streams, reporting their number on `gauge`, admitting new
     /// ones at `STREAMS_ADMITTED_PER_SECOND`.
     pub fn new(max: u32, gauge: Gauge) -> Arc<LiveResults> {
-        LiveResults::admitting(max, gauge, STREAMS_ADMITTED_PER_SECOND)
+        LiveResults::admitting(
+            max,
+            gauge,
+            STREAMS_ADMITTED_PER_SECOND,
+            STREAMS_ADMITTED_AT_ONCE,
+        )
     }
 
-    /// `new`, admitting `per_second` new streams a second.
-    pub fn admitting(max: u32, gauge: Gauge, per_second: u32) -> Arc<LiveResults> {
+    /// `new`, admitting `per_second` new streams a second, and `at_once` after a quiet spell.
+    pub fn admitting(max: u32, gauge: Gauge, per_second: u32, at_once: u32) -> Arc<LiveResults> {
         Arc::new(LiveResults {
             polls: Mutex::new(HashMap::new()),
             open: AtomicUsize::new(0),
+            phases: AtomicUsize::new(0),
             max: max as usize,
             gauge,
             closing: watch::Sender::new(false),
-            admitting: Mutex::new(TokenBucket::new(per_second)),
+            admitting: Mutex::new(TokenBucket::new(per_second, at_once)),
         })
     }
 
@@ -197,6 +215,13 @@ impl LiveResults {
         if let Some(watched) = polls.get(poll_id) {
             watched.news.notify_one();
         }
+    }
+
+    /// The moment in `FAN_OUT_SPREAD_MS` at which the next stream sends each new standing: the
+    /// streams' phases spread evenly over it (a golden-ratio sequence of their order).
+    fn next_phase(&self) -> Duration {
+        let n = self.phases.fetch_add(1, Ordering::Relaxed) as u64;
+        Duration::from_millis(n.wrapping_mul(2_654_435_761) % FAN_OUT_SPREAD_MS)
     }
 
     /// How many streams are open on this node.
@@ -404,9 +429,16 @@ pub async fn live(
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
     let snapshots = hub.watch(poll, &state.store);
-    let mut response = Sse::new(events(snapshots, hub.closing.subscribe(), last_seen, slot))
-        .keep_alive(KeepAlive::new().interval(HEARTBEAT_EVERY))
-        .into_response();
+    let phase = hub.next_phase();
+    let mut response = Sse::new(events(
+        snapshots,
+        hub.closing.subscribe(),
+        last_seen,
+        slot,
+        phase,
+    ))
+    .keep_alive(KeepAlive::new().interval(HEARTBEAT_EVERY))
+    .into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, cache_control::no_store());
     // nginx would otherwise hold the events back in its buffer.
@@ -415,18 +447,19 @@ pub async fn live(
 }
 
 /// The stream of `standing` events: the snapshot there is now (unless the reader has it), then each
-/// new one, until the server shuts down.
+/// new one `phase` after it came (see `FAN_OUT_SPREAD_MS`), until the server shuts down.
 fn events(
     mut snapshots: watch::Receiver<Option<Arc<Snapshot>>>,
     closing: watch::Receiver<bool>,
     last_seen: Option<String>,
     slot: Slot,
+    phase: Duration,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     snapshots.mark_changed();
-    let state = (snapshots, closing, last_seen, slot);
+    let state = (snapshots, closing, last_seen, slot, true);
     stream::unfold(
         state,
-        |(mut snapshots, mut closing, mut last_seen, slot)| async move {
+        move |(mut snapshots, mut closing, mut last_seen, slot, first)| async move {
             loop {
                 if *closing.borrow() {
                     return None;
@@ -439,6 +472,12 @@ fn events(
                     }
                     _ = closing.changed() => return None,
                 }
+                if !first {
+                    tokio::select! {
+                        () = tokio::time::sleep(phase) => {}
+                        _ = closing.changed() => return None,
+                    }
+                }
                 let Some(snapshot) = snapshots.borrow_and_update().clone() else {
                     continue;
                 };
@@ -450,7 +489,7 @@ fn events(
                     .id(snapshot.id.clone())
                     .retry(RECONNECT_AFTER)
                     .data(snapshot.data.clone());
-                return Some((Ok(event), (snapshots, closing, last_seen, slot)));
+                return Some((Ok(event), (snapshots, closing, last_seen, slot, false)));
             }
         },
     )
@@ -497,6 +536,24 @@ mod tests {
     }
 
     #[test]
+    fn streams_send_a_new_standing_at_phases_spread_over_the_spread() {
+        let hub = LiveResults::new(10, Gauge::default());
+        let phases: Vec<u64> = (0..1_000)
+            .map(|_| hub.next_phase().as_millis() as u64)
+            .collect();
+        assert!(phases.iter().all(|phase| *phase < FAN_OUT_SPREAD_MS));
+        // Every tenth of the spread holds about a tenth of the streams.
+        for tenth in 0..10 {
+            let from = tenth * FAN_OUT_SPREAD_MS / 10;
+            let in_it = phases
+                .iter()
+                .filter(|phase| (from..from + FAN_OUT_SPREAD_MS / 10).contains(*phase))
+                .count();
+            assert!((80..=120).contains(&in_it), "{tenth}: {in_it}");
+        }
+    }
+
+    #[test]
     fn slots_are_bounded_and_freed() {
         let hub = LiveResults::new(2, Gauge::default());
         let now = Instant::now();
@@ -515,7 +572,7 @@ mod tests {
 
     #[test]
     fn new_streams_are_admitted_at_the_rate_and_a_refused_one_gives_its_slot_back() {
-        let hub = LiveResults::admitting(1_000, Gauge::default(), 10);
+        let hub = LiveResults::admitting(1_000, Gauge::default(), 10, 10);
         let start = Instant::now();
         let admitted: Vec<_> = (0..15).map(|_| hub.take_slot(start)).collect();
         assert_eq!(
