@@ -380,7 +380,7 @@ def report(run, seconds):
             why = f" ({load['never_sent_why']})" if load["never_sent"] else ""
             print(f"    {name:<6} planned {load['planned']:,}, sent {load['sent']:,}, never sent {load['never_sent']:,}{why}, "
                   f"answered {load['answered']}, timed out {load['timed_out']:,}, failed {load['errors']:,}; "
-                  f"server p99 {server_p99(overload, ARTICLE if name == 'pages' else '/api/stem')} s")
+                  f"server p99 {server_p99(overload, '/artikel/{slug}' if name == 'pages' else '/api/stem')} s")
         print(f"    refused by the node: {shed(overload) or 'none'}; generator connections "
               f"{overload['connections']}")
         busy = ", ".join(f"{core} {share:.0%}" for core, share in overload["busy"].items())
