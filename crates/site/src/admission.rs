@@ -16,10 +16,11 @@
 //! full: the queue then builds where no count sees it, in the runtime's run queue and the sockets.
 //! `watch_runtime` sees it: a timer that should fire every 5 ms is late by the run queue's length,
 //! and when it was late by more than the target through a whole interval (the same CoDel rule) a
-//! share of new page requests is refused at once, outside the router (a refusal costs a fraction of
-//! a served page: no routing, headers or counters), the share growing by a tenth each standing
-//! interval and shrinking by a twentieth each other one. The desk and the health checks are never
-//! shed so.
+//! share of new page requests is refused at once, outside the router, the share growing by a tenth
+//! each standing interval and shrinking by a twentieth each other one. A refusal spares the routing,
+//! the headers and the counters, not the kernel's half of a request's cost (docs/performance.md has
+//! the profile), so this frees less of the core than refusing a vote does. The desk and the health
+//! checks are never shed so.
 
 use crate::metrics::Metrics;
 use axum::http::Method;

@@ -10,7 +10,7 @@
 use crate::reader_poll::{Reader, poll_for_reader};
 use crate::security_headers::{self, Framable};
 use crate::state::WebState;
-use crate::views::EmbeddedPoll;
+use crate::views::{EmbeddedPoll, PollFacts};
 use axum::Router;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,6 +19,8 @@ use axum::routing::get;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
+use stembus_content::article::Article;
+use stembus_poll::PollView;
 use stembus_poll::error::AppError;
 use stembus_site::cache_control;
 pub use stembus_site::embed_code::{
@@ -30,13 +32,22 @@ use stembus_site::voter_cookie::VoterId;
 
 const MIN_FRAME_WIDTH: u32 = 280;
 
-/// The embed's own policy: the site's, with the embedding origins as frame ancestors.
+/// The embed's own policy: the site's, with the embedding origins as frame ancestors. What the
+/// embed's frame shows (the poll, and a vote's refusal from it) carries it.
 #[derive(Clone)]
-struct FramePolicy(HeaderValue);
+pub struct FramePolicy(HeaderValue);
 
 /// The embed and oEmbed routes. Call with the state whose `output_name` the built files set, as
 /// the site's own policy is computed from it.
 pub fn routes(state: &WebState) -> Router<WebState> {
+    Router::new()
+        .route("/embed/{poll_id}", get(embed))
+        .route("/oembed", get(oembed))
+        .layer(Extension(Arc::new(frame_policy(state))))
+}
+
+/// The embed's policy for `state` (see `routes`).
+pub fn frame_policy(state: &WebState) -> FramePolicy {
     let site_policy = security_headers::security_headers(&state.leptos_options, &state.settings)
         .into_iter()
         .find(|(name, _)| name == header::CONTENT_SECURITY_POLICY)
@@ -50,14 +61,10 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         "frame-ancestors 'self'",
         &format!("frame-ancestors {ancestors}"),
     );
-    let policy = FramePolicy(
+    FramePolicy(
         HeaderValue::from_str(&policy)
             .unwrap_or(HeaderValue::from_static("frame-ancestors 'self'")),
-    );
-    Router::new()
-        .route("/embed/{poll_id}", get(embed))
-        .route("/oembed", get(oembed))
-        .layer(Extension(Arc::new(policy)))
+    )
 }
 
 /// The oEmbed address for `url` (an article's or an embed's full address).
@@ -116,19 +123,7 @@ async fn embed(
         poll,
     )
     .await;
-    let base_url = &state.settings.base_url;
-    let article = article.map(|article| (article.url(base_url), article.title.clone()));
-    let site_url = format!("{base_url}/");
-    let content = PageContent::new(move || {
-        let (view, facts, article, site_url) = (
-            view.clone(),
-            facts.clone(),
-            article.clone(),
-            site_url.clone(),
-        );
-        view! { <EmbeddedPoll view facts article site_url /> }.into_any()
-    });
-    let mut response = render_embed(&state.leptos_options, content, request).await;
+    let mut response = embed_page(&state, request, article, view, facts).await;
     if voter.is_none() {
         match VoterId::generate() {
             Ok(fresh) => {
@@ -148,7 +143,57 @@ async fn embed(
     with_policy(response, &policy)
 }
 
-fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
+/// The embed with the poll of `poll_id` again, for a reader without JavaScript whose vote for
+/// `choices` from the frame the node refused with `error` before storing it: as
+/// `pages::vote_refused_page` does for the article. `None` for a poll readers are not served.
+pub(crate) async fn vote_refused_embed(
+    state: &WebState,
+    request: Request,
+    poll_id: &str,
+    choices: Vec<String>,
+    error: AppError,
+    retry_key: String,
+) -> Option<Response> {
+    let library = state.library();
+    let (article, poll) = library.poll(poll_id)?;
+    let (view, facts) = poll_for_reader(
+        state,
+        Reader::WithAnswers(Vec::new()),
+        false,
+        &embed_path(&poll.id),
+        article,
+        poll,
+    )
+    .await;
+    let view = view.vote_refused(choices, error, retry_key);
+    Some(embed_page(state, request, article, view, facts).await)
+}
+
+/// The embed's page for `view`, rendered for `request`.
+async fn embed_page(
+    state: &WebState,
+    request: Request,
+    article: Option<&Article>,
+    view: PollView,
+    facts: PollFacts,
+) -> Response {
+    let base_url = &state.settings.base_url;
+    let article = article.map(|article| (article.url(base_url), article.title.clone()));
+    let site_url = format!("{base_url}/");
+    let content = PageContent::new(move || {
+        let (view, facts, article, site_url) = (
+            view.clone(),
+            facts.clone(),
+            article.clone(),
+            site_url.clone(),
+        );
+        view! { <EmbeddedPoll view facts article site_url /> }.into_any()
+    });
+    render_embed(&state.leptos_options, content, request).await
+}
+
+/// `response` with the embed's policy: other sites' frames may show it.
+pub fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
     response
         .headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, policy.0.clone());

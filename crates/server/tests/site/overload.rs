@@ -273,3 +273,77 @@ async fn the_busy_page_for_a_refused_page_is_the_same_small_dutch_page_for_every
         "pages are not the desk's class"
     );
 }
+
+/// A vote posted from the embed's frame by a browser without JavaScript.
+fn vote_from_the_frame(body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(VOTE_PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, BROWSER_ACCEPT)
+        .header("sec-fetch-dest", "iframe");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_string())).unwrap()
+}
+
+const EMBEDDER: &str = "https://www.example.be";
+
+#[tokio::test]
+async fn a_busy_vote_from_the_embed_without_javascript_gets_the_embed_back_framable_by_the_embedder()
+ {
+    let site = TestSite::new()
+        .with_settings(|settings| settings.embed_origins = vec![EMBEDDER.to_string()])
+        .with_budgets(|budgets| budgets.votes = 0);
+    let cookie = "stembus_kiezer=cccccccccccccccccccccccccccccccc";
+    let reply = site
+        .send(vote_from_the_frame(&vote_body("ja"), Some(cookie)))
+        .await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.header("retry-after"), Some("2"));
+    let html = &reply.body;
+    assert!(html.contains("class=\"embed"), "the embed's page: {html}");
+    assert!(
+        answer_input(html, "ja").contains("checked"),
+        "their answer kept"
+    );
+    assert!(
+        html.contains("name=\"key\""),
+        "a key for the vote sent again"
+    );
+    assert!(html.contains("Het is erg druk: uw stem is nog niet geteld."));
+    let policy = reply.header("content-security-policy").unwrap();
+    assert!(
+        policy.contains(&format!("frame-ancestors 'self' {EMBEDDER}")),
+        "{policy}"
+    );
+    assert!(reply.header("x-frame-options").is_none());
+    assert_eq!(site.voters_in(POLL).await, 0);
+}
+
+#[tokio::test]
+async fn every_refusal_of_a_vote_from_the_embed_can_be_shown_in_the_embedders_frame() {
+    let site = TestSite::new()
+        .with_settings(|settings| settings.embed_origins = vec![EMBEDDER.to_string()]);
+    // No voter cookie in the frame: refused, and said so inside the frame.
+    let reply = site.send(vote_from_the_frame(&vote_body("ja"), None)).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let policy = reply.header("content-security-policy").unwrap();
+    assert!(
+        policy.contains(&format!("frame-ancestors 'self' {EMBEDDER}")),
+        "{policy}"
+    );
+    assert!(reply.header("x-frame-options").is_none());
+    // The article's own refusals stay this site's alone.
+    let own = site.post_form(&vote_body("bestaat-niet"), None).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(
+        own.header("content-security-policy")
+            .unwrap()
+            .contains("frame-ancestors 'self';")
+            || own
+                .header("content-security-policy")
+                .unwrap()
+                .ends_with("frame-ancestors 'self'")
+    );
+    assert_eq!(own.header("x-frame-options"), Some("SAMEORIGIN"));
+}

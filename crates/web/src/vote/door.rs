@@ -70,9 +70,19 @@ pub fn route(state: &WebState) -> MethodRouter<WebState> {
         .route_layer(RequestBodyLimitLayer::new(MAX_VOTE_BODY))
         .route_layer(middleware::from_fn_with_state(guard, check_vote))
         .route_layer(middleware::from_fn_with_state(
-            state.clone(),
+            Arc::new(Shaping {
+                state: state.clone(),
+                frame_policy: embed::frame_policy(state),
+            }),
             shape_refusals,
         ))
+}
+
+/// What writing a refusal needs: the state, and the embed's policy for a refusal the embed's frame
+/// shows (a frame on another site would otherwise refuse to show it).
+struct Shaping {
+    state: WebState,
+    frame_policy: embed::FramePolicy,
 }
 
 /// A vote that is not taken, and where its error page links back to.
@@ -170,8 +180,14 @@ fn rate_limit(guard: &VoteGuard, request: &Request) -> Result<(), Refusal> {
 
 /// Writes the reply to a refused vote (or to a body the limit cut off) in the form the client
 /// reads, keeping the refusal's `Retry-After` and any voter cookie that was set.
-async fn shape_refusals(State(state): State<WebState>, request: Request, next: Next) -> Response {
+async fn shape_refusals(
+    State(shaping): State<Arc<Shaping>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let state = &shaping.state;
     let wants_html = accepts_html(request.headers());
+    let embedded = embed::from_embed(request.headers());
     let uri = request.uri().clone();
     let response = next.run(request).await;
     let refusal = match response.extensions().get::<Refusal>() {
@@ -186,8 +202,11 @@ async fn shape_refusals(State(state): State<WebState>, request: Request, next: N
     };
     state.metrics.vote_refused(refusal.error);
     // Rendered before the original is borrowed: a response's body is not `Sync`.
-    let page = error_response(&state, uri, &refusal, wants_html).await;
+    let page = error_response(state, uri, &refusal, wants_html).await;
     let mut reply = with_cookies_of(&response, page);
+    if embedded {
+        reply = embed::with_policy(reply, &shaping.frame_policy);
+    }
     if let Some(wait) = response.headers().get(header::RETRY_AFTER) {
         reply
             .headers_mut()
@@ -377,10 +396,21 @@ async fn error_response(
         request
     };
     let form_again = match refusal.kept.as_deref() {
-        Some((form, false)) if wants_html => {
+        Some((form, embedded)) if wants_html => {
             // The key the vote sent again carries: the form's own if it had one (a second try).
             let key = form.key.clone().map(Ok).unwrap_or_else(VoterId::generate);
             match key {
+                Ok(key) if *embedded => {
+                    embed::vote_refused_embed(
+                        state,
+                        request(),
+                        &form.poll,
+                        form.choices.clone(),
+                        error,
+                        key.as_str().to_string(),
+                    )
+                    .await
+                }
                 Ok(key) => {
                     vote_refused_page(
                         state,
