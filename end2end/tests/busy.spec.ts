@@ -2,6 +2,7 @@
 // key, and counts once. The route stands in for the full node (the release server cannot be made to
 // refuse exactly twice); what a reader without JavaScript gets is the router tests' (overload.rs).
 import { test, expect, type Browser, type Page, type Request } from "@playwright/test";
+import { votersShown } from "../standing";
 
 const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
 const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
@@ -16,11 +17,6 @@ const UNAVAILABLE = JSON.stringify({
   message: "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw.",
 });
 
-/** The number of voters the standing shows ("N lezers stemden." / "1 lezer stemde."). */
-async function votersShown(page: Page): Promise<number> {
-  const text = await page.locator(".poll-total").innerText();
-  return Number(text.split(" ")[0].replace(/\./g, ""));
-}
 
 /** A reader who voted without trouble, whose page shows the standing: the witness of the count. */
 async function witness(browser: Browser): Promise<Page> {

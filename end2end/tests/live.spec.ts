@@ -1,6 +1,7 @@
 // Live results: two readers on the same article; when the second votes, the first sees the count
 // change without reloading, and the screen reader's live region stays quiet about it.
 import { test, expect, type Browser, type Page } from "@playwright/test";
+import { votersShown } from "../standing";
 
 const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
 
@@ -15,11 +16,6 @@ async function readerWhoVoted(browser: Browser, answer: string): Promise<Page> {
   return page;
 }
 
-/** The number in "N lezers stemden." / "1 lezer stemde.". */
-async function votersShown(page: Page): Promise<number> {
-  const text = await page.locator(".poll-total").innerText();
-  return Number(text.split(" ")[0].replace(/\./g, ""));
-}
 
 test("the first reader sees the second reader's vote arrive without reloading", async ({ browser }) => {
   const first = await readerWhoVoted(browser, "Ja");

@@ -1,5 +1,6 @@
 // The reader's walk: open the article, vote in the poll, see the results — with and without JavaScript.
 import { test, expect, type Page, type Browser } from "@playwright/test";
+import { votersShown } from "../standing";
 
 const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
 const QUESTION = "Brengt DeepSeek blijvende schade toe aan Nvidia?";
@@ -14,12 +15,6 @@ function watchForErrors(page: Page): string[] {
   return errors;
 }
 
-/** The number of voters the results show, from "N lezers stemden." / "1 lezer stemde.". */
-async function votersShown(page: Page): Promise<number> {
-  const text = await page.locator(".poll-total").innerText();
-  if (text.startsWith("Nog niemand")) return 0;
-  return Number(text.split(" ")[0].replace(/\./g, ""));
-}
 
 /** Waits until the poll island has hydrated, so a click is handled by it and not by the browser. */
 async function waitForHydration(page: Page): Promise<void> {

@@ -47,8 +47,8 @@ async fn a_vote_the_node_is_too_busy_for_without_javascript_gets_the_article_wit
         "the article's poll"
     );
     assert!(
-        html.contains("DeepSeek"),
-        "the article's own text is on the page"
+        html.contains("Het Chinese DeepSeek zet de techwereld op haar kop."),
+        "the article's own text is on the page, not only its poll"
     );
     assert!(
         html.contains(&format!("action=\"{VOTE_PATH}\"")),
@@ -243,7 +243,7 @@ async fn a_full_stream_hub_refuses_before_reading_anything_from_the_store() {
 }
 
 #[tokio::test]
-async fn the_busy_page_for_a_refused_page_is_the_same_small_dutch_page_for_every_class() {
+async fn a_full_desk_class_refuses_health_uncached_while_pages_are_answered() {
     let site = TestSite::new()
         .with_budgets(|budgets| budgets.desk = 0)
         .kept_router();

@@ -24,12 +24,18 @@
 //! the profile), so this frees less of the core than refusing a vote does. The desk and the health
 //! checks are never shed so.
 
+mod codel;
+mod runtime_lag;
+mod vote_queue;
+
 use crate::metrics::Metrics;
 use axum::http::Method;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use runtime_lag::{RUNTIME_TICK, RuntimeLag};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use vote_queue::VoteQueue;
 // tokio's, not std's: the same clock as the queue's timeout, which tests can pause and move.
 use tokio::time::Instant;
 
@@ -277,253 +283,12 @@ impl Admission {
         self.metrics.request_shed(class.label(), shed.label());
     }
 }
-
-/// How often `watch_runtime` looks at the run queue.
-const RUNTIME_TICK: Duration = Duration::from_millis(5);
-
-/// The run queue's verdicts turned into the share of pages refused: up a tenth after each interval
-/// in which the queue stood (and readers came in numbers), down a fifth after each other one, at
-/// most nine tenths.
-#[derive(Debug)]
-struct RuntimeLag {
-    codel: Codel,
-    share: u32,
-    interval_ends: Option<Instant>,
-}
-
-impl RuntimeLag {
-    fn new(target: Duration, interval: Duration) -> RuntimeLag {
-        RuntimeLag {
-            codel: Codel::new(target, interval),
-            share: 0,
-            interval_ends: None,
-        }
-    }
-
-    /// A timer late by `lag` at `now`; when that closes an interval, whether the run queue stood.
-    fn close_interval(&mut self, lag: Duration, now: Instant) -> Option<bool> {
-        self.codel.observe(lag, now);
-        let ends = *self.interval_ends.get_or_insert(now + self.codel.interval);
-        if now < ends {
-            return None;
-        }
-        self.interval_ends = Some(now + self.codel.interval);
-        Some(self.codel.standing(now))
-    }
-
-    /// The share after an interval in which the queue did (or did not) stand for readers.
-    fn next_share(&mut self, standing: bool) -> u32 {
-        self.share = if standing {
-            (self.share + 100).min(900)
-        } else {
-            self.share.saturating_sub(200)
-        };
-        self.share
-    }
-}
-
-/// The votes' places and the queue in front of them.
-struct VoteQueue {
-    places: Arc<Semaphore>,
-    waiting: AtomicUsize,
-    max_waiting: usize,
-    longest_wait: Duration,
-    codel: Mutex<Codel>,
-}
-
-impl VoteQueue {
-    fn new(budgets: &Budgets) -> VoteQueue {
-        VoteQueue {
-            places: Arc::new(Semaphore::new(budgets.votes)),
-            waiting: AtomicUsize::new(0),
-            max_waiting: budgets.vote_queue,
-            longest_wait: budgets.vote_interval,
-            codel: Mutex::new(Codel::new(budgets.vote_target, budgets.vote_interval)),
-        }
-    }
-
-    async fn enter(&self, arrived: Instant) -> Result<OwnedSemaphorePermit, Shed> {
-        if let Ok(place) = self.places.clone().try_acquire_owned() {
-            self.observe(arrived.elapsed());
-            return Ok(place);
-        }
-        if self.lock().standing(Instant::now()) {
-            return Err(Shed::Queue);
-        }
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-            return Err(Shed::Full);
-        }
-        let waited = tokio::time::timeout_at(
-            arrived + self.longest_wait,
-            self.places.clone().acquire_owned(),
-        )
-        .await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        match waited {
-            Ok(Ok(place)) => {
-                self.observe(arrived.elapsed());
-                Ok(place)
-            }
-            // Timed out (or the semaphore closed, which this one never is).
-            _ => {
-                self.observe(arrived.elapsed());
-                Err(Shed::Queue)
-            }
-        }
-    }
-
-    fn observe(&self, wait: Duration) {
-        self.lock().observe(wait, Instant::now());
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Codel> {
-        // A panic while holding it cannot leave the figures half-written: they are plain values.
-        self.codel
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-/// CoDel's standing-queue detector for a request queue: the shortest wait seen in each interval;
-/// when that was above the target, the queue was never empty then, and the next interval counts
-/// as standing.
-#[derive(Debug)]
-struct Codel {
-    target: Duration,
-    interval: Duration,
-    /// When the current interval ends; none before the first wait.
-    interval_ends: Option<Instant>,
-    /// The shortest wait of the current interval.
-    shortest: Duration,
-    /// The last whole interval's shortest wait was above the target.
-    overloaded: bool,
-}
-
-impl Codel {
-    fn new(target: Duration, interval: Duration) -> Codel {
-        Codel {
-            target,
-            interval,
-            interval_ends: None,
-            shortest: Duration::MAX,
-            overloaded: false,
-        }
-    }
-
-    /// A request that waited `wait`, taken (or given up) at `now`.
-    fn observe(&mut self, wait: Duration, now: Instant) {
-        self.roll(now);
-        self.shortest = self.shortest.min(wait);
-        if self.interval_ends.is_none() {
-            self.interval_ends = Some(now + self.interval);
-        }
-    }
-
-    /// Whether the queue is standing at `now`.
-    fn standing(&mut self, now: Instant) -> bool {
-        self.roll(now);
-        self.overloaded
-    }
-
-    /// Closes the interval when it has ended: its verdict holds for the next one. An interval
-    /// without any request says nothing, and after a quiet one the queue is not standing.
-    fn roll(&mut self, now: Instant) {
-        let Some(ends) = self.interval_ends else {
-            return;
-        };
-        if now < ends {
-            return;
-        }
-        self.overloaded = now < ends + self.interval && self.shortest > self.target;
-        self.shortest = Duration::MAX;
-        self.interval_ends = Some(now + self.interval);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TARGET: Duration = Duration::from_millis(20);
-    const INTERVAL: Duration = Duration::from_millis(100);
-
     fn ms(n: u64) -> Duration {
         Duration::from_millis(n)
-    }
-
-    #[test]
-    fn short_waits_never_make_a_standing_queue() {
-        let start = Instant::now();
-        let mut codel = Codel::new(TARGET, INTERVAL);
-        for step in 0..50 {
-            codel.observe(ms(step % 30), start + ms(step * 10));
-            assert!(!codel.standing(start + ms(step * 10)));
-        }
-    }
-
-    #[test]
-    fn a_whole_interval_of_long_waits_is_a_standing_queue_until_a_short_one_is_seen() {
-        let start = Instant::now();
-        let mut codel = Codel::new(TARGET, INTERVAL);
-        for step in 0..10 {
-            codel.observe(ms(50), start + ms(step * 10));
-        }
-        assert!(
-            codel.standing(start + ms(101)),
-            "every wait of the interval was above the target"
-        );
-        // One short wait in the next interval: when it closes, the queue drained once.
-        codel.observe(ms(1), start + ms(150));
-        codel.observe(ms(60), start + ms(180));
-        assert!(
-            codel.standing(start + ms(190)),
-            "the verdict holds for the interval"
-        );
-        assert!(!codel.standing(start + ms(205)));
-    }
-
-    #[test]
-    fn one_long_wait_among_short_ones_is_a_burst_not_a_queue() {
-        let start = Instant::now();
-        let mut codel = Codel::new(TARGET, INTERVAL);
-        codel.observe(ms(200), start);
-        codel.observe(ms(2), start + ms(50));
-        assert!(!codel.standing(start + ms(120)));
-    }
-
-    #[test]
-    fn a_quiet_spell_ends_the_standing_queue() {
-        let start = Instant::now();
-        let mut codel = Codel::new(TARGET, INTERVAL);
-        codel.observe(ms(80), start);
-        assert!(codel.standing(start + ms(100)));
-        // Nothing for two intervals: the old verdict is stale.
-        let mut quiet = Codel::new(TARGET, INTERVAL);
-        quiet.observe(ms(80), start);
-        assert!(!quiet.standing(start + ms(250)));
-    }
-
-    #[test]
-    fn a_standing_run_queue_sheds_a_growing_share_of_pages_and_a_quiet_one_gives_it_back() {
-        let start = Instant::now();
-        let mut lag = RuntimeLag::new(ms(5), INTERVAL);
-        let mut shares = Vec::new();
-        // A second of timers 20 ms late, then a second of timers on time.
-        for step in 0..400u64 {
-            let late = if step < 200 { ms(20) } else { ms(0) };
-            if let Some(standing) = lag.close_interval(late, start + ms(step * 5)) {
-                shares.push(lag.next_share(standing));
-            }
-        }
-        let peak = *shares.iter().max().unwrap();
-        assert!(peak >= 500, "{shares:?}");
-        assert!(
-            shares.windows(2).take(8).all(|pair| pair[1] >= pair[0]),
-            "{shares:?}"
-        );
-        assert!(*shares.last().unwrap() < peak, "{shares:?}");
-        assert!(shares.iter().all(|share| *share <= 900));
     }
 
     #[test]
