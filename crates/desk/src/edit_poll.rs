@@ -206,6 +206,7 @@ mod tests {
             max_choices: 1,
             allow_change: false,
             show_results: ResultsVisibility::AfterVote,
+            french: None,
         }
     }
 

@@ -4,12 +4,14 @@
 //! an edit of the island (the `stembus` crate) does not rebuild the rooms that only need these.
 
 pub mod error;
+pub mod language;
 pub mod moment;
 pub mod tally;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 
 use crate::error::AppError;
+use crate::language::{Language, PollTranslation, TranslationProblem};
 use crate::moment::Moment;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +38,10 @@ pub struct PollDefinition {
     /// Who sees the standing, and when.
     #[serde(default)]
     pub show_results: ResultsVisibility,
+    /// The question and answers in French, for French pages and the French embed; the same
+    /// answers and the same tally.
+    #[serde(rename = "fr-BE", default, skip_serializing_if = "Option::is_none")]
+    pub french: Option<PollTranslation>,
 }
 
 fn single_choice() -> u8 {
@@ -132,6 +138,56 @@ impl PollDefinition {
                 ResultsVisibility::Always => true,
                 ResultsVisibility::AfterClose => false,
             }
+    }
+
+    /// The languages the poll speaks: Dutch, and French when it has its French texts.
+    pub fn languages(&self) -> Vec<Language> {
+        Language::ALL
+            .into_iter()
+            .filter(|language| *language == Language::Dutch || self.french.is_some())
+            .collect()
+    }
+
+    /// The poll as a reader of `language` reads it: its question and labels in that language, the
+    /// rest (keys, rules, moments) the same; `None` when the poll does not speak it. A label
+    /// missing from the translation (which `french_problem` refuses) stays Dutch.
+    pub fn in_language(&self, language: Language) -> Option<PollDefinition> {
+        match language {
+            Language::Dutch => Some(self.clone()),
+            Language::French => {
+                let french = self.french.as_ref()?;
+                let mut poll = self.clone();
+                poll.question = french.question.clone();
+                for option in &mut poll.options {
+                    if let Some(label) = french.labels.get(&option.key) {
+                        option.label = label.clone();
+                    }
+                }
+                Some(poll)
+            }
+        }
+    }
+
+    /// What is wrong with the poll's French texts, if it has them: a question, and a label for
+    /// every answer key and no other, none of them blank.
+    pub fn french_problem(&self) -> Option<TranslationProblem> {
+        let french = self.french.as_ref()?;
+        if french.question.trim().is_empty() {
+            return Some(TranslationProblem::EmptyQuestion);
+        }
+        if let Some(option) = self.options.iter().find(|option| {
+            french
+                .labels
+                .get(&option.key)
+                .is_none_or(|label| label.trim().is_empty())
+        }) {
+            return Some(TranslationProblem::MissingLabel(option.key.clone()));
+        }
+        french
+            .labels
+            .keys()
+            .find(|key| !self.options.iter().any(|option| option.key == **key))
+            .map(|key| TranslationProblem::UnknownKey(key.clone()))
     }
 
     /// The labels of `keys`, in the poll's order.

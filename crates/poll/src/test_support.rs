@@ -21,6 +21,7 @@ pub fn poll() -> PollDefinition {
         max_choices: 1,
         allow_change: false,
         show_results: ResultsVisibility::AfterVote,
+        french: None,
     }
 }
 

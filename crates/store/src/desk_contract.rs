@@ -1102,6 +1102,7 @@ fn made() -> PollDefinition {
         opens: Some(Moment::brussels_from_unix(50)),
         closes: Some(Moment::brussels_from_unix(1_000_000)),
         show_results: ResultsVisibility::Always,
+        french: None,
         ..poll()
     }
 }

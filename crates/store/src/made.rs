@@ -68,6 +68,7 @@ impl StoredPoll {
             // The schema's CHECKs keep both in range; the fallbacks only guard a hand-edited row.
             max_choices: u8::try_from(self.max_choices).unwrap_or(u8::MAX),
             show_results: ResultsVisibility::from_key(&self.show_results).unwrap_or_default(),
+            french: None,
             allow_change: self.allow_change,
         }
     }

@@ -156,6 +156,7 @@ impl CheckedPoll {
             max_choices: self.max_choices,
             allow_change,
             show_results: self.show_results,
+            french: None,
         }
     }
 }

@@ -623,6 +623,7 @@ pub fn desk_poll(
         max_choices: 1,
         allow_change: false,
         show_results,
+        french: None,
     }
 }
 
