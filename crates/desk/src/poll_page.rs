@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use leptos::prelude::*;
 use stembus_poll::PollStatus;
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 use stembus_site::embed_code::{self as embed, FRAME_HEIGHT, FRAME_WIDTH};
 use stembus_site::standing::standing;
@@ -66,8 +67,14 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
                         Moment::brussels_from_unix(*at).long_nl_with_time()
                     )
                 }),
-                iframe_html: embed::iframe_html(base_url, &served, FRAME_WIDTH, FRAME_HEIGHT),
-                embed_url: format!("{base_url}{}", embed::embed_path(id)),
+                iframe_html: embed::iframe_html(
+                    base_url,
+                    &served,
+                    Language::Dutch,
+                    FRAME_WIDTH,
+                    FRAME_HEIGHT,
+                ),
+                embed_url: format!("{base_url}{}", embed::embed_path(id, Language::Dutch)),
             };
             (origin, made.archived.is_some())
         }

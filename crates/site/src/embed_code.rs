@@ -3,27 +3,38 @@
 
 use crate::escape_markup;
 use stembus_poll::PollDefinition;
+use stembus_poll::language::Language;
 
 /// The frame's size that oEmbed proposes and the desk hands out (the poll fits at this width
 /// without scrolling).
 pub const FRAME_WIDTH: u32 = 480;
 pub const FRAME_HEIGHT: u32 = 560;
-/// The embed's address of a poll.
-pub fn embed_path(poll_id: &str) -> String {
-    format!("/embed/{poll_id}")
+/// The embed's address of a poll in `language`: `/embed/{poll_id}`, `/fr/embed/{poll_id}`.
+pub fn embed_path(poll_id: &str, language: Language) -> String {
+    format!("{}/embed/{poll_id}", language.path_prefix())
 }
 
-/// The frame's title, which a screen reader announces for the frame.
-pub fn frame_title(question: &str) -> String {
-    format!("Lezerspoll: {question}")
+/// The frame's title, which a screen reader announces for the frame; `question` in `language`.
+pub fn frame_title(question: &str, language: Language) -> String {
+    match language {
+        Language::Dutch => format!("Lezerspoll: {question}"),
+        Language::French => format!("Sondage des lecteurs : {question}"),
+    }
 }
 
-/// The `<iframe>` that shows `poll` from this site (`base_url`) at `width` by `height`. oEmbed
-/// hands it out and the desk gives it to copy: one function, so the two never differ.
-pub fn iframe_html(base_url: &str, poll: &PollDefinition, width: u32, height: u32) -> String {
+/// The `<iframe>` that shows `poll` in `language` from this site (`base_url`) at `width` by
+/// `height`; `poll` as `PollDefinition::in_language` gives it. oEmbed hands it out and the desk
+/// gives it to copy: one function, so the two never differ.
+pub fn iframe_html(
+    base_url: &str,
+    poll: &PollDefinition,
+    language: Language,
+    width: u32,
+    height: u32,
+) -> String {
     format!(
         "<iframe src=\"{}\" width=\"{width}\" height=\"{height}\" title=\"{}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
-        escape_markup(&format!("{base_url}{}", embed_path(&poll.id))),
-        escape_markup(&frame_title(&poll.question)),
+        escape_markup(&format!("{base_url}{}", embed_path(&poll.id, language))),
+        escape_markup(&frame_title(&poll.question, language)),
     )
 }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use stembus_content::article::Article;
 use stembus_poll::PollView;
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_site::cache_control;
 pub use stembus_site::embed_code::{
     FRAME_HEIGHT, FRAME_WIDTH, embed_path, frame_title, iframe_html,
@@ -118,7 +119,7 @@ async fn embed(
         &state,
         Reader::Voter(voter.clone()),
         changing,
-        &embed_path(&poll.id),
+        &embed_path(&poll.id, Language::Dutch),
         article,
         poll,
     )
@@ -160,7 +161,7 @@ pub(crate) async fn vote_refused_embed(
         state,
         Reader::WithAnswers(Vec::new()),
         false,
-        &embed_path(&poll.id),
+        &embed_path(&poll.id, Language::Dutch),
         article,
         poll,
     )
@@ -267,8 +268,8 @@ async fn oembed(
     let width =
         limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
     let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
-    let title = frame_title(&poll.question);
-    let html = iframe_html(base, poll, width, height);
+    let title = frame_title(&poll.question, Language::Dutch);
+    let html = iframe_html(base, poll, Language::Dutch, width, height);
     let body = serde_json::json!({
         "version": "1.0",
         "type": "rich",

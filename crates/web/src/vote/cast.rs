@@ -10,6 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use stembus::poll::door::{CastResult, VoteDoor};
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_poll::{PollResults, PollStatus, PollView};
 use stembus_site::standing::standing;
 use stembus_site::voter_cookie::{VoteKey, VoterId};
@@ -99,7 +100,10 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     };
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
-    let poll_path = article.map_or_else(|| embed::embed_path(&poll.id), |article| article.path());
+    let poll_path = article.map_or_else(
+        || embed::embed_path(&poll.id, Language::Dutch),
+        |article| article.path(),
+    );
     let voters = results.voters;
     let view = PollView::for_reader(&poll_path, poll, Some(results), own_choices, now, false);
     Ok((view, voters))

@@ -33,6 +33,7 @@ use stembus::poll::door::SharedVoteDoor;
 use stembus_content::article::article_path;
 use stembus_poll::VOTE_KEY_FIELD;
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_site::admission::{Arrival, BUSY_RETRY_AFTER_SECONDS};
 use stembus_site::cache_control;
 use stembus_site::client_address::ClientAddress;
@@ -236,7 +237,7 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
         .poll(&form.poll)
         .map(|(article, poll)| match article {
             Some(article) if !embedded => format!("{}#poll", article_path(&article.slug)),
-            _ => format!("{}#poll", embed::embed_path(&poll.id)),
+            _ => format!("{}#poll", embed::embed_path(&poll.id, Language::Dutch)),
         });
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
         return Refusal {
