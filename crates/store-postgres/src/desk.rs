@@ -597,8 +597,8 @@ impl DeskStore for PostgresStore {
         let created = tx
             .query_opt(
                 "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
-                                   show_results, origin, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'desk', $8, $9)
+                                   show_results, origin, created_by, created_at, french_question)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'desk', $8, $9, $10)
                  ON CONFLICT (key) DO NOTHING
                  RETURNING id",
                 &[
@@ -611,6 +611,7 @@ impl DeskStore for PostgresStore {
                     &poll.show_results.key(),
                     &audit.editor,
                     &audit.at,
+                    &poll.french.as_ref().map(|french| &french.question),
                 ],
             )
             .await
@@ -618,7 +619,7 @@ impl DeskStore for PostgresStore {
         let Some(created) = created else {
             return Ok(false);
         };
-        migrate::set_options(&tx, created.get(0), poll)
+        migrate::set_options(&tx, created.get(0), poll, poll.french.as_ref())
             .await
             .map_err(failed)?;
         insert_audit(&tx, audit).await.map_err(failed)?;
@@ -670,7 +671,7 @@ impl DeskStore for PostgresStore {
                  opens_at = $5, closes_at = $6, show_results = $7,
                  desk_closes_set = FALSE, desk_closes_at = NULL, desk_show_results = NULL,
                  desk_changed_by = $8, desk_changed_at = $9,
-                 clarified = clarified OR $10
+                 clarified = clarified OR $10, french_question = $11
              WHERE id = $1",
             &[
                 &poll_row,
@@ -683,11 +684,12 @@ impl DeskStore for PostgresStore {
                 &by,
                 &at,
                 &clarified,
+                &after.french.as_ref().map(|french| &french.question),
             ],
         )
         .await
         .map_err(failed)?;
-        migrate::set_options(&tx, poll_row, &after)
+        migrate::set_options(&tx, poll_row, &after, after.french.as_ref())
             .await
             .map_err(failed)?;
         let entry = AuditEntry {
@@ -774,11 +776,12 @@ impl DeskStore for PostgresStore {
             .map_err(failed)?;
         // Every desk poll's answers in one read rather than one per poll: every node asks for all
         // of them every second, and archived polls stay in the list for good.
-        let mut answers: std::collections::HashMap<i64, Vec<(String, String)>> =
+        let mut answers: std::collections::HashMap<i64, Vec<(String, String, Option<String>)>> =
             std::collections::HashMap::new();
         for row in tx
             .query(
-                "SELECT o.poll_id, o.key, o.label FROM poll_option o JOIN poll p ON p.id = o.poll_id
+                "SELECT o.poll_id, o.key, o.label, o.french_label
+                 FROM poll_option o JOIN poll p ON p.id = o.poll_id
                  WHERE p.origin = 'desk' AND o.position IS NOT NULL
                  ORDER BY o.poll_id, o.position",
                 &[],
@@ -789,7 +792,7 @@ impl DeskStore for PostgresStore {
             answers
                 .entry(row.get(0))
                 .or_default()
-                .push((row.get(1), row.get(2)));
+                .push((row.get(1), row.get(2), row.get(3)));
         }
         tx.commit().await.map_err(failed)?;
         Ok(rows
@@ -812,6 +815,7 @@ fn made_poll_row(row: &Row) -> (i64, StoredPoll, MadeRow) {
         StoredPoll {
             key: row.get(1),
             question: row.get(2),
+            french_question: row.get(13),
             options: Vec::new(),
             opens_at: row.get(3),
             closes_at: row.get(4),
@@ -838,14 +842,14 @@ async fn definition(
 ) -> Result<PollDefinition, tokio_postgres::Error> {
     stored.options = client
         .query(
-            "SELECT key, label FROM poll_option
+            "SELECT key, label, french_label FROM poll_option
              WHERE poll_id = $1 AND position IS NOT NULL
              ORDER BY position",
             &[&poll_row],
         )
         .await?
         .iter()
-        .map(|row| (row.get(0), row.get(1)))
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
         .collect();
     Ok(stored.into_definition())
 }

@@ -4,6 +4,7 @@
 //! PostgreSQL client beside tokio-postgres for the same few lines.)
 
 use stembus_poll::PollDefinition;
+use stembus_poll::language::PollTranslation;
 use tokio_postgres::{Client, Error};
 
 /// Every migration, in order; the number is the file's.
@@ -16,6 +17,7 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
     (3, include_str!("../migrations/0003_forgettable_voters.sql")),
     (4, include_str!("../migrations/0004_desk_made_polls.sql")),
     (5, include_str!("../migrations/0005_desk_version.sql")),
+    (6, include_str!("../migrations/0006_french_texts.sql")),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).
@@ -110,30 +112,41 @@ pub(super) async fn sync_polls(
         let Some(poll_row) = poll_row else {
             continue;
         };
-        set_options(tx, poll_row.get(0), poll).await?;
+        // A file's French is served from its file; nothing reads it here.
+        set_options(tx, poll_row.get(0), poll, None).await?;
     }
     Ok(())
 }
 
-/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording. An answer no
-/// longer in it keeps its row (ballots and counts may point at it) without a position; one that
-/// comes back gets its row again.
+/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording, with their
+/// labels in `french` (none without it). An answer no longer in it keeps its row (ballots and
+/// counts may point at it) without a position; one that comes back gets its row again.
 pub(super) async fn set_options(
     tx: &tokio_postgres::Transaction<'_>,
     poll_row: i64,
     poll: &PollDefinition,
+    french: Option<&PollTranslation>,
 ) -> Result<(), Error> {
     tx.execute(
-        "UPDATE poll_option SET position = NULL WHERE poll_id = $1",
+        "UPDATE poll_option SET position = NULL, french_label = NULL WHERE poll_id = $1",
         &[&poll_row],
     )
     .await?;
     for (position, option) in poll.options.iter().enumerate() {
+        let french_label = french.and_then(|french| french.labels.get(&option.key));
         tx.execute(
-            "INSERT INTO poll_option (poll_id, key, label, position) VALUES ($1, $2, $3, $4)
+            "INSERT INTO poll_option (poll_id, key, label, french_label, position)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (poll_id, key) DO UPDATE
-             SET label = excluded.label, position = excluded.position",
-            &[&poll_row, &option.key, &option.label, &(position as i32)],
+             SET label = excluded.label, french_label = excluded.french_label,
+                 position = excluded.position",
+            &[
+                &poll_row,
+                &option.key,
+                &option.label,
+                &french_label,
+                &(position as i32),
+            ],
         )
         .await?;
     }

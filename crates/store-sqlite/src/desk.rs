@@ -551,8 +551,8 @@ impl DeskStore for SqliteStore {
             // The unique key decides, whoever holds it: a file's poll, a desk poll, an archived one.
             let created = tx.execute(
                 "INSERT INTO poll (key, question, max_choices, allow_change, opens_at, closes_at,
-                                   show_results, origin, created_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'desk', ?8, ?9)
+                                   show_results, origin, created_by, created_at, french_question)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'desk', ?8, ?9, ?10)
                  ON CONFLICT (key) DO NOTHING",
                 params![
                     poll.id,
@@ -564,12 +564,13 @@ impl DeskStore for SqliteStore {
                     poll.show_results.key(),
                     audit.editor,
                     audit.at,
+                    poll.french.as_ref().map(|french| &french.question),
                 ],
             )?;
             if created == 0 {
                 return Ok(false);
             }
-            queries::set_options(tx, tx.last_insert_rowid(), &poll)?;
+            queries::set_options(tx, tx.last_insert_rowid(), &poll, poll.french.as_ref())?;
             insert_audit(tx, &audit)?;
             Ok(true)
         })
@@ -613,7 +614,7 @@ impl DeskStore for SqliteStore {
                      opens_at = ?5, closes_at = ?6, show_results = ?7,
                      desk_closes_set = 0, desk_closes_at = NULL, desk_show_results = NULL,
                      desk_changed_by = ?8, desk_changed_at = ?9,
-                     clarified = clarified OR ?10
+                     clarified = clarified OR ?10, french_question = ?11
                  WHERE id = ?1",
                 params![
                     poll_row,
@@ -626,9 +627,10 @@ impl DeskStore for SqliteStore {
                     by,
                     at,
                     clarified,
+                    after.french.as_ref().map(|french| &french.question),
                 ],
             )?;
-            queries::set_options(tx, poll_row, &after)?;
+            queries::set_options(tx, poll_row, &after, after.french.as_ref())?;
             insert_audit(
                 tx,
                 &AuditEntry {
@@ -713,6 +715,7 @@ fn made_poll_row(row: &Row<'_>) -> rusqlite::Result<(i64, StoredPoll, MadeRow)> 
         StoredPoll {
             key: row.get(1)?,
             question: row.get(2)?,
+            french_question: row.get(13)?,
             options: Vec::new(),
             opens_at: row.get(3)?,
             closes_at: row.get(4)?,
@@ -738,11 +741,13 @@ fn definition(
     mut stored: StoredPoll,
 ) -> rusqlite::Result<PollDefinition> {
     let mut statement = conn.prepare_cached(
-        "SELECT key, label FROM poll_option
+        "SELECT key, label, french_label FROM poll_option
          WHERE poll_id = ?1 AND position IS NOT NULL
          ORDER BY position",
     )?;
-    let rows = statement.query_map([poll_row], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let rows = statement.query_map([poll_row], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })?;
     stored.options = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(stored.into_definition())
 }

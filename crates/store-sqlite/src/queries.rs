@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 use stembus_poll::PollDefinition;
+use stembus_poll::language::PollTranslation;
 use stembus_store::{NewVote, VoteOutcome};
 
 /// Makes the content files' polls, their rules and answers in the database match the content,
@@ -42,29 +43,40 @@ pub fn sync_polls(conn: &Connection, polls: &[&PollDefinition]) -> rusqlite::Res
         let Some(poll_row) = poll_row else {
             continue;
         };
-        set_options(conn, poll_row, poll)?;
+        // A file's French is served from its file; nothing reads it here.
+        set_options(conn, poll_row, poll, None)?;
     }
     Ok(())
 }
 
-/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording. An answer no
-/// longer in it keeps its row (ballots may point at it) without a position; one that comes back
-/// gets its row again.
+/// Shows exactly `poll`'s answers on poll row `poll_row`, in its order and wording, with their
+/// labels in `french` (none without it). An answer no longer in it keeps its row (ballots may
+/// point at it) without a position; one that comes back gets its row again.
 pub fn set_options(
     conn: &Connection,
     poll_row: i64,
     poll: &PollDefinition,
+    french: Option<&PollTranslation>,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE poll_option SET position = NULL WHERE poll_id = ?1",
+        "UPDATE poll_option SET position = NULL, french_label = NULL WHERE poll_id = ?1",
         [poll_row],
     )?;
     for (position, option) in poll.options.iter().enumerate() {
+        let french_label = french.and_then(|french| french.labels.get(&option.key));
         conn.execute(
-            "INSERT INTO poll_option (poll_id, key, label, position) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO poll_option (poll_id, key, label, french_label, position)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (poll_id, key) DO UPDATE
-             SET label = excluded.label, position = excluded.position",
-            params![poll_row, option.key, option.label, position as i64],
+             SET label = excluded.label, french_label = excluded.french_label,
+                 position = excluded.position",
+            params![
+                poll_row,
+                option.key,
+                option.label,
+                french_label,
+                position as i64
+            ],
         )?;
     }
     Ok(())

@@ -102,7 +102,8 @@ pub struct MadePoll {
     pub created: (String, i64),
     /// Who archived it, and when; `None` while it is on the site.
     pub archived: Option<(String, i64)>,
-    /// Whether its question or an answer's wording was corrected after the first vote.
+    /// Whether its question or an answer's wording (in Dutch, or French it had) was corrected
+    /// after the first vote.
     pub clarified: bool,
 }
 
@@ -367,8 +368,8 @@ pub trait DeskStore: Send + Sync {
     /// A poll made in the desk is never touched, even when a content file claims its id.
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError>;
 
-    /// Stores `poll` as a poll made in the desk by `audit.editor` at `audit.at`, with `audit`, in
-    /// one transaction. `false` (nothing written) when any poll, from a file or the desk, archived
+    /// Stores `poll` (its French texts too) as a poll made in the desk by `audit.editor` at
+    /// `audit.at`, with `audit`, in one transaction. `false` (nothing written) when any poll, from a file or the desk, archived
     /// or not, has its id already: votes are stored under it, so an id is never used twice.
     async fn create_poll(
         &self,
@@ -380,7 +381,9 @@ pub trait DeskStore: Send + Sync {
     /// clears the desk's overrides of its closing moment and results visibility (the edit says
     /// what holds), and, in the same transaction, records an audit line of `by` at `at` with
     /// `describe(before, after)` as its detail. An edit after the first vote that changes the
-    /// question or an answer's wording marks the poll `clarified`, for good.
+    /// question or an answer's wording, in Dutch or in the French the poll had, marks the poll
+    /// `clarified`, for good (`made::judge_edit`). `poll.french` replaces the stored French texts;
+    /// `None` removes them.
     async fn edit_poll(
         &self,
         poll: &PollDefinition,

@@ -10,6 +10,7 @@ use crate::desk::{
 };
 use crate::{NewVote, Store, VoteOutcome};
 use async_trait::async_trait;
+use stembus_poll::language::{Language, PollTranslation};
 use stembus_poll::moment::Moment;
 use stembus_poll::test_support::poll;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
@@ -1555,6 +1556,158 @@ pub async fn a_voided_ballot_locks_the_answers_too(engine: &dyn DeskEngine) {
     assert_eq!(edit(&store, &fewer, 300).await, PollEdit::AnswersLocked);
 }
 
+/// `made()` with its question and answers in French too.
+fn made_in_two_languages() -> PollDefinition {
+    PollDefinition {
+        french: Some(french(
+            "Fait ?",
+            [
+                ("ja", "Oui"),
+                ("nee", "Non"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..made()
+    }
+}
+
+fn french(question: &str, labels: [(&str, &str); 3]) -> PollTranslation {
+    PollTranslation {
+        question: question.into(),
+        labels: labels
+            .into_iter()
+            .map(|(key, label)| (key.to_string(), label.to_string()))
+            .collect(),
+    }
+}
+
+pub async fn a_poll_in_dutch_and_french_is_stored_and_read_back_with_both(engine: &dyn DeskEngine) {
+    let mut from_file = other_poll();
+    from_file.french = Some(french(
+        "D'un fichier ?",
+        [("ja", "Oui"), ("nee", "Non"), ("weet-niet", "?")],
+    ));
+    let store = engine.open(&[&from_file]).await;
+    let two = made_in_two_languages();
+    assert_eq!(two.french_problem(), None);
+
+    assert!(create(&store, &two, 10).await);
+    assert_eq!(made_deepseek(&store).await.definition, two);
+    assert_eq!(
+        store
+            .record_vote(vote_at("a", &["nee"], 100))
+            .await
+            .unwrap(),
+        VoteOutcome::Recorded
+    );
+    assert_eq!(
+        counts(&store).await,
+        (vec![0, 1, 0], 1),
+        "one tally, by the answers' keys"
+    );
+    store.shut_down().await;
+    drop(store);
+
+    let store = engine.open(&[&from_file]).await;
+    let stored = made_deepseek(&store).await;
+    assert_eq!(stored.definition, two, "kept over a restart");
+    assert_eq!(
+        stored
+            .definition
+            .in_language(Language::French)
+            .map(|french| french.question),
+        Some("Fait ?".to_string())
+    );
+    assert_eq!(
+        engine
+            .count(
+                "SELECT COUNT(*) FROM poll p JOIN poll_option o ON o.poll_id = p.id
+                 WHERE p.origin = 'file'
+                   AND (p.french_question IS NOT NULL OR o.french_label IS NOT NULL)"
+            )
+            .await,
+        0,
+        "a content file's French stays in its file"
+    );
+}
+
+pub async fn after_the_first_vote_a_french_rewording_is_a_correction(engine: &dyn DeskEngine) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made_in_two_languages(), 10).await);
+    assert_eq!(
+        store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+
+    let mut reworded = made_in_two_languages();
+    if let Some(french) = reworded.french.as_mut() {
+        french
+            .labels
+            .insert("weet-niet".into(), "Aucune idée".into());
+    }
+    assert_eq!(edit(&store, &reworded, 200).await, PollEdit::Edited);
+    let stored = made_deepseek(&store).await;
+    assert_eq!((&stored.definition, stored.clarified), (&reworded, true));
+    assert_eq!(
+        lines_of(&store, AuditAction::PollEdited).await.len(),
+        1,
+        "audited as a Dutch rewording is"
+    );
+    assert_eq!(counts(&store).await, (vec![1, 0, 0], 1), "the vote stays");
+
+    let mut question = reworded.clone();
+    if let Some(french) = question.french.as_mut() {
+        french.question = "Vraiment fait ?".into();
+    }
+    assert_eq!(edit(&store, &question, 300).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, question);
+    assert_eq!(
+        edit(&store, &question, 400).await,
+        PollEdit::Unchanged,
+        "the same French again"
+    );
+    assert_eq!(lines_of(&store, AuditAction::PollEdited).await.len(), 2);
+}
+
+pub async fn french_texts_are_removed_and_added_by_an_edit(engine: &dyn DeskEngine) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made_in_two_languages(), 10).await);
+
+    assert_eq!(edit(&store, &made(), 100).await, PollEdit::Edited);
+    let stored = made_deepseek(&store).await;
+    assert_eq!((&stored.definition, stored.clarified), (&made(), false));
+    assert_eq!(
+        engine
+            .count(
+                "SELECT COUNT(*) FROM poll p JOIN poll_option o ON o.poll_id = p.id
+                 WHERE p.french_question IS NOT NULL OR o.french_label IS NOT NULL"
+            )
+            .await,
+        0,
+        "no French text is left behind"
+    );
+
+    // After the first vote French may still be added: no reader read a French wording before.
+    assert_eq!(
+        store.record_vote(vote_at("a", &["ja"], 200)).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+    assert_eq!(
+        edit(&store, &made_in_two_languages(), 300).await,
+        PollEdit::Edited
+    );
+    let stored = made_deepseek(&store).await;
+    assert_eq!(
+        (&stored.definition, stored.clarified),
+        (&made_in_two_languages(), false)
+    );
+    // Removing it now takes away a wording readers may have voted on.
+    assert_eq!(edit(&store, &made(), 400).await, PollEdit::Edited);
+    let stored = made_deepseek(&store).await;
+    assert_eq!((&stored.definition, stored.clarified), (&made(), true));
+    assert_eq!(counts(&store).await, (vec![1, 0, 0], 1));
+}
+
 pub async fn an_edit_replaces_the_desk_overrides(engine: &dyn DeskEngine) {
     let store = engine.open(&[]).await;
     assert!(create(&store, &made(), 10).await);
@@ -1830,6 +1983,9 @@ macro_rules! desk_contract {
             an_edit_before_the_first_vote_may_change_everything,
             after_the_first_vote_only_the_wording_and_closing_may_change,
             a_voided_ballot_locks_the_answers_too,
+            a_poll_in_dutch_and_french_is_stored_and_read_back_with_both,
+            after_the_first_vote_a_french_rewording_is_a_correction,
+            french_texts_are_removed_and_added_by_an_edit,
             an_edit_replaces_the_desk_overrides,
             a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
             an_archived_poll_takes_no_votes_and_keeps_its_ballots,

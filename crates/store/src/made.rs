@@ -1,13 +1,20 @@
 //! What both engines share of polls made in the desk: a poll rebuilt from its stored values, and
 //! the one judgement of an edit, so SQLite and PostgreSQL answer an editor alike.
+//!
+//! A desk poll's French texts are stored beside its Dutch ones: the question on the poll's row
+//! (`french_question`, NULL for a poll without French) and each answer's label on the answer's row
+//! (`french_label`). A content file's poll keeps its French in its file, which is what the site
+//! serves it from, so the poll sync leaves those columns empty.
 
 use crate::desk::MadePoll;
+use stembus_poll::language::PollTranslation;
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 /// The columns each engine's `made_poll_row` reads, in this order.
 pub const MADE_POLL: &str = "SELECT id, key, question, opens_at, closes_at, max_choices,
-        allow_change, show_results, created_by, created_at, archived_by, archived_at, clarified
+        allow_change, show_results, created_by, created_at, archived_by, archived_at, clarified,
+        french_question
     FROM poll";
 
 /// What a desk-made poll's row says beside its definition.
@@ -44,8 +51,10 @@ pub enum Verdict {
 pub struct StoredPoll {
     pub key: String,
     pub question: String,
-    /// `(key, label)` of the shown answers, in their order.
-    pub options: Vec<(String, String)>,
+    /// The French question; `None`: the poll has no French texts.
+    pub french_question: Option<String>,
+    /// `(key, label, French label)` of the shown answers, in their order.
+    pub options: Vec<(String, String, Option<String>)>,
     pub opens_at: Option<i64>,
     pub closes_at: Option<i64>,
     pub max_choices: i64,
@@ -55,20 +64,30 @@ pub struct StoredPoll {
 
 impl StoredPoll {
     pub fn into_definition(self) -> PollDefinition {
+        // The French labels go with the French question: without one the poll has no French,
+        // whatever an answer's row may still hold.
+        let french = self.french_question.map(|question| PollTranslation {
+            question,
+            labels: self
+                .options
+                .iter()
+                .filter_map(|(key, _, french)| Some((key.clone(), french.clone()?)))
+                .collect(),
+        });
         PollDefinition {
             id: self.key,
             question: self.question,
             options: self
                 .options
                 .into_iter()
-                .map(|(key, label)| PollOption { key, label })
+                .map(|(key, label, _)| PollOption { key, label })
                 .collect(),
             opens: self.opens_at.map(Moment::brussels_from_unix),
             closes: self.closes_at.map(Moment::brussels_from_unix),
             // The schema's CHECKs keep both in range; the fallbacks only guard a hand-edited row.
             max_choices: u8::try_from(self.max_choices).unwrap_or(u8::MAX),
             show_results: ResultsVisibility::from_key(&self.show_results).unwrap_or_default(),
-            french: None,
+            french,
             allow_change: self.allow_change,
         }
     }
@@ -88,7 +107,11 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
 
 /// Judges replacing `before` with `after` (both as stored) on a poll that has ballots or not.
 /// Once anyone voted, the answers (keys, in order), the opening moment and the number a reader
-/// may pick are what those readers chose under, so they stay; the wording may be corrected.
+/// may pick are what those readers chose under, so they stay; the wording may be corrected, in
+/// Dutch and in French alike. A correction is a change of a text some reader may have voted on:
+/// the Dutch question or an answer's label, or French texts the poll already had (changed or
+/// removed). French added to a poll that had none corrects nothing a reader read, so it is an edit
+/// but no correction.
 pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: bool) -> Verdict {
     if before == after {
         return Verdict::Unchanged;
@@ -113,7 +136,9 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
             .map(|option| option.label.clone())
             .collect()
     };
-    let reworded = before.question != after.question || labels(before) != labels(after);
+    let reworded = before.question != after.question
+        || labels(before) != labels(after)
+        || (before.french.is_some() && before.french != after.french);
     Verdict::Edited {
         clarified: has_ballots && reworded,
     }
@@ -168,5 +193,69 @@ mod tests {
             judge_edit(&before, &before.clone(), true),
             Verdict::Unchanged
         );
+    }
+
+    fn with_french(question: &str, labels: [&str; 3]) -> PollDefinition {
+        let mut poll = poll();
+        poll.french = Some(PollTranslation {
+            question: question.into(),
+            labels: ["ja", "nee", "weet-niet"]
+                .into_iter()
+                .zip(labels)
+                .map(|(key, label)| (key.to_string(), label.to_string()))
+                .collect(),
+        });
+        poll
+    }
+
+    #[test]
+    fn a_french_rewording_after_the_first_vote_is_a_correction_like_a_dutch_one() {
+        let before = with_french("Dommage ?", ["Oui", "Non", "Je ne sais pas"]);
+        let question = with_french("Un dommage ?", ["Oui", "Non", "Je ne sais pas"]);
+        let label = with_french("Dommage ?", ["Oui", "Non", "Aucune idée"]);
+        for after in [&question, &label, &poll()] {
+            assert_eq!(
+                judge_edit(&before, after, true),
+                Verdict::Edited { clarified: true }
+            );
+            assert_eq!(
+                judge_edit(&before, after, false),
+                Verdict::Edited { clarified: false }
+            );
+        }
+        assert_eq!(
+            judge_edit(&poll(), &before, true),
+            Verdict::Edited { clarified: false },
+            "French added to a poll without it corrects nothing a reader read"
+        );
+        assert_eq!(
+            judge_edit(&before, &before.clone(), true),
+            Verdict::Unchanged
+        );
+    }
+
+    #[test]
+    fn a_stored_poll_has_french_only_with_its_french_question() {
+        let stored = |french_question: Option<&str>| StoredPoll {
+            key: "p".into(),
+            question: "Schade?".into(),
+            french_question: french_question.map(str::to_string),
+            options: vec![
+                ("ja".into(), "Ja".into(), Some("Oui".into())),
+                ("nee".into(), "Nee".into(), None),
+            ],
+            opens_at: None,
+            closes_at: None,
+            max_choices: 1,
+            allow_change: false,
+            show_results: "always".into(),
+        };
+        let french = stored(Some("Dommage ?")).into_definition().french.unwrap();
+        assert_eq!(french.question, "Dommage ?");
+        assert_eq!(
+            french.labels.into_iter().collect::<Vec<_>>(),
+            vec![("ja".to_string(), "Oui".to_string())]
+        );
+        assert_eq!(stored(None).into_definition().french, None);
     }
 }
