@@ -160,9 +160,14 @@ def reader_pages(port, run):
     anonymous = Browser(port)
     front = Page(run.fetch(anonymous, "front page", "/"))
     run.fetch(anonymous, "privacy page", "/privacy")
+    run.fetch(anonymous, "privacy page in French", "/fr/vie-privee")
     articles = list(dict.fromkeys(
-        href.split("?")[0].split("#")[0] for href in front.hrefs if href.startswith("/artikel/")
+        href.split("?")[0].split("#")[0]
+        for href in front.hrefs
+        if href.startswith("/artikel/") or href.startswith("/fr/article/")
     ))
+    if not any(path.startswith("/fr/") for path in articles):
+        run.problem("the front page links no French article")
     if not articles:
         run.problem("the front page links no article")
     polls = []
@@ -173,21 +178,34 @@ def reader_pages(port, run):
             continue
         poll = next(value for _, name, value in vote_form["fields"] if name == "poll")
         choice = next((value for _, name, value in vote_form["fields"] if name == "choice"), None)
+        # The card's language, which a French card's form carries.
+        lang = next((value for _, name, value in vote_form["fields"] if name == "lang"), None)
+        embed = f"/fr/embed/{poll}" if lang == "fr-BE" else f"/embed/{poll}"
         polls.append(poll)
         if choice is None:
             run.problem(f"the poll form on {path} has no answer to choose")
             continue
         # A reader without JavaScript votes with the form and lands on the article again.
         voter = Browser(port)
-        answer, headers, _ = voter.request(
-            "POST", vote_form["action"], form={"poll": poll, "choice": choice}
-        )
+        vote = {"poll": poll, "choice": choice}
+        if lang:
+            vote["lang"] = lang
+        answer, headers, _ = voter.request("POST", vote_form["action"], form=vote)
         if answer != 303 or "stembus_kiezer" not in voter.cookies:
             run.problem(f"a vote on {path} answered {answer}, not a redirect with a voter cookie")
             continue
         run.fetch(voter, "article, voted", path)
         run.fetch(voter, "article, changing the vote", path + "?wijzigen")
-        run.fetch(voter, "embedded poll, voted", f"/embed/{poll}")
+        run.fetch(voter, "embedded poll, voted", embed)
+        if lang:
+            run.fetch(
+                Browser(port),
+                "refused vote in French",
+                vote_form["action"],
+                status=400,
+                method="POST",
+                form={"poll": poll, "choice": "bestaat-niet", "lang": lang},
+            )
         if len(polls) == 1:
             # The vote door's own page for a browser without JavaScript, here for an unknown answer.
             run.fetch(
@@ -199,8 +217,10 @@ def reader_pages(port, run):
                 form={"poll": poll, "choice": "bestaat-niet"},
             )
     run.fetch(anonymous, "unknown address", NOT_FOUND_PATH, status=404)
-    for poll in polls:
+    run.fetch(anonymous, "unknown address in French", "/fr" + NOT_FOUND_PATH, status=404)
+    for poll in dict.fromkeys(polls):
         run.fetch(anonymous, "embedded poll", f"/embed/{poll}")
+    run.fetch(anonymous, "French embedded poll", "/fr/embed/deepseek-schade-nvidia")
     if not polls:
         run.problem("no article has a poll")
     return polls

@@ -10,6 +10,9 @@ import sys
 # Bottom to top. Crates in one layer are neighbours and may not depend on each other either.
 LAYERS = [
     ["stembus-poll"],
+    # What readers read in each language: rendered on the server only, by every room and by the
+    # island's server side.
+    ["stembus-messages"],
     # The island crate (what the browser runs) and the store: neighbours, neither knows the other.
     ["stembus", "stembus-store"],
     # The engines depend on the store's interface, never the reverse (atuin's model); the content

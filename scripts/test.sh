@@ -36,6 +36,9 @@ export STEMBUS_EMBED_ORIGINS=http://127.0.0.1:3199
 export STEMBUS_DATABASE_PATH="$e2e_dir/stembus.db"
 cargo leptos end-to-end --release --precompress
 
+echo "== the island's WASM carries no words of its own: none of the message files' texts"
+python3 bench/wasm_words_check.py target/site/pkg/stembus.wasm
+
 echo "== scripts/site-build (what scripts/serve.sh builds with) builds exactly cargo-leptos's site"
 node bench/site_build_check.mjs
 

@@ -1,6 +1,7 @@
 // A poll made in the desk, in the browser: an editor creates it without a file, copies the iframe
 // code from its desk page into a page of another (listed) origin, and readers vote in that frame
-// with and without JavaScript; then axe on the new desk pages in light and dark mode.
+// with and without JavaScript; a poll made in Dutch and French, voted on in its French frame; then
+// axe on the new desk pages in light and dark mode.
 import { test, expect, type Page, type Browser } from "@playwright/test";
 import { violations } from "../axe";
 import { addEditor } from "../editor";
@@ -46,25 +47,31 @@ async function signIn(page: Page): Promise<void> {
 async function fillNewPoll(page: Page, question: string): Promise<void> {
   await page.goto("/redactie");
   await page.getByRole("link", { name: "Nieuwe poll" }).click();
-  await page.getByLabel("Vraag").fill(question);
+  await page.getByLabel("Vraag", { exact: true }).fill(question);
   for (const [index, answer] of ANSWERS.entries()) {
     await page.getByLabel(`Antwoord ${index + 1}`, { exact: true }).fill(answer);
   }
 }
 
 /** A reader in a fresh browser context (with or without JavaScript) votes `answer` in the frame
- *  on the other site and sees their vote there. */
-async function voteInFrame(browser: Browser, javaScriptEnabled: boolean, answer: string): Promise<void> {
+ *  asking `question` on the other site, with the button `vote`, and sees their vote there. */
+async function voteInFrame(
+  browser: Browser,
+  javaScriptEnabled: boolean,
+  answer: string,
+  question = QUESTION,
+  vote = "Stem",
+): Promise<void> {
   const context = await browser.newContext({ javaScriptEnabled });
   const page = await context.newPage();
   await page.goto(`${LISTED}/artikel.html`);
   const frame = page.frameLocator("iframe");
-  await expect(frame.getByRole("group", { name: QUESTION })).toBeVisible();
+  await expect(frame.getByRole("group", { name: question })).toBeVisible();
   if (javaScriptEnabled) {
     await expect(frame.locator(".poll-card[data-hydrated=true]")).toBeAttached();
   }
   await frame.getByRole("radio", { name: answer }).check();
-  await frame.getByRole("button", { name: "Stem" }).click();
+  await frame.getByRole("button", { name: vote }).click();
   await expect(frame.locator(".poll-own-vote")).toContainText(answer);
   await context.close();
 }
@@ -81,7 +88,7 @@ test("an editor makes a poll in the desk, embeds it on another site, and readers
   await page.getByRole("button", { name: "Poll aanmaken" }).click();
   const code = page.getByLabel("Code in het adres");
   await expect(code).toHaveValue(/^leest-u-de-krant-liever-op-papier-/);
-  await expect(page.getByLabel("Vraag")).toHaveValue(QUESTION);
+  await expect(page.getByLabel("Vraag", { exact: true })).toHaveValue(QUESTION);
   const pollId = await code.inputValue();
   await page.getByRole("button", { name: "Poll aanmaken" }).click();
   await expect(page.getByRole("heading", { level: 1, name: QUESTION })).toBeVisible();
@@ -100,6 +107,38 @@ test("an editor makes a poll in the desk, embeds it on another site, and readers
   expect(answer.status()).toBe(200);
   const poll = await answer.json();
   expect(poll.voters).toBe(2);
+});
+
+test("an editor makes a poll in Dutch and French, and a vote in its French frame counts in the one tally", async ({
+  page,
+  browser,
+}) => {
+  const question = `Lit-on encore le journal sur papier (${RUN})\u00a0?`;
+  const frenchAnswers = ["Sur papier", "Sur écran", "Les deux"];
+  await signIn(page);
+  await fillNewPoll(page, `Tweetalig: ${QUESTION}`);
+  await page.getByLabel("Vraag (Frans)").fill(question);
+  for (const [index, answer] of frenchAnswers.entries()) {
+    await page.getByLabel(`Antwoord ${index + 1} (Frans)`).fill(answer);
+  }
+  await page.getByLabel("Resultaten tonen").selectOption("always");
+  await page.getByRole("button", { name: "Poll aanmaken" }).click();
+  const pollId = await page.getByLabel("Code in het adres").inputValue();
+  await page.getByRole("button", { name: "Poll aanmaken" }).click();
+  await expect(page).toHaveURL(new RegExp(`/redactie/poll/${pollId}$`));
+
+  // Both frames' code, the French one at the French address.
+  expect(await page.locator("#iframe-code").inputValue()).toContain(`src="${SITE}/embed/${pollId}"`);
+  const frenchCode = await page.locator("#iframe-code-fr").inputValue();
+  expect(frenchCode).toContain(`src="${SITE}/fr/embed/${pollId}"`);
+
+  pasted = frenchCode;
+  await voteInFrame(browser, true, "Sur écran", question, "Voter");
+  await voteInFrame(browser, false, "Les deux", question, "Voter");
+  const poll = await (await page.request.get(`/api/polls/${pollId}`)).json();
+  expect(poll.voters).toBe(2);
+  expect(poll.texts["fr-BE"].question).toBe(question);
+  expect(poll.options.map((option: { votes: number }) => option.votes)).toEqual([0, 1, 1]);
 });
 
 test("an archived poll leaves the other site's frame with a sentence, and comes back when put back", async ({
@@ -132,7 +171,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.getByRole("link", { name: "Nieuwe poll" }).click();
       expect(await violations(page)).toEqual([]);
       // Refused on the form itself: one answer is not enough.
-      await page.getByLabel("Vraag").fill(`Een vraag met te weinig antwoorden (${colorScheme} ${RUN})?`);
+      await page.getByLabel("Vraag", { exact: true }).fill(`Een vraag met te weinig antwoorden (${colorScheme} ${RUN})?`);
       await page.getByLabel("Antwoord 1", { exact: true }).fill("Enkel dit");
       await page.getByRole("button", { name: "Poll aanmaken" }).click();
       await expect(page.getByText(/Antwoord/).first()).toBeVisible();
@@ -146,7 +185,7 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1, name: question })).toBeVisible();
       expect(await violations(page)).toEqual([]);
       await page.getByRole("link", { name: "Bewerken" }).click();
-      await expect(page.getByLabel("Vraag")).toHaveValue(question);
+      await expect(page.getByLabel("Vraag", { exact: true })).toHaveValue(question);
       expect(await violations(page)).toEqual([]);
     });
   });

@@ -3,6 +3,10 @@
 //! The browser gets only what has to happen there: the WASM is what every reader downloads, and each
 //! piece of view code in it is several kinds of code (hydrating, building, updating). So:
 //!
+//! - The island carries no words of its own: every text it shows or says is rendered by the server
+//!   in the page's language (`render.rs`, with the `Words` of `stembus-messages`), in the page
+//!   (the card's HTML and its `data-` attributes) or in the server's answers (the vote's answer, the
+//!   live standing's events), so one WASM serves every language within the budget.
 //! - The island takes no props. Leptos would encode props with serde_json on the server and decode
 //!   them with serde_json in the browser; that code and the derives it drives were a fifth of the
 //!   WASM. The server writes the poll's id into the card (`data-poll`); whether the card holds the
@@ -29,18 +33,18 @@
 //! `Either` or `Option`, never `into_any()`: an `AnyView` carries every way of rendering its
 //! content (async hydration included) into the WASM, about 20 KB for each one.
 
-use super::{
-    CastVote, PollResults, PollStatus, PollView, VOTE_KEY_FIELD, format_count, voters_sentence,
-    votes_phrase,
-};
-use crate::error::AppError;
-use leptos::either::{Either, EitherOf3};
+use super::{CastVote, format_count};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "ssr")]
+mod render;
+
+#[cfg(feature = "ssr")]
+pub use render::{PollCard, standing_html};
 
 /// On the server the island only renders, from the card the page hands it; its handlers never run.
 #[cfg(not(feature = "hydrate"))]
@@ -61,8 +65,8 @@ mod browser {
     pub struct Live;
 }
 
-/// What the island keeps and changes: the poll it belongs to, what it shows, and how the reader's
-/// vote from here went.
+/// What the island keeps and changes: the poll it belongs to, what it shows, the server's words
+/// for what it may have to say, and how the reader's vote from here went.
 #[derive(Debug, Clone, Default)]
 struct Card {
     poll_id: String,
@@ -76,12 +80,31 @@ struct Card {
     /// `message`): the WASM carries none of the error texts.
     error_text: String,
     /// What the live region says, as HTML the server rendered: only ever the reader's own vote,
-    /// once taken here.
+    /// once taken here, or that it is being sent again.
     announcement_html: String,
+    /// The words the browser may need, as the server wrote them into the card (`CardWords`).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    words: CardWords,
     /// The live standing: whether it is shown and followed (`browser::Live`). Only the browser
     /// reads it; on the server it is empty.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     live: browser::Live,
+}
+
+/// The card's words in the page's language. On the server all of them; the browser reads back
+/// what it may say itself (`data-` attributes of the card) and leaves the rest as it came.
+#[derive(Debug, Clone, Default)]
+struct CardWords {
+    /// "Lezerspoll", as HTML.
+    kicker_html: String,
+    /// The button's "Stem", as HTML.
+    submit_html: String,
+    /// What the live region says while a vote is sent again (`data-retrying`).
+    retrying: String,
+    /// What the form says when no answer came (`data-unavailable`).
+    unavailable: String,
+    /// The live standing's address, with the card's language (`data-live`).
+    live_address: String,
 }
 
 /// The island's state, shared by its parts and its browser code: one signal for all of it, as
@@ -95,35 +118,6 @@ struct PageCard {
     fields_html: String,
 }
 
-/// The poll at the bottom of an article: the form, the standing, or the reader's own vote, as the
-/// server decided for this reader (`view`).
-///
-/// Without JavaScript the form posts to the `cast_vote` server function and the server sends the
-/// reader back to the article; with it, the vote goes through the same function and its answer (the
-/// poll as the reader now sees it) replaces the form in place.
-#[component]
-pub fn PollCard(view: PollView) -> impl IntoView {
-    provide_context(PageCard {
-        card: Card {
-            poll_id: view.poll.id.clone(),
-            show_form: view.show_form,
-            standing_html: standing_html(&view),
-            error_text: view
-                .refused
-                .map(AppError::message)
-                .unwrap_or_default()
-                .to_string(),
-            ..Card::default()
-        },
-        fields_html: if view.show_form {
-            fields_html(&view)
-        } else {
-            String::new()
-        },
-    });
-    view! { <PollIsland /> }
-}
-
 /// The island itself; see `PollCard`.
 #[island]
 fn PollIsland() -> impl IntoView {
@@ -134,7 +128,13 @@ fn PollIsland() -> impl IntoView {
         None => (browser::card_from_page(), None),
     };
     // Written into the page for the browser, which reads it back (`browser::card_from_page`).
-    let data_poll = fields_html.is_some().then(|| card.poll_id.clone());
+    let on_server = fields_html.is_some();
+    let data_poll = on_server.then(|| card.poll_id.clone());
+    let data_retrying = on_server.then(|| card.words.retrying.clone());
+    let data_unavailable = on_server.then(|| card.words.unavailable.clone());
+    let data_live = on_server.then(|| card.words.live_address.clone());
+    let kicker_html = card.words.kicker_html.clone();
+    let submit_html = card.words.submit_html.clone();
     let standing_id = ["poll-stand-", &card.poll_id].concat();
     let show_form = card.show_form;
     let state = RwSignal::new(card);
@@ -142,15 +142,20 @@ fn PollIsland() -> impl IntoView {
 
     // The form is only ever hydrated, never built here: once a vote is taken it is hidden and the
     // standing under it shows what replaced it.
-    let form = show_form.then(|| poll_form(fields_html.unwrap_or_default(), state));
+    let form = show_form.then(|| poll_form(fields_html.unwrap_or_default(), submit_html, state));
 
+    // The kicker and the button's label are set as HTML the server rendered, which hydration
+    // leaves as it came: the WASM carries neither language's words.
     view! {
         <div
             class="poll-card"
             data-hydrated="false"
             data-poll=data_poll
+            data-retrying=data_retrying
+            data-unavailable=data_unavailable
+            data-live=data_live
         >
-            <p class="poll-kicker">"Lezerspoll"</p>
+            <p class="poll-kicker" inner_html=kicker_html></p>
             {form}
             <div
                 class="poll-standing"
@@ -168,7 +173,7 @@ fn PollIsland() -> impl IntoView {
 
 /// The voting form around its fields (`fields_html`), with an explicit button: nothing submits on
 /// its own.
-fn poll_form(fields_html: String, state: CardState) -> impl IntoView {
+fn poll_form(fields_html: String, submit_html: String, state: CardState) -> impl IntoView {
     // With JavaScript the form's own fields are posted as they are (a `choice` per ticked answer);
     // the vote endpoint joins them for the server function, as it does for a plain form post.
     view! {
@@ -190,181 +195,15 @@ fn poll_form(fields_html: String, state: CardState) -> impl IntoView {
                 type="submit"
                 class="poll-submit"
                 disabled=move || state.with(|card| card.pending)
-            >
-                "Stem"
-            </button>
+                inner_html=submit_html
+            ></button>
         </form>
     }
 }
 
-/// The form's fields, as HTML: radio buttons (one answer) or check boxes (several). A reader
-/// changing their vote finds their answers already ticked.
-fn fields_html(view: &PollView) -> String {
-    let poll = &view.poll;
-    let multiple = poll.max_choices > 1;
-    let input_type = if multiple { "checkbox" } else { "radio" };
-    let fields = poll
-        .options
-        .iter()
-        .map(|option| {
-            let input_id = format!("keuze-{}", option.key);
-            let checked = view.own_choices.contains(&option.key);
-            view! {
-                <div class="poll-option">
-                    <input
-                        type=input_type
-                        name="choice"
-                        id=input_id.clone()
-                        value=option.key.clone()
-                        checked=checked
-                        required=!multiple
-                    />
-                    <label for=input_id>{option.label.clone()}</label>
-                </div>
-            }
-        })
-        .collect_view();
-    let hint = multiple.then(|| {
-        view! { <p class="poll-hint">{format!("Kies maximaal {} antwoorden.", poll.max_choices)}</p> }
-    });
-    // A vote sent again from a form shown after a refusal carries its key (`VOTE_KEY_FIELD`).
-    let key = view
-        .retry_key
-        .clone()
-        .map(|key| view! { <input type="hidden" name=VOTE_KEY_FIELD value=key /> });
-    view! {
-        <legend class="poll-question">{poll.question.clone()}</legend>
-        {hint}
-        <input type="hidden" name="poll" value=poll.id.clone() />
-        {key}
-        {fields}
-    }
-    .to_html()
-}
-
-/// The standing as this reader may see it, as HTML: under the form ("Tussenstand") while the form
-/// is shown, else in its place, with the reader's own vote and how to change it. Rendered on the
-/// server only (the browser puts it in place).
-pub(super) fn standing_html(view: &PollView) -> String {
-    let unavailable = view.standing_unavailable.then(|| {
-        view! {
-            <p class="poll-unavailable">
-                "De cijfers van deze poll kunnen nu niet getoond worden. Probeer het straks opnieuw."
-            </p>
-        }
-    });
-    let standing = if view.show_form {
-        Either::Left(view.results.clone().map(|results| {
-            view! {
-                <h3 class="poll-standing-title">"Tussenstand"</h3>
-                <ResultList results own_choices=Vec::new() />
-            }
-        }))
-    } else {
-        Either::Right(view! { <VotedPanel view=view.clone() /> })
-    };
-    view! { {unavailable} {standing} }.to_html()
-}
-
-/// What a reader sees instead of the form: the standing when they may see it, their own vote, and
-/// how to change it when the poll allows that.
-#[component]
-fn VotedPanel(view: PollView) -> impl IntoView {
-    let PollView {
-        poll,
-        results,
-        own_choices,
-        change_href,
-        status,
-        ..
-    } = view;
-    // Said in the card's own text, so that a screen reader and a browser without JavaScript get
-    // it too; when it ran is in the transparency box under the card.
-    let closed = (status == PollStatus::Closed)
-        .then(|| view! { <p class="poll-state">"Deze poll is gesloten."</p> });
-    let own_labels = poll.labels_of(&own_choices).join(", ");
-    let voted = !own_choices.is_empty();
-    let standing = match results {
-        Some(results) => EitherOf3::A(view! { <ResultList results own_choices /> }),
-        None if voted => {
-            let until = poll
-                .closes
-                .map(|closes| format!(", op {}", closes.long_nl_with_time()))
-                .unwrap_or_default();
-            EitherOf3::B(view! {
-                <p class="poll-later">
-                    {format!("De uitslag verschijnt wanneer de poll sluit{until}.")}
-                </p>
-            })
-        }
-        None => EitherOf3::C(()),
-    };
-    let own_vote = voted.then(|| match change_href {
-        Some(href) => Either::Left(view! {
-            <p class="poll-own-vote">
-                "Uw stem: " <strong>{own_labels.clone()}</strong> ". Uw stem is geregistreerd — "
-                <a href=href>"wijzigen"</a>
-            </p>
-        }),
-        None => Either::Right(view! {
-            <p class="poll-own-vote">
-                "Uw stem: " <strong>{own_labels.clone()}</strong> ". Dank u om mee te stemmen."
-            </p>
-        }),
-    });
-    view! {
-        <div class="poll-results">
-            <h3 class="poll-question" id="poll-resultaten" tabindex="-1">
-                {poll.question}
-            </h3>
-            {closed}
-            {standing}
-            {own_vote}
-        </div>
-    }
-}
-
-/// A bar and the figures per answer, and the number of voters; the reader's own answers marked.
-/// Each answer carries its key, so the live standing finds its figures.
-#[component]
-fn ResultList(results: PollResults, own_choices: Vec<String>) -> impl IntoView {
-    let rows = results
-        .rows
-        .into_iter()
-        .map(|row| {
-            let is_own = own_choices.contains(&row.key);
-            let figures = figures_text(row.percent, row.votes);
-            view! {
-                <li class="poll-result" class:poll-result-own=is_own data-key=row.key>
-                    <div class="poll-result-text">
-                        <span class="poll-result-label">
-                            {row.label}
-                            {is_own.then(|| view! { <strong class="poll-own-badge">"Uw stem"</strong> })}
-                        </span>
-                        <span class="poll-result-figures">{figures}</span>
-                    </div>
-                    <svg class="poll-bar" aria-hidden="true" focusable="false">
-                        <rect class="poll-bar-track" width="100%" height="100%" rx="4" />
-                        <rect class="poll-bar-fill" width=bar_width(row.percent) height="100%" rx="4" />
-                    </svg>
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <ul class="poll-result-list">{rows}</ul>
-        <p class="poll-total" data-voters=results.voters.to_string()>
-            {voters_sentence(results.voters)}
-        </p>
-    }
-}
-
-/// An answer's figures as the standing shows them: "58% · 7 stemmen".
-fn figures_text(percent: u8, votes: u64) -> String {
-    format_count(u64::from(percent)) + "% · " + &votes_phrase(votes)
-}
-
-/// The width of an answer's bar: its share.
+/// The width of an answer's bar: its share. Written by `format_count` rather than `to_string`,
+/// which would bring the formatting machinery into the WASM.
+#[cfg_attr(not(any(feature = "ssr", feature = "hydrate")), allow(dead_code))]
 fn bar_width(percent: u8) -> String {
     format_count(u64::from(percent)) + "%"
 }

@@ -2,12 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 use stembus_poll::PollDefinition;
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 
 /// An article as the newsroom wrote it, with its optional poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {
-    /// The last part of the article's address, `/artikel/<slug>`.
+    /// The last part of the article's address, `/artikel/<slug>` (`/fr/article/<slug>` in French).
     pub slug: String,
     pub title: String,
     /// The opening paragraph, shown in bold above the body and on the front page.
@@ -23,11 +24,15 @@ pub struct Article {
     /// The body as HTML, rendered from the editor's Markdown with any raw HTML escaped.
     pub body_html: String,
     pub reading_minutes: u32,
-    /// The poll at the bottom: the content file's own, or, as served, the desk-made poll
-    /// `desk_poll` names.
+    /// The language the article is written in, and its page speaks (`lang` in the front matter).
+    #[serde(default)]
+    pub language: Language,
+    /// The poll at the bottom: the content file's own, or, as served, the poll `desk_poll` names
+    /// (in the article's language, as `PollDefinition::in_language` gives it on the page).
     pub poll: Option<PollDefinition>,
-    /// The id of a poll made in the desk that this article shows (`poll = "id"` in its front
-    /// matter); the library as served puts that poll in `poll`.
+    /// The id of a poll defined elsewhere that this article shows (`poll = "id"` in its front
+    /// matter): made in the desk, or another article's in the other language; the library as
+    /// served puts that poll in `poll`.
     #[serde(default)]
     pub desk_poll: Option<String>,
 }
@@ -48,7 +53,7 @@ pub struct LeadImage {
 impl Article {
     /// The article's address on the site.
     pub fn path(&self) -> String {
-        article_path(&self.slug)
+        article_path(&self.slug, self.language)
     }
 
     /// The article's full public address on the site at `base_url`.
@@ -62,10 +67,11 @@ impl Article {
     }
 }
 
-/// The address of the article with this slug.
-pub fn article_path(slug: &str) -> String {
-    format!("{ARTICLE_PREFIX}{slug}")
+/// The address of the article with this slug in `language`: `/artikel/<slug>` in Dutch,
+/// `/fr/article/<slug>` in French, the addresses the page table routes.
+pub fn article_path(slug: &str, language: Language) -> String {
+    match language {
+        Language::Dutch => format!("/artikel/{slug}"),
+        Language::French => format!("/fr/article/{slug}"),
+    }
 }
-
-/// Where articles live: `/artikel/<slug>`, the address the page table routes as `/artikel/{slug}`.
-const ARTICLE_PREFIX: &str = "/artikel/";

@@ -8,11 +8,13 @@
 //! What changed is told to whoever keeps pages (`on_change`: the web room's page cache drops them),
 //! so no reader is shown a form for a poll that was just closed; the content knows no cache.
 
+use crate::article::Article;
 use crate::{ContentFolder, ContentProblem, Library};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use stembus_poll::PollDefinition;
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 use stembus_store::desk::{MadePoll, PollOverrides, VoidedWindow};
 use stembus_store::{Store, StoreError};
@@ -136,10 +138,13 @@ impl CurrentContent {
         problems: Vec<ContentProblem>,
     ) -> CurrentContent {
         let files = Arc::new(library);
+        // Served before the desk is read: the files' own polls, and those one article names of
+        // another (a French article showing a Dutch article's poll).
+        let served = Arc::new(apply_desk(&files, &DeskState::default()));
         CurrentContent {
             folder,
             current: RwLock::new(Current {
-                served: files.clone(),
+                served,
                 files,
                 desk: Arc::default(),
                 desk_version: None,
@@ -346,10 +351,10 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
             }
             if let Some(id) = &article.desk_poll
                 && article.poll.is_none()
-                && !placed.contains(id)
-                && let Some(poll) = on_site(id)
+                && !placed.contains(&(id.clone(), article.language))
+                && let Some(poll) = on_site(id).filter(|poll| poll.in_language(article.language).is_some())
             {
-                placed.insert(id.clone());
+                placed.insert((id.clone(), article.language));
                 article.poll = Some(poll);
             }
             if let Some(poll) = article.poll.as_mut() {
@@ -357,11 +362,17 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
             }
             article
         })
-        .collect();
+        .collect::<Vec<Article>>();
+    let articles = place_named_file_polls(articles);
     let unplaced = desk
         .made
         .iter()
-        .filter(|made| made.archived.is_none() && !placed.contains(&made.definition.id))
+        .filter(|made| {
+            made.archived.is_none()
+                && !Language::ALL
+                    .into_iter()
+                    .any(|language| placed.contains(&(made.definition.id.clone(), language)))
+        })
         .map(|made| desk.served_definition(made))
         .collect();
     // The files' slugs and poll ids are unique already, a desk-made poll is placed once, and one
@@ -372,6 +383,39 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
             tracing::error!(%problem, "the desk's polls could not be placed; the content files are served as they are");
             files.clone()
         })
+}
+
+/// `articles` with each article that names another article's poll (`poll = "id"`, a Dutch
+/// article's poll in a French article or the reverse) showing it: one poll, one tally. The poll
+/// is placed when it speaks the article's language and no other article in that language shows
+/// it already; otherwise the article shows no poll, and the log says why.
+fn place_named_file_polls(mut articles: Vec<Article>) -> Vec<Article> {
+    for index in 0..articles.len() {
+        let article = &articles[index];
+        let (Some(id), None) = (&article.desk_poll, &article.poll) else {
+            continue;
+        };
+        let language = article.language;
+        let shown_in_language = articles.iter().any(|other| {
+            other.language == language && other.poll.as_ref().is_some_and(|poll| poll.id == *id)
+        });
+        let defined = articles
+            .iter()
+            .filter(|other| other.desk_poll.is_none())
+            .find_map(|other| other.poll.as_ref().filter(|poll| poll.id == *id))
+            .cloned();
+        match defined {
+            Some(poll) if poll.in_language(language).is_none() => {
+                tracing::warn!(poll = %id, article = %article.slug, language = language.tag(), "the poll an article names has no texts in its language; the article shows no poll");
+            }
+            Some(_) if shown_in_language => {
+                tracing::warn!(poll = %id, article = %article.slug, "another article in the same language shows the poll this article names; the article shows no poll");
+            }
+            Some(poll) => articles[index].poll = Some(poll),
+            None => {}
+        }
+    }
+    articles
 }
 
 /// `poll` with the desk's closing moment and results visibility, where it set them.

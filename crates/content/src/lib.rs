@@ -18,9 +18,10 @@ pub use parse::parse_article;
 
 use crate::article::Article;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use stembus_poll::PollDefinition;
+use stembus_poll::language::Language;
 
 /// The articles the site serves, newest first, and the polls made in the desk that no article
 /// shows (reachable by their embed and the API).
@@ -114,32 +115,53 @@ impl Library {
         self.files.get(slug).map(String::as_str)
     }
 
-    /// The poll with this id and the article that shows it (`None` for a desk-made poll that
-    /// only its embed shows).
-    pub fn poll(&self, poll_id: &str) -> Option<(Option<&Article>, &PollDefinition)> {
-        self.articles
-            .iter()
-            .find_map(|article| {
-                article
-                    .poll
-                    .as_ref()
-                    .filter(|poll| poll.id == poll_id)
-                    .map(|poll| (Some(article), poll))
-            })
-            .or_else(|| {
-                self.unplaced
-                    .iter()
-                    .find(|poll| poll.id == poll_id)
-                    .map(|poll| (None, poll))
-            })
+    /// The poll with this id and the article in `language` that shows it (`None` for a poll no
+    /// article in that language shows, which its embed still does).
+    pub fn poll_in(
+        &self,
+        poll_id: &str,
+        language: Language,
+    ) -> Option<(Option<&Article>, &PollDefinition)> {
+        let (_, poll) = self.poll(poll_id)?;
+        let article = self.articles.iter().find(|article| {
+            article.language == language
+                && article.poll.as_ref().is_some_and(|poll| poll.id == poll_id)
+        });
+        Some((article, poll))
     }
 
-    /// Every poll on the site: the articles' (newest article first), then the desk-made ones no
-    /// article shows.
+    /// The poll with this id and the article that shows it: the Dutch one, where a Dutch and a
+    /// French article both do, else the first, newest first (`None` for a desk-made poll that only
+    /// its embed shows).
+    pub fn poll(&self, poll_id: &str) -> Option<(Option<&Article>, &PollDefinition)> {
+        let showing =
+            |article: &&Article| article.poll.as_ref().is_some_and(|poll| poll.id == poll_id);
+        let dutch = self
+            .articles
+            .iter()
+            .filter(showing)
+            .find(|article| article.language == Language::Dutch);
+        dutch
+            .or_else(|| self.articles.iter().find(showing))
+            .and_then(|article| article.poll.as_ref().map(|poll| (Some(article), poll)))
+            .or_else(|| self.poll_without_article(poll_id))
+    }
+
+    fn poll_without_article(&self, poll_id: &str) -> Option<(Option<&Article>, &PollDefinition)> {
+        self.unplaced
+            .iter()
+            .find(|poll| poll.id == poll_id)
+            .map(|poll| (None, poll))
+    }
+
+    /// Every poll on the site, once each: the articles' (newest article first; a poll a Dutch
+    /// and a French article both show, once), then the desk-made ones no article shows.
     pub fn polls(&self) -> impl Iterator<Item = &PollDefinition> {
+        let mut seen = HashSet::new();
         self.articles
             .iter()
             .filter_map(|article| article.poll.as_ref())
+            .filter(move |poll| seen.insert(poll.id.as_str()))
             .chain(self.unplaced.iter())
     }
 
@@ -178,11 +200,15 @@ fn check_unique(existing: &[Article], article: Article) -> Result<Article, Strin
     if existing.iter().any(|other| other.slug == article.slug) {
         return Err(taken("slug", &article.slug, None));
     }
+    // One poll may be shown by one article per language, and is then the same poll (the library
+    // as served places a named poll so); two definitions under one id are two polls.
     if let Some(poll) = &article.poll
-        && existing
-            .iter()
-            .filter_map(|other| other.poll.as_ref())
-            .any(|other| other.id == poll.id)
+        && existing.iter().any(|other| {
+            other.poll.as_ref().is_some_and(|other_poll| {
+                other_poll.id == poll.id
+                    && (other.language == article.language || other_poll != poll)
+            })
+        })
     {
         return Err(taken("poll.id", &poll.id, None));
     }

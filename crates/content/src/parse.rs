@@ -6,6 +6,7 @@ use super::markdown::render_markdown;
 use crate::article::{Article, LeadImage};
 use serde::Deserialize;
 use std::collections::HashSet;
+use stembus_poll::language::{Language, TranslationProblem};
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, ResultsVisibility};
 
@@ -25,11 +26,14 @@ struct FrontMatter {
     #[serde(default)]
     tags: Vec<String>,
     image: Option<LeadImage>,
+    /// The article's language: `nl-BE` (the default) or `fr-BE`.
+    lang: Option<String>,
     poll: Option<PollField>,
 }
 
 /// The front matter's `poll`: a table defines the article's own poll; a string (`poll = "id"`)
-/// names a poll made in the desk, which the article shows once the desk has it.
+/// names a poll defined elsewhere, made in the desk or another article's in the other language,
+/// which the article shows once it is on the site.
 #[derive(Debug)]
 enum PollField {
     Inline(PollDefinition),
@@ -134,10 +138,22 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
     if let Some(image) = &front.image {
         check_image(image)?;
     }
+    let language = match front.lang.as_deref() {
+        None => Language::Dutch,
+        Some(tag) => Language::from_tag(tag).ok_or_else(|| {
+            format!("field `lang`: `{tag}` is not a language of the site (nl-BE or fr-BE)")
+        })?,
+    };
     let (poll, desk_poll) = match front.poll {
         None => (None, None),
         Some(PollField::Inline(poll)) => {
             check_poll(&poll)?;
+            if language == Language::French && poll.french.is_none() {
+                return Err(
+                    "table `poll.fr-BE` is missing: a French article's poll needs its question and answers in French"
+                        .to_string(),
+                );
+            }
             (Some(poll), None)
         }
         Some(PollField::MadeInDesk(id)) => {
@@ -166,6 +182,7 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
         image: front.image,
         body_html: render_markdown(body),
         reading_minutes: words.div_ceil(WORDS_PER_MINUTE).max(1) as u32,
+        language,
         poll,
         desk_poll,
     })
@@ -269,7 +286,24 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
     {
         return Err("field `poll.closes` must come after `poll.opens`".to_string());
     }
-    Ok(())
+    if let Some(french) = &poll.french {
+        check_text("poll.fr-BE.question", &french.question)?;
+        for label in french.labels.values() {
+            check_text("poll.fr-BE.labels", label)?;
+        }
+    }
+    match poll.french_problem() {
+        None => Ok(()),
+        Some(TranslationProblem::EmptyQuestion) => {
+            Err("field `poll.fr-BE.question` must not be empty".to_string())
+        }
+        Some(TranslationProblem::MissingLabel(key)) => Err(format!(
+            "field `poll.fr-BE.labels`: the answer `{key}` needs its French label"
+        )),
+        Some(TranslationProblem::UnknownKey(key)) => Err(format!(
+            "field `poll.fr-BE.labels`: `{key}` is not an answer key of the poll"
+        )),
+    }
 }
 
 /// A text that reaches pages, feeds and exports holds no control character (a NUL, an escape):

@@ -6,6 +6,7 @@ use super::parse::*;
 use super::*;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 
 const GOOD: &str = "+++\nslug = \"test-artikel\"\ntitle = \"Titel\"\nlead = \"Lead.\"\nauthor = \"Redactie\"\nsource = \"Stembus\"\npublished = \"2025-01\"\ntags = [\"technologie\"]\n\n[poll]\nid = \"test-poll\"\nquestion = \"Vraag?\"\noptions = [\n  { key = \"ja\", label = \"Ja\" },\n  { key = \"nee\", label = \"Nee\" },\n]\n+++\n\nEerste alinea\nloopt door.\n\nTweede *alinea*.\n";
@@ -683,4 +684,149 @@ fn the_desks_overrides_apply_to_desk_made_polls_too() {
             "{id}"
         );
     }
+}
+
+/// `GOOD` with its poll's French texts.
+fn good_with_french(labels: &str) -> String {
+    GOOD.replace(
+        "]\n+++",
+        &format!("]\n\n[poll.fr-BE]\nquestion = \"Question ?\"\nlabels = {{ {labels} }}\n+++"),
+    )
+}
+
+/// A French article (`lang = "fr-BE"`) naming the poll `poll_id`.
+fn french_article_naming(slug: &str, poll_id: &str) -> Article {
+    parse_article(&format!(
+        "+++\nslug = \"{slug}\"\nlang = \"fr-BE\"\ntitle = \"T {slug}\"\nlead = \"L.\"\nauthor = \"A\"\nsource = \"S\"\npublished = \"2025-02\"\npoll = \"{poll_id}\"\n+++\n\nTexte.\n"
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_poll_carries_its_french_texts_in_a_table_named_by_the_language() {
+    let article = parse_article(&good_with_french("ja = \"Oui\", nee = \"Non\"")).unwrap();
+    let poll = article.poll.unwrap();
+    let french = poll.in_language(Language::French).unwrap();
+    assert_eq!(french.question, "Question ?");
+    assert_eq!(french.options[1].label, "Non");
+    assert_eq!(french.options[1].key, "nee");
+    assert_eq!(
+        article.language,
+        Language::Dutch,
+        "Dutch unless it says otherwise"
+    );
+}
+
+#[test]
+fn french_texts_that_miss_or_invent_an_answer_name_the_key() {
+    let cases = [
+        (
+            good_with_french("ja = \"Oui\""),
+            "`poll.fr-BE.labels`: the answer `nee`",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \"Non\", misschien = \"Peut-être\""),
+            "`poll.fr-BE.labels`: `misschien` is not an answer key",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \" \""),
+            "the answer `nee`",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \"Non\"").replace("\"Question ?\"", "\"\""),
+            "`poll.fr-BE.question`",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \"N\\u0000on\""),
+            "`poll.fr-BE.labels` holds the control character",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \"Non\"")
+                .replace("question = \"Question ?\"", "question = \"Q ?\"\nkleur = 1"),
+            "kleur",
+        ),
+        (
+            GOOD.replace("slug =", "lang = \"de-BE\"\nslug ="),
+            "`lang`: `de-BE`",
+        ),
+        (
+            GOOD.replace("slug =", "lang = \"fr-BE\"\nslug ="),
+            "table `poll.fr-BE` is missing",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = parse_article(&text).unwrap_err();
+        assert!(error.contains(expected), "expected {expected} in: {error}");
+    }
+}
+
+#[test]
+fn a_bad_french_label_in_a_file_names_the_file_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(
+        dir.path(),
+        "peiling.md",
+        &good_with_french("ja = \"Oui\""),
+        1,
+    );
+    let error = Library::load(dir.path(), BadContent::Stop)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("peiling.md"), "{error}");
+    assert!(error.contains("`nee`"), "{error}");
+}
+
+#[test]
+fn a_french_article_naming_a_dutch_articles_poll_shows_the_same_poll() {
+    let dutch = parse_article(&good_with_french("ja = \"Oui\", nee = \"Non\"")).unwrap();
+    let french = french_article_naming("article-fr", "test-poll");
+    assert_eq!(french.language, Language::French);
+    assert_eq!(french.path(), "/fr/article/article-fr");
+    let files = Library::new(vec![dutch, french]).unwrap();
+    let served = current::apply_desk(&files, &current::DeskState::default());
+    let french = served.article("article-fr").unwrap();
+    assert_eq!(
+        french.poll.as_ref().map(|poll| poll.id.as_str()),
+        Some("test-poll")
+    );
+    let (article, _) = served.poll_in("test-poll", Language::French).unwrap();
+    assert_eq!(article.unwrap().slug, "article-fr");
+    let (article, _) = served.poll_in("test-poll", Language::Dutch).unwrap();
+    assert_eq!(article.unwrap().slug, "test-artikel");
+    let ids: Vec<&str> = served.polls().map(|poll| poll.id.as_str()).collect();
+    assert_eq!(ids, ["test-poll"], "one poll, listed once");
+}
+
+#[test]
+fn a_french_article_shows_no_poll_that_has_no_french_texts_and_two_definitions_clash() {
+    let dutch_only = parse_article(GOOD).unwrap();
+    let french = french_article_naming("article-fr", "test-poll");
+    let files = Library::new(vec![dutch_only.clone(), french]).unwrap();
+    let served = current::apply_desk(&files, &current::DeskState::default());
+    assert_eq!(served.article("article-fr").unwrap().poll, None);
+    let (article, _) = served.poll_in("test-poll", Language::French).unwrap();
+    assert!(article.is_none(), "no French article shows it");
+
+    let mut other = parse_article(GOOD).unwrap();
+    other.slug = "ander".to_string();
+    other.language = Language::French;
+    other.poll.as_mut().unwrap().question = "Andere vraag?".to_string();
+    let problem = Library::new(vec![dutch_only, other]).unwrap_err();
+    assert!(problem.contains("`poll.id`"), "{problem}");
+}
+
+#[test]
+fn the_shipped_poll_speaks_french_and_a_french_article_shows_it() {
+    let library = Library::load(&content_dir(), BadContent::Stop).unwrap();
+    let served = current::apply_desk(&library, &current::DeskState::default());
+    let (_, poll) = served.poll("deepseek-schade-nvidia").unwrap();
+    let french = poll.in_language(Language::French).unwrap();
+    assert_eq!(
+        french.question,
+        "DeepSeek nuit-il durablement à Nvidia\u{a0}?"
+    );
+    let (article, _) = served
+        .poll_in("deepseek-schade-nvidia", Language::French)
+        .unwrap();
+    assert_eq!(article.unwrap().language, Language::French);
 }

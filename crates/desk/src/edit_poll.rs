@@ -1,8 +1,9 @@
 //! `/redactie/poll/{id}/bewerken`: editing a desk-made poll. Until the first vote everything can
 //! change; after it the store refuses what would change what earlier readers chose between (adding,
 //! removing or reordering answers, the opening, how many answers a reader picks), while the question
-//! and an answer's wording can still be clarified, which readers are then told. A content file's
-//! poll is edited in its file, and an archived poll is put back before it is edited.
+//! and an answer's wording can still be clarified, in Dutch and in French alike, which readers are
+//! then told. A content file's poll is edited in its file, and an archived poll is put back before
+//! it is edited.
 
 use super::extract::{DeskForm, SignedIn};
 use super::page::DeskPage;
@@ -128,8 +129,19 @@ fn moment_words(moment: Option<Moment>, none: &str) -> String {
     moment.map_or(none.to_string(), |moment| moment.long_nl_with_time())
 }
 
+/// The poll's French question, if it has one.
+fn french_question(poll: &PollDefinition) -> Option<&str> {
+    poll.french.as_ref().map(|french| french.question.as_str())
+}
+
+/// The French text of the answer in `slot` (from 0), if the poll has one.
+fn french_label(poll: &PollDefinition, slot: usize) -> Option<&str> {
+    let key = &poll.options.get(slot)?.key;
+    poll.french.as_ref()?.labels.get(key).map(String::as_str)
+}
+
 /// The audit line of an edit: every changed field with its text before and after, in Dutch, like
-/// `vraag: "…" → "…"; antwoord 2: "…" → "…"`.
+/// `vraag: "…" → "…"; antwoord 2: "…" → "…"; franse vraag: (geen) → "…"`.
 pub fn describe(before: &PollDefinition, after: &PollDefinition) -> String {
     let mut changes = Vec::new();
     if before.question != after.question {
@@ -139,12 +151,31 @@ pub fn describe(before: &PollDefinition, after: &PollDefinition) -> String {
             quoted(Some(&after.question))
         ));
     }
-    for slot in 0..before.options.len().max(after.options.len()) {
+    let slots = before.options.len().max(after.options.len());
+    for slot in 0..slots {
         let was = before.options.get(slot).map(|option| option.label.as_str());
         let is = after.options.get(slot).map(|option| option.label.as_str());
         if was != is {
             changes.push(format!(
                 "antwoord {}: {} → {}",
+                slot + 1,
+                quoted(was),
+                quoted(is)
+            ));
+        }
+    }
+    if french_question(before) != french_question(after) {
+        changes.push(format!(
+            "franse vraag: {} → {}",
+            quoted(french_question(before)),
+            quoted(french_question(after))
+        ));
+    }
+    for slot in 0..slots {
+        let (was, is) = (french_label(before, slot), french_label(after, slot));
+        if was != is {
+            changes.push(format!(
+                "frans antwoord {}: {} → {}",
                 slot + 1,
                 quoted(was),
                 quoted(is)
@@ -188,6 +219,7 @@ pub fn describe(before: &PollDefinition, after: &PollDefinition) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stembus_poll::language::PollTranslation;
     use stembus_poll::{PollOption, ResultsVisibility};
 
     fn poll(question: &str, answers: &[&str]) -> PollDefinition {
@@ -223,6 +255,38 @@ mod tests {
         assert_eq!(
             describe(&before, &added),
             "antwoord 3: (geen) → \"Weet niet\""
+        );
+    }
+
+    fn in_french(mut poll: PollDefinition, question: &str, labels: &[&str]) -> PollDefinition {
+        poll.french = Some(PollTranslation {
+            question: question.to_string(),
+            labels: poll
+                .options
+                .iter()
+                .map(|option| option.key.clone())
+                .zip(labels.iter().map(|label| label.to_string()))
+                .collect(),
+        });
+        poll
+    }
+
+    #[test]
+    fn a_french_edit_is_described_like_a_dutch_one() {
+        let dutch = poll("Vraag?", &["Ja", "Nee"]);
+        let before = in_french(dutch.clone(), "Question ?", &["Oui", "Non"]);
+        let after = in_french(dutch.clone(), "Une question ?", &["Oui", "Non merci"]);
+        assert_eq!(
+            describe(&before, &after),
+            "franse vraag: \"Question ?\" → \"Une question ?\"; frans antwoord 2: \"Non\" → \"Non merci\""
+        );
+        assert_eq!(
+            describe(&dutch, &before),
+            "franse vraag: (geen) → \"Question ?\"; frans antwoord 1: (geen) → \"Oui\"; frans antwoord 2: (geen) → \"Non\""
+        );
+        assert_eq!(
+            describe(&before, &dutch),
+            "franse vraag: \"Question ?\" → (geen); frans antwoord 1: \"Oui\" → (geen); frans antwoord 2: \"Non\" → (geen)"
         );
     }
 }

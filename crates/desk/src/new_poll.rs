@@ -82,12 +82,14 @@ pub async fn create(
         return Ok(form_page(StatusCode::OK, editor.frame(), view));
     }
     let poll = checked.with_id(&code, false);
-    let entry = editor.audit(
-        now,
-        AuditAction::PollCreated,
-        Some(&code),
-        format!("poll aangemaakt: \"{}\"", poll.question),
-    );
+    let detail = match &poll.french {
+        Some(french) => format!(
+            "poll aangemaakt: \"{}\" (Frans: \"{}\")",
+            poll.question, french.question
+        ),
+        None => format!("poll aangemaakt: \"{}\"", poll.question),
+    };
+    let entry = editor.audit(now, AuditAction::PollCreated, Some(&code), detail);
     // Another node may have taken the id since the check above; the store decides.
     if !state.store.create_poll(&poll, &entry).await? {
         return Ok(refused(fields, vec![code_in_use()]));

@@ -8,19 +8,21 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::AnyView;
+use leptos::prelude::{AnyView, provide_context};
+use std::sync::Arc;
+use stembus_poll::language::Language;
 use stembus_site::render::render_page;
 use stembus_site::shell::PageContent;
 use stembus_site::state::SiteState;
 
-/// A page of the desk, to be rendered in the site's shell. Its response carries no HTML until
-/// `render_desk_pages` writes it.
+/// A page of the desk, to be rendered in the site's shell (in Dutch: the desk's language). Its
+/// response carries no HTML until `render_desk_pages` writes it.
 #[derive(Clone)]
-pub struct DeskPage(PageContent);
+pub struct DeskPage(Arc<dyn Fn() -> AnyView + Send + Sync>);
 
 impl DeskPage {
     pub fn new(render: impl Fn() -> AnyView + Send + Sync + 'static) -> DeskPage {
-        DeskPage(PageContent::new(render))
+        DeskPage(Arc::new(render))
     }
 }
 
@@ -73,9 +75,16 @@ impl Asked {
 /// as it is. A status the handler chose wins over the render's 200; its headers (cookies,
 /// `Retry-After`) are added to the page's.
 async fn render(state: SiteState, asked: Asked, mut answer: Response) -> Response {
-    let Some(DeskPage(content)) = answer.extensions_mut().remove::<DeskPage>() else {
+    let Some(DeskPage(render)) = answer.extensions_mut().remove::<DeskPage>() else {
         return answer;
     };
+    // The desk's views find the words (an error's, for one) in the context.
+    let words = state.words(Language::Dutch);
+    let view_words = words.clone();
+    let content = PageContent::new(words, move || {
+        provide_context(view_words.clone());
+        render()
+    });
     let (answer, _) = answer.into_parts();
     let mut page = render_page(&state.leptos_options, content, asked.into_request()).await;
     if answer.status != StatusCode::OK {

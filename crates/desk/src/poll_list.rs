@@ -171,10 +171,17 @@ pub async fn show(
             .or(article.map(|article| article.published.unix_seconds()))
             .unwrap_or_default()
     };
+    // A poll a Dutch and a French article both show is listed once, with the article the library
+    // names for it (the Dutch one).
     let on_site = library
         .articles()
         .iter()
         .filter_map(|article| article.poll.as_ref().map(|poll| (Some(article), poll)))
+        .filter(|(article, poll)| {
+            library
+                .poll(&poll.id)
+                .is_some_and(|(home, _)| home.map(|home| &home.slug) == article.map(|a| &a.slug))
+        })
         .chain(library.unplaced_polls().iter().map(|poll| (None, poll)))
         .map(|(article, poll)| Candidate {
             article,

@@ -1,20 +1,21 @@
 //! `GET /redactie/poll/{id}`: a poll's standing, where it comes from (a content file or the
-//! desk), its settings with where each comes from, for a desk-made poll its frame to copy with a
-//! preview, the votes per hour, the unusual minutes, the voided windows, the exports and its audit
-//! log.
+//! desk), its question and answers (in French beside the Dutch when it has them), its settings
+//! with where each comes from, for a desk-made poll its frame to copy with a preview in each
+//! language it speaks, the votes per hour, the unusual minutes, the voided windows, the exports
+//! and its audit log.
 
 use super::activity::{self, HourlySeries};
 use super::extract::SignedIn;
 use super::page::DeskPage;
 use super::refusal::Refusal;
-use super::views::{self, Origin, PollDeskPage, PollDetail, Setting};
+use super::views::{self, EmbedCode, FrenchTexts, Origin, PollDeskPage, PollDetail, Setting};
 use super::{PollSource, find_poll};
 use axum::extract::{Path, State};
 use leptos::prelude::*;
-use stembus_poll::PollStatus;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
+use stembus_poll::{PollDefinition, PollStatus};
 use stembus_site::embed_code::{self as embed, FRAME_HEIGHT, FRAME_WIDTH};
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
@@ -35,6 +36,32 @@ pub async fn show(
     }))
 }
 
+/// The embed of `served` in each language it speaks, Dutch first.
+fn embeds(state: &SiteState, served: &PollDefinition) -> Vec<EmbedCode> {
+    let base_url = &state.settings.base_url;
+    served
+        .languages()
+        .into_iter()
+        .filter_map(|language| {
+            let poll = served.in_language(language)?;
+            let path = embed::embed_path(&served.id, language);
+            Some(EmbedCode {
+                language,
+                iframe_html: embed::iframe_html(
+                    base_url,
+                    &poll,
+                    &state.words(language),
+                    FRAME_WIDTH,
+                    FRAME_HEIGHT,
+                ),
+                question: poll.question,
+                url: format!("{base_url}{path}"),
+                path,
+            })
+        })
+        .collect()
+}
+
 fn closes_words(closes: Option<Moment>) -> String {
     match closes {
         Some(moment) => format!("op {}", moment.long_nl_with_time()),
@@ -51,7 +78,6 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         .article()
         .map(|article| (article.title.clone(), article.path()));
     let served = poll.served;
-    let base_url = &state.settings.base_url;
     let (origin, archived) = match poll.source {
         PollSource::File { file, .. } => (Origin::File { file }, false),
         PollSource::Desk { made, .. } => {
@@ -67,14 +93,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
                         Moment::brussels_from_unix(*at).long_nl_with_time()
                     )
                 }),
-                iframe_html: embed::iframe_html(
-                    base_url,
-                    &served,
-                    Language::Dutch,
-                    FRAME_WIDTH,
-                    FRAME_HEIGHT,
-                ),
-                embed_url: format!("{base_url}{}", embed::embed_path(id, Language::Dutch)),
+                embeds: embeds(state, &served),
             };
             (origin, made.archived.is_some())
         }
@@ -104,6 +123,12 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         poll_id: id.to_string(),
         question: served.question.clone(),
         answers: served.options.iter().map(|o| o.label.clone()).collect(),
+        french: served
+            .in_language(Language::French)
+            .map(|french| FrenchTexts {
+                question: french.question,
+                answers: french.options.into_iter().map(|o| o.label).collect(),
+            }),
         origin,
         article,
         opens: served

@@ -7,7 +7,7 @@
 //! sets TCP_NODELAY and hands each request its peer address.
 
 use axum::Router;
-use axum::error_handling::{HandleError, HandleErrorLayer};
+use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,14 +17,16 @@ use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
-use std::future::Ready;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use stembus_messages::Messages;
+use stembus_poll::language::Language;
 use stembus_site::admission::{Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS};
+use stembus_site::escape_markup;
+use stembus_site::shell::{language_of_path, page_title};
 use tokio::net::TcpListener;
-use tower::timeout::Timeout;
-use tower::{BoxError, Service, ServiceBuilder, ServiceExt};
+use tower::{Service, ServiceExt};
 
 /// A client must have sent its request headers within this time (slowloris defence).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,39 +35,39 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// After the stop signal, requests in flight get this long to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The whole site as one service, with the request timeout and the budgets per class around it:
-/// tower's `Timeout`, whose error one handler answers with the Dutch 503 (tower-http's
-/// `TimeoutLayer` would answer with an empty body), inside `AdmitByClass`. Around the whole router,
-/// not on it: axum's `Router::layer` gives every route its own copy.
-pub type Limited = HandleError<AdmitByClass<Timeout<Router>>, fn(BoxError) -> Ready<Response>, ()>;
+/// The whole site as one service, with the request timeout and the budgets per class around it
+/// (`AdmitByClass`). Around the whole router, not on it: axum's `Router::layer` gives every route
+/// its own copy.
+pub type Limited = AdmitByClass<Router>;
 
-/// `app` with the limits of `Limited`, the classes' budgets being `admission`'s.
-pub fn with_limits(app: Router, admission: Arc<Admission>) -> Limited {
-    ServiceBuilder::new()
-        .layer(HandleErrorLayer::new(
-            answer_limit_error as fn(BoxError) -> Ready<Response>,
-        ))
-        .service(AdmitByClass {
-            inner: Timeout::new(app, REQUEST_TIMEOUT),
-            admission,
-        })
+/// `app` with the limits of `Limited`, the classes' budgets being `admission`'s, refusing with the
+/// busy page in the words of `messages`.
+pub fn with_limits(app: Router, admission: Arc<Admission>, messages: &Arc<Messages>) -> Limited {
+    AdmitByClass {
+        inner: app,
+        admission,
+        busy: Arc::new(BusyPages::new(messages)),
+    }
 }
 
 /// Takes a place in the request's class for as long as its answer is being produced, or answers
-/// `busy` at once when the class is full. Votes pass: the vote's door takes their place, as only
-/// it can answer a refused vote with the form that sent it.
+/// `busy` at once when the class is full; an answer that takes longer than `REQUEST_TIMEOUT` is
+/// given up for `busy` too (tokio's timeout in the answer's own future: one place for every
+/// refusal, in the language of the page asked for). Votes pass: the vote's door takes their place,
+/// as only it can answer a refused vote with the form that sent it.
 #[derive(Clone)]
 pub struct AdmitByClass<S> {
     inner: S,
     admission: Arc<Admission>,
+    busy: Arc<BusyPages>,
 }
 
 impl<S, B> Service<Request<B>> for AdmitByClass<S>
 where
-    S: Service<Request<B>, Response = Response>,
+    S: Service<Request<B>, Response = Response, Error = Infallible>,
 {
     type Response = Response;
-    type Error = S::Error;
+    type Error = Infallible;
     type Future = Holding<S::Future>;
 
     fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
@@ -73,15 +75,16 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let class = self
-            .admission
-            .class_of(request.method(), request.uri().path());
+        let path = request.uri().path();
+        let class = self.admission.class_of(request.method(), path);
+        let busy = self.busy.page(language_of_path(path));
         match self.admission.admit(class) {
             Ok(place) => Holding::Admitted {
-                answer: self.inner.call(request),
+                answer: tokio::time::timeout(REQUEST_TIMEOUT, self.inner.call(request)),
                 place: Some(place),
+                busy,
             },
-            Err(_) => Holding::Refused,
+            Err(_) => Holding::Refused { busy },
         }
     }
 }
@@ -91,44 +94,44 @@ pin_project_lite::pin_project! {
     /// refusal.
     #[project = HoldingProjection]
     pub enum Holding<F> {
-        Admitted { #[pin] answer: F, place: Option<Admitted> },
-        Refused,
+        Admitted { #[pin] answer: tokio::time::Timeout<F>, place: Option<Admitted>, busy: Bytes },
+        Refused { busy: Bytes },
     }
 }
 
-impl<F, E> Future for Holding<F>
+impl<F> Future for Holding<F>
 where
-    F: Future<Output = Result<Response, E>>,
+    F: Future<Output = Result<Response, Infallible>>,
 {
-    type Output = Result<Response, E>;
+    type Output = Result<Response, Infallible>;
 
     fn poll(self: std::pin::Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project() {
-            HoldingProjection::Admitted { answer, place } => {
+            HoldingProjection::Admitted {
+                answer,
+                place,
+                busy,
+            } => {
                 let answer = std::task::ready!(answer.poll(context));
                 place.take();
-                Poll::Ready(answer)
+                Poll::Ready(match answer {
+                    Ok(answered) => answered,
+                    Err(_) => {
+                        tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
+                        Ok(busy_response(busy.clone()))
+                    }
+                })
             }
-            HoldingProjection::Refused => Poll::Ready(Ok(busy())),
+            HoldingProjection::Refused { busy } => Poll::Ready(Ok(busy_response(busy.clone()))),
         }
     }
 }
 
-/// The answer to a request the limits stopped.
-fn answer_limit_error(error: BoxError) -> Ready<Response> {
-    if error.is::<tower::timeout::error::Elapsed>() {
-        tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-    } else {
-        tracing::error!(%error, "a request failed in the service layers");
-    }
-    std::future::ready(busy())
-}
-
-/// A 503 with `Retry-After` and a short Dutch page, the same for every class: written once, as a
-/// full node must refuse for almost nothing. No vote is acknowledged by it: a refused vote was not
-/// stored, and a timed-out one that the writer still commits counts once when the reader sends it
-/// again (its idempotency key).
-fn busy() -> Response {
+/// A 503 with `Retry-After` and the short busy page, the same for every class: written once per
+/// language at start-up, as a full node must refuse for almost nothing. No vote is acknowledged by
+/// it: a refused vote was not stored, and a timed-out one that the writer still commits counts
+/// once when the reader sends it again (its idempotency key).
+fn busy_response(page: Bytes) -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [
@@ -142,19 +145,47 @@ fn busy() -> Response {
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
-        BUSY_PAGE,
+        page,
     )
         .into_response()
 }
 
-/// The page of `busy`: no style sheet or script, which a full node would be asked for next.
-const BUSY_PAGE: &str = concat!(
-    "<!DOCTYPE html>\n<html lang=\"nl-BE\"><head><meta charset=\"utf-8\">",
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-    "<title>Even geduld | Stembus</title></head><body><main><h1>Het is erg druk</h1>",
-    "<p>Zoveel lezers tegelijk kan de site nu niet aan. Probeer het over enkele seconden opnieuw.</p>",
-    "</main></body></html>\n"
-);
+/// The busy page in each language: no style sheet or script, which a full node would be asked for
+/// next.
+pub struct BusyPages {
+    pages: Vec<(Language, Bytes)>,
+}
+
+impl BusyPages {
+    pub fn new(messages: &Arc<Messages>) -> BusyPages {
+        let pages = Language::ALL
+            .into_iter()
+            .map(|language| {
+                let words = messages.words(language);
+                let text = |id: &str| escape_markup(&words.text(id));
+                let page = format!(
+                    "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+                     <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                     <title>{}</title></head><body><main><h1>{}</h1><p>{}</p></main></body></html>\n",
+                    language.tag(),
+                    escape_markup(&page_title(&words, &words.text("busy-page-title"))),
+                    text("busy-title"),
+                    text("busy-text"),
+                );
+                (language, Bytes::from(page))
+            })
+            .collect();
+        BusyPages { pages }
+    }
+
+    fn page(&self, language: Language) -> Bytes {
+        self.pages
+            .iter()
+            .find(|(of, _)| *of == language)
+            .map(|(_, page)| page.clone())
+            .unwrap_or_default()
+    }
+}
 
 /// Accepts connections on `listener` and serves `app` on them until `stop` completes, then waits
 /// (at most `DRAIN_TIMEOUT`) for the requests in flight.

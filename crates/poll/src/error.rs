@@ -4,14 +4,9 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// What a reader reads when the vote could not be sent or its answer not read: `Unavailable`'s
-/// message, which the island also says when no answer of the server's came (every other refusal's
-/// words it takes from the answer).
-pub const UNAVAILABLE_MESSAGE: &str =
-    "De stemming is tijdelijk niet beschikbaar. Probeer het zo meteen opnieuw.";
-
 /// Everything that can go wrong for a reader. Variants carry no internal detail: causes are logged
-/// where they happen (on the server) and the client only ever sees the Dutch message.
+/// where they happen (on the server) and the client only ever sees the message, in its language
+/// (`error-…` in the message files of `stembus-messages`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// The page or article does not exist.
@@ -137,52 +132,6 @@ impl AppError {
     pub fn is_worth_retrying(self) -> bool {
         matches!(self, AppError::Unavailable | AppError::Busy)
     }
-
-    /// The message a reader sees, in Dutch.
-    pub fn message(self) -> &'static str {
-        match self {
-            AppError::NotFound => "Deze pagina bestaat niet (meer).",
-            AppError::UnknownPoll => "Deze poll bestaat niet.",
-            AppError::InvalidChoice => "Kies een van de antwoorden in de poll.",
-            AppError::TooManyChoices => "U koos meer antwoorden dan deze poll toelaat.",
-            AppError::PollClosed => "Deze poll is gesloten: er kan niet (meer) gestemd worden.",
-            AppError::PollArchived => {
-                "Deze poll is gearchiveerd: de redactie heeft hem van de site gehaald."
-            }
-            AppError::InvalidInput => {
-                "Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig."
-            }
-            AppError::CrossSite => "Stemmen kan alleen via de poll op deze site zelf.",
-            AppError::TooManyRequests => {
-                "Er komen te veel stemmen tegelijk van uw verbinding. Wacht even en probeer het opnieuw."
-            }
-            AppError::PayloadTooLarge => "Dit verzoek is te groot om een stem te zijn.",
-            AppError::Unavailable => UNAVAILABLE_MESSAGE,
-            AppError::Busy => {
-                "Het is erg druk: uw stem is nog niet geteld. Probeer het over enkele seconden opnieuw."
-            }
-            AppError::Internal => "Er ging aan onze kant iets mis. Probeer het later opnieuw.",
-            AppError::CookiesBlocked => {
-                "Uw stem is niet geteld: uw browser bewaart hier geen cookie, en zonder cookie kunnen we niet nagaan dat u maar één keer stemt. Stem in het artikel op onze site."
-            }
-            AppError::NotSignedIn => {
-                "U bent niet (meer) aangemeld. Meld u opnieuw aan om verder te werken."
-            }
-            AppError::SignInRefused => "Die naam en dat wachtwoord horen niet bij elkaar.",
-            AppError::TooManySignIns => {
-                "Te veel mislukte aanmeldingen. Wacht een kwartier en probeer het dan opnieuw."
-            }
-            AppError::FormExpired => {
-                "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
-            }
-            AppError::ForeignForm => {
-                "Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd."
-            }
-            AppError::InvalidField => {
-                "Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw."
-            }
-        }
-    }
 }
 
 impl FromServerFnError for AppError {
@@ -203,10 +152,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_error_is_a_client_or_server_status_with_a_dutch_message() {
+    fn every_error_is_a_client_or_server_status() {
         for error in AppError::ALL {
             assert!((400..600).contains(&error.status_code()), "{error:?}");
-            assert!(error.message().ends_with('.'), "{error:?}");
         }
     }
 

@@ -1,6 +1,7 @@
 //! The poll itself, shared by the browser and every server room: a poll's definition and rules,
-//! its status at a moment, the standing's figures (`tally`), the words a reader reads of counts, the
-//! errors a reader can act on (`error`) and times in Brussels (`moment`). No view and no server code:
+//! its status at a moment, the standing's figures (`tally`), its languages (`language`), the errors
+//! a reader can act on (`error`) and times in Brussels (`moment`). The words readers read are in
+//! `stembus-messages`. No view and no server code:
 //! an edit of the island (the `stembus` crate) does not rebuild the rooms that only need these.
 
 pub mod error;
@@ -301,8 +302,9 @@ impl PollView {
 /// again after an answer that was lost on its way finds itself stored and counts once.
 pub const VOTE_KEY_FIELD: &str = "key";
 
-/// What the poll's live region says while the island sends a vote again after the node was busy.
-pub const RETRYING_VOTE: &str = "Het is erg druk; we proberen uw stem opnieuw te versturen…";
+/// The vote form's field that names the language of the card it came from (`nl-BE`, `fr-BE`):
+/// the vote's answer and its refusals speak it. Without it, Dutch.
+pub const VOTE_LANGUAGE_FIELD: &str = "lang";
 
 /// The standing of a poll.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,36 +356,6 @@ impl PollResults {
             })
             .collect();
         PollResults { rows, voters }
-    }
-}
-
-/// The transparency box's count of voters, in the grammar of its number: "Tot nu toe stemde 1
-/// lezer.", "Tot nu toe stemden 1.234 lezers."; `None` when the figures cannot be read just now.
-/// The server renders it for the page, the vote's answer and each live standing, so that the box
-/// counts with the poll without the island carrying the words.
-pub fn facts_voters_sentence(voters: Option<u64>) -> String {
-    match voters {
-        Some(1) => "Tot nu toe stemde 1 lezer.".to_string(),
-        Some(n) => format!("Tot nu toe stemden {} lezers.", format_count(n)),
-        None => "Hoeveel lezers stemden, kan nu even niet getoond worden.".to_string(),
-    }
-}
-
-/// Dutch count of voters: "1 lezer stemde", "1.234 lezers stemden".
-pub fn voters_sentence(total: u64) -> String {
-    match total {
-        0 => "Nog niemand stemde.".to_string(),
-        1 => "1 lezer stemde.".to_string(),
-        n => format_count(n) + " lezers stemden.",
-    }
-}
-
-/// Dutch count of votes for one answer: "1 stem", "12 stemmen".
-pub fn votes_phrase(votes: u64) -> String {
-    if votes == 1 {
-        "1 stem".to_string()
-    } else {
-        format_count(votes) + " stemmen"
     }
 }
 
@@ -490,23 +462,5 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1000), "1.000");
         assert_eq!(format_count(1_234_567), "1.234.567");
-    }
-
-    #[test]
-    fn dutch_phrases_agree_in_number() {
-        assert_eq!(voters_sentence(0), "Nog niemand stemde.");
-        assert_eq!(voters_sentence(1), "1 lezer stemde.");
-        assert_eq!(voters_sentence(2500), "2.500 lezers stemden.");
-        assert_eq!(
-            facts_voters_sentence(Some(0)),
-            "Tot nu toe stemden 0 lezers."
-        );
-        assert_eq!(facts_voters_sentence(Some(1)), "Tot nu toe stemde 1 lezer.");
-        assert_eq!(
-            facts_voters_sentence(Some(1234)),
-            "Tot nu toe stemden 1.234 lezers."
-        );
-        assert_eq!(votes_phrase(1), "1 stem");
-        assert_eq!(votes_phrase(0), "0 stemmen");
     }
 }

@@ -214,6 +214,17 @@ impl Moment {
         })
     }
 
+    /// The moment's calendar as written: year, month (1 to 12), the day when known, and the clock
+    /// (hour, minute) when known; what the readers' words spell in their language.
+    pub fn calendar(&self) -> (u16, u8, Option<u8>, Option<(u8, u8)>) {
+        (
+            self.year,
+            self.month,
+            self.day,
+            self.time.map(|time| (time.hour, time.minute)),
+        )
+    }
+
     /// Whether the moment is known to the minute, as poll openings and closings must be.
     pub fn has_time(&self) -> bool {
         self.time.is_some()

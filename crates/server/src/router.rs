@@ -45,7 +45,7 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(web)
         .merge(stembus_desk::routes(&site).with_state(site.clone()))
         .merge(stembus_ops::routes().with_state(site.clone()))
-        .fallback(render::not_found::<SiteState>().with_state(site));
+        .fallback(render::not_found::<SiteState>(site.messages.clone()).with_state(site));
     // One `layer` call for all of them: each call boxes every route once more, and a boxed route
     // is cloned on every request (issue 14 measured it). They run per route, after the routing,
     // so the request counter knows the route's pattern.

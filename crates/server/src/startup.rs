@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use stembus_content::ContentFolder;
 use stembus_content::current::{self, CurrentContent};
+use stembus_messages::Messages;
 use stembus_ops::serve;
 use stembus_poll::PollDefinition;
 use stembus_site::admission::Budgets;
@@ -55,6 +56,7 @@ async fn serve() -> Result<(), String> {
     if let Some(address) = settings.listen_address {
         leptos_options.site_addr = address;
     }
+    let messages = Messages::load().map_err(|error| error.to_string())?;
     let folder = ContentFolder::load(&settings.content_dir, settings.content_errors)
         .map_err(|error| error.to_string())?;
     let library = folder.library();
@@ -73,6 +75,7 @@ async fn serve() -> Result<(), String> {
         store: store.clone(),
         clock: Arc::new(SystemClock),
         budgets: Budgets::default(),
+        messages,
     });
     let live_results = state.live_results.clone();
     // The desk's changes made before this start, then every few seconds the folder and the desk.
@@ -115,9 +118,10 @@ async fn serve() -> Result<(), String> {
         live_results.shut_down();
     };
     let admission = state.admission.clone();
+    let words = state.messages.clone();
     serve::serve(
         listener,
-        serve::with_limits(build_router(state), admission),
+        serve::with_limits(build_router(state), admission, &words),
         shutdown,
     )
     .await;

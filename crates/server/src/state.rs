@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use std::ops::Deref;
 use std::sync::Arc;
 use stembus_content::current::CurrentContent;
+use stembus_messages::Messages;
 use stembus_site::admission::{Admission, Budgets};
 use stembus_site::clock::SharedClock;
 use stembus_site::config::Settings;
@@ -37,6 +38,8 @@ pub struct StateParts {
     pub clock: SharedClock,
     /// What the node takes at once, per class of request.
     pub budgets: Budgets,
+    /// What readers read, in each language.
+    pub messages: Arc<Messages>,
 }
 
 impl Deref for AppState {
@@ -77,6 +80,7 @@ impl AppState {
             store,
             clock,
             budgets,
+            messages,
         } = parts;
         let streams = stream_capacity(settings.live_streams_max).streams;
         let metrics = Arc::new(Metrics::new(
@@ -97,6 +101,7 @@ impl AppState {
             clock,
             metrics,
             admission,
+            messages,
         });
         AppState {
             web: WebState::new(site, streams),
@@ -122,6 +127,7 @@ impl AppState {
             store: self.store.clone(),
             clock: self.clock.clone(),
             budgets: self.admission.budgets(),
+            messages: self.messages.clone(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Where every HTML page is rendered: the site's shell (the page table's pages, the desk), the
-//! embed's shell and the Dutch 404, each made valid HTML (`valid_html`) as it leaves the renderer,
+//! embed's shell and the 404, each made valid HTML (`valid_html`) as it leaves the renderer,
 //! before a kept page is compressed and kept. Pages read their data before rendering, so nothing
 //! of the state goes into the Leptos context here.
 
@@ -9,8 +9,10 @@ use axum::extract::{FromRef, Request};
 use axum::response::Response;
 use axum::routing::MethodRouter;
 use leptos::config::LeptosOptions;
-use leptos::prelude::IntoView;
+use leptos::prelude::{IntoView, provide_context};
 use leptos_axum::render_app_async_with_context;
+use std::sync::Arc;
+use stembus_messages::Messages;
 
 /// Renders the site's shell around `content` for `request`.
 pub async fn render_page(
@@ -22,15 +24,15 @@ pub async fn render_page(
 }
 
 /// The handler for every address no route knows: a file from the site folder if there is one
-/// (the favicon, images), else the Dutch 404 page.
-pub fn not_found<S>() -> MethodRouter<S>
+/// (the favicon, images), else the 404 page, in French under `/fr/` (see `not_found_shell`).
+pub fn not_found<S>(messages: Arc<Messages>) -> MethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
     LeptosOptions: FromRef<S>,
 {
     // Files from the site folder pass `repaired` untouched: only uncompressed HTML is rewritten.
     axum::routing::any(leptos_axum::file_and_error_handler_with_context::<S, _>(
-        || {},
+        move || provide_context(messages.clone()),
         not_found_shell,
     ))
     .layer(axum::middleware::map_response(valid_html::repaired))

@@ -1,33 +1,78 @@
-//! The HTML shell and what every page shares: header, footer, error notices. Which page goes inside
-//! is decided on the server: by the web room's page table (`stembus_web::pages`) and the desk.
+//! The HTML shell and what every page shares: header, footer, error notices, in the page's language
+//! (the `Words` its content carries). Which page goes inside is decided on the server: by the web
+//! room's page table (`stembus_web::pages`) and the desk.
 
 use crate::response_status;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Title, provide_meta_context};
 use std::sync::Arc;
+use stembus_messages::{Messages, Words};
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 
-/// The privacy page's address, which every page's footer links to.
+/// The privacy page's address in Dutch, which every Dutch page's footer links to.
 pub const PRIVACY_PATH: &str = "/privacy";
+/// The privacy page's address in French.
+pub const PRIVACY_PATH_FRENCH: &str = "/fr/vie-privee";
 
-/// What goes inside the shell's `<main>`: a page rendered from data read before rendering began.
-#[derive(Clone)]
-pub struct PageContent(Arc<dyn Fn() -> AnyView + Send + Sync>);
-
-impl PageContent {
-    pub fn new(render: impl Fn() -> AnyView + Send + Sync + 'static) -> PageContent {
-        PageContent(Arc::new(render))
-    }
-
-    /// A Dutch error page with the error's status.
-    pub fn error(error: AppError) -> PageContent {
-        PageContent::new(move || view! { <ErrorNotice error /> }.into_any())
+/// The privacy page's address in `language`.
+pub fn privacy_path(language: Language) -> &'static str {
+    match language {
+        Language::Dutch => PRIVACY_PATH,
+        Language::French => PRIVACY_PATH_FRENCH,
     }
 }
 
-/// The shell around the Dutch 404 page, for addresses no page and no file answers.
+/// What goes inside the shell's `<main>`: a page rendered from data read before rendering began,
+/// and the words of its language, which the shell speaks too.
+#[derive(Clone)]
+pub struct PageContent {
+    render: Arc<dyn Fn() -> AnyView + Send + Sync>,
+    words: Words,
+}
+
+impl PageContent {
+    pub fn new(words: Words, render: impl Fn() -> AnyView + Send + Sync + 'static) -> PageContent {
+        PageContent {
+            render: Arc::new(render),
+            words,
+        }
+    }
+
+    /// An error page in the language of `words`, with the error's status.
+    pub fn error(words: Words, error: AppError) -> PageContent {
+        let notice_words = words.clone();
+        PageContent::new(words, move || {
+            view! { <ErrorNotice error words=notice_words.clone() /> }.into_any()
+        })
+    }
+
+    pub fn words(&self) -> &Words {
+        &self.words
+    }
+}
+
+/// The language of the reader page at `path`: French under `/fr/`, else Dutch.
+pub fn language_of_path(path: &str) -> Language {
+    if path == "/fr" || path.starts_with("/fr/") {
+        Language::French
+    } else {
+        Language::Dutch
+    }
+}
+
+/// The shell around the 404 page, for addresses no page and no file answers: in French under
+/// `/fr/`, else in Dutch. The messages come by context (`render::not_found`), the address from the
+/// request leptos_axum puts there.
 pub fn not_found_shell(options: LeptosOptions) -> impl IntoView {
-    shell(options, PageContent::error(AppError::NotFound))
+    let path = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.uri.path().to_string())
+        .unwrap_or_default();
+    let messages = use_context::<Arc<Messages>>();
+    let content = messages.map(|messages| {
+        PageContent::error(messages.words(language_of_path(&path)), AppError::NotFound)
+    });
+    content.map(|content| shell(options, content))
 }
 
 /// The document's head, the site's pages' and the embedded poll's: the style sheet, the island's
@@ -58,9 +103,10 @@ fn DocumentHead(options: LeptosOptions, with_feed: bool) -> impl IntoView {
 
 /// The document around every page. Only islands hydrate, so the page's JavaScript is the poll's.
 pub fn shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
+    let lang = content.words.language().tag();
     view! {
         <!DOCTYPE html>
-        <html lang="nl-BE">
+        <html lang=lang>
             <DocumentHead options with_feed=true />
             <body>
                 <App content />
@@ -71,9 +117,10 @@ pub fn shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
 
 /// The document around an embedded poll: the same head, no site frame (it sits in another page).
 pub fn embed_shell(options: LeptosOptions, content: PageContent) -> impl IntoView {
+    let lang = content.words.language().tag();
     view! {
         <!DOCTYPE html>
-        <html lang="nl-BE">
+        <html lang=lang>
             <DocumentHead options with_feed=false />
             <body class="embed">
                 <Embedded content />
@@ -86,28 +133,29 @@ pub fn embed_shell(options: LeptosOptions, content: PageContent) -> impl IntoVie
 #[component]
 fn Embedded(content: PageContent) -> impl IntoView {
     provide_meta_context();
-    view! { <main id="inhoud" class="embed-main">{(content.0)()}</main> }
+    view! { <main id="inhoud" class="embed-main">{(content.render)()}</main> }
 }
 
 /// Every page's frame: the skip link, the site header, the page itself and the footer.
 #[component]
 pub fn App(content: PageContent) -> impl IntoView {
     provide_meta_context();
+    let words = &content.words;
     view! {
         <a class="skip-link" href="#inhoud">
-            "Naar de inhoud"
+            {words.text("site-skip-link")}
         </a>
         <header class="site-header">
             <a class="site-name" href="/">
-                "Stembus"
+                {words.text("site-name")}
             </a>
-            <span class="site-tagline">"Nieuws, en wat u ervan denkt"</span>
+            <span class="site-tagline">{words.text("site-tagline")}</span>
         </header>
-        <main id="inhoud" class="site-main">{(content.0)()}</main>
+        <main id="inhoud" class="site-main">{(content.render)()}</main>
         <footer class="site-footer">
             <p>
-                "Stembus · een nieuwssite met lezerspolls · geen trackers, geen advertenties · "
-                <a href=PRIVACY_PATH>"Privacy"</a>
+                {words.text("site-footer") + " "}
+                <a href=privacy_path(words.language())>{words.text("site-footer-privacy")}</a>
             </p>
         </footer>
     }
@@ -130,23 +178,31 @@ pub fn title_markup(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;")
 }
 
-/// A page-sized error message in Dutch, served with the error's HTTP status.
+/// A page-sized error message in the page's language, served with the error's HTTP status.
 #[component]
-pub fn ErrorNotice(error: AppError) -> impl IntoView {
+pub fn ErrorNotice(error: AppError, words: Words) -> impl IntoView {
     response_status::set(error.status_code());
     let heading = match error {
-        AppError::NotFound => "Pagina niet gevonden",
-        _ => "Er ging iets mis",
+        AppError::NotFound => words.text("not-found-title"),
+        _ => words.text("error-title"),
     };
     view! {
-        <PageTitle text=format!("{heading} | Stembus") />
+        <PageTitle text=page_title(&words, &heading) />
         <Meta name="robots" content="noindex" />
         <section class="error-notice">
             <h1>{heading}</h1>
-            <p>{error.message()}</p>
+            <p>{words.error(error)}</p>
             <p>
-                <a href="/">"Naar de voorpagina"</a>
+                <a href="/">{words.text("back-to-front-page")}</a>
             </p>
         </section>
     }
+}
+
+/// A page's title with the site's name: "Privacy | Stembus".
+pub fn page_title(words: &Words, title: &str) -> String {
+    words.with(
+        "page-title",
+        &[("title", stembus_messages::Arg::Text(title))],
+    )
 }

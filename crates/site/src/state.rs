@@ -12,7 +12,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 use stembus_content::Library;
 use stembus_content::current::CurrentContent;
+use stembus_messages::{Messages, Words};
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_store::{Store, StoreError};
 
 /// A handle on the shared parts: cloning it is one reference count, which matters because axum
@@ -35,6 +37,8 @@ pub struct SiteParts {
     pub metrics: Arc<Metrics>,
     /// What the node takes at once, per class of request.
     pub admission: Arc<Admission>,
+    /// What readers read, in each language.
+    pub messages: Arc<Messages>,
 }
 
 impl Deref for SiteState {
@@ -63,6 +67,11 @@ impl SiteState {
         let mut parts = (*self.0).clone();
         parts.leptos_options.output_name = name.into();
         SiteState(Arc::new(parts))
+    }
+
+    /// The words of `language`.
+    pub fn words(&self, language: Language) -> Words {
+        self.messages.words(language)
     }
 
     /// Seconds since 1970, from the state's clock.

@@ -8,12 +8,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use stembus_content::Library;
 use stembus_content::article::Article;
+use stembus_poll::language::Language;
 use stembus_site::cache_control;
 use stembus_site::escape_markup;
 
 /// The publisher's name, as feeds and structured data give it.
 pub const SITE_NAME: &str = "Stembus";
-const SITE_DESCRIPTION: &str = "Nieuws met een lezerspoll bij elk artikel.";
 
 /// The newest articles a feed holds: a feed says what is new, and a reader's feed program fetches
 /// it every few minutes, so it must not grow with the archive.
@@ -25,7 +25,8 @@ pub const SITEMAP_URLS: usize = 50_000;
 
 /// `GET /feed.xml`: an Atom feed of the newest `FEED_ENTRIES` articles, newest first.
 pub async fn feed(State(state): State<WebState>) -> Response {
-    let body = atom_feed(&state.library(), &state.settings.base_url);
+    let subtitle = state.words(Language::Dutch).text("feed-subtitle");
+    let body = atom_feed(&state.library(), &state.settings.base_url, &subtitle);
     with_type(body, "application/atom+xml; charset=utf-8")
 }
 
@@ -78,8 +79,9 @@ fn with_type(body: String, content_type: &'static str) -> Response {
         .into_response()
 }
 
-/// The Atom feed (RFC 4287) of the library.
-pub fn atom_feed(library: &Library, base_url: &str) -> String {
+/// The Atom feed (RFC 4287) of the library, in Dutch with `subtitle` (a French article's entry
+/// says its language).
+pub fn atom_feed(library: &Library, base_url: &str, subtitle: &str) -> String {
     let updated = library
         .articles()
         .iter()
@@ -93,15 +95,16 @@ pub fn atom_feed(library: &Library, base_url: &str) -> String {
          <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}/feed.xml\"/>\n\
          <link rel=\"alternate\" type=\"text/html\" href=\"{base}/\"/>\n\
          <id>{base}/</id>\n<updated>{updated}</updated>\n",
-        escape_markup(SITE_DESCRIPTION),
+        escape_markup(subtitle),
         base = escape_markup(base_url),
     );
     for article in library.articles().iter().take(FEED_ENTRIES) {
         let url = escape_markup(&article.url(base_url));
         xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
+            "<entry xml:lang=\"{}\">\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
              <id>{url}</id>\n<published>{}</published>\n<updated>{}</updated>\n\
              <author><name>{}</name></author>\n<summary>{}</summary>\n",
+            article.language.tag(),
             escape_markup(&article.title),
             article.published.to_rfc3339(),
             article.last_modified().to_rfc3339(),
@@ -187,7 +190,7 @@ pub fn structured_data(article: &Article, base_url: &str) -> String {
         "description": article.description,
         "datePublished": article.published.to_rfc3339(),
         "dateModified": article.last_modified().to_rfc3339(),
-        "inLanguage": "nl-BE",
+        "inLanguage": article.language.tag(),
         "mainEntityOfPage": { "@type": "WebPage", "@id": url },
         "url": url,
         "author": [{ "@type": "Person", "name": article.author }],

@@ -1,5 +1,6 @@
-//! The embeddable poll: `/embed/{poll_id}`, the poll alone for a frame on the newsroom's other
-//! pages, and the oEmbed endpoint (`/oembed?url=…`) that hands out the frame's HTML.
+//! The embeddable poll: `/embed/{poll_id}` (and `/fr/embed/{poll_id}` in French, for a poll that
+//! has its French texts), the poll alone for a frame on the newsroom's other pages, and the oEmbed
+//! endpoint (`/oembed?url=…`) that hands out the frame's HTML.
 //!
 //! Only the origins in `embed_origins` may frame it (`frame-ancestors`). Inside a frame on another
 //! site many browsers keep no cookie, and without the voter cookie one reader could vote again and
@@ -20,6 +21,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 use stembus_content::article::Article;
+use stembus_messages::Words;
 use stembus_poll::PollView;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
@@ -28,7 +30,7 @@ pub use stembus_site::embed_code::{
     FRAME_HEIGHT, FRAME_WIDTH, embed_path, frame_title, iframe_html,
 };
 use stembus_site::render::render_embed;
-use stembus_site::shell::PageContent;
+use stembus_site::shell::{PageContent, language_of_path};
 use stembus_site::voter_cookie::VoterId;
 
 const MIN_FRAME_WIDTH: u32 = 280;
@@ -42,7 +44,8 @@ pub struct FramePolicy(HeaderValue);
 /// the site's own policy is computed from it.
 pub fn routes(state: &WebState) -> Router<WebState> {
     Router::new()
-        .route("/embed/{poll_id}", get(embed))
+        .route("/embed/{poll_id}", get(embed_in::<DUTCH>))
+        .route("/fr/embed/{poll_id}", get(embed_in::<FRENCH>))
         .route("/oembed", get(oembed))
         .layer(Extension(Arc::new(frame_policy(state))))
 }
@@ -84,27 +87,72 @@ pub fn from_embed(headers: &HeaderMap) -> bool {
     let framed = headers
         .get("sec-fetch-dest")
         .is_some_and(|dest| dest.as_bytes().eq_ignore_ascii_case(b"iframe"));
-    let from_embed_page = headers
+    let from_embed_page = referer_path(headers).is_some_and(|path| {
+        Language::ALL
+            .into_iter()
+            .any(|language| path.starts_with(&embed_path("", language)))
+    });
+    framed || from_embed_page
+}
+
+/// The path of the page a request came from (its `Referer`), when it names one.
+pub fn referer_path(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::REFERER)
         .and_then(|value| value.to_str().ok())
         .and_then(|referer| referer.split_once("://"))
         .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
-        .is_some_and(|path| path.starts_with("/embed/"));
-    framed || from_embed_page
 }
 
-/// `GET /embed/{poll_id}`: the poll alone. A reader without a voter cookie is given one with the
-/// page, so that a vote from the frame can show it came from a browser that keeps it.
+/// The language of the page a request came from: French from a page under `/fr/`, else Dutch.
+pub fn referer_language(headers: &HeaderMap) -> Language {
+    referer_path(headers).map_or(Language::Dutch, language_of_path)
+}
+
+/// The embed's languages as route parameters (a handler per language, no parsing of the path).
+const DUTCH: u8 = 0;
+const FRENCH: u8 = 1;
+
+fn language_of(code: u8) -> Language {
+    if code == FRENCH {
+        Language::French
+    } else {
+        Language::Dutch
+    }
+}
+
+/// `GET /embed/{poll_id}` and `GET /fr/embed/{poll_id}`.
+async fn embed_in<const LANGUAGE: u8>(
+    state: State<WebState>,
+    policy: Extension<Arc<FramePolicy>>,
+    poll_id: Path<String>,
+    request: Request,
+) -> Response {
+    embed(state, policy, poll_id, language_of(LANGUAGE), request).await
+}
+
+/// The poll alone, in `language`. A reader without a voter cookie is given one with the page, so
+/// that a vote from the frame can show it came from a browser that keeps it. A poll without texts
+/// in `language` is not there in that language (404, in that language).
 async fn embed(
     State(state): State<WebState>,
     Extension(policy): Extension<Arc<FramePolicy>>,
     Path(poll_id): Path<String>,
+    language: Language,
     request: Request,
 ) -> Response {
     let library = state.library();
-    let Some((article, poll)) = library.poll(&poll_id) else {
-        let error = state.missing_poll(&poll_id);
-        let content = PageContent::error(error);
+    let words = state.words(language);
+    let found = library.poll_in(&poll_id, language).map(|(article, poll)| {
+        let poll = poll.in_language(language);
+        (article, poll)
+    });
+    let Some((article, Some(poll))) = found else {
+        let error = match found {
+            Some(_) => AppError::UnknownPoll,
+            None => state.missing_poll(&poll_id),
+        };
+        let content = PageContent::error(words, error);
         let mut response = render_embed(&state.leptos_options, content, request).await;
         *response.status_mut() =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
@@ -119,12 +167,12 @@ async fn embed(
         &state,
         Reader::Voter(voter.clone()),
         changing,
-        &embed_path(&poll.id, Language::Dutch),
+        &embed_path(&poll.id, language),
         article,
-        poll,
+        &poll,
     )
     .await;
-    let mut response = embed_page(&state, request, article, view, facts).await;
+    let mut response = embed_page(&state, request, article, view, facts, words).await;
     if voter.is_none() {
         match VoterId::generate() {
             Ok(fresh) => {
@@ -154,20 +202,23 @@ pub(crate) async fn vote_refused_embed(
     choices: Vec<String>,
     error: AppError,
     retry_key: String,
+    language: Language,
 ) -> Option<Response> {
     let library = state.library();
-    let (article, poll) = library.poll(poll_id)?;
+    let (article, poll) = library.poll_in(poll_id, language)?;
+    let poll = poll.in_language(language)?;
     let (view, facts) = poll_for_reader(
         state,
         Reader::WithAnswers(Vec::new()),
         false,
-        &embed_path(&poll.id, Language::Dutch),
+        &embed_path(&poll.id, language),
         article,
-        poll,
+        &poll,
     )
     .await;
     let view = view.vote_refused(choices, error, retry_key);
-    Some(embed_page(state, request, article, view, facts).await)
+    let words = state.words(language);
+    Some(embed_page(state, request, article, view, facts, words).await)
 }
 
 /// The embed's page for `view`, rendered for `request`.
@@ -177,18 +228,21 @@ async fn embed_page(
     article: Option<&Article>,
     view: PollView,
     facts: PollFacts,
+    words: Words,
 ) -> Response {
     let base_url = &state.settings.base_url;
     let article = article.map(|article| (article.url(base_url), article.title.clone()));
     let site_url = format!("{base_url}/");
-    let content = PageContent::new(move || {
-        let (view, facts, article, site_url) = (
+    let page_words = words.clone();
+    let content = PageContent::new(words, move || {
+        let (view, facts, article, site_url, words) = (
             view.clone(),
             facts.clone(),
             article.clone(),
             site_url.clone(),
+            page_words.clone(),
         );
-        view! { <EmbeddedPoll view facts article site_url /> }.into_any()
+        view! { <EmbeddedPoll view facts article site_url words /> }.into_any()
     });
     render_embed(&state.leptos_options, content, request).await
 }
@@ -244,18 +298,23 @@ async fn oembed(
         );
     };
     let library = state.library();
-    let found = if let Some(slug) = path.strip_prefix("/artikel/") {
+    let language = language_of_path(&path);
+    let words = state.words(language);
+    let article_prefix = stembus_content::article::article_path("", language);
+    let found = if let Some(slug) = path.strip_prefix(&article_prefix) {
         library
             .article(slug)
+            .filter(|article| article.language == language)
             .and_then(|article| article.poll.as_ref().map(|poll| (Some(article), poll)))
-    } else if let Some(poll_id) = path.strip_prefix("/embed/") {
+    } else if let Some(poll_id) = path.strip_prefix(&embed_path("", language)) {
         if state.content.desk().is_archived(poll_id) {
-            return oembed_error(StatusCode::GONE, AppError::PollArchived.message());
+            return oembed_error(StatusCode::GONE, &words.error(AppError::PollArchived));
         }
-        library.poll(poll_id)
+        library.poll_in(poll_id, language)
     } else {
         None
     };
+    let found = found.and_then(|(article, poll)| Some((article, poll.in_language(language)?)));
     let Some((article, poll)) = found else {
         return oembed_error(
             StatusCode::NOT_FOUND,
@@ -268,8 +327,8 @@ async fn oembed(
     let width =
         limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
     let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
-    let title = frame_title(&poll.question, Language::Dutch);
-    let html = iframe_html(base, poll, Language::Dutch, width, height);
+    let title = frame_title(&poll.question, &words);
+    let html = iframe_html(base, &poll, &words, width, height);
     let body = serde_json::json!({
         "version": "1.0",
         "type": "rich",

@@ -12,8 +12,8 @@ use crate::discovery;
 use crate::reader_poll::{Reader, poll_for_reader};
 use crate::state::WebState;
 use crate::views::{
-    ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PRIVACY_PATH,
-    PrivacyPage, PrivacyPageData,
+    ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PrivacyPage,
+    PrivacyPageData,
 };
 use crate::vote::own_answers::Choices;
 use axum::Router;
@@ -26,10 +26,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use stembus_content::article::Article;
+use stembus_messages::Words;
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_site::cache_control;
 use stembus_site::render::render_page;
-use stembus_site::shell::PageContent;
+use stembus_site::shell::{PRIVACY_PATH, PRIVACY_PATH_FRENCH, PageContent, privacy_path};
 use stembus_site::voter_cookie::{self, VoterId};
 
 /// How many related articles an article page lists.
@@ -37,41 +39,48 @@ const RELATED_ARTICLES: usize = 3;
 
 /// Mounts every page on `router`, sharing `cache` among the pages that opt into it.
 pub fn pages(router: Router<WebState>, cache: &PageCache) -> Router<WebState> {
-    let pages = [
-        Page {
-            path: "/",
-            // Nothing on the front page depends on the reader: every voter sees the same one.
-            voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
-            load: |request| Box::pin(front_page(request)),
-            render: |data| view! { <FrontPage data /> }.into_any(),
-        }
-        .route(cache),
-        Page {
-            path: "/artikel/{slug}",
-            voter_answers: Some(|state, params, voter| {
-                Box::pin(article_answers(state, params, voter))
-            }),
-            load: |request| Box::pin(article_page(request)),
-            render: |data| view! { <ArticlePage data /> }.into_any(),
-        }
-        .route(cache),
-        Page {
-            path: PRIVACY_PATH,
-            // The same for every reader: it states the site's figures, nothing of the reader's.
-            voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
-            load: |request| Box::pin(privacy_page(request)),
-            render: |data| view! { <PrivacyPage data /> }.into_any(),
-        }
-        .route(cache),
-    ];
-    pages
-        .into_iter()
-        .fold(router, |router, (path, route)| router.route(path, route))
+    let front_page = Page {
+        path: "/",
+        language: Language::Dutch,
+        // Nothing on the front page depends on the reader: every voter sees the same one.
+        voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
+        load: |request| Box::pin(front_page(request)),
+        render: |data, words| view! { <FrontPage data words /> }.into_any(),
+    };
+    let articles = [
+        ("/artikel/{slug}", Language::Dutch),
+        ("/fr/article/{slug}", Language::French),
+    ]
+    .map(|(path, language)| Page {
+        path,
+        language,
+        voter_answers: Some(|state, params, voter| Box::pin(article_answers(state, params, voter))),
+        load: |request| Box::pin(article_page(request)),
+        render: |data, words| view! { <ArticlePage data words /> }.into_any(),
+    });
+    let privacy = [
+        (PRIVACY_PATH, Language::Dutch),
+        (PRIVACY_PATH_FRENCH, Language::French),
+    ]
+    .map(|(path, language)| Page {
+        path,
+        language,
+        // The same for every reader: it states the site's figures, nothing of the reader's.
+        voter_answers: Some(|_, _, _| Box::pin(async { Some(Arc::default()) })),
+        load: |request| Box::pin(privacy_page(request)),
+        render: |data, words| view! { <PrivacyPage data words /> }.into_any(),
+    });
+    let routes = std::iter::once(front_page.route(cache))
+        .chain(articles.map(|page| page.route(cache)))
+        .chain(privacy.map(|page| page.route(cache)));
+    routes.fold(router, |router, (path, route)| router.route(path, route))
 }
 
 /// What a page's loader gets to know about the request.
 pub struct PageRequest {
     pub state: WebState,
+    /// The language of the page's address.
+    pub language: Language,
     /// The page's path parameters (`{slug}`), percent-decoded.
     params: Vec<(String, String)>,
     query: Option<String>,
@@ -127,12 +136,14 @@ type VoterAnswers = fn(WebState, Vec<(String, String)>, VoterId) -> AnswersFutur
 /// One page: its address (axum syntax), its caching, its loader and its component.
 struct Page<T> {
     path: &'static str,
+    /// The language the page speaks at this address.
+    language: Language,
     /// What of a voter the page shows: their own answers (the key of the voter's page in the
     /// cache), read for `voter`; `None` (no such function, or the answers cannot be read) renders
     /// the page for the request alone.
     voter_answers: Option<VoterAnswers>,
     load: fn(PageRequest) -> LoadFuture<T>,
-    render: fn(T) -> AnyView,
+    render: fn(T, Words) -> AnyView,
 }
 
 impl<T: Clone + Send + Sync + 'static> Page<T> {
@@ -216,6 +227,7 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
     ) -> Response {
         let loaded = (self.load)(PageRequest {
             state: state.clone(),
+            language: self.language,
             params,
             query: request.uri().query().map(str::to_string),
             headers: request.headers().clone(),
@@ -223,9 +235,13 @@ impl<T: Clone + Send + Sync + 'static> Page<T> {
         })
         .await;
         let render = self.render;
+        let words = state.words(self.language);
         let content = match loaded.data {
-            Ok(data) => PageContent::new(move || render(data.clone())),
-            Err(error) => PageContent::error(error),
+            Ok(data) => {
+                let page_words = words.clone();
+                PageContent::new(words, move || render(data.clone(), page_words.clone()))
+            }
+            Err(error) => PageContent::error(words, error),
         };
         let mut response = render_page(&state.leptos_options, content, request).await;
         if !loaded.complete {
@@ -293,12 +309,18 @@ async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
     }))
 }
 
-/// `/artikel/{slug}`: the article, its poll as this reader sees it (`?wijzigen` when they asked to
-/// change their vote), the transparency facts, the head's metadata and the related articles.
+/// `/artikel/{slug}` and `/fr/article/{slug}`: the article, its poll as this reader sees it
+/// (`?wijzigen` when they asked to change their vote) in the article's language, the transparency
+/// facts, the head's metadata and the related articles in the same language. An article is only
+/// at the address of its own language.
 async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     let state = &request.state;
     let library = state.library();
-    let Some(article) = request.param("slug").and_then(|slug| library.article(slug)) else {
+    let Some(article) = request
+        .param("slug")
+        .and_then(|slug| library.article(slug))
+        .filter(|article| article.language == request.language)
+    else {
         return Loaded::complete(Err(AppError::NotFound));
     };
     let base_url = &state.settings.base_url;
@@ -306,13 +328,17 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     let (poll, poll_facts, complete) = match &article.poll {
         None => (None, None, true),
         Some(poll) => {
+            // The library places a poll only on an article whose language it speaks.
+            let poll = poll
+                .in_language(article.language)
+                .unwrap_or_else(|| poll.clone());
             let (view, facts) = poll_for_reader(
                 state,
                 Reader::from(&request),
                 request.has_flag("wijzigen"),
                 &article.path(),
                 Some(article),
-                poll,
+                &poll,
             )
             .await;
             let complete = !view.standing_unavailable;
@@ -335,6 +361,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
             related: library
                 .related(article, RELATED_ARTICLES)
                 .into_iter()
+                .filter(|other| other.language == article.language)
                 .map(|other| summary(other, now))
                 .collect(),
             article: article.clone(),
@@ -357,13 +384,15 @@ pub(crate) async fn vote_refused_page(
     choices: Vec<String>,
     error: AppError,
     retry_key: String,
+    language: Language,
 ) -> Option<Response> {
     let library = state.library();
-    let (Some(article), _) = library.poll(poll_id)? else {
+    let (Some(article), _) = library.poll_in(poll_id, language)? else {
         return None;
     };
     let loaded = article_page(PageRequest {
         state: state.clone(),
+        language,
         params: vec![("slug".to_string(), article.slug.clone())],
         query: None,
         headers: HeaderMap::new(),
@@ -375,11 +404,16 @@ pub(crate) async fn vote_refused_page(
     data.poll = data
         .poll
         .map(|view| view.vote_refused(choices, error, retry_key));
-    let content = PageContent::new(move || view! { <ArticlePage data=data.clone() /> }.into_any());
+    let words = state.words(language);
+    let page_words = words.clone();
+    let content = PageContent::new(words, move || {
+        view! { <ArticlePage data=data.clone() words=page_words.clone() /> }.into_any()
+    });
     Some(render_page(&state.leptos_options, content, request).await)
 }
 
-/// `/privacy`: what the site keeps about a reader, with the figures of the settings in force.
+/// `/privacy` and `/fr/vie-privee`: what the site keeps about a reader, with the figures of the
+/// settings in force.
 async fn privacy_page(request: PageRequest) -> Loaded<PrivacyPageData> {
     let settings = &request.state.settings;
     Loaded::complete(Ok(PrivacyPageData {
@@ -388,7 +422,7 @@ async fn privacy_page(request: PageRequest) -> Loaded<PrivacyPageData> {
         voter_retention_days: settings.voter_retention_days,
         vote_burst: settings.vote_burst,
         votes_per_minute: settings.votes_per_minute,
-        canonical_url: format!("{}{PRIVACY_PATH}", settings.base_url),
+        canonical_url: format!("{}{}", settings.base_url, privacy_path(request.language)),
     }))
 }
 
@@ -398,6 +432,7 @@ fn summary(article: &Article, now: i64) -> ArticleSummary {
         title: article.title.clone(),
         lead: article.lead.clone(),
         published: article.published,
+        language: article.language,
         poll_status: article.poll.as_ref().map(|poll| poll.status_at(now)),
     }
 }
@@ -434,6 +469,7 @@ mod tests {
             clock: FixedClock::at(0),
             metrics,
             admission,
+            messages: stembus_messages::Messages::load().unwrap(),
         });
         WebState::new(site, 10)
     }
@@ -462,12 +498,13 @@ mod tests {
         let cache = PageCache::new();
         let public = Page {
             path: "/openbaar-proef",
+            language: Language::Dutch,
             voter_answers: None,
             load: |_| {
                 PUBLIC_LOADS.fetch_add(1, Ordering::SeqCst);
                 Box::pin(async { Loaded::complete(Ok("voor iedereen".to_string())) })
             },
-            render: |text| view! { <p>{text}</p> }.into_any(),
+            render: |text, _| view! { <p>{text}</p> }.into_any(),
         };
         let controls = fetch(public, &cache, 2).await;
         assert!(

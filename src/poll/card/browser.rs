@@ -4,12 +4,14 @@
 //! the live standing (server-sent events, written into the standing the server rendered). Both also
 //! carry the transparency box's count as the server worded it, written into the box under the card.
 //!
+//! Every word it writes came from the server: the card's `data-` attributes (what it says while a
+//! vote is sent again, or when no answer came), the vote's answer and the live events.
+//!
 //! JSON is read with the browser's own `JSON.parse` and picked apart with `Reflect`, never with
 //! serde_json: its code and the derives it drives were a fifth of the island's WASM.
 
-use super::{Card, CardState, bar_width, figures_text};
-use crate::error::UNAVAILABLE_MESSAGE;
-use crate::poll::{RETRYING_VOTE, VOTE_KEY_FIELD, voters_sentence};
+use super::{Card, CardState, bar_width};
+use crate::poll::VOTE_KEY_FIELD;
 use js_sys::{Array, Function, JSON, Math, Promise, Reflect};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -40,6 +42,10 @@ pub fn card_from_page() -> Card {
     let mut card = Card::default();
     if let Ok(Some(element)) = document().query_selector(".poll-card[data-poll]") {
         card.poll_id = element.get_attribute("data-poll").unwrap_or_default();
+        let attribute = |name| element.get_attribute(name).unwrap_or_default();
+        card.words.retrying = attribute("data-retrying");
+        card.words.unavailable = attribute("data-unavailable");
+        card.words.live_address = attribute("data-live");
         card.show_form = holds(&element, "form");
         card.live.shown = holds(&element, ".poll-result-list");
         card.live.floor = element
@@ -116,7 +122,7 @@ fn start_sending(card: &mut Card) {
 }
 
 fn say_sending_again(card: &mut Card) {
-    card.announcement_html = RETRYING_VOTE.to_string();
+    card.announcement_html = card.words.retrying.clone();
 }
 
 /// Tries of one vote at most, and the longest pause between two before its jitter: the three
@@ -127,8 +133,8 @@ const LONGEST_PAUSE_MS: f64 = 6_000.0;
 
 /// Posts the form as `application/x-www-form-urlencoded` with the vote's idempotency key, and
 /// reads the server function's answer: a `VoteAnswer` on success, else the refusal's words as the
-/// server wrote them (its `message`), or `UNAVAILABLE_MESSAGE` when no answer came or it does not
-/// decode.
+/// server wrote them (its `message`), or the card's words for an unavailable vote when no answer
+/// came or it does not decode.
 ///
 /// While the node answers that it is busy (503), or no answer comes, the vote is posted again after a
 /// pause: the server's `Retry-After`, or longer as tries go by (1, 2, 4 s), each drawn between half
@@ -136,8 +142,9 @@ const LONGEST_PAUSE_MS: f64 = 6_000.0;
 /// most `MOST_TRIES` tries within 30 s (`LONGEST_PAUSE_MS`). Every try carries the same key, so a vote
 /// whose answer was lost after it was stored counts once. The live region says it is sent again.
 async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, String> {
-    let unavailable = |_| UNAVAILABLE_MESSAGE.to_string();
-    let window = web_sys::window().ok_or_else(|| UNAVAILABLE_MESSAGE.to_string())?;
+    let unavailable_text = state.with_untracked(|card| card.words.unavailable.clone());
+    let unavailable = |_| unavailable_text.clone();
+    let window = web_sys::window().ok_or_else(|| unavailable_text.clone())?;
     let fields = FormData::new_with_form(form).map_err(unavailable)?;
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unavailable)?;
     // `set`, not `append`: a form shown again after a refusal carries a key of the server's
@@ -179,7 +186,7 @@ async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, Strin
             message = text(&answer, "message");
         }
         if message.is_empty() {
-            message = UNAVAILABLE_MESSAGE.to_string();
+            message = unavailable_text.clone();
         }
         if !worth_retrying || tries == MOST_TRIES {
             return Err(message);
@@ -242,14 +249,20 @@ fn focus_results() {
 /// on a refusal (too many streams, or a standing this reader may not see) it gives up and the
 /// figures stay as they are.
 fn follow_if_shown(state: CardState) {
-    let (shown, following, poll_id) =
-        state.with_untracked(|card| (card.live.shown, card.live.following, card.poll_id.clone()));
-    if !shown || following {
+    let (shown, following, poll_id, address) = state.with_untracked(|card| {
+        (
+            card.live.shown,
+            card.live.following,
+            card.poll_id.clone(),
+            card.words.live_address.clone(),
+        )
+    });
+    if !shown || following || address.is_empty() {
         return;
     }
     state.update_untracked(|card| card.live.following = true);
-    // Poll ids are lower-case letters, digits and dashes (the content check): safe in an address.
-    let address = ["/api/polls/", &poll_id, "/live"].concat();
+    // The address the server wrote into the card, with the card's language: the events carry the
+    // figures in its words.
     let Ok(source) = EventSource::new(&address) else {
         return;
     };
@@ -278,8 +291,8 @@ fn follow_if_shown(state: CardState) {
 }
 
 /// Writes a standing event's figures into the shown standing: per answer (found by its key, which
-/// is letters, digits and dashes) the share, the count and the bar, and the number of voters. An
-/// answer the event leaves out, or the page does not show, keeps its figures.
+/// is letters, digits and dashes) its figures as the server worded them and the bar, and the count
+/// of voters. An answer the event leaves out, or the page does not show, keeps its figures.
 fn write_standing(standing: &JsValue, shown: &Element) {
     for option in list(standing, "options") {
         let selector = ["[data-key=\"", &text(&option, "key"), "\"]"].concat();
@@ -288,14 +301,14 @@ fn write_standing(standing: &JsValue, shown: &Element) {
         };
         let percent = number(&option, "percent").min(100) as u8;
         if let Ok(Some(figures)) = row.query_selector(".poll-result-figures") {
-            figures.set_text_content(Some(&figures_text(percent, number(&option, "votes"))));
+            figures.set_text_content(Some(&text(&option, "figures")));
         }
         if let Ok(Some(bar)) = row.query_selector(".poll-bar-fill") {
             let _ = bar.set_attribute("width", &bar_width(percent));
         }
     }
     if let Ok(Some(total)) = shown.query_selector(".poll-total") {
-        total.set_text_content(Some(&voters_sentence(number(standing, "voters"))));
+        total.set_text_content(Some(&text(standing, "total")));
     }
 }
 

@@ -3,9 +3,14 @@
 //! the form itself as a component. A refused form comes back with everything typed kept and each
 //! message linked to its field, so an editor without JavaScript or with a screen reader finds it.
 //! The component is in `view`.
+//!
+//! A poll may have its question and answers in French beside the Dutch ones (the same answers,
+//! the same tally). The French fields are optional, but once one is filled in the French must be
+//! complete: a question and a text for every answer, as `PollDefinition::french_problem` asks.
 
 use super::extract::Form;
 use stembus_content::identifier::{identifier_from, unique_identifier};
+use stembus_poll::language::{PollTranslation, TranslationProblem};
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
@@ -29,7 +34,20 @@ fn has_control_character(text: &str) -> bool {
 }
 
 /// The sentence an editor reads when readers voted: what the store then refuses.
-pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden; lezers zien dan dat dat gebeurde.";
+pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden, in het Nederlands en in het Frans; lezers zien dan dat dat gebeurde.";
+
+/// The field of the French question.
+pub const FRENCH_QUESTION: &str = "vraag-fr";
+
+/// The field of answer `slot` (counted from 1) in Dutch: `antwoord2`.
+pub fn answer_field(slot: usize) -> String {
+    format!("antwoord{slot}")
+}
+
+/// The field of answer `slot` (counted from 1) in French: `antwoord2-fr`.
+pub fn french_answer_field(slot: usize) -> String {
+    format!("antwoord{slot}-fr")
+}
 
 /// The poll form as typed (or as a poll fills it in), field by field.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,6 +57,10 @@ pub struct PollFields {
     pub answers: Vec<String>,
     /// The key each answer slot carries when editing (`sleutel1` …); empty for a new answer.
     pub keys: Vec<String>,
+    /// The question in French ("Vraag (Frans)"); empty for a poll without French.
+    pub french_question: String,
+    /// `ANSWER_SLOTS` answers in French, each beside the Dutch answer of its slot.
+    pub french_answers: Vec<String>,
     pub multiple: bool,
     pub max_choices: String,
     pub opens: String,
@@ -54,6 +76,7 @@ impl PollFields {
         PollFields {
             answers: vec![String::new(); ANSWER_SLOTS],
             keys: vec![String::new(); ANSWER_SLOTS],
+            french_answers: vec![String::new(); ANSWER_SLOTS],
             visibility: ResultsVisibility::AfterVote.key().to_string(),
             ..PollFields::default()
         }
@@ -65,10 +88,14 @@ impl PollFields {
         PollFields {
             question: field("vraag"),
             answers: (1..=ANSWER_SLOTS)
-                .map(|slot| field(&format!("antwoord{slot}")))
+                .map(|slot| field(&answer_field(slot)))
                 .collect(),
             keys: (1..=ANSWER_SLOTS)
                 .map(|slot| field(&format!("sleutel{slot}")))
+                .collect(),
+            french_question: field(FRENCH_QUESTION),
+            french_answers: (1..=ANSWER_SLOTS)
+                .map(|slot| field(&french_answer_field(slot)))
                 .collect(),
             multiple: form.get("meerdere").is_some(),
             max_choices: field("maximaal"),
@@ -87,6 +114,16 @@ impl PollFields {
         for (slot, option) in poll.options.iter().take(ANSWER_SLOTS).enumerate() {
             fields.answers[slot] = option.label.clone();
             fields.keys[slot] = option.key.clone();
+            if let Some(label) = poll
+                .french
+                .as_ref()
+                .and_then(|french| french.labels.get(&option.key))
+            {
+                fields.french_answers[slot] = label.clone();
+            }
+        }
+        if let Some(french) = &poll.french {
+            fields.french_question = french.question.clone();
         }
         fields.multiple = poll.max_choices > 1;
         fields.max_choices = if poll.max_choices > 1 {
@@ -142,6 +179,9 @@ pub struct CheckedPoll {
     pub opens: Option<Moment>,
     pub closes: Option<Moment>,
     pub show_results: ResultsVisibility,
+    /// The question and answers in French, by the answers' keys; `None` when every French field
+    /// was left empty.
+    pub french: Option<PollTranslation>,
 }
 
 impl CheckedPoll {
@@ -156,8 +196,164 @@ impl CheckedPoll {
             max_choices: self.max_choices,
             allow_change,
             show_results: self.show_results,
-            french: None,
+            french: self.french,
         }
+    }
+}
+
+/// Where `field` is in the form, counted from the top; a field the form does not have goes last.
+fn form_position(field: &str) -> usize {
+    let mut order = vec!["vraag".to_string(), FRENCH_QUESTION.to_string()];
+    for slot in 1..=ANSWER_SLOTS {
+        order.push(answer_field(slot));
+        order.push(french_answer_field(slot));
+    }
+    order.extend(["maximaal", "opent", "sluit", "uitslag", "code"].map(String::from));
+    order
+        .iter()
+        .position(|known| known == field)
+        .unwrap_or(order.len())
+}
+
+/// What is wrong with one line of text (a question or an answer, in either language), with the
+/// field's label in front: a control character, or more than `MAX_TEXT` characters (`counted`
+/// names what was counted: "deze vraag", "dit antwoord").
+fn text_error(field: &str, label: &str, text: &str, counted: &str) -> Option<FieldError> {
+    let length = text.chars().count();
+    if has_control_character(text) {
+        Some(FieldError::new(
+            field,
+            format!("{label}: {CONTROL_CHARACTER_ADVICE}"),
+        ))
+    } else if length > MAX_TEXT {
+        Some(FieldError::new(
+            field,
+            format!("{label}: ten hoogste {MAX_TEXT} tekens; {counted} telt er {length}."),
+        ))
+    } else {
+        None
+    }
+}
+
+/// The refusal of a French answer that `slot` needs and lacks.
+fn missing_french_answer(slot: usize) -> FieldError {
+    FieldError::new(
+        &french_answer_field(slot),
+        format!(
+            "Antwoord {slot} (Frans): vul de Franse tekst van antwoord {slot} in, of laat alle Franse velden leeg."
+        ),
+    )
+}
+
+fn missing_french_question() -> FieldError {
+    FieldError::new(
+        FRENCH_QUESTION,
+        "Vraag (Frans): vul de Franse vraag in, of laat alle Franse velden leeg.".to_string(),
+    )
+}
+
+/// Checks the French fields beside the Dutch `answers` (slot, text) that passed: `Ok(None)` when
+/// every French field is empty, else the French question and the French text of each slot of
+/// `answers`, in their order. A French field is refused with the same rules as its Dutch one, and
+/// the French is all or nothing: a question and a text for every Dutch answer, and none where
+/// there is no Dutch answer.
+fn check_french(
+    fields: &PollFields,
+    answers: &[(usize, String)],
+    errors: &mut Vec<FieldError>,
+) -> Option<(String, Vec<String>)> {
+    let question = fields.french_question.trim().to_string();
+    let french_answer = |slot: usize| {
+        fields
+            .french_answers
+            .get(slot - 1)
+            .map(|text| text.trim())
+            .unwrap_or_default()
+    };
+    let any_french =
+        !question.is_empty() || (1..=ANSWER_SLOTS).any(|slot| !french_answer(slot).is_empty());
+    if !any_french {
+        return None;
+    }
+    let before = errors.len();
+    if question.is_empty() {
+        errors.push(missing_french_question());
+    } else if let Some(error) =
+        text_error(FRENCH_QUESTION, "Vraag (Frans)", &question, "deze vraag")
+    {
+        errors.push(error);
+    }
+    // (slot, text) of every filled-in French answer.
+    let mut filled: Vec<(usize, String)> = Vec::new();
+    for slot in 1..=ANSWER_SLOTS {
+        let text = french_answer(slot);
+        let dutch = fields
+            .answers
+            .get(slot - 1)
+            .is_some_and(|dutch| !dutch.trim().is_empty());
+        let field = french_answer_field(slot);
+        let label = format!("Antwoord {slot} (Frans)");
+        if text.is_empty() {
+            if dutch {
+                errors.push(missing_french_answer(slot));
+            }
+            continue;
+        }
+        if !dutch {
+            errors.push(FieldError::new(
+                &field,
+                format!(
+                    "{label}: er is geen antwoord {slot} in het Nederlands; vul dat in, of laat dit Franse veld leeg."
+                ),
+            ));
+        } else if let Some(error) = text_error(&field, &label, text, "dit antwoord") {
+            errors.push(error);
+        } else if let Some((first, _)) = filled
+            .iter()
+            .find(|(_, earlier)| earlier.to_lowercase() == text.to_lowercase())
+        {
+            errors.push(FieldError::new(
+                &field,
+                format!("{label}: dit antwoord staat er al, als antwoord {first}."),
+            ));
+        }
+        filled.push((slot, text.to_string()));
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let texts = answers
+        .iter()
+        .map(|(slot, _)| {
+            filled
+                .iter()
+                .find(|(french_slot, _)| french_slot == slot)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    Some((question, texts))
+}
+
+/// A French problem the poll's own rule finds, as a refusal at its field. The form's rules find
+/// each of them first; this is the last word, so a form never stores French the site refuses.
+fn french_refusal(problem: TranslationProblem, options: &[PollOption]) -> FieldError {
+    let slot_of = |key: &str| {
+        options
+            .iter()
+            .position(|option| option.key == key)
+            .map(|index| index + 1)
+    };
+    match problem {
+        TranslationProblem::EmptyQuestion => missing_french_question(),
+        TranslationProblem::MissingLabel(key) => match slot_of(&key) {
+            Some(slot) => missing_french_answer(slot),
+            None => missing_french_question(),
+        },
+        TranslationProblem::UnknownKey(_) => FieldError::new(
+            FRENCH_QUESTION,
+            "Vraag (Frans): de Franse teksten passen niet bij de antwoorden; vul bij elk antwoord de Franse tekst in, of laat alle Franse velden leeg.".to_string(),
+        ),
     }
 }
 
@@ -188,19 +384,10 @@ pub fn check(
 ) -> Result<CheckedPoll, Vec<FieldError>> {
     let mut errors = Vec::new();
     let question = fields.question.trim().to_string();
-    let length = question.chars().count();
     if question.is_empty() {
         errors.push(FieldError::new("vraag", "Vraag: vul de vraag in.".into()));
-    } else if has_control_character(&question) {
-        errors.push(FieldError::new(
-            "vraag",
-            format!("Vraag: {CONTROL_CHARACTER_ADVICE}"),
-        ));
-    } else if length > MAX_TEXT {
-        errors.push(FieldError::new(
-            "vraag",
-            format!("Vraag: ten hoogste {MAX_TEXT} tekens; deze vraag telt er {length}."),
-        ));
+    } else if let Some(error) = text_error("vraag", "Vraag", &question, "deze vraag") {
+        errors.push(error);
     }
 
     // (slot, text) of every filled-in answer, slots counted from 1.
@@ -211,20 +398,9 @@ pub fn check(
         if text.is_empty() {
             continue;
         }
-        let length = text.chars().count();
-        let field = format!("antwoord{slot}");
-        if has_control_character(text) {
-            errors.push(FieldError::new(
-                &field,
-                format!("Antwoord {slot}: {CONTROL_CHARACTER_ADVICE}"),
-            ));
-        } else if length > MAX_TEXT {
-            errors.push(FieldError::new(
-                &field,
-                format!(
-                    "Antwoord {slot}: ten hoogste {MAX_TEXT} tekens; dit antwoord telt er {length}."
-                ),
-            ));
+        let field = answer_field(slot);
+        if let Some(error) = text_error(&field, &format!("Antwoord {slot}"), text, "dit antwoord") {
+            errors.push(error);
         } else if let Some((first, _)) = answers
             .iter()
             .find(|(_, earlier)| earlier.to_lowercase() == text.to_lowercase())
@@ -246,10 +422,11 @@ pub fn check(
             })
             .unwrap_or(1);
         errors.push(FieldError::new(
-            &format!("antwoord{slot}"),
+            &answer_field(slot),
             format!("Antwoord {slot}: een poll heeft minstens twee antwoorden."),
         ));
     }
+    let french = check_french(fields, &answers, &mut errors);
 
     let max_choices = if fields.multiple {
         let most = answers.len();
@@ -335,10 +512,16 @@ pub fn check(
     };
 
     if !errors.is_empty() {
+        // Each French field sits under its Dutch one, so its message does too.
+        errors.sort_by_key(|error| form_position(&error.field));
         return Err(errors);
     }
     let keys = answer_keys(&answers, &fields.keys, before.map_or(&[][..], |b| &b.keys));
-    Ok(CheckedPoll {
+    let french = french.map(|(question, texts)| PollTranslation {
+        question,
+        labels: keys.iter().cloned().zip(texts).collect(),
+    });
+    let checked = CheckedPoll {
         question,
         options: answers
             .into_iter()
@@ -349,7 +532,12 @@ pub fn check(
         opens,
         closes,
         show_results,
-    })
+        french,
+    };
+    if let Some(problem) = checked.clone().with_id("", false).french_problem() {
+        return Err(vec![french_refusal(problem, &checked.options)]);
+    }
+    Ok(checked)
 }
 
 /// The key of each answer: the key its slot carries when that is one of the poll's (`known`) and
@@ -499,5 +687,179 @@ mod tests {
         let keys: Vec<&str> = checked.options.iter().map(|o| o.key.as_str()).collect();
         // Slot 1 keeps its key while reworded; a key carried twice stays with its first slot.
         assert_eq!(keys, ["ja", "nee", "ja-2"]);
+    }
+
+    /// `fields(answers)` with the French question and `french` answers, slot by slot.
+    fn in_french(answers: &[&str], question: &str, french: &[&str]) -> PollFields {
+        let mut typed = fields(answers);
+        typed.french_question = question.to_string();
+        for (slot, answer) in french.iter().enumerate() {
+            typed.french_answers[slot] = answer.to_string();
+        }
+        typed
+    }
+
+    fn refusals(fields: &PollFields) -> Vec<(String, String)> {
+        check(fields, NOW, None)
+            .unwrap_err()
+            .into_iter()
+            .map(|error| (error.field, error.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_poll_with_every_french_field_empty_has_no_french() {
+        let checked = check(&in_french(&["Ja", "Nee"], "  ", &["", " "]), NOW, None).unwrap();
+        assert_eq!(checked.french, None);
+    }
+
+    #[test]
+    fn french_texts_go_with_the_keys_of_their_dutch_answers() {
+        let typed = in_french(&["Ja", "", "Nee"], "Question ?", &[" Oui ", "", "Non"]);
+        let poll = check(&typed, NOW, None).unwrap().with_id("p", false);
+        let french = poll.french.clone().unwrap();
+        assert_eq!(french.question, "Question ?");
+        assert_eq!(
+            french.labels.into_iter().collect::<Vec<_>>(),
+            vec![
+                ("ja".to_string(), "Oui".to_string()),
+                ("nee".to_string(), "Non".to_string())
+            ]
+        );
+        assert_eq!(poll.french_problem(), None);
+    }
+
+    #[test]
+    fn french_answers_without_a_french_question_are_refused_at_the_french_question() {
+        assert_eq!(
+            refusals(&in_french(&["Ja", "Nee"], "", &["Oui", "Non"])),
+            [(
+                "vraag-fr".to_string(),
+                "Vraag (Frans): vul de Franse vraag in, of laat alle Franse velden leeg."
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_filled_answer_without_its_french_text_is_refused_at_its_french_field() {
+        assert_eq!(
+            refusals(&in_french(&["Ja", "Nee", "Weet niet"], "Question ?", &["Oui"])),
+            [
+                (
+                    "antwoord2-fr".to_string(),
+                    "Antwoord 2 (Frans): vul de Franse tekst van antwoord 2 in, of laat alle Franse velden leeg."
+                        .to_string()
+                ),
+                (
+                    "antwoord3-fr".to_string(),
+                    "Antwoord 3 (Frans): vul de Franse tekst van antwoord 3 in, of laat alle Franse velden leeg."
+                        .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_french_question_alone_asks_for_every_french_answer() {
+        let fields: Vec<String> = refusals(&in_french(&["Ja", "Nee"], "Question ?", &[]))
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(fields, ["antwoord1-fr", "antwoord2-fr"]);
+    }
+
+    #[test]
+    fn a_french_answer_where_there_is_no_dutch_answer_is_refused() {
+        assert_eq!(
+            refusals(&in_french(
+                &["Ja", "Nee"],
+                "Question ?",
+                &["Oui", "Non", "Peut-être"]
+            )),
+            [(
+                "antwoord3-fr".to_string(),
+                "Antwoord 3 (Frans): er is geen antwoord 3 in het Nederlands; vul dat in, of laat dit Franse veld leeg."
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn french_texts_follow_the_rules_of_their_dutch_fields() {
+        let long = "Pourquoi ".repeat(25);
+        let typed = in_french(
+            &["Ja", "Nee", "Weet niet"],
+            &long,
+            &["Oui", "Non\u{1b}", "Je ne sais pas"],
+        );
+        let found = refusals(&typed);
+        let fields: Vec<&str> = found.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(fields, ["vraag-fr", "antwoord2-fr"]);
+        assert!(
+            found[0]
+                .1
+                .starts_with("Vraag (Frans): ten hoogste 200 tekens")
+        );
+        assert!(found[1].1.starts_with("Antwoord 2 (Frans): de tekst bevat"));
+        let twice = in_french(&["Ja", "Nee"], "Question ?", &["Oui", " oui"]);
+        assert_eq!(
+            refusals(&twice)[0].1,
+            "Antwoord 2 (Frans): dit antwoord staat er al, als antwoord 1."
+        );
+    }
+
+    #[test]
+    fn refusals_are_listed_in_the_order_of_the_form_french_under_dutch() {
+        let mut typed = in_french(&["Ja", "Nee"], "", &["Oui"]);
+        typed.question = String::new();
+        typed.visibility = "onbekend".into();
+        let fields: Vec<String> = refusals(&typed)
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(fields, ["vraag", "vraag-fr", "antwoord2-fr", "uitslag"]);
+    }
+
+    #[test]
+    fn an_edit_form_is_filled_in_with_the_french_texts_by_their_answers() {
+        let stored = check(
+            &in_french(&["Ja", "Nee"], "Question ?", &["Oui", "Non"]),
+            NOW,
+            None,
+        )
+        .unwrap()
+        .with_id("p", false);
+        let shown = PollFields::of_poll(&stored);
+        assert_eq!(shown.french_question, "Question ?");
+        assert_eq!(&shown.french_answers[..3], ["Oui", "Non", ""]);
+        let before = Before {
+            shown: &stored,
+            keys: vec!["ja".into(), "nee".into()],
+        };
+        let again = check(&shown, NOW, Some(&before))
+            .unwrap()
+            .with_id("p", false);
+        assert_eq!(again.french, stored.french);
+    }
+
+    #[test]
+    fn the_polls_own_french_rule_is_a_refusal_at_the_field_it_names() {
+        let options = vec![
+            PollOption {
+                key: "ja".into(),
+                label: "Ja".into(),
+            },
+            PollOption {
+                key: "nee".into(),
+                label: "Nee".into(),
+            },
+        ];
+        let missing = french_refusal(TranslationProblem::MissingLabel("nee".into()), &options);
+        assert_eq!(missing.field, "antwoord2-fr");
+        let empty = french_refusal(TranslationProblem::EmptyQuestion, &options);
+        assert_eq!(empty.field, "vraag-fr");
+        let unknown = french_refusal(TranslationProblem::UnknownKey("x".into()), &options);
+        assert!(unknown.message.starts_with("Vraag (Frans): "));
     }
 }

@@ -1,8 +1,11 @@
 //! The poll form as a component: the fields with their labels, each refusal's message linked to
 //! its field (`aria-describedby`, `aria-invalid`), the proposed code, and the locked fields once
-//! readers voted.
+//! readers voted. Each French field sits under its Dutch one.
 
-use super::{ANSWER_SLOTS, FieldError, LOCKED_SENTENCE, MAX_TEXT, PollFields};
+use super::{
+    ANSWER_SLOTS, FRENCH_QUESTION, FieldError, LOCKED_SENTENCE, MAX_TEXT, PollFields, answer_field,
+    french_answer_field,
+};
 use crate::page::DeskPage;
 use crate::views::{Csrf, DeskFrame, Frame};
 use axum::http::StatusCode;
@@ -155,8 +158,14 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
 
     let answer_fields = (1..=ANSWER_SLOTS)
         .map(|slot| {
-            let field = format!("antwoord{slot}");
+            let field = answer_field(slot);
+            let french_field = french_answer_field(slot);
             let value = fields.answers.get(slot - 1).cloned().unwrap_or_default();
+            let french_value = fields
+                .french_answers
+                .get(slot - 1)
+                .cloned()
+                .unwrap_or_default();
             let key = fields.keys.get(slot - 1).cloned().unwrap_or_default();
             // Locked: an empty slot stays empty (no answer can be added), a filled one can be reworded.
             let readonly = locked && value.trim().is_empty();
@@ -178,6 +187,21 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
                     />
                     {carried}
                     <FieldMessage error=message(&field) />
+                </p>
+                <p class="desk-french-field">
+                    <label for=french_field.clone()>{format!("Antwoord {slot} (Frans)")}</label>
+                    <input
+                        id=french_field.clone()
+                        name=french_field.clone()
+                        type="text"
+                        lang="fr-BE"
+                        maxlength=MAX_TEXT.to_string()
+                        value=french_value
+                        readonly=readonly
+                        aria-invalid=invalid(&french_field)
+                        aria-describedby=described(&french_field)
+                    />
+                    <FieldMessage error=message(&french_field) />
                 </p>
             }
         })
@@ -266,6 +290,23 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
                         aria-describedby=described("vraag")
                     />
                     <FieldMessage error=message("vraag") />
+                </p>
+                <p class="desk-french-field">
+                    <label for=FRENCH_QUESTION>"Vraag (Frans)"</label>
+                    <input
+                        id=FRENCH_QUESTION
+                        name=FRENCH_QUESTION
+                        type="text"
+                        lang="fr-BE"
+                        maxlength=MAX_TEXT.to_string()
+                        value=fields.french_question.clone()
+                        aria-invalid=invalid(FRENCH_QUESTION)
+                        aria-describedby=described(FRENCH_QUESTION).unwrap_or_else(|| "frans-uitleg".to_string())
+                    />
+                    <FieldMessage error=message(FRENCH_QUESTION) />
+                    <span id="frans-uitleg" class="desk-hint">
+                        "Niet verplicht. Wie één Frans veld invult, vult ook de Franse vraag en de Franse tekst van elk antwoord in; de poll krijgt dan ook een Franse embed, met dezelfde antwoorden en dezelfde telling."
+                    </span>
                 </p>
                 <fieldset>
                     <legend>"Antwoorden (minstens twee; lege velden tellen niet mee)"</legend>

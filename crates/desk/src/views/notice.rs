@@ -3,8 +3,17 @@
 use super::*;
 use leptos::prelude::*;
 use leptos_meta::Meta;
+use stembus_messages::Words;
 use stembus_poll::error::AppError;
 use stembus_site::shell::PageTitle;
+
+/// What an editor reads of `error`: its words in the desk's language, which the desk's page puts in
+/// the context (`page::render`).
+pub(super) fn error_words(error: AppError) -> String {
+    use_context::<Words>()
+        .map(|words| words.error(error))
+        .unwrap_or_default()
+}
 
 /// A refusal on a desk address, with the way back.
 #[component]
@@ -21,7 +30,7 @@ pub fn DeskNotice(error: AppError) -> impl IntoView {
         <Meta name="robots" content="noindex, nofollow" />
         <section class="desk error-notice">
             <h1>"Dat lukte niet"</h1>
-            <p>{error.message()}</p>
+            <p>{error_words(error)}</p>
             <p>
                 <a href=href>{link}</a>
             </p>

@@ -3,6 +3,7 @@
 use super::*;
 use crate::activity::{BURST_FACTOR, BURST_MIN_VOTES, Burst, SHOWN_HOURS};
 use leptos::prelude::*;
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollResults, ResultsVisibility};
 use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH};
@@ -20,11 +21,30 @@ pub enum Origin {
         created: String,
         /// "gearchiveerd door an op …" while off the site.
         archived: Option<String>,
-        /// The frame to copy, as oEmbed hands it out.
-        iframe_html: String,
-        /// The embed's full address.
-        embed_url: String,
+        /// The embed in each language the poll speaks, Dutch first.
+        embeds: Vec<EmbedCode>,
     },
+}
+
+/// A desk-made poll's embed in one language, to copy.
+#[derive(Debug, Clone)]
+pub struct EmbedCode {
+    pub language: Language,
+    /// The question in that language, for the preview's title.
+    pub question: String,
+    /// The frame to copy, as oEmbed hands it out.
+    pub iframe_html: String,
+    /// The embed's address on this site (`/embed/{id}`, `/fr/embed/{id}`).
+    pub path: String,
+    /// The embed's full address.
+    pub url: String,
+}
+
+/// A poll's question and answers in French, in the order of its answers.
+#[derive(Debug, Clone)]
+pub struct FrenchTexts {
+    pub question: String,
+    pub answers: Vec<String>,
 }
 
 /// Where a setting of a poll comes from, as the desk says it.
@@ -44,6 +64,8 @@ pub struct PollDetail {
     pub poll_id: String,
     pub question: String,
     pub answers: Vec<String>,
+    /// The question and answers in French, when the poll has them.
+    pub french: Option<FrenchTexts>,
     pub origin: Origin,
     /// The title and address of the article that shows it (or names it, when archived).
     pub article: Option<(String, String)>,
@@ -68,6 +90,106 @@ pub struct PollDetail {
     pub audit: Vec<AuditEntry>,
     /// The field values for a window to look at: now's minute.
     pub window_default: String,
+}
+
+/// The question and answers: a list of the answers, or, for a poll that has them in French too, a
+/// table with the Dutch and the French side by side.
+#[component]
+fn PollTexts(question: String, answers: Vec<String>, french: Option<FrenchTexts>) -> impl IntoView {
+    let Some(french) = french else {
+        let items = answers
+            .into_iter()
+            .map(|answer| view! { <li>{answer}</li> })
+            .collect_view();
+        return view! { <ul>{items}</ul> }.into_any();
+    };
+    let mut french_answers = french.answers.into_iter();
+    let rows = answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            let french_answer = french_answers.next().unwrap_or_default();
+            view! {
+                <tr>
+                    <th scope="row">{format!("Antwoord {}", index + 1)}</th>
+                    <td lang="nl-BE">{answer}</td>
+                    <td lang="fr-BE">{french_answer}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="desk-table">
+            <caption>"Vraag en antwoorden in het Nederlands en in het Frans"</caption>
+            <thead>
+                <tr>
+                    <td></td>
+                    <th scope="col">"Nederlands"</th>
+                    <th scope="col">"Frans"</th>
+                </tr>
+            </thead>
+            <tbody>
+                <tr>
+                    <th scope="row">"Vraag"</th>
+                    <td lang="nl-BE">{question}</td>
+                    <td lang="fr-BE">{french.question}</td>
+                </tr>
+                {rows}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// One language's embed: its address, the frame to copy and a preview. With one language the
+/// wording is as it always was; with two each part names its language.
+#[component]
+fn EmbedSection(embed: EmbedCode, several: bool) -> impl IntoView {
+    let EmbedCode {
+        language,
+        question,
+        iframe_html,
+        path,
+        url,
+    } = embed;
+    // The Dutch code keeps the id it always had.
+    let (words, id) = match language {
+        Language::Dutch => ("Nederlands", "iframe-code"),
+        Language::French => ("Frans", "iframe-code-fr"),
+    };
+    let tag = language.tag();
+    let named = |text: &str| {
+        if several {
+            format!("{text} ({words})")
+        } else {
+            text.to_string()
+        }
+    };
+    view! {
+        <p>
+            {named("Adres van de poll")} ": " <a href=path.clone() hreflang=tag>{url}</a>
+        </p>
+        <p>
+            <label for=id>{named("Iframe-code om te kopiëren")}</label>
+            // Leptos writes a textarea's text as it is; the browser decodes
+            // entities there, so the frame is escaped once, here.
+            <textarea
+                id=id
+                class="desk-iframe-code"
+                readonly
+                rows="4"
+                inner_html=escape_markup(&iframe_html)
+            ></textarea>
+        </p>
+        <h3>{named("Voorbeeld")}</h3>
+        <iframe
+            class="desk-preview"
+            src=path
+            title=format!("{}: {question}", named("Voorbeeld van de poll"))
+            width=FRAME_WIDTH.to_string()
+            height=FRAME_HEIGHT.to_string()
+        ></iframe>
+    }
 }
 
 #[component]
@@ -100,6 +222,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         poll_id,
         question,
         answers,
+        french,
         origin,
         article,
         opens,
@@ -122,10 +245,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
     } = detail;
     let base = format!("/redactie/poll/{poll_id}");
     let csrf = frame.csrf.clone();
-    let answers = answers
-        .into_iter()
-        .map(|answer| view! { <li>{answer}</li> })
-        .collect_view();
+    let answers = view! { <PollTexts question=question.clone() answers french /> };
     let open_or_close = if is_closed {
         view! {
             <form method="post" action=format!("{base}/heropenen")>
@@ -275,7 +395,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                     "Poll uit bestand " <code>{file}</code>
                     ": vraag en antwoorden staan in dat inhoudsbestand en worden daar gewijzigd."
                 </p>
-                <ul>{answers}</ul>
+                {answers}
             }
             .into_any(),
             None,
@@ -283,8 +403,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         Origin::Desk {
             created,
             archived,
-            iframe_html,
-            embed_url,
+            embeds,
         } => {
             let archive = match archived {
                 None => view! {
@@ -314,12 +433,15 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                     <a href=format!("{base}/bewerken")>"Bewerken"</a>
                 </p>
             };
-            let embed_path = format!("/embed/{poll_id}");
-            let preview_title = format!("Voorbeeld van de poll: {question}");
+            let several = embeds.len() > 1;
+            let embeds = embeds
+                .into_iter()
+                .map(|embed| view! { <EmbedSection embed several /> })
+                .collect_view();
             (
                 view! {
                     <p>{format!("Poll van de redactie, {created}. Vraag en antwoorden:")}</p>
-                    <ul>{answers}</ul>
+                    {answers}
                     <p>{format!("Opent: {opens}. Maximaal aantal antwoorden per lezer: {max_choices}.")}</p>
                     {edit}
                     {archive}
@@ -328,29 +450,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                 Some(view! {
                     <section aria-labelledby="insluiten-titel">
                         <h2 id="insluiten-titel">"Insluiten"</h2>
-                        <p>
-                            "Adres van de poll: " <a href=embed_path.clone()>{embed_url}</a>
-                        </p>
-                        <p>
-                            <label for="iframe-code">"Iframe-code om te kopiëren"</label>
-                            // Leptos writes a textarea's text as it is; the browser decodes
-                            // entities there, so the frame is escaped once, here.
-                            <textarea
-                                id="iframe-code"
-                                class="desk-iframe-code"
-                                readonly
-                                rows="4"
-                                inner_html=escape_markup(&iframe_html)
-                            ></textarea>
-                        </p>
-                        <h3>"Voorbeeld"</h3>
-                        <iframe
-                            class="desk-preview"
-                            src=embed_path
-                            title=preview_title
-                            width=FRAME_WIDTH.to_string()
-                            height=FRAME_HEIGHT.to_string()
-                        ></iframe>
+                        {embeds}
                     </section>
                 }),
             )

@@ -1,5 +1,6 @@
 //! The sign-in page, with the message of a refused attempt.
 
+use super::notice::error_words;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use stembus_poll::error::AppError;
@@ -17,7 +18,7 @@ pub fn SignInPage(error: Option<AppError>, name: String, form_token: String) -> 
                 .map(|error| {
                     view! {
                         <p class="desk-error" role="alert">
-                            {error.message()}
+                            {error_words(error)}
                         </p>
                     }
                 })}

@@ -467,7 +467,11 @@ async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Send
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = serve::with_limits(site.router(), site.state.admission.clone());
+    let app = serve::with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
     tokio::spawn(serve::serve_with_header_timeout(
         listener,
         app,

@@ -85,6 +85,7 @@ impl TestSite {
             store,
             clock: clock.clone(),
             budgets: Budgets::default(),
+            messages: stembus_messages::Messages::load().unwrap(),
         });
         TestSite {
             state,

@@ -1,8 +1,10 @@
-//! The polls editors make in the desk, through the router: the new-poll form and its refusals, editing before and after the first vote, archiving, and what readers then see.
+//! The polls editors make in the desk, through the router: the new-poll form and its refusals, editing before and after the first vote, archiving, what readers then see, and a poll in Dutch and French with its two embed codes.
 
 use crate::common::*;
 use crate::desk::{Editor, actions, post, signed_in};
 use axum::http::{HeaderName, StatusCode, header};
+use stembus_poll::language::Language;
+use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH, iframe_html};
 use stembus_store::desk::AuditAction;
 
 const NEW: &str = "/redactie/nieuw";
@@ -89,9 +91,11 @@ async fn edit_form(site: &TestSite, editor: &Editor, id: &str) -> Vec<(String, S
         "sluit".into(),
         "maximaal".into(),
     ];
+    names.push("vraag-fr".into());
     for slot in 1..=10 {
         names.push(format!("antwoord{slot}"));
         names.push(format!("sleutel{slot}"));
+        names.push(format!("antwoord{slot}-fr"));
     }
     let mut fields: Vec<(String, String)> = names
         .into_iter()
@@ -863,4 +867,298 @@ async fn the_iframe_code_to_copy_is_oembeds_frame_even_for_a_question_with_quote
         .replace('>', "&gt;")
         .replace('"', "&quot;");
     assert!(page.body.contains(&copied), "{copied} in {}", page.body);
+}
+
+const FRENCH_QUESTION: &str = "La ville doit-elle aménager plus de pistes cyclables ?";
+
+/// The French fields of `new_poll_form`'s three answers, filled in.
+const IN_FRENCH: [(&str, &str); 4] = [
+    ("vraag-fr", FRENCH_QUESTION),
+    ("antwoord1-fr", "Oui"),
+    ("antwoord2-fr", "Non"),
+    ("antwoord3-fr", "Je ne sais pas"),
+];
+
+/// A frame as the desk's textarea holds it: escaped once, which the browser decodes back.
+fn as_textarea_text(iframe: &str) -> String {
+    iframe
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[tokio::test]
+async fn a_poll_made_in_dutch_and_french_stores_both_and_its_page_gives_both_iframe_codes() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let form = editor.get(&site, NEW).await;
+    for label in [
+        r#"<label for="vraag-fr">Vraag (Frans)</label>"#,
+        r#"<label for="antwoord1-fr">Antwoord 1 (Frans)</label>"#,
+        r#"<label for="antwoord10-fr">Antwoord 10 (Frans)</label>"#,
+    ] {
+        assert!(form.body.contains(label), "{label} in {}", form.body);
+    }
+    let dutch_answer = form.body.find(r#"id="antwoord2""#).unwrap();
+    let french_answer = form.body.find(r#"id="antwoord2-fr""#).unwrap();
+    let next_answer = form.body.find(r#"id="antwoord3""#).unwrap();
+    assert!(
+        dutch_answer < french_answer && french_answer < next_answer,
+        "each French answer sits under its Dutch one"
+    );
+
+    let location = create(&site, &editor, &IN_FRENCH).await;
+
+    let made = site.state.store.made_polls().await.unwrap();
+    let poll = &made[0].definition;
+    let french = poll.french.as_ref().expect("the French texts are stored");
+    assert_eq!(french.question, FRENCH_QUESTION);
+    assert_eq!(
+        french
+            .labels
+            .iter()
+            .map(|(key, label)| (key.as_str(), label.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("ja", "Oui"),
+            ("nee", "Non"),
+            ("weet-niet", "Je ne sais pas")
+        ],
+        "by the keys of the Dutch answers: one tally"
+    );
+    assert_eq!(poll.question, QUESTION);
+    let log = site.state.store.audit_log(Some(CODE), 10).await.unwrap();
+    assert!(
+        log[0].detail.contains(QUESTION) && log[0].detail.contains(FRENCH_QUESTION),
+        "{}",
+        log[0].detail
+    );
+
+    let page = editor.get(&site, &location).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let base = site.state.settings.base_url.clone();
+    for (language, id, label) in [
+        (
+            Language::Dutch,
+            "iframe-code",
+            "Iframe-code om te kopiëren (Nederlands)",
+        ),
+        (
+            Language::French,
+            "iframe-code-fr",
+            "Iframe-code om te kopiëren (Frans)",
+        ),
+    ] {
+        let frame = iframe_html(
+            &base,
+            &poll.in_language(language).unwrap(),
+            &site.state.words(language),
+            FRAME_WIDTH,
+            FRAME_HEIGHT,
+        );
+        assert!(
+            page.body
+                .contains(&format!("<label for=\"{id}\">{label}</label>")),
+            "{label} in {}",
+            page.body
+        );
+        assert!(
+            page.body.contains(&as_textarea_text(&frame)),
+            "{frame} in {}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains(&format!("{base}/fr/embed/{CODE}")),
+        "the French embed's address: {}",
+        page.body
+    );
+    for text in [FRENCH_QUESTION, "Je ne sais pas", "Weet niet"] {
+        assert!(page.body.contains(text), "{text} in {}", page.body);
+    }
+
+    // The edit form comes filled in with the French texts.
+    let fields = edit_form(&site, &editor, CODE).await;
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    };
+    assert_eq!(value("vraag-fr").as_deref(), Some(FRENCH_QUESTION));
+    assert_eq!(value("antwoord3-fr").as_deref(), Some("Je ne sais pas"));
+    assert_eq!(value("antwoord4-fr").as_deref(), Some(""));
+}
+
+#[tokio::test]
+async fn a_poll_without_french_has_only_its_dutch_iframe_code() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let location = create(&site, &editor, &[]).await;
+    assert_eq!(
+        site.state.store.made_polls().await.unwrap()[0]
+            .definition
+            .french,
+        None
+    );
+    let page = editor.get(&site, &location).await;
+    assert!(
+        page.body
+            .contains(r#"<label for="iframe-code">Iframe-code om te kopiëren</label>"#),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("iframe-code-fr"), "{}", page.body);
+    assert!(!page.body.contains("/fr/embed/"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn french_answers_without_one_for_every_filled_answer_are_refused_at_that_field() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    assert_refused(
+        &site,
+        &editor,
+        &[
+            ("vraag-fr", FRENCH_QUESTION),
+            ("antwoord1-fr", "Oui"),
+            ("antwoord3-fr", "Je ne sais pas"),
+        ],
+        "Antwoord 2 (Frans): vul de Franse tekst van antwoord 2 in, of laat alle Franse velden leeg.",
+        &[
+            ("vraag-fr", FRENCH_QUESTION),
+            ("antwoord1-fr", "Oui"),
+            ("antwoord2-fr", ""),
+            ("antwoord3-fr", "Je ne sais pas"),
+            ("antwoord2", "Nee"),
+            ("code", CODE),
+        ],
+    )
+    .await;
+    let reply = editor
+        .post(
+            &site,
+            NEW,
+            &new_poll_form(&[("vraag-fr", FRENCH_QUESTION), ("antwoord1-fr", "Oui")]),
+        )
+        .await;
+    assert!(
+        reply
+            .body
+            .contains(r#"aria-invalid="true" aria-describedby="antwoord2-fr-fout""#)
+            && reply.body.contains(r#"id="antwoord2-fr-fout""#)
+            && reply.body.contains(r##"<a href="#antwoord2-fr">"##),
+        "the message is linked to its field: {}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn french_answers_without_a_french_question_are_refused_at_the_french_question() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    assert_refused(
+        &site,
+        &editor,
+        &IN_FRENCH[1..],
+        "Vraag (Frans): vul de Franse vraag in, of laat alle Franse velden leeg.",
+        &[
+            ("vraag-fr", ""),
+            ("antwoord2-fr", "Non"),
+            ("vraag", QUESTION),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_french_answer_where_there_is_no_dutch_answer_is_refused() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let mut changes = IN_FRENCH.to_vec();
+    changes.push(("antwoord4-fr", "Peut-être"));
+    assert_refused(
+        &site,
+        &editor,
+        &changes,
+        "Antwoord 4 (Frans): er is geen antwoord 4 in het Nederlands",
+        &[("antwoord4-fr", "Peut-être"), ("antwoord4", "")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn after_the_first_vote_a_french_rewording_is_logged_as_a_correction_and_readers_are_told() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    create(&site, &editor, &IN_FRENCH).await;
+    assert_eq!(vote(&site, CODE, "nee").await.status, StatusCode::OK);
+
+    let mut fields = edit_form(&site, &editor, CODE).await;
+    set(
+        &mut fields,
+        "vraag-fr",
+        "La ville doit-elle aménager davantage de pistes cyclables ?",
+    );
+    set(&mut fields, "antwoord2-fr", "Non merci");
+    let reply = save_edit(&site, &editor, CODE, &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    let log = site.state.store.audit_log(Some(CODE), 10).await.unwrap();
+    assert_eq!(log[0].action, AuditAction::PollEdited);
+    assert_eq!(
+        log[0].detail,
+        format!(
+            "franse vraag: \"{FRENCH_QUESTION}\" → \"La ville doit-elle aménager davantage de pistes cyclables ?\"; frans antwoord 2: \"Non\" → \"Non merci\""
+        )
+    );
+    let made = site.state.store.made_polls().await.unwrap();
+    assert!(made[0].clarified, "a correction, as a Dutch rewording is");
+    assert_eq!(made[0].definition.question, QUESTION, "the Dutch stays");
+    let embed = site.get(&format!("/embed/{CODE}"), None).await;
+    assert!(
+        embed
+            .body
+            .contains("De vraag of een antwoord werd na de start verduidelijkt."),
+        "{}",
+        embed.body
+    );
+    assert_eq!(
+        site.voters_in(CODE).await,
+        1,
+        "the vote stays with its answer"
+    );
+
+    // Removing a French answer's text alone is refused; removing every French text is an edit.
+    let mut half = edit_form(&site, &editor, CODE).await;
+    set(&mut half, "antwoord1-fr", "");
+    let refused = save_edit(&site, &editor, CODE, &half).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Antwoord 1 (Frans): vul de Franse tekst van antwoord 1 in"),
+        "{}",
+        refused.body
+    );
+    let mut none = edit_form(&site, &editor, CODE).await;
+    for slot in 0..=3 {
+        let name = if slot == 0 {
+            "vraag-fr".to_string()
+        } else {
+            format!("antwoord{slot}-fr")
+        };
+        set(&mut none, &name, "");
+    }
+    let reply = save_edit(&site, &editor, CODE, &none).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(
+        site.state.store.made_polls().await.unwrap()[0]
+            .definition
+            .french,
+        None
+    );
+    let page = editor.get(&site, &desk_page(CODE)).await;
+    assert!(!page.body.contains("iframe-code-fr"), "{}", page.body);
 }

@@ -200,7 +200,7 @@ async fn the_stream_sends_the_standing_with_an_id_a_retry_and_skips_what_the_rea
     assert_eq!(
         field(&event, "data"),
         Some(
-            r#"{"voters":0,"options":[{"key":"ja","votes":0,"percent":0},{"key":"nee","votes":0,"percent":0},{"key":"weet-niet","votes":0,"percent":0}],"facts_voters":"Tot nu toe stemden 0 lezers."}"#
+            r#"{"voters":0,"total":"Nog niemand stemde.","options":[{"key":"ja","votes":0,"percent":0,"figures":"0% · 0 stemmen"},{"key":"nee","votes":0,"percent":0,"figures":"0% · 0 stemmen"},{"key":"weet-niet","votes":0,"percent":0,"figures":"0% · 0 stemmen"}],"facts_voters":"Tot nu toe stemden 0 lezers."}"#
         )
     );
 
@@ -337,6 +337,7 @@ async fn open_streams_stay_out_of_the_in_flight_limit() {
     let service = with_limits(
         build_router(site.state.clone()),
         site.state.admission.clone(),
+        &site.state.messages,
     );
     let mut streams = Vec::new();
     for _ in 0..STREAMS_PAST_EVERY_BUDGET {
@@ -442,7 +443,7 @@ async fn on_postgres_a_stream_on_one_node_shows_the_votes_cast_on_another() {
             .expect("the other node's votes arrive within seconds");
     }
     assert!(
-        seen.contains(r#"{"key":"nee","votes":2,"percent":67}"#),
+        seen.contains(r#"{"key":"nee","votes":2,"percent":67,"figures":"67% · 2 stemmen"}"#),
         "{seen}"
     );
 }
@@ -565,4 +566,31 @@ async fn where_the_standing_is_hidden_the_vote_answer_still_counts_in_the_box() 
         answer["facts_voters"], "Tot nu toe stemde 1 lezer.",
         "the box, shown to every reader, counts the vote"
     );
+}
+
+#[tokio::test]
+async fn a_french_stream_sends_the_same_figures_in_french_words_and_an_unknown_language_is_refused()
+{
+    let (site, _content) = open_standing_site();
+    let site = site.kept_router();
+    site.vote("ja").await;
+    let french = Request::get(format!("{}?lang=fr-BE", live_path()))
+        .header(header::ACCEPT, "text/event-stream")
+        .body(Body::empty())
+        .unwrap();
+    let response = site.router().oneshot(french).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    let mut pending = String::new();
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        field(&event, "data"),
+        Some(
+            "{\"voters\":1,\"total\":\"1 lecteur a voté.\",\"options\":[{\"key\":\"ja\",\"votes\":1,\"percent\":100,\"figures\":\"100\u{a0}% · 1 vote\"},{\"key\":\"nee\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"},{\"key\":\"weet-niet\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"}],\"facts_voters\":\"Jusqu’ici, 1 lecteur a voté.\"}"
+        )
+    );
+    let unknown = site.get(&format!("{}?lang=de-BE", live_path()), None).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 }

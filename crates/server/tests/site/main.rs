@@ -7,6 +7,7 @@ mod common;
 mod desk;
 mod desk_list;
 mod desk_polls;
+mod french;
 mod hostile_text;
 mod live_results;
 mod logs;

@@ -165,7 +165,11 @@ async fn a_full_page_class_is_refused_at_once_while_votes_the_desk_and_health_ar
     let site = TestSite::new()
         .with_budgets(|budgets| budgets.pages = 0)
         .kept_router();
-    let service = with_limits(site.router(), site.state.admission.clone());
+    let service = with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
     let send = |request: Request<Body>| service.clone().oneshot(request);
 
     let page = send(Request::get(ARTICLE).body(Body::empty()).unwrap())
@@ -250,6 +254,7 @@ async fn a_full_desk_class_refuses_health_uncached_while_pages_are_answered() {
     let service = with_limits(
         build_router(site.state.clone()),
         site.state.admission.clone(),
+        &site.state.messages,
     );
     let health = service
         .clone()

@@ -176,7 +176,23 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
         .descendants()
         .filter(|n| n.tag_name().name() == "entry")
         .count();
-    assert_eq!(entries, 2);
+    assert_eq!(
+        entries, 3,
+        "the Dutch articles and the French one, each an entry"
+    );
+    let french = doc
+        .descendants()
+        .find(|n| {
+            n.tag_name().name() == "entry"
+                && n.attribute(("http://www.w3.org/XML/1998/namespace", "lang")) == Some("fr-BE")
+        })
+        .expect("the French article's entry says its language");
+    assert!(
+        french.descendants().any(|n| n
+            .attribute("href")
+            .is_some_and(|href| href.contains("/fr/article/"))),
+        "it links the French address"
+    );
 
     let sitemap = site.get("/sitemap.xml", None).await;
     assert_eq!(sitemap.status, StatusCode::OK);
@@ -185,7 +201,8 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
         doc.descendants()
             .filter(|n| n.tag_name().name() == "url")
             .count(),
-        3
+        4,
+        "the front page and the three articles, the French one at its own address"
     );
 
     assert_eq!(

@@ -14,9 +14,13 @@
 //! admitted at a bounded rate (a token bucket: `STREAMS_ADMITTED_AT_ONCE` after a quiet spell, then
 //! `STREAMS_ADMITTED_PER_SECOND`): a storm of readers reconnecting at once is spread over seconds
 //! instead of arriving as one wave of store reads and handshakes.
+//!
+//! A snapshot carries the figures in words as well, in every language the site speaks (the
+//! island writes them as they come: its WASM has no words of its own); a stream sends those of its
+//! language, `?lang=fr-BE` for a French card, Dutch without it.
 
 use crate::state::WebState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -29,7 +33,10 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use stembus_poll::{PollDefinition, PollResults, facts_voters_sentence};
+use stembus_messages::Messages;
+use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
+use stembus_poll::{PollDefinition, PollResults};
 use stembus_site::admission::{RequestClass, Shed};
 use stembus_site::cache_control;
 use stembus_site::voter_cookie::VoterId;
@@ -54,20 +61,22 @@ const FAN_OUT_SPREAD_MS: u64 = 500;
 /// What the browser waits before reconnecting a dropped stream.
 const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 
-/// One reading of a poll's standing, as the stream sends it.
+/// One reading of a poll's standing, as the streams send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
-    /// A hash of `data`: the event id, equal on every node for equal figures.
+    /// A hash of the Dutch `data`: the event id, equal on every node for equal figures.
     pub id: String,
-    /// `{"voters":n,"options":[{"key","votes","percent"}],"facts_voters":"Tot nu toe stemden n
-    /// lezers."}`: the last the transparency box's count, rendered here so that the island does not
-    /// carry the words (`facts_voters_sentence`).
-    pub data: String,
+    /// Per language, `{"voters":n,"total":"n lezers stemden.","options":[{"key","votes","percent",
+    /// "figures":"70% · 7 stemmen"}],"facts_voters":"Tot nu toe stemden n lezers."}`: the figures,
+    /// and the words the island writes (the standing's, each answer's, and the transparency box's
+    /// count) rendered here, so that the island does not carry them.
+    data: Vec<(Language, String)>,
 }
 
 #[derive(Serialize)]
 struct SnapshotData<'a> {
     voters: u64,
+    total: String,
     options: Vec<SnapshotOption<'a>>,
     facts_voters: String,
 }
@@ -77,29 +86,46 @@ struct SnapshotOption<'a> {
     key: &'a str,
     votes: u64,
     percent: u8,
+    figures: String,
 }
 
 impl Snapshot {
-    fn of(results: &PollResults) -> Snapshot {
-        let data = SnapshotData {
-            voters: results.voters,
-            options: results
-                .rows
-                .iter()
-                .map(|row| SnapshotOption {
-                    key: &row.key,
-                    votes: row.votes,
-                    percent: row.percent,
-                })
-                .collect(),
-            facts_voters: facts_voters_sentence(Some(results.voters)),
-        };
-        let data = serde_json::to_string(&data).unwrap_or_default();
-        let id = Sha256::digest(data.as_bytes())[..8]
+    fn of(results: &PollResults, messages: &Arc<Messages>) -> Snapshot {
+        let data: Vec<(Language, String)> = Language::ALL
+            .into_iter()
+            .map(|language| {
+                let words = messages.words(language);
+                let data = SnapshotData {
+                    voters: results.voters,
+                    total: words.voters(results.voters),
+                    options: results
+                        .rows
+                        .iter()
+                        .map(|row| SnapshotOption {
+                            key: &row.key,
+                            votes: row.votes,
+                            percent: row.percent,
+                            figures: words.figures(row.percent, row.votes),
+                        })
+                        .collect(),
+                    facts_voters: words.facts_voters(Some(results.voters)),
+                };
+                (language, serde_json::to_string(&data).unwrap_or_default())
+            })
+            .collect();
+        let id = Sha256::digest(data[0].1.as_bytes())[..8]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         Snapshot { id, data }
+    }
+
+    /// The event's data for a stream in `language`.
+    pub fn data_in(&self, language: Language) -> &str {
+        self.data
+            .iter()
+            .find(|(of, _)| *of == language)
+            .map_or("", |(_, data)| data.as_str())
     }
 }
 
@@ -259,6 +285,7 @@ impl LiveResults {
         self: &Arc<Self>,
         poll: &PollDefinition,
         store: &Store,
+        messages: &Arc<Messages>,
     ) -> watch::Receiver<Option<Arc<Snapshot>>> {
         let mut polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(watched) = polls.get(&poll.id) {
@@ -277,6 +304,7 @@ impl LiveResults {
             self.clone(),
             poll.clone(),
             store.clone(),
+            messages.clone(),
             channel,
             news,
         ));
@@ -291,6 +319,7 @@ async fn read_every_second(
     hub: Arc<LiveResults>,
     poll: PollDefinition,
     store: Store,
+    messages: Arc<Messages>,
     channel: Channel,
     news: Arc<Notify>,
 ) {
@@ -321,11 +350,10 @@ async fn read_every_second(
         last_read = Some(Instant::now());
         match store.tally(&poll.id, None).await {
             Ok(tally) => {
-                let snapshot = Snapshot::of(&PollResults::from_counts(
-                    &poll,
-                    &tally.counts,
-                    tally.voters,
-                ));
+                let snapshot = Snapshot::of(
+                    &PollResults::from_counts(&poll, &tally.counts, tally.voters),
+                    &messages,
+                );
                 let published = channel.send_if_modified(|current| {
                     let changed = current.as_deref() != Some(&snapshot);
                     if changed {
@@ -370,39 +398,44 @@ async fn may_watch(state: &WebState, poll: &PollDefinition, headers: &HeaderMap)
     Some(!tally.own_choices.is_empty())
 }
 
-/// `GET /api/polls/{poll_id}/live`.
+/// `GET /api/polls/{poll_id}/live[?lang=fr-BE]`.
 pub async fn live(
     State(state): State<WebState>,
     Path(poll_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    let language = match query.get("lang").map(|tag| Language::from_tag(tag)) {
+        None => Language::Dutch,
+        Some(Some(language)) => language,
+        Some(None) => {
+            let words = state.words(Language::Dutch);
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                &words.error(AppError::InvalidInput),
+            );
+        }
+    };
+    let words = state.words(language);
     let library = state.library();
     let Some((_, poll)) = library.poll(&poll_id) else {
         let error = state.missing_poll(&poll_id);
-        return refusal(super::results::status_of(error), error.message());
+        return refusal(super::results::status_of(error), &words.error(error));
     };
     let hub = state.live_results.clone();
     if *hub.closing.borrow() {
-        return refusal(StatusCode::SERVICE_UNAVAILABLE, "De site start opnieuw op.");
+        return refusal(StatusCode::SERVICE_UNAVAILABLE, &words.text("restarting"));
     }
     // The slot first: a full node refuses before it reads anything from the store.
     let slot = match hub.take_slot(Instant::now()) {
         Ok(slot) => slot,
         Err(no_slot) => {
             let (shed, wait, message) = match no_slot {
-                NoSlot::Full => (
-                    Shed::Full,
-                    "30",
-                    "Te veel lezers volgen nu live; de cijfers op de pagina blijven staan.",
-                ),
-                NoSlot::TooFast => (
-                    Shed::Rate,
-                    "5",
-                    "Te veel lezers openen nu tegelijk de live cijfers; de cijfers op de pagina blijven staan.",
-                ),
+                NoSlot::Full => (Shed::Full, "30", "live-full"),
+                NoSlot::TooFast => (Shed::Rate, "5", "live-too-fast"),
             };
             state.admission.count(RequestClass::Streams, shed);
-            let mut response = refusal(StatusCode::SERVICE_UNAVAILABLE, message);
+            let mut response = refusal(StatusCode::SERVICE_UNAVAILABLE, &words.text(message));
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static(wait));
@@ -412,15 +445,12 @@ pub async fn live(
     match may_watch(&state, poll, &headers).await {
         Some(true) => {}
         Some(false) => {
-            return refusal(
-                StatusCode::FORBIDDEN,
-                "De tussenstand van deze poll is (nog) niet zichtbaar voor u.",
-            );
+            return refusal(StatusCode::FORBIDDEN, &words.text("live-hidden"));
         }
         None => {
             return refusal(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "De cijfers van deze poll kunnen nu niet getoond worden.",
+                &words.text("live-unavailable"),
             );
         }
     }
@@ -428,7 +458,7 @@ pub async fn live(
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let snapshots = hub.watch(poll, &state.store);
+    let snapshots = hub.watch(poll, &state.store, &state.messages);
     let phase = hub.next_phase();
     let mut response = Sse::new(events(
         snapshots,
@@ -436,6 +466,7 @@ pub async fn live(
         last_seen,
         slot,
         phase,
+        language,
     ))
     .keep_alive(KeepAlive::new().interval(HEARTBEAT_EVERY))
     .into_response();
@@ -454,6 +485,7 @@ fn events(
     last_seen: Option<String>,
     slot: Slot,
     phase: Duration,
+    language: Language,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     snapshots.mark_changed();
     let state = (snapshots, closing, last_seen, slot, true);
@@ -488,7 +520,7 @@ fn events(
                     .event("standing")
                     .id(snapshot.id.clone())
                     .retry(RECONNECT_AFTER)
-                    .data(snapshot.data.clone());
+                    .data(snapshot.data_in(language));
                 return Some((Ok(event), (snapshots, closing, last_seen, slot, false)));
             }
         },
@@ -519,20 +551,25 @@ mod tests {
             ],
             voters: 10,
         };
-        let snapshot = Snapshot::of(&results);
+        let messages = Messages::load().unwrap();
+        let snapshot = Snapshot::of(&results, &messages);
         assert_eq!(
-            snapshot.data,
-            r#"{"voters":10,"options":[{"key":"ja","votes":7,"percent":70},{"key":"nee","votes":3,"percent":30}],"facts_voters":"Tot nu toe stemden 10 lezers."}"#
+            snapshot.data_in(Language::Dutch),
+            r#"{"voters":10,"total":"10 lezers stemden.","options":[{"key":"ja","votes":7,"percent":70,"figures":"70% · 7 stemmen"},{"key":"nee","votes":3,"percent":30,"figures":"30% · 3 stemmen"}],"facts_voters":"Tot nu toe stemden 10 lezers."}"#
+        );
+        assert_eq!(
+            snapshot.data_in(Language::French),
+            "{\"voters\":10,\"total\":\"10 lecteurs ont voté.\",\"options\":[{\"key\":\"ja\",\"votes\":7,\"percent\":70,\"figures\":\"70\u{a0}% · 7 votes\"},{\"key\":\"nee\",\"votes\":3,\"percent\":30,\"figures\":\"30\u{a0}% · 3 votes\"}],\"facts_voters\":\"Jusqu’ici, 10 lecteurs ont voté.\"}"
         );
         assert_eq!(snapshot.id.len(), 16);
         assert_eq!(
             snapshot,
-            Snapshot::of(&results),
+            Snapshot::of(&results, &messages),
             "the same figures, the same id"
         );
         let mut other = results.clone();
         other.voters = 11;
-        assert_ne!(Snapshot::of(&other).id, snapshot.id);
+        assert_ne!(Snapshot::of(&other, &messages).id, snapshot.id);
     }
 
     #[test]

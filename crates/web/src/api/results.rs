@@ -17,8 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, PollResults, PollStatus};
 use stembus_site::cache_control;
 use tower_http::cors::{Any, CorsLayer};
@@ -54,6 +55,24 @@ pub struct ApiPoll {
     /// where it could not be read just now.
     pub voters: Option<u64>,
     pub options: Vec<ApiOption>,
+    /// The question and every answer's label in each language the poll speaks, by its tag
+    /// (`nl-BE`, and `fr-BE` where the poll has its French texts); `question` and `label` above
+    /// are the Dutch ones.
+    pub texts: BTreeMap<&'static str, ApiTexts>,
+}
+
+/// A poll's words in one language.
+#[derive(Debug, Serialize)]
+pub struct ApiTexts {
+    pub question: String,
+    /// Every answer's label with its key, in the poll's order.
+    pub options: Vec<ApiLabel>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ApiLabel {
+    pub key: String,
+    pub label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,6 +124,28 @@ async fn describe(state: &WebState, poll: &PollDefinition, now: i64) -> ApiPoll 
                     votes: row.map(|row| row.votes),
                     percent: row.map(|row| row.percent),
                 }
+            })
+            .collect(),
+        texts: poll
+            .languages()
+            .into_iter()
+            .filter_map(|language| {
+                let spoken = poll.in_language(language)?;
+                let options = spoken
+                    .options
+                    .into_iter()
+                    .map(|option| ApiLabel {
+                        key: option.key,
+                        label: option.label,
+                    })
+                    .collect();
+                Some((
+                    language.tag(),
+                    ApiTexts {
+                        question: spoken.question,
+                        options,
+                    },
+                ))
             })
             .collect(),
     }
@@ -190,9 +231,17 @@ async fn polls(
     };
     let now = state.now();
     let library = state.library();
+    // A poll a Dutch and a French article both show is listed once.
+    let mut listed = std::collections::HashSet::new();
     let mut newest_first: Vec<(i64, &PollDefinition)> = library
         .articles()
         .iter()
+        .filter(|article| {
+            article
+                .poll
+                .as_ref()
+                .is_some_and(|poll| listed.insert(poll.id.as_str()))
+        })
         .filter_map(|article| {
             article.poll.as_ref().map(|poll| {
                 let since = poll.opens.unwrap_or(article.published).unix_seconds();
@@ -249,7 +298,7 @@ async fn poll(
     let library = state.library();
     let Some((_, poll)) = library.poll(&poll_id) else {
         let error = state.missing_poll(&poll_id);
-        return api_error(status_of(error), error.message());
+        return api_error(status_of(error), &state.words(Language::Dutch).error(error));
     };
     let described = describe(&state, poll, state.now()).await;
     json_answer(

@@ -39,7 +39,11 @@ fn child<'a, 'input>(node: roxmltree::Node<'a, 'input>, name: &str) -> roxmltree
 
 #[test]
 fn the_feed_is_well_formed_atom_with_an_entry_per_article() {
-    let xml = atom_feed(&library(), BASE);
+    let xml = atom_feed(
+        &library(),
+        BASE,
+        "Nieuws met een lezerspoll bij elk artikel.",
+    );
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let feed = doc.root_element();
     assert_eq!(feed.tag_name().name(), "feed");
@@ -220,7 +224,7 @@ fn the_feed_holds_the_newest_articles_only() {
         })
         .collect();
     let library = Library::new(articles).unwrap();
-    let xml = atom_feed(&library, BASE);
+    let xml = atom_feed(&library, BASE, "Nieuws met een lezerspoll bij elk artikel.");
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let entries = doc
         .descendants()

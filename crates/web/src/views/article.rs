@@ -1,19 +1,19 @@
 //! The article page and the front page: server-rendered only, with the poll island as their one live part.
 
-use super::{
-    Article, ArticlePageData, ArticleSummary, FrontPageData, PRIVACY_PATH, PollFacts, ShareLink,
-};
+use super::{Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use stembus::poll::PollCard;
 use stembus_content::article::article_path;
+use stembus_messages::{Arg, Words};
 use stembus_poll::moment::Moment;
-use stembus_poll::{PollStatus, PollView, facts_voters_sentence};
-use stembus_site::shell::PageTitle;
+use stembus_poll::{PollStatus, PollView};
+use stembus_site::shell::{PageTitle, page_title, privacy_path};
 
-/// `/artikel/{slug}`: the article, its poll, how to share it and what to read next.
+/// `/artikel/{slug}` and `/fr/article/{slug}`: the article, its poll, how to share it and what to
+/// read next, in the article's language (`words`).
 #[component]
-pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
+pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
     let ArticlePageData {
         article,
         poll,
@@ -31,7 +31,7 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
                 rel="alternate"
                 type_="application/json+oembed"
                 href
-                title=format!("Lezerspoll: {}", article.title)
+                title=words.with("article-oembed-title", &[("title", Arg::Text(&article.title))])
             />
         }
     });
@@ -40,39 +40,52 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
             article=article.clone()
             canonical_url
             image_url
+            words=words.clone()
         />
         {oembed}
     };
-    let reading = format!("{} min. lezen", article.reading_minutes);
+    let minutes = words.count(u64::from(article.reading_minutes));
+    let reading = words.with("article-reading-time", &[("minutes", Arg::Text(&minutes))]);
+    let published_label = words.with(
+        "article-published",
+        &[("precision", Arg::Text(Words::precision(&article.published)))],
+    ) + " ";
+    let updated = article.updated.map(|updated| {
+        let label = words.with(
+            "article-updated",
+            &[("precision", Arg::Text(Words::precision(&updated)))],
+        ) + " ";
+        view! {
+            <span aria-hidden="true">" · "</span>
+            <span>
+                {label}
+                <time datetime=updated.to_string()>{words.date(&updated)}</time>
+            </span>
+        }
+    });
     view! {
         {head}
         <article class="article">
             <header class="article-header">
                 <h1 class="article-title">{article.title}</h1>
                 <p class="article-meta">
-                    <span class="article-byline">"Door " {article.author}</span>
+                    <span class="article-byline">
+                        {words.text("article-byline") + " "} {article.author}
+                    </span>
                     <span aria-hidden="true">" · "</span>
                     <span>
-                        {format!("Gepubliceerd {} ", article.published.on_or_in_nl())}
+                        {published_label}
                         <time datetime=article.published.to_string()>
-                            {article.published.long_nl()}
+                            {words.date(&article.published)}
                         </time>
                     </span>
-                    {article
-                        .updated
-                        .map(|updated| {
-                            view! {
-                                <span aria-hidden="true">" · "</span>
-                                <span>
-                                    {format!("Bijgewerkt {} ", updated.on_or_in_nl())}
-                                    <time datetime=updated.to_string()>{updated.long_nl()}</time>
-                                </span>
-                            }
-                        })}
+                    {updated}
                     <span aria-hidden="true">" · "</span>
                     <span>{reading}</span>
                     <span aria-hidden="true">" · "</span>
-                    <span class="article-source">"Bron: " {article.source}</span>
+                    <span class="article-source">
+                        {words.text("article-source") + " "} {article.source}
+                    </span>
                 </p>
                 <p class="article-lead">{article.lead}</p>
             </header>
@@ -93,10 +106,16 @@ pub fn ArticlePage(data: ArticlePageData) -> impl IntoView {
                     }
                 })}
             <div class="article-body" inner_html=article.body_html></div>
-            {poll.map(|view| view! { <PollSection view facts=poll_facts embedded=false /> })}
-            <ShareLinks links=share_links />
+            {poll
+                .map(|view| {
+                    view! {
+                        <PollSection view facts=poll_facts embedded=false words=words.clone() />
+                    }
+                })}
+            <ShareLinks links=share_links words=words.clone() />
         </article>
-        {(!related.is_empty()).then(|| view! { <RelatedArticles articles=related /> })}
+        {(!related.is_empty())
+            .then(|| view! { <RelatedArticles articles=related words=words.clone() /> })}
         <script type="application/ld+json" inner_html=structured_data></script>
     }
 }
@@ -107,6 +126,7 @@ fn ArticleHead(
     article: Article,
     canonical_url: String,
     image_url: Option<String>,
+    words: Words,
 ) -> impl IntoView {
     let twitter_card = if image_url.is_some() {
         "summary_large_image"
@@ -125,7 +145,7 @@ fn ArticleHead(
         .into_any()
     });
     let basics = view! {
-        <PageTitle text=format!("{} | Stembus", article.title) />
+        <PageTitle text=page_title(&words, &article.title) />
         <Meta name="description" content=article.description.clone() />
         <Link rel="canonical" href=canonical_url.clone() />
         <Meta name="robots" content="max-image-preview:large" />
@@ -134,7 +154,7 @@ fn ArticleHead(
     let open_graph = view! {
         <Meta property="og:type" content="article" />
         <Meta property="og:site_name" content="Stembus" />
-        <Meta property="og:locale" content="nl_BE" />
+        <Meta property="og:locale" content=article.language.og_locale() />
         <Meta property="og:title" content=article.title.clone() />
         <Meta property="og:description" content=article.description.clone() />
         <Meta property="og:url" content=canonical_url />
@@ -160,28 +180,33 @@ pub fn EmbeddedPoll(
     facts: PollFacts,
     article: Option<(String, String)>,
     site_url: String,
+    words: Words,
 ) -> impl IntoView {
     let source = match article {
         Some((article_url, title)) => view! {
-            "Bij het artikel "
+            {words.text("embed-source-article") + " "}
             <a href=article_url target="_blank" rel="noopener">
                 {title}
             </a>
-            " op Stembus"
+            {" ".to_string() + &words.text("embed-source-article-site")}
         }
         .into_any(),
         None => view! {
-            "Een lezerspoll van "
+            {words.text("embed-source-site") + " "}
             <a href=site_url target="_blank" rel="noopener">
-                "Stembus"
+                {words.text("site-name")}
             </a>
         }
         .into_any(),
     };
+    let title = words.with(
+        "embed-title",
+        &[("question", Arg::Text(&view.poll.question))],
+    );
     view! {
-        <PageTitle text=format!("Lezerspoll: {} | Stembus", view.poll.question) />
+        <PageTitle text=title />
         <Meta name="robots" content="noindex" />
-        <PollSection view facts=Some(facts) embedded=true />
+        <PollSection view facts=Some(facts) embedded=true words />
         <p class="embed-source">{source}</p>
     }
 }
@@ -189,7 +214,12 @@ pub fn EmbeddedPoll(
 /// The poll, or a notice while it is not open yet, and the transparency box under it; `embedded`
 /// in the embed, whose links open outside its frame.
 #[component]
-fn PollSection(view: PollView, facts: Option<PollFacts>, embedded: bool) -> impl IntoView {
+fn PollSection(
+    view: PollView,
+    facts: Option<PollFacts>,
+    embedded: bool,
+    words: Words,
+) -> impl IntoView {
     let poll_id = view.poll.id.clone();
     let not_yet_open = facts
         .as_ref()
@@ -199,74 +229,73 @@ fn PollSection(view: PollView, facts: Option<PollFacts>, embedded: bool) -> impl
         // In Brussels time, whatever offset the content file wrote the opening with.
         let opens = facts
             .as_ref()
-            .map(|f| Moment::brussels_from_unix(f.opened.unix_seconds()).long_nl_with_time())
+            .map(|f| words.date_time(&Moment::brussels_from_unix(f.opened.unix_seconds())))
             .unwrap_or_default();
         view! {
             <div class="poll-card poll-notice">
-                <p class="poll-kicker">"Lezerspoll"</p>
+                <p class="poll-kicker">{words.text("poll-kicker")}</p>
                 <h2 class="poll-question">{question}</h2>
-                <p>{format!("Deze poll opent op {opens}.")}</p>
+                <p>{words.with("poll-opens-on", &[("opens", Arg::Text(&opens))])}</p>
             </div>
         }
         .into_any()
     } else {
-        view! { <PollCard view /> }.into_any()
+        view! { <PollCard view words=words.clone() /> }.into_any()
     };
+    let box_words = words.clone();
     view! {
-        <section id="poll" class="poll" aria-label="Lezerspoll">
+        <section id="poll" class="poll" aria-label=words.text("poll-kicker")>
             {poll}
-            {facts.map(|facts| view! { <PollFactsBox facts poll_id embedded /> })}
+            {facts.map(|facts| view! { <PollFactsBox facts poll_id embedded words=box_words /> })}
         </section>
     }
 }
 
-/// What the poll does and does not mean, in plain Dutch, matching what the code does, and where
-/// the privacy page says what is kept and for how long (outside the frame when `embedded`: the
-/// privacy page may not be framed by other sites). Its count of voters sits in an element of its
+/// What the poll does and does not mean, in plain words of the page's language, matching what the
+/// code does, and where the privacy page says what is kept and for how long (outside the frame
+/// when `embedded`: the privacy page may not be framed by other sites). Its count of voters sits in an element of its
 /// own (`poll-facts-voters-{poll_id}`), which the island rewrites from the vote's answer and the
 /// live standing, so that the box never shows another count than the poll above it.
 #[component]
-fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool) -> impl IntoView {
-    let voters = facts_voters_sentence(facts.voters);
+fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool, words: Words) -> impl IntoView {
+    let voters = words.facts_voters(facts.voters);
     let voters_id = ["poll-facts-voters-", &poll_id].concat();
-    let period = match (facts.status, facts.closes) {
-        (PollStatus::NotYetOpen, _) => {
-            format!("De poll opent op {}.", facts.opened.long_nl_with_time())
-        }
-        (PollStatus::Closed, Some(closes)) => format!(
-            "De poll liep van {} tot {}.",
-            facts.opened.long_nl_with_time(),
-            closes.long_nl_with_time()
-        ),
-        (_, Some(closes)) => format!(
-            "De poll is open sinds {} en sluit op {}.",
-            facts.opened.long_nl_with_time(),
-            closes.long_nl_with_time()
-        ),
-        (_, None) => format!(
-            "De poll is open sinds {}, zonder einddatum.",
-            facts.opened.long_nl_with_time()
-        ),
+    let opened = words.date_time(&facts.opened);
+    let closes = facts.closes.map(|closes| words.date_time(&closes));
+    let (id, closes) = match (facts.status, closes) {
+        (PollStatus::NotYetOpen, _) => ("facts-period-not-yet-open", String::new()),
+        (PollStatus::Closed, Some(closes)) => ("facts-period-ran", closes),
+        (_, Some(closes)) => ("facts-period-closes", closes),
+        (_, None) => ("facts-period-open", String::new()),
     };
+    let period = words.with(
+        id,
+        &[
+            ("opened", Arg::Text(&opened)),
+            (
+                "opened-precision",
+                Arg::Text(Words::precision(&facts.opened)),
+            ),
+            ("closes", Arg::Text(&closes)),
+        ],
+    );
     view! {
         <aside class="poll-facts" aria-labelledby="poll-facts-titel">
-            <h2 id="poll-facts-titel" class="poll-facts-title">"Over deze poll"</h2>
+            <h2 id="poll-facts-titel" class="poll-facts-title">{words.text("facts-title")}</h2>
             <ul>
-                <li>
-                    "Deze poll is niet representatief: alleen lezers die zelf kiezen om mee te doen stemmen, en zij vormen geen steekproef van de bevolking."
-                </li>
+                <li>{words.text("facts-not-representative")}</li>
                 <li>
                     <span id=voters_id>{voters}</span>
                     {format!(" {period}")}
                 </li>
                 <li>
-                    "Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u. "
+                    {words.text("facts-one-vote") + " "}
                     <a
-                        href=PRIVACY_PATH
+                        href=privacy_path(words.language())
                         target=embedded.then_some("_blank")
                         rel=embedded.then_some("noopener")
                     >
-                        "Wat we bewaren en hoe lang"
+                        {words.text("facts-privacy-link")}
                     </a>
                     "."
                 </li>
@@ -274,20 +303,20 @@ fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool) -> impl IntoV
                     .clarified
                     .then(|| {
                         view! {
-                            <li class="poll-facts-clarified">
-                                "De vraag of een antwoord werd na de start verduidelijkt."
-                            </li>
+                            <li class="poll-facts-clarified">{words.text("facts-clarified")}</li>
                         }
                     })}
                 {facts
                     .voided
                     .iter()
-                    .map(|voided| view! { <li class="poll-facts-voided">{voided.sentence()}</li> })
+                    .map(|voided| {
+                        view! { <li class="poll-facts-voided">{voided.sentence(&words)}</li> }
+                    })
                     .collect_view()}
                 <li>
-                    "Cijfers bijgewerkt op "
+                    {words.text("facts-counted-at") + " "}
                     <time datetime=facts.counted_at.to_string()>
-                        {facts.counted_at.long_nl_with_time()}
+                        {words.date_time(&facts.counted_at)}
                     </time> "."
                 </li>
             </ul>
@@ -296,7 +325,7 @@ fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool) -> impl IntoV
 }
 
 #[component]
-fn ShareLinks(links: Vec<ShareLink>) -> impl IntoView {
+fn ShareLinks(links: Vec<ShareLink>, words: Words) -> impl IntoView {
     let items = links
         .into_iter()
         .map(|link| {
@@ -310,65 +339,75 @@ fn ShareLinks(links: Vec<ShareLink>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="share-links" aria-label="Artikel delen">
-            <h2 class="share-title">"Delen"</h2>
+        <nav class="share-links" aria-label=words.text("share-label")>
+            <h2 class="share-title">{words.text("share-title")}</h2>
             <ul>{items}</ul>
         </nav>
     }
 }
 
 #[component]
-fn RelatedArticles(articles: Vec<ArticleSummary>) -> impl IntoView {
+fn RelatedArticles(articles: Vec<ArticleSummary>, words: Words) -> impl IntoView {
     view! {
         <section class="related" aria-labelledby="verwant-titel">
-            <h2 id="verwant-titel">"Lees ook"</h2>
-            <ArticleList articles heading_level=3 />
+            <h2 id="verwant-titel">{words.text("related-title")}</h2>
+            <ArticleList articles heading_level=3 words />
         </section>
     }
 }
 
 /// `/`: every article, newest first.
 #[component]
-pub fn FrontPage(data: FrontPageData) -> impl IntoView {
+pub fn FrontPage(data: FrontPageData, words: Words) -> impl IntoView {
     let FrontPageData {
         articles,
         canonical_url,
     } = data;
     view! {
-        <PageTitle text="Stembus | Nieuws en lezerspolls" />
-        <Meta
-            name="description"
-            content="Het laatste nieuws, met een lezerspoll bij elk artikel: geef uw mening en zie meteen wat andere lezers denken."
-        />
-        <h1 class="front-title">"Laatste nieuws"</h1>
+        <PageTitle text=words.text("front-page-title") />
+        <Meta name="description" content=words.text("front-description") />
+        <h1 class="front-title">{words.text("front-title")}</h1>
         <Link rel="canonical" href=canonical_url />
-        <ArticleList articles heading_level=2 />
+        <ArticleList articles heading_level=2 words />
     }
 }
 
-/// A list of article teasers; `heading_level` keeps the page's heading outline intact.
+/// A list of article teasers; `heading_level` keeps the page's heading outline intact. A teaser
+/// of an article in another language than the page's is in its own words, and says so (`lang`).
 #[component]
-fn ArticleList(articles: Vec<ArticleSummary>, heading_level: u8) -> impl IntoView {
+fn ArticleList(articles: Vec<ArticleSummary>, heading_level: u8, words: Words) -> impl IntoView {
     let items = articles
         .into_iter()
         .map(|summary| {
-            let link = view! { <a href=article_path(&summary.slug)>{summary.title}</a> };
+            let link = view! {
+                <a href=article_path(&summary.slug, summary.language)>{summary.title}</a>
+            };
+            let teaser_lang =
+                (summary.language != words.language()).then(|| summary.language.tag());
+            let teaser_words = if summary.language == words.language() {
+                words.clone()
+            } else {
+                words.in_language(summary.language)
+            };
             let heading = if heading_level == 2 {
                 view! { <h2 class="teaser-title">{link}</h2> }.into_any()
             } else {
                 view! { <h3 class="teaser-title">{link}</h3> }.into_any()
             };
-            let poll_note = summary.poll_status.map(|status| match status {
-                PollStatus::Open => " · Poll open",
-                PollStatus::NotYetOpen => " · Poll opent binnenkort",
-                PollStatus::Closed => " · Poll gesloten",
+            let poll_note = summary.poll_status.map(|status| {
+                " ".to_string()
+                    + &teaser_words.text(match status {
+                        PollStatus::Open => "teaser-poll-open",
+                        PollStatus::NotYetOpen => "teaser-poll-not-yet-open",
+                        PollStatus::Closed => "teaser-poll-closed",
+                    })
             });
             view! {
-                <li class="article-teaser">
+                <li class="article-teaser" lang=teaser_lang>
                     {heading}
                     <p class="article-meta">
                         <time datetime=summary.published.to_string()>
-                            {summary.published.long_nl()}
+                            {teaser_words.date(&summary.published)}
                         </time>
                         {poll_note.map(|note| view! { <span class="teaser-poll">{note}</span> })}
                     </p>

@@ -6,11 +6,13 @@ mod privacy;
 mod vote_refused;
 
 pub use article::{ArticlePage, EmbeddedPoll, FrontPage};
-pub use privacy::{PRIVACY_PATH, PrivacyPage, PrivacyPageData};
+pub use privacy::{PrivacyPage, PrivacyPageData};
 pub use vote_refused::VoteRefused;
 
 use serde::{Deserialize, Serialize};
 use stembus_content::article::Article;
+use stembus_messages::{Arg, Words};
+use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollStatus, PollView};
 
@@ -21,6 +23,8 @@ pub struct ArticleSummary {
     pub title: String,
     pub lead: String,
     pub published: Moment,
+    /// The article's language: its teaser speaks it.
+    pub language: Language,
     /// The state of the article's poll, if it has one.
     pub poll_status: Option<PollStatus>,
 }
@@ -60,31 +64,43 @@ pub struct VoidedVotes {
 
 impl VoidedVotes {
     /// The transparency box's sentence: "12 stemmen uit een ongewone piek op 27 januari om 18.05
-    /// uur zijn niet meegeteld."
-    pub fn sentence(&self) -> String {
-        let votes = match self.votes {
-            1 => "1 stem".to_string(),
-            n => format!("{n} stemmen"),
-        };
-        let verb = if self.votes == 1 { "is" } else { "zijn" };
+    /// uur zijn niet meegeteld.", in the language of `words`.
+    pub fn sentence(&self, words: &Words) -> String {
+        let votes = words.votes(self.votes);
         let (first, last) = (
-            self.from.day_month_nl_with_time(),
-            self.last_minute.day_month_nl_with_time(),
+            words.day_month_time(&self.from),
+            words.day_month_time(&self.last_minute),
         );
-        let day_of = |text: &str| text.split(" om ").next().unwrap_or_default().to_string();
+        let (first_day, last_day) = (
+            words.day_month(&self.from),
+            words.day_month(&self.last_minute),
+        );
         let when = if first == last {
-            format!("op {first}")
-        } else if day_of(&first) == day_of(&last) {
-            format!(
-                "op {} tussen {} en {} uur",
-                day_of(&first),
-                self.from.clock_nl(),
-                self.last_minute.clock_nl()
+            words.with("facts-voided-at", &[("moment", Arg::Text(&first))])
+        } else if first_day == last_day {
+            let (from, until) = (words.clock(&self.from), words.clock(&self.last_minute));
+            words.with(
+                "facts-voided-between",
+                &[
+                    ("day", Arg::Text(&first_day)),
+                    ("from", Arg::Text(&from)),
+                    ("until", Arg::Text(&until)),
+                ],
             )
         } else {
-            format!("van {first} tot {last}")
+            words.with(
+                "facts-voided-from-to",
+                &[("from", Arg::Text(&first)), ("until", Arg::Text(&last))],
+            )
         };
-        format!("{votes} uit een ongewone piek {when} {verb} niet meegeteld.")
+        words.with(
+            "facts-voided",
+            &[
+                ("votes", Arg::Text(&votes)),
+                ("when", Arg::Text(&when)),
+                ("n", Arg::Number(self.votes)),
+            ],
+        )
     }
 }
 

@@ -1,13 +1,11 @@
-//! `/privacy`: what Stembus keeps about a reader and for how long, in plain Dutch, with the figures
-//! of the configuration in force.
+//! `/privacy` and `/fr/vie-privee`: what Stembus keeps about a reader and for how long, in plain
+//! Dutch or French, with the figures of the configuration in force.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use serde::{Deserialize, Serialize};
-use stembus_poll::format_count;
+use stembus_messages::{Arg, Words};
 use stembus_site::shell::PageTitle;
-
-pub use stembus_site::shell::PRIVACY_PATH;
 
 /// The figures the privacy page states, read from the running site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,17 +22,10 @@ pub struct PrivacyPageData {
     pub canonical_url: String,
 }
 
-/// "1 dag", "30 dagen".
-fn days(n: u32) -> String {
-    match n {
-        1 => "1 dag".to_string(),
-        n => format_count(u64::from(n)) + " dagen",
-    }
-}
-
-/// `/privacy`: the voter cookie, the vote in the database, the rate limit, and no IP addresses.
+/// The privacy page: the voter cookie, the vote in the database, the rate limit, no IP addresses,
+/// and what a vote on another site's frame means; in the language of `words`.
 #[component]
-pub fn PrivacyPage(data: PrivacyPageData) -> impl IntoView {
+pub fn PrivacyPage(data: PrivacyPageData, words: Words) -> impl IntoView {
     let PrivacyPageData {
         cookie_name,
         cookie_days,
@@ -43,67 +34,54 @@ pub fn PrivacyPage(data: PrivacyPageData) -> impl IntoView {
         votes_per_minute,
         canonical_url,
     } = data;
+    let days = |n: u32| words.counted("privacy-days", u64::from(n));
     let removal = match voter_retention_days {
-        0 => "Zodra een poll gesloten is, verwijderen we die codes bij alle stemmen in die poll."
-            .to_string(),
-        n => format!(
-            "{} nadat een poll gesloten is, verwijderen we die codes bij alle stemmen in die poll.",
-            days(n)
-        ),
+        0 => words.text("privacy-removal-at-close"),
+        n => words.with("privacy-removal-after", &[("days", Arg::Text(&days(n)))]),
     };
+    let cookie_kept = words.with(
+        "privacy-cookie-kept",
+        &[("days", Arg::Text(&days(cookie_days)))],
+    );
+    let (burst, per_minute) = (
+        words.votes(u64::from(vote_burst)),
+        words.votes(u64::from(votes_per_minute)),
+    );
+    let flood_limit = words.with(
+        "privacy-flood-limit",
+        &[
+            ("burst", Arg::Text(&burst)),
+            ("per-minute", Arg::Text(&per_minute)),
+        ],
+    );
+    let text = |id: &str| words.text(id);
     view! {
-        <PageTitle text="Privacy | Stembus" />
-        <Meta
-            name="description"
-            content="Wat Stembus over u bewaart als u stemt in een lezerspoll, waarom en hoe lang."
-        />
+        <PageTitle text=text("privacy-page-title") />
+        <Meta name="description" content=text("privacy-description") />
         <Link rel="canonical" href=canonical_url />
         <article class="article privacy">
-            <h1 class="article-title">"Wat Stembus over u bewaart"</h1>
+            <h1 class="article-title">{text("privacy-title")}</h1>
             <div class="article-body">
+                <p>{text("privacy-intro")}</p>
+                <h2>{text("privacy-cookie-title")}</h2>
                 <p>
-                    "Stembus bewaart zo weinig mogelijk over wie stemt: net genoeg om één stem per lezer te tellen. Hieronder staat alles, met de termijnen die nu gelden."
+                    {text("privacy-cookie-named") + " "} <code>{cookie_name}</code>
+                    {text("privacy-cookie-holds")}
                 </p>
-                <h2>"De kiezerscookie"</h2>
+                <p>{cookie_kept}</p>
+                <h2>{text("privacy-vote-title")}</h2>
                 <p>
-                    "Wie stemt, krijgt in de browser een cookie met de naam "
-                    <code>{cookie_name}</code>
-                    ". Die bevat een willekeurige code van 32 tekens en niets anders: geen naam, geen e-mailadres, geen IP-adres. Zonder die code kunnen we een tweede stem uit dezelfde browser niet herkennen; met de code telt per poll één stem per lezer, en ziet u later uw eigen stem terug."
+                    {text("privacy-vote-kept") + " "} {removal}
+                    {" ".to_string() + &text("privacy-vote-remains")}
                 </p>
-                <p>
-                    {format!(
-                        "De browser bewaart de cookie {}, tenzij u hem eerder wist. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen.",
-                        days(cookie_days),
-                    )}
-                </p>
-                <h2>"Uw stem in onze database"</h2>
-                <p>
-                    "Bij uw stem bewaren we de code uit de cookie, de antwoorden die u koos en het tijdstip. De code is er alleen om een tweede stem te weren. "
-                    {removal}
-                    " De stemmen en de uitslag blijven, maar zijn dan aan geen enkele browser meer te koppelen."
-                </p>
-                <p>
-                    "Om u uw eigen stem snel te tonen, houdt de server die ook even in zijn werkgeheugen bij, onder dezelfde code. Ook daar verdwijnt ze uiterlijk samen met de codes in de database."
-                </p>
-                <h2>"De bescherming tegen massaal stemmen"</h2>
-                <p>
-                    {format!(
-                        "Om te voorkomen dat één toestel een poll overspoelt, mag één internetadres {} kort na elkaar sturen en daarna {} per minuut.",
-                        votes(vote_burst),
-                        votes(votes_per_minute),
-                    )}
-                    " Daarvoor houdt de server in zijn werkgeheugen een hash van uw adres bij, gemaakt met een geheime sleutel, nooit het adres zelf. Elke dag om middernacht (UTC) komt er een nieuwe sleutel en is alles van de vorige dag gewist. Niets daarvan komt in de database of in de logboeken."
-                </p>
-                <h2>"Geen IP-adressen"</h2>
-                <p>
-                    "We bewaren geen IP-adressen: niet bij uw stem, niet in de database en niet in de logboeken. Er zijn geen trackers en geen advertenties."
-                </p>
+                <p>{text("privacy-memory")}</p>
+                <h2>{text("privacy-flood-title")}</h2>
+                <p>{flood_limit} {" ".to_string() + &text("privacy-flood-hash")}</p>
+                <h2>{text("privacy-no-ip-title")}</h2>
+                <p>{text("privacy-no-ip")}</p>
+                <h2>{text("privacy-two-sites-title")}</h2>
+                <p>{text("privacy-two-sites")}</p>
             </div>
         </article>
     }
-}
-
-/// "1 stem", "60 stemmen".
-fn votes(n: u32) -> String {
-    stembus_poll::votes_phrase(u64::from(n))
 }

@@ -2,21 +2,23 @@
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
+use stembus_messages::Words;
 use stembus_poll::error::AppError;
-use stembus_site::shell::PageTitle;
+use stembus_site::shell::{PageTitle, page_title};
 
-/// The page a reader without JavaScript lands on when their vote was not taken: why, in Dutch, and
-/// the way back to the poll.
+/// The page a reader without JavaScript lands on when their vote was not taken: why, in the
+/// language of the card they voted in, and the way back to the poll.
 #[component]
-pub fn VoteRefused(error: AppError, back: String) -> impl IntoView {
+pub fn VoteRefused(error: AppError, back: String, words: Words) -> impl IntoView {
+    let title = words.text("vote-refused-title");
     view! {
-        <PageTitle text="Uw stem is niet geregistreerd | Stembus" />
+        <PageTitle text=page_title(&words, &title) />
         <Meta name="robots" content="noindex" />
         <section class="error-notice">
-            <h1>"Uw stem is niet geregistreerd"</h1>
-            <p>{error.message()}</p>
+            <h1>{title}</h1>
+            <p>{words.error(error)}</p>
             <p>
-                <a href=back>"Terug naar de poll"</a>
+                <a href=back>{words.text("back-to-poll")}</a>
             </p>
         </section>
     }

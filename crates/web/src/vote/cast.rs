@@ -10,7 +10,6 @@ use std::future::Future;
 use std::pin::Pin;
 use stembus::poll::door::{CastResult, VoteDoor};
 use stembus_poll::error::AppError;
-use stembus_poll::language::Language;
 use stembus_poll::{PollResults, PollStatus, PollView};
 use stembus_site::standing::standing;
 use stembus_site::voter_cookie::{VoteKey, VoterId};
@@ -25,10 +24,16 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
         tracing::error!("request parts missing in cast_vote");
         AppError::Internal
     })?;
+    // The language the vote was cast in: the door put its words in the context.
+    let language = use_context::<stembus_messages::Words>()
+        .map(|words| words.language())
+        .unwrap_or_default();
     let library = state.library();
     let (article, poll) = library
-        .poll(&poll_id)
+        .poll_in(&poll_id, language)
         .ok_or_else(|| state.missing_poll(&poll_id))?;
+    // The poll as the card it came from showed it; the keys are the same in every language.
+    let poll = &poll.in_language(language).ok_or(AppError::UnknownPoll)?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
     if !choices
         .iter()
@@ -101,7 +106,7 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
     let poll_path = article.map_or_else(
-        || embed::embed_path(&poll.id, Language::Dutch),
+        || embed::embed_path(&poll.id, language),
         |article| article.path(),
     );
     let voters = results.voters;

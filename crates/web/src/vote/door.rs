@@ -4,8 +4,8 @@
 //! The checks are one middleware on the route (`check_vote`: the same-site check, the form content
 //! type, the rate limit, in that order), then the body limit (tower-http's `RequestBodyLimitLayer`).
 //! Each refuses with a `Refusal`; `shape_refusals`, around them all, turns a refusal into the reply
-//! the client can read: a short Dutch page for a browser without JavaScript, the encoded error for
-//! the island.
+//! the client can read, in the language of the card the vote came from: a short page for a browser
+//! without JavaScript, the encoded error with its words for the island.
 //!
 //! What stays in the handler has to: the form's repeated `choice` fields are joined for the server
 //! function (its codec takes one value per argument), the server function is told to answer as it
@@ -30,10 +30,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use stembus::poll::CastVote;
 use stembus::poll::door::SharedVoteDoor;
-use stembus_content::article::article_path;
-use stembus_poll::VOTE_KEY_FIELD;
+use stembus_messages::Words;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
+use stembus_poll::{VOTE_KEY_FIELD, VOTE_LANGUAGE_FIELD};
 use stembus_site::admission::{Arrival, BUSY_RETRY_AFTER_SECONDS};
 use stembus_site::cache_control;
 use stembus_site::client_address::ClientAddress;
@@ -97,6 +97,9 @@ struct Refusal {
     /// their answers (a vote the node was too busy for), and whether it came from the embed.
     /// Boxed: the checks pass refusals around by value.
     kept: Option<Box<(VoteForm, bool)>>,
+    /// The language of the card the vote came from, once the form is read; before that, the
+    /// language of the page it came from (`embed::referer_language`).
+    language: Option<Language>,
 }
 
 impl Refusal {
@@ -106,6 +109,7 @@ impl Refusal {
             back_to_poll: None,
             retry_after: None,
             kept: None,
+            language: None,
         }
     }
 }
@@ -189,6 +193,7 @@ async fn shape_refusals(
     let state = &shaping.state;
     let wants_html = accepts_html(request.headers());
     let embedded = embed::from_embed(request.headers());
+    let page_language = embed::referer_language(request.headers());
     let uri = request.uri().clone();
     let response = next.run(request).await;
     let refusal = match response.extensions().get::<Refusal>() {
@@ -202,8 +207,9 @@ async fn shape_refusals(
         }
     };
     state.metrics.vote_refused(refusal.error);
+    let words = state.words(refusal.language.unwrap_or(page_language));
     // Rendered before the original is borrowed: a response's body is not `Sync`.
-    let page = error_response(state, uri, &refusal, wants_html).await;
+    let page = error_response(state, uri, &refusal, wants_html, words).await;
     let mut reply = with_cookies_of(&response, page);
     if embedded {
         reply = embed::with_policy(reply, &shaping.frame_policy);
@@ -229,19 +235,22 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
         Ok(form) => form,
         Err(error) => return Refusal::new(error).into_response(),
     };
+    let language = form.language;
     // A vote from the embedded poll goes back to the embed, and is only taken with the voter
-    // cookie the embed handed out: a browser that kept none would vote afresh on every load.
+    // cookie the embed handed out: a browser that kept none would vote afresh on every load. Back
+    // to the poll in the language it was cast in.
     let embedded = embed::from_embed(&parts.headers);
     let back_to_poll = state
         .library()
-        .poll(&form.poll)
+        .poll_in(&form.poll, language)
         .map(|(article, poll)| match article {
-            Some(article) if !embedded => format!("{}#poll", article_path(&article.slug)),
-            _ => format!("{}#poll", embed::embed_path(&poll.id, Language::Dutch)),
+            Some(article) if !embedded => format!("{}#poll", article.path()),
+            _ => format!("{}#poll", embed::embed_path(&poll.id, language)),
         });
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
         return Refusal {
             back_to_poll,
+            language: Some(language),
             ..Refusal::new(AppError::CookiesBlocked)
         }
         .into_response();
@@ -257,6 +266,7 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
             back_to_poll,
             retry_after: Some(BUSY_RETRY_AFTER_SECONDS),
             kept: Some(Box::new((form, embedded))),
+            language: Some(language),
             ..Refusal::new(AppError::Busy)
         }
         .into_response();
@@ -268,9 +278,14 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
         .headers
         .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
 
-    // The server function's body reaches this room through the door in its context.
+    // The server function's body reaches this room through the door in its context, and answers
+    // in the words of the vote's language, beside it.
     let door: SharedVoteDoor = Arc::new(state.clone());
-    let context = move || provide_context(door.clone());
+    let words = state.words(language);
+    let context = move || {
+        provide_context(door.clone());
+        provide_context(words.clone());
+    };
     let request = Request::from_parts(parts, Body::from(form.encode()));
     let response = leptos_axum::handle_server_fns_with_context(context, request)
         .await
@@ -296,6 +311,7 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
         &Response::from_parts(failed, Body::empty()),
         Refusal {
             back_to_poll,
+            language: Some(language),
             ..Refusal::new(error)
         }
         .into_response(),
@@ -320,22 +336,26 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 }
 
 /// The vote as a form sends it: one `poll`, one `choice` per chosen answer (checkboxes repeat
-/// the field), and at most one idempotency key (`VOTE_KEY_FIELD`). The server function takes the
-/// answers joined by commas, which answer keys never hold; the key reaches it as `VoteKey`.
+/// the field), at most one idempotency key (`VOTE_KEY_FIELD`) and at most one language
+/// (`VOTE_LANGUAGE_FIELD`, Dutch without it). The server function takes the answers joined by
+/// commas, which answer keys never hold; the key reaches it as `VoteKey`, the language as the
+/// `Words` in its context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct VoteForm {
     poll: String,
     choices: Vec<String>,
     key: Option<VoterId>,
+    language: Language,
 }
 
 impl VoteForm {
-    /// Reads the form body; a missing or repeated `poll`, a repeated or malformed key, or any
-    /// other field, is `InvalidInput`.
+    /// Reads the form body; a missing or repeated `poll`, a repeated or malformed key or
+    /// language, or any other field, is `InvalidInput`.
     fn parse(body: &[u8]) -> Result<VoteForm, AppError> {
         let mut poll = None;
         let mut choices = Vec::new();
         let mut key = None;
+        let mut language = None;
         for (name, value) in form_urlencoded::parse(body) {
             match name.as_ref() {
                 "poll" if poll.is_none() => poll = Some(value.into_owned()),
@@ -343,11 +363,19 @@ impl VoteForm {
                 VOTE_KEY_FIELD if key.is_none() => {
                     key = Some(parse_key(&value).ok_or(AppError::InvalidInput)?);
                 }
+                VOTE_LANGUAGE_FIELD if language.is_none() => {
+                    language = Some(Language::from_tag(&value).ok_or(AppError::InvalidInput)?);
+                }
                 _ => return Err(AppError::InvalidInput),
             }
         }
         let poll = poll.ok_or(AppError::InvalidInput)?;
-        Ok(VoteForm { poll, choices, key })
+        Ok(VoteForm {
+            poll,
+            choices,
+            key,
+            language: language.unwrap_or_default(),
+        })
     }
 
     /// The body the server function decodes.
@@ -360,10 +388,10 @@ impl VoteForm {
     }
 }
 
-/// The refusal as the island reads it: the error's name and the reader's words for it, which the
-/// island shows as they are (its WASM carries none of them).
-fn island_refusal(error: AppError) -> String {
-    serde_json::json!({ "error": error, "message": error.message() }).to_string()
+/// The refusal as the island reads it: the error's name and the reader's words for it in the
+/// card's language, which the island shows as they are (its WASM carries none of them).
+fn island_refusal(error: AppError, words: &Words) -> String {
+    serde_json::json!({ "error": error, "message": words.error(error) }).to_string()
 }
 
 /// A vote's key: 32 lower-case hex digits, as a voter id is written, or a random UUID as the
@@ -379,14 +407,15 @@ fn parse_key(text: &str) -> Option<VoterId> {
     }
 }
 
-/// The refusal with its status: for a browser without JavaScript the form again with the reader's
-/// answers (a vote the node was too busy for) or else a short Dutch page, both in the site's shell;
-/// for the island the encoded error it decodes.
+/// The refusal with its status, in the language of `words`: for a browser without JavaScript the
+/// form again with the reader's answers (a vote the node was too busy for) or else a short page,
+/// both in the site's shell; for the island the encoded error it decodes.
 async fn error_response(
     state: &WebState,
     uri: Uri,
     refusal: &Refusal,
     wants_html: bool,
+    words: Words,
 ) -> Response {
     let error = refusal.error;
     let status =
@@ -409,6 +438,7 @@ async fn error_response(
                         form.choices.clone(),
                         error,
                         key.as_str().to_string(),
+                        form.language,
                     )
                     .await
                 }
@@ -420,6 +450,7 @@ async fn error_response(
                         form.choices.clone(),
                         error,
                         key.as_str().to_string(),
+                        form.language,
                     )
                     .await
                 }
@@ -438,8 +469,10 @@ async fn error_response(
             .back_to_poll
             .clone()
             .unwrap_or_else(|| "/".to_string());
-        let content =
-            PageContent::new(move || view! { <VoteRefused error back=back.clone() /> }.into_any());
+        let page_words = words.clone();
+        let content = PageContent::new(words.clone(), move || {
+            view! { <VoteRefused error back=back.clone() words=page_words.clone() /> }.into_any()
+        });
         render_page(&state.leptos_options, content, request()).await
     } else {
         (
@@ -448,7 +481,7 @@ async fn error_response(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            island_refusal(error),
+            island_refusal(error, &words),
         )
             .into_response()
     };
@@ -483,6 +516,24 @@ mod tests {
             b"poll=p&choice=ja&extra=1",
             b"",
         ] {
+            assert_eq!(VoteForm::parse(bad), Err(AppError::InvalidInput));
+        }
+    }
+
+    #[test]
+    fn a_vote_names_its_language_once_and_dutch_is_the_default() {
+        let french = VoteForm::parse(b"poll=p&choice=ja&lang=fr-BE").unwrap();
+        assert_eq!(french.language, Language::French);
+        assert_eq!(
+            &french.encode()[..],
+            b"poll=p&choice=ja",
+            "the language reaches the server function as its words, not as a field"
+        );
+        assert_eq!(
+            VoteForm::parse(b"poll=p").unwrap().language,
+            Language::Dutch
+        );
+        for bad in [&b"poll=p&lang=de-BE"[..], b"poll=p&lang=fr-BE&lang=fr-BE"] {
             assert_eq!(VoteForm::parse(bad), Err(AppError::InvalidInput));
         }
     }

@@ -1,0 +1,139 @@
+//! The message files agree with each other and say what readers should read.
+
+use super::*;
+use fluent_bundle::FluentResource;
+use fluent_syntax::ast::Entry;
+use std::collections::BTreeSet;
+
+fn words(language: Language) -> Words {
+    Messages::load().unwrap().words(language)
+}
+
+fn ids(text: &str) -> BTreeSet<String> {
+    let resource = FluentResource::try_new(text.to_string()).unwrap();
+    resource
+        .entries()
+        .filter_map(|entry| match entry {
+            Entry::Message(message) => Some(message.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_message_exists_in_both_languages() {
+    let [(_, dutch), (_, french)] = FILES;
+    assert_eq!(dutch.len(), french.len(), "the same files in each language");
+    for ((dutch_file, dutch_text), (french_file, french_text)) in dutch.iter().zip(french.iter()) {
+        assert_eq!(dutch_file, french_file);
+        let (dutch_ids, french_ids) = (ids(dutch_text), ids(french_text));
+        let only_dutch: Vec<_> = dutch_ids.difference(&french_ids).collect();
+        let only_french: Vec<_> = french_ids.difference(&dutch_ids).collect();
+        assert!(
+            only_dutch.is_empty() && only_french.is_empty(),
+            "{dutch_file}: only in Dutch {only_dutch:?}, only in French {only_french:?}"
+        );
+    }
+}
+
+#[test]
+fn the_files_parse_without_a_fault() {
+    for (_, files) in FILES {
+        for (file, text) in files {
+            assert!(FluentResource::try_new(text.to_string()).is_ok(), "{file}");
+        }
+    }
+    Messages::load().unwrap();
+}
+
+#[test]
+fn every_error_has_its_words_in_both_languages() {
+    for language in Language::ALL {
+        let words = words(language);
+        for error in AppError::ALL {
+            let text = words.error(error);
+            assert!(
+                !text.starts_with("error-"),
+                "{language:?} {error:?}: {text}"
+            );
+            assert!(text.ends_with('.'), "{language:?} {error:?}: {text}");
+        }
+    }
+    assert_eq!(
+        words(Language::French).error(AppError::TooManyChoices),
+        "Vous avez choisi plus de réponses que ce sondage n’en permet."
+    );
+}
+
+#[test]
+fn counts_follow_each_languages_plural_rules() {
+    let dutch = words(Language::Dutch);
+    assert_eq!(dutch.votes(0), "0 stemmen");
+    assert_eq!(dutch.votes(1), "1 stem");
+    assert_eq!(dutch.votes(1234), "1.234 stemmen");
+    assert_eq!(dutch.voters(0), "Nog niemand stemde.");
+    assert_eq!(dutch.voters(1), "1 lezer stemde.");
+    assert_eq!(dutch.voters(2500), "2.500 lezers stemden.");
+    assert_eq!(dutch.facts_voters(Some(0)), "Tot nu toe stemden 0 lezers.");
+    assert_eq!(dutch.facts_voters(Some(1)), "Tot nu toe stemde 1 lezer.");
+    let french = words(Language::French);
+    // In French, zero takes the singular.
+    assert_eq!(french.votes(0), "0 vote");
+    assert_eq!(french.votes(1), "1 vote");
+    assert_eq!(french.votes(2), "2 votes");
+    assert_eq!(french.voters(0), "Personne n’a encore voté.");
+    assert_eq!(french.voters(1), "1 lecteur a voté.");
+    assert_eq!(french.facts_voters(Some(0)), "Jusqu’ici, 0 lecteur a voté.");
+    assert_eq!(
+        french.facts_voters(Some(1_234_567)),
+        "Jusqu’ici, 1\u{202f}234\u{202f}567 lecteurs ont voté."
+    );
+}
+
+#[test]
+fn numbers_and_shares_are_written_as_each_language_writes_them() {
+    let (dutch, french) = (words(Language::Dutch), words(Language::French));
+    assert_eq!(dutch.count(0), "0");
+    assert_eq!(dutch.count(999), "999");
+    assert_eq!(dutch.count(1000), "1.000");
+    assert_eq!(french.count(1_234_567), "1\u{202f}234\u{202f}567");
+    assert_eq!(dutch.percent(58), "58%");
+    assert_eq!(french.percent(58), "58\u{a0}%");
+    assert_eq!(dutch.figures(58, 7), "58% · 7 stemmen");
+    assert_eq!(french.figures(100, 1), "100\u{a0}% · 1 vote");
+}
+
+#[test]
+fn dates_and_times_are_spelled_in_each_language() {
+    let moment = Moment::parse("2025-01-27T18:05:00+01:00").unwrap();
+    let month = Moment::parse("2025-08").unwrap();
+    let (dutch, french) = (words(Language::Dutch), words(Language::French));
+    assert_eq!(dutch.date(&moment), "27 januari 2025");
+    assert_eq!(dutch.date_time(&moment), "27 januari 2025 om 18.05 uur");
+    assert_eq!(dutch.day_month_time(&moment), "27 januari om 18.05 uur");
+    assert_eq!(dutch.date_time(&month), "augustus 2025");
+    assert_eq!(french.date(&month), "août 2025");
+    assert_eq!(
+        french.date_time(&moment),
+        "27 janvier 2025 à 18\u{a0}h\u{a0}05"
+    );
+    assert_eq!(french.clock(&moment), "18\u{a0}h\u{a0}05");
+    assert_eq!(Words::precision(&moment), "day");
+    assert_eq!(Words::precision(&month), "month");
+}
+
+#[test]
+fn messages_take_their_values_without_isolation_marks() {
+    let french = words(Language::French);
+    let title = french.with("frame-title", &[("question", Arg::Text("Oui ?"))]);
+    assert_eq!(title, "Sondage des lecteurs\u{a0}: Oui ?");
+    assert_eq!(
+        french.with("vote-registered-for", &[("answers", Arg::Text("Oui"))]),
+        "Votre vote pour «\u{a0}Oui\u{a0}» est enregistré."
+    );
+    assert_eq!(french.text("vote-answers-separator"), "\u{a0}», «\u{a0}");
+    assert_eq!(
+        words(Language::Dutch).with("article-published", &[("precision", Arg::Text("month"))]),
+        "Gepubliceerd in"
+    );
+}
