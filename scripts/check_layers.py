@@ -14,7 +14,8 @@ LAYERS = [
     # island's server side.
     ["stembus-messages"],
     # The island crate (what the browser runs) and the store: neighbours, neither knows the other.
-    ["stembus", "stembus-store"],
+    # The standing's picture beside them: it needs only the poll and its words.
+    ["stembus", "stembus-store", "stembus-picture"],
     # The engines depend on the store's interface, never the reverse (atuin's model); the content
     # needs only the interface.
     ["stembus-store-sqlite", "stembus-store-postgres", "stembus-content"],

@@ -95,7 +95,7 @@ test("an editor makes a poll in the desk, embeds it on another site, and readers
   await expect(page).toHaveURL(new RegExp(`/redactie/poll/${pollId}$`));
 
   // The desk page hands out the iframe code and previews the poll in it.
-  const iframeCode = await page.locator("textarea").inputValue();
+  const iframeCode = await page.getByLabel("Iframe-code om te kopiëren").inputValue();
   expect(iframeCode).toContain(`src="${SITE}/embed/${pollId}"`);
   await expect(page.frameLocator("iframe").getByRole("group", { name: QUESTION })).toBeVisible();
 

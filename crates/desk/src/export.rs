@@ -78,8 +78,9 @@ fn moment_cell(unix_seconds: i64) -> Cell {
     )
 }
 
-/// The standing: one row per answer, then the number of readers.
-pub fn totals(results: &PollResults) -> String {
+/// The standing: one row per answer, then the number of readers who voted, how often the poll was
+/// seen and the share of those readers who voted (`seen`: the views, none when unreadable).
+pub fn totals(results: &PollResults, seen: Option<u64>) -> String {
     let mut csv = String::from(BOM);
     csv.push_str(&header(&["antwoord", "stemmen", "percentage"]));
     for row in &results.rows {
@@ -94,18 +95,50 @@ pub fn totals(results: &PollResults) -> String {
         Cell::Number(results.voters),
         Cell::text(""),
     ]));
+    if let Some(seen) = seen {
+        let participation = stembus_poll::tally::participation(results.voters, seen)
+            .map_or(Cell::text(""), |percent| Cell::Number(u64::from(percent)));
+        csv.push_str(&line(&[
+            Cell::text("keer gezien (schatting)"),
+            Cell::Number(seen),
+            participation,
+        ]));
+    }
     csv
 }
 
-/// Every hour from the first with votes to the last, one column per answer.
-pub fn hourly(series: &HourlySeries) -> String {
+/// Every hour from the first with votes or views to the last, one column per answer, then how
+/// often the poll was seen in that hour (`views`: per hour, its first second).
+pub fn hourly(series: &HourlySeries, views: &[(i64, u64)]) -> String {
     let mut csv = String::from(BOM);
     let mut names = vec![Cell::text("uur (Brussel)")];
     names.extend(series.labels.iter().map(|label| Cell::text(label.as_str())));
+    names.push(Cell::text("keer gezien"));
     csv.push_str(&line(&names));
-    for (hour, counts) in &series.hours {
-        let mut row = vec![moment_cell(*hour)];
+    let all_hours = || {
+        series
+            .hours
+            .iter()
+            .map(|(hour, _)| *hour)
+            .chain(views.iter().map(|(hour, _)| *hour))
+    };
+    let (Some(first), Some(last)) = (all_hours().min(), all_hours().max()) else {
+        return csv;
+    };
+    let no_votes = vec![0; series.labels.len()];
+    for hour in (first..=last).step_by(3_600) {
+        let counts = series
+            .hours
+            .iter()
+            .find(|(of, _)| *of == hour)
+            .map_or(&no_votes, |(_, counts)| counts);
+        let seen = views
+            .iter()
+            .find(|(of, _)| *of == hour)
+            .map_or(0, |(_, seen)| *seen);
+        let mut row = vec![moment_cell(hour)];
         row.extend(counts.iter().copied().map(Cell::Number));
+        row.push(Cell::Number(seen));
         csv.push_str(&line(&row));
     }
     csv
@@ -151,11 +184,21 @@ pub async fn download(
     let (csv, what) = match file.as_str() {
         "totalen.csv" => {
             let (results, _) = standing(&state.store, &served, None).await?;
-            (totals(&results), "totalen")
+            let seen = state
+                .store
+                .views_per_hour(&id)
+                .await
+                .ok()
+                .map(|hours| hours.iter().map(|(_, views)| views).sum());
+            (totals(&results, seen), "totalen")
         }
         "per-uur.csv" => {
             let rows = state.store.choices_per_hour(&id).await?;
-            (hourly(&HourlySeries::from_rows(&served, &rows)), "per uur")
+            let views = state.store.views_per_hour(&id).await?;
+            (
+                hourly(&HourlySeries::from_rows(&served, &rows), &views),
+                "per uur",
+            )
         }
         "ongeldig.csv" => {
             let windows = state.store.voided_windows(Some(&id)).await?;
@@ -209,13 +252,22 @@ mod tests {
             ],
             voters: 4,
         };
-        let csv = totals(&results);
+        let csv = totals(&results, Some(16));
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines[0], "antwoord;stemmen;percentage");
         assert_eq!(lines[1], "\"Ja; zeker \"\"nu\"\"\";3;75");
         assert_eq!(lines[2], "Nee;1;25");
         assert_eq!(lines[3], "lezers die stemden;4;");
+        assert_eq!(
+            lines[4], "keer gezien (schatting);16;25",
+            "4 voters of 16 views: 25%"
+        );
+        assert_eq!(
+            totals(&results, None).lines().count(),
+            4,
+            "no views row when unreadable"
+        );
     }
 
     #[test]
@@ -242,7 +294,7 @@ mod tests {
                 .collect(),
             voters: 7,
         };
-        let csv = totals(&results);
+        let csv = totals(&results, None);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
         assert_eq!(
             lines[1],
@@ -260,7 +312,10 @@ mod tests {
             labels: vec!["=1+1".into(), "Nee".into()],
             hours: vec![(1_737_997_200, vec![2, 0])],
         };
-        assert!(hourly(&series).contains("uur (Brussel);'=1+1;Nee\r\n2025-01-27 18:00;2;0\r\n"));
+        assert!(
+            hourly(&series, &[])
+                .contains("uur (Brussel);'=1+1;Nee;keer gezien\r\n2025-01-27 18:00;2;0;0\r\n")
+        );
     }
 
     #[test]
@@ -270,9 +325,12 @@ mod tests {
             // 27 January 2025, 17:00 UTC is 18:00 in Brussels.
             hours: vec![(1_737_997_200, vec![2, 0])],
         };
-        let csv = hourly(&series);
+        // Views an hour before the first vote, and in the vote's hour.
+        let csv = hourly(&series, &[(1_737_993_600, 5), (1_737_997_200, 9)]);
         assert!(
-            csv.contains("uur (Brussel);Ja;Nee\r\n2025-01-27 18:00;2;0\r\n"),
+            csv.contains(
+                "uur (Brussel);Ja;Nee;keer gezien\r\n2025-01-27 17:00;0;0;5\r\n2025-01-27 18:00;2;0;9\r\n"
+            ),
             "{csv}"
         );
     }

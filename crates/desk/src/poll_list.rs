@@ -298,6 +298,12 @@ async fn row(
                 .map(|(_, votes)| votes)
                 .sum()
         });
+    let seen = state
+        .store
+        .views_per_hour(&poll.id)
+        .await
+        .ok()
+        .map(|hours| hours.iter().map(|(_, views)| views).sum());
     PollRow {
         poll_id: poll.id.clone(),
         question: poll.question.clone(),
@@ -306,6 +312,7 @@ async fn row(
         state: state_words,
         voters,
         last_hour,
+        seen,
     }
 }
 

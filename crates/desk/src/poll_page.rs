@@ -1,5 +1,6 @@
 //! `GET /redactie/poll/{id}`: a poll's standing, where it comes from (a content file or the
-//! desk), its question and answers (in French beside the Dutch when it has them), its settings
+//! desk), its question and answers (in French beside the Dutch when it has them), the standing as
+//! a picture in each language with its download and a block for a newsletter, its settings
 //! with where each comes from, for a desk-made poll its frame to copy with a preview in each
 //! language it speaks, the votes per hour, the unusual minutes, the voided windows, the exports
 //! and its audit log.
@@ -8,15 +9,18 @@ use super::activity::{self, HourlySeries};
 use super::extract::SignedIn;
 use super::page::DeskPage;
 use super::refusal::Refusal;
-use super::views::{self, EmbedCode, FrenchTexts, Origin, PollDeskPage, PollDetail, Setting};
+use super::views::{
+    self, EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
+};
 use super::{PollSource, find_poll};
 use axum::extract::{Path, State};
 use leptos::prelude::*;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
 use stembus_poll::moment::Moment;
-use stembus_poll::{PollDefinition, PollStatus};
+use stembus_poll::{PollDefinition, PollResults, PollStatus};
 use stembus_site::embed_code::{self as embed, FRAME_HEIGHT, FRAME_WIDTH};
+use stembus_site::escape_markup;
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
 
@@ -60,6 +64,95 @@ fn embeds(state: &SiteState, served: &PollDefinition) -> Vec<EmbedCode> {
             })
         })
         .collect()
+}
+
+/// The standing's picture of `served` in each language it speaks, Dutch first, with its words for
+/// a screen reader (the figures only where every reader may see them at `now`, as the picture
+/// itself) and a newsletter block; none for an archived poll, whose picture is gone (410).
+fn pictures(
+    state: &SiteState,
+    served: &PollDefinition,
+    results: Option<&PollResults>,
+    archived: bool,
+    now: i64,
+) -> Vec<PictureShare> {
+    if archived {
+        return Vec::new();
+    }
+    let base_url = &state.settings.base_url;
+    let library = state.library();
+    let public = served.results_visible(served.status_at(now), false);
+    served
+        .languages()
+        .into_iter()
+        .filter_map(|language| {
+            let poll = served.in_language(language)?;
+            let words = state.words(language);
+            // The standing in this language's labels, as the picture shows it.
+            let shown = results.filter(|_| public).map(|results| {
+                let mut results = results.clone();
+                for row in &mut results.rows {
+                    if let Some(option) = poll.options.iter().find(|o| o.key == row.key) {
+                        row.label = option.label.clone();
+                    }
+                }
+                results
+            });
+            let path = stembus_picture::path(&served.id, language);
+            // What a link in the newsletter opens: the article of this language that shows the
+            // poll, else the poll's embed.
+            let page = match library.poll_in(&served.id, language) {
+                Some((Some(article), _)) => article.url(base_url),
+                _ => format!("{base_url}{}", embed::embed_path(&served.id, language)),
+            };
+            Some(PictureShare {
+                language,
+                alt: stembus_picture::alt_text(&poll, shown.as_ref(), &words),
+                file_name: format!("stembus-{}-{}.png", served.id, language.tag()),
+                newsletter_html: newsletter_html(
+                    &poll,
+                    &format!("{base_url}{path}"),
+                    &page,
+                    &embed::frame_title(&poll.question, &words),
+                ),
+                path,
+            })
+        })
+        .collect()
+}
+
+/// The block an editor pastes into a newsletter: the question, the standing's picture (at
+/// `picture_url`, `alt` its words) linking to the poll on `page_url`, and a link per answer that
+/// opens the poll with that answer ticked (`?keuze={key}#poll`). A link only ticks: the reader
+/// still votes with the button, and a mail scanner that follows every link casts no vote.
+/// Everything from the newsroom is escaped.
+pub fn newsletter_html(
+    poll: &PollDefinition,
+    picture_url: &str,
+    page_url: &str,
+    alt: &str,
+) -> String {
+    let answers: String = poll
+        .options
+        .iter()
+        .map(|option| {
+            let query: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair("keuze", &option.key)
+                .finish();
+            format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_markup(&format!("{page_url}?{query}#poll")),
+                escape_markup(&option.label)
+            )
+        })
+        .collect();
+    format!(
+        "<p><strong>{question}</strong></p>\n<p><a href=\"{poll_link}\"><img src=\"{picture}\" width=\"600\" height=\"315\" alt=\"{alt}\" style=\"max-width:100%;height:auto;border:0\"></a></p>\n<ul>{answers}</ul>",
+        question = escape_markup(&poll.question),
+        poll_link = escape_markup(&format!("{page_url}#poll")),
+        picture = escape_markup(picture_url),
+        alt = escape_markup(alt),
+    )
 }
 
 fn closes_words(closes: Option<Moment>) -> String {
@@ -119,7 +212,16 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
     );
     let (median_minute, bursts) = activity::bursts(&state.store.ballots_per_minute(id).await?);
     let status = served.status_at(now);
+    let pictures = pictures(state, &served, results.as_ref(), archived, now);
+    let seen = state
+        .store
+        .views_per_hour(id)
+        .await
+        .ok()
+        .map(|hours| hours.iter().map(|(_, views)| views).sum());
     Ok(PollDetail {
+        pictures,
+        seen,
         poll_id: id.to_string(),
         question: served.question.clone(),
         answers: served.options.iter().map(|o| o.label.clone()).collect(),

@@ -232,6 +232,10 @@ pub struct PollView {
     /// The idempotency key a vote sent again from this form carries (see `VOTE_KEY_FIELD`), so
     /// that it counts once however often it is sent.
     pub retry_key: Option<String>,
+    /// The answer the link the reader came by suggests (`?keuze=ja` in a newsletter), ticked in
+    /// the form; only ever a tick, never a vote: the reader still presses the button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<String>,
 }
 
 impl PollView {
@@ -261,6 +265,7 @@ impl PollView {
                 status,
                 refused: None,
                 retry_key: None,
+                suggested: None,
             };
         };
         let voted = !own_choices.is_empty();
@@ -275,7 +280,19 @@ impl PollView {
             status,
             refused: None,
             retry_key: None,
+            suggested: None,
         }
+    }
+
+    /// The same view with the answer `key` ticked in the form, for a reader who came by a link
+    /// that suggests it: only while the form is shown to a reader who has not voted, and only for
+    /// one of the poll's own answers (any other key is ignored).
+    pub fn suggesting(mut self, key: &str) -> PollView {
+        let known = self.poll.options.iter().any(|option| option.key == key);
+        if known && self.show_form && self.own_choices.is_empty() {
+            self.suggested = Some(key.to_string());
+        }
+        self
     }
 
     /// The form again for a reader whose vote for `choices` was refused with `error` before it
@@ -292,6 +309,7 @@ impl PollView {
         self.change_href = None;
         self.refused = Some(error);
         self.retry_key = Some(retry_key);
+        self.suggested = None;
         self
     }
 }

@@ -24,9 +24,20 @@ pub fn percentages(counts: &[u64]) -> Vec<u8> {
         .collect()
 }
 
+/// The share of the readers who saw a poll that voted in it, in whole percent: `voters` of
+/// `seen`, rounded, at most 100 (views are counted by an image readers may block, so they can fall
+/// short of the voters); none when nothing was seen.
+pub fn participation(voters: u64, seen: u64) -> Option<u8> {
+    if seen == 0 {
+        return None;
+    }
+    let percent = (voters.saturating_mul(100).saturating_add(seen / 2)) / seen;
+    Some(u8::try_from(percent.min(100)).unwrap_or(100))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::percentages;
+    use super::{participation, percentages};
 
     #[test]
     fn four_four_six_rounds_to_a_split_that_sums_to_one_hundred() {
@@ -88,5 +99,15 @@ mod tests {
     fn huge_counts_do_not_overflow() {
         let split = percentages(&[u64::MAX / 200, u64::MAX / 200]);
         assert_eq!(split, vec![50, 50]);
+    }
+
+    #[test]
+    fn participation_is_the_voters_share_of_the_readers_who_saw_the_poll() {
+        assert_eq!(participation(12, 100), Some(12));
+        assert_eq!(participation(1, 3), Some(33));
+        assert_eq!(participation(2, 3), Some(67));
+        assert_eq!(participation(5, 4), Some(100), "never above 100");
+        assert_eq!(participation(0, 10), Some(0));
+        assert_eq!(participation(3, 0), None, "nothing seen, no share");
     }
 }

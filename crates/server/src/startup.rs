@@ -20,6 +20,7 @@ use stembus_store::Store;
 use stembus_store_postgres::PostgresStore;
 use stembus_store_sqlite::Durability;
 use stembus_store_sqlite::SqliteStore;
+use stembus_web::api::seen::SeenCounts;
 use tracing_subscriber::EnvFilter;
 
 /// Runs the server until SIGINT or SIGTERM. Any start-up problem ends it with a message and exit 1.
@@ -88,6 +89,12 @@ async fn serve() -> Result<(), String> {
         current::REFRESH_EVERY,
     );
     let retention = voter_retention::spawn(state.clone(), voter_retention::CHECK_EVERY);
+    let seen_counts = state.seen_counts.clone();
+    let views = tokio::spawn(write_views_every(
+        seen_counts.clone(),
+        store.clone(),
+        VIEWS_WRITTEN_EVERY,
+    ));
     // The run queue's length, for the pages' admission (see `admission`).
     let runtime_watch = tokio::spawn(state.admission.clone().watch_runtime());
     let listener = tokio::net::TcpListener::bind(address)
@@ -129,9 +136,26 @@ async fn serve() -> Result<(), String> {
     refresher.abort();
     retention.abort();
     runtime_watch.abort();
+    views.abort();
+    // The views counted since the last write, before the store closes.
+    seen_counts.flush(&store).await;
     tracing::info!("draining the vote writer");
     store.shut_down().await;
     Ok(())
+}
+
+/// How often a node writes the polls' views it counted (`SeenCounts`): a view is a hint, not a
+/// vote, and a few seconds of them are worth one write.
+const VIEWS_WRITTEN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Writes the views `counts` holds to `store` every `every`, until aborted.
+async fn write_views_every(counts: Arc<SeenCounts>, store: Store, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        counts.flush(&store).await;
+    }
 }
 
 /// Opens the configured database (SQLite or PostgreSQL), applies the migrations and syncs `polls`.

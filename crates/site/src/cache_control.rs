@@ -18,6 +18,10 @@ pub const PRIVATE_NO_STORE: &str = "private, no-store";
 /// The results API: figures any cache may share for a few seconds, so a burst of readers on a
 /// newsroom's other pages costs this server one read per poll every five seconds at most.
 pub const RESULTS_API: &str = "public, max-age=5, s-maxage=5";
+/// A poll's standing as a picture (`/api/polls/{id}/standing.png`): the same for everyone, and
+/// rendered at most once per ten seconds per poll and language, so browsers and shared caches may
+/// keep it that long; a link preview or a newsletter that fetches it again gets it anew after that.
+pub const STANDING_PICTURE: &str = "public, max-age=10";
 /// The feed, sitemap and robots.txt: they change when an article does, which is rare.
 pub const DISCOVERY: &str = "public, max-age=300";
 /// Documents that change with a release or a content edit only: the OpenAPI document, oEmbed.

@@ -12,8 +12,9 @@ use deadpool_postgres::{GenericClient, Object};
 use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
-    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
-    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll,
+    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
+    VoidedWindow,
 };
 use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use tokio_postgres::Row;
@@ -755,6 +756,55 @@ impl DeskStore for PostgresStore {
             .await
             .map_err(failed)?;
         Ok(row.get(0))
+    }
+
+    async fn add_views(&self, views: &[HourViews]) -> Result<(), StoreError> {
+        if views.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        let statement = tx
+            .prepare_cached(
+                "INSERT INTO poll_view (poll_id, hour, views)
+                 SELECT id, $2, $3 FROM poll WHERE key = $1
+                 ON CONFLICT (poll_id, hour) DO UPDATE SET views = poll_view.views + EXCLUDED.views",
+            )
+            .await
+            .map_err(failed)?;
+        for counted in views {
+            let added = i64::try_from(counted.views).unwrap_or(i64::MAX);
+            tx.execute(&statement, &[&counted.poll_id, &counted.hour, &added])
+                .await
+                .map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)
+    }
+
+    async fn views_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError> {
+        let client = self.desk_client().await?;
+        let rows = client
+            .query(
+                "SELECT v.hour, v.views FROM poll_view v JOIN poll p ON p.id = v.poll_id
+                 WHERE p.key = $1 ORDER BY v.hour",
+                &[&poll_id],
+            )
+            .await
+            .map_err(failed)?;
+        Ok(rows.iter().map(|row| (row.get(0), count(row, 1))).collect())
+    }
+
+    async fn view_totals(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let client = self.desk_client().await?;
+        let rows = client
+            .query(
+                "SELECT p.key, SUM(v.views)::BIGINT FROM poll_view v JOIN poll p ON p.id = v.poll_id
+                 GROUP BY p.key ORDER BY p.key",
+                &[],
+            )
+            .await
+            .map_err(failed)?;
+        Ok(rows.iter().map(|row| (row.get(0), count(row, 1))).collect())
     }
 
     async fn made_polls(&self) -> Result<Vec<MadePoll>, StoreError> {

@@ -18,6 +18,7 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("../migrations/0004_desk_made_polls.sql")),
     (5, include_str!("../migrations/0005_desk_version.sql")),
     (6, include_str!("../migrations/0006_french_texts.sql")),
+    (7, include_str!("../migrations/0007_poll_views.sql")),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).

@@ -13,8 +13,9 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
-    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange,
-    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll,
+    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
+    VoidedWindow,
 };
 use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 
@@ -680,6 +681,48 @@ impl DeskStore for SqliteStore {
         self.read(|conn| {
             conn.prepare_cached("SELECT version FROM desk_version WHERE id = 1")?
                 .query_row([], |row| row.get(0))
+        })
+        .await
+    }
+
+    async fn add_views(&self, views: &[HourViews]) -> Result<(), StoreError> {
+        let views = views.to_vec();
+        self.desk_write(move |tx| {
+            let mut statement = tx.prepare_cached(
+                "INSERT INTO poll_view (poll_id, hour, views)
+                 SELECT id, ?2, ?3 FROM poll WHERE key = ?1
+                 ON CONFLICT (poll_id, hour) DO UPDATE SET views = views + excluded.views",
+            )?;
+            for counted in &views {
+                let added = i64::try_from(counted.views).unwrap_or(i64::MAX);
+                statement.execute(params![counted.poll_id, counted.hour, added])?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn views_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError> {
+        let poll_id = poll_id.to_string();
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT v.hour, v.views FROM poll_view v JOIN poll p ON p.id = v.poll_id
+                 WHERE p.key = ?1 ORDER BY v.hour",
+            )?;
+            let rows = statement.query_map([&poll_id], |row| Ok((row.get(0)?, count(row, 1)?)))?;
+            rows.collect()
+        })
+        .await
+    }
+
+    async fn view_totals(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT p.key, SUM(v.views) FROM poll_view v JOIN poll p ON p.id = v.poll_id
+                 GROUP BY p.key ORDER BY p.key",
+            )?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, count(row, 1)?)))?;
+            rows.collect()
         })
         .await
     }

@@ -13,6 +13,15 @@ use async_trait::async_trait;
 use stembus_poll::{PollDefinition, ResultsVisibility};
 
 /// An editor as `stembus editor list` shows them.
+/// How often a poll was seen in one hour, as a node counted it: added to what the store holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourViews {
+    pub poll_id: String,
+    /// The hour's first second, unix.
+    pub hour: i64,
+    pub views: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditorSummary {
     pub name: String,
@@ -412,4 +421,15 @@ pub trait DeskStore: Send + Sync {
     /// `voided_windows`, `made_polls`) only when it changed; read before the state, it never hides
     /// a change. One row, so reading it costs the same at ten polls as at ten thousand.
     async fn desk_version(&self) -> Result<i64, StoreError>;
+
+    /// Adds `views` to how often each poll was seen per hour (every node adds its own counts, so
+    /// the store holds their sum). Counts of a poll the store does not know are left out: a count
+    /// is no vote, and the poll may have gone with its file.
+    async fn add_views(&self, views: &[HourViews]) -> Result<(), StoreError>;
+
+    /// How often the poll `poll_id` was seen, per hour (its first second), oldest first.
+    async fn views_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError>;
+
+    /// How often each poll was seen in all, by poll id; polls never seen are left out.
+    async fn view_totals(&self) -> Result<Vec<(String, u64)>, StoreError>;
 }

@@ -5,8 +5,8 @@
 
 use crate::contract::Engine;
 use crate::desk::{
-    AuditAction, AuditEntry, EditorSummary, MadePoll, OverrideChange, PollEdit, PollOverrides,
-    SessionLimits, SessionRecord, TimeWindow, VoidPreview,
+    AuditAction, AuditEntry, EditorSummary, HourViews, MadePoll, OverrideChange, PollEdit,
+    PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
 };
 use crate::{NewVote, Store, VoteOutcome};
 use async_trait::async_trait;
@@ -1949,6 +1949,51 @@ pub async fn every_change_of_the_site_raises_the_desk_version_another_node_reads
     assert_eq!(other_node.desk_version().await.unwrap(), seen);
 }
 
+/// How often a poll was seen: two nodes add their counts at once to the same hours, and the store
+/// holds their sum per poll and hour; a count for a poll the store does not know is left out.
+pub async fn views_counted_on_two_nodes_add_up_per_poll_and_hour(engine: &dyn DeskEngine) {
+    let nodes = [engine.open(&[&poll()]).await, engine.open(&[&poll()]).await];
+    let views = |hour: i64, views: u64| HourViews {
+        poll_id: "deepseek".into(),
+        hour,
+        views,
+    };
+    let mut adding = Vec::new();
+    for i in 0..20 {
+        let node = nodes[i % 2].clone();
+        let batch = vec![
+            views(3_600, 1),
+            views(7_200, 2),
+            HourViews {
+                poll_id: "bestaat-niet".into(),
+                hour: 3_600,
+                views: 5,
+            },
+        ];
+        adding.push(tokio::spawn(async move { node.add_views(&batch).await }));
+    }
+    for added in adding {
+        added.await.unwrap().unwrap();
+    }
+    nodes[1].add_views(&[]).await.unwrap();
+    for node in &nodes {
+        assert_eq!(
+            node.views_per_hour("deepseek").await.unwrap(),
+            vec![(3_600, 20), (7_200, 40)]
+        );
+        assert_eq!(
+            node.view_totals().await.unwrap(),
+            vec![("deepseek".to_string(), 60)]
+        );
+        assert!(
+            node.views_per_hour("bestaat-niet")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
 /// Runs every test of the desk's contract on `$engine`, as `vote_contract!` does for votes; the
 /// engine must also be a `DeskEngine`.
 #[macro_export]
@@ -1990,7 +2035,8 @@ macro_rules! desk_contract {
             a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
             an_archived_poll_takes_no_votes_and_keeps_its_ballots,
             voter_ids_of_a_closed_desk_poll_are_removed,
-            every_change_of_the_site_raises_the_desk_version_another_node_reads
+            every_change_of_the_site_raises_the_desk_version_another_node_reads,
+            views_counted_on_two_nodes_add_up_per_poll_and_hour
         );
     };
 }

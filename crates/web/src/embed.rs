@@ -11,7 +11,7 @@
 use crate::reader_poll::{Reader, poll_for_reader};
 use crate::security_headers::{self, Framable};
 use crate::state::WebState;
-use crate::views::{EmbeddedPoll, PollFacts};
+use crate::views::{EmbeddedPoll, PollFacts, SharedPicture};
 use axum::Router;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -159,10 +159,12 @@ async fn embed(
         return with_policy(response, &policy);
     };
     let voter = VoterId::from_headers(request.headers());
-    let changing = request
-        .uri()
-        .query()
-        .is_some_and(|query| query.split('&').any(|pair| pair == "wijzigen"));
+    let query = request.uri().query().unwrap_or_default();
+    let changing = query.split('&').any(|pair| pair == "wijzigen");
+    // `?keuze=ja`: a link (the desk's newsletter block) suggests an answer; it is only ticked.
+    let suggested = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == crate::pages::SUGGESTED_ANSWER)
+        .map(|(_, value)| value.into_owned());
     let (view, facts) = poll_for_reader(
         &state,
         Reader::Voter(voter.clone()),
@@ -172,6 +174,10 @@ async fn embed(
         &poll,
     )
     .await;
+    let view = match suggested {
+        Some(key) => view.suggesting(&key),
+        None => view,
+    };
     let mut response = embed_page(&state, request, article, view, facts, words).await;
     if voter.is_none() {
         match VoterId::generate() {
@@ -233,16 +239,18 @@ async fn embed_page(
     let base_url = &state.settings.base_url;
     let article = article.map(|article| (article.url(base_url), article.title.clone()));
     let site_url = format!("{base_url}/");
+    let picture = SharedPicture::of(&view, base_url, &words);
     let page_words = words.clone();
     let content = PageContent::new(words, move || {
-        let (view, facts, article, site_url, words) = (
+        let (view, facts, article, site_url, picture, words) = (
             view.clone(),
             facts.clone(),
             article.clone(),
             site_url.clone(),
+            picture.clone(),
             page_words.clone(),
         );
-        view! { <EmbeddedPoll view facts article site_url words /> }.into_any()
+        view! { <EmbeddedPoll view facts article site_url picture words /> }.into_any()
     });
     render_embed(&state.leptos_options, content, request).await
 }

@@ -13,7 +13,7 @@ use crate::reader_poll::{Reader, poll_for_reader};
 use crate::state::WebState;
 use crate::views::{
     ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PrivacyPage,
-    PrivacyPageData,
+    PrivacyPageData, SharedPicture,
 };
 use crate::vote::own_answers::Choices;
 use axum::Router;
@@ -36,6 +36,11 @@ use stembus_site::voter_cookie::{self, VoterId};
 
 /// How many related articles an article page lists.
 const RELATED_ARTICLES: usize = 3;
+
+/// The query field of a link that suggests an answer (`?keuze=ja#poll`, the desk's newsletter
+/// block): the page opens with that answer ticked. It only ticks: a link never votes, as mail
+/// scanners follow every link.
+pub const SUGGESTED_ANSWER: &str = "keuze";
 
 /// Mounts every page on `router`, sharing `cache` among the pages that opt into it.
 pub fn pages(router: Router<WebState>, cache: &PageCache) -> Router<WebState> {
@@ -104,6 +109,15 @@ impl PageRequest {
         self.query
             .as_deref()
             .is_some_and(|query| query.split('&').any(|pair| pair == flag))
+    }
+
+    /// The value of the query string's field `name` (`?keuze=ja`), percent-decoded: the first
+    /// one, when it is there.
+    pub fn query_value(&self, name: &str) -> Option<String> {
+        let query = self.query.as_deref()?;
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
     }
 
     /// The reader's voter id, when their cookie holds a well-formed one.
@@ -310,7 +324,9 @@ async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
 }
 
 /// `/artikel/{slug}` and `/fr/article/{slug}`: the article, its poll as this reader sees it
-/// (`?wijzigen` when they asked to change their vote) in the article's language, the transparency
+/// (`?wijzigen` when they asked to change their vote, `?keuze={key}` with that answer ticked
+/// when a link suggests it: a page with a query string is never shared, see `page_cache`) in the
+/// article's language, the standing's picture for link previews where it is public, the transparency
 /// facts, the head's metadata and the related articles in the same language. An article is only
 /// at the address of its own language.
 async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
@@ -341,12 +357,21 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
                 &poll,
             )
             .await;
+            let view = match request.query_value(SUGGESTED_ANSWER) {
+                Some(key) => view.suggesting(&key),
+                None => view,
+            };
             let complete = !view.standing_unavailable;
             (Some(view), Some(facts), complete)
         }
     };
+    let words = state.words(article.language);
+    let standing_picture = poll
+        .as_ref()
+        .and_then(|view| SharedPicture::of(view, base_url, &words));
     Loaded {
         data: Ok(ArticlePageData {
+            standing_picture,
             canonical_url: article.url(base_url),
             oembed_url: article
                 .poll

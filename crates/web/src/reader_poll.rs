@@ -47,7 +47,10 @@ pub(crate) async fn poll_for_reader(
         changing,
     );
     let desk = state.content.desk();
+    let status = poll.status_at(now);
     let facts = PollFacts {
+        seen: crate::api::results::seen_total(state, &poll.id).await,
+        public_results: poll.results_visible(status, false),
         voters,
         // A desk-made poll always has its opening; a file's poll without one opened with its
         // article.
@@ -56,7 +59,7 @@ pub(crate) async fn poll_for_reader(
             .or(article.map(|article| article.published))
             .unwrap_or_else(|| Moment::brussels_from_unix(now)),
         closes: poll.closes,
-        status: poll.status_at(now),
+        status,
         counted_at: Moment::brussels_from_unix(now),
         clarified: desk.made_poll(&poll.id).is_some_and(|made| made.clarified),
         voided: desk

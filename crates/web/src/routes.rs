@@ -1,7 +1,9 @@
 //! The web room's routes, on its own state: the pages from the page table, the vote door, the API
-//! and the live stream, the embed, the discovery files and the built files from memory.
+//! and the live stream, the standing as a picture, the embed, the discovery files and the built
+//! files from memory.
 
 use crate::api::results;
+use crate::api::standing_picture;
 use crate::delivery::assets::StaticAssets;
 use crate::discovery;
 use crate::embed;
@@ -20,6 +22,10 @@ pub fn routes(state: &WebState, assets: &StaticAssets) -> Router<WebState> {
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/sitemap/{file}", get(discovery::sitemap_file))
         .route("/robots.txt", get(discovery::robots))
+        .route(
+            standing_picture::PATH,
+            get(standing_picture::standing_picture),
+        )
         .merge(results::routes())
         .merge(embed::routes(state));
     let mut router = pages::pages(router, &state.page_cache);

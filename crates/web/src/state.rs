@@ -1,8 +1,10 @@
 //! The web room's state: the site's shared parts, and what only readers' requests keep: the page
-//! cache, each voter's own answers and the live-result streams. The server builds it once; the
+//! cache, each voter's own answers, the live-result streams and the views counted. The server builds it once; the
 //! page cache hears from the content what changed.
 
 use crate::api::live_results::LiveResults;
+use crate::api::seen::SeenCounts;
+use crate::api::standing_picture::StandingPictures;
 use crate::delivery::page_cache::{PageCache, VOTER_PAGE_TTL};
 use crate::vote::own_answers::OwnAnswers;
 use axum::extract::FromRef;
@@ -25,6 +27,10 @@ pub struct WebParts {
     pub own_answers: Arc<OwnAnswers>,
     /// The live-result streams of this node.
     pub live_results: Arc<LiveResults>,
+    /// The views of polls this node counted and has not written yet.
+    pub seen_counts: Arc<SeenCounts>,
+    /// Each poll's standing as a picture, rendered at most once per ten seconds.
+    pub standing_pictures: Arc<StandingPictures>,
 }
 
 impl Deref for WebState {
@@ -64,6 +70,11 @@ impl WebState {
             page_cache: counted_page_cache(&site),
             own_answers: Arc::new(OwnAnswers::for_engine(site.store.engine(), VOTER_PAGE_TTL)),
             live_results: LiveResults::new(live_streams_max, metrics.live_streams.clone()),
+            seen_counts: Arc::new(SeenCounts::new(
+                site.settings.vote_burst,
+                site.settings.votes_per_minute,
+            )),
+            standing_pictures: Arc::new(StandingPictures::new()),
             site,
         };
         WebState(Arc::new(parts))

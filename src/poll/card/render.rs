@@ -76,7 +76,8 @@ impl VoteAnswer {
 }
 
 /// The form's fields, as HTML: radio buttons (one answer) or check boxes (several). A reader
-/// changing their vote finds their answers already ticked.
+/// changing their vote finds their answers already ticked, one who came by a link that suggests an
+/// answer (`?keuze=`) finds that one ticked.
 fn fields_html(view: &PollView, words: &Words) -> String {
     let poll = &view.poll;
     let multiple = poll.max_choices > 1;
@@ -86,7 +87,8 @@ fn fields_html(view: &PollView, words: &Words) -> String {
         .iter()
         .map(|option| {
             let input_id = format!("keuze-{}", option.key);
-            let checked = view.own_choices.contains(&option.key);
+            let checked = view.own_choices.contains(&option.key)
+                || view.suggested.as_deref() == Some(option.key.as_str());
             view! {
                 <div class="poll-option">
                     <input
@@ -440,6 +442,31 @@ mod tests {
             answer.facts_voters,
             "Jusqu’ici, 1\u{202f}235 lecteurs ont voté."
         );
+    }
+
+    #[test]
+    fn a_suggested_answer_is_ticked_only_for_a_reader_who_has_not_voted() {
+        let form = PollView::for_reader("/artikel/x", &poll(), None, vec![], 0, false);
+        let html = rendered(form.clone().suggesting("nee"), dutch());
+        assert!(
+            html.contains("value=\"nee\" checked"),
+            "the suggested answer is ticked: {html}"
+        );
+        assert_eq!(html.matches(" checked").count(), 1, "{html}");
+        let unknown = rendered(form.suggesting("misschien"), dutch());
+        assert!(!unknown.contains(" checked"), "{unknown}");
+
+        let results = PollResults::from_counts(&poll(), &counts(&[("ja", 1)]), 1);
+        let voted = PollView::for_reader(
+            "/artikel/x",
+            &poll(),
+            Some(results),
+            vec!["ja".into()],
+            0,
+            false,
+        )
+        .suggesting("nee");
+        assert_eq!(voted.suggested, None, "a reader who voted keeps their vote");
     }
 
     #[test]

@@ -12,7 +12,9 @@ mod void_preview;
 pub use audit::AuditPage;
 pub use notice::{ArchivedNotice, DeskNotice};
 pub use poll_list::{ListPage, PollListPage, PollRow};
-pub use poll_page::{EmbedCode, FrenchTexts, Origin, PollDeskPage, PollDetail, Setting};
+pub use poll_page::{
+    EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
+};
 pub use sign_in::SignInPage;
 pub use void_preview::{VoidPreviewDetail, VoidPreviewPage};
 

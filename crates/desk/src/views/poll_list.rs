@@ -19,6 +19,17 @@ pub struct PollRow {
     /// `None` when the figures could not be read.
     pub voters: Option<u64>,
     pub last_hour: Option<u64>,
+    /// How often the poll was seen while open (`None`: could not be read).
+    pub seen: Option<u64>,
+}
+
+/// The share of the readers who saw the question that voted: "12 %", or "–" when nothing was seen.
+fn participation_cell(voters: Option<u64>, seen: Option<u64>) -> String {
+    match (voters, seen) {
+        (Some(voters), Some(seen)) => stembus_poll::tally::participation(voters, seen)
+            .map_or("–".to_string(), |percent| format!("{percent} %")),
+        _ => "onbekend".to_string(),
+    }
 }
 
 fn figure(value: Option<u64>) -> String {
@@ -73,7 +84,9 @@ pub fn PollListPage(frame: Frame, list: ListPage, problems: Vec<ContentProblem>)
                     <td>{article}</td>
                     <td>{row.origin}</td>
                     <td>{row.state}</td>
+                    <td class="desk-number">{figure(row.seen)}</td>
                     <td class="desk-number">{figure(row.voters)}</td>
+                    <td class="desk-number">{participation_cell(row.voters, row.seen)}</td>
                     <td class="desk-number">{figure(row.last_hour)}</td>
                 </tr>
             }
@@ -133,7 +146,9 @@ pub fn PollListPage(frame: Frame, list: ListPage, problems: Vec<ContentProblem>)
                         <th scope="col">"Artikel"</th>
                         <th scope="col">"Herkomst"</th>
                         <th scope="col">"Toestand"</th>
+                        <th scope="col">"Gezien"</th>
                         <th scope="col">"Lezers die stemden"</th>
+                        <th scope="col">"Deelname"</th>
                         <th scope="col">"Stemmen laatste uur"</th>
                     </tr>
                 </thead>

@@ -40,6 +40,20 @@ pub struct EmbedCode {
     pub url: String,
 }
 
+/// The standing as a picture in one language, for the desk to show, download and hand out.
+#[derive(Debug, Clone)]
+pub struct PictureShare {
+    pub language: Language,
+    /// The picture's address on this site (`/api/polls/{id}/standing.png[?lang=fr-BE]`).
+    pub path: String,
+    /// What the picture shows, in words.
+    pub alt: String,
+    /// The name a download is saved under.
+    pub file_name: String,
+    /// The newsletter block to copy (see `poll_page::newsletter_html`).
+    pub newsletter_html: String,
+}
+
 /// A poll's question and answers in French, in the order of its answers.
 #[derive(Debug, Clone)]
 pub struct FrenchTexts {
@@ -80,6 +94,10 @@ pub struct PollDetail {
     pub visibility: Setting,
     pub visibility_now: ResultsVisibility,
     pub results: Option<PollResults>,
+    /// How often the poll was seen while open (`None`: could not be read).
+    pub seen: Option<u64>,
+    /// The standing as a picture in each language the poll speaks; none when it is archived.
+    pub pictures: Vec<PictureShare>,
     pub chart_svg: String,
     /// The hours shown (Brussels time) with each answer's count.
     pub hours: Vec<(Moment, Vec<u64>)>,
@@ -90,6 +108,19 @@ pub struct PollDetail {
     pub audit: Vec<AuditEntry>,
     /// The field values for a window to look at: now's minute.
     pub window_default: String,
+}
+
+/// How often the poll was seen and what share of those readers voted: "Gezien: 8 keer. 13 % van de
+/// lezers die de vraag zagen, stemde." (an estimate: docs/redactie.md).
+fn participation_words(results: Option<&PollResults>, seen: Option<u64>) -> String {
+    let Some(seen) = seen else {
+        return "Hoe vaak de poll gezien werd, kan nu even niet gelezen worden.".to_string();
+    };
+    let share = results
+        .and_then(|results| stembus_poll::tally::participation(results.voters, seen))
+        .map(|percent| format!(" {percent} % van de lezers die de vraag zagen, stemde."))
+        .unwrap_or_default();
+    format!("Gezien: {seen} keer (een schatting).{share}")
 }
 
 /// The question and answers: a list of the answers, or, for a poll that has them in French too, a
@@ -192,6 +223,53 @@ fn EmbedSection(embed: EmbedCode, several: bool) -> impl IntoView {
     }
 }
 
+/// The standing's picture in one language: the picture, its download and the newsletter block to
+/// copy. With one language the wording names none; with two each part names its language.
+#[component]
+fn PictureSection(picture: PictureShare, several: bool) -> impl IntoView {
+    let PictureShare {
+        language,
+        path,
+        alt,
+        file_name,
+        newsletter_html,
+    } = picture;
+    let (words, id) = match language {
+        Language::Dutch => ("Nederlands", "nieuwsbrief-code"),
+        Language::French => ("Frans", "nieuwsbrief-code-fr"),
+    };
+    let named = |text: &str| {
+        if several {
+            format!("{text} ({words})")
+        } else {
+            text.to_string()
+        }
+    };
+    view! {
+        <figure class="desk-picture">
+            <img src=path.clone() alt=alt width="600" height="315" lang=language.tag() />
+            <figcaption>{named("De stand als afbeelding")}</figcaption>
+        </figure>
+        <p>
+            <a href=path download=file_name>
+                {named("Afbeelding downloaden")}
+            </a>
+            " (PNG, 1200 × 630 pixels)"
+        </p>
+        <p>
+            <label for=id>{named("Blok voor een nieuwsbrief om te kopiëren")}</label>
+            // Escaped once here, as the iframe code: the browser decodes entities in a textarea.
+            <textarea
+                id=id
+                class="desk-iframe-code"
+                readonly
+                rows="6"
+                inner_html=escape_markup(&newsletter_html)
+            ></textarea>
+        </p>
+    }
+}
+
 #[component]
 fn SettingLine(label: &'static str, setting: Setting, from_file: bool) -> impl IntoView {
     let source = match (setting.overridden, from_file) {
@@ -234,6 +312,8 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         visibility,
         visibility_now,
         results,
+        seen,
+        pictures,
         chart_svg,
         hours,
         hours_cut,
@@ -378,6 +458,19 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
             </p>
         }
     });
+    let picture_view = if pictures.is_empty() {
+        view! {
+            <p>"De poll is gearchiveerd: er is geen afbeelding van de stand (het adres antwoordt 410)."</p>
+        }
+        .into_any()
+    } else {
+        let several = pictures.len() > 1;
+        pictures
+            .into_iter()
+            .map(|picture| view! { <PictureSection picture several /> })
+            .collect_view()
+            .into_any()
+    };
     let from_file = matches!(origin, Origin::File { .. });
     let placed = match article {
         Some((title, path)) => view! {
@@ -471,6 +564,14 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                     results=results.clone()
                     caption="De stand zoals de site die toont".to_string()
                 />
+                <p class="desk-participation">{participation_words(results.as_ref(), seen)}</p>
+            </section>
+            <section aria-labelledby="afbeelding-titel">
+                <h2 id="afbeelding-titel">"De stand als afbeelding"</h2>
+                <p>
+                    "Voor sociale media en nieuwsbrieven: de vraag, de antwoorden en, waar de uitslag voor iedereen zichtbaar is, de cijfers; hoogstens tien seconden oud. Artikels en de embed tonen ze als voorbeeldafbeelding wanneer hun adres gedeeld wordt. Een link in het nieuwsbriefblok opent de poll met dat antwoord aangevinkt: de lezer stemt zelf met de knop."
+                </p>
+                {picture_view}
             </section>
             <section aria-labelledby="instellingen-titel">
                 <h2 id="instellingen-titel">"Instellingen"</h2>

@@ -98,6 +98,7 @@ facts-period-open =
     }, sans date de clôture.
 facts-one-vote = Un vote par lecteur : lors de votre premier vote, votre navigateur reçoit un code aléatoire dans un cookie, et un seul vote par code compte pour chaque sondage. Qui efface le cookie ou utilise un autre navigateur peut voter à nouveau. Nous ne conservons aucune adresse IP ni aucune autre donnée vous concernant.
 facts-privacy-link = Ce que nous conservons et combien de temps
+facts-participation = { $percent } des lecteurs qui ont vu la question ont voté.
 facts-clarified = La question ou une réponse a été précisée après le début du sondage.
 facts-voided =
     { $votes } d’un pic inhabituel { $when } { $n ->
@@ -176,3 +177,18 @@ error-form-expired = Ce formulaire a expiré. Rechargez la page et réessayez.
 error-foreign-form = Ce formulaire ne venait pas de la page de la rédaction de ce site et a été ignoré.
 error-invalid-field = Un champ du formulaire est vide ou invalide. Vérifiez-le et réessayez.
 
+## The standing as a picture
+
+picture-standing-at = Résultats au { $moment }
+picture-results-after-vote = Les résultats sont visibles après avoir voté.
+picture-more-answers =
+    { $n ->
+        [one] Et { $count } autre réponse.
+       *[other] Et { $count } autres réponses.
+    }
+picture-alt-answer = « { $answer } »
+picture-alt-and = { $first } et { $last }
+picture-alt-leading = { $question } { $answer } est en tête avec { $percent }.
+picture-alt-tie = { $question } { $answers } sont à égalité, avec { $votes } chacune.
+picture-alt-no-votes = { $question } Personne n’a encore voté.
+picture-alt-hidden = { $question } Les résultats ne sont pas encore visibles.

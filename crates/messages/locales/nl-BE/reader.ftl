@@ -86,6 +86,7 @@ facts-period-closes = De poll is open sinds { $opened } en sluit op { $closes }.
 facts-period-open = De poll is open sinds { $opened }, zonder einddatum.
 facts-one-vote = Eén stem per lezer: bij uw eerste stem krijgt uw browser een willekeurige code in een cookie, en per poll telt één stem per code. Wie de cookie wist of een andere browser gebruikt, kan opnieuw stemmen. We bewaren geen IP-adressen en geen andere gegevens over u.
 facts-privacy-link = Wat we bewaren en hoe lang
+facts-participation = { $percent } van de lezers die de vraag zagen, stemde.
 facts-clarified = De vraag of een antwoord werd na de start verduidelijkt.
 facts-voided =
     { $votes } uit een ongewone piek { $when } { $n ->
@@ -163,3 +164,19 @@ error-too-many-sign-ins = Te veel mislukte aanmeldingen. Wacht een kwartier en p
 error-form-expired = Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.
 error-foreign-form = Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd.
 error-invalid-field = Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw.
+
+## The standing as a picture
+
+picture-standing-at = Stand op { $moment }
+picture-results-after-vote = De uitslag is te zien na het stemmen.
+picture-more-answers =
+    { $n ->
+        [one] En nog { $count } ander antwoord.
+       *[other] En nog { $count } andere antwoorden.
+    }
+picture-alt-answer = “{ $answer }”
+picture-alt-and = { $first } en { $last }
+picture-alt-leading = { $question } { $answer } leidt met { $percent }.
+picture-alt-tie = { $question } { $answers } staan gelijk, met elk { $votes }.
+picture-alt-no-votes = { $question } Nog niemand stemde.
+picture-alt-hidden = { $question } De uitslag is nog niet te zien.

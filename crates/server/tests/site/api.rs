@@ -184,7 +184,9 @@ async fn the_openapi_document_describes_the_routes_and_fields_the_api_has() {
             "/api/openapi.json",
             "/api/polls",
             "/api/polls/{poll_id}",
-            "/api/polls/{poll_id}/live"
+            "/api/polls/{poll_id}/live",
+            "/api/polls/{poll_id}/seen.gif",
+            "/api/polls/{poll_id}/standing.png"
         ]
         .map(String::from)
         .into_iter()

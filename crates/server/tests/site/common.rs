@@ -19,8 +19,8 @@ use stembus_site::admission::Budgets;
 use stembus_site::clock::FixedClock;
 use stembus_site::config::Settings;
 use stembus_store::desk::{
-    AuditEntry, DescribeEdit, DeskStore, EditorSummary, MadePoll, OverrideChange, PollEdit,
-    PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll, OverrideChange,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
 };
 use stembus_store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
 use stembus_store_sqlite::SqliteStore;
@@ -565,6 +565,18 @@ impl DeskStore for FlakyStore {
 
     async fn desk_version(&self) -> Result<i64, StoreError> {
         self.inner.desk_version().await
+    }
+
+    async fn add_views(&self, views: &[HourViews]) -> Result<(), StoreError> {
+        self.inner.add_views(views).await
+    }
+
+    async fn views_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError> {
+        self.inner.views_per_hour(poll_id).await
+    }
+
+    async fn view_totals(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.inner.view_totals().await
     }
 }
 

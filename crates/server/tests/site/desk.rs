@@ -836,10 +836,10 @@ async fn the_exports_are_semicolon_csv_with_a_bom_and_are_logged() {
         .get(&site, &format!("{}/export/per-uur.csv", desk_poll()))
         .await;
     let lines: Vec<&str> = hourly.body.trim_start_matches('\u{feff}').lines().collect();
-    assert_eq!(lines[0], "uur (Brussel);Ja;Nee;Weet ik niet");
-    assert_eq!(lines[1], "2026-03-02 07:00;1;0;0");
-    assert_eq!(lines[2], "2026-03-02 08:00;0;0;0");
-    assert_eq!(lines[3], "2026-03-02 09:00;1;1;0");
+    assert_eq!(lines[0], "uur (Brussel);Ja;Nee;Weet ik niet;keer gezien");
+    assert_eq!(lines[1], "2026-03-02 07:00;1;0;0;0");
+    assert_eq!(lines[2], "2026-03-02 08:00;0;0;0;0");
+    assert_eq!(lines[3], "2026-03-02 09:00;1;1;0;0");
 
     let voided = editor
         .get(&site, &format!("{}/export/ongeldig.csv", desk_poll()))

@@ -304,12 +304,19 @@ fn write_shape(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
     }
 }
 
-/// Whether `node` is the text of the desk's embed code (`<textarea id="iframe-code">`), which is
-/// HTML for the editor to copy and so holds the texts escaped once as markup.
+/// Whether `node` is the text of the desk's code to copy (the embed's `<textarea id="iframe-code">`
+/// and the newsletter block's `<textarea id="nieuwsbrief-code">`, and their French twins), which
+/// is HTML for the editor to copy and so holds the texts escaped once as markup.
 fn is_code_to_copy(node: ego_tree::NodeRef<'_, Node>) -> bool {
+    const CODE: [&str; 4] = [
+        "iframe-code",
+        "iframe-code-fr",
+        "nieuwsbrief-code",
+        "nieuwsbrief-code-fr",
+    ];
     node.parent()
-        .and_then(|parent| parent.value().as_element().map(|element| element.id()))
-        .is_some_and(|id| id == Some("iframe-code"))
+        .and_then(|parent| parent.value().as_element().and_then(|element| element.id()))
+        .is_some_and(|id| CODE.contains(&id))
 }
 
 /// Every text node and attribute value of a document.
@@ -574,10 +581,14 @@ async fn title_and_head_tags_hold(text: &str) {
         select(article, "meta[name='description']"),
         [text.to_string()]
     );
-    assert_eq!(
-        select(article, "meta[property='og:image:alt']"),
-        [text.to_string()]
+    // The standing's picture first (its words start with the question), then the lead image.
+    let image_alts = select(article, "meta[property='og:image:alt']");
+    assert_eq!(image_alts.len(), 2, "{image_alts:?}");
+    assert!(
+        image_alts[0].starts_with(&format!("{text} “")),
+        "{image_alts:?}"
     );
+    assert_eq!(image_alts[1], text);
     let structured = select(article, "script[type='application/ld+json']");
     let data: serde_json::Value = serde_json::from_str(&structured[0]).unwrap();
     assert_eq!(data["headline"], text);
@@ -687,6 +698,6 @@ async fn an_answer_that_looks_like_a_formula_is_exported_as_text() {
         .to_string();
     assert_eq!(
         header,
-        "uur (Brussel);\"'=HYPERLINK(\"\"http://127.0.0.1:9/\"\";\"\"klik\"\")\";'-1"
+        "uur (Brussel);\"'=HYPERLINK(\"\"http://127.0.0.1:9/\"\";\"\"klik\"\")\";'-1;keer gezien"
     );
 }

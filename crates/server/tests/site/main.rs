@@ -16,5 +16,7 @@ mod overload;
 mod page_cache;
 mod privacy;
 mod render_load;
+mod seen;
 mod site_pages;
+mod standing_picture;
 mod vote_routes;

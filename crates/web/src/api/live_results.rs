@@ -405,16 +405,12 @@ pub async fn live(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let language = match query.get("lang").map(|tag| Language::from_tag(tag)) {
-        None => Language::Dutch,
-        Some(Some(language)) => language,
-        Some(None) => {
-            let words = state.words(Language::Dutch);
-            return refusal(
-                StatusCode::BAD_REQUEST,
-                &words.error(AppError::InvalidInput),
-            );
-        }
+    let Some(language) = super::results::asked_language(&query) else {
+        let words = state.words(Language::Dutch);
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            &words.error(AppError::InvalidInput),
+        );
     };
     let words = state.words(language);
     let library = state.library();

@@ -8,7 +8,7 @@
 //! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
 //! GET (tower-http's `CorsLayer`).
 
-use crate::api::live_results;
+use crate::api::{live_results, seen};
 use crate::state::WebState;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -33,6 +33,7 @@ pub fn routes() -> Router<WebState> {
         .route("/api/polls", get(polls))
         .route("/api/polls/{poll_id}", get(poll))
         .route("/api/polls/{poll_id}/live", get(live_results::live))
+        .route("/api/polls/{poll_id}/seen.gif", get(seen::seen))
         .route("/api/openapi.json", get(openapi))
         .layer(
             CorsLayer::new()
@@ -54,6 +55,9 @@ pub struct ApiPoll {
     /// Null where the poll's visibility hides the standing from a reader who did not vote, or
     /// where it could not be read just now.
     pub voters: Option<u64>,
+    /// How often the poll was seen while it was open (`seen.gif`), summed over the nodes, as
+    /// written a few seconds ago; null where it could not be read just now.
+    pub seen: Option<u64>,
     pub options: Vec<ApiOption>,
     /// The question and every answer's label in each language the poll speaks, by its tag
     /// (`nl-BE`, and `fr-BE` where the poll has its French texts); `question` and `label` above
@@ -91,8 +95,9 @@ fn status_word(status: PollStatus) -> &'static str {
     }
 }
 
-/// `poll` for the API at `now`: the standing only where a reader who did not vote sees it.
-async fn describe(state: &WebState, poll: &PollDefinition, now: i64) -> ApiPoll {
+/// `poll` for the API at `now`: the standing only where a reader who did not vote sees it, and
+/// `seen`, how often it was seen (`None`: it could not be read).
+async fn describe(state: &WebState, poll: &PollDefinition, now: i64, seen: Option<u64>) -> ApiPoll {
     let status = poll.status_at(now);
     let results: Option<PollResults> = if poll.results_visible(status, false) {
         state
@@ -111,6 +116,7 @@ async fn describe(state: &WebState, poll: &PollDefinition, now: i64) -> ApiPoll 
         opens: poll.opens.map(|moment| moment.to_rfc3339()),
         closes: poll.closes.map(|moment| moment.to_rfc3339()),
         voters: results.as_ref().map(|results| results.voters),
+        seen,
         options: poll
             .options
             .iter()
@@ -261,13 +267,23 @@ async fn polls(
     if page > pages {
         return api_error(StatusCode::NOT_FOUND, "Deze pagina bestaat niet (meer).");
     }
+    // One read of every poll's views for the page, not one per poll.
+    let seen: Option<HashMap<String, u64>> = state
+        .store
+        .view_totals()
+        .await
+        .ok()
+        .map(|totals| totals.into_iter().collect());
     let mut described = Vec::new();
     for (_, poll) in newest_first
         .into_iter()
         .skip((page - 1) * POLLS_PER_PAGE)
         .take(POLLS_PER_PAGE)
     {
-        described.push(describe(&state, poll, now).await);
+        let seen_poll = seen
+            .as_ref()
+            .map(|seen| seen.get(&poll.id).copied().unwrap_or(0));
+        described.push(describe(&state, poll, now, seen_poll).await);
     }
     let mut answer = json_answer(
         &headers,
@@ -300,11 +316,31 @@ async fn poll(
         let error = state.missing_poll(&poll_id);
         return api_error(status_of(error), &state.words(Language::Dutch).error(error));
     };
-    let described = describe(&state, poll, state.now()).await;
+    let seen = seen_total(&state, &poll.id).await;
+    let described = describe(&state, poll, state.now(), seen).await;
     json_answer(
         &headers,
         serde_json::to_string(&described).unwrap_or_default(),
     )
+}
+
+/// The language a request for the API's words asks for with `?lang=`: Dutch without it; `None`
+/// for a language the site does not speak, which the caller refuses with 400.
+pub(crate) fn asked_language(query: &HashMap<String, String>) -> Option<Language> {
+    match query.get("lang") {
+        None => Some(Language::Dutch),
+        Some(tag) => Language::from_tag(tag),
+    }
+}
+
+/// How often the poll `poll_id` was seen, as the store holds it; `None` when it cannot be read.
+pub(crate) async fn seen_total(state: &WebState, poll_id: &str) -> Option<u64> {
+    state
+        .store
+        .views_per_hour(poll_id)
+        .await
+        .ok()
+        .map(|hours| hours.iter().map(|(_, views)| views).sum())
 }
 
 /// The HTTP status of an API refusal for `error`.

@@ -1,6 +1,9 @@
 //! The article page and the front page: server-rendered only, with the poll island as their one live part.
 
-use super::{Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink};
+use super::{
+    Article, ArticlePageData, ArticleSummary, FrontPageData, PollFacts, ShareLink, SharedPicture,
+};
+use crate::api::seen::seen_path;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use stembus::poll::PollCard;
@@ -21,6 +24,7 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
         canonical_url,
         oembed_url,
         image_url,
+        standing_picture,
         structured_data,
         share_links,
         related,
@@ -40,6 +44,7 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
             article=article.clone()
             canonical_url
             image_url
+            standing_picture
             words=words.clone()
         />
         {oembed}
@@ -121,26 +126,39 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
 }
 
 /// The article's `<head>` tags: title, description, canonical address, Open Graph and Twitter cards.
+///
+/// Where the poll's standing is public (`standing_picture`), a preview shows it: its picture is
+/// the first `og:image` and the Twitter card's image, because what a shared article with a poll
+/// says first is how the readers voted. The article's own lead image stays as the second
+/// `og:image`, for the sites that show several or cannot fetch the first.
 #[component]
 fn ArticleHead(
     article: Article,
     canonical_url: String,
     image_url: Option<String>,
+    standing_picture: Option<SharedPicture>,
     words: Words,
 ) -> impl IntoView {
-    let twitter_card = if image_url.is_some() {
+    let twitter_card = if image_url.is_some() || standing_picture.is_some() {
         "summary_large_image"
     } else {
         "summary"
     };
     let image_alt = article.image.as_ref().map(|image| image.alt.clone());
+    let picture_tags = standing_picture.map(|picture| view! { <StandingPictureTags picture /> });
+    let lead_for_twitter = picture_tags.is_none();
     let image_tags = image_url.map(|url| {
         let alt = image_alt.unwrap_or_default();
+        let twitter = lead_for_twitter.then(|| {
+            view! {
+                <Meta name="twitter:image" content=url.clone() />
+                <Meta name="twitter:image:alt" content=alt.clone() />
+            }
+        });
         view! {
             <Meta property="og:image" content=url.clone() />
             <Meta property="og:image:alt" content=alt.clone() />
-            <Meta name="twitter:image" content=url />
-            <Meta name="twitter:image:alt" content=alt />
+            {twitter}
         }
         .into_any()
     });
@@ -168,18 +186,38 @@ fn ArticleHead(
         <Meta name="twitter:description" content=article.description />
     }
     .into_any();
-    view! { {basics} {open_graph} {twitter} {image_tags} }.into_any()
+    view! { {basics} {open_graph} {twitter} {picture_tags} {image_tags} }.into_any()
+}
+
+/// The standing's picture as a link preview's image: Open Graph with its size and type (so a
+/// preview can be laid out before the picture arrives), and the Twitter card's.
+#[component]
+fn StandingPictureTags(picture: SharedPicture) -> impl IntoView {
+    let SharedPicture { url, alt } = picture;
+    view! {
+        <Meta property="og:image" content=url.clone() />
+        <Meta property="og:image:type" content="image/png" />
+        <Meta property="og:image:width" content=stembus_picture::WIDTH.to_string() />
+        <Meta property="og:image:height" content=stembus_picture::HEIGHT.to_string() />
+        <Meta property="og:image:alt" content=alt.clone() />
+        <Meta name="twitter:image" content=url />
+        <Meta name="twitter:image:alt" content=alt />
+    }
 }
 
 /// `/embed/{poll_id}`: the poll alone, for a frame on the newsroom's other pages, with its
 /// transparency box and the way to the article that shows it, as `(address, title)`; a poll
 /// made in the desk that no article shows names the site instead.
+///
+/// Where its standing is public (`picture`), a link to the embed previews as the standing's
+/// picture (`og:image`, a large Twitter card).
 #[component]
 pub fn EmbeddedPoll(
     view: PollView,
     facts: PollFacts,
     article: Option<(String, String)>,
     site_url: String,
+    picture: Option<SharedPicture>,
     words: Words,
 ) -> impl IntoView {
     let source = match article {
@@ -203,9 +241,18 @@ pub fn EmbeddedPoll(
         "embed-title",
         &[("question", Arg::Text(&view.poll.question))],
     );
+    let preview = picture.map(|picture| {
+        view! {
+            <Meta property="og:title" content=view.poll.question.clone() />
+            <Meta property="og:site_name" content=words.text("site-name") />
+            <Meta name="twitter:card" content="summary_large_image" />
+            <StandingPictureTags picture />
+        }
+    });
     view! {
         <PageTitle text=title />
         <Meta name="robots" content="noindex" />
+        {preview}
         <PollSection view facts=Some(facts) embedded=true words />
         <p class="embed-source">{source}</p>
     }
@@ -243,9 +290,25 @@ fn PollSection(
         view! { <PollCard view words=words.clone() /> }.into_any()
     };
     let box_words = words.clone();
+    // The view that counts: asked for when the poll comes into view, while it takes votes (see
+    // `api::seen`).
+    let seen = (facts.as_ref().map(|facts| facts.status) == Some(PollStatus::Open)).then(|| {
+        view! {
+            <img
+                class="poll-seen"
+                src=seen_path(&poll_id)
+                alt=""
+                width="1"
+                height="1"
+                loading="lazy"
+                decoding="async"
+            />
+        }
+    });
     view! {
         <section id="poll" class="poll" aria-label=words.text("poll-kicker")>
             {poll}
+            {seen}
             {facts.map(|facts| view! { <PollFactsBox facts poll_id embedded words=box_words /> })}
         </section>
     }
@@ -279,6 +342,14 @@ fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool, words: Words)
             ("closes", Arg::Text(&closes)),
         ],
     );
+    let participation = facts.participation().map(|percent| {
+        let percent = words.percent(percent);
+        view! {
+            <li class="poll-facts-participation">
+                {words.with("facts-participation", &[("percent", Arg::Text(&percent))])}
+            </li>
+        }
+    });
     view! {
         <aside class="poll-facts" aria-labelledby="poll-facts-titel">
             <h2 id="poll-facts-titel" class="poll-facts-title">{words.text("facts-title")}</h2>
@@ -299,6 +370,7 @@ fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool, words: Words)
                     </a>
                     "."
                 </li>
+                {participation}
                 {facts
                     .clarified
                     .then(|| {

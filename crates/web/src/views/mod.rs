@@ -51,6 +51,22 @@ pub struct PollFacts {
     pub voided: Vec<VoidedVotes>,
     /// The question or an answer was reworded after the first vote (a desk-made poll).
     pub clarified: bool,
+    /// How often the poll was seen while open; `None` when it could not be read.
+    pub seen: Option<u64>,
+    /// Whether every reader may see the standing, voted or not: only then does the box say what
+    /// share of the readers who saw the question voted.
+    pub public_results: bool,
+}
+
+impl PollFacts {
+    /// The share of the readers who saw the question that voted, in whole percent
+    /// (`tally::participation`); none while the standing is not public or nothing was seen.
+    pub fn participation(&self) -> Option<u8> {
+        if !self.public_results {
+            return None;
+        }
+        stembus_poll::tally::participation(self.voters?, self.seen?)
+    }
 }
 
 /// Votes the newsroom took out of the counts: how many, and the minutes they were cast in.
@@ -116,10 +132,41 @@ pub struct ArticlePageData {
     pub oembed_url: Option<String>,
     /// The lead image's full public address.
     pub image_url: Option<String>,
+    /// The poll's standing as a picture, for link previews: only where every reader may see it.
+    pub standing_picture: Option<SharedPicture>,
     /// JSON-LD `NewsArticle`, with `<` escaped so it cannot end its `<script>`.
     pub structured_data: String,
     pub share_links: Vec<ShareLink>,
     pub related: Vec<ArticleSummary>,
+}
+
+/// A poll's standing as a picture (`/api/polls/{id}/standing.png`), as a page names it for link
+/// previews (`og:image`, `twitter:image`): its full address and the words for those who cannot
+/// see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPicture {
+    pub url: String,
+    /// The question and the leading answer in words ("… “Ja” leidt met 58%.").
+    pub alt: String,
+}
+
+impl SharedPicture {
+    /// The picture of the poll in `view` (in the language of `words`) on the site at `base_url`,
+    /// when every reader may see its standing, voted or not, and it could be read: a preview
+    /// shared by a reader who voted must not show others what they may not see yet.
+    pub fn of(view: &PollView, base_url: &str, words: &Words) -> Option<SharedPicture> {
+        if !view.poll.results_visible(view.status, false) {
+            return None;
+        }
+        let results = view.results.as_ref()?;
+        Some(SharedPicture {
+            url: format!(
+                "{base_url}{}",
+                stembus_picture::path(&view.poll.id, words.language())
+            ),
+            alt: stembus_picture::alt_text(&view.poll, Some(results), words),
+        })
+    }
 }
 
 /// The front page: every article, newest first, and the site's address.

@@ -77,6 +77,8 @@ pub fn PrivacyPage(data: PrivacyPageData, words: Words) -> impl IntoView {
                 <p>{text("privacy-memory")}</p>
                 <h2>{text("privacy-flood-title")}</h2>
                 <p>{flood_limit} {" ".to_string() + &text("privacy-flood-hash")}</p>
+                <h2>{text("privacy-seen-title")}</h2>
+                <p>{text("privacy-seen")}</p>
                 <h2>{text("privacy-no-ip-title")}</h2>
                 <p>{text("privacy-no-ip")}</p>
                 <h2>{text("privacy-two-sites-title")}</h2>

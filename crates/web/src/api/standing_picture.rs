@@ -1,0 +1,273 @@
+//! `GET /api/polls/{poll_id}/standing.png[?lang=fr-BE]`: the poll's standing as a picture
+//! (`stembus-picture`), for link previews (`og:image`), the desk's download and newsletters.
+//!
+//! The picture is the same for everyone (figures only where a reader who did not vote may see
+//! them), so it is cheap at any rate: each poll's picture in each language is rendered at most
+//! once per `FRESH_FOR` seconds of the state's clock, kept in memory and answered from there;
+//! readers who ask while it renders wait for that one render. The render runs off the async
+//! runtime (`spawn_blocking`). Answers carry a strong `ETag` (a hash of the bytes, so an unchanged
+//! standing keeps its tag across renders), `If-None-Match` gets a 304, and shared caches may keep
+//! it `cache_control::STANDING_PICTURE`. An archived poll answers 410, an unknown one, or one
+//! without French texts asked in French, 404, as the results API does.
+
+use super::results::{api_error, status_of};
+use crate::state::WebState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use stembus_messages::Words;
+use stembus_picture::Standing;
+use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
+use stembus_poll::{PollDefinition, PollResults};
+use stembus_site::cache_control;
+use tokio::sync::OnceCell;
+
+/// The picture's address.
+pub const PATH: &str = "/api/polls/{poll_id}/standing.png";
+/// How long a rendered picture is served before the next request renders it again, in seconds.
+pub const FRESH_FOR: i64 = 10;
+/// Pictures kept at most: two per poll a newsroom serves is far below it; past it a picture is
+/// rendered for its request alone rather than kept.
+const MAX_KEPT: usize = 4096;
+
+/// A rendered picture, its entity tag and when it was rendered (seconds of the state's clock).
+struct Kept {
+    png: Bytes,
+    tag: HeaderValue,
+    rendered_at: i64,
+}
+
+type Slot = Arc<OnceCell<Kept>>;
+
+/// The rendered pictures, by poll id and language, and how many renders were made.
+#[derive(Default)]
+pub struct StandingPictures {
+    kept: Mutex<HashMap<(String, Language), Slot>>,
+    renders: AtomicU64,
+}
+
+impl StandingPictures {
+    pub fn new() -> StandingPictures {
+        StandingPictures::default()
+    }
+
+    /// How many pictures this node has rendered since it started.
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
+    }
+
+    /// The slot of `key` at `now`: the kept one while it is fresh or still rendering, else a new
+    /// one that the next render fills (readers holding the old slot finish with the old bytes).
+    /// `None` when the cache is full of fresh pictures.
+    fn slot(&self, key: (String, Language), now: i64) -> Option<Slot> {
+        let fresh = |slot: &Slot| {
+            slot.get()
+                .is_none_or(|kept| now >= kept.rendered_at && now - kept.rendered_at < FRESH_FOR)
+        };
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(slot) = kept.get(&key).filter(|slot| fresh(slot)) {
+            return Some(slot.clone());
+        }
+        if kept.len() >= MAX_KEPT {
+            kept.retain(|_, slot| fresh(slot));
+            if kept.len() >= MAX_KEPT {
+                return None;
+            }
+        }
+        let slot = Slot::default();
+        kept.insert(key, slot.clone());
+        Some(slot)
+    }
+}
+
+/// `GET /api/polls/{poll_id}/standing.png[?lang=fr-BE]`.
+pub async fn standing_picture(
+    State(state): State<WebState>,
+    Path(poll_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(language) = super::results::asked_language(&query) else {
+        let words = state.words(Language::Dutch);
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            &words.error(AppError::InvalidInput),
+        );
+    };
+    let words = state.words(language);
+    let library = state.library();
+    let Some((_, poll)) = library.poll(&poll_id) else {
+        let error = state.missing_poll(&poll_id);
+        return api_error(status_of(error), &words.error(error));
+    };
+    let Some(poll) = poll.in_language(language) else {
+        return api_error(StatusCode::NOT_FOUND, &words.error(AppError::UnknownPoll));
+    };
+    let now = state.now();
+    match state
+        .standing_pictures
+        .slot((poll.id.clone(), language), now)
+    {
+        Some(slot) => match slot
+            .get_or_try_init(|| render(&state, &poll, now, words))
+            .await
+        {
+            Ok(kept) => answer(kept, &headers),
+            Err(refusal) => refusal,
+        },
+        None => match render(&state, &poll, now, words).await {
+            Ok(kept) => answer(&kept, &headers),
+            Err(refusal) => refusal,
+        },
+    }
+}
+
+/// Reads the standing `poll` (in the picture's language) shows at `now`, when it is public, and
+/// renders its picture off the runtime. A standing that cannot be read is a 503, not a picture
+/// without figures, and is not kept.
+async fn render(
+    state: &WebState,
+    poll: &PollDefinition,
+    now: i64,
+    words: Words,
+) -> Result<Kept, Response> {
+    let public = poll.results_visible(poll.status_at(now), false);
+    let results: Option<PollResults> = if public {
+        match state.store.tally(&poll.id, None).await {
+            Ok(tally) => Some(PollResults::from_counts(poll, &tally.counts, tally.voters)),
+            Err(error) => {
+                tracing::warn!(%error, poll = %poll.id, "no standing for the picture");
+                return Err(api_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &words.text("live-unavailable"),
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let poll = poll.clone();
+    let unavailable = words.error(AppError::Internal);
+    let rendered = tokio::task::spawn_blocking(move || {
+        let standing = Standing {
+            poll: &poll,
+            results: results.as_ref(),
+            at: now,
+        };
+        stembus_picture::render(&standing, &words)
+    })
+    .await;
+    let png = match rendered {
+        Ok(Ok(png)) => png,
+        Ok(Err(error)) => {
+            tracing::error!(%error, "the standing's picture did not render");
+            return Err(api_error(StatusCode::INTERNAL_SERVER_ERROR, &unavailable));
+        }
+        Err(error) => {
+            tracing::error!(%error, "the standing's picture's render stopped");
+            return Err(api_error(StatusCode::INTERNAL_SERVER_ERROR, &unavailable));
+        }
+    };
+    state
+        .standing_pictures
+        .renders
+        .fetch_add(1, Ordering::Relaxed);
+    let digest: String = Sha256::digest(&png)[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let tag = HeaderValue::from_str(&format!("\"{digest}\""))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
+    Ok(Kept {
+        png: Bytes::from(png),
+        tag,
+        rendered_at: now,
+    })
+}
+
+/// The kept picture for a request with `request_headers`: 304 when its `If-None-Match` names the
+/// tag (or `*`).
+fn answer(kept: &Kept, request_headers: &HeaderMap) -> Response {
+    let tag = kept.tag.as_bytes();
+    let matches = request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|sent| sent == "*" || sent.trim_start_matches("W/").as_bytes() == tag);
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control::STANDING_PICTURE),
+        ),
+        (header::ETAG, kept.tag.clone()),
+    ];
+    if matches {
+        (StatusCode::NOT_MODIFIED, headers).into_response()
+    } else {
+        (headers, kept.png.clone()).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(rendered_at: i64) -> Kept {
+        Kept {
+            png: Bytes::from_static(b"png"),
+            tag: HeaderValue::from_static("\"abc\""),
+            rendered_at,
+        }
+    }
+
+    #[test]
+    fn a_slot_is_kept_for_ten_seconds_then_replaced() {
+        let pictures = StandingPictures::new();
+        let key = ("p".to_string(), Language::Dutch);
+        let first = pictures.slot(key.clone(), 100).unwrap();
+        assert!(first.set(kept(100)).is_ok());
+        let same = pictures.slot(key.clone(), 109).unwrap();
+        assert!(Arc::ptr_eq(&first, &same), "fresh for ten seconds");
+        let other_language = pictures
+            .slot(("p".to_string(), Language::French), 109)
+            .unwrap();
+        assert!(!Arc::ptr_eq(&first, &other_language), "one per language");
+        let next = pictures.slot(key.clone(), 110).unwrap();
+        assert!(!Arc::ptr_eq(&first, &next), "rendered again after ten");
+        assert!(next.get().is_none());
+    }
+
+    #[test]
+    fn a_matching_tag_gets_a_304_and_another_the_picture() {
+        let picture = kept(0);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", \"abc\""),
+        );
+        assert_eq!(
+            answer(&picture, &headers).status(),
+            StatusCode::NOT_MODIFIED
+        );
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        let response = answer(&picture, &headers);
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "image/png");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "public, max-age=10"
+        );
+    }
+}
