@@ -1,0 +1,231 @@
+//! A vote that is not taken and the reply to it: the `Refusal` the door's checks and handler
+//! answer with, and `shape_refusals`, around them all, which writes it in the form the client reads
+//! and in the language of the card the vote came from: the form again with the reader's answers (a
+//! vote the node was too busy for), a short page in the site's shell for a browser without
+//! JavaScript, the error's name and words as JSON for the island.
+
+use super::form::VoteForm;
+use crate::embed;
+use crate::pages::vote_refused_page;
+use crate::state::WebState;
+use crate::views::VoteRefused;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::{IntoAny, view};
+use std::sync::Arc;
+use stembus_messages::Words;
+use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
+use stembus_site::cache_control;
+use stembus_site::render::render_page;
+use stembus_site::shell::PageContent;
+use stembus_site::voter_cookie::VoterId;
+
+/// What writing a refusal needs: the state, and the embed's policy for a refusal the embed's frame
+/// shows (a frame on another site would otherwise refuse to show it).
+pub(super) struct Shaping {
+    pub(super) state: WebState,
+    pub(super) frame_policy: embed::FramePolicy,
+}
+
+/// A vote that is not taken, and where its error page links back to.
+#[derive(Debug, Clone)]
+pub(super) struct Refusal {
+    pub(super) error: AppError,
+    pub(super) back_to_poll: Option<String>,
+    /// Seconds the client should wait before voting again (the rate limit, a full node).
+    pub(super) retry_after: Option<u64>,
+    /// The vote as the form sent it, when the reader without JavaScript gets the form back with
+    /// their answers (a vote the node was too busy for), and whether it came from the embed.
+    /// Boxed: the checks pass refusals around by value.
+    pub(super) kept: Option<Box<(VoteForm, bool)>>,
+    /// The language of the card the vote came from, once the form is read; before that, the
+    /// language of the page it came from (`embed::referer_language`).
+    pub(super) language: Option<Language>,
+}
+
+impl Refusal {
+    pub(super) fn new(error: AppError) -> Refusal {
+        Refusal {
+            error,
+            back_to_poll: None,
+            retry_after: None,
+            kept: None,
+            language: None,
+        }
+    }
+}
+
+/// The bare status; `shape_refusals` writes the body once it knows what the client reads.
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.error.status_code())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = status.into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        }
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Writes the reply to a refused vote (or to a body the limit cut off) in the form the client
+/// reads, keeping the refusal's `Retry-After` and any voter cookie that was set.
+pub(super) async fn shape_refusals(
+    State(shaping): State<Arc<Shaping>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let state = &shaping.state;
+    let wants_html = accepts_html(request.headers());
+    let embedded = embed::from_embed(request.headers());
+    let page_language = embed::referer_language(request.headers());
+    let uri = request.uri().clone();
+    let response = next.run(request).await;
+    let refusal = match response.extensions().get::<Refusal>() {
+        Some(refusal) => refusal.clone(),
+        None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Refusal::new(AppError::PayloadTooLarge)
+        }
+        None => {
+            state.metrics.vote_acknowledged();
+            return response;
+        }
+    };
+    state.metrics.vote_refused(refusal.error);
+    let words = state.words(refusal.language.unwrap_or(page_language));
+    // Rendered before the original is borrowed: a response's body is not `Sync`.
+    let page = error_response(state, uri, &refusal, wants_html, words).await;
+    let mut reply = with_cookies_of(&response, page);
+    if embedded {
+        reply = embed::with_policy(reply, &shaping.frame_policy);
+    }
+    if let Some(wait) = response.headers().get(header::RETRY_AFTER) {
+        reply
+            .headers_mut()
+            .insert(header::RETRY_AFTER, wait.clone());
+    }
+    reply
+}
+
+/// The refusal as the island reads it: the error's name and the reader's words for it in the
+/// card's language, which the island shows as they are (its WASM carries none of them).
+fn island_refusal(error: AppError, words: &Words) -> String {
+    serde_json::json!({ "error": error, "message": words.error(error) }).to_string()
+}
+
+/// The refusal with its status, in the language of `words`: for a browser without JavaScript the
+/// form again with the reader's answers (a vote the node was too busy for) or else a short page,
+/// both in the site's shell; for the island the encoded error it decodes.
+async fn error_response(
+    state: &WebState,
+    uri: Uri,
+    refusal: &Refusal,
+    wants_html: bool,
+    words: Words,
+) -> Response {
+    let error = refusal.error;
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let request = || {
+        let mut request = Request::new(Body::empty());
+        *request.uri_mut() = uri.clone();
+        request
+    };
+    let form_again = match refusal.kept.as_deref() {
+        Some((form, embedded)) if wants_html => {
+            // The key the vote sent again carries: the form's own if it had one (a second try).
+            let key = form.key.clone().map(Ok).unwrap_or_else(VoterId::generate);
+            match key {
+                Ok(key) if *embedded => {
+                    embed::vote_refused_embed(
+                        state,
+                        request(),
+                        &form.poll,
+                        form.choices.clone(),
+                        error,
+                        key.as_str().to_string(),
+                        form.language,
+                    )
+                    .await
+                }
+                Ok(key) => {
+                    vote_refused_page(
+                        state,
+                        request(),
+                        &form.poll,
+                        form.choices.clone(),
+                        error,
+                        key.as_str().to_string(),
+                        form.language,
+                    )
+                    .await
+                }
+                Err(error) => {
+                    tracing::error!(%error, "no randomness for a vote's key");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let mut response = if let Some(page) = form_again {
+        page
+    } else if wants_html {
+        let back = refusal
+            .back_to_poll
+            .clone()
+            .unwrap_or_else(|| "/".to_string());
+        let page_words = words.clone();
+        let content = PageContent::new(words.clone(), move || {
+            view! { <VoteRefused error back=back.clone() words=page_words.clone() /> }.into_any()
+        });
+        render_page(&state.leptos_options, content, request()).await
+    } else {
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            island_refusal(error, &words),
+        )
+            .into_response()
+    };
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, cache_control::no_store());
+    if error == AppError::Unavailable {
+        // Not acknowledged; a client that retries after a short pause will most likely succeed, and
+        // a vote that went in after all (a commit whose answer was lost) still counts once.
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    response
+}
+
+/// `reply` with the cookies the server function set on `original`.
+pub(super) fn with_cookies_of(original: &Response, mut reply: Response) -> Response {
+    for cookie in original.headers().get_all(header::SET_COOKIE) {
+        reply
+            .headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    reply
+}
+
+/// Whether the client asks for a page (a browser without JavaScript) rather than the island's JSON.
+pub(super) fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
