@@ -224,6 +224,13 @@ pub async fn show(
         return Err(AppError::NotFound.into());
     }
     let first = (asked.page - 1) * PAGE_SIZE;
+    // How often each poll was seen: one read for the page, not one per row.
+    let seen_totals: Option<HashMap<String, u64>> = state
+        .store
+        .view_totals()
+        .await
+        .ok()
+        .map(|totals| totals.into_iter().collect());
     let mut polls = Vec::new();
     for candidate in chosen.into_iter().skip(first).take(PAGE_SIZE) {
         let origin = if desk.made_poll(&candidate.poll.id).is_some() {
@@ -242,6 +249,9 @@ pub async fn show(
         } else {
             views::state_words(candidate.poll.status_at(now))
         };
+        let seen = seen_totals
+            .as_ref()
+            .map(|totals| totals.get(&candidate.poll.id).copied().unwrap_or(0));
         polls.push(
             row(
                 &state,
@@ -250,6 +260,7 @@ pub async fn show(
                 origin,
                 state_words,
                 now,
+                seen,
             )
             .await,
         );
@@ -279,6 +290,7 @@ async fn row(
     origin: String,
     state_words: &'static str,
     now: i64,
+    seen: Option<u64>,
 ) -> PollRow {
     let voters = state
         .store
@@ -298,12 +310,6 @@ async fn row(
                 .map(|(_, votes)| votes)
                 .sum()
         });
-    let seen = state
-        .store
-        .views_per_hour(&poll.id)
-        .await
-        .ok()
-        .map(|hours| hours.iter().map(|(_, views)| views).sum());
     PollRow {
         poll_id: poll.id.clone(),
         question: poll.question.clone(),

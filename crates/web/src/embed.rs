@@ -12,6 +12,7 @@ use crate::reader_poll::{Reader, poll_for_reader};
 use crate::security_headers::{self, Framable};
 use crate::state::WebState;
 use crate::views::{EmbeddedPoll, PollFacts, SharedPicture};
+use crate::vote::refusal::RefusedVote;
 use axum::Router;
 use axum::extract::{Extension, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -198,18 +199,21 @@ async fn embed(
     with_policy(response, &policy)
 }
 
-/// The embed with the poll of `poll_id` again, for a reader without JavaScript whose vote for
-/// `choices` from the frame the node refused with `error` before storing it: as
-/// `pages::vote_refused_page` does for the article. `None` for a poll readers are not served.
+/// The embed with the poll of `vote` again, for a reader without JavaScript whose vote from the
+/// frame the node refused before storing it: as `pages::vote_refused_page` does for the article.
+/// `None` for a poll readers are not served in the card's language.
 pub(crate) async fn vote_refused_embed(
     state: &WebState,
     request: Request,
-    poll_id: &str,
-    choices: Vec<String>,
-    error: AppError,
-    retry_key: String,
-    language: Language,
+    vote: RefusedVote<'_>,
 ) -> Option<Response> {
+    let RefusedVote {
+        poll_id,
+        choices,
+        error,
+        retry_key,
+        language,
+    } = vote;
     let library = state.library();
     let (article, poll) = library.poll_in(poll_id, language)?;
     let poll = poll.in_language(language)?;

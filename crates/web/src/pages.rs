@@ -16,6 +16,7 @@ use crate::views::{
     PrivacyPageData, SharedPicture,
 };
 use crate::vote::own_answers::Choices;
+use crate::vote::refusal::RefusedVote;
 use axum::Router;
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::{HeaderMap, header};
@@ -397,20 +398,23 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
     }
 }
 
-/// The article with the poll `poll_id` again, for a reader without JavaScript whose vote for
-/// `choices` the node refused with `error` before storing it (it was too busy): the page they
-/// came from, its form with their answers still ticked and the refusal said in it, and the
-/// idempotency key `retry_key` for the vote they send again. `None` when the poll is in no article
-/// (the embed's poll), or the article cannot be read.
+/// The article with the poll of `vote` again, for a reader without JavaScript whose vote the node
+/// refused before storing it (it was too busy): the page they came from, in the language of the
+/// card, its form with their answers still ticked and the refusal said in it, and the idempotency
+/// key for the vote they send again. `None` when the poll is in no article in that language (the
+/// embed's poll), or the article cannot be read.
 pub(crate) async fn vote_refused_page(
     state: &WebState,
     request: Request,
-    poll_id: &str,
-    choices: Vec<String>,
-    error: AppError,
-    retry_key: String,
-    language: Language,
+    vote: RefusedVote<'_>,
 ) -> Option<Response> {
+    let RefusedVote {
+        poll_id,
+        choices,
+        error,
+        retry_key,
+        language,
+    } = vote;
     let library = state.library();
     let (Some(article), _) = library.poll_in(poll_id, language)? else {
         return None;

@@ -48,9 +48,16 @@ pub(crate) async fn poll_for_reader(
     );
     let desk = state.content.desk();
     let status = poll.status_at(now);
+    let public_results = poll.results_visible(status, false);
+    // The views are read only where the box says the participation: an embed is rendered for
+    // every reader, and most polls show their standing to voters alone.
+    let seen = match public_results {
+        true => crate::api::results::seen_total(state, &poll.id).await,
+        false => None,
+    };
     let facts = PollFacts {
-        seen: crate::api::results::seen_total(state, &poll.id).await,
-        public_results: poll.results_visible(status, false),
+        seen,
+        public_results,
         voters,
         // A desk-made poll always has its opening; a file's poll without one opened with its
         // article.

@@ -172,6 +172,19 @@ fn PollTexts(question: String, answers: Vec<String>, french: Option<FrenchTexts>
     .into_any()
 }
 
+/// `text` naming `language` where the page shows `several` languages' parts: "Voorbeeld (Frans)";
+/// with one language the wording is as it always was.
+fn named_in(text: &str, language: Language, several: bool) -> String {
+    if !several {
+        return text.to_string();
+    }
+    let name = match language {
+        Language::Dutch => "Nederlands",
+        Language::French => "Frans",
+    };
+    format!("{text} ({name})")
+}
+
 /// One language's embed: its address, the frame to copy and a preview. With one language the
 /// wording is as it always was; with two each part names its language.
 #[component]
@@ -184,18 +197,12 @@ fn EmbedSection(embed: EmbedCode, several: bool) -> impl IntoView {
         url,
     } = embed;
     // The Dutch code keeps the id it always had.
-    let (words, id) = match language {
-        Language::Dutch => ("Nederlands", "iframe-code"),
-        Language::French => ("Frans", "iframe-code-fr"),
+    let id = match language {
+        Language::Dutch => "iframe-code",
+        Language::French => "iframe-code-fr",
     };
     let tag = language.tag();
-    let named = |text: &str| {
-        if several {
-            format!("{text} ({words})")
-        } else {
-            text.to_string()
-        }
-    };
+    let named = |text: &str| named_in(text, language, several);
     view! {
         <p>
             {named("Adres van de poll")} ": " <a href=path.clone() hreflang=tag>{url}</a>
@@ -234,17 +241,11 @@ fn PictureSection(picture: PictureShare, several: bool) -> impl IntoView {
         file_name,
         newsletter_html,
     } = picture;
-    let (words, id) = match language {
-        Language::Dutch => ("Nederlands", "nieuwsbrief-code"),
-        Language::French => ("Frans", "nieuwsbrief-code-fr"),
+    let id = match language {
+        Language::Dutch => "nieuwsbrief-code",
+        Language::French => "nieuwsbrief-code-fr",
     };
-    let named = |text: &str| {
-        if several {
-            format!("{text} ({words})")
-        } else {
-            text.to_string()
-        }
-    };
+    let named = |text: &str| named_in(text, language, several);
     view! {
         <figure class="desk-picture">
             <img src=path.clone() alt=alt width="600" height="315" lang=language.tag() />

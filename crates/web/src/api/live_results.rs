@@ -34,7 +34,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stembus_messages::Messages;
-use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, PollResults};
 use stembus_site::admission::{RequestClass, Shed};
@@ -405,19 +404,11 @@ pub async fn live(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(language) = super::results::asked_language(&query) else {
-        let words = state.words(Language::Dutch);
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            &words.error(AppError::InvalidInput),
-        );
+    let (words, poll) = match super::results::asked_poll(&state, &poll_id, &query) {
+        Ok(asked) => asked,
+        Err((status, message)) => return refusal(status, &message),
     };
-    let words = state.words(language);
-    let library = state.library();
-    let Some((_, poll)) = library.poll(&poll_id) else {
-        let error = state.missing_poll(&poll_id);
-        return refusal(super::results::status_of(error), &words.error(error));
-    };
+    let language = words.language();
     let hub = state.live_results.clone();
     if *hub.closing.borrow() {
         return refusal(StatusCode::SERVICE_UNAVAILABLE, &words.text("restarting"));
@@ -438,7 +429,7 @@ pub async fn live(
             return response;
         }
     };
-    match may_watch(&state, poll, &headers).await {
+    match may_watch(&state, &poll, &headers).await {
         Some(true) => {}
         Some(false) => {
             return refusal(StatusCode::FORBIDDEN, &words.text("live-hidden"));
@@ -454,7 +445,7 @@ pub async fn live(
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let snapshots = hub.watch(poll, &state.store, &state.messages);
+    let snapshots = hub.watch(&poll, &state.store, &state.messages);
     let phase = hub.next_phase();
     let mut response = Sse::new(events(
         snapshots,

@@ -18,6 +18,7 @@ use axum::routing::get;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use stembus_messages::Words;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, PollResults, PollStatus};
@@ -326,10 +327,33 @@ async fn poll(
 
 /// The language a request for the API's words asks for with `?lang=`: Dutch without it; `None`
 /// for a language the site does not speak, which the caller refuses with 400.
-pub(crate) fn asked_language(query: &HashMap<String, String>) -> Option<Language> {
+fn asked_language(query: &HashMap<String, String>) -> Option<Language> {
     match query.get("lang") {
         None => Some(Language::Dutch),
         Some(tag) => Language::from_tag(tag),
+    }
+}
+
+/// The poll `poll_id` and the words of the language `query` asks for (`?lang=`), or the status and
+/// message of the API's refusal: 400 for a language the site does not speak, else what
+/// `missing_poll` says (404, 410), in the words asked for. The poll is as defined (its Dutch texts); callers that need it in the
+/// language take `PollDefinition::in_language`.
+pub(crate) fn asked_poll(
+    state: &WebState,
+    poll_id: &str,
+    query: &HashMap<String, String>,
+) -> Result<(Words, PollDefinition), (StatusCode, String)> {
+    let Some(language) = asked_language(query) else {
+        let words = state.words(Language::Dutch);
+        return Err((StatusCode::BAD_REQUEST, words.error(AppError::InvalidInput)));
+    };
+    let words = state.words(language);
+    match state.library().poll(poll_id) {
+        Some((_, poll)) => Ok((words, poll.clone())),
+        None => {
+            let error = state.missing_poll(poll_id);
+            Err((status_of(error), words.error(error)))
+        }
     }
 }
 

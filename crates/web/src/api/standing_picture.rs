@@ -10,7 +10,7 @@
 //! it `cache_control::STANDING_PICTURE`. An archived poll answers 410, an unknown one, or one
 //! without French texts asked in French, 404, as the results API does.
 
-use super::results::{api_error, status_of};
+use super::results::{api_error, asked_poll};
 use crate::state::WebState;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -96,19 +96,11 @@ pub async fn standing_picture(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(language) = super::results::asked_language(&query) else {
-        let words = state.words(Language::Dutch);
-        return api_error(
-            StatusCode::BAD_REQUEST,
-            &words.error(AppError::InvalidInput),
-        );
+    let (words, poll) = match asked_poll(&state, &poll_id, &query) {
+        Ok(asked) => asked,
+        Err((status, message)) => return api_error(status, &message),
     };
-    let words = state.words(language);
-    let library = state.library();
-    let Some((_, poll)) = library.poll(&poll_id) else {
-        let error = state.missing_poll(&poll_id);
-        return api_error(status_of(error), &words.error(error));
-    };
+    let language = words.language();
     let Some(poll) = poll.in_language(language) else {
         return api_error(StatusCode::NOT_FOUND, &words.error(AppError::UnknownPoll));
     };

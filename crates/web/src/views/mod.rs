@@ -51,7 +51,8 @@ pub struct PollFacts {
     pub voided: Vec<VoidedVotes>,
     /// The question or an answer was reworded after the first vote (a desk-made poll).
     pub clarified: bool,
-    /// How often the poll was seen while open; `None` when it could not be read.
+    /// How often the poll was seen while open; `None` when it could not be read, or was not read
+    /// because the standing is not public.
     pub seen: Option<u64>,
     /// Whether every reader may see the standing, voted or not: only then does the box say what
     /// share of the readers who saw the question voted.

@@ -6,4 +6,4 @@ pub mod cast;
 pub mod door;
 mod form;
 pub mod own_answers;
-mod refusal;
+pub(crate) mod refusal;

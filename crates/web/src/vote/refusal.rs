@@ -24,6 +24,17 @@ use stembus_site::render::render_page;
 use stembus_site::shell::PageContent;
 use stembus_site::voter_cookie::VoterId;
 
+/// A vote the node refused before storing it, for the form shown again with the reader's answers:
+/// the poll, the answers, why, the idempotency key the vote sent again carries, and the language of
+/// the card it came from.
+pub(crate) struct RefusedVote<'a> {
+    pub(crate) poll_id: &'a str,
+    pub(crate) choices: Vec<String>,
+    pub(crate) error: AppError,
+    pub(crate) retry_key: String,
+    pub(crate) language: Language,
+}
+
 /// What writing a refusal needs: the state, and the embed's policy for a refusal the embed's frame
 /// shows (a frame on another site would otherwise refuse to show it).
 pub(super) struct Shaping {
@@ -141,31 +152,20 @@ async fn error_response(
     let form_again = match refusal.kept.as_deref() {
         Some((form, embedded)) if wants_html => {
             // The key the vote sent again carries: the form's own if it had one (a second try).
-            let key = form.key.clone().map(Ok).unwrap_or_else(VoterId::generate);
-            match key {
-                Ok(key) if *embedded => {
-                    embed::vote_refused_embed(
-                        state,
-                        request(),
-                        &form.poll,
-                        form.choices.clone(),
-                        error,
-                        key.as_str().to_string(),
-                        form.language,
-                    )
-                    .await
-                }
+            match form.key.clone().map(Ok).unwrap_or_else(VoterId::generate) {
                 Ok(key) => {
-                    vote_refused_page(
-                        state,
-                        request(),
-                        &form.poll,
-                        form.choices.clone(),
+                    let vote = RefusedVote {
+                        poll_id: &form.poll,
+                        choices: form.choices.clone(),
                         error,
-                        key.as_str().to_string(),
-                        form.language,
-                    )
-                    .await
+                        retry_key: key.as_str().to_string(),
+                        language: form.language,
+                    };
+                    if *embedded {
+                        embed::vote_refused_embed(state, request(), vote).await
+                    } else {
+                        vote_refused_page(state, request(), vote).await
+                    }
                 }
                 Err(error) => {
                     tracing::error!(%error, "no randomness for a vote's key");
