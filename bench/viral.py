@@ -10,7 +10,8 @@ server's own histograms and shed counters read before and after). Per setup:
 
 1. The capacity R: the offered rate is raised by steps; R is the largest at which pages and votes
    each have p99 <= 100 ms and every answer is a 200.
-2. Overload: 2R for `--seconds` (60), with /healthz and the desk's sign-in page probed throughout.
+2. Overload: 2R for `--seconds` (60), with /healthz and the desk's sign-in page probed throughout on
+   a node's desk address (`desk_listen_address`, a runtime of its own), as a load balancer asks.
    The goals (issue 32): goodput of pages and votes >= 90 % of what the node served at R; p99 of the
    answered <= 250 ms (pages) and <= 500 ms (votes); every request not served refused with 503 and
    Retry-After, p99 <= 10 ms; no timeouts; the probes within 100 ms; every acknowledged vote stored.
@@ -72,15 +73,17 @@ def split(total):
     return total - votes, votes
 
 
-def open_loop(generator, front, seconds, total, probes=False):
-    """Runs open-loop for `seconds` at `total` requests a second; its report (a dict)."""
+def open_loop(generator, front, seconds, total, probe=None):
+    """Runs open-loop for `seconds` at `total` requests a second; its report (a dict). With `probe`
+    (a node's desk address), /healthz and the desk's sign-in page are asked there throughout."""
     pages, votes = split(total)
     args = [generator, "--server", front, "--seconds", str(seconds), "--timeout-ms", "2000",
             "--sources", "8", "--metrics", "/metrics",
             "--load", f"pages,{pages},GET,{ARTICLE}",
             "--load", f"votes,{votes},POST,/api/stem,{VOTE_BODY}"]
-    if probes:
-        args += ["--probe", "health,100,/healthz", "--probe", "desk,250,/redactie/aanmelden"]
+    if probe:
+        args += ["--probe", "health,100,/healthz", "--probe", "desk,250,/redactie/aanmelden",
+                 "--probe-server", probe]
     out = subprocess.run(pinned(LOAD_CORE, args), capture_output=True, text=True, timeout=seconds + 120)
     if out.returncode not in (0, 3) or not out.stdout.strip():
         sys.exit(f"viral: open-loop failed ({out.returncode}): {out.stderr.strip()[-800:]}")
@@ -145,16 +148,20 @@ def busy_shares(before, after):
 class Setup:
     """What one setup runs: where readers go, how to count ballots, what to stop."""
 
-    def __init__(self, name, front, ballots, server_pid=None):
+    def __init__(self, name, front, ballots, probe, server_pid=None):
         self.name = name
         self.front = front  # "127.0.0.1:port" the readers use
+        # A node's desk address (`desk_listen_address`), which a load balancer's health check and
+        # the editors use: the desk and health on a runtime of their own.
+        self.probe = probe
         self.ballots = ballots  # () -> ballots stored
         self.server_pid = server_pid
 
 
 def start_sqlite(work, binary, log_path, stops):
     database = crash.Database("sqlite", work)
-    server = crash.Server(binary, database, log_path)
+    desk = f"127.0.0.1:{crash.free_port()}"
+    server = crash.Server(binary, database, log_path, settings={"STEMBUS_DESK_LISTEN_ADDRESS": desk})
     stops.append(server.stop)
     if not server.wait_until_up():
         sys.exit(f"viral: the SQLite node did not start (see {log_path})")
@@ -162,7 +169,7 @@ def start_sqlite(work, binary, log_path, stops):
     def ballots():
         return crash_sqlite_count(database.path)
 
-    return Setup("one node, SQLite", f"127.0.0.1:{server.port}", ballots, server.process.pid)
+    return Setup("one node, SQLite", f"127.0.0.1:{server.port}", ballots, desk, server.process.pid)
 
 
 def crash_sqlite_count(path):
@@ -190,10 +197,12 @@ def start_postgres(work, binary, log_path, stops):
     database = failover.PostgresUrl(ports)
     nginx_port = crash.free_port()
     nodes = []
-    for _ in range(2):
+    desks = [f"127.0.0.1:{crash.free_port()}" for _ in range(2)]
+    for desk in desks:
         node = crash.Server(binary, database, log_path, settings={
             "STEMBUS_TRUSTED_PROXY": "127.0.0.1",
             "STEMBUS_BASE_URL": f"http://127.0.0.1:{nginx_port}",
+            "STEMBUS_DESK_LISTEN_ADDRESS": desk,
         })
         nodes.append(node)
         stops.insert(0, node.stop)
@@ -205,7 +214,8 @@ def start_postgres(work, binary, log_path, stops):
     def ballots():
         return int(primary.sql("SELECT COUNT(*) FROM ballot", "stembus")[0][0])
 
-    return Setup("two nodes, PostgreSQL + synchronous standby, behind nginx", f"127.0.0.1:{nginx_port}", ballots)
+    return Setup("two nodes, PostgreSQL + synchronous standby, behind nginx", f"127.0.0.1:{nginx_port}", ballots,
+                 desks[0])
 
 
 def start_nginx(work, port, node_ports):
@@ -295,7 +305,7 @@ def run_setup(setup, args, generator, loadgen):
         total = 2 * capacity["offered"]
         print(f"viral: {setup.name}: overload, {total:,}/s for {args.seconds} s", file=sys.stderr)
         cores_before = core_times()
-        overload = open_loop(loadgen, setup.front, args.seconds, total, probes=True)
+        overload = open_loop(loadgen, setup.front, args.seconds, total, probe=setup.probe)
         overload["busy"] = busy_shares(cores_before, core_times())
 
     out, _ = streams.communicate(timeout=hold + 180)

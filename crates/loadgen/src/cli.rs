@@ -22,6 +22,9 @@ pub struct Options {
     pub threads: usize,
     pub loads: Vec<LoadSpec>,
     pub probes: Vec<ProbeSpec>,
+    /// Where the probes ask, when not `server`: a node's own address for its desk and health
+    /// (`desk_listen_address`), as a load balancer asks each node rather than the proxy.
+    pub probe_server: Option<SocketAddr>,
 }
 
 /// One address asked open-loop: `rate` requests a second, evenly spaced.
@@ -45,7 +48,8 @@ pub struct ProbeSpec {
 
 pub const USAGE: &str = "usage: open-loop --server 127.0.0.1:PORT --seconds S [--timeout-ms 2000] \
 [--sources 4] [--metrics /metrics] [--max-connections 20000] [--threads 1] \
---load NAME,RATE,METHOD,PATH[,BODY] [--load ...] [--probe NAME,INTERVAL_MS,PATH ...]";
+--load NAME,RATE,METHOD,PATH[,BODY] [--load ...] [--probe NAME,INTERVAL_MS,PATH ...] \
+[--probe-server 127.0.0.1:PORT]";
 
 impl Options {
     /// The defaults, for `server`, with nothing to ask yet.
@@ -60,6 +64,7 @@ impl Options {
             threads: 1,
             loads: Vec::new(),
             probes: Vec::new(),
+            probe_server: None,
         }
     }
 }
@@ -122,6 +127,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
             "--threads" => options.threads = value.parse().map_err(|_| bad())?,
             "--load" => options.loads.push(load(&value)?),
             "--probe" => options.probes.push(probe(&value)?),
+            "--probe-server" => options.probe_server = Some(value.parse().map_err(|_| bad())?),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -141,6 +147,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
     }
     if options.loads.is_empty() {
         return Err("at least one --load is required".into());
+    }
+    if options.probe_server.is_some() && options.probes.is_empty() {
+        return Err("--probe-server without a --probe".into());
     }
     if let Some(path) = &options.metrics
         && !path.starts_with('/')
@@ -244,6 +253,27 @@ mod tests {
         );
         assert_eq!(options.probes[0].interval, Duration::from_millis(100));
         assert_eq!(options.timeout, Duration::from_millis(2_000));
+        assert_eq!(options.probe_server, None);
+    }
+
+    #[test]
+    fn probes_may_ask_an_address_of_their_own() {
+        let options = parse(args(
+            "--server 127.0.0.1:3000 --seconds 5 --load a,1,GET,/ --probe health,100,/healthz \
+             --probe-server 127.0.0.1:3100",
+        ))
+        .expect("valid");
+        assert_eq!(
+            options.probe_server,
+            Some("127.0.0.1:3100".parse().unwrap())
+        );
+        assert!(
+            parse(args(
+                "--server 127.0.0.1:3000 --seconds 5 --load a,1,GET,/ --probe-server 127.0.0.1:3100"
+            ))
+            .is_err(),
+            "nothing to probe"
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //!
 //! Usage: `open-loop --server 127.0.0.1:PORT --seconds S [--timeout-ms 2000] [--sources K]
 //! [--metrics /metrics] [--max-connections 20000] [--threads 1] --load NAME,RATE,METHOD,PATH[,BODY]
-//! [--load ...] [--probe NAME,INTERVAL_MS,PATH ...]`, built with `cargo build -p stembus-loadgen
+//! [--load ...] [--probe NAME,INTERVAL_MS,PATH ...] [--probe-server 127.0.0.1:PORT]`, built with
+//! `cargo build -p stembus-loadgen
 //! --release` as target/release/open-loop; run it with `ulimit -n` above `--max-connections`.
 //! Progress goes to stderr; the figures, one JSON object on one line, to stdout. Exit status 1: the
 //! counts do not add up; 2: a bad command line or no metrics; 3: the generator did not keep up

@@ -74,7 +74,12 @@ pub async fn run(options: &Options) -> Result<Report, String> {
         None => None,
     };
     let dialer = Arc::new(Dialer::new(options.server, options.sources));
-    let target = |name: &str, request: Vec<u8>| {
+    let probe_server = options.probe_server.unwrap_or(options.server);
+    let probe_dialer = match options.probe_server {
+        Some(address) => Arc::new(Dialer::new(address, options.sources)),
+        None => dialer.clone(),
+    };
+    let target = |name: &str, request: Vec<u8>, dialer: &Arc<Dialer>| {
         Arc::new(Target {
             name: name.to_string(),
             request,
@@ -89,19 +94,27 @@ pub async fn run(options: &Options) -> Result<Report, String> {
     let loads: Vec<_> = options
         .loads
         .iter()
-        .map(|load| (load, target(&load.name, load.request(options.server))))
+        .map(|load| {
+            let request = load.request(options.server);
+            (load, target(&load.name, request, &dialer))
+        })
         .collect();
     let probes: Vec<_> = options
         .probes
         .iter()
-        .map(|probe| (probe, target(&probe.name, probe.request(options.server))))
+        .map(|probe| {
+            let request = probe.request(probe_server);
+            (probe, target(&probe.name, request, &probe_dialer))
+        })
         .collect();
     let total_rate: f64 = options.loads.iter().map(|load| load.rate).sum();
     eprintln!(
-        "open-loop: {} loads ({total_rate} requests/s in all) and {} probes against {} for {} s",
+        "open-loop: {} loads ({total_rate} requests/s in all) against {} and {} probes against {} \
+         for {} s",
         loads.len(),
-        probes.len(),
         options.server,
+        probes.len(),
+        probe_server,
         options.seconds
     );
 

@@ -292,3 +292,29 @@ async fn refused_connections_count_as_errors_not_answers() {
     assert!(pages.answered.is_empty());
     assert!(report.problems().is_empty(), "{:?}", report.problems());
 }
+
+#[tokio::test]
+async fn probes_ask_the_probe_server_and_the_loads_ask_theirs() {
+    let server = start_server();
+    // An address where nothing listens: every probe sent there fails, and no load request does.
+    let nobody = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        listener.local_addr().expect("an address")
+    };
+    let mut options = Options::new(server, 1.0);
+    options.loads.push(get("pages", 100.0, "/fast"));
+    options.probes.push(ProbeSpec {
+        name: "health".into(),
+        interval: Duration::from_millis(100),
+        path: "/healthz".into(),
+    });
+    options.probe_server = Some(nobody);
+
+    let report = run(&options).await.expect("a run");
+
+    let pages = load(&report, "pages");
+    assert_eq!(pages.answered.get(&200), Some(&100), "{pages:?}");
+    let health = load(&report, "health");
+    assert_eq!(health.answered.get(&200), None, "{health:?}");
+    assert!(health.errors > 0, "{health:?}");
+}

@@ -1,7 +1,8 @@
-//! Keeping the site up: the serve loop (connections, deadlines, the peer address), health checks
-//! for load balancers, and the endpoint an operator's Prometheus scrapes (the registry every room
-//! counts into is the site's).
+//! Keeping the site up: the serve loop (connections, deadlines, the peer address), the desk's own
+//! address on a runtime of its own, health checks for load balancers, and the endpoint an
+//! operator's Prometheus scrapes (the registry every room counts into is the site's).
 
+pub mod desk_listener;
 pub mod health;
 pub mod metrics;
 pub mod serve;

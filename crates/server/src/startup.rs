@@ -11,7 +11,7 @@ use std::sync::Arc;
 use stembus_content::ContentFolder;
 use stembus_content::current::{self, CurrentContent};
 use stembus_messages::Messages;
-use stembus_ops::serve;
+use stembus_ops::{desk_listener, serve};
 use stembus_poll::PollDefinition;
 use stembus_site::admission::Budgets;
 use stembus_site::clock::SystemClock;
@@ -67,6 +67,7 @@ async fn serve() -> Result<(), String> {
     let store = open_store(&settings, polls).await?;
 
     let address = leptos_options.site_addr;
+    let desk_address = settings.desk_listen_address;
     // Before the state is built: the live streams it allows follow from the limit in force.
     raise_open_file_limit();
     let state = AppState::build(StateParts {
@@ -126,12 +127,24 @@ async fn serve() -> Result<(), String> {
     };
     let admission = state.admission.clone();
     let words = state.messages.clone();
-    serve::serve(
-        listener,
-        serve::with_limits(build_router(state), admission, &words),
-        shutdown,
-    )
-    .await;
+    let site = serve::with_limits(build_router(state), admission.clone(), &words);
+    let desk = match desk_address {
+        Some(desk_address) => {
+            let listener = std::net::TcpListener::bind(desk_address)
+                .map_err(|error| format!("cannot listen on {desk_address}: {error}"))?;
+            let desk = desk_listener::spawn(listener, site.clone(), admission)
+                .map_err(|error| format!("cannot serve the desk on {desk_address}: {error}"))?;
+            tracing::info!(
+                "the desk, the health checks and the metrics also on http://{desk_address}/, on a thread of their own"
+            );
+            Some(desk)
+        }
+        None => None,
+    };
+    serve::serve(listener, site, shutdown).await;
+    if let Some(desk) = desk {
+        desk.stop().await;
+    }
 
     refresher.abort();
     retention.abort();

@@ -20,12 +20,13 @@ pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
 const ENV_PREFIX: &str = "STEMBUS_";
 
 /// The keys, in the order the README's configuration table lists them.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "base_url",
     "database_url",
     "database_path",
     "content_dir",
     "listen_address",
+    "desk_listen_address",
     "content_errors",
     "trusted_proxy",
     "durability",
@@ -58,6 +59,12 @@ pub struct Settings {
     /// Where to listen, when it should differ from cargo-leptos's `site-addr`.
     #[serde(deserialize_with = "listen_address")]
     pub listen_address: Option<SocketAddr>,
+    /// A second address for the desk's class alone (the editors' desk, the health checks, the
+    /// metrics), served on a thread and a runtime of its own, so that readers filling the node
+    /// cannot keep a health check or an editor waiting. Unset: none; the desk is on
+    /// `listen_address` either way.
+    #[serde(deserialize_with = "listen_address")]
+    pub desk_listen_address: Option<SocketAddr>,
     /// Whether a bad content file stops start-up or is left out.
     pub content_errors: BadContent,
     /// The reverse proxy in front of the site, whose `X-Forwarded-For` is believed; nobody else's is.
@@ -135,6 +142,7 @@ impl Default for Settings {
             database_path: PathBuf::from("data/stembus.db"),
             content_dir: PathBuf::from("content"),
             listen_address: None,
+            desk_listen_address: None,
             content_errors: BadContent::Stop,
             trusted_proxy: None,
             durability: Durability::Full,
@@ -574,10 +582,15 @@ mod tests {
                 ("STEMBUS_DATABASE_PATH", "uit-omgeving.db"),
                 ("STEMBUS_VOTE_BURST", "7"),
                 ("STEMBUS_LISTEN_ADDRESS", "127.0.0.1:3107"),
+                ("STEMBUS_DESK_LISTEN_ADDRESS", "127.0.0.1:3117"),
                 ("STEMBUS_BASE_URL", "http://127.0.0.1:3107"),
             ],
         )
         .unwrap();
+        assert_eq!(
+            settings.desk_listen_address,
+            Some("127.0.0.1:3117".parse().unwrap())
+        );
         assert_eq!(settings.database_path, PathBuf::from("uit-omgeving.db"));
         assert_eq!(settings.vote_burst, 7);
         assert_eq!(
@@ -615,6 +628,7 @@ mod tests {
             ("base_url = \"ftp://x\"\n", "base_url"),
             ("base_url = \"https://\"\n", "base_url"),
             ("listen_address = \"localhost\"\n", "listen_address"),
+            ("desk_listen_address = \"3117\"\n", "desk_listen_address"),
             ("database_path = \"\"\n", "database_path"),
             ("content_dir = 3\n", "content_dir"),
             ("content_errors = \"negeer\"\n", "content_errors"),

@@ -352,3 +352,63 @@ async fn every_refusal_of_a_vote_from_the_embed_can_be_shown_in_the_embedders_fr
     );
     assert_eq!(own.header("x-frame-options"), Some("SAMEORIGIN"));
 }
+
+/// `GET path` over a connection of its own to `address`: the status line and the whole answer.
+fn get_over_tcp(address: std::net::SocketAddr, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: {BROWSER_ACCEPT}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    (
+        answer.lines().next().unwrap_or_default().to_string(),
+        answer,
+    )
+}
+
+#[tokio::test]
+async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_no_readers_page() {
+    let site = TestSite::new().kept_router();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let desk = stembus_ops::desk_listener::spawn(
+        listener,
+        with_limits(
+            site.router(),
+            site.state.admission.clone(),
+            &site.state.messages,
+        ),
+        site.state.admission.clone(),
+    )
+    .unwrap();
+    let answers = tokio::task::spawn_blocking(move || {
+        [
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/redactie/aanmelden",
+            ARTICLE,
+            "/",
+        ]
+        .map(|path| (path, get_over_tcp(address, path)))
+    })
+    .await
+    .unwrap();
+    for (path, (status, answer)) in &answers[..4] {
+        assert!(status.contains(" 200 "), "{path}: {answer}");
+    }
+    let (_, (_, sign_in)) = &answers[3];
+    assert!(sign_in.contains("<html lang=\"nl-BE\""), "{sign_in}");
+    for (path, (status, answer)) in &answers[4..] {
+        assert!(status.contains(" 404 "), "{path}: {answer}");
+        assert!(answer.contains("alleen voor de redactie"), "{answer}");
+    }
+    desk.stop().await;
+}

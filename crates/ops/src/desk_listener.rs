@@ -1,0 +1,238 @@
+//! The desk's own address (`desk_listen_address`): the editors' desk, the health checks and the
+//! metrics served on a thread and a runtime of their own, so that a node whose readers keep its
+//! main runtime busy still answers a load balancer's health check and an editor at once.
+//!
+//! A second listener rather than a priority inside the one runtime: a request's path is known only
+//! once its connection's task has run, and that task waits in the run queue behind every reader's
+//! (docs/performance.md measured `/healthz` at p99 195 ms on a full node). A thread of its own is
+//! scheduled by the kernel, which gives a thread that mostly sleeps the core soon after its socket
+//! becomes readable, however busy the other thread is. The site is the same router with the same
+//! budgets (the desk's class keeps its own); only the desk's class and the built files its pages
+//! load are served here, so readers sent to this address by mistake cannot fill its runtime.
+
+use crate::serve;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hyper::body::Incoming;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use stembus_site::admission::{Admission, RequestClass};
+use tokio::sync::oneshot;
+use tower::Service;
+
+/// What a request for a reader's page gets on the desk's address.
+const NOT_HERE: &str = "Dit adres is er alleen voor de redactie, de gezondheidscontroles en de \
+metrics. Lezers vinden de site op haar gewone adres.\n";
+
+/// The desk's listener while it runs; `stop` ends it after the requests in flight.
+pub struct DeskListener {
+    stop: oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+/// Serves `app` on `listener` on a thread named `stembus-desk` with a current-thread runtime of its
+/// own, passing only the desk's class (as `admission` classes requests) and the built files.
+pub fn spawn<S>(
+    listener: std::net::TcpListener,
+    app: S,
+    admission: Arc<Admission>,
+) -> std::io::Result<DeskListener>
+where
+    S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("stembus-desk".to_string())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => listener,
+                    Err(error) => {
+                        tracing::error!(%error, "the desk's address cannot be served");
+                        return;
+                    }
+                };
+                let app = DeskOnly {
+                    inner: app,
+                    admission,
+                };
+                // A dropped sender (the node stopping some other way) stops it too.
+                serve::serve(listener, app, async move {
+                    let _ = stopped.await;
+                })
+                .await;
+            });
+        })?;
+    Ok(DeskListener { stop, thread })
+}
+
+impl DeskListener {
+    /// Stops taking connections, lets the requests in flight finish (as the main listener does),
+    /// and returns once the thread has ended.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let thread = self.thread;
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    }
+}
+
+/// Passes the desk's class and the built files (`/pkg/…`, the favicon) its pages load; anything
+/// else is a 404 that says where readers go.
+#[derive(Clone)]
+struct DeskOnly<S> {
+    inner: S,
+    admission: Arc<Admission>,
+}
+
+fn served_here(admission: &Admission, request: &Request<Incoming>) -> bool {
+    let path = request.uri().path();
+    admission.class_of(request.method(), path) == RequestClass::Desk
+        || path.starts_with("/pkg/")
+        || path == "/favicon.ico"
+}
+
+impl<S> Service<Request<Incoming>> for DeskOnly<S>
+where
+    S: Service<Request<Incoming>, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: Request<Incoming>) -> Self::Future {
+        if served_here(&self.admission, &request) {
+            Box::pin(self.inner.call(request))
+        } else {
+            Box::pin(std::future::ready(Ok(not_here())))
+        }
+    }
+}
+
+fn not_here() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        NOT_HERE,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::routing::get;
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+
+    fn admission() -> Arc<Admission> {
+        let writer = stembus_store::writer::WriterMetrics::default();
+        Arc::new(Admission::new(
+            Default::default(),
+            "/api/stem",
+            Arc::new(stembus_site::metrics::Metrics::new("sqlite", &writer, 10)),
+        ))
+    }
+
+    fn site() -> Router {
+        Router::new()
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/redactie", get(|| async { "bureau" }))
+            .route("/artikel/x", get(|| async { "artikel" }))
+            .route("/pkg/stembus.css", get(|| async { "css" }))
+    }
+
+    /// `GET path` on a connection of its own; the status line and the body.
+    fn get_on(address: std::net::SocketAddr, path: &str) -> (String, String) {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: stembus\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer.lines().next().unwrap_or_default().to_string();
+        let body = answer
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        (status, body)
+    }
+
+    fn desk_listener() -> (DeskListener, std::net::SocketAddr) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let desk = spawn(listener, site(), admission()).unwrap();
+        (desk, address)
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_health_check_answers_while_the_readers_runtime_is_stuck() {
+        let (desk, address) = desk_listener();
+        let asked = std::thread::spawn(move || {
+            let (status, body) = get_on(address, "/healthz");
+            (status, body, Instant::now())
+        });
+        // This test's runtime stands for the node's main one, kept busy by readers: it does not
+        // get to poll anything for two seconds.
+        std::thread::sleep(Duration::from_secs(2));
+        let unstuck = Instant::now();
+        let (status, body, answered) = asked.join().unwrap();
+        assert!(status.contains("200"), "{status}");
+        assert_eq!(body, "ok");
+        assert!(
+            answered < unstuck,
+            "answered only once the main runtime ran again"
+        );
+        desk.stop().await;
+    }
+
+    #[tokio::test]
+    async fn the_desk_and_its_files_are_served_there_and_a_readers_page_is_not() {
+        let (desk, address) = desk_listener();
+        let answers = tokio::task::spawn_blocking(move || {
+            ["/redactie", "/pkg/stembus.css", "/artikel/x"].map(|path| get_on(address, path))
+        })
+        .await
+        .unwrap();
+        assert!(
+            answers[0].0.contains("200") && answers[0].1 == "bureau",
+            "{answers:?}"
+        );
+        assert!(answers[1].0.contains("200"), "{answers:?}");
+        assert!(answers[2].0.contains("404"), "{answers:?}");
+        assert!(
+            answers[2].1.contains("alleen voor de redactie"),
+            "{answers:?}"
+        );
+        desk.stop().await;
+        assert!(
+            std::net::TcpStream::connect(address).is_err(),
+            "stopped: the address is closed"
+        );
+    }
+}
