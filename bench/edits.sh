@@ -5,13 +5,17 @@
 # they profile are the same edits.
 # Before sourcing, the caller sets BENCH_NAME (for messages) and BENCH_HELP_LINES (its header).
 
+# The words of the pages are in Fluent files (crates/messages/locales) since issue 33; a view edit is
+# a text written in the view itself: one before the article's lead.
 VIEW_FILE=crates/web/src/views/article.rs
-VIEW_TEXT='"Over deze poll"'
+VIEW_TEXT='<p class="article-lead">{article.lead}</p>'
 SERVER_FILE=crates/web/src/discovery.rs
 SERVER_TEXT='"User-agent: *\nAllow: /\n'
 # The island is in the shared crate: an edit there is compiled for the browser and the server.
+# The island carries no words (its kicker is HTML the server wrote): the edit is an attribute of the
+# kicker's element, which the page shows and the hydrated island must match.
 ISLAND_FILE=src/poll/card.rs
-ISLAND_TEXT='<p class="poll-kicker">"Lezerspoll"</p>'
+ISLAND_TEXT='<p class="poll-kicker" inner_html=kicker_html></p>'
 
 # Runs the calling script again under `timeout $1` (once; TERM on expiry, which the caller's trap
 # turns into its clean-up), with the rest of the arguments.
@@ -75,9 +79,10 @@ clone_head() {
 # or the poll island's kicker (island).
 write_edit() {
   if [ "$1" = view ]; then
-    printf '%s' "${view_orig/"$VIEW_TEXT"/\"Over deze poll $2\"}" > "$VIEW_FILE"
+    local lead="<p class=\"article-lead\">\"$2 \"{article.lead}</p>"
+    printf '%s' "${view_orig/"$VIEW_TEXT"/"$lead"}" > "$VIEW_FILE"
   elif [ "$1" = island ]; then
-    printf '%s' "${island_orig/"$ISLAND_TEXT"/<p class=\"poll-kicker\">\"Lezerspoll $2\"</p>}" > "$ISLAND_FILE"
+    printf '%s' "${island_orig/"$ISLAND_TEXT"/<p class=\"poll-kicker\" data-edit=\"$2\" inner_html=kicker_html></p>}" > "$ISLAND_FILE"
   else
     printf '%s' "${server_orig/"$SERVER_TEXT"/\"# $2\\n${SERVER_TEXT#\"}}" > "$SERVER_FILE"
   fi

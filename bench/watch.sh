@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # How fast the developer's loop is in `cargo leptos watch`:
 #   - cold start: from `cargo leptos watch` in a fresh clone with a cold target/ until `GET /` is 200;
-#   - view edit: a visible text in the article page's "Over deze poll" box (crates/web, a component
-#     only the server renders) is changed to a unique marker; time from the file write until the
+#   - view edit: a unique marker written as text in the article page's view, before the lead
+#     (crates/web, a component only the server renders); time from the file write until the
 #     article page shows it;
 #   - server edit: a comment line with a unique marker in robots.txt (crates/web/src/discovery.rs);
 #     time from the file write until /robots.txt shows it;
-#   - island edit: the poll island's kicker "Lezerspoll" (src/poll/card.rs, the shared crate, built
-#     for the browser and the server) gets a marker; time until the article page shows it.
+#   - island edit: the poll island's kicker element (src/poll/card.rs, the shared crate, built for
+#     the browser and the server) gets a marker attribute; time until the article page shows it.
 # The goals (issue 31): view and server edits <= 2 s, island edit <= 4 s, cold start <= 150 s.
 # Each edit kind is repeated (default 5); prints every sample, then median/min/max per kind, and per
 # edit whether cargo-leptos rebuilt the front (WASM), from its log.
