@@ -8,10 +8,12 @@
 //! scheduled by the kernel, which gives a thread that mostly sleeps the core soon after its socket
 //! becomes readable, however busy the other thread is. The site is the same router with the same
 //! budgets (the desk's class keeps its own); only the desk's class and the built files its pages
-//! load are served here, so readers sent to this address by mistake cannot fill its runtime.
+//! load are served here, so readers sent to this address by mistake cannot fill its runtime: a
+//! reader's page asked for here (the site's links on a desk page: the front page, `/privacy`, the
+//! feed) is sent on to the same address on the site.
 
 use crate::serve;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
 use std::convert::Infallible;
@@ -23,7 +25,7 @@ use stembus_site::admission::{Admission, RequestClass};
 use tokio::sync::oneshot;
 use tower::Service;
 
-/// What a request for a reader's page gets on the desk's address.
+/// What a request for the site other than a page (a vote, a form) gets on the desk's address.
 const NOT_HERE: &str = "Dit adres is er alleen voor de redactie, de gezondheidscontroles en de \
 metrics. Lezers vinden de site op haar gewone adres.\n";
 
@@ -34,11 +36,13 @@ pub struct DeskListener {
 }
 
 /// Serves `app` on `listener` on a thread named `stembus-desk` with a current-thread runtime of its
-/// own, passing only the desk's class (as `admission` classes requests) and the built files.
+/// own, passing only the desk's class (as `admission` classes requests) and the built files; a
+/// reader's page is redirected to the site at `base_url`.
 pub fn spawn<S>(
     listener: std::net::TcpListener,
     app: S,
     admission: Arc<Admission>,
+    base_url: &str,
 ) -> std::io::Result<DeskListener>
 where
     S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -49,6 +53,7 @@ where
         .enable_all()
         .build()?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let site: Arc<str> = Arc::from(base_url.trim_end_matches('/'));
     let thread = std::thread::Builder::new()
         .name("stembus-desk".to_string())
         .spawn(move || {
@@ -63,6 +68,7 @@ where
                 let app = DeskOnly {
                     inner: app,
                     admission,
+                    site,
                 };
                 // A dropped sender (the node stopping some other way) stops it too.
                 serve::serve(listener, app, async move {
@@ -84,12 +90,15 @@ impl DeskListener {
     }
 }
 
-/// Passes the desk's class and the built files (`/pkg/…`, the favicon) its pages load; anything
-/// else is a 404 that says where readers go.
+/// Passes the desk's class and the built files (`/pkg/…`, the favicon) its pages load; a reader's
+/// page (`GET` or `HEAD`) is redirected to the site, anything else is a 404 that says where readers
+/// go.
 #[derive(Clone)]
 struct DeskOnly<S> {
     inner: S,
     admission: Arc<Admission>,
+    /// The site's public address (`base_url`), without a trailing slash.
+    site: Arc<str>,
 }
 
 fn served_here(admission: &Admission, request: &Request<Incoming>) -> bool {
@@ -113,11 +122,33 @@ where
     }
 
     fn call(&mut self, request: Request<Incoming>) -> Self::Future {
-        if served_here(&self.admission, &request) {
-            Box::pin(self.inner.call(request))
+        let answer = if served_here(&self.admission, &request) {
+            return Box::pin(self.inner.call(request));
+        } else if matches!(*request.method(), Method::GET | Method::HEAD) {
+            to_the_site(&self.site, &request)
         } else {
-            Box::pin(std::future::ready(Ok(not_here())))
-        }
+            not_here()
+        };
+        Box::pin(std::future::ready(Ok(answer)))
+    }
+}
+
+/// A permanent redirect to the same path and query on the site.
+fn to_the_site(site: &str, request: &Request<Incoming>) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |path| path.as_str());
+    match HeaderValue::try_from(format!("{site}{path}")) {
+        Ok(location) => (
+            StatusCode::PERMANENT_REDIRECT,
+            [
+                (header::LOCATION, location),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+        )
+            .into_response(),
+        Err(_) => not_here(),
     }
 }
 
@@ -161,32 +192,28 @@ mod tests {
             .route("/pkg/stembus.css", get(|| async { "css" }))
     }
 
-    /// `GET path` on a connection of its own; the status line and the body.
-    fn get_on(address: std::net::SocketAddr, path: &str) -> (String, String) {
+    /// `method path` on a connection of its own; the status line, the head and the body.
+    fn ask(address: std::net::SocketAddr, method: &str, path: &str) -> (String, String, String) {
         let mut stream = std::net::TcpStream::connect(address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: stembus\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: stembus\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut answer = String::new();
         stream.read_to_string(&mut answer).unwrap();
         let status = answer.lines().next().unwrap_or_default().to_string();
-        let body = answer
-            .split("\r\n\r\n")
-            .nth(1)
-            .unwrap_or_default()
-            .to_string();
-        (status, body)
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
+        (status, head.to_string(), body.to_string())
     }
 
     fn desk_listener() -> (DeskListener, std::net::SocketAddr) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
-        let desk = spawn(listener, site(), admission()).unwrap();
+        let desk = spawn(listener, site(), admission(), "https://nieuws.example.be/").unwrap();
         (desk, address)
     }
 
@@ -194,7 +221,7 @@ mod tests {
     async fn the_health_check_answers_while_the_readers_runtime_is_stuck() {
         let (desk, address) = desk_listener();
         let asked = std::thread::spawn(move || {
-            let (status, body) = get_on(address, "/healthz");
+            let (status, _, body) = ask(address, "GET", "/healthz");
             (status, body, Instant::now())
         });
         // This test's runtime stands for the node's main one, kept busy by readers: it does not
@@ -212,23 +239,32 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_desk_and_its_files_are_served_there_and_a_readers_page_is_not() {
+    async fn the_desk_and_its_files_are_served_there_and_a_readers_page_is_sent_to_the_site() {
         let (desk, address) = desk_listener();
         let answers = tokio::task::spawn_blocking(move || {
-            ["/redactie", "/pkg/stembus.css", "/artikel/x"].map(|path| get_on(address, path))
+            [
+                ask(address, "GET", "/redactie"),
+                ask(address, "GET", "/pkg/stembus.css"),
+                ask(address, "GET", "/artikel/x?keuze=ja"),
+                ask(address, "POST", "/api/stem"),
+            ]
         })
         .await
         .unwrap();
         assert!(
-            answers[0].0.contains("200") && answers[0].1 == "bureau",
+            answers[0].0.contains("200") && answers[0].2 == "bureau",
             "{answers:?}"
         );
         assert!(answers[1].0.contains("200"), "{answers:?}");
-        assert!(answers[2].0.contains("404"), "{answers:?}");
+        let (status, head, _) = &answers[2];
+        assert!(status.contains("308"), "{answers:?}");
         assert!(
-            answers[2].1.contains("alleen voor de redactie"),
-            "{answers:?}"
+            head.contains("location: https://nieuws.example.be/artikel/x?keuze=ja"),
+            "{head}"
         );
+        let (status, _, body) = &answers[3];
+        assert!(status.contains("404"), "{answers:?}");
+        assert!(body.contains("alleen voor de redactie"), "{body}");
         desk.stop().await;
         assert!(
             std::net::TcpStream::connect(address).is_err(),

@@ -127,12 +127,13 @@ async fn serve() -> Result<(), String> {
     };
     let admission = state.admission.clone();
     let words = state.messages.clone();
+    let base_url = state.settings.base_url.clone();
     let site = serve::with_limits(build_router(state), admission.clone(), &words);
     let desk = match desk_address {
         Some(desk_address) => {
             let listener = std::net::TcpListener::bind(desk_address)
                 .map_err(|error| format!("cannot listen on {desk_address}: {error}"))?;
-            let desk = desk_listener::spawn(listener, site.clone(), admission)
+            let desk = desk_listener::spawn(listener, site.clone(), admission, &base_url)
                 .map_err(|error| format!("cannot serve the desk on {desk_address}: {error}"))?;
             tracing::info!(
                 "the desk, the health checks and the metrics also on http://{desk_address}/, on a thread of their own"

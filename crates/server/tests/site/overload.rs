@@ -374,7 +374,7 @@ fn get_over_tcp(address: std::net::SocketAddr, path: &str) -> (String, String) {
 }
 
 #[tokio::test]
-async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_no_readers_page() {
+async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_sends_readers_to_the_site() {
     let site = TestSite::new().kept_router();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
@@ -386,6 +386,7 @@ async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_no_readers
             &site.state.messages,
         ),
         site.state.admission.clone(),
+        &site.state.settings.base_url,
     )
     .unwrap();
     let answers = tokio::task::spawn_blocking(move || {
@@ -406,9 +407,13 @@ async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_no_readers
     }
     let (_, (_, sign_in)) = &answers[3];
     assert!(sign_in.contains("<html lang=\"nl-BE\""), "{sign_in}");
+    // The site's own links on a desk page (its front page, the article, `/privacy`) go to the site.
     for (path, (status, answer)) in &answers[4..] {
-        assert!(status.contains(" 404 "), "{path}: {answer}");
-        assert!(answer.contains("alleen voor de redactie"), "{answer}");
+        assert!(status.contains(" 308 "), "{path}: {answer}");
+        assert!(
+            answer.contains(&format!("location: http://127.0.0.1:3000{path}\r\n")),
+            "{path}: {answer}"
+        );
     }
     desk.stop().await;
 }
