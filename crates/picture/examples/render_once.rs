@@ -5,9 +5,11 @@
 
 use std::time::Instant;
 use stembus_messages::Messages;
-use stembus_picture::{Standing, render};
+use stembus_picture::render;
 use stembus_poll::language::Language;
-use stembus_poll::{PollDefinition, PollOption, PollResults, ResultsVisibility};
+
+#[path = "../tests/sample/mod.rs"]
+mod sample;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -17,36 +19,11 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(50)
         .max(1);
-    let poll = PollDefinition {
-        id: "deepseek-schade-nvidia".into(),
-        question: "Brengt DeepSeek blijvende schade toe aan Nvidia?".into(),
-        options: [("ja", "Ja"), ("nee", "Nee"), ("weet-niet", "Weet ik niet")]
-            .iter()
-            .map(|(key, label)| PollOption {
-                key: key.to_string(),
-                label: label.to_string(),
-            })
-            .collect(),
-        opens: None,
-        closes: None,
-        max_choices: 1,
-        allow_change: false,
-        show_results: ResultsVisibility::Always,
-        french: None,
-    };
-    let counts: Vec<(String, u64)> = [("ja", 716), ("nee", 371), ("weet-niet", 147)]
-        .iter()
-        .map(|(key, n)| (key.to_string(), *n))
-        .collect();
-    let results = PollResults::from_counts(&poll, &counts, 1234);
+    let sample = sample::sample();
+    let standing = sample.standing();
     let words = Messages::load()
         .expect("the messages parse")
         .words(Language::Dutch);
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: 1_796_562_300,
-    };
 
     let started = Instant::now();
     let png = render(&standing, &words).expect("a render");

@@ -37,6 +37,15 @@ fn deepseek() -> PollDefinition {
     )
 }
 
+/// `poll` with `results` at the tests' moment, `AT`.
+fn standing_of<'a>(poll: &'a PollDefinition, results: &'a PollResults) -> Standing<'a> {
+    Standing {
+        poll,
+        results: Some(results),
+        at: AT,
+    }
+}
+
 fn results_of(poll: &PollDefinition, counts: &[u64]) -> PollResults {
     let counts: Vec<(String, u64)> = poll
         .options
@@ -100,11 +109,7 @@ fn contrast(a: &str, b: &str) -> f64 {
 fn a_picture_is_a_png_of_1200_by_630() {
     let poll = deepseek();
     let results = results_of(&poll, &[716, 371, 147]);
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: AT,
-    };
+    let standing = standing_of(&poll, &results);
     let png = render(&standing, &words(Language::Dutch)).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "the PNG signature");
     assert_eq!(&png[12..16], b"IHDR");
@@ -131,11 +136,7 @@ fn long_texts_wrap_and_stay_inside_the_canvas() {
         let poll = poll_with(&question, &labels, visibility);
         let results = results_of(&poll, &[5, 4, 3, 2, 1, 1, 1, 1, 1, 1]);
         for language in Language::ALL {
-            let standing = Standing {
-                poll: &poll,
-                results: Some(&results),
-                at: AT,
-            };
+            let standing = standing_of(&poll, &results);
             let svg = svg(&standing, &words(language));
             let lines = laid_out_text(&svg);
             assert!(lines.len() > 5, "{svg}");
@@ -196,11 +197,7 @@ fn a_standing_not_yet_public_shows_no_figures_and_says_when_it_will() {
     let mut poll = deepseek();
     poll.show_results = ResultsVisibility::AfterVote;
     let results = results_of(&poll, &[3, 2, 1]);
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: AT,
-    };
+    let standing = standing_of(&poll, &results);
     let dutch = svg(&standing, &words(Language::Dutch));
     assert!(!dutch.contains('%'), "{dutch}");
     assert!(!dutch.contains("lezers stemden"), "{dutch}");
@@ -215,11 +212,7 @@ fn a_standing_not_yet_public_shows_no_figures_and_says_when_it_will() {
 
     poll.show_results = ResultsVisibility::AfterClose;
     poll.closes = Some(Moment::parse("2026-12-31T18:00:00+01:00").unwrap());
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: AT,
-    };
+    let standing = standing_of(&poll, &results);
     let dutch = svg(&standing, &words(Language::Dutch));
     assert!(!dutch.contains('%'), "{dutch}");
     assert!(
@@ -254,14 +247,7 @@ fn the_picture_names_the_moment_and_the_site_in_its_language() {
             .collect(),
     });
     let results = results_of(&poll, &[716, 371, 147]);
-    let dutch = svg(
-        &Standing {
-            poll: &poll,
-            results: Some(&results),
-            at: AT,
-        },
-        &words(Language::Dutch),
-    );
+    let dutch = svg(&standing_of(&poll, &results), &words(Language::Dutch));
     assert!(
         dutch.contains("Stand op 6 december 2026 om 14.05 uur"),
         "{dutch}"
@@ -273,11 +259,7 @@ fn the_picture_names_the_moment_and_the_site_in_its_language() {
     let french_poll = poll.in_language(Language::French).unwrap();
     let french_results = results_of(&french_poll, &[716, 371, 147]);
     let french = svg(
-        &Standing {
-            poll: &french_poll,
-            results: Some(&french_results),
-            at: AT,
-        },
+        &standing_of(&french_poll, &french_results),
         &words(Language::French),
     );
     assert!(
@@ -300,11 +282,7 @@ fn text_from_the_newsroom_is_escaped() {
         ResultsVisibility::Always,
     );
     let results = results_of(&poll, &[1, 1]);
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: AT,
-    };
+    let standing = standing_of(&poll, &results);
     let svg = svg(&standing, &words(Language::Dutch));
     assert!(!svg.contains("<script>"), "{svg}");
     assert!(!svg.contains("<b>"), "{svg}");

@@ -10,9 +10,11 @@
 use resvg::tiny_skia::Pixmap;
 use std::path::PathBuf;
 use stembus_messages::Messages;
-use stembus_picture::{HEIGHT, Standing, WIDTH, render};
+use stembus_picture::{HEIGHT, WIDTH, render};
 use stembus_poll::language::Language;
-use stembus_poll::{PollDefinition, PollOption, PollResults, ResultsVisibility};
+
+mod sample;
+use sample::sample;
 
 const DELTA: u8 = 24;
 const MAX_DIFFERING: f64 = 0.01;
@@ -21,37 +23,10 @@ fn reference() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/standing-nl-BE.png")
 }
 
-/// The shipped DeepSeek poll with 1,234 voters, on 6 December 2026 at 14.05 in Brussels.
+/// The sample standing (`sample/mod.rs`), in Dutch.
 fn picture() -> Vec<u8> {
-    let poll = PollDefinition {
-        id: "deepseek-schade-nvidia".into(),
-        question: "Brengt DeepSeek blijvende schade toe aan Nvidia?".into(),
-        options: [("ja", "Ja"), ("nee", "Nee"), ("weet-niet", "Weet ik niet")]
-            .iter()
-            .map(|(key, label)| PollOption {
-                key: key.to_string(),
-                label: label.to_string(),
-            })
-            .collect(),
-        opens: None,
-        closes: None,
-        max_choices: 1,
-        allow_change: false,
-        show_results: ResultsVisibility::Always,
-        french: None,
-    };
-    let counts: Vec<(String, u64)> = [("ja", 716), ("nee", 371), ("weet-niet", 147)]
-        .iter()
-        .map(|(key, n)| (key.to_string(), *n))
-        .collect();
-    let results = PollResults::from_counts(&poll, &counts, 1234);
     let words = Messages::load().unwrap().words(Language::Dutch);
-    let standing = Standing {
-        poll: &poll,
-        results: Some(&results),
-        at: 1_796_562_300,
-    };
-    render(&standing, &words).unwrap()
+    render(&sample().standing(), &words).unwrap()
 }
 
 #[test]
