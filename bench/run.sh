@@ -127,26 +127,8 @@ taskset -c 0 target/release/examples/raw_page "$RAW_ADDR" "$work/page.html" "$wo
 pids+=($!)
 wait_for "http://$RAW_ADDR$ARTICLE"
 
-# Runs wrk on core 1 and prints "requests/s p50_ms p99_ms".
-measure() {
-  local url=$1
-  shift
-  taskset -c 1 wrk -t1 -c4 -d1s "$@" "$url" >/dev/null
-  taskset -c 1 wrk -t1 -c$CONNECTIONS -d"${SECONDS_PER_RUN}s" --latency "$@" "$url" >"$work/wrk.txt"
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v
-    }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx/ { bad = $NF }
-    END { if (bad) print "non-2xx responses: " bad > "/dev/stderr"; printf "%.0f %.2f %.2f\n", rps, p50, p99 }
-  ' "$work/wrk.txt"
-}
+# shellcheck source=bench/wrk_rounds.sh
+. "$(dirname "$0")/wrk_rounds.sh"
 
 # Rounds that alternate the six runs, so that other work on the machine falls on all of them alike;
 # each figure below is the median over the rounds.
@@ -160,12 +142,6 @@ for round in $(seq 1 "$ROUNDS"); do
   results[shared_id]+="$(measure "http://$STEMBUS_ADDR$ARTICLE")"$'\n'
   results[nginx_id]+="$(measure "http://$NGINX_ADDR$ARTICLE")"$'\n'
 done
-median() { # column $2 of the lines in $1
-  printf '%s' "$1" | awk -v c="$2" 'NF { print $c }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-row() {
-  printf '%-44s %10s %9s %9s\n' "$1" "$(median "${results[$2]}" 1)" "$(median "${results[$2]}" 2)" "$(median "${results[$2]}" 3)"
-}
 shared_rps=$(median "${results[shared]}" 1)
 
 fixed_line="fixed rate: skipped (oha is not installed)"
@@ -183,7 +159,6 @@ if command -v oha >/dev/null; then
 fi
 
 page_kb() { awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.1f", b / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "Article page $ARTICLE: $(page_kb "$work/page.html") KB html, $(page_kb "$work/page.html.br") KB brotli."
 echo "wrk, 1 thread, $CONNECTIONS connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per run, medians;"
