@@ -37,10 +37,11 @@ pub struct DeskListener {
 
 /// Serves `app` on `listener` on a thread named `stembus-desk` with a current-thread runtime of its
 /// own, passing only the desk's class (as `admission` classes requests) and the built files; a
-/// reader's page is redirected to the site at `base_url`.
+/// reader's page is redirected to the site at `base_url`; at most `connections` at once.
 pub fn spawn<S>(
     listener: std::net::TcpListener,
     app: S,
+    connections: serve::ConnectionLimit,
     admission: Arc<Admission>,
     base_url: &str,
 ) -> std::io::Result<DeskListener>
@@ -71,7 +72,7 @@ where
                     site,
                 };
                 // A dropped sender (the node stopping some other way) stops it too.
-                serve::serve(listener, app, async move {
+                serve::serve(listener, app, connections, async move {
                     let _ = stopped.await;
                 })
                 .await;
@@ -213,7 +214,17 @@ mod tests {
     fn desk_listener() -> (DeskListener, std::net::SocketAddr) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
-        let desk = spawn(listener, site(), admission(), "https://nieuws.example.be/").unwrap();
+        let admission = admission();
+        let messages = stembus_messages::Messages::load().unwrap();
+        let connections = serve::ConnectionLimit::new(8, admission.clone(), &messages);
+        let desk = spawn(
+            listener,
+            site(),
+            connections,
+            admission,
+            "https://nieuws.example.be/",
+        )
+        .unwrap();
         (desk, address)
     }
 

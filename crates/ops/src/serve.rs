@@ -1,6 +1,12 @@
 //! Serving connections: TCP_NODELAY, deadlines against slow clients, the peer address for the rate
 //! limit, the time each request arrived, a budget of requests in flight per class (the site's
-//! `admission`), and a stop that lets requests in flight finish.
+//! `admission`), a bound on connections held at once, and a stop that lets requests in flight
+//! finish.
+//!
+//! The bound on connections keeps descriptors for everything else: a node that readers pushed to
+//! its limit on open files could not open the database's files for the next vote's write (SQLite's
+//! "unable to open database file") nor accept the next connection. A connection past the bound is
+//! still read, so its request is answered properly (the busy page, 503, `Retry-After`), and closed.
 //!
 //! The connection loop is hand-written because hyper-util's `auto::Builder` is the one place that
 //! takes the header-read deadline (slowloris), which `axum::serve` does not expose; it also
@@ -22,10 +28,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use stembus_messages::Messages;
 use stembus_poll::language::Language;
+use stembus_site::admission::Shed;
 use stembus_site::admission::{Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS};
 use stembus_site::escape_markup;
 use stembus_site::shell::{language_of_path, page_title};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower::{Service, ServiceExt};
 
 /// A client must have sent its request headers within this time (slowloris defence).
@@ -187,20 +195,59 @@ impl BusyPages {
     }
 }
 
-/// Accepts connections on `listener` and serves `app` on them until `stop` completes, then waits
-/// (at most `DRAIN_TIMEOUT`) for the requests in flight.
-pub async fn serve<S>(listener: TcpListener, app: S, stop: impl Future<Output = ()>)
-where
+/// How many connections a listener holds at once, and how one past them is answered: the busy
+/// page, counted as a refusal of its request's class.
+#[derive(Clone)]
+pub struct ConnectionLimit {
+    places: Arc<Semaphore>,
+    admission: Arc<Admission>,
+    busy: Arc<BusyPages>,
+}
+
+impl ConnectionLimit {
+    /// At most `max` connections; refusals counted in `admission`'s metrics, in the words of
+    /// `messages`.
+    pub fn new(max: usize, admission: Arc<Admission>, messages: &Arc<Messages>) -> ConnectionLimit {
+        ConnectionLimit {
+            places: Arc::new(Semaphore::new(max)),
+            admission,
+            busy: Arc::new(BusyPages::new(messages)),
+        }
+    }
+
+    /// The answer to a request on a connection past the bound, which is then closed.
+    fn refuse<B>(&self, request: &Request<B>) -> Response {
+        let path = request.uri().path();
+        let class = self.admission.class_of(request.method(), path);
+        self.admission.count(class, Shed::Connections);
+        let mut refused = busy_response(self.busy.page(language_of_path(path)));
+        refused
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        refused
+    }
+}
+
+/// Accepts connections on `listener`, at most as many at once as `connections` allows, and serves
+/// `app` on them until `stop` completes, then waits (at most `DRAIN_TIMEOUT`) for the requests in
+/// flight.
+pub async fn serve<S>(
+    listener: TcpListener,
+    app: S,
+    connections: ConnectionLimit,
+    stop: impl Future<Output = ()>,
+) where
     S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    serve_with_header_timeout(listener, app, stop, HEADER_READ_TIMEOUT).await;
+    serve_with_header_timeout(listener, app, connections, stop, HEADER_READ_TIMEOUT).await;
 }
 
 /// `serve`, with the deadline for request headers given (tests use a short one).
 pub async fn serve_with_header_timeout<S>(
     listener: TcpListener,
     app: S,
+    connections: ConnectionLimit,
     stop: impl Future<Output = ()>,
     header_read_timeout: Duration,
 ) where
@@ -230,6 +277,20 @@ pub async fn serve_with_header_timeout<S>(
         };
         // Without TCP_NODELAY every keep-alive response waits on a delayed ACK (~40 ms).
         let _ = stream.set_nodelay(true);
+        let Ok(place) = connections.places.clone().try_acquire_owned() else {
+            let limit = connections.clone();
+            let refusing = hyper::service::service_fn(move |request: Request<Incoming>| {
+                std::future::ready(Ok::<_, Infallible>(limit.refuse(&request)))
+            });
+            let connection = builder
+                .serve_connection(TokioIo::new(stream), refusing)
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            continue;
+        };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -247,6 +308,7 @@ pub async fn serve_with_header_timeout<S>(
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");
             }
+            drop(place);
         });
     }
     drop(listener);

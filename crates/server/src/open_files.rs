@@ -1,10 +1,13 @@
-//! How many live-result streams a node can hold: each open stream is one socket, so the process's
-//! limit on open files is what bounds them, not a figure picked once for every machine.
+//! How many live-result streams and connections a node can hold: each is one socket, so the
+//! process's limit on open files is what bounds them, not a figure picked once for every machine.
 //!
 //! At start-up the soft limit is raised to the hard one (the soft one is often 1,024 while the
 //! system allows far more), and unless `live_streams_max` is set the node takes that limit minus
 //! a reserve for everything else that needs a descriptor: the listener, page and vote connections,
-//! the database, the content files. The `rlimit` crate wraps `getrlimit`/`setrlimit`.
+//! the database, the content files. The connections of the site's address together (streams,
+//! pages, votes) stop short of the limit by a smaller reserve, for the database's and content's
+//! files, the desk's address and the runtime's own. The `rlimit` crate wraps
+//! `getrlimit`/`setrlimit`.
 
 /// What a node may hold, and where the figure came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +22,13 @@ pub struct StreamCapacity {
 
 /// Without a readable limit: the figure nodes used before it was derived.
 const WITHOUT_LIMIT: u32 = 10_000;
+/// Connections the desk's own address holds at once: editors and health checks, never many. Part
+/// of the reserve `connections_within` keeps.
+pub const DESK_CONNECTIONS: usize = 128;
+const _: () = assert!(
+    DESK_CONNECTIONS < 512,
+    "the reserve holds the desk's connections"
+);
 /// The most `live_streams_max` accepts.
 const MOST: u64 = 1_000_000;
 
@@ -59,9 +69,31 @@ pub fn streams_within(open_files: u64) -> u32 {
     open_files.saturating_sub(reserve).min(MOST) as u32
 }
 
+/// The connections the site's address may hold at once: the process's present limit on open
+/// files less `connections_within`'s reserve.
+pub fn connection_capacity() -> usize {
+    open_file_limit().map_or(WITHOUT_LIMIT as usize, connections_within)
+}
+
+/// The connections `open_files` descriptors allow on the site's address: a fortieth of them (at
+/// least 512, which holds the desk's address's connections and the database's and content's files)
+/// stays for the rest, so 20,000 descriptors hold 19,488 connections and 1,024 hold 512.
+pub fn connections_within(open_files: u64) -> usize {
+    let reserve = (open_files / 40).max(512);
+    open_files.saturating_sub(reserve).min(MOST) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_connections_leave_a_fortieth_of_the_descriptors_but_at_least_512() {
+        assert_eq!(connections_within(20_000), 19_488);
+        assert_eq!(connections_within(1_024), 512);
+        assert_eq!(connections_within(100), 0);
+        assert!(connections_within(20_000) > streams_within(20_000) as usize);
+    }
 
     #[test]
     fn the_streams_leave_a_twentieth_of_the_descriptors_to_the_rest() {

@@ -1,6 +1,8 @@
 //! Start-up and shut-down: settings, content, store, listener, and draining the writer on the way out.
 
-use crate::open_files::{raise_open_file_limit, stream_capacity};
+use crate::open_files::{
+    DESK_CONNECTIONS, connection_capacity, raise_open_file_limit, stream_capacity,
+};
 use crate::router::build_router;
 use crate::state::{AppState, StateParts};
 use crate::voter_retention;
@@ -133,8 +135,16 @@ async fn serve() -> Result<(), String> {
         Some(desk_address) => {
             let listener = std::net::TcpListener::bind(desk_address)
                 .map_err(|error| format!("cannot listen on {desk_address}: {error}"))?;
-            let desk = desk_listener::spawn(listener, site.clone(), admission, &base_url)
-                .map_err(|error| format!("cannot serve the desk on {desk_address}: {error}"))?;
+            let connections =
+                serve::ConnectionLimit::new(DESK_CONNECTIONS, admission.clone(), &words);
+            let desk = desk_listener::spawn(
+                listener,
+                site.clone(),
+                connections,
+                admission.clone(),
+                &base_url,
+            )
+            .map_err(|error| format!("cannot serve the desk on {desk_address}: {error}"))?;
             tracing::info!(
                 "the desk, the health checks and the metrics also on http://{desk_address}/, on a thread of their own"
             );
@@ -142,7 +152,8 @@ async fn serve() -> Result<(), String> {
         }
         None => None,
     };
-    serve::serve(listener, site, shutdown).await;
+    let connections = serve::ConnectionLimit::new(connection_capacity(), admission, &words);
+    serve::serve(listener, site, connections, shutdown).await;
     if let Some(desk) = desk {
         desk.stop().await;
     }

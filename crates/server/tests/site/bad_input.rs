@@ -472,9 +472,12 @@ async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Send
         site.state.admission.clone(),
         &site.state.messages,
     );
+    let connections =
+        serve::ConnectionLimit::new(64, site.state.admission.clone(), &site.state.messages);
     tokio::spawn(serve::serve_with_header_timeout(
         listener,
         app,
+        connections,
         async {
             let _ = stopped.await;
         },

@@ -385,6 +385,11 @@ async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_sends_read
             site.state.admission.clone(),
             &site.state.messages,
         ),
+        stembus_ops::serve::ConnectionLimit::new(
+            8,
+            site.state.admission.clone(),
+            &site.state.messages,
+        ),
         site.state.admission.clone(),
         &site.state.settings.base_url,
     )
@@ -416,4 +421,108 @@ async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_sends_read
         );
     }
     desk.stop().await;
+}
+
+/// `GET path` on `stream`, which stays open: the status line and the whole answer (its body read
+/// by its `Content-Length`).
+fn get_kept_open(stream: &mut std::net::TcpStream, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: stembus\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = stream.read(&mut buffer).unwrap();
+        assert!(read > 0, "the connection closed before its answer");
+        answer.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&answer).to_string();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let length = head
+                .lines()
+                .find_map(|line| {
+                    line.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_string)
+                })
+                .and_then(|length| length.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if body.len() >= length {
+                return (text.lines().next().unwrap_or_default().to_string(), text);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_connection_past_the_bound_gets_the_busy_page_and_the_held_one_is_still_served() {
+    let site = TestSite::new().kept_router();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
+    // One connection at a time, as a node at its limit on open files.
+    let connections = stembus_ops::serve::ConnectionLimit::new(
+        1,
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(stembus_ops::serve::serve(
+        listener,
+        app,
+        connections,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let (held_first, past, held_again, after) = tokio::task::spawn_blocking(move || {
+        let mut held = std::net::TcpStream::connect(address).unwrap();
+        held.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .unwrap();
+        let held_first = get_kept_open(&mut held, "/healthz");
+        let past = get_over_tcp(address, ARTICLE);
+        let held_again = get_kept_open(&mut held, "/healthz");
+        drop(held);
+        // The place comes back once the server has seen the connection close.
+        let after = (0..100)
+            .map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                get_over_tcp(address, "/healthz")
+            })
+            .find(|(status, _)| status.contains("200"));
+        (held_first, past, held_again, after)
+    })
+    .await
+    .unwrap();
+    assert!(held_first.0.contains("200"), "{}", held_first.1);
+    let (status, answer) = past;
+    assert!(status.contains("503"), "{answer}");
+    let head = answer
+        .split("\r\n\r\n")
+        .next()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(head.contains("retry-after: 2"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+    assert!(
+        answer.contains("lang=\"nl-BE\""),
+        "the busy page, in Dutch: {answer}"
+    );
+    assert!(
+        held_again.0.contains("200"),
+        "the held connection is still served"
+    );
+    assert!(
+        after.is_some(),
+        "a new connection is served once the held one closed"
+    );
+    let metrics = site.state.metrics.render();
+    assert!(
+        metrics.contains("stembus_shed_requests_total{class=\"pages\",reason=\"connections\"} 1"),
+        "{metrics}"
+    );
+    let _ = stop.send(());
+    server.await.unwrap();
 }
