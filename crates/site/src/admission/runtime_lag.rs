@@ -119,9 +119,9 @@ fn total_busy(runtime: &RuntimeMetrics) -> Duration {
         .sum()
 }
 
-/// The run queue's verdicts turned into the share of pages refused: up a tenth after each interval
-/// in which the queue stood (and readers came in numbers), down a fifth after each other one, at
-/// most nine tenths.
+/// The intervals' verdicts turned into the share of pages refused: up a tenth after a `Full` one,
+/// down a tenth after an `Unfair` one, held after a `Holding` one and down a fifth after a `Spare`
+/// one, at most nine tenths.
 #[derive(Debug)]
 pub(super) struct RuntimeLag {
     codel: Codel,
