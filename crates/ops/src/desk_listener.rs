@@ -216,7 +216,8 @@ mod tests {
         let address = listener.local_addr().unwrap();
         let admission = admission();
         let messages = stembus_messages::Messages::load().unwrap();
-        let connections = serve::ConnectionLimit::new(8, admission.clone(), &messages);
+        let busy = Arc::new(serve::BusyPages::new(&messages));
+        let connections = serve::ConnectionLimit::new(8, admission.clone(), busy);
         let desk = spawn(
             listener,
             site(),

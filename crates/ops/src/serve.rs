@@ -70,6 +70,14 @@ pub struct AdmitByClass<S> {
     busy: Arc<BusyPages>,
 }
 
+impl<S> AdmitByClass<S> {
+    /// At most `max` connections at once on a listener serving this site, one past them answered
+    /// with this site's busy page and counted with its admission.
+    pub fn connection_limit(&self, max: usize) -> ConnectionLimit {
+        ConnectionLimit::new(max, self.admission.clone(), self.busy.clone())
+    }
+}
+
 impl<S, B> Service<Request<B>> for AdmitByClass<S>
 where
     S: Service<Request<B>, Response = Response, Error = Infallible>,
@@ -205,13 +213,17 @@ pub struct ConnectionLimit {
 }
 
 impl ConnectionLimit {
-    /// At most `max` connections; refusals counted in `admission`'s metrics, in the words of
-    /// `messages`.
-    pub fn new(max: usize, admission: Arc<Admission>, messages: &Arc<Messages>) -> ConnectionLimit {
+    /// At most `max` connections; refusals counted in `admission`'s metrics, answered with `busy`.
+    /// A site's own comes from `AdmitByClass::connection_limit`, which shares its busy pages.
+    pub(crate) fn new(
+        max: usize,
+        admission: Arc<Admission>,
+        busy: Arc<BusyPages>,
+    ) -> ConnectionLimit {
         ConnectionLimit {
             places: Arc::new(Semaphore::new(max)),
             admission,
-            busy: Arc::new(BusyPages::new(messages)),
+            busy,
         }
     }
 

@@ -135,12 +135,10 @@ async fn serve() -> Result<(), String> {
         Some(desk_address) => {
             let listener = std::net::TcpListener::bind(desk_address)
                 .map_err(|error| format!("cannot listen on {desk_address}: {error}"))?;
-            let connections =
-                serve::ConnectionLimit::new(DESK_CONNECTIONS, admission.clone(), &words);
             let desk = desk_listener::spawn(
                 listener,
                 site.clone(),
-                connections,
+                site.connection_limit(DESK_CONNECTIONS),
                 admission.clone(),
                 &base_url,
             )
@@ -152,7 +150,7 @@ async fn serve() -> Result<(), String> {
         }
         None => None,
     };
-    let connections = serve::ConnectionLimit::new(connection_capacity(), admission, &words);
+    let connections = site.connection_limit(connection_capacity());
     serve::serve(listener, site, connections, shutdown).await;
     if let Some(desk) = desk {
         desk.stop().await;

@@ -472,8 +472,7 @@ async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Send
         site.state.admission.clone(),
         &site.state.messages,
     );
-    let connections =
-        serve::ConnectionLimit::new(64, site.state.admission.clone(), &site.state.messages);
+    let connections = app.connection_limit(64);
     tokio::spawn(serve::serve_with_header_timeout(
         listener,
         app,

@@ -378,18 +378,15 @@ async fn the_desks_own_address_serves_the_desk_health_and_metrics_and_sends_read
     let site = TestSite::new().kept_router();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    let limited = with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
     let desk = stembus_ops::desk_listener::spawn(
         listener,
-        with_limits(
-            site.router(),
-            site.state.admission.clone(),
-            &site.state.messages,
-        ),
-        stembus_ops::serve::ConnectionLimit::new(
-            8,
-            site.state.admission.clone(),
-            &site.state.messages,
-        ),
+        limited.clone(),
+        limited.connection_limit(8),
         site.state.admission.clone(),
         &site.state.settings.base_url,
     )
@@ -463,11 +460,7 @@ async fn a_connection_past_the_bound_gets_the_busy_page_and_the_held_one_is_stil
         &site.state.messages,
     );
     // One connection at a time, as a node at its limit on open files.
-    let connections = stembus_ops::serve::ConnectionLimit::new(
-        1,
-        site.state.admission.clone(),
-        &site.state.messages,
-    );
+    let connections = app.connection_limit(1);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(stembus_ops::serve::serve(
         listener,

@@ -16,6 +16,9 @@ pub(super) const BUSY_FULL: f64 = 0.95;
 /// two it holds, so that it settles where the workers are just short of full instead of swinging
 /// between none refused and a queue.
 pub(super) const BUSY_SPARE: f64 = 0.85;
+/// How far apart the shares of votes and of pages refused may be before full workers move the
+/// pages' share: a tenth, its own step, so it does not swing around the votes'.
+const FAIRNESS_MARGIN: f64 = 0.1;
 
 /// What an interval says about the runtime, for the share of pages refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +65,9 @@ impl Verdict {
         } else if seen.lag_standing {
             Verdict::Full
         } else if seen.busy_share >= BUSY_FULL {
-            if seen.votes_refused > seen.pages_refused + 0.1 {
+            if seen.votes_refused > seen.pages_refused + FAIRNESS_MARGIN {
                 Verdict::Full
-            } else if seen.votes_refused + 0.1 < seen.pages_refused {
+            } else if seen.votes_refused + FAIRNESS_MARGIN < seen.pages_refused {
                 Verdict::Unfair
             } else {
                 Verdict::Holding
