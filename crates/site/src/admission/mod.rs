@@ -14,22 +14,7 @@
 //!
 //! Pages come from memory in microseconds, so their count in flight stays low even when the node is
 //! full: the queue then builds where no count sees it, in the runtime's run queue and the sockets.
-//! `watch_runtime` looks for it two ways each second: a timer that should fire every 5 ms is late
-//! by the run queue's length when it was late by more than 50 ms through the whole second (the same
-//! CoDel rule); and tokio's count of its workers' busy time says they were busy 95 % of the second
-//! or more, never waiting for work. The timer alone misses a queue of many short tasks, as tokio
-//! runs a task its timer just woke next, ahead of the queue. While more than a thousand pages a
-//! second come in, a share of new page requests is refused at once, outside the router: it grows
-//! by a tenth each second the timer stood, and each second the workers were full while votes were
-//! refused more than pages; it shrinks by a tenth each second they were full while pages were
-//! refused more than votes, holds while the workers are busy 85 % or more, and shrinks by a fifth
-//! each other second. So the classes are refused alike when the node is full, and refused pages
-//! free the workers for the votes waiting behind them (`runtime_lag::Verdict` says why not more).
-//! (A 5 ms target over 100 ms refused a browser test's page on a CI machine busy with the browser
-//! itself: neither sign alone says the readers caused it, hence the thousand pages.) A refusal
-//! spares the routing, the headers and the counters, not the kernel's half of a request's cost
-//! (docs/performance.md has the profile), so this frees less of the core than refusing a vote
-//! does. The desk and the health checks are never shed so.
+//! The run-queue watcher (`runtime_lag`) refuses a share of new pages then, never the desk's.
 
 mod codel;
 mod runtime_lag;
@@ -37,7 +22,6 @@ mod vote_queue;
 
 use crate::metrics::Metrics;
 use axum::http::Method;
-use runtime_lag::{BusyShare, Interval, RUNTIME_TICK, RuntimeLag, Verdict};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -270,55 +254,6 @@ impl Admission {
         share > 0 && n.wrapping_mul(2_654_435_761) % 1_000 < share
     }
 
-    /// Watches the runtime's run queue for as long as the node runs (the server spawns it): see the
-    /// module's header.
-    pub async fn watch_runtime(self: Arc<Self>) {
-        let budgets = self.budgets;
-        let mut lag = RuntimeLag::new(budgets.runtime_lag_target, budgets.runtime_lag_interval);
-        let least_pages = (f64::from(budgets.runtime_lag_min_pages_per_second)
-            * budgets.runtime_lag_interval.as_secs_f64()) as u32;
-        let mut pages_before = self.pages_seen.load(Ordering::Relaxed);
-        let mut votes_before = self.vote_counts();
-        let mut busy = BusyShare::new(tokio::runtime::Handle::current().metrics());
-        loop {
-            let due = Instant::now() + RUNTIME_TICK;
-            tokio::time::sleep_until(due).await;
-            let now = Instant::now();
-            let late = now.saturating_duration_since(due);
-            let Some(standing) = lag.close_interval(late, now) else {
-                continue;
-            };
-            // A standing run queue without readers arriving in numbers is not theirs to pay for.
-            let pages = self.pages_seen.load(Ordering::Relaxed);
-            let readers_came = pages.wrapping_sub(pages_before) >= least_pages;
-            pages_before = pages;
-            let votes = self.vote_counts();
-            let (votes_came, votes_refused) = (
-                votes.0.wrapping_sub(votes_before.0),
-                votes.1.wrapping_sub(votes_before.1),
-            );
-            votes_before = votes;
-            let verdict = Verdict::of(Interval {
-                lag_standing: standing,
-                busy_share: busy.since_last_look(),
-                votes_refused: f64::from(votes_refused) / f64::from(votes_came.max(1)),
-                pages_refused: f64::from(self.pages_shed_per_mille.load(Ordering::Relaxed))
-                    / 1_000.0,
-                readers_came,
-            });
-            let share = lag.next_share(verdict);
-            self.pages_shed_per_mille.store(share, Ordering::Relaxed);
-        }
-    }
-
-    /// The votes that came so far and those refused.
-    fn vote_counts(&self) -> (u32, u32) {
-        (
-            self.votes_seen.load(Ordering::Relaxed),
-            self.votes_refused.load(Ordering::Relaxed),
-        )
-    }
-
     /// Counts a refusal made elsewhere for this node's budgets (the stream hub's admission rate).
     pub fn count(&self, class: RequestClass, shed: Shed) {
         self.metrics.request_shed(class.label(), shed.label());
@@ -350,54 +285,7 @@ mod tests {
         );
     }
 
-    /// Keeps the test's only worker busy for 1.5 s as readers would: 4 ms of work, ten pages (2,500
-    /// a second) and a vote between the timer task's turns, the timer late by far less than the
-    /// 50 ms target. How many of the pages were refused.
-    async fn pages_refused_while_the_worker_is_full(admission: Arc<Admission>) -> usize {
-        let watcher = tokio::spawn(admission.clone().watch_runtime());
-        let busy_until = std::time::Instant::now() + Duration::from_millis(1_500);
-        let mut refused = 0;
-        while std::time::Instant::now() < busy_until {
-            std::thread::sleep(ms(4));
-            for _ in 0..10 {
-                if matches!(admission.admit(RequestClass::Pages), Err(Shed::Lag)) {
-                    refused += 1;
-                }
-            }
-            drop(admission.enter_vote(Instant::now()).await);
-            tokio::task::yield_now().await;
-        }
-        watcher.abort();
-        refused
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_full_worker_refusing_votes_sheds_a_share_of_pages_though_the_timer_is_on_time() {
-        // No place for a vote and no queue: every vote is refused.
-        let admission = Arc::new(admission(Budgets {
-            runtime_lag_interval: ms(100),
-            votes: 0,
-            vote_queue: 0,
-            ..Budgets::default()
-        }));
-        let refused = pages_refused_while_the_worker_is_full(admission.clone()).await;
-        assert!(refused > 0, "no page refused");
-        assert!(
-            admission.admit(RequestClass::Desk).is_ok(),
-            "never the desk"
-        );
-    }
-
-    #[tokio::test(flavor = "current_thread")]
-    async fn a_full_worker_whose_votes_pass_refuses_no_page() {
-        let admission = Arc::new(admission(Budgets {
-            runtime_lag_interval: ms(100),
-            ..Budgets::default()
-        }));
-        assert_eq!(pages_refused_while_the_worker_is_full(admission).await, 0);
-    }
-
-    fn admission(budgets: Budgets) -> Admission {
+    pub(super) fn admission(budgets: Budgets) -> Admission {
         let writer = stembus_store::writer::WriterMetrics::default();
         Admission::new(
             budgets,
