@@ -101,6 +101,7 @@ class Cluster:
         can hold the port a moment longer on a loaded machine. The server's log is printed when
         both tries fail, so a failure says why."""
         for attempt in range(2):
+            self.clear_dead_socket_lock()
             try:
                 self.run("pg_ctl", "-D", self.dir, "-l", self.dir + ".log", "-w", "-t", "60", "start")
                 return
@@ -113,6 +114,28 @@ class Cluster:
                         pass
                     raise
                 wait_until_free(self.port, self.dir, 30)
+
+    def clear_dead_socket_lock(self):
+        """Removes the socket's lock file a killed postmaster left once that postmaster is dead,
+        reaped or not (waiting up to 30 s for it to die). PostgreSQL removes a stale lock itself
+        only when its process is gone, and a zombie still answers `kill(pid, 0)`: the restart
+        after a `kill -9` failed so ("lock file .s.PGSQL.N.lock already exists", 7 December) when
+        the orphaned postmaster had not been reaped yet."""
+        lock = os.path.join(self.work, f".s.PGSQL.{self.port}.lock")
+        try:
+            with open(lock) as lock_file:
+                pid = int(lock_file.readline())
+        except (OSError, ValueError):
+            return
+        deadline = time.monotonic() + 30
+        while process_state(pid) not in (None, "Z") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if process_state(pid) in (None, "Z"):
+            for path in (lock, lock[: -len(".lock")]):
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass
 
     def url(self, database="postgres"):
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -145,6 +168,15 @@ def wait_until_free(port, data_dir, seconds):
         if not port_in_use(port) and not backends_left(data_dir):
             return
         time.sleep(0.05)
+
+
+def process_state(pid):
+    """The state letter of process `pid` (`Z` for a zombie), or None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
 
 
 def port_in_use(port):
