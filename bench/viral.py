@@ -9,7 +9,8 @@ planned request accounted for as sent or never sent, answered by status, timed o
 server's own histograms and shed counters read before and after). Per setup:
 
 1. The capacity R: the offered rate is raised by steps; R is the largest at which pages and votes
-   each have p99 <= 100 ms and every answer is a 200.
+   each have p99 <= 100 ms and every answer is a 200 (a step that misses is run once more, and
+   both runs are printed).
 2. Overload: 2R for `--seconds` (60), with /healthz and the desk's sign-in page probed throughout on
    a node's desk address (`desk_listen_address`, a runtime of its own), as a load balancer asks.
    The goals (issue 32): goodput of pages and votes >= 90 % of what the node served at R; p99 of the
@@ -57,6 +58,8 @@ SERVER_CORE = "0"
 LOAD_CORE = "1"
 NGINX_CONFIG = os.path.join(crash.REPO, "deploy", "nginx-stembus.conf")
 # Offered rates (pages and votes together) tried in turn until a step misses the capacity goal.
+# How many missed steps may be run once more (see run_setup), as the streams are held for that long.
+STEPS_RUN_AGAIN = 2
 LADDER = [250, 500, 1_000, 2_000, 3_000, 4_000, 6_000, 8_000, 11_000, 15_000, 20_000, 27_000, 36_000, 48_000]
 PAGES_PER_VOTE = 10
 CAPACITY_P99_MS = 100
@@ -262,7 +265,7 @@ def run_setup(setup, args, generator, loadgen):
     before = setup.ballots()
     # The streams stay open through every step and the overload; the tracers' votes are spread
     # over that time and time how long a vote takes to reach them.
-    hold = len(LADDER) * args.step_seconds + args.seconds + 30
+    hold = (len(LADDER) + STEPS_RUN_AGAIN) * args.step_seconds + args.seconds + 30
     print(f"viral: {setup.name}: opening {args.streams} streams, held {hold} s", file=sys.stderr)
     streams_cmd = pinned(LOAD_CORE, [
         generator, "--server", setup.front, "--poll", POLL, "--streams", str(args.streams),
@@ -286,14 +289,25 @@ def run_setup(setup, args, generator, loadgen):
         streams.kill()
         sys.exit("viral: the streams did not open within 90 s")
 
-    steps, capacity = [], None
+    steps, capacity, runs_again_left = [], None, STEPS_RUN_AGAIN
     for total in LADDER:
-        report = open_loop(loadgen, setup.front, args.step_seconds, total)
-        steps.append(report)
-        passes = step_passes(report)
-        pages, votes = report["loads"]["pages"], report["loads"]["votes"]
-        print(f"viral: {setup.name}: {total:,}/s offered: pages p99 {p99(pages)} ms, votes p99 {p99(votes)} ms, "
-              f"{'within' if passes else 'beyond'} the goal", file=sys.stderr)
+        # A step that misses the goal is run once more before the search stops: one 10 s step's
+        # p99 can be a moment's hiccup on a shared machine (a checkpoint, a burst elsewhere; on 7
+        # December two nodes missed at 1,000 a second with votes at 158 ms, having met it at 3,000
+        # in the run before). Both runs are printed; R is a step met, on its first run or again.
+        again = False
+        while True:
+            report = open_loop(loadgen, setup.front, args.step_seconds, total)
+            report["again"] = again
+            steps.append(report)
+            passes = step_passes(report)
+            pages, votes = report["loads"]["pages"], report["loads"]["votes"]
+            print(f"viral: {setup.name}: {total:,}/s offered{' again' if again else ''}: "
+                  f"pages p99 {p99(pages)} ms, votes p99 {p99(votes)} ms, "
+                  f"{'within' if passes else 'beyond'} the goal", file=sys.stderr)
+            if passes or again or runs_again_left == 0 or not report["generator_kept_up"]:
+                break
+            again, runs_again_left = True, runs_again_left - 1
         if not report["generator_kept_up"]:
             print("viral: the generator could not keep up; the ladder stops here", file=sys.stderr)
             break
@@ -372,8 +386,9 @@ def report(run, seconds):
     print(f"  {'offered/s':>10} {'pages p99':>10} {'votes p99':>10} {'pages 200/s':>12} {'votes 200/s':>12}  refused by the node")
     for step in run["steps"]:
         pages, votes = step["loads"]["pages"], step["loads"]["votes"]
+        again = " (the same step again)" if step.get("again") else ""
         print(f"  {step['offered']:>10,} {p99(pages) or 0:>8.1f}ms {p99(votes) or 0:>8.1f}ms "
-              f"{pages['ok_per_second']:>12,.0f} {votes['ok_per_second']:>12,.0f}  {shed(step) or 'none'}")
+              f"{pages['ok_per_second']:>12,.0f} {votes['ok_per_second']:>12,.0f}  {shed(step) or 'none'}{again}")
     capacity = run["capacity"]
     if capacity is None:
         print("  R: not reached at the lowest step")
@@ -443,8 +458,10 @@ def svg(runs, path):
     legend_y = top + 10
     for index, run in enumerate(runs):
         for name in ("pages", "votes"):
-            points = " ".join(f"{x(step['offered']):.1f},{y(p99(step['loads'][name]) or 2000):.1f}"
-                              for step in run["steps"])
+            # A step run again is drawn with its second run, the one the search went on from.
+            last = {step["offered"]: step for step in run["steps"]}
+            points = " ".join(f"{x(rate):.1f},{y(p99(step['loads'][name]) or 2000):.1f}"
+                              for rate, step in sorted(last.items()))
             parts.append(f'<polyline points="{points}" fill="none" stroke="{colours[name]}" stroke-width="2"'
                          f'{dashes[index % 2]}/>')
             parts.append(f'<line x1="{width - right + 10}" x2="{width - right + 40}" y1="{legend_y}" y2="{legend_y}" '
