@@ -1,8 +1,8 @@
 # The developer's-loop benchmarks' common part, sourced by bench/watch.sh and
 # bench/rebuild_profile.sh: the whole run under one time limit, the --edits argument, the throwaway
 # clone of HEAD, and the edits both make (a view text in the article page, a server-only text in
-# robots.txt, and, for watch.sh, a text in the poll island), so the loop they time and the rebuild
-# they profile are the same edits.
+# robots.txt, and, for watch.sh, a text in the poll island; for rebuild_profile.sh, a constant in the
+# smallest room), so the loop they time and the rebuild they profile are the same edits.
 # Before sourcing, the caller sets BENCH_NAME (for messages) and BENCH_HELP_LINES (its header).
 
 # The words of the pages are in Fluent files (crates/messages/locales) since issue 33; a view edit is
@@ -16,6 +16,9 @@ SERVER_TEXT='"User-agent: *\nAllow: /\n'
 # kicker's element, which the page shows and the hydrated island must match.
 ISLAND_FILE=src/poll/card.rs
 ISLAND_TEXT='<p class="poll-kicker" inner_html=kicker_html></p>'
+# The floor of any server edit: a constant added to the smallest room (stembus-ops), a crate with
+# next to nothing to compile, so what cargo takes after it is what every room's edit pays.
+ROOM_FILE=crates/ops/src/lib.rs
 
 # Runs the calling script again under `timeout $1` (once; TERM on expiry, which the caller's trap
 # turns into its clean-up), with the rest of the arguments.
@@ -73,14 +76,17 @@ clone_head() {
   IFS= read -rd '' view_orig < "$VIEW_FILE" || true
   IFS= read -rd '' server_orig < "$SERVER_FILE" || true
   IFS= read -rd '' island_orig < "$ISLAND_FILE" || true
+  IFS= read -rd '' room_orig < "$ROOM_FILE" || true
 }
 
-# Writes an edit of kind $1 that puts the unique marker $2 in the page (view), robots.txt (server)
-# or the poll island's kicker (island).
+# Writes an edit of kind $1 that puts the unique marker $2 in the page (view), robots.txt (server),
+# the poll island's kicker (island) or a constant of the smallest room (room).
 write_edit() {
   if [ "$1" = view ]; then
     local lead="<p class=\"article-lead\">\"$2 \"{article.lead}</p>"
     printf '%s' "${view_orig/"$VIEW_TEXT"/"$lead"}" > "$VIEW_FILE"
+  elif [ "$1" = room ]; then
+    printf '%s\npub const EDIT_MARKER: &str = "%s";\n' "$room_orig" "$2" > "$ROOM_FILE"
   elif [ "$1" = island ]; then
     printf '%s' "${island_orig/"$ISLAND_TEXT"/<p class=\"poll-kicker\" data-edit=\"$2\" inner_html=kicker_html></p>}" > "$ISLAND_FILE"
   else

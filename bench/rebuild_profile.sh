@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Where an edit's rebuild goes, for the developer's loop (bench/watch.sh gives the edit-to-page
 # time; this gives its parts):
-#   - per edit (a view text in the article page, a server-only text in robots.txt; both in the web
-#     crate, see bench/edits.sh), the server build cargo-leptos's watch runs, with `--timings`:
-#     each workspace crate it compiled again, the binary's time (its link) and cargo's total;
+#   - per edit (a view text in the article page, a server-only text in robots.txt, both in the web
+#     crate; and a constant in the smallest room, stembus-ops, for the floor every server edit pays;
+#     see bench/edits.sh), the server build cargo-leptos's watch runs, with `--timings`: each
+#     workspace crate it compiled again, the binary's time (its link) and cargo's total;
 #   - once per kind, the edited crate (stembus-web) with rustc's `-Z time-passes` (RUSTC_BOOTSTRAP=1,
 #     on the stable compiler): the compiler phases over 0.1 s, and the binary's link with `run_linker`.
 # The build is cargo-leptos's debug server build to the letter (its arguments and RUSTFLAGS, with
@@ -65,7 +66,7 @@ phases() { awk '$1 == "time:" { t = $2; sub(/;/, "", t); if (t + 0 >= 0.1) print
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for kind in view server; do
+for kind in view server room; do
   libs=() bins=() totals=()
   for round in $(seq 1 "$EDITS"); do
     write_edit "$kind" "rp${round}x$RANDOM$RANDOM"
