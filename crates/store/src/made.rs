@@ -111,7 +111,9 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
 /// Dutch and in French alike. A correction is a change of a text some reader may have voted on:
 /// the Dutch question or an answer's label, or French texts the poll already had (changed or
 /// removed). French added to a poll that had none corrects nothing a reader read, so it is an edit
-/// but no correction.
+/// but no correction. A correction may not give an answer the words another answer had: votes stay
+/// with the answer's key, so two answers' texts swapped in their fields (which keep their keys)
+/// would move every vote to the other answer, a reordering in other words.
 pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: bool) -> Verdict {
     if before == after {
         return Verdict::Unchanged;
@@ -126,7 +128,8 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
         && (keys(before) != keys(after)
             || before.opens != after.opens
             || before.max_choices != after.max_choices
-            || before.allow_change != after.allow_change)
+            || before.allow_change != after.allow_change
+            || takes_anothers_words(before, after))
     {
         return Verdict::AnswersLocked;
     }
@@ -142,6 +145,29 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
     Verdict::Edited {
         clarified: has_ballots && reworded,
     }
+}
+
+/// Whether an answer of `after` reads (trimmed, in any case) as a different answer of `before`
+/// did, in Dutch or in French.
+fn takes_anothers_words(before: &PollDefinition, after: &PollDefinition) -> bool {
+    fn same(a: &str, b: &str) -> bool {
+        a.trim().to_lowercase() == b.trim().to_lowercase()
+    }
+    let dutch = after.options.iter().any(|new| {
+        before
+            .options
+            .iter()
+            .any(|old| old.key != new.key && same(&old.label, &new.label))
+    });
+    let french = match (&before.french, &after.french) {
+        (Some(old), Some(new)) => new.labels.iter().any(|(new_key, new_label)| {
+            old.labels
+                .iter()
+                .any(|(old_key, old_label)| old_key != new_key && same(old_label, new_label))
+        }),
+        _ => false,
+    };
+    dutch || french
 }
 
 #[cfg(test)]
@@ -160,6 +186,52 @@ mod tests {
             ..poll()
         };
         assert_eq!(as_stored(&utc), as_stored(&brussels));
+    }
+
+    #[test]
+    fn after_the_first_vote_two_answers_may_not_swap_their_words() {
+        let before = poll();
+        // As the desk's form sends it: each field keeps its key, only the texts trade places.
+        let mut swapped = poll();
+        swapped.options[0].label = " nee ".into();
+        swapped.options[1].label = "JA".into();
+        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
+        assert_eq!(
+            judge_edit(&before, &swapped, false),
+            Verdict::Edited { clarified: false }
+        );
+        // One answer taking another's words is the same move, half done.
+        let mut taken = poll();
+        taken.options[2].label = "Nee".into();
+        assert_eq!(judge_edit(&before, &taken, true), Verdict::AnswersLocked);
+    }
+
+    #[test]
+    fn after_the_first_vote_two_french_answers_may_not_swap_their_words() {
+        let translation = |ja: &str, nee: &str| PollTranslation {
+            question: "Dommage?".into(),
+            labels: [("ja", ja), ("nee", nee), ("weet-niet", "Je ne sais pas")]
+                .iter()
+                .map(|(key, label)| (key.to_string(), label.to_string()))
+                .collect(),
+        };
+        let before = PollDefinition {
+            french: Some(translation("Oui", "Non")),
+            ..poll()
+        };
+        let swapped = PollDefinition {
+            french: Some(translation("Non", "Oui")),
+            ..poll()
+        };
+        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
+        let reworded = PollDefinition {
+            french: Some(translation("Oui, certainement", "Non")),
+            ..poll()
+        };
+        assert_eq!(
+            judge_edit(&before, &reworded, true),
+            Verdict::Edited { clarified: true }
+        );
     }
 
     #[test]

@@ -621,10 +621,15 @@ async fn after_the_first_vote_adding_removing_or_reordering_answers_is_refused()
     set(&mut reordered, "sleutel1", "nee");
     set(&mut reordered, "antwoord2", "Ja");
     set(&mut reordered, "sleutel2", "ja");
+    // What a browser sends when an editor swaps two answers' texts: the hidden keys stay put.
+    let mut swapped = fields.clone();
+    set(&mut swapped, "antwoord1", "Nee");
+    set(&mut swapped, "antwoord2", "Ja");
     for (what, fields) in [
         ("added", added),
         ("removed", removed),
         ("reordered", reordered),
+        ("swapped", swapped),
     ] {
         let reply = save_edit(&site, &editor, CODE, &fields).await;
         assert_eq!(
