@@ -120,12 +120,21 @@ impl SignInLimiter {
         ]
     }
 
-    /// `Err(seconds)` while the name or the address has used up its failed attempts: how long until
-    /// the next attempt is allowed.
-    pub fn check(&self, name: &str, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
+    /// Begins a sign-in for `name` from `address`, or `Err(seconds)` while the name or the address
+    /// has used up its failed attempts: how long until the next is allowed. The attempt counts as a
+    /// failure from now on, so sign-ins sent at once cannot all pass this check while their
+    /// passwords are still being checked (argon2 takes tens of milliseconds); it is forgotten again
+    /// unless `Attempt::failed` says it failed.
+    pub fn attempt(
+        &self,
+        name: &str,
+        address: Option<IpAddr>,
+        now: Instant,
+    ) -> Result<Attempt<'_>, u64> {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let keys = self.keys(name, address);
         let mut wait = None;
-        for (key, limit) in self.keys(name, address) {
+        for (key, limit) in keys {
             if let Some(times) = failures.get_mut(&key) {
                 while times
                     .front()
@@ -142,12 +151,9 @@ impl SignInLimiter {
                 }
             }
         }
-        wait.map_or(Ok(()), Err)
-    }
-
-    /// Notes a failed sign-in for the name and the address.
-    pub fn failed(&self, name: &str, address: Option<IpAddr>, now: Instant) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, times| {
                 times
@@ -155,8 +161,53 @@ impl SignInLimiter {
                     .is_some_and(|at| now.duration_since(*at) < FAILURE_WINDOW)
             });
         }
-        for (key, _) in self.keys(name, address) {
+        for (key, _) in keys {
             failures.entry(key).or_default().push_back(now);
+        }
+        Ok(Attempt {
+            limiter: self,
+            keys: keys.map(|(key, _)| key),
+            at: now,
+            failed: false,
+        })
+    }
+}
+
+/// A sign-in whose password is being checked, counted among the failures until it is dropped
+/// without having failed.
+pub struct Attempt<'a> {
+    limiter: &'a SignInLimiter,
+    keys: [u64; 2],
+    at: Instant,
+    failed: bool,
+}
+
+impl Attempt<'_> {
+    /// The password was wrong: the attempt stays counted for the quarter of an hour.
+    pub fn failed(mut self) {
+        self.failed = true;
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if self.failed {
+            return;
+        }
+        let mut failures = self
+            .limiter
+            .failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        for key in self.keys {
+            if let Some(times) = failures.get_mut(&key) {
+                if let Some(index) = times.iter().rposition(|at| *at == self.at) {
+                    times.remove(index);
+                }
+                if times.is_empty() {
+                    failures.remove(&key);
+                }
+            }
         }
     }
 }
@@ -171,16 +222,49 @@ mod tests {
         let start = Instant::now();
         let address = Some("192.0.2.1".parse().unwrap());
         for _ in 0..FAILURES_PER_NAME {
-            assert!(limiter.check("an", address, start).is_ok());
-            limiter.failed("an", address, start);
+            limiter.attempt("an", address, start).unwrap().failed();
         }
-        let wait = limiter.check("an", address, start).unwrap_err();
+        let wait = limiter.attempt("an", address, start).err().unwrap();
         assert_eq!(wait, FAILURE_WINDOW.as_secs());
         assert!(
-            limiter.check("bert", address, start).is_ok(),
+            limiter.attempt("bert", address, start).is_ok(),
             "another name"
         );
-        assert!(limiter.check("an", address, start + FAILURE_WINDOW).is_ok());
+        assert!(
+            limiter
+                .attempt("an", address, start + FAILURE_WINDOW)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn sign_ins_sent_at_once_count_before_their_passwords_are_checked() {
+        let limiter = SignInLimiter::default();
+        let now = Instant::now();
+        let address = Some("192.0.2.1".parse().unwrap());
+        let in_flight: Vec<Attempt> = (0..FAILURES_PER_NAME)
+            .map(|_| limiter.attempt("an", address, now).unwrap())
+            .collect();
+        assert!(
+            limiter.attempt("an", address, now).is_err(),
+            "a sixth while five are being checked"
+        );
+        drop(in_flight);
+        assert!(
+            limiter.attempt("an", address, now).is_ok(),
+            "attempts that did not fail are forgotten"
+        );
+    }
+
+    #[test]
+    fn a_sign_in_that_succeeds_is_not_counted() {
+        let limiter = SignInLimiter::default();
+        let now = Instant::now();
+        let address = Some("192.0.2.1".parse().unwrap());
+        for _ in 0..FAILURES_PER_NAME * 3 {
+            drop(limiter.attempt("an", address, now).unwrap());
+        }
+        assert!(limiter.attempt("an", address, now).is_ok());
     }
 
     #[test]
@@ -189,11 +273,14 @@ mod tests {
         let now = Instant::now();
         let address = Some("2001:db8::1".parse().unwrap());
         for n in 0..FAILURES_PER_ADDRESS {
-            limiter.failed(&format!("naam{n}"), address, now);
+            limiter
+                .attempt(&format!("naam{n}"), address, now)
+                .unwrap()
+                .failed();
         }
-        assert!(limiter.check("nieuw", address, now).is_err());
+        assert!(limiter.attempt("nieuw", address, now).is_err());
         let elsewhere = Some("198.51.100.7".parse().unwrap());
-        assert!(limiter.check("nieuw", elsewhere, now).is_ok());
+        assert!(limiter.attempt("nieuw", elsewhere, now).is_ok());
     }
 
     #[test]

@@ -74,13 +74,16 @@ pub async fn submit(
     if !form_matches {
         return sign_in_page(&state, Some(AppError::FormExpired), name);
     }
-    if let Err(wait) = desk.limiter.check(&name, address, Instant::now()) {
-        let page = sign_in_page(&state, Some(AppError::TooManySignIns), name)?;
-        return Ok(([(header::RETRY_AFTER, HeaderValue::from(wait))], page).into_response());
-    }
+    let attempt = match desk.limiter.attempt(&name, address, Instant::now()) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let page = sign_in_page(&state, Some(AppError::TooManySignIns), name)?;
+            return Ok(([(header::RETRY_AFTER, HeaderValue::from(wait))], page).into_response());
+        }
+    };
     let now = state.now();
     if !password_matches(&state, &desk, &name, &form).await? {
-        desk.limiter.failed(&name, address, Instant::now());
+        attempt.failed();
         let editor = if accounts::valid_name(&name) {
             name.clone()
         } else {
