@@ -7,7 +7,8 @@ use super::refusal::Refusal;
 use super::views::{VoidPreviewDetail, VoidPreviewPage};
 use super::{back_to_poll, find_poll};
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use std::collections::HashMap;
 use stembus_poll::PollResults;
@@ -15,7 +16,7 @@ use stembus_poll::error::AppError;
 use stembus_poll::moment::Moment;
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
-use stembus_store::desk::{AuditAction, TimeWindow};
+use stembus_store::desk::{AuditAction, TimeWindow, VoidOutcome};
 
 /// The widest window an editor can void at once.
 const MAX_WINDOW_SECONDS: i64 = 31 * 24 * 3600;
@@ -55,11 +56,23 @@ pub async fn preview(
     Query(query): Query<HashMap<String, String>>,
     editor: SignedIn,
 ) -> Result<DeskPage, Refusal> {
-    let served = find_poll(&state, &id)?.served;
     let van = query.get("van").map(String::as_str).unwrap_or_default();
     let tot = query.get("tot").map(String::as_str).unwrap_or_default();
+    let detail = preview_detail(&state, &id, van, tot, None).await?;
+    Ok(preview_page(&editor, detail))
+}
+
+/// What voiding the window `van`–`tot` of poll `id` would take out now, with `notice` above it.
+async fn preview_detail(
+    state: &SiteState,
+    id: &str,
+    van: &str,
+    tot: &str,
+    notice: Option<String>,
+) -> Result<VoidPreviewDetail, Refusal> {
+    let served = find_poll(state, id)?.served;
     let window = window_from(van, tot)?;
-    let preview = state.store.preview_void(&id, window).await?;
+    let preview = state.store.preview_void(id, window).await?;
     let before = standing(&state.store, &served, None)
         .await
         .ok()
@@ -83,8 +96,8 @@ pub async fn preview(
             before.voters.saturating_sub(preview.ballots),
         )
     });
-    let detail = VoidPreviewDetail {
-        poll_id: id.clone(),
+    Ok(VoidPreviewDetail {
+        poll_id: id.to_string(),
         question: served.question.clone(),
         window: window_words(window),
         van: van.to_string(),
@@ -92,35 +105,62 @@ pub async fn preview(
         ballots: preview.ballots,
         before,
         after,
-    };
-    let frame = editor.frame();
-    Ok(DeskPage::new(move || {
-        let (frame, detail) = (frame.clone(), detail.clone());
-        view! { <VoidPreviewPage frame detail /> }.into_any()
-    }))
+        notice,
+    })
 }
 
-/// `POST /redactie/poll/{id}/ongeldig`: voids the window `van`–`tot`.
+fn preview_page(editor: &SignedIn, detail: VoidPreviewDetail) -> DeskPage {
+    let frame = editor.frame();
+    DeskPage::new(move || {
+        let (frame, detail) = (frame.clone(), detail.clone());
+        view! { <VoidPreviewPage frame detail /> }.into_any()
+    })
+}
+
+/// `POST /redactie/poll/{id}/ongeldig`: voids the window `van`–`tot`, which held `aantal` counted
+/// votes in the preview the editor confirmed. When it holds another number now (the same
+/// confirmation sent twice, votes that came in since, another editor's void) nothing is voided and
+/// the editor sees the preview again, as it is now (409).
 pub async fn void(
     State(state): State<SiteState>,
     Path(id): Path<String>,
     DeskForm { editor, form }: DeskForm,
 ) -> Result<Response, Refusal> {
     let poll = find_poll(&state, &id)?.served;
-    let window = window_from(form.required("van")?, form.required("tot")?)?;
-    let preview = state.store.preview_void(&poll.id, window).await?;
+    let (van, tot) = (form.required("van")?, form.required("tot")?);
+    let window = window_from(van, tot)?;
+    let seen: u64 = form
+        .required("aantal")?
+        .parse()
+        .map_err(|_| AppError::InvalidField)?;
     let detail = format!(
-        "{} stemmen {} ongeldig verklaard (ongewone piek)",
-        preview.ballots,
+        "{seen} stemmen {} ongeldig verklaard (ongewone piek)",
         window_words(window)
     );
     let entry = editor.audit(state.now(), AuditAction::Void, Some(&poll.id), detail);
-    state
+    let outcome = state
         .store
-        .void_window(&poll.id, window, &entry)
+        .void_window(&poll.id, window, seen, &entry)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(back_to_poll(&state, &id).await)
+    match outcome {
+        VoidOutcome::Voided(_) => Ok(back_to_poll(&state, &id).await),
+        VoidOutcome::NotAsSeen { ballots } => {
+            let notice = if ballots == 0 {
+                "Niets ongeldig verklaard: in dit venster telt geen enkele stem (meer) mee. \
+                 Misschien werd het al ongeldig verklaard."
+                    .to_string()
+            } else {
+                format!(
+                    "Niets ongeldig verklaard: sinds het voorbeeld veranderde het aantal stemmen \
+                     in dit venster (nu {ballots}, in het voorbeeld {seen}). Bekijk het hieronder \
+                     opnieuw en bevestig dan."
+                )
+            };
+            let detail = preview_detail(&state, &id, van, tot, Some(notice)).await?;
+            Ok((StatusCode::CONFLICT, preview_page(&editor, detail)).into_response())
+        }
+    }
 }
 
 /// `POST /redactie/poll/{id}/herstellen`: counts the votes of window `venster` again.

@@ -13,8 +13,8 @@ use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
     AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll,
-    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
-    VoidedWindow,
+    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome,
+    VoidPreview, VoidedWindow,
 };
 use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 use tokio_postgres::Row;
@@ -383,8 +383,9 @@ impl DeskStore for PostgresStore {
         &self,
         poll_id: &str,
         window: TimeWindow,
+        expected: u64,
         audit: &AuditEntry,
-    ) -> Result<Option<VoidedWindow>, StoreError> {
+    ) -> Result<Option<VoidOutcome>, StoreError> {
         let mut client = self.desk_client().await?;
         let tx = client.transaction().await.map_err(failed)?;
         let poll_row = tx
@@ -414,6 +415,13 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)? as i64;
+        // What this transaction marked is what it would take out: when that is not what the editor
+        // saw, dropping the transaction undoes the window and the marks.
+        if ballots.max(0) as u64 != expected || ballots <= 0 {
+            return Ok(Some(VoidOutcome::NotAsSeen {
+                ballots: ballots.max(0) as u64,
+            }));
+        }
         let counts = window_counts(&tx, poll_row, id, -1, ballots)
             .await
             .map_err(failed)?;
@@ -428,7 +436,7 @@ impl DeskStore for PostgresStore {
         .map_err(failed)?;
         insert_audit(&tx, audit).await.map_err(failed)?;
         tx.commit().await.map_err(failed)?;
-        Ok(Some(VoidedWindow {
+        Ok(Some(VoidOutcome::Voided(VoidedWindow {
             id,
             poll_id: poll_id.to_string(),
             window,
@@ -436,7 +444,7 @@ impl DeskStore for PostgresStore {
             voided_by: audit.editor.clone(),
             voided_at: audit.at,
             restored: None,
-        }))
+        })))
     }
 
     async fn restore_window(

@@ -14,8 +14,8 @@ use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
     AuditAction, AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll,
-    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
-    VoidedWindow,
+    OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome,
+    VoidPreview, VoidedWindow,
 };
 use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 
@@ -365,8 +365,9 @@ impl DeskStore for SqliteStore {
         &self,
         poll_id: &str,
         window: TimeWindow,
+        expected: u64,
         audit: &AuditEntry,
-    ) -> Result<Option<VoidedWindow>, StoreError> {
+    ) -> Result<Option<VoidOutcome>, StoreError> {
         let (poll_id, audit) = (poll_id.to_string(), audit.clone());
         self.desk_write(move |tx| {
             let poll_row: Option<i64> = tx
@@ -377,6 +378,18 @@ impl DeskStore for SqliteStore {
             let Some(poll_row) = poll_row else {
                 return Ok(None);
             };
+            // The desk's transaction holds the database's write lock: no ballot comes in between
+            // this count and the update.
+            let counted: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM ballot
+                 WHERE poll_id = ?1 AND cast_at >= ?2 AND cast_at < ?3 AND voided_window IS NULL",
+                params![poll_row, window.from, window.until],
+                |row| row.get(0),
+            )?;
+            let counted = counted.max(0) as u64;
+            if counted != expected || counted == 0 {
+                return Ok(Some(VoidOutcome::NotAsSeen { ballots: counted }));
+            }
             tx.execute(
                 "INSERT INTO void_window (poll_id, starts_at, ends_at, ballots, voided_by, voided_at)
                  VALUES (?1, ?2, ?3, 0, ?4, ?5)",
@@ -394,7 +407,7 @@ impl DeskStore for SqliteStore {
                 params![id, ballots],
             )?;
             insert_audit(tx, &audit)?;
-            Ok(Some(VoidedWindow {
+            Ok(Some(VoidOutcome::Voided(VoidedWindow {
                 id,
                 poll_id,
                 window,
@@ -402,7 +415,7 @@ impl DeskStore for SqliteStore {
                 voided_by: audit.editor,
                 voided_at: audit.at,
                 restored: None,
-            }))
+            })))
         })
         .await
     }

@@ -102,6 +102,17 @@ pub struct VoidedWindow {
     pub restored: Option<(String, i64)>,
 }
 
+/// What `void_window` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoidOutcome {
+    /// The window's ballots are out of the counts.
+    Voided(VoidedWindow),
+    /// Nothing changed: the window held another number of counted ballots than expected (a second
+    /// click on the same confirmation, votes that came in since the preview, another editor's
+    /// void), or none; it holds `ballots` now.
+    NotAsSeen { ballots: u64 },
+}
+
 /// A poll made in the desk, as the store keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MadePoll {
@@ -328,14 +339,17 @@ pub trait DeskStore: Send + Sync {
     ) -> Result<VoidPreview, StoreError>;
 
     /// Marks every counted ballot of the poll cast in `window` as voided by a new window, takes them
-    /// out of the running counts, and records `audit` with it, in one transaction. `None` if there
-    /// is no such poll; a window with no counted ballots is stored all the same (with 0).
+    /// out of the running counts, and records `audit` with it, in one transaction, if the window
+    /// holds exactly the `expected` counted ballots (what the editor's preview showed, and what
+    /// `audit` says) and at least one; else changes nothing (`VoidOutcome::NotAsSeen`). `None` if
+    /// there is no such poll.
     async fn void_window(
         &self,
         poll_id: &str,
         window: TimeWindow,
+        expected: u64,
         audit: &AuditEntry,
-    ) -> Result<Option<VoidedWindow>, StoreError>;
+    ) -> Result<Option<VoidOutcome>, StoreError>;
 
     /// Counts the ballots of voided window `id` again and marks it restored, with `audit`, in one
     /// transaction. `None` if there is no such window or it was restored already.

@@ -6,7 +6,8 @@
 use crate::contract::Engine;
 use crate::desk::{
     AuditAction, AuditEntry, EditorSummary, HourViews, MadePoll, OverrideChange, PollEdit,
-    PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview,
+    PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome, VoidPreview,
+    VoidedWindow,
 };
 use crate::{NewVote, Store, VoteOutcome};
 use async_trait::async_trait;
@@ -537,6 +538,26 @@ pub async fn overrides_list_only_changed_polls_with_who_and_when(engine: &dyn De
     );
 }
 
+/// Voids `window` as the desk does after its preview: expecting the ballots the preview counted.
+async fn void_as_previewed(
+    store: &Store,
+    poll_id: &str,
+    window: TimeWindow,
+    audit: &AuditEntry,
+) -> Option<VoidedWindow> {
+    let seen = store.preview_void(poll_id, window).await.unwrap().ballots;
+    match store
+        .void_window(poll_id, window, seen, audit)
+        .await
+        .unwrap()?
+    {
+        VoidOutcome::Voided(voided) => Some(voided),
+        VoidOutcome::NotAsSeen { ballots } => {
+            panic!("the window held {ballots} ballots, not the {seen} of the preview")
+        }
+    }
+}
+
 /// Five readers of a two-answer poll at seconds 100 to 500; the window [200, 400) holds b and c.
 async fn five_readers(engine: &dyn DeskEngine, allow_change: bool) -> (Store, TimeWindow) {
     let rules = PollDefinition {
@@ -586,11 +607,14 @@ pub async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn D
         "the preview changed nothing"
     );
 
-    let voided = store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
-        .await
-        .unwrap()
-        .unwrap();
+    let voided = void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 1_000),
+    )
+    .await
+    .unwrap();
     assert_eq!(voided.ballots, 2);
     assert_eq!(voided.poll_id, "deepseek");
     assert_eq!(voided.window, window);
@@ -632,6 +656,7 @@ pub async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn D
             .void_window(
                 "bestaat-niet",
                 window,
+                1,
                 &on_deepseek(AuditAction::Void, 1_001)
             )
             .await
@@ -640,24 +665,96 @@ pub async fn voiding_a_window_takes_its_votes_out_of_the_standing(engine: &dyn D
     );
 }
 
-pub async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEngine) {
+pub async fn a_void_changes_nothing_unless_the_window_holds_what_the_editor_saw(
+    engine: &dyn DeskEngine,
+) {
     let (store, window) = five_readers(engine, false).await;
     let before = counts(&store).await;
+    let seen = store
+        .preview_void("deepseek", window)
+        .await
+        .unwrap()
+        .ballots;
+    assert_eq!(seen, 2);
+    // A reader who votes in the window after the preview (cast at its last second).
+    assert_eq!(
+        store.record_vote(vote_at("f", &["ja"], 399)).await.unwrap(),
+        VoteOutcome::Recorded
+    );
+    let after_vote = counts(&store).await;
+    assert_eq!(
+        store
+            .void_window(
+                "deepseek",
+                window,
+                seen,
+                &on_deepseek(AuditAction::Void, 1_000)
+            )
+            .await
+            .unwrap(),
+        Some(VoidOutcome::NotAsSeen { ballots: 3 }),
+        "the window holds three now"
+    );
     let empty = TimeWindow {
         from: 10_000,
         until: 20_000,
     };
-    let nothing = store
-        .void_window("deepseek", empty, &on_deepseek(AuditAction::Void, 900))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(nothing.ballots, 0, "an empty window is stored all the same");
-    let voided = store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        store
+            .void_window("deepseek", empty, 0, &on_deepseek(AuditAction::Void, 1_001))
+            .await
+            .unwrap(),
+        Some(VoidOutcome::NotAsSeen { ballots: 0 }),
+        "an empty window is not stored"
+    );
+    assert_eq!(counts(&store).await, after_vote, "nothing voided");
+    assert_ne!(after_vote, before);
+    assert_eq!(store.voided_windows(None).await.unwrap(), vec![]);
+    assert!(
+        store
+            .audit_log(None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|entry| entry.action != AuditAction::Void),
+        "nothing logged"
+    );
+    // The same confirmation sent twice: the second finds the window voided.
+    let voided = void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 1_002),
+    )
+    .await
+    .unwrap();
+    assert_eq!(voided.ballots, 3);
+    assert_eq!(
+        store
+            .void_window(
+                "deepseek",
+                window,
+                3,
+                &on_deepseek(AuditAction::Void, 1_003)
+            )
+            .await
+            .unwrap(),
+        Some(VoidOutcome::NotAsSeen { ballots: 0 })
+    );
+    assert_eq!(store.voided_windows(None).await.unwrap(), vec![voided]);
+}
+
+pub async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEngine) {
+    let (store, window) = five_readers(engine, false).await;
+    let before = counts(&store).await;
+    let voided = void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 1_000),
+    )
+    .await
+    .unwrap();
     assert_ne!(counts(&store).await, before);
 
     let restore = audit(AuditAction::Restore, Some("deepseek"), "bert", 2_000);
@@ -681,8 +778,8 @@ pub async fn restoring_a_window_puts_its_votes_back_exactly(engine: &dyn DeskEng
     assert_eq!(store.restore_window(9_999, &restore).await.unwrap(), None);
     assert_eq!(
         store.voided_windows(None).await.unwrap(),
-        vec![nothing, restored],
-        "oldest first, restored ones too"
+        vec![restored],
+        "restored ones too"
     );
 }
 
@@ -706,11 +803,14 @@ pub async fn ballots_cast_on_two_nodes_are_voided_and_restored_exactly(engine: &
         from: 1_020,
         until: 1_070,
     };
-    let voided = nodes[0]
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 5_000))
-        .await
-        .unwrap()
-        .unwrap();
+    let voided = void_as_previewed(
+        &nodes[0],
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 5_000),
+    )
+    .await
+    .unwrap();
     assert_eq!(voided.ballots, 50, "both nodes' ballots in the window");
     let (ballots, recount) = recount_counted(engine, &KEYS).await;
     assert_eq!(ballots, 50);
@@ -730,10 +830,13 @@ pub async fn ballots_cast_on_two_nodes_are_voided_and_restored_exactly(engine: &
 
 pub async fn a_reader_whose_vote_was_voided_cannot_vote_again(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, false).await;
-    store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
-        .await
-        .unwrap();
+    void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 1_000),
+    )
+    .await;
     let after_void = counts(&store).await;
     assert_eq!(
         store
@@ -747,11 +850,14 @@ pub async fn a_reader_whose_vote_was_voided_cannot_vote_again(engine: &dyn DeskE
 
 pub async fn a_reader_whose_vote_was_voided_cannot_change_it(engine: &dyn DeskEngine) {
     let (store, window) = five_readers(engine, true).await;
-    let voided = store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 1_000))
-        .await
-        .unwrap()
-        .unwrap();
+    let voided = void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 1_000),
+    )
+    .await
+    .unwrap();
     let after_void = counts(&store).await;
 
     assert_eq!(
@@ -824,14 +930,13 @@ pub async fn activity_series_count_only_counted_ballots_per_minute_and_hour(
         from: hour + 59,
         until: hour + 61,
     };
-    store
-        .void_window(
-            "deepseek",
-            window,
-            &on_deepseek(AuditAction::Void, hour + 7_200),
-        )
-        .await
-        .unwrap();
+    void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, hour + 7_200),
+    )
+    .await;
     assert_eq!(
         store.ballots_per_minute("deepseek").await.unwrap(),
         vec![(hour, 1), (hour + 60, 1), (hour + 3_600, 1)],
@@ -863,11 +968,14 @@ pub async fn the_audit_log_lists_desk_actions_newest_first_per_poll(engine: &dyn
         .await
         .unwrap();
     let window = TimeWindow { from: 0, until: 50 };
+    assert_eq!(
+        store.record_vote(vote_at("a", &["ja"], 25)).await.unwrap(),
+        VoteOutcome::Recorded,
+        "a ballot for the window to void"
+    );
     let void = on_deepseek(AuditAction::Void, 30);
-    let voided = store
-        .void_window("deepseek", window, &void)
+    let voided = void_as_previewed(&store, "deepseek", window, &void)
         .await
-        .unwrap()
         .unwrap();
     // The same second as the void: the order they were written in decides.
     let restore = on_deepseek(AuditAction::Restore, 30);
@@ -958,11 +1066,14 @@ pub async fn voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else(engine
         from: 200,
         until: 400,
     };
-    store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 600))
-        .await
-        .unwrap()
-        .unwrap();
+    void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 600),
+    )
+    .await
+    .unwrap();
     let standing = counts(&store).await;
     let recount = recount_counted(engine, &KEYS).await;
     let voided = "SELECT COUNT(*) FROM ballot WHERE voided_window IS NOT NULL";
@@ -1546,11 +1657,14 @@ pub async fn a_voided_ballot_locks_the_answers_too(engine: &dyn DeskEngine) {
         from: 0,
         until: 1_000,
     };
-    store
-        .void_window("deepseek", window, &on_deepseek(AuditAction::Void, 200))
-        .await
-        .unwrap()
-        .unwrap();
+    void_as_previewed(
+        &store,
+        "deepseek",
+        window,
+        &on_deepseek(AuditAction::Void, 200),
+    )
+    .await
+    .unwrap();
     let mut fewer = made();
     fewer.options.pop();
     assert_eq!(edit(&store, &fewer, 300).await, PollEdit::AnswersLocked);
@@ -1919,10 +2033,8 @@ pub async fn every_change_of_the_site_raises_the_desk_version_another_node_reads
         until: 120,
     };
     let void = audit(AuditAction::Void, Some("andere"), "anna", 110);
-    let voided = node
-        .void_window("andere", window, &void)
+    let voided = void_as_previewed(&node, "andere", window, &void)
         .await
-        .unwrap()
         .unwrap();
     raised("a void", other_node.desk_version().await.unwrap());
     let restore = audit(AuditAction::Restore, Some("andere"), "anna", 120);
@@ -2013,6 +2125,7 @@ macro_rules! desk_contract {
             a_content_sync_keeps_the_desk_overrides,
             overrides_list_only_changed_polls_with_who_and_when,
             voiding_a_window_takes_its_votes_out_of_the_standing,
+            a_void_changes_nothing_unless_the_window_holds_what_the_editor_saw,
             restoring_a_window_puts_its_votes_back_exactly,
             ballots_cast_on_two_nodes_are_voided_and_restored_exactly,
             a_reader_whose_vote_was_voided_cannot_vote_again,

@@ -16,6 +16,8 @@ pub struct VoidPreviewDetail {
     pub ballots: u64,
     pub before: Option<PollResults>,
     pub after: Option<PollResults>,
+    /// Why the editor sees the preview again: their confirmation voided nothing.
+    pub notice: Option<String>,
 }
 
 /// `/redactie/poll/{id}/ongeldig`: how many votes, per answer, and how the percentages move.
@@ -42,12 +44,17 @@ pub fn VoidPreviewPage(frame: Frame, detail: VoidPreviewDetail) -> impl IntoView
             .into_any(),
         _ => ().into_any(),
     };
+    let notice = detail
+        .notice
+        .clone()
+        .map(|notice| view! { <p class="desk-error" role="alert">{notice}</p> });
     let confirm = (detail.ballots > 0).then(|| {
         view! {
             <form method="post" action=format!("{base}/ongeldig")>
                 <Csrf token=csrf.clone() />
                 <input type="hidden" name="van" value=detail.van.clone() />
                 <input type="hidden" name="tot" value=detail.tot.clone() />
+                <input type="hidden" name="aantal" value=detail.ballots.to_string() />
                 <button type="submit">
                     {format!("Deze {} stemmen ongeldig verklaren", detail.ballots)}
                 </button>
@@ -57,6 +64,7 @@ pub fn VoidPreviewPage(frame: Frame, detail: VoidPreviewDetail) -> impl IntoView
     view! {
         <DeskFrame frame title=format!("Voorbeeld: {}", detail.question)>
             <h1>"Stemmen ongeldig verklaren: voorbeeld"</h1>
+            {notice}
             <p>{format!("Poll: {}", detail.question)}</p>
             <p>
                 <strong>

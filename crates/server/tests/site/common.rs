@@ -20,7 +20,8 @@ use stembus_site::clock::FixedClock;
 use stembus_site::config::Settings;
 use stembus_store::desk::{
     AuditEntry, DescribeEdit, DeskStore, EditorSummary, HourViews, MadePoll, OverrideChange,
-    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidPreview, VoidedWindow,
+    PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome, VoidPreview,
+    VoidedWindow,
 };
 use stembus_store::{NewVote, Store, StoreError, Tally, VoteOutcome, VoteStore};
 use stembus_store_sqlite::SqliteStore;
@@ -485,9 +486,12 @@ impl DeskStore for FlakyStore {
         &self,
         poll_id: &str,
         window: TimeWindow,
+        expected: u64,
         audit: &AuditEntry,
-    ) -> Result<Option<VoidedWindow>, StoreError> {
-        self.inner.void_window(poll_id, window, audit).await
+    ) -> Result<Option<VoidOutcome>, StoreError> {
+        self.inner
+            .void_window(poll_id, window, expected, audit)
+            .await
     }
 
     async fn restore_window(

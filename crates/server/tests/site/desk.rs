@@ -761,16 +761,36 @@ async fn voiding_a_window_after_its_preview_takes_its_votes_out_and_tells_reader
         preview.body
     );
     assert_eq!(site.voters_in(POLL).await, 5, "a preview changes nothing");
+    let seen = hidden(&preview.body, "aantal").unwrap();
+    assert_eq!(
+        seen, "3",
+        "the confirmation carries what the preview counted"
+    );
+    let confirm = format!("van=2026-03-02T09:00&tot=2026-03-02T09:00&aantal={seen}");
 
     let reply = editor
-        .post(
-            &site,
-            &format!("{}/ongeldig", desk_poll()),
-            "van=2026-03-02T09:00&tot=2026-03-02T09:00",
-        )
+        .post(&site, &format!("{}/ongeldig", desk_poll()), &confirm)
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(site.voters_in(POLL).await, 2);
+    // The same confirmation again (a double click): nothing more is voided or logged.
+    let twice = editor
+        .post(&site, &format!("{}/ongeldig", desk_poll()), &confirm)
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    assert!(
+        twice
+            .body
+            .contains("Niets ongeldig verklaard: in dit venster telt geen enkele stem (meer) mee."),
+        "{}",
+        twice.body
+    );
+    assert_eq!(site.voters_in(POLL).await, 2);
+    assert_eq!(
+        site.state.store.voided_windows(None).await.unwrap().len(),
+        1,
+        "no window of 0 votes"
+    );
     let page = site.get(ARTICLE, None).await.decoded();
     assert!(
         page.contains(
@@ -801,7 +821,52 @@ async fn voiding_a_window_after_its_preview_takes_its_votes_out_and_tells_reader
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "restored already");
     let log = actions(&site).await;
+    assert_eq!(
+        log.iter()
+            .filter(|action| **action == AuditAction::Void)
+            .count(),
+        1
+    );
     assert_eq!(&log[..2], &[AuditAction::Restore, AuditAction::Void]);
+}
+
+#[tokio::test]
+async fn a_void_confirmed_after_new_votes_came_into_its_window_voids_nothing_and_shows_them() {
+    let site = TestSite::new().kept_router();
+    let editor = signed_in(&site).await;
+    for n in 3..6 {
+        ballot(&site, n, "ja", TEST_NOW + n as i64).await;
+    }
+    let preview = editor
+        .get(
+            &site,
+            &format!(
+                "{}/ongeldig?van=2026-03-02T09:00&tot=2026-03-02T09:00",
+                desk_poll()
+            ),
+        )
+        .await;
+    let seen = hidden(&preview.body, "aantal").unwrap();
+    assert_eq!(seen, "3");
+    // A fourth reader in the same minute, between the preview and the confirmation.
+    ballot(&site, 6, "nee", TEST_NOW + 30).await;
+    let reply = editor
+        .post(
+            &site,
+            &format!("{}/ongeldig", desk_poll()),
+            &format!("van=2026-03-02T09:00&tot=2026-03-02T09:00&aantal={seen}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(
+        reply.body.contains("(nu 4, in het voorbeeld 3)")
+            && reply.body.contains("brachten 4 lezers een stem uit"),
+        "the preview again, as it is now: {}",
+        reply.body
+    );
+    assert_eq!(hidden(&reply.body, "aantal").as_deref(), Some("4"));
+    assert_eq!(site.voters_in(POLL).await, 4);
+    assert!(!actions(&site).await.contains(&AuditAction::Void));
 }
 
 #[tokio::test]
