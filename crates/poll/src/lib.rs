@@ -297,7 +297,10 @@ impl PollView {
 
     /// The form again for a reader whose vote for `choices` was refused with `error` before it
     /// was stored: their answers ticked, the refusal said, and `retry_key` carried by the vote
-    /// they send again. A reader without JavaScript gets it in place of the vote's answer.
+    /// they send again. A reader without JavaScript gets it in place of the vote's answer. When
+    /// the poll no longer takes votes (it closed while the vote was on its way) there is no form:
+    /// the refusal is said above the standing, and the reader's own vote stays what the store
+    /// holds, never the refused answers, which were not counted.
     pub fn vote_refused(
         mut self,
         choices: Vec<String>,
@@ -305,7 +308,9 @@ impl PollView {
         retry_key: String,
     ) -> PollView {
         self.show_form = self.status == PollStatus::Open;
-        self.own_choices = choices;
+        if self.show_form {
+            self.own_choices = choices;
+        }
         self.change_href = None;
         self.refused = Some(error);
         self.retry_key = Some(retry_key);
@@ -409,6 +414,36 @@ mod tests {
 
     fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
         pairs.iter().map(|(key, n)| (key.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn a_vote_refused_when_the_poll_has_closed_is_not_the_readers_own() {
+        let closed = PollDefinition {
+            closes: Some(Moment::brussels_from_unix(1_000)),
+            ..poll()
+        };
+        let results = PollResults::from_counts(&closed, &counts(&[("ja", 1)]), 1);
+        let view = PollView::for_reader(
+            "/artikel/a",
+            &closed,
+            Some(results),
+            Vec::new(),
+            2_000,
+            false,
+        )
+        .vote_refused(vec!["nee".into()], AppError::Busy, "k".into());
+        assert!(!view.show_form);
+        assert!(view.own_choices.is_empty(), "nee was not counted");
+        assert_eq!(view.refused, Some(AppError::Busy));
+
+        let open = PollView::for_reader("/artikel/a", &poll(), None, Vec::new(), 2_000, false)
+            .vote_refused(vec!["nee".into()], AppError::Busy, "k".into());
+        assert!(open.show_form);
+        assert_eq!(
+            open.own_choices,
+            vec!["nee".to_string()],
+            "ticked again in the form"
+        );
     }
 
     #[test]

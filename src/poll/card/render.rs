@@ -158,8 +158,12 @@ fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
         own_choices,
         change_href,
         status,
+        refused,
         ..
     } = view;
+    // A vote refused when the poll no longer takes votes has no form to say it in.
+    let refusal =
+        refused.map(|error| view! { <p class="poll-error" role="alert">{words.error(error)}</p> });
     // Said in the card's own text, so that a screen reader and a browser without JavaScript get
     // it too; when it ran is in the transparency box under the card.
     let closed = (status == PollStatus::Closed)
@@ -204,6 +208,7 @@ fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
                 {poll.question}
             </h3>
             {closed}
+            {refusal}
             {standing}
             {own_vote}
         </div>

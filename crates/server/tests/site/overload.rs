@@ -76,6 +76,28 @@ async fn a_vote_the_node_is_too_busy_for_without_javascript_gets_the_article_wit
 }
 
 #[tokio::test]
+async fn a_vote_refused_as_busy_when_the_poll_has_closed_is_not_thanked_for() {
+    // The node refuses a full class before it reads the poll's state, so a vote that reaches it
+    // as the poll closes is refused as busy; the page then has no form to say so in.
+    let content = content_with_poll_rules("closes = \"2026-03-01T09:00:00+01:00\"");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap())
+        .with_budgets(|budgets| budgets.votes = 0);
+    let reply = site.post_form(&vote_body("nee"), None).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    let html = &reply.body;
+    assert!(html.contains("Deze poll is gesloten."), "{html}");
+    assert!(
+        html.contains("Het is erg druk: uw stem is nog niet geteld."),
+        "the refusal said without a form: {html}"
+    );
+    assert!(
+        !html.contains("Dank u om mee te stemmen") && !html.contains("Uw stem:"),
+        "a vote that was not counted is not shown as the reader's: {html}"
+    );
+    assert_eq!(site.voters_in(POLL).await, 0);
+}
+
+#[tokio::test]
 async fn a_vote_the_node_is_too_busy_for_from_the_island_is_busy_with_retry_after_and_counted() {
     let site = TestSite::new()
         .with_budgets(|budgets| budgets.votes = 0)
