@@ -328,6 +328,9 @@ impl Reply {
 pub struct FlakyStore {
     inner: Store,
     reads_fail: AtomicBool,
+    /// Votes are stored, and then answered as if the store could not tell (a commit whose answer
+    /// was lost).
+    vote_answers_lost: AtomicBool,
     /// Reads of a standing for nobody in particular (the live snapshots, the API).
     anonymous_reads: AtomicUsize,
     /// Reads of a standing with one reader's own answers.
@@ -341,6 +344,7 @@ impl FlakyStore {
         Arc::new(FlakyStore {
             inner,
             reads_fail: AtomicBool::new(false),
+            vote_answers_lost: AtomicBool::new(false),
             anonymous_reads: AtomicUsize::new(0),
             voter_reads: AtomicUsize::new(0),
             desk_reads: AtomicUsize::new(0),
@@ -349,6 +353,10 @@ impl FlakyStore {
 
     pub fn fail_reads(&self, fail: bool) {
         self.reads_fail.store(fail, Ordering::SeqCst);
+    }
+
+    pub fn lose_vote_answers(&self, lose: bool) {
+        self.vote_answers_lost.store(lose, Ordering::SeqCst);
     }
 
     /// How often a standing was read without a voter.
@@ -369,7 +377,11 @@ impl FlakyStore {
 #[async_trait::async_trait]
 impl VoteStore for FlakyStore {
     async fn record_vote(&self, vote: NewVote) -> Result<VoteOutcome, StoreError> {
-        self.inner.record_vote(vote).await
+        let outcome = self.inner.record_vote(vote).await?;
+        if self.vote_answers_lost.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable);
+        }
+        Ok(outcome)
     }
 
     async fn tally(&self, poll_id: &str, voter: Option<&str>) -> Result<Tally, StoreError> {

@@ -125,6 +125,31 @@ async fn a_vote_the_node_is_too_busy_for_from_the_island_is_busy_with_retry_afte
 }
 
 #[tokio::test]
+async fn a_vote_whose_answer_was_lost_sent_again_without_javascript_counts_once() {
+    let site = TestSite::new();
+    let flaky = FlakyStore::around(site.state.store.clone());
+    let site = site.with_store(|_| flaky.clone()).kept_router();
+    // Stored, but the store cannot say so (a commit whose answer was lost).
+    flaky.lose_vote_answers(true);
+    let first = site.post_form(&vote_body("ja"), None).await;
+    assert_eq!(
+        first.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        first.body
+    );
+    let cookie = first
+        .voter_cookie()
+        .expect("the reader keeps the id the vote may be stored under");
+    assert_eq!(site.voters_in(POLL).await, 1, "it went in after all");
+    flaky.lose_vote_answers(false);
+    // The reader goes back and votes again, now with the cookie the refusal set.
+    let again = site.post_form(&vote_body("ja"), Some(&cookie)).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    assert_eq!(site.voters_in(POLL).await, 1, "counted once");
+}
+
+#[tokio::test]
 async fn a_vote_sent_again_with_its_key_counts_once() {
     let site = TestSite::new().kept_router();
     let body = format!("{}&key={KEY}", vote_body("ja"));

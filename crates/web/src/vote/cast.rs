@@ -80,7 +80,20 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
         tracing::error!(%error, "the vote's task ended without an answer");
         AppError::Internal
     })?;
-    let (outcome, tally) = stored?;
+    let (outcome, tally) = match stored {
+        Ok(answer) => answer,
+        Err(error) => {
+            let error = AppError::from(error);
+            // The store could not say whether the vote went in (a commit whose answer was lost):
+            // the reader keeps the id it may be stored under, so that the same vote sent again,
+            // with or without JavaScript, finds itself and counts once.
+            if error == AppError::Unavailable && known_voter.is_none() {
+                expect_context::<ResponseOptions>()
+                    .insert_header(header::SET_COOKIE, voter.cookie(state.settings.is_https()));
+            }
+            return Err(error);
+        }
+    };
     match outcome {
         VoteOutcome::Recorded | VoteOutcome::Changed => state.live_results.vote_stored(&poll.id),
         VoteOutcome::AlreadyVoted => {}
