@@ -1,8 +1,9 @@
 //! Router-level tests of the newsroom site: front page, article head and discovery files, the
 //! transparency box, and polls before their opening and after their closing.
 
-use crate::common::{ARTICLE, POLL, TestSite, content_with_poll_rules, vote_body};
-use axum::http::{StatusCode, header};
+use crate::common::{ARTICLE, POLL, TestSite, VOTE_PATH, content_with_poll_rules, vote_body};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 
 const SAMPLE: &str = "/artikel/voorbeeld-hoe-werkt-de-lezerspoll";
 
@@ -252,6 +253,33 @@ fn site_with_rules(rules: &str) -> (TestSite, tempfile::TempDir) {
     let content = content_with_poll_rules(rules);
     let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
     (site, content)
+}
+
+#[tokio::test]
+async fn a_vote_from_the_embed_with_javascript_offers_its_change_in_the_embed() {
+    let (site, _content) = site_with_rules("allow_change = true");
+    let embed = format!("/embed/{POLL}");
+    let cookie = site.get(&embed, None).await.voter_cookie().unwrap();
+    // The island's vote from inside the embed's frame: a fetch, sent from the embed's page.
+    let request = Request::post(VOTE_PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, &cookie)
+        .header(header::REFERER, format!("http://127.0.0.1:3000{embed}"))
+        .body(Body::from(vote_body("ja")))
+        .unwrap();
+    let reply = site.send(request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(
+        reply.body.contains(&format!("{embed}?wijzigen#poll")),
+        "the change link stays in the frame: {}",
+        reply.body
+    );
+    assert!(
+        !reply.body.contains("/artikel/"),
+        "not the article, which may not be framed elsewhere: {}",
+        reply.body
+    );
 }
 
 #[tokio::test]

@@ -118,10 +118,12 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     };
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
-    let poll_path = article.map_or_else(
-        || embed::embed_path(&poll.id, language),
-        |article| article.path(),
-    );
+    // The answer's way to change the vote leads where the vote came from: a vote from the embed
+    // stays in the embed, since the article refuses to be framed on another site.
+    let poll_path = match article {
+        Some(article) if !embed::from_embed(&parts.headers) => article.path(),
+        _ => embed::embed_path(&poll.id, language),
+    };
     let voters = results.voters;
     let view = PollView::for_reader(&poll_path, poll, Some(results), own_choices, now, false);
     Ok((view, voters))
