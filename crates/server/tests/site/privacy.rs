@@ -56,6 +56,27 @@ async fn the_privacy_page_states_the_settings_in_force() {
 }
 
 #[tokio::test]
+async fn the_voter_cookie_is_handed_out_where_the_privacy_page_says() {
+    let site = TestSite::new();
+    let privacy = site.get("/privacy", None).await.decoded();
+    // On the site: only who votes gets it.
+    assert!(
+        privacy.contains("Wie stemt, krijgt in de browser een cookie"),
+        "{privacy}"
+    );
+    assert!(site.get(ARTICLE, None).await.voter_cookie().is_none());
+    let vote = site.post_form(&vote_body("ja"), None).await;
+    assert!(vote.voter_cookie().is_some());
+    // In the embed: as soon as the poll is shown, and the page says so.
+    assert!(
+        privacy.contains("krijgt uw browser daar de cookie al wanneer de poll getoond wordt"),
+        "{privacy}"
+    );
+    let embed = site.get(&format!("/embed/{POLL}"), None).await;
+    assert!(embed.voter_cookie().is_some());
+}
+
+#[tokio::test]
 async fn the_transparency_box_links_the_privacy_page_on_the_article_and_in_the_embed() {
     let site = TestSite::new();
     let article = site.get(ARTICLE, None).await.decoded();
