@@ -3,10 +3,10 @@
 //! ballots and counts stay, so putting it back shows the same standing. A content file's poll is
 //! taken off by its file, not here.
 
-use super::extract::DeskForm;
+use super::extract::{DeskForm, DeskPath};
 use super::refusal::Refusal;
 use super::{back_to_poll, find_made_poll};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use stembus_site::state::SiteState;
 use stembus_store::desk::AuditAction;
@@ -14,7 +14,7 @@ use stembus_store::desk::AuditAction;
 /// `POST …/archiveren`.
 pub async fn archive(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
+    DeskPath(id): DeskPath<String>,
     form: DeskForm,
 ) -> Result<Response, Refusal> {
     set_archived(state, id, form, true).await
@@ -23,7 +23,7 @@ pub async fn archive(
 /// `POST …/terugzetten`.
 pub async fn unarchive(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
+    DeskPath(id): DeskPath<String>,
     form: DeskForm,
 ) -> Result<Response, Refusal> {
     set_archived(state, id, form, false).await

@@ -5,7 +5,7 @@
 //! then told. A content file's poll is edited in its file, and an archived poll is put back before
 //! it is edited.
 
-use super::extract::{DeskForm, SignedIn};
+use super::extract::{DeskForm, DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::poll_form::{
     self, Before, FormKind, LOCKED_SENTENCE, PollFields, PollFormView, form_page,
@@ -13,7 +13,7 @@ use super::poll_form::{
 use super::refusal::Refusal;
 use super::views::{self, ArchivedNotice, Frame};
 use super::{back_to_poll, find_made_poll, find_poll, see_other};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
@@ -45,8 +45,8 @@ fn archived_page(frame: Frame, poll_id: String) -> Response {
 /// `GET …/bewerken`: the form filled in with the poll as served.
 pub async fn form(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
     editor: SignedIn,
+    DeskPath(id): DeskPath<String>,
 ) -> Result<Response, Refusal> {
     let made = find_made_poll(&state, &id)?;
     if made.archived.is_some() {
@@ -67,7 +67,7 @@ pub async fn form(
 /// `POST …/bewerken`: stores the edit with its audit line, or answers the form again (400).
 pub async fn save(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
+    DeskPath(id): DeskPath<String>,
     DeskForm { editor, form }: DeskForm,
 ) -> Result<Response, Refusal> {
     let made = find_made_poll(&state, &id)?;

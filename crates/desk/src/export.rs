@@ -5,10 +5,10 @@
 //! three small tables with one quoting rule and one formula rule do not need a CSV crate.
 
 use super::activity::HourlySeries;
-use super::extract::SignedIn;
+use super::extract::{DeskPath, SignedIn};
 use super::find_poll;
 use super::refusal::Refusal;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use stembus_poll::PollResults;
@@ -177,8 +177,8 @@ pub fn voided(windows: &[VoidedWindow]) -> String {
 /// `GET /redactie/poll/{id}/export/{totalen|per-uur|ongeldig}.csv`, written to the audit log.
 pub async fn download(
     State(state): State<SiteState>,
-    Path((id, file)): Path<(String, String)>,
     editor: SignedIn,
+    DeskPath((id, file)): DeskPath<(String, String)>,
 ) -> Result<Response, Refusal> {
     let served = find_poll(&state, &id)?.served;
     let (csv, what) = match file.as_str() {

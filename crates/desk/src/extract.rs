@@ -1,12 +1,13 @@
 //! What a desk request must bring before its handler runs: a signed-in editor (`SignedIn`) for a
 //! page, and for a change a form from this site with the session's token (`DeskForm`); the
-//! sign-in form, sent before there is a session, is a `SameSiteForm`.
+//! sign-in form, sent before there is a session, is a `SameSiteForm`; the ids in a desk address
+//! are a `DeskPath`.
 
 use super::refusal::Refusal;
 use super::session::{self, SESSION_LIMITS};
 use super::views::Frame;
 use axum::body::{Body, to_bytes};
-use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Path, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use std::collections::HashMap;
@@ -15,6 +16,24 @@ use stembus_poll::error::AppError;
 use stembus_site::guard;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, AuditEntry};
+
+/// The ids in a desk address (`/redactie/poll/{id}/…`), as axum's `Path` reads them; an address
+/// that does not read (`%FF`) is the desk's Dutch "not found" page, not axum's line of English.
+pub struct DeskPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<SiteState> for DeskPath<T> {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SiteState,
+    ) -> Result<DeskPath<T>, Refusal> {
+        <Path<T> as FromRequestParts<SiteState>>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| DeskPath(value))
+            .map_err(|_| Refusal::Notice(AppError::NotFound))
+    }
+}
 
 /// A desk form is a few short fields.
 const MAX_FORM_BYTES: usize = 16 * 1024;

@@ -3,10 +3,10 @@
 //! `…/sluitingsmoment`, `…/uitslag`). Each form only says what to change; storing it with its
 //! audit entry is the same for all four.
 
-use super::extract::{DeskForm, Form};
+use super::extract::{DeskForm, DeskPath, Form};
 use super::refusal::Refusal;
 use super::{back_to_poll, find_poll, views};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use stembus_poll::ResultsVisibility;
@@ -29,7 +29,7 @@ type Parse = fn(&Form, i64) -> Result<OverrideRequest, AppError>;
 /// The route of one override form.
 pub fn route(parse: Parse) -> MethodRouter<SiteState> {
     post(
-        move |State(state): State<SiteState>, Path(id): Path<String>, form: DeskForm| {
+        move |State(state): State<SiteState>, DeskPath(id): DeskPath<String>, form: DeskForm| {
             change(state, id, form, parse)
         },
     )

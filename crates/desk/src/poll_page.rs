@@ -6,14 +6,14 @@
 //! and its audit log.
 
 use super::activity::{self, HourlySeries};
-use super::extract::SignedIn;
+use super::extract::{DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::refusal::Refusal;
 use super::views::{
     self, EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
 };
 use super::{PollSource, find_poll};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use leptos::prelude::*;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
@@ -29,8 +29,8 @@ const POLL_AUDIT_LINES: usize = 50;
 
 pub async fn show(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
     editor: SignedIn,
+    DeskPath(id): DeskPath<String>,
 ) -> Result<DeskPage, Refusal> {
     let detail = poll_detail(&state, &id).await?;
     let frame = editor.frame();

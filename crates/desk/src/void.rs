@@ -1,12 +1,12 @@
 //! Voiding a window of votes (an unusual burst) after a preview of what it takes out, and
 //! restoring a voided window: `/redactie/poll/{id}/ongeldig` and `…/herstellen`.
 
-use super::extract::{DeskForm, SignedIn};
+use super::extract::{DeskForm, DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::refusal::Refusal;
 use super::views::{VoidPreviewDetail, VoidPreviewPage};
 use super::{back_to_poll, find_poll};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
@@ -52,9 +52,9 @@ fn window_words(window: TimeWindow) -> String {
 /// `GET /redactie/poll/{id}/ongeldig?van=…&tot=…`: what voiding the window would do.
 pub async fn preview(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
     editor: SignedIn,
+    DeskPath(id): DeskPath<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<DeskPage, Refusal> {
     let van = query.get("van").map(String::as_str).unwrap_or_default();
     let tot = query.get("tot").map(String::as_str).unwrap_or_default();
@@ -123,7 +123,7 @@ fn preview_page(editor: &SignedIn, detail: VoidPreviewDetail) -> DeskPage {
 /// the editor sees the preview again, as it is now (409).
 pub async fn void(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
+    DeskPath(id): DeskPath<String>,
     DeskForm { editor, form }: DeskForm,
 ) -> Result<Response, Refusal> {
     let poll = find_poll(&state, &id)?.served;
@@ -166,7 +166,7 @@ pub async fn void(
 /// `POST /redactie/poll/{id}/herstellen`: counts the votes of window `venster` again.
 pub async fn restore(
     State(state): State<SiteState>,
-    Path(id): Path<String>,
+    DeskPath(id): DeskPath<String>,
     DeskForm { editor, form }: DeskForm,
 ) -> Result<Response, Refusal> {
     let poll = find_poll(&state, &id)?.served;

@@ -682,6 +682,36 @@ async fn a_closing_moment_and_results_visibility_set_on_the_desk_override_the_fi
 }
 
 #[tokio::test]
+async fn an_address_that_does_not_read_gets_the_dutch_notice_after_the_session_check() {
+    let site = TestSite::new();
+    let unreadable = "/redactie/poll/%FF";
+    let visitor = site.get(unreadable, None).await;
+    assert_eq!(visitor.status, StatusCode::SEE_OTHER, "the session first");
+    assert_eq!(visitor.location(), Some("/redactie/aanmelden"));
+    let editor = signed_in(&site).await;
+    for reply in [
+        editor.get(&site, unreadable).await,
+        editor
+            .get(&site, "/redactie/poll/%FF/export/totalen.csv")
+            .await,
+        editor.post(&site, "/redactie/poll/%FF/sluiten", "").await,
+    ] {
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+        assert!(
+            reply
+                .header("content-type")
+                .is_some_and(|value| value.starts_with("text/html")),
+            "a page, not a line of text"
+        );
+        assert!(
+            reply.body.contains("Deze pagina bestaat niet (meer)."),
+            "{}",
+            reply.body
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_bad_field_is_refused_with_a_dutch_message_and_changes_nothing() {
     let site = TestSite::new();
     let editor = signed_in(&site).await;
