@@ -128,7 +128,7 @@ where
         } else if matches!(*request.method(), Method::GET | Method::HEAD) {
             to_the_site(&self.site, &request)
         } else {
-            not_here()
+            not_here(self.site.starts_with("https://"))
         };
         Box::pin(std::future::ready(Ok(answer)))
     }
@@ -136,36 +136,43 @@ where
 
 /// A permanent redirect to the same path and query on the site.
 fn to_the_site(site: &str, request: &Request<Incoming>) -> Response {
+    let https = site.starts_with("https://");
     let path = request
         .uri()
         .path_and_query()
         .map_or("/", |path| path.as_str());
     match HeaderValue::try_from(format!("{site}{path}")) {
-        Ok(location) => (
-            StatusCode::PERMANENT_REDIRECT,
-            [
-                (header::LOCATION, location),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
-        )
-            .into_response(),
-        Err(_) => not_here(),
+        Ok(location) => serve::with_refusal_headers(
+            (
+                StatusCode::PERMANENT_REDIRECT,
+                [
+                    (header::LOCATION, location),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+            )
+                .into_response(),
+            https,
+        ),
+        Err(_) => not_here(https),
     }
 }
 
-fn not_here() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        NOT_HERE,
+fn not_here(https: bool) -> Response {
+    serve::with_refusal_headers(
+        (
+            StatusCode::NOT_FOUND,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            NOT_HERE,
+        )
+            .into_response(),
+        https,
     )
-        .into_response()
 }
 
 #[cfg(test)]
@@ -274,9 +281,17 @@ mod tests {
             head.contains("location: https://nieuws.example.be/artikel/x?keuze=ja"),
             "{head}"
         );
-        let (status, _, body) = &answers[3];
+        let (status, not_here, body) = &answers[3];
         assert!(status.contains("404"), "{answers:?}");
         assert!(body.contains("alleen voor de redactie"), "{body}");
+        for head in [head, not_here] {
+            assert!(
+                head.contains("x-content-type-options: nosniff")
+                    && head.contains("content-security-policy: default-src 'none'")
+                    && head.contains("strict-transport-security: max-age="),
+                "the security headers, HSTS for an https site: {head}"
+            );
+        }
         desk.stop().await;
         assert!(
             std::net::TcpStream::connect(address).is_err(),

@@ -71,6 +71,12 @@ pub struct AdmitByClass<S> {
 }
 
 impl<S> AdmitByClass<S> {
+    /// The same for a site served over https (its `base_url`): its refusals carry HSTS too.
+    pub fn over_https(mut self, https: bool) -> AdmitByClass<S> {
+        Arc::make_mut(&mut self.busy).https = https;
+        self
+    }
+
     /// At most `max` connections at once on a listener serving this site, one past them answered
     /// with this site's busy page and counted with its admission.
     pub fn connection_limit(&self, max: usize) -> ConnectionLimit {
@@ -99,8 +105,12 @@ where
                 answer: tokio::time::timeout(REQUEST_TIMEOUT, self.inner.call(request)),
                 place: Some(place),
                 busy,
+                https: self.busy.https,
             },
-            Err(_) => Holding::Refused { busy },
+            Err(_) => Holding::Refused {
+                busy,
+                https: self.busy.https,
+            },
         }
     }
 }
@@ -110,8 +120,8 @@ pin_project_lite::pin_project! {
     /// refusal.
     #[project = HoldingProjection]
     pub enum Holding<F> {
-        Admitted { #[pin] answer: tokio::time::Timeout<F>, place: Option<Admitted>, busy: Bytes },
-        Refused { busy: Bytes },
+        Admitted { #[pin] answer: tokio::time::Timeout<F>, place: Option<Admitted>, busy: Bytes, https: bool },
+        Refused { busy: Bytes, https: bool },
     }
 }
 
@@ -127,6 +137,7 @@ where
                 answer,
                 place,
                 busy,
+                https,
             } => {
                 let answer = std::task::ready!(answer.poll(context));
                 place.take();
@@ -134,11 +145,13 @@ where
                     Ok(answered) => answered,
                     Err(_) => {
                         tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-                        Ok(busy_response(busy.clone()))
+                        Ok(busy_response(busy.clone(), *https))
                     }
                 })
             }
-            HoldingProjection::Refused { busy } => Poll::Ready(Ok(busy_response(busy.clone()))),
+            HoldingProjection::Refused { busy, https } => {
+                Poll::Ready(Ok(busy_response(busy.clone(), *https)))
+            }
         }
     }
 }
@@ -147,29 +160,63 @@ where
 /// language at start-up, as a full node must refuse for almost nothing. No vote is acknowledged by
 /// it: a refused vote was not stored, and a timed-out one that the writer still commits counts
 /// once when the reader sends it again (its idempotency key).
-fn busy_response(page: Bytes) -> Response {
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (
-                header::RETRY_AFTER,
-                HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
-            ),
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        page,
+fn busy_response(page: Bytes, https: bool) -> Response {
+    with_refusal_headers(
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (
+                    header::RETRY_AFTER,
+                    HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
+                ),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            page,
+        )
+            .into_response(),
+        https,
     )
-        .into_response()
+}
+
+/// The security headers of an answer written here rather than by the router (whose layer sets
+/// the site's): the busy page and the desk address's redirects and notices. They load nothing, so
+/// their policy allows nothing; they set no `frame-ancestors` and no `X-Frame-Options`, as a
+/// refused request from the embed must show in the embedder's frame (the page has no action to
+/// trick a reader into).
+pub fn with_refusal_headers(mut response: Response, https: bool) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; base-uri 'none'; form-action 'none'"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// The busy page in each language: no style sheet or script, which a full node would be asked for
 /// next.
+#[derive(Clone)]
 pub struct BusyPages {
     pages: Vec<(Language, Bytes)>,
+    /// Whether the site is served over https (its refusals then carry HSTS).
+    https: bool,
 }
 
 impl BusyPages {
@@ -191,7 +238,10 @@ impl BusyPages {
                 (language, Bytes::from(page))
             })
             .collect();
-        BusyPages { pages }
+        BusyPages {
+            pages,
+            https: false,
+        }
     }
 
     fn page(&self, language: Language) -> Bytes {
@@ -232,7 +282,7 @@ impl ConnectionLimit {
         let path = request.uri().path();
         let class = self.admission.class_of(request.method(), path);
         self.admission.count(class, Shed::Connections);
-        let mut refused = busy_response(self.busy.page(language_of_path(path)));
+        let mut refused = busy_response(self.busy.page(language_of_path(path)), self.busy.https);
         refused
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

@@ -130,7 +130,8 @@ async fn serve() -> Result<(), String> {
     let admission = state.admission.clone();
     let words = state.messages.clone();
     let base_url = state.settings.base_url.clone();
-    let site = serve::with_limits(build_router(state), admission.clone(), &words);
+    let https = state.settings.is_https();
+    let site = serve::with_limits(build_router(state), admission.clone(), &words).over_https(https);
     let desk = match desk_address {
         Some(desk_address) => {
             let listener = std::net::TcpListener::bind(desk_address)

@@ -208,6 +208,45 @@ async fn a_malformed_or_repeated_key_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn the_busy_page_carries_security_headers_and_hsts_on_https() {
+    let site = TestSite::new()
+        .with_budgets(|budgets| budgets.pages = 0)
+        .kept_router();
+    for https in [false, true] {
+        let service = with_limits(
+            site.router(),
+            site.state.admission.clone(),
+            &site.state.messages,
+        )
+        .over_https(https);
+        let page = service
+            .oneshot(Request::get(ARTICLE).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let headers = page.headers();
+        assert_eq!(
+            headers[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; base-uri 'none'; form-action 'none'",
+            "the page loads nothing, so nothing is allowed"
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(
+            headers[header::REFERRER_POLICY],
+            "strict-origin-when-cross-origin"
+        );
+        assert!(
+            !headers.contains_key(header::X_FRAME_OPTIONS),
+            "a refused embed shows in the embedder's frame"
+        );
+        assert_eq!(
+            headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            https
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_full_page_class_is_refused_at_once_while_votes_the_desk_and_health_are_answered() {
     let site = TestSite::new()
         .with_budgets(|budgets| budgets.pages = 0)
