@@ -104,8 +104,10 @@ struct DeskOnly<S> {
 
 fn served_here(admission: &Admission, request: &Request<Incoming>) -> bool {
     let path = request.uri().path();
-    admission.class_of(request.method(), path) == RequestClass::Desk
-        || path.starts_with("/pkg/")
+    matches!(
+        admission.class_of(request.method(), path),
+        RequestClass::Desk | RequestClass::Health
+    ) || path.starts_with("/pkg/")
         || path == "/favicon.ico"
 }
 

@@ -28,8 +28,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use stembus_messages::Messages;
 use stembus_poll::language::Language;
-use stembus_site::admission::Shed;
-use stembus_site::admission::{Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS};
+use stembus_site::admission::{
+    Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS, RequestClass, Shed,
+};
 use stembus_site::escape_markup;
 use stembus_site::shell::{language_of_path, page_title};
 use tokio::net::TcpListener;
@@ -254,7 +255,7 @@ impl BusyPages {
 }
 
 /// How many connections a listener holds at once, and how one past them is answered: the busy
-/// page, counted as a refusal of its request's class.
+/// page, counted as a refusal of its request's class; a health check is served on it all the same.
 #[derive(Clone)]
 pub struct ConnectionLimit {
     places: Arc<Semaphore>,
@@ -341,8 +342,26 @@ pub async fn serve_with_header_timeout<S>(
         let _ = stream.set_nodelay(true);
         let Ok(place) = connections.places.clone().try_acquire_owned() else {
             let limit = connections.clone();
-            let refusing = hyper::service::service_fn(move |request: Request<Incoming>| {
-                std::future::ready(Ok::<_, Infallible>(limit.refuse(&request)))
+            let app = app.clone();
+            let refusing = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                let (limit, app) = (limit.clone(), app.clone());
+                async move {
+                    // A health check is answered all the same: its connection is open already,
+                    // and a load balancer must not take a node out because readers filled it.
+                    let path = request.uri().path();
+                    if limit.admission.class_of(request.method(), path) != RequestClass::Health {
+                        return Ok::<_, Infallible>(limit.refuse(&request));
+                    }
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    request
+                        .extensions_mut()
+                        .insert(Arrival(tokio::time::Instant::now()));
+                    let mut answer = app.oneshot(request).await?;
+                    answer
+                        .headers_mut()
+                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                    Ok(answer)
+                }
             });
             let connection = builder
                 .serve_connection(TokioIo::new(stream), refusing)

@@ -333,9 +333,9 @@ async fn a_full_stream_hub_refuses_before_reading_anything_from_the_store() {
 }
 
 #[tokio::test]
-async fn a_full_desk_class_refuses_health_uncached_while_pages_are_answered() {
+async fn a_full_health_class_refuses_health_uncached_while_pages_are_answered() {
     let site = TestSite::new()
-        .with_budgets(|budgets| budgets.desk = 0)
+        .with_budgets(|budgets| budgets.health = 0)
         .kept_router();
     let service = with_limits(
         build_router(site.state.clone()),
@@ -361,8 +361,40 @@ async fn a_full_desk_class_refuses_health_uncached_while_pages_are_answered() {
     assert_eq!(
         page.status(),
         StatusCode::OK,
-        "pages are not the desk's class"
+        "pages are not the health checks' class"
     );
+}
+
+#[tokio::test]
+async fn a_desk_filled_by_sign_in_attempts_leaves_the_health_checks_answered() {
+    // Anyone can post the sign-in form, and each attempt holds a desk place through its password
+    // check: a full desk class must not take the load balancer's health check with it.
+    let site = TestSite::new()
+        .with_budgets(|budgets| budgets.desk = 0)
+        .kept_router();
+    let service = with_limits(
+        build_router(site.state.clone()),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
+    let desk = service
+        .clone()
+        .oneshot(
+            Request::get("/redactie/aanmelden")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(desk.status(), StatusCode::SERVICE_UNAVAILABLE);
+    for path in ["/healthz", "/readyz"] {
+        let health = service
+            .clone()
+            .oneshot(Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(health.status(), StatusCode::OK, "{path}");
+    }
 }
 
 /// A vote posted from the embed's frame by a browser without JavaScript.
@@ -556,25 +588,27 @@ async fn a_connection_past_the_bound_gets_the_busy_page_and_the_held_one_is_stil
             let _ = stopped.await;
         },
     ));
-    let (held_first, past, held_again, after) = tokio::task::spawn_blocking(move || {
-        let mut held = std::net::TcpStream::connect(address).unwrap();
-        held.set_read_timeout(Some(std::time::Duration::from_secs(20)))
-            .unwrap();
-        let held_first = get_kept_open(&mut held, "/healthz");
-        let past = get_over_tcp(address, ARTICLE);
-        let held_again = get_kept_open(&mut held, "/healthz");
-        drop(held);
-        // The place comes back once the server has seen the connection close.
-        let after = (0..100)
-            .map(|_| {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                get_over_tcp(address, "/healthz")
-            })
-            .find(|(status, _)| status.contains("200"));
-        (held_first, past, held_again, after)
-    })
-    .await
-    .unwrap();
+    let (held_first, past, health_past, held_again, after) =
+        tokio::task::spawn_blocking(move || {
+            let mut held = std::net::TcpStream::connect(address).unwrap();
+            held.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+                .unwrap();
+            let held_first = get_kept_open(&mut held, "/healthz");
+            let past = get_over_tcp(address, ARTICLE);
+            let health_past = get_over_tcp(address, "/healthz");
+            let held_again = get_kept_open(&mut held, "/healthz");
+            drop(held);
+            // The place comes back once the server has seen the connection close.
+            let after = (0..100)
+                .map(|_| {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    get_over_tcp(address, "/healthz")
+                })
+                .find(|(status, _)| status.contains("200"));
+            (held_first, past, health_past, held_again, after)
+        })
+        .await
+        .unwrap();
     assert!(held_first.0.contains("200"), "{}", held_first.1);
     let (status, answer) = past;
     assert!(status.contains("503"), "{answer}");
@@ -588,6 +622,11 @@ async fn a_connection_past_the_bound_gets_the_busy_page_and_the_held_one_is_stil
     assert!(
         answer.contains("lang=\"nl-BE\""),
         "the busy page, in Dutch: {answer}"
+    );
+    assert!(
+        health_past.0.contains("200"),
+        "a health check past the bound is answered: {}",
+        health_past.1
     );
     assert!(
         held_again.0.contains("200"),

@@ -1,6 +1,7 @@
 //! Admission by class: which requests a full node still takes. Pages and built files, votes, live
-//! streams, and the desk with the health checks each have a budget of their own, so readers' load
-//! never starves the desk or a load balancer's health check, and a page from memory is not shed
+//! streams, the desk, and the health checks with the metrics each have a budget of their own, so
+//! readers' load never starves the desk or a load balancer's health check (nor do sign-in attempts,
+//! which anyone can send and which hold a desk place through their password check), and a page from memory is not shed
 //! like a vote; votes also wait in a queue of their own, which refuses them early once waiting has
 //! become a standing queue (CoDel).
 //!
@@ -39,17 +40,19 @@ pub enum RequestClass {
     Votes,
     /// A live-results stream being opened.
     Streams,
-    /// The editors' desk, the health checks and the metrics: what must answer when readers fill
-    /// the node.
+    /// The editors' desk (its sign-in too): what must answer when readers fill the node.
     Desk,
+    /// The health checks and the metrics: what a load balancer and the monitoring ask.
+    Health,
 }
 
 impl RequestClass {
-    pub const ALL: [RequestClass; 4] = [
+    pub const ALL: [RequestClass; 5] = [
         RequestClass::Pages,
         RequestClass::Votes,
         RequestClass::Streams,
         RequestClass::Desk,
+        RequestClass::Health,
     ];
 
     /// The class's name in `/metrics`.
@@ -59,6 +62,7 @@ impl RequestClass {
             RequestClass::Votes => "votes",
             RequestClass::Streams => "streams",
             RequestClass::Desk => "desk",
+            RequestClass::Health => "health",
         }
     }
 }
@@ -110,8 +114,10 @@ pub struct Budgets {
     /// the hub also bounds how many are admitted a second). Readers reconnecting after a restart
     /// come hundreds at once.
     pub streams: usize,
-    /// Desk, health and metrics requests in flight.
+    /// Desk requests in flight.
     pub desk: usize,
+    /// Health check and metrics requests in flight.
+    pub health: usize,
     /// How late the run-queue watcher's timer may be without the run queue standing, and the
     /// interval over which the shortest lateness is taken: long and lenient, as a machine busy with
     /// something else (a browser beside the server in CI) makes the timer late too.
@@ -132,6 +138,7 @@ impl Default for Budgets {
             vote_interval: Duration::from_millis(100),
             streams: 512,
             desk: 32,
+            health: 16,
             runtime_lag_target: Duration::from_millis(50),
             runtime_lag_interval: Duration::from_secs(1),
             runtime_lag_min_pages_per_second: 1_000,
@@ -162,6 +169,7 @@ pub struct Admission {
     pages: Arc<Semaphore>,
     streams: Arc<Semaphore>,
     desk: Arc<Semaphore>,
+    health: Arc<Semaphore>,
     votes: VoteQueue,
     metrics: Arc<Metrics>,
 }
@@ -183,6 +191,7 @@ impl Admission {
             pages: Arc::new(Semaphore::new(budgets.pages)),
             streams: Arc::new(Semaphore::new(budgets.streams)),
             desk: Arc::new(Semaphore::new(budgets.desk)),
+            health: Arc::new(Semaphore::new(budgets.health)),
             votes: VoteQueue::new(&budgets),
             metrics,
         }
@@ -199,10 +208,10 @@ impl Admission {
             RequestClass::Votes
         } else if path.starts_with("/api/polls/") && path.ends_with("/live") {
             RequestClass::Streams
-        } else if path.starts_with("/redactie")
-            || matches!(path, "/healthz" | "/readyz" | "/metrics")
-        {
+        } else if path.starts_with("/redactie") {
             RequestClass::Desk
+        } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
+            RequestClass::Health
         } else {
             RequestClass::Pages
         }
@@ -221,6 +230,7 @@ impl Admission {
             RequestClass::Pages => &self.pages,
             RequestClass::Streams => &self.streams,
             RequestClass::Desk => &self.desk,
+            RequestClass::Health => &self.health,
             RequestClass::Votes => return Ok(Admitted(None)),
         };
         match budget.clone().try_acquire_owned() {
@@ -276,6 +286,7 @@ mod tests {
             .count();
         assert!((2_800..=3_200).contains(&refused), "{refused}");
         assert!((0..100).all(|_| admission.admit(RequestClass::Desk).is_ok()));
+        assert!((0..100).all(|_| admission.admit(RequestClass::Health).is_ok()));
         let metrics = admission.metrics.render();
         assert!(
             metrics.contains(&format!(
@@ -310,8 +321,9 @@ mod tests {
             class(Method::POST, "/redactie/inloggen"),
             RequestClass::Desk
         );
-        assert_eq!(class(Method::GET, "/healthz"), RequestClass::Desk);
-        assert_eq!(class(Method::GET, "/metrics"), RequestClass::Desk);
+        assert_eq!(class(Method::GET, "/healthz"), RequestClass::Health);
+        assert_eq!(class(Method::GET, "/readyz"), RequestClass::Health);
+        assert_eq!(class(Method::GET, "/metrics"), RequestClass::Health);
         assert_eq!(class(Method::GET, "/artikel/x"), RequestClass::Pages);
         assert_eq!(class(Method::GET, "/pkg/stembus.css"), RequestClass::Pages);
     }
@@ -340,6 +352,17 @@ mod tests {
             admission.admit(RequestClass::Pages).is_ok(),
             "places come back"
         );
+        // Sign-in attempts, which anyone can send, filling the desk do not reach the health checks.
+        let desk = admission.admit(RequestClass::Desk).unwrap();
+        assert!(matches!(
+            admission.admit(RequestClass::Desk),
+            Err(Shed::Full)
+        ));
+        assert!(
+            admission.admit(RequestClass::Health).is_ok(),
+            "health has its own"
+        );
+        drop(desk);
         let metrics = admission.metrics.render();
         assert!(
             metrics.contains("stembus_shed_requests_total{class=\"pages\",reason=\"full\"} 1"),
