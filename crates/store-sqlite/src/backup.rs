@@ -23,6 +23,11 @@ pub enum BackupError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error("cannot make the copy {path} durable (it was removed): {source}")]
+    Sync {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{0} is not a stembus database: {1}")]
     NotADatabase(String, String),
     #[error("{0} fails SQLite's integrity check: {1}")]
@@ -65,7 +70,8 @@ pub fn lock_shared(database: &Path) -> std::io::Result<File> {
 }
 
 /// Copies the database at `database` to the new file `target`: a consistent snapshot of every
-/// committed vote, taken without stopping the site (the writer goes on beside it).
+/// committed vote, taken without stopping the site (the writer goes on beside it), and flushed to
+/// disk with its folder before it returns. Fails if either does (a copy not flushed is removed).
 pub fn backup(database: &Path, target: &Path) -> Result<(), BackupError> {
     if target.exists() {
         return Err(BackupError::TargetExists(target.display().to_string()));
@@ -86,7 +92,34 @@ pub fn backup(database: &Path, target: &Path) -> Result<(), BackupError> {
             path: target.display().to_string(),
             source: error,
         })?;
+    drop(conn);
+    // Whether SQLite flushes the file `VACUUM INTO` writes depends on its version and the
+    // connection's `synchronous`, not on anything promised: until the file and its folder's entry
+    // are on disk, a power cut could take a backup already reported as made.
+    if let Err(error) = sync_file_and_folder(target) {
+        // A copy that may not be on disk is no backup; gone, the same name can be tried again.
+        let _ = std::fs::remove_file(target);
+        return Err(BackupError::Sync {
+            path: target.display().to_string(),
+            source: error,
+        });
+    }
     Ok(())
+}
+
+/// Flushes the file at `path` and then its folder (which holds the file's name) to disk.
+fn sync_file_and_folder(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_all()?;
+    sync_folder_of(path)
+}
+
+/// Flushes the folder holding `path` to disk, so a file made or renamed there survives a crash.
+fn sync_folder_of(path: &Path) -> std::io::Result<()> {
+    let folder = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    File::open(folder)?.sync_all()
 }
 
 /// Checks the copy `source` (it opens, passes `integrity_check`, and its migrations are ones this
@@ -123,6 +156,8 @@ pub fn restore(source: &Path, database: &Path) -> Result<(), BackupError> {
         }
     }
     std::fs::rename(&staged, database).map_err(replace)?;
+    // The rename is durable only once the folder is.
+    sync_folder_of(database).map_err(replace)?;
     // Opening it once as the store does leaves it in WAL mode, as the site expects.
     open_connection(database, Some(super::Durability::Full)).map_err(|error| {
         BackupError::Source {
