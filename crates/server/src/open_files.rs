@@ -6,8 +6,9 @@
 //! a reserve for everything else that needs a descriptor: the listener, page and vote connections,
 //! the database, the content files. The connections of the site's address together (streams,
 //! pages, votes) stop short of the limit by a smaller reserve, for the database's and content's
-//! files, the desk's address and the runtime's own. The `rlimit` crate wraps
-//! `getrlimit`/`setrlimit`.
+//! files, the desk's address and the runtime's own; the streams stop short of those connections,
+//! so streams never take every connection and pages, votes and health checks still get one. The
+//! `rlimit` crate wraps `getrlimit`/`setrlimit`.
 
 /// What a node may hold, and where the figure came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +62,22 @@ pub fn stream_capacity(configured: Option<u32>) -> StreamCapacity {
     }
 }
 
+/// Connections of the site's address the streams leave to pages, votes and health checks: 256,
+/// or half of the connections when there are fewer than 512.
+const OTHER_REQUESTS: usize = 256;
+
 /// The streams `open_files` descriptors allow: a twentieth of them (at least 256) stays for the
-/// rest of the server, so 20,000 descriptors hold 19,000 streams and 1,024 hold 768.
+/// rest of the server, and at least `OTHER_REQUESTS` of the site's connections stay for other
+/// requests. So 20,000 descriptors hold 19,000 streams, 4,096 hold 3,328 and 1,024 hold 256.
 pub fn streams_within(open_files: u64) -> u32 {
     let reserve = (open_files / 20).max(256);
-    // Below the bound `live_streams_max` takes, so the cast cannot truncate.
-    open_files.saturating_sub(reserve).min(MOST) as u32
+    let by_descriptors = open_files.saturating_sub(reserve).min(MOST) as usize;
+    // Below a limit of 10,240 the twentieth leaves more streams than the site's address takes
+    // connections: the streams would fill them all and every page would get the busy page.
+    let connections = connections_within(open_files);
+    let room = connections.div_ceil(2).min(OTHER_REQUESTS);
+    // At most `MOST`, the bound `live_streams_max` takes, so the cast cannot truncate.
+    by_descriptors.min(connections - room) as u32
 }
 
 /// The connections the site's address may hold at once: the process's present limit on open
@@ -98,9 +109,35 @@ mod tests {
     #[test]
     fn the_streams_leave_a_twentieth_of_the_descriptors_to_the_rest() {
         assert_eq!(streams_within(20_000), 19_000);
-        assert_eq!(streams_within(1_024), 768);
+        assert_eq!(streams_within(1_048_576), 996_148);
         assert_eq!(streams_within(100), 0, "too few to spare any");
-        assert_eq!(streams_within(u64::MAX), 1_000_000);
+        assert_eq!(streams_within(u64::MAX), 1_000_000 - 256);
+    }
+
+    #[test]
+    fn the_streams_leave_connections_for_other_requests_at_every_limit() {
+        let quoted = [
+            (1_024, 256),
+            (4_096, 3_328),
+            (10_240, 9_472),
+            (20_000, 19_000),
+            (1_048_576, 996_148),
+        ];
+        for (open_files, streams) in quoted {
+            assert_eq!(streams_within(open_files), streams, "at {open_files}");
+        }
+        let limits = (0..=40_000)
+            .step_by(16)
+            .chain([1_048_576, 4_194_304, 1 << 40, u64::MAX]);
+        for open_files in limits {
+            let streams = streams_within(open_files) as usize;
+            let connections = connections_within(open_files);
+            let others = connections.saturating_sub(streams);
+            assert!(
+                others >= connections.div_ceil(2).min(256),
+                "at {open_files}: {streams} streams leave {others} of {connections} connections"
+            );
+        }
     }
 
     #[test]
