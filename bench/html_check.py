@@ -340,11 +340,12 @@ def main():
     pages = Run(run.path("pages"))
     os.makedirs(pages.folder)
     password = secrets.token_urlsafe(18)
-    add_editor(run, password)
     server = run.server()
     try:
         if not server.wait_until_up():
             sys.exit(f"html: the server did not start (see {run.log})")
+        # Once the site has made its database: `stembus editor` refuses to make one.
+        add_editor(run, password)
         reader_pages(server.port, pages)
         desk_pages(server.port, pages, password)
     finally:
