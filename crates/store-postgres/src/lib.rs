@@ -465,7 +465,8 @@ async fn batch_committed(pool: &Pool, batch_id: &str) -> Result<bool, String> {
 
 /// Where asked, each vote's answer gets the tally as this batch leaves it: the counts read once per
 /// poll, after all its votes; the voter's own answers are those just stored, read only for a
-/// repeat that stored nothing (one more round trip, for the rare vote that needs it).
+/// repeat that stored nothing or a reader with more than one vote in the batch, whose later vote
+/// may have changed the earlier (one more round trip, for the rare vote that needs it).
 async fn write_group(
     pool: &Pool,
     shard: i16,
@@ -499,6 +500,10 @@ async fn write_group(
         .await
         .map_err(BatchFailure::NotStored)?;
     let mut poll_tallies: Vec<(&str, Tally)> = Vec::new();
+    let mut votes_of: HashMap<(&str, &str), usize> = HashMap::new();
+    for vote in votes {
+        *votes_of.entry((&vote.poll_id, &vote.voter)).or_default() += 1;
+    }
     for ((vote, wanted), written) in votes.iter().zip(with_tally).zip(outcomes.iter_mut()) {
         let Ok((outcome, tally)) = written else {
             continue;
@@ -518,7 +523,8 @@ async fn write_group(
                 poll_tallies.len() - 1
             }
         };
-        let own_choices = if stored {
+        let alone = votes_of[&(vote.poll_id.as_str(), vote.voter.as_str())] == 1;
+        let own_choices = if stored && alone {
             let mut choices = vote.choices.clone();
             choices.sort();
             choices.dedup();
