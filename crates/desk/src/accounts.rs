@@ -118,37 +118,37 @@ pub async fn run_command(
             let hash = tokio::task::spawn_blocking(move || hash_password(&password))
                 .await
                 .map_err(|_| "hashing the password failed".to_string())??;
+            // Each change is stored with its audit line in one transaction, or not at all.
             if args[0] == "add" {
                 if !store
-                    .add_editor(name, &hash, now)
+                    .add_editor(name, &hash, now, &audit(AuditAction::EditorAdded, name))
                     .await
                     .map_err(unavailable)?
                 {
                     return Err(format!("there is an editor `{name}` already"));
                 }
-                let _ = store
-                    .record_audit(&audit(AuditAction::EditorAdded, name))
-                    .await;
                 Ok(format!("editor `{name}` added"))
             } else {
-                if !store.set_password(name, &hash).await.map_err(unavailable)? {
+                if !store
+                    .set_password(name, &hash, &audit(AuditAction::PasswordChanged, name))
+                    .await
+                    .map_err(unavailable)?
+                {
                     return Err(format!("there is no editor `{name}`"));
                 }
-                let _ = store
-                    .record_audit(&audit(AuditAction::PasswordChanged, name))
-                    .await;
                 Ok(format!(
                     "password of `{name}` changed; their sessions were ended"
                 ))
             }
         }
         ["remove", name] => {
-            if !store.remove_editor(name).await.map_err(unavailable)? {
+            if !store
+                .remove_editor(name, &audit(AuditAction::EditorRemoved, name))
+                .await
+                .map_err(unavailable)?
+            {
                 return Err(format!("there is no editor `{name}`"));
             }
-            let _ = store
-                .record_audit(&audit(AuditAction::EditorRemoved, name))
-                .await;
             Ok(format!(
                 "editor `{name}` removed; their sessions were ended"
             ))

@@ -104,10 +104,6 @@ pub async fn submit(
     let (Ok(token), Ok(csrf)) = (session::new_token(), session::new_token()) else {
         return Err(AppError::Internal.into());
     };
-    state
-        .store
-        .create_session(&session::token_hash(&token), &name, &csrf, now)
-        .await?;
     let entry = AuditEntry {
         at: now,
         editor: name.clone(),
@@ -115,8 +111,15 @@ pub async fn submit(
         poll_id: None,
         detail: String::new(),
     };
-    if state.store.record_audit(&entry).await.is_err() {
-        tracing::warn!("a sign-in could not be written to the audit log");
+    // The session and its audit line are stored together or not at all: a sign-in the log cannot
+    // record is refused (`?`).
+    let created = state
+        .store
+        .create_session(&session::token_hash(&token), &name, &csrf, now, &entry)
+        .await?;
+    if !created {
+        // The editor was removed since their password was checked.
+        return sign_in_page(&state, Some(AppError::SignInRefused), name);
     }
     let session_cookie = session::set_cookie(
         session::session_cookie_name(https),

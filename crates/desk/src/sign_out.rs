@@ -13,11 +13,10 @@ pub async fn submit(
     State(state): State<SiteState>,
     DeskForm { editor, .. }: DeskForm,
 ) -> Result<Response, Refusal> {
-    state.store.end_session(&editor.token_hash).await?;
     let entry = editor.audit(state.now(), AuditAction::SignOut, None, String::new());
-    if state.store.record_audit(&entry).await.is_err() {
-        tracing::warn!("a sign-out could not be written to the audit log");
-    }
+    // `false` when the session ended in the meantime (a second click at the same moment): it was
+    // signed out of once, with one line, and this request lands on the sign-in form all the same.
+    state.store.end_session(&editor.token_hash, &entry).await?;
     let https = state.settings.is_https();
     let spent_cookie = session::set_cookie(session::session_cookie_name(https), "", https, 0);
     Ok(([(header::SET_COOKIE, spent_cookie)], see_other(SIGN_IN)).into_response())

@@ -75,6 +75,10 @@ impl DeskEngine for Postgres {
         let client = self.client().await;
         client.query_one(sql, &[]).await.unwrap().get::<_, i64>(0) as u64
     }
+
+    async fn execute(&self, sql: &str) {
+        self.client().await.batch_execute(sql).await.unwrap();
+    }
 }
 
 mod votes {

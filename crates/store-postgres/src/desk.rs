@@ -47,10 +47,12 @@ impl DeskStore for PostgresStore {
         name: &str,
         password_hash: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let client = self.desk_client().await?;
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
         // The unique name decides, not a look-up before the insert.
-        let added = client
+        let added = tx
             .execute(
                 "INSERT INTO editor (name, password_hash, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (name) DO NOTHING",
@@ -58,10 +60,20 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)?;
-        Ok(added == 1)
+        if added == 0 {
+            return Ok(false);
+        }
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
     }
 
-    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+    async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         let mut client = self.desk_client().await?;
         let tx = client.transaction().await.map_err(failed)?;
         let changed = tx
@@ -71,6 +83,9 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)?;
+        if changed == 0 {
+            return Ok(false);
+        }
         tx.execute(
             "DELETE FROM editor_session
              WHERE editor_id = (SELECT id FROM editor WHERE name = $1)",
@@ -78,18 +93,25 @@ impl DeskStore for PostgresStore {
         )
         .await
         .map_err(failed)?;
+        insert_audit(&tx, audit).await.map_err(failed)?;
         tx.commit().await.map_err(failed)?;
-        Ok(changed == 1)
+        Ok(true)
     }
 
-    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError> {
-        let client = self.desk_client().await?;
+    async fn remove_editor(&self, name: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
         // The sessions go with the editor (ON DELETE CASCADE).
-        let removed = client
+        let removed = tx
             .execute("DELETE FROM editor WHERE name = $1", &[&name])
             .await
             .map_err(failed)?;
-        Ok(removed == 1)
+        if removed == 0 {
+            return Ok(false);
+        }
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
     }
 
     async fn editors(&self) -> Result<Vec<EditorSummary>, StoreError> {
@@ -122,9 +144,11 @@ impl DeskStore for PostgresStore {
         editor: &str,
         csrf_token: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
-        let client = self.desk_client().await?;
-        client
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        let created = tx
             .execute(
                 "INSERT INTO editor_session (token_hash, editor_id, csrf_token, created_at, last_seen_at)
                  SELECT $1, id, $3, $4, $4 FROM editor WHERE name = $2",
@@ -132,7 +156,12 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)?;
-        Ok(())
+        if created == 0 {
+            return Ok(false);
+        }
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
     }
 
     async fn session(
@@ -191,16 +220,24 @@ impl DeskStore for PostgresStore {
         Ok((!expired).then_some(session))
     }
 
-    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let client = self.desk_client().await?;
-        client
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        // Two sign-outs of one session at once: the second waits on the row's lock and then
+        // deletes nothing, so only one writes its line.
+        let ended = tx
             .execute(
                 "DELETE FROM editor_session WHERE token_hash = $1",
                 &[&token_hash],
             )
             .await
             .map_err(failed)?;
-        Ok(())
+        if ended == 0 {
+            return Ok(false);
+        }
+        insert_audit(&tx, audit).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(true)
     }
 
     async fn change_poll(

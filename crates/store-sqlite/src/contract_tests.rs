@@ -59,6 +59,11 @@ impl DeskEngine for Sqlite {
         let conn = rusqlite::Connection::open(self.dir.path().join("votes.db")).unwrap();
         conn.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap() as u64
     }
+
+    async fn execute(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.dir.path().join("votes.db")).unwrap();
+        conn.execute_batch(sql).unwrap();
+    }
 }
 
 mod votes {

@@ -72,8 +72,10 @@ impl DeskStore for SqliteStore {
         name: &str,
         password_hash: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let (name, password_hash) = (name.to_string(), password_hash.to_string());
+        let (name, password_hash, audit) =
+            (name.to_string(), password_hash.to_string(), audit.clone());
         self.desk_write(move |tx| {
             // The unique name decides, not a look-up before the insert.
             let added = tx.execute(
@@ -81,33 +83,51 @@ impl DeskStore for SqliteStore {
                  ON CONFLICT (name) DO NOTHING",
                 params![name, password_hash, now],
             )?;
-            Ok(added == 1)
+            if added == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
         })
         .await
     }
 
-    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
-        let (name, password_hash) = (name.to_string(), password_hash.to_string());
+    async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (name, password_hash, audit) =
+            (name.to_string(), password_hash.to_string(), audit.clone());
         self.desk_write(move |tx| {
             let changed = tx.execute(
                 "UPDATE editor SET password_hash = ?2 WHERE name = ?1",
                 params![name, password_hash],
             )?;
+            if changed == 0 {
+                return Ok(false);
+            }
             tx.execute(
                 "DELETE FROM editor_session
                  WHERE editor_id = (SELECT id FROM editor WHERE name = ?1)",
                 [&name],
             )?;
-            Ok(changed == 1)
+            insert_audit(tx, &audit)?;
+            Ok(true)
         })
         .await
     }
 
-    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError> {
-        let name = name.to_string();
+    async fn remove_editor(&self, name: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let (name, audit) = (name.to_string(), audit.clone());
         // The sessions go with the editor (ON DELETE CASCADE; foreign keys are on).
         self.desk_write(move |tx| {
-            Ok(tx.execute("DELETE FROM editor WHERE name = ?1", [&name])? == 1)
+            if tx.execute("DELETE FROM editor WHERE name = ?1", [&name])? == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
         })
         .await
     }
@@ -143,19 +163,25 @@ impl DeskStore for SqliteStore {
         editor: &str,
         csrf_token: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
-        let (token_hash, editor, csrf_token) = (
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let (token_hash, editor, csrf_token, audit) = (
             token_hash.to_string(),
             editor.to_string(),
             csrf_token.to_string(),
+            audit.clone(),
         );
         self.desk_write(move |tx| {
-            tx.execute(
+            let created = tx.execute(
                 "INSERT INTO editor_session (token_hash, editor_id, csrf_token, created_at, last_seen_at)
                  SELECT ?1, id, ?3, ?4, ?4 FROM editor WHERE name = ?2",
                 params![token_hash, editor, csrf_token, now],
             )?;
-            Ok(())
+            if created == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
         })
         .await
     }
@@ -202,14 +228,18 @@ impl DeskStore for SqliteStore {
         .await
     }
 
-    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let token_hash = token_hash.to_string();
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        let (token_hash, audit) = (token_hash.to_string(), audit.clone());
         self.desk_write(move |tx| {
-            tx.execute(
+            let ended = tx.execute(
                 "DELETE FROM editor_session WHERE token_hash = ?1",
                 [&token_hash],
             )?;
-            Ok(())
+            if ended == 0 {
+                return Ok(false);
+            }
+            insert_audit(tx, &audit)?;
+            Ok(true)
         })
         .await
     }

@@ -1,8 +1,9 @@
 //! The editors' side of the store: accounts, sessions, the desk's changes to a poll, voided votes,
 //! the activity series and the audit log, in the same two engines as the votes.
 //!
-//! Every change an editor makes to a poll is written in one transaction with its audit entry, so
-//! the log never misses an action that took effect nor shows one that did not.
+//! Every change made at the desk or on the command line (to a poll, an account or a session) is
+//! written in one transaction with its audit entry, so the log never misses an action that took
+//! effect nor shows one that did not.
 //!
 //! Polls come from two places: a content file (synced in by `sync_polls`, which owns them) or the
 //! desk (`create_poll`, `edit_poll`, `set_archived`, which own those). Both live in the same rows,
@@ -268,20 +269,29 @@ impl AuditAction {
 /// The editors' store. Blocking work runs off the async runtime inside each engine, as for votes.
 #[async_trait]
 pub trait DeskStore: Send + Sync {
-    /// Creates the editor `name` with `password_hash` (a PHC string); `false` if the name is taken.
+    /// Creates the editor `name` with `password_hash` (a PHC string), recording `audit` in the same
+    /// transaction; `false` (nothing written, no audit line) if the name is taken.
     async fn add_editor(
         &self,
         name: &str,
         password_hash: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError>;
 
-    /// Replaces an editor's password hash and ends all their sessions; `false` if no such editor.
-    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError>;
+    /// Replaces an editor's password hash and ends all their sessions, recording `audit` in the
+    /// same transaction; `false` (nothing written, no audit line) if there is no such editor.
+    async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
 
-    /// Removes an editor and ends all their sessions; `false` if no such editor. Their name stays
-    /// in the audit log.
-    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError>;
+    /// Removes an editor and ends all their sessions, recording `audit` in the same transaction;
+    /// `false` (nothing written, no audit line) if there is no such editor. Their name stays in
+    /// the audit log.
+    async fn remove_editor(&self, name: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
 
     /// Every editor, by name.
     async fn editors(&self) -> Result<Vec<EditorSummary>, StoreError>;
@@ -289,14 +299,17 @@ pub trait DeskStore: Send + Sync {
     /// The stored password hash of `name`, if there is such an editor.
     async fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError>;
 
-    /// Stores a new session of `editor` under the hash of its token.
+    /// Stores a new session of `editor` under the hash of its token (sign-in), recording `audit`
+    /// in the same transaction; `false` (nothing written, no audit line) if there is no such
+    /// editor, as when they were removed while signing in.
     async fn create_session(
         &self,
         token_hash: &str,
         editor: &str,
         csrf_token: &str,
         now: i64,
-    ) -> Result<(), StoreError>;
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
 
     /// The session with this token hash if it lives at `now` under `limits`; then its last request
     /// becomes `now`. An expired session is deleted and `None` returned, as for an unknown one or
@@ -308,8 +321,10 @@ pub trait DeskStore: Send + Sync {
         limits: SessionLimits,
     ) -> Result<Option<SessionRecord>, StoreError>;
 
-    /// Ends the session (sign-out); nothing happens for an unknown one.
-    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Ends the session (sign-out), recording `audit` in the same transaction. `false` (nothing
+    /// written, no audit line) for an unknown session: one ended already (a second click on
+    /// "Afmelden"), expired, or gone with its editor, so a session is signed out of once at most.
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> Result<bool, StoreError>;
 
     /// Applies `change` to the poll `poll_id` and records `audit` in the same transaction. The
     /// writer checks every later vote against the changed rules. `false` if there is no such poll.

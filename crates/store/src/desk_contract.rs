@@ -21,6 +21,10 @@ use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 pub trait DeskEngine: Engine {
     /// What `sql`, a `SELECT COUNT(*) ...` written the same for both engines, counts.
     async fn count(&self, sql: &str) -> u64;
+
+    /// Runs `sql`, statements written the same for both engines, beside the store: how a test
+    /// breaks the schema under it on purpose.
+    async fn execute(&self, sql: &str);
 }
 
 /// The counted (not voided) ballots and how often each of `keys` was chosen on them, counted from
@@ -65,6 +69,11 @@ fn audit(action: AuditAction, poll_id: Option<&str>, editor: &str, at: i64) -> A
         poll_id: poll_id.map(str::to_string),
         detail: format!("{} om {at}", action.key()),
     }
+}
+
+/// An audit line about no poll: an account's or a session's.
+fn editor_line(action: AuditAction, editor: &str, at: i64) -> AuditEntry {
+    audit(action, None, editor, at)
 }
 
 fn on_deepseek(action: AuditAction, at: i64) -> AuditEntry {
@@ -119,11 +128,36 @@ async fn change(store: &Store, change: OverrideChange, at: i64) {
 
 pub async fn editors_are_added_once_listed_by_name_and_removed(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
-    assert!(store.add_editor("bert", "$argon2id$b", 20).await.unwrap());
-    assert!(store.add_editor("anna", "$argon2id$a", 10).await.unwrap());
+    assert!(
+        store
+            .add_editor(
+                "bert",
+                "$argon2id$b",
+                20,
+                &editor_line(AuditAction::EditorAdded, "bert", 20)
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .add_editor(
+                "anna",
+                "$argon2id$a",
+                10,
+                &editor_line(AuditAction::EditorAdded, "anna", 10)
+            )
+            .await
+            .unwrap()
+    );
     assert!(
         !store
-            .add_editor("anna", "$argon2id$other", 30)
+            .add_editor(
+                "anna",
+                "$argon2id$other",
+                30,
+                &editor_line(AuditAction::EditorAdded, "anna", 30)
+            )
             .await
             .unwrap(),
         "the name is taken"
@@ -147,8 +181,18 @@ pub async fn editors_are_added_once_listed_by_name_and_removed(engine: &dyn Desk
         "the second add changed nothing"
     );
 
-    assert!(store.remove_editor("anna").await.unwrap());
-    assert!(!store.remove_editor("anna").await.unwrap());
+    assert!(
+        store
+            .remove_editor("anna", &editor_line(AuditAction::EditorRemoved, "anna", 0))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .remove_editor("anna", &editor_line(AuditAction::EditorRemoved, "anna", 0))
+            .await
+            .unwrap()
+    );
     assert_eq!(store.password_hash("anna").await.unwrap(), None);
     let names: Vec<String> = store
         .editors()
@@ -164,19 +208,65 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
     engine: &dyn DeskEngine,
 ) {
     let store = engine.open(&[&poll()]).await;
-    store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
-    store.add_editor("bert", "$argon2id$b", 0).await.unwrap();
     store
-        .create_session("anna-1", "anna", "csrf-a", 100)
+        .add_editor(
+            "anna",
+            "$argon2id$a",
+            0,
+            &editor_line(AuditAction::EditorAdded, "anna", 0),
+        )
         .await
         .unwrap();
     store
-        .create_session("bert-1", "bert", "csrf-b", 100)
+        .add_editor(
+            "bert",
+            "$argon2id$b",
+            0,
+            &editor_line(AuditAction::EditorAdded, "bert", 0),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "anna-1",
+            "anna",
+            "csrf-a",
+            100,
+            &editor_line(AuditAction::SignIn, "anna", 100),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "bert-1",
+            "bert",
+            "csrf-b",
+            100,
+            &editor_line(AuditAction::SignIn, "bert", 100),
+        )
         .await
         .unwrap();
 
-    assert!(store.set_password("anna", "$argon2id$new").await.unwrap());
-    assert!(!store.set_password("nobody", "$argon2id$x").await.unwrap());
+    assert!(
+        store
+            .set_password(
+                "anna",
+                "$argon2id$new",
+                &editor_line(AuditAction::PasswordChanged, "anna", 0)
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_password(
+                "nobody",
+                "$argon2id$x",
+                &editor_line(AuditAction::PasswordChanged, "nobody", 0)
+            )
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.password_hash("anna").await.unwrap().as_deref(),
         Some("$argon2id$new")
@@ -191,10 +281,21 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
     );
 
     store
-        .create_session("anna-2", "anna", "csrf-a2", 120)
+        .create_session(
+            "anna-2",
+            "anna",
+            "csrf-a2",
+            120,
+            &editor_line(AuditAction::SignIn, "anna", 120),
+        )
         .await
         .unwrap();
-    assert!(store.remove_editor("anna").await.unwrap());
+    assert!(
+        store
+            .remove_editor("anna", &editor_line(AuditAction::EditorRemoved, "anna", 0))
+            .await
+            .unwrap()
+    );
     assert_eq!(store.session("anna-2", 130, LIMITS).await.unwrap(), None);
     assert_eq!(
         engine.count("SELECT COUNT(*) FROM editor_session").await,
@@ -212,9 +313,23 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
 
 pub async fn a_session_is_found_and_its_last_request_moves(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
-    store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
-        .create_session("token", "anna", "csrf", 1_000)
+        .add_editor(
+            "anna",
+            "$argon2id$a",
+            0,
+            &editor_line(AuditAction::EditorAdded, "anna", 0),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "token",
+            "anna",
+            "csrf",
+            1_000,
+            &editor_line(AuditAction::SignIn, "anna", 1_000),
+        )
         .await
         .unwrap();
 
@@ -243,9 +358,23 @@ pub async fn an_idle_session_expires_and_is_deleted(engine: &dyn DeskEngine) {
         idle: 100,
         max: 10_000,
     };
-    store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
-        .create_session("token", "anna", "csrf", 1_000)
+        .add_editor(
+            "anna",
+            "$argon2id$a",
+            0,
+            &editor_line(AuditAction::EditorAdded, "anna", 0),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "token",
+            "anna",
+            "csrf",
+            1_000,
+            &editor_line(AuditAction::SignIn, "anna", 1_000),
+        )
         .await
         .unwrap();
 
@@ -275,9 +404,23 @@ pub async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn Desk
         idle: 100,
         max: 250,
     };
-    store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
-        .create_session("token", "anna", "csrf", 1_000)
+        .add_editor(
+            "anna",
+            "$argon2id$a",
+            0,
+            &editor_line(AuditAction::EditorAdded, "anna", 0),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "token",
+            "anna",
+            "csrf",
+            1_000,
+            &editor_line(AuditAction::SignIn, "anna", 1_000),
+        )
         .await
         .unwrap();
 
@@ -293,18 +436,48 @@ pub async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn Desk
 
 pub async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
-    store.add_editor("anna", "$argon2id$a", 0).await.unwrap();
     store
-        .create_session("token", "anna", "csrf", 1_000)
+        .add_editor(
+            "anna",
+            "$argon2id$a",
+            0,
+            &editor_line(AuditAction::EditorAdded, "anna", 0),
+        )
         .await
         .unwrap();
     store
-        .create_session("other", "anna", "csrf2", 1_000)
+        .create_session(
+            "token",
+            "anna",
+            "csrf",
+            1_000,
+            &editor_line(AuditAction::SignIn, "anna", 1_000),
+        )
+        .await
+        .unwrap();
+    store
+        .create_session(
+            "other",
+            "anna",
+            "csrf2",
+            1_000,
+            &editor_line(AuditAction::SignIn, "anna", 1_000),
+        )
         .await
         .unwrap();
 
-    store.end_session("token").await.unwrap();
-    store.end_session("unknown").await.unwrap();
+    assert!(
+        store
+            .end_session("token", &editor_line(AuditAction::SignOut, "anna", 0))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .end_session("unknown", &editor_line(AuditAction::SignOut, "anna", 0))
+            .await
+            .unwrap()
+    );
     assert_eq!(store.session("token", 1_001, LIMITS).await.unwrap(), None);
     assert!(
         store
@@ -313,6 +486,159 @@ pub async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
             .unwrap()
             .is_some(),
         "the editor's other session lives on"
+    );
+}
+
+/// Each change of an account or a session writes its audit line with it; a change that does not
+/// happen (a taken name, an unknown editor, a session ended already) writes none.
+pub async fn account_and_session_changes_are_logged_with_the_change_and_only_then(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[&poll()]).await;
+    let line = editor_line;
+
+    let added = line(AuditAction::EditorAdded, "anna", 10);
+    assert!(
+        store
+            .add_editor("anna", "$argon2id$a", 10, &added)
+            .await
+            .unwrap()
+    );
+    let taken = line(AuditAction::EditorAdded, "anna", 11);
+    assert!(
+        !store
+            .add_editor("anna", "$argon2id$b", 11, &taken)
+            .await
+            .unwrap()
+    );
+    let changed = line(AuditAction::PasswordChanged, "anna", 20);
+    assert!(
+        store
+            .set_password("anna", "$argon2id$c", &changed)
+            .await
+            .unwrap()
+    );
+    let nobody = line(AuditAction::PasswordChanged, "nobody", 21);
+    assert!(
+        !store
+            .set_password("nobody", "$argon2id$d", &nobody)
+            .await
+            .unwrap()
+    );
+    let signed_in = line(AuditAction::SignIn, "anna", 30);
+    assert!(
+        store
+            .create_session("token", "anna", "csrf", 30, &signed_in)
+            .await
+            .unwrap()
+    );
+    let nobody = line(AuditAction::SignIn, "nobody", 31);
+    assert!(
+        !store
+            .create_session("other", "nobody", "csrf", 31, &nobody)
+            .await
+            .unwrap(),
+        "no such editor"
+    );
+    assert_eq!(engine.count("SELECT COUNT(*) FROM editor_session").await, 1);
+    let signed_out = line(AuditAction::SignOut, "anna", 40);
+    assert!(store.end_session("token", &signed_out).await.unwrap());
+    let twice = line(AuditAction::SignOut, "anna", 41);
+    assert!(
+        !store.end_session("token", &twice).await.unwrap(),
+        "a second click on Afmelden"
+    );
+    let unknown = line(AuditAction::SignOut, "anna", 42);
+    assert!(!store.end_session("unknown", &unknown).await.unwrap());
+    let removed = line(AuditAction::EditorRemoved, "anna", 50);
+    assert!(store.remove_editor("anna", &removed).await.unwrap());
+    let gone = line(AuditAction::EditorRemoved, "anna", 51);
+    assert!(!store.remove_editor("anna", &gone).await.unwrap());
+
+    assert_eq!(
+        store.audit_log(None, 100).await.unwrap(),
+        vec![removed, signed_out, signed_in, changed, added]
+    );
+}
+
+/// The audit line is part of the change: when it cannot be written, the change fails and nothing
+/// of it is stored (no editor, password, session or sign-out without its line).
+pub async fn an_account_or_session_change_whose_audit_line_fails_does_not_happen(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[&poll()]).await;
+    let line = editor_line;
+    let added = line(AuditAction::EditorAdded, "anna", 10);
+    assert!(
+        store
+            .add_editor("anna", "$argon2id$a", 10, &added)
+            .await
+            .unwrap()
+    );
+    let signed_in = line(AuditAction::SignIn, "anna", 20);
+    assert!(
+        store
+            .create_session("token", "anna", "csrf", 20, &signed_in)
+            .await
+            .unwrap()
+    );
+
+    engine
+        .execute("ALTER TABLE audit_log RENAME TO audit_log_away")
+        .await;
+    let bert = line(AuditAction::EditorAdded, "bert", 30);
+    assert!(
+        store
+            .add_editor("bert", "$argon2id$b", 30, &bert)
+            .await
+            .is_err()
+    );
+    let changed = line(AuditAction::PasswordChanged, "anna", 30);
+    assert!(
+        store
+            .set_password("anna", "$argon2id$c", &changed)
+            .await
+            .is_err()
+    );
+    let second = line(AuditAction::SignIn, "anna", 30);
+    assert!(
+        store
+            .create_session("second", "anna", "csrf2", 30, &second)
+            .await
+            .is_err()
+    );
+    let signed_out = line(AuditAction::SignOut, "anna", 30);
+    assert!(store.end_session("token", &signed_out).await.is_err());
+    let removed = line(AuditAction::EditorRemoved, "anna", 30);
+    assert!(store.remove_editor("anna", &removed).await.is_err());
+    engine
+        .execute("ALTER TABLE audit_log_away RENAME TO audit_log")
+        .await;
+
+    let names: Vec<String> = store
+        .editors()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, vec!["anna"], "bert was not added, anna not removed");
+    assert_eq!(
+        store.password_hash("anna").await.unwrap().as_deref(),
+        Some("$argon2id$a")
+    );
+    assert_eq!(
+        engine.count("SELECT COUNT(*) FROM editor_session").await,
+        1,
+        "no second session"
+    );
+    assert!(
+        store.session("token", 40, LIMITS).await.unwrap().is_some(),
+        "neither the sign-out nor the password change ended the session"
+    );
+    assert_eq!(
+        store.audit_log(None, 100).await.unwrap(),
+        vec![signed_in, added]
     );
 }
 
@@ -1996,17 +2322,35 @@ pub async fn every_change_of_the_site_raises_the_desk_version_another_node_reads
     assert_eq!(node.desk_version().await.unwrap(), seen);
 
     // What the site serves stays as it was: no node needs to read the desk again.
-    assert!(node.add_editor("anna", "hash", 1).await.unwrap());
-    for action in [
-        AuditAction::SignIn,
-        AuditAction::FailedSignIn,
-        AuditAction::Export,
-        AuditAction::SignOut,
-    ] {
+    assert!(
+        node.add_editor(
+            "anna",
+            "hash",
+            1,
+            &editor_line(AuditAction::EditorAdded, "anna", 1)
+        )
+        .await
+        .unwrap()
+    );
+    let signed_in = editor_line(AuditAction::SignIn, "anna", 2);
+    assert!(
+        node.create_session("token", "anna", "csrf", 2, &signed_in)
+            .await
+            .unwrap()
+    );
+    for action in [AuditAction::FailedSignIn, AuditAction::Export] {
         node.record_audit(&audit(action, None, "anna", 2))
             .await
             .unwrap();
     }
+    let signed_out = editor_line(AuditAction::SignOut, "anna", 2);
+    assert!(node.end_session("token", &signed_out).await.unwrap());
+    let changed = editor_line(AuditAction::PasswordChanged, "anna", 3);
+    assert!(
+        node.set_password("anna", "other hash", &changed)
+            .await
+            .unwrap()
+    );
     let mut vote = vote_at("a", &["ja"], 60);
     vote.poll_id = "andere".into();
     assert_eq!(node.record_vote(vote).await.unwrap(), VoteOutcome::Recorded);
@@ -2118,6 +2462,8 @@ macro_rules! desk_contract {
             an_idle_session_expires_and_is_deleted,
             a_session_expires_at_its_maximum_age_however_busy,
             a_session_ends_at_sign_out,
+            account_and_session_changes_are_logged_with_the_change_and_only_then,
+            an_account_or_session_change_whose_audit_line_fails_does_not_happen,
             closing_a_poll_at_the_desk_refuses_later_votes,
             reopening_a_poll_at_the_desk_takes_votes_again,
             the_file_closing_moment_returns_when_the_desk_lets_go,

@@ -420,16 +420,22 @@ impl DeskStore for FlakyStore {
         name: &str,
         password_hash: &str,
         now: i64,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        self.inner.add_editor(name, password_hash, now).await
+        self.inner.add_editor(name, password_hash, now, audit).await
     }
 
-    async fn set_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
-        self.inner.set_password(name, password_hash).await
+    async fn set_password(
+        &self,
+        name: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        self.inner.set_password(name, password_hash, audit).await
     }
 
-    async fn remove_editor(&self, name: &str) -> Result<bool, StoreError> {
-        self.inner.remove_editor(name).await
+    async fn remove_editor(&self, name: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        self.inner.remove_editor(name, audit).await
     }
 
     async fn editors(&self) -> Result<Vec<EditorSummary>, StoreError> {
@@ -446,9 +452,10 @@ impl DeskStore for FlakyStore {
         editor: &str,
         csrf_token: &str,
         now: i64,
-    ) -> Result<(), StoreError> {
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
         self.inner
-            .create_session(token_hash, editor, csrf_token, now)
+            .create_session(token_hash, editor, csrf_token, now, audit)
             .await
     }
 
@@ -461,8 +468,8 @@ impl DeskStore for FlakyStore {
         self.inner.session(token_hash, now, limits).await
     }
 
-    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        self.inner.end_session(token_hash).await
+    async fn end_session(&self, token_hash: &str, audit: &AuditEntry) -> Result<bool, StoreError> {
+        self.inner.end_session(token_hash, audit).await
     }
 
     async fn change_poll(

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use stembus_content::current;
 use stembus_desk::accounts;
 use stembus_store::NewVote;
-use stembus_store::desk::AuditAction;
+use stembus_store::desk::{AuditAction, AuditEntry};
 
 const EDITOR: &str = "an";
 const PASSWORD: &str = "een lang wachtwoord";
@@ -44,15 +44,28 @@ pub(crate) struct Editor {
     pub(crate) csrf: String,
 }
 
+/// Adds the editor `name` as `stembus editor add` does, with its audit line (`EditorAdded`).
 async fn add_editor(site: &TestSite, name: &str, password: &str) {
     let hash = accounts::hash_password(password).unwrap();
+    let audit = command_line(AuditAction::EditorAdded, name);
     assert!(
         site.state
             .store
-            .add_editor(name, &hash, TEST_NOW)
+            .add_editor(name, &hash, TEST_NOW, &audit)
             .await
             .unwrap()
     );
+}
+
+/// An audit line of the command line about the editor `name`.
+fn command_line(action: AuditAction, name: &str) -> AuditEntry {
+    AuditEntry {
+        at: TEST_NOW,
+        editor: "(opdrachtregel)".into(),
+        action,
+        poll_id: None,
+        detail: format!("redacteur {name}"),
+    }
 }
 
 /// Fetches the sign-in form and posts `name` and `password` with its token.
@@ -237,7 +250,10 @@ async fn signing_in_sets_a_strict_session_cookie_and_shows_every_poll() {
     ] {
         assert!(home.body.contains(text), "{text} in {}", home.body);
     }
-    assert_eq!(actions(&site).await, vec![AuditAction::SignIn]);
+    assert_eq!(
+        actions(&site).await,
+        vec![AuditAction::SignIn, AuditAction::EditorAdded]
+    );
 }
 
 #[tokio::test]
@@ -284,7 +300,12 @@ async fn a_wrong_password_and_an_unknown_name_get_the_same_answer() {
         assert!(cookie_set(reply, "stembus-redactie").is_none());
         assert_eq!(reply.header("cache-control"), Some("no-store"));
     }
-    let log = site.state.store.audit_log(None, 10).await.unwrap();
+    let mut log = site.state.store.audit_log(None, 10).await.unwrap();
+    assert_eq!(
+        log.pop().map(|entry| entry.action),
+        Some(AuditAction::EditorAdded),
+        "the oldest line: the editor was added"
+    );
     assert_eq!(log.len(), 2);
     assert!(
         log.iter()
@@ -538,7 +559,14 @@ async fn a_session_ends_after_an_idle_hour_and_after_a_working_day() {
 async fn removing_an_editor_ends_their_session_at_once() {
     let site = TestSite::new();
     let editor = signed_in(&site).await;
-    assert!(site.state.store.remove_editor(EDITOR).await.unwrap());
+    let audit = command_line(AuditAction::EditorRemoved, EDITOR);
+    assert!(
+        site.state
+            .store
+            .remove_editor(EDITOR, &audit)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         editor.get(&site, "/redactie").await.status,
         StatusCode::SEE_OTHER
@@ -568,7 +596,11 @@ async fn signing_out_ends_the_session() {
     );
     assert_eq!(
         actions(&site).await,
-        vec![AuditAction::SignOut, AuditAction::SignIn]
+        vec![
+            AuditAction::SignOut,
+            AuditAction::SignIn,
+            AuditAction::EditorAdded
+        ]
     );
 }
 
@@ -1096,6 +1128,16 @@ async fn the_editor_commands_add_list_change_and_remove_accounts() {
             .contains("no editor")
     );
     assert!(store.password_hash("an").await.unwrap().is_none());
+    assert_eq!(
+        store.audit_log(None, 10).await.unwrap(),
+        [
+            AuditAction::EditorRemoved,
+            AuditAction::PasswordChanged,
+            AuditAction::EditorAdded,
+        ]
+        .map(|action| command_line(action, "an")),
+        "one line per change, none for a refused one"
+    );
 }
 
 #[tokio::test]

@@ -516,7 +516,10 @@ async fn a_new_poll_with_a_wrong_form_token_or_from_another_site_is_refused() {
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
     }
     assert!(made_ids(&site).await.is_empty());
-    assert_eq!(actions(&site).await, vec![AuditAction::SignIn]);
+    assert_eq!(
+        actions(&site).await,
+        vec![AuditAction::SignIn, AuditAction::EditorAdded]
+    );
 }
 
 #[tokio::test]
@@ -695,7 +698,10 @@ async fn a_file_poll_is_marked_as_from_its_file_and_cannot_be_edited_or_archived
         .post(&site, &format!("{}/archiveren", desk_page(POLL)), "")
         .await;
     assert_eq!(archive.status, StatusCode::NOT_FOUND);
-    assert_eq!(actions(&site).await, vec![AuditAction::SignIn]);
+    assert_eq!(
+        actions(&site).await,
+        vec![AuditAction::SignIn, AuditAction::EditorAdded]
+    );
     assert_eq!(site.get(ARTICLE, None).await.status, StatusCode::OK);
 }
 
