@@ -147,6 +147,13 @@ async fn serve() -> Result<(), String> {
             tracing::info!(
                 "the desk, the health checks and the metrics also on http://{desk_address}/, on a thread of their own"
             );
+            if https {
+                // The desk's cookies are `__Host-` and `Secure` on an https site: a browser keeps
+                // them only from an https address, so a sign-in on this plain one never holds.
+                tracing::info!(
+                    "editors reach the desk's address through the proxy's https: its cookies are kept only over https"
+                );
+            }
             Some(desk)
         }
         None => None,
