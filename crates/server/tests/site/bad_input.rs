@@ -330,6 +330,61 @@ async fn vote_from(router: &axum::Router, peer: &str, forwarded: Option<&str>) -
 }
 
 #[tokio::test]
+async fn a_vote_refused_before_its_form_is_read_leads_back_to_the_poll_it_came_from() {
+    use tower::ServiceExt;
+    let site = TestSite::new().with_settings(|settings| {
+        settings.vote_burst = 1;
+        settings.votes_per_minute = 1;
+    });
+    let router = site.router();
+    assert_eq!(
+        vote_from(&router, "192.0.2.10:4000", None).await,
+        StatusCode::OK
+    );
+    let refused_page = |referer: String| {
+        let router = router.clone();
+        async move {
+            let mut request = Request::post(VOTE_PATH)
+                .header(header::CONTENT_TYPE, FORM)
+                .header(header::ACCEPT, BROWSER_ACCEPT)
+                .header(header::REFERER, referer)
+                .body(Body::from(vote_body("ja")))
+                .unwrap();
+            let peer: SocketAddr = "192.0.2.10:4001".parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let reply = router.oneshot(request).await.unwrap();
+            assert_eq!(reply.status(), StatusCode::TOO_MANY_REQUESTS);
+            let body = axum::body::to_bytes(reply.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            String::from_utf8(body.to_vec()).unwrap()
+        }
+    };
+    let from_article =
+        refused_page("http://127.0.0.1:3000/artikel/deepseek-nvidia-beurswaarde?keuze=ja".into())
+            .await;
+    assert!(
+        from_article.contains("href=\"/artikel/deepseek-nvidia-beurswaarde#poll\""),
+        "back to the article's poll: {from_article}"
+    );
+    let from_embed = refused_page(format!("http://127.0.0.1:3000/embed/{POLL}")).await;
+    assert!(
+        from_embed.contains(&format!("href=\"/embed/{POLL}#poll\"")),
+        "back to the embed: {from_embed}"
+    );
+    for elsewhere in [
+        "https://andere.example/artikel/iets",
+        "https://andere.example//andere.example/",
+    ] {
+        let page = refused_page(elsewhere.to_string()).await;
+        assert!(
+            page.contains("href=\"/\"") && !page.contains("andere.example"),
+            "{elsewhere} is not a way back: {page}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_spoofed_forwarded_for_is_not_the_rate_limit_key() {
     let site = TestSite::new().with_settings(|settings| {
         settings.vote_burst = 1;

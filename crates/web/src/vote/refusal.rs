@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::{IntoAny, view};
 use std::sync::Arc;
+use stembus_content::Library;
 use stembus_messages::Words;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
@@ -97,9 +98,17 @@ pub(super) async fn shape_refusals(
     let wants_html = accepts_html(request.headers());
     let embedded = embed::from_embed(request.headers());
     let page_language = embed::referer_language(request.headers());
+    let came_from = embed::referer_path(request.headers())
+        .and_then(|path| poll_page_at(&state.library(), path));
     let uri = request.uri().clone();
     let response = next.run(request).await;
     let refusal = match response.extensions().get::<Refusal>() {
+        // Refused before its form was read (too many votes, another site, not a form): back to
+        // the poll the reader came from, when that is one of this site's.
+        Some(refusal) if refusal.back_to_poll.is_none() => Refusal {
+            back_to_poll: came_from,
+            ..refusal.clone()
+        },
         Some(refusal) => refusal.clone(),
         None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             Refusal::new(AppError::PayloadTooLarge)
@@ -123,6 +132,24 @@ pub(super) async fn shape_refusals(
             .insert(header::RETRY_AFTER, wait.clone());
     }
     reply
+}
+
+/// `path` (a `Referer`'s, query and fragment dropped) with `#poll` when it is the address of one of
+/// the site's articles or of a known poll's embed, in either language; anything else (another
+/// site's path, `//host/…`) is not a way back.
+fn poll_page_at(library: &Library, path: &str) -> Option<String> {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let article = library
+        .articles()
+        .iter()
+        .any(|article| article.path() == path);
+    let embed = path.rsplit_once('/').is_some_and(|(_, poll_id)| {
+        library.poll(poll_id).is_some()
+            && Language::ALL
+                .into_iter()
+                .any(|language| embed::embed_path(poll_id, language) == path)
+    });
+    (article || embed).then(|| format!("{path}#poll"))
 }
 
 /// The refusal as the island reads it: the error's name and the reader's words for it in the
