@@ -478,7 +478,7 @@ fn events(
     let state = (snapshots, closing, last_seen, slot, true);
     stream::unfold(
         state,
-        move |(mut snapshots, mut closing, mut last_seen, slot, first)| async move {
+        move |(mut snapshots, mut closing, mut last_seen, slot, mut first)| async move {
             loop {
                 if *closing.borrow() {
                     return None;
@@ -501,6 +501,10 @@ fn events(
                     continue;
                 };
                 if last_seen.take().is_some_and(|seen| seen == snapshot.id) {
+                    // The snapshot a reconnecting reader already has was this stream's first: the
+                    // next one waits for its moment like any other, or every reader reconnecting
+                    // after a restart would send it at the same instant.
+                    first = false;
                     continue;
                 }
                 let event = Event::default()
@@ -592,6 +596,45 @@ mod tests {
         drop(a);
         assert_eq!(hub.open_streams(), 1);
         assert!(hub.take_slot(now).is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reconnected_stream_sends_the_next_standing_at_its_own_moment() {
+        use futures_util::StreamExt;
+        let hub = LiveResults::admitting(10, Gauge::default(), 10, 10);
+        let slot = hub.take_slot(Instant::now()).unwrap();
+        let snapshot = |id: &str| {
+            Some(Arc::new(Snapshot {
+                id: id.to_string(),
+                data: vec![(Language::Dutch, format!("{{\"id\":\"{id}\"}}"))],
+            }))
+        };
+        let (publish, snapshots) = watch::channel(snapshot("a"));
+        let (_closing, closing) = watch::channel(false);
+        let phase = Duration::from_millis(300);
+        // A reader reconnecting with the standing it has ("a", its `Last-Event-ID`).
+        let mut events = Box::pin(events(
+            snapshots,
+            closing,
+            Some("a".to_string()),
+            slot,
+            phase,
+            Language::Dutch,
+        ));
+        assert!(
+            tokio::time::timeout(Duration::from_secs(1), events.next())
+                .await
+                .is_err(),
+            "nothing it has not seen"
+        );
+        let published = Instant::now();
+        publish.send(snapshot("b")).unwrap();
+        assert!(events.next().await.is_some());
+        assert!(
+            published.elapsed() >= phase,
+            "sent {:?} after the change, not at its moment ({phase:?})",
+            published.elapsed()
+        );
     }
 
     #[test]
