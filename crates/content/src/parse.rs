@@ -74,9 +74,17 @@ const DESCRIPTION_LENGTH: usize = 160;
 /// Parses one content file; the error names the field at fault.
 pub fn parse_article(text: &str) -> Result<Article, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A file saved on Windows (Notepad, git's `autocrlf`) ends its lines with CR LF; TOML refuses
+    // the lone CR the front matter's slice would end with, so the lines are read as LF throughout.
+    let unix_lines;
+    let text = if text.contains('\r') {
+        unix_lines = text.replace("\r\n", "\n");
+        unix_lines.as_str()
+    } else {
+        text
+    };
     let rest = text
         .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
         .ok_or("must start with a `+++` line opening the front matter")?;
     let end = rest
         .find("\n+++")

@@ -35,6 +35,14 @@ fn a_well_formed_file_parses_with_its_poll_and_markdown_body() {
 }
 
 #[test]
+fn a_file_saved_with_windows_line_ends_parses_as_the_same_article() {
+    let windows = GOOD.replace('\n', "\r\n");
+    assert_eq!(parse_article(&windows), parse_article(GOOD));
+    let with_bom = format!("\u{feff}{windows}");
+    assert_eq!(parse_article(&with_bom), parse_article(GOOD));
+}
+
+#[test]
 fn the_shipped_content_folder_loads() {
     let library = Library::load(&content_dir(), BadContent::Stop).unwrap();
     assert!(library.articles().len() >= 2);
