@@ -117,6 +117,12 @@ pub struct CurrentContent {
     folder: Option<Arc<Mutex<ContentFolder>>>,
     current: RwLock<Current>,
     listeners: RwLock<Vec<ChangeListener>>,
+    /// The files' library read from the folder but not yet served: the folder remembers a file as
+    /// read once it is, so a refresh that then failed on the store would lose the change for good.
+    unserved: Mutex<Option<Arc<Library>>>,
+    /// One refresh at a time (the refresher's and a desk action's): two interleaved could serve
+    /// the older read and sync its older polls last.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl CurrentContent {
@@ -151,6 +157,8 @@ impl CurrentContent {
                 problems,
             }),
             listeners: RwLock::default(),
+            unserved: Mutex::default(),
+            refreshing: tokio::sync::Mutex::default(),
         }
     }
 
@@ -208,6 +216,7 @@ impl CurrentContent {
     /// changed poll is synced into the store, and the listeners are told which pages changed.
     /// On a store error the content read so far stays served.
     pub async fn refresh(&self, store: &Store) -> Result<(), StoreError> {
+        let _one_at_a_time = self.refreshing.lock().await;
         let rescanned = match &self.folder {
             None => None,
             Some(folder) => {
@@ -227,7 +236,13 @@ impl CurrentContent {
             }
         };
         let (library, problems) = rescanned.unzip();
-        let library = library.flatten();
+        let library = {
+            let mut unserved = self.unserved.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(read) = library.flatten() {
+                *unserved = Some(Arc::new(read));
+            }
+            unserved.clone()
+        };
         let files_changed = library.is_some();
         if let Some(library) = &library {
             let polls: Vec<PollDefinition> = library.polls().cloned().collect();
@@ -259,7 +274,8 @@ impl CurrentContent {
         }
         current.desk_version = Some(version);
         if let Some(library) = library {
-            current.files = Arc::new(library);
+            current.files = library;
+            *self.unserved.lock().unwrap_or_else(|p| p.into_inner()) = None;
         } else if current.desk == desk {
             return Ok(());
         }

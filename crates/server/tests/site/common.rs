@@ -331,6 +331,8 @@ pub struct FlakyStore {
     /// Votes are stored, and then answered as if the store could not tell (a commit whose answer
     /// was lost).
     vote_answers_lost: AtomicBool,
+    /// Syncing the content's polls fails (the database busy during a reload).
+    syncs_fail: AtomicBool,
     /// Reads of a standing for nobody in particular (the live snapshots, the API).
     anonymous_reads: AtomicUsize,
     /// Reads of a standing with one reader's own answers.
@@ -345,6 +347,7 @@ impl FlakyStore {
             inner,
             reads_fail: AtomicBool::new(false),
             vote_answers_lost: AtomicBool::new(false),
+            syncs_fail: AtomicBool::new(false),
             anonymous_reads: AtomicUsize::new(0),
             voter_reads: AtomicUsize::new(0),
             desk_reads: AtomicUsize::new(0),
@@ -353,6 +356,10 @@ impl FlakyStore {
 
     pub fn fail_reads(&self, fail: bool) {
         self.reads_fail.store(fail, Ordering::SeqCst);
+    }
+
+    pub fn fail_syncs(&self, fail: bool) {
+        self.syncs_fail.store(fail, Ordering::SeqCst);
     }
 
     pub fn lose_vote_answers(&self, lose: bool) {
@@ -551,6 +558,9 @@ impl DeskStore for FlakyStore {
     }
 
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
+        if self.syncs_fail.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable);
+        }
         self.inner.sync_polls(polls).await
     }
 

@@ -253,6 +253,39 @@ async fn concurrent_first_requests_render_the_page_once() {
 }
 
 #[tokio::test]
+async fn a_content_change_read_while_the_database_failed_is_served_once_it_answers() {
+    let content = tempfile::tempdir().unwrap();
+    let shipped = crate::common::shipped_content().join("deepseek-nvidia-beurswaarde.md");
+    let file = content.path().join("artikel.md");
+    std::fs::copy(&shipped, &file).unwrap();
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let flaky = FlakyStore::around(site.state.store.clone());
+    let site = site.with_store(|_| flaky.clone());
+    // An editor corrects the article, and the database is busy as the node reads it.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Het Chinese DeepSeek", "Het Chinese bedrijf DeepSeek");
+    std::fs::write(&file, text).unwrap();
+    // Saved a while ago, as far as the folder's clock goes: no settling read takes it again.
+    let a_minute_ago = std::time::SystemTime::now() - Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(a_minute_ago)
+        .unwrap();
+    flaky.fail_syncs(true);
+    assert!(site.state.refresh_content().await.is_err());
+    flaky.fail_syncs(false);
+    site.state.refresh_content().await.unwrap();
+    let page = site.get(ARTICLE, None).await.decoded();
+    assert!(
+        page.contains("Het Chinese bedrijf DeepSeek"),
+        "the correction is served: {page}"
+    );
+}
+
+#[tokio::test]
 async fn a_kept_page_is_rendered_again_after_its_time() {
     let cache = PageCache::with_ttl(Duration::ZERO);
     let count = Arc::new(AtomicUsize::new(0));
