@@ -162,7 +162,7 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
                         .to_string(),
                 );
             }
-            (Some(poll), None)
+            (Some(in_brussels_time(poll)), None)
         }
         Some(PollField::MadeInDesk(id)) => {
             check_identifier("poll", &id)?;
@@ -240,6 +240,21 @@ fn check_image(image: &LeadImage) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// `poll` with its opening and closing as Brussels clock times, whatever offset the file wrote them
+/// in: the same instants, but a page, the picture and the desk show a moment as its clock reads,
+/// so `2025-07-01T18:00:00+01:00` (winter's offset copied into a summer date) must read 19.00, the
+/// time Brussels votes close, not 18.00.
+fn in_brussels_time(poll: PollDefinition) -> PollDefinition {
+    let brussels = |moment: Option<Moment>| {
+        moment.map(|moment| Moment::brussels_from_unix(moment.unix_seconds()))
+    };
+    PollDefinition {
+        opens: brussels(poll.opens),
+        closes: brussels(poll.closes),
+        ..poll
+    }
 }
 
 fn check_poll(poll: &PollDefinition) -> Result<(), String> {

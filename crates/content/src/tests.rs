@@ -43,6 +43,25 @@ fn a_file_saved_with_windows_line_ends_parses_as_the_same_article() {
 }
 
 #[test]
+fn a_poll_moment_written_in_another_offset_is_read_as_its_brussels_time() {
+    let summer = GOOD.replace(
+        "question = \"Vraag?\"",
+        "question = \"Vraag?\"\nopens = \"2025-06-30T08:00:00Z\"\ncloses = \"2025-07-01T18:00:00+01:00\"",
+    );
+    let poll = parse_article(&summer).unwrap().poll.unwrap();
+    assert_eq!(
+        poll.closes,
+        Some(Moment::parse("2025-07-01T19:00:00+02:00").unwrap()),
+        "the instant kept, read on Brussels' summer clock"
+    );
+    assert_eq!(
+        poll.opens.unwrap().clock_nl(),
+        "10.00",
+        "UTC 8.00 is 10.00 in Brussels"
+    );
+}
+
+#[test]
 fn the_shipped_content_folder_loads() {
     let library = Library::load(&content_dir(), BadContent::Stop).unwrap();
     assert!(library.articles().len() >= 2);
