@@ -96,7 +96,13 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        format!("front matter: {quoted}")
+        // A moment written without quotes is TOML's own date, which reaches us as a map.
+        let hint = if quoted.contains("invalid type: map, expected a string") {
+            " (a moment is written in quotes: opens = \"2025-01-27T18:00:00+01:00\")"
+        } else {
+            ""
+        };
+        format!("front matter: {quoted}{hint}")
     })?;
     let body = rest[end + 4..].trim_start_matches(['\r', '\n']);
     if body.trim().is_empty() {

@@ -62,6 +62,19 @@ fn a_poll_moment_written_in_another_offset_is_read_as_its_brussels_time() {
 }
 
 #[test]
+fn a_moment_written_without_quotes_is_refused_with_how_to_write_it() {
+    let bare = GOOD.replace(
+        "question = \"Vraag?\"",
+        "question = \"Vraag?\"\ncloses = 2025-07-01T18:00:00+02:00",
+    );
+    let error = parse_article(&bare).unwrap_err();
+    assert!(
+        error.contains("closes") && error.contains("in quotes"),
+        "{error}"
+    );
+}
+
+#[test]
 fn the_shipped_content_folder_loads() {
     let library = Library::load(&content_dir(), BadContent::Stop).unwrap();
     assert!(library.articles().len() >= 2);
