@@ -90,3 +90,86 @@ test("a vote the node keeps refusing is given up after four tries and said not t
   await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
   await expect(page.getByRole("button", { name: "Stem" })).toBeEnabled();
 });
+
+test("a vote given up on without an answer and sent again by the reader keeps its key and counts once", async ({ browser, page }) => {
+  const seen = await witness(browser);
+  const before = await votersShown(seen);
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  const keys: (string | null)[] = [];
+  let attempt = 0;
+  await page.route(VOTE, async (route) => {
+    attempt += 1;
+    keys.push(keyOf(route.request()));
+    if (attempt === 1) {
+      // Stored, but its answer lost; then the node is full until the island gives up.
+      await route.fetch();
+      await route.fulfill({ status: 503, headers: { "retry-after": "0" }, contentType: "application/json", body: UNAVAILABLE });
+    } else if (attempt <= 4) {
+      await route.fulfill({ status: 503, headers: { "retry-after": "0" }, contentType: "application/json", body: BUSY });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("alert")).toHaveText(/uw stem is nog niet geteld/, { timeout: 20_000 });
+  expect(attempt).toBe(4);
+  // The reader tries once more, as the message asks.
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("heading", { name: QUESTION })).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Ja/);
+  expect(attempt).toBe(5);
+  expect(new Set(keys).size, "the reader's second submit carries the first's key").toBe(1);
+  await seen.reload();
+  expect(await votersShown(seen), "counted once").toBe(before + 1);
+});
+
+test("a vote is sent again no sooner than the server's Retry-After", async ({ page }) => {
+  // The jitter at its lowest: a pause drawn below the server's would show here.
+  await page.addInitScript(() => {
+    Math.random = () => 0;
+  });
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  const sent: number[] = [];
+  await page.route(VOTE, (route) => {
+    sent.push(Date.now());
+    if (sent.length === 1) {
+      return route.fulfill({ status: 503, headers: { "retry-after": "2" }, contentType: "application/json", body: BUSY });
+    }
+    // Refused for good (not a 503): no more tries, nothing stored.
+    return route.fulfill({ status: 409, contentType: "application/json", body: JSON.stringify({ error: "AlreadyVoted", message: "Klaar." }) });
+  });
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Klaar.", { timeout: 15_000 });
+  expect(sent.length).toBe(2);
+  expect(sent[1] - sent[0], "Retry-After: 2").toBeGreaterThanOrEqual(2_000);
+});
+
+test("the same refusal twice is said twice, and the keyboard is back on the button", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.route(VOTE, (route) =>
+    route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: "InvalidChoice", message: "Kies een antwoord uit de lijst." }) }),
+  );
+  // Counts the times the form's alert is given a text, as a screen reader hears it.
+  await page.evaluate(() => {
+    const alert = document.querySelector(".poll-card [role=alert]")!;
+    (window as unknown as { said: number }).said = 0;
+    new MutationObserver(() => {
+      if (alert.textContent) (window as unknown as { said: number }).said += 1;
+    }).observe(alert, { childList: true, characterData: true, subtree: true });
+  });
+  const said = () => page.evaluate(() => (window as unknown as { said: number }).said);
+  await page.getByRole("radio", { name: "Nee" }).check();
+  const button = page.getByRole("button", { name: "Stem" });
+  await button.click();
+  await expect(page.getByRole("alert")).toHaveText("Kies een antwoord uit de lijst.");
+  await expect.poll(said).toBe(1);
+  await expect(button).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect.poll(said).toBe(2);
+  await expect(button).toBeFocused();
+});

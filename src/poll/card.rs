@@ -89,6 +89,11 @@ struct Card {
     /// reads it; on the server it is empty.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     live: browser::Live,
+    /// The idempotency key of the reader's vote from here, kept from its first try until the
+    /// server answered it either way: a vote given up on without an answer (it may have been
+    /// stored) and sent again by the reader must carry the same key, or it would count twice.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    vote_key: String,
 }
 
 /// The card's words in the page's language. On the server all of them; the browser reads back

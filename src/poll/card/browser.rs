@@ -12,7 +12,7 @@
 
 use super::{Card, CardState, bar_width};
 use crate::poll::VOTE_KEY_FIELD;
-use js_sys::{Array, Function, JSON, Math, Promise, Reflect};
+use js_sys::{Array, Date, Function, JSON, Math, Promise, Reflect};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -103,15 +103,20 @@ pub fn submit(event: SubmitEvent, state: CardState) {
             card.pending = false;
             card.error_text = result.as_ref().err().cloned().unwrap_or_default();
         });
-        if result.is_ok() {
-            // Once the page shows what replaced the form (the view catches up in tasks queued
-            // by the update above), keyboard and screen-reader users land on it, and its standing
-            // is followed live.
-            leptos::task::spawn_local(async move {
+        // Once the view has caught up (in tasks queued by the update above): after a vote taken,
+        // keyboard and screen-reader users land on what replaced the form, and its standing is
+        // followed live; after a refusal they are put back on the button, which was disabled while
+        // the vote was on its way (that takes the focus off it in some browsers, and a disabled
+        // button takes none), under the refusal their screen reader just said.
+        let taken = result.is_ok();
+        leptos::task::spawn_local(async move {
+            if taken {
                 focus_results();
                 follow_if_shown(state);
-            });
-        }
+            } else if let Ok(Some(button)) = form.query_selector("button[type=submit]") {
+                let _ = button.unchecked_into::<HtmlElement>().focus();
+            }
+        });
     });
 }
 
@@ -119,17 +124,25 @@ pub fn submit(event: SubmitEvent, state: CardState) {
 // without captures are one function type, so they share one.
 fn start_sending(card: &mut Card) {
     card.pending = true;
+    // Emptied, so that the same refusal again is a change the form's alert says again.
+    card.error_text.clear();
+}
+
+fn forget_key(card: &mut Card) {
+    card.vote_key.clear();
 }
 
 fn say_sending_again(card: &mut Card) {
     card.announcement_html = card.words.retrying.clone();
 }
 
-/// Tries of one vote at most, and the longest pause between two before its jitter: the three
-/// pauses take 27 s at most (6 s and half again, three times), so the four tries fall within 30 s
-/// of a node that refuses at once, as a full one does.
+/// Tries of one vote at most, the longest pause between two before its jitter (the three pauses
+/// take 27 s at most: 6 s and half again, three times), and the time after its first try within
+/// which a vote is tried again at all: four tries within 30 s, also when a try takes long to be
+/// answered (a full node answers its 503 only after its timeout).
 const MOST_TRIES: u32 = 4;
 const LONGEST_PAUSE_MS: f64 = 6_000.0;
+const TRIES_WITHIN_MS: f64 = 30_000.0;
 
 /// Posts the form as `application/x-www-form-urlencoded` with the vote's idempotency key, and
 /// reads the server function's answer: a `VoteAnswer` on success, else the refusal's words as the
@@ -137,10 +150,12 @@ const LONGEST_PAUSE_MS: f64 = 6_000.0;
 /// came or it does not decode.
 ///
 /// While the node answers that it is busy (503), or no answer comes, the vote is posted again after a
-/// pause: the server's `Retry-After`, or longer as tries go by (1, 2, 4 s), each drawn between half
-/// and one and a half times that so that readers refused together do not come back together; at
-/// most `MOST_TRIES` tries within 30 s (`LONGEST_PAUSE_MS`). Every try carries the same key, so a vote
-/// whose answer was lost after it was stored counts once. The live region says it is sent again.
+/// pause: the server's `Retry-After`, or longer as tries go by (1, 2, 4 s), each drawn between one
+/// and one and a half times that (never sooner than the server asked) so that readers refused
+/// together do not come back together; at most `MOST_TRIES` tries within `TRIES_WITHIN_MS`. Every
+/// try carries the same key, and so does the reader's next submit after a vote given up on without
+/// an answer, so a vote whose answer was lost after it was stored counts once; the key is dropped
+/// once the server answered it. The live region says it is sent again.
 async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, String> {
     let unavailable_text = state.with_untracked(|card| card.words.unavailable.clone());
     let unavailable = |_| unavailable_text.clone();
@@ -149,7 +164,13 @@ async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, Strin
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields).map_err(unavailable)?;
     // `set`, not `append`: a form shown again after a refusal carries a key of the server's
     // already, under which nothing was stored.
-    if let Some(key) = vote_key(&window) {
+    let mut key = state.with_untracked(|card| card.vote_key.clone());
+    if key.is_empty() {
+        key = vote_key(&window).unwrap_or_default();
+        let kept = key.clone();
+        state.update_untracked(move |card| card.vote_key = kept);
+    }
+    if !key.is_empty() {
         body.set(VOTE_KEY_FIELD, &key);
     }
     // fetch's own `Accept: */*` is what tells the vote endpoint this is not a page load: it
@@ -157,6 +178,7 @@ async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, Strin
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&body);
+    let first_try = Date::now();
     let mut tries = 1;
     loop {
         let mut retry_after_ms = f64::NAN;
@@ -179,22 +201,30 @@ async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, Strin
                 Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
                 Err(_) => JsValue::UNDEFINED,
             };
-            if response.ok() && answer.is_object() {
+            let answered = response.ok() && answer.is_object();
+            worth_retrying = !answered && response.status() == 503;
+            if !worth_retrying {
+                // Taken or refused: either way this vote's key has done its work.
+                state.update_untracked(forget_key as fn(&mut Card));
+            }
+            if answered {
                 return Ok(answer);
             }
-            worth_retrying = response.status() == 503;
             message = text(&answer, "message");
         }
         if message.is_empty() {
             message = unavailable_text.clone();
         }
-        if !worth_retrying || tries == MOST_TRIES {
-            return Err(message);
-        }
         let pause_ms = f64::from(1_000u32 << (tries - 1))
             .max(retry_after_ms)
             .min(LONGEST_PAUSE_MS)
-            * (0.5 + Math::random());
+            * (1.0 + 0.5 * Math::random());
+        if !worth_retrying
+            || tries == MOST_TRIES
+            || Date::now() - first_try + pause_ms > TRIES_WITHIN_MS
+        {
+            return Err(message);
+        }
         state.update(say_sending_again as fn(&mut Card));
         pause(pause_ms).await;
         tries += 1;
