@@ -76,6 +76,21 @@ fn editor_line(action: AuditAction, editor: &str, at: i64) -> AuditEntry {
     audit(action, None, editor, at)
 }
 
+/// Adds the editor `name` with `hash` at `at`, with its audit line: a test's setting up.
+async fn editor_added(store: &Store, name: &str, hash: &str, at: i64) {
+    let line = editor_line(AuditAction::EditorAdded, name, at);
+    store.add_editor(name, hash, at, &line).await.unwrap();
+}
+
+/// Opens the session `token` (with `csrf`) of `name` at `at`, with its audit line.
+async fn signed_in(store: &Store, token: &str, name: &str, csrf: &str, at: i64) {
+    let line = editor_line(AuditAction::SignIn, name, at);
+    store
+        .create_session(token, name, csrf, at, &line)
+        .await
+        .unwrap();
+}
+
 fn on_deepseek(action: AuditAction, at: i64) -> AuditEntry {
     audit(action, Some("deepseek"), "anna", at)
 }
@@ -208,44 +223,10 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
     engine: &dyn DeskEngine,
 ) {
     let store = engine.open(&[&poll()]).await;
-    store
-        .add_editor(
-            "anna",
-            "$argon2id$a",
-            0,
-            &editor_line(AuditAction::EditorAdded, "anna", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .add_editor(
-            "bert",
-            "$argon2id$b",
-            0,
-            &editor_line(AuditAction::EditorAdded, "bert", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "anna-1",
-            "anna",
-            "csrf-a",
-            100,
-            &editor_line(AuditAction::SignIn, "anna", 100),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "bert-1",
-            "bert",
-            "csrf-b",
-            100,
-            &editor_line(AuditAction::SignIn, "bert", 100),
-        )
-        .await
-        .unwrap();
+    editor_added(&store, "anna", "$argon2id$a", 0).await;
+    editor_added(&store, "bert", "$argon2id$b", 0).await;
+    signed_in(&store, "anna-1", "anna", "csrf-a", 100).await;
+    signed_in(&store, "bert-1", "bert", "csrf-b", 100).await;
 
     assert!(
         store
@@ -280,16 +261,7 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
             .is_some()
     );
 
-    store
-        .create_session(
-            "anna-2",
-            "anna",
-            "csrf-a2",
-            120,
-            &editor_line(AuditAction::SignIn, "anna", 120),
-        )
-        .await
-        .unwrap();
+    signed_in(&store, "anna-2", "anna", "csrf-a2", 120).await;
     assert!(
         store
             .remove_editor("anna", &editor_line(AuditAction::EditorRemoved, "anna", 0))
@@ -313,25 +285,8 @@ pub async fn removing_an_editor_or_changing_their_password_ends_their_sessions(
 
 pub async fn a_session_is_found_and_its_last_request_moves(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
-    store
-        .add_editor(
-            "anna",
-            "$argon2id$a",
-            0,
-            &editor_line(AuditAction::EditorAdded, "anna", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "token",
-            "anna",
-            "csrf",
-            1_000,
-            &editor_line(AuditAction::SignIn, "anna", 1_000),
-        )
-        .await
-        .unwrap();
+    editor_added(&store, "anna", "$argon2id$a", 0).await;
+    signed_in(&store, "token", "anna", "csrf", 1_000).await;
 
     let first = store.session("token", 1_010, LIMITS).await.unwrap();
     assert_eq!(
@@ -358,25 +313,8 @@ pub async fn an_idle_session_expires_and_is_deleted(engine: &dyn DeskEngine) {
         idle: 100,
         max: 10_000,
     };
-    store
-        .add_editor(
-            "anna",
-            "$argon2id$a",
-            0,
-            &editor_line(AuditAction::EditorAdded, "anna", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "token",
-            "anna",
-            "csrf",
-            1_000,
-            &editor_line(AuditAction::SignIn, "anna", 1_000),
-        )
-        .await
-        .unwrap();
+    editor_added(&store, "anna", "$argon2id$a", 0).await;
+    signed_in(&store, "token", "anna", "csrf", 1_000).await;
 
     assert!(
         store
@@ -404,25 +342,8 @@ pub async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn Desk
         idle: 100,
         max: 250,
     };
-    store
-        .add_editor(
-            "anna",
-            "$argon2id$a",
-            0,
-            &editor_line(AuditAction::EditorAdded, "anna", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "token",
-            "anna",
-            "csrf",
-            1_000,
-            &editor_line(AuditAction::SignIn, "anna", 1_000),
-        )
-        .await
-        .unwrap();
+    editor_added(&store, "anna", "$argon2id$a", 0).await;
+    signed_in(&store, "token", "anna", "csrf", 1_000).await;
 
     for now in [1_090, 1_180, 1_250] {
         assert!(
@@ -436,35 +357,9 @@ pub async fn a_session_expires_at_its_maximum_age_however_busy(engine: &dyn Desk
 
 pub async fn a_session_ends_at_sign_out(engine: &dyn DeskEngine) {
     let store = engine.open(&[&poll()]).await;
-    store
-        .add_editor(
-            "anna",
-            "$argon2id$a",
-            0,
-            &editor_line(AuditAction::EditorAdded, "anna", 0),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "token",
-            "anna",
-            "csrf",
-            1_000,
-            &editor_line(AuditAction::SignIn, "anna", 1_000),
-        )
-        .await
-        .unwrap();
-    store
-        .create_session(
-            "other",
-            "anna",
-            "csrf2",
-            1_000,
-            &editor_line(AuditAction::SignIn, "anna", 1_000),
-        )
-        .await
-        .unwrap();
+    editor_added(&store, "anna", "$argon2id$a", 0).await;
+    signed_in(&store, "token", "anna", "csrf", 1_000).await;
+    signed_in(&store, "other", "anna", "csrf2", 1_000).await;
 
     assert!(
         store
