@@ -791,6 +791,19 @@ async fn ballot(site: &TestSite, n: usize, choice: &str, cast_at: i64) {
     site.state.store.record_vote(vote).await.unwrap();
 }
 
+/// The desk's preview of voiding the minute of 9.00 on 2 March (`TEST_NOW`).
+async fn nine_oclock_preview(site: &TestSite, editor: &Editor) -> Reply {
+    editor
+        .get(
+            site,
+            &format!(
+                "{}/ongeldig?van=2026-03-02T09:00&tot=2026-03-02T09:00",
+                desk_poll()
+            ),
+        )
+        .await
+}
+
 #[tokio::test]
 async fn voiding_a_window_after_its_preview_takes_its_votes_out_and_tells_readers() {
     let site = TestSite::new().kept_router();
@@ -801,15 +814,7 @@ async fn voiding_a_window_after_its_preview_takes_its_votes_out_and_tells_reader
     for n in 3..6 {
         ballot(&site, n, "ja", TEST_NOW + n as i64).await;
     }
-    let preview = editor
-        .get(
-            &site,
-            &format!(
-                "{}/ongeldig?van=2026-03-02T09:00&tot=2026-03-02T09:00",
-                desk_poll()
-            ),
-        )
-        .await;
+    let preview = nine_oclock_preview(&site, &editor).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(
         preview.body.contains("brachten 3 lezers een stem uit"),
@@ -899,15 +904,7 @@ async fn a_void_confirmed_after_new_votes_came_into_its_window_voids_nothing_and
     for n in 3..6 {
         ballot(&site, n, "ja", TEST_NOW + n as i64).await;
     }
-    let preview = editor
-        .get(
-            &site,
-            &format!(
-                "{}/ongeldig?van=2026-03-02T09:00&tot=2026-03-02T09:00",
-                desk_poll()
-            ),
-        )
-        .await;
+    let preview = nine_oclock_preview(&site, &editor).await;
     let seen = hidden(&preview.body, "aantal").unwrap();
     assert_eq!(seen, "3");
     // A fourth reader in the same minute, between the preview and the confirmation.
