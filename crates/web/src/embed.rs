@@ -98,9 +98,14 @@ pub fn from_embed(headers: &HeaderMap) -> bool {
 
 /// The path of the page a request came from (its `Referer`), when it names one.
 pub fn referer_path(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::REFERER)
-        .and_then(|value| value.to_str().ok())
+    headers.get(header::REFERER).and_then(path_of_referer)
+}
+
+/// The path a `Referer` value names, when it names one.
+pub fn path_of_referer(referer: &HeaderValue) -> Option<&str> {
+    referer
+        .to_str()
+        .ok()
         .and_then(|referer| referer.split_once("://"))
         .and_then(|(_, rest)| rest.find('/').map(|slash| &rest[slash..]))
 }

@@ -98,15 +98,19 @@ pub(super) async fn shape_refusals(
     let wants_html = accepts_html(request.headers());
     let embedded = embed::from_embed(request.headers());
     let page_language = embed::referer_language(request.headers());
-    let came_from = embed::referer_path(request.headers())
-        .and_then(|path| poll_page_at(&state.library(), path));
+    // Kept as it came: read only for a refusal that lacks its way back, so that a vote taken
+    // never pays for it.
+    let referer = request.headers().get(header::REFERER).cloned();
     let uri = request.uri().clone();
     let response = next.run(request).await;
     let refusal = match response.extensions().get::<Refusal>() {
         // Refused before its form was read (too many votes, another site, not a form): back to
         // the poll the reader came from, when that is one of this site's.
         Some(refusal) if refusal.back_to_poll.is_none() => Refusal {
-            back_to_poll: came_from,
+            back_to_poll: referer
+                .as_ref()
+                .and_then(embed::path_of_referer)
+                .and_then(|path| poll_page_at(&state.library(), path)),
             ..refusal.clone()
         },
         Some(refusal) => refusal.clone(),
@@ -139,16 +143,15 @@ pub(super) async fn shape_refusals(
 /// site's path, `//host/…`) is not a way back.
 fn poll_page_at(library: &Library, path: &str) -> Option<String> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
+    // The last segment is an article's slug or a poll's id; the whole path must be its address.
+    let (_, name) = path.rsplit_once('/')?;
     let article = library
-        .articles()
-        .iter()
-        .any(|article| article.path() == path);
-    let embed = path.rsplit_once('/').is_some_and(|(_, poll_id)| {
-        library.poll(poll_id).is_some()
-            && Language::ALL
-                .into_iter()
-                .any(|language| embed::embed_path(poll_id, language) == path)
-    });
+        .article(name)
+        .is_some_and(|article| article.path() == path);
+    let embed = library.poll(name).is_some()
+        && Language::ALL
+            .into_iter()
+            .any(|language| embed::embed_path(name, language) == path);
     (article || embed).then(|| format!("{path}#poll"))
 }
 
