@@ -32,6 +32,7 @@ use stembus_site::admission::{
     Admission, Admitted, Arrival, BUSY_RETRY_AFTER_SECONDS, RequestClass, Shed,
 };
 use stembus_site::escape_markup;
+use stembus_site::hardening::hardening_headers;
 use stembus_site::shell::{language_of_path, page_title};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -194,19 +195,8 @@ pub fn with_refusal_headers(mut response: Response, https: bool) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; base-uri 'none'; form-action 'none'"),
     );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    if https {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
+    for (name, value) in hardening_headers(https) {
+        headers.insert(name, value);
     }
     response
 }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod embed_code;
 pub mod guard;
+pub mod hardening;
 pub mod metrics;
 pub mod render;
 pub mod response_status;

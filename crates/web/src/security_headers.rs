@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use stembus_site::config::Settings;
+use stembus_site::hardening::hardening_headers;
 use tower::util::MapResponseLayer;
 
 /// The inline scripts leptos_axum appends to every streamed page, as it writes them. Pages are served
@@ -59,14 +60,6 @@ pub fn security_headers(
                 .expect("hashes and fixed sources form a valid header"),
         ),
         (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ),
-        (
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ),
@@ -75,12 +68,7 @@ pub fn security_headers(
             HeaderValue::from_static("SAMEORIGIN"),
         ),
     ];
-    if settings.is_https() {
-        headers.push((
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        ));
-    }
+    headers.extend(hardening_headers(settings.is_https()));
     headers
 }
 
