@@ -101,18 +101,14 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let path = request.uri().path();
         let class = self.admission.class_of(request.method(), path);
-        let busy = self.busy.page(language_of_path(path));
+        let busy = self.busy.answer(language_of_path(path));
         match self.admission.admit(class) {
             Ok(place) => Holding::Admitted {
                 answer: tokio::time::timeout(REQUEST_TIMEOUT, self.inner.call(request)),
                 place: Some(place),
                 busy,
-                https: self.busy.https,
             },
-            Err(_) => Holding::Refused {
-                busy,
-                https: self.busy.https,
-            },
+            Err(_) => Holding::Refused { busy },
         }
     }
 }
@@ -122,8 +118,8 @@ pin_project_lite::pin_project! {
     /// refusal.
     #[project = HoldingProjection]
     pub enum Holding<F> {
-        Admitted { #[pin] answer: tokio::time::Timeout<F>, place: Option<Admitted>, busy: Bytes, https: bool },
-        Refused { busy: Bytes, https: bool },
+        Admitted { #[pin] answer: tokio::time::Timeout<F>, place: Option<Admitted>, busy: BusyAnswer },
+        Refused { busy: BusyAnswer },
     }
 }
 
@@ -139,7 +135,6 @@ where
                 answer,
                 place,
                 busy,
-                https,
             } => {
                 let answer = std::task::ready!(answer.poll(context));
                 place.take();
@@ -147,13 +142,11 @@ where
                     Ok(answered) => answered,
                     Err(_) => {
                         tracing::warn!("a request took longer than {REQUEST_TIMEOUT:?}");
-                        Ok(busy_response(busy.clone(), *https))
+                        Ok(busy.response())
                     }
                 })
             }
-            HoldingProjection::Refused { busy, https } => {
-                Poll::Ready(Ok(busy_response(busy.clone(), *https)))
-            }
+            HoldingProjection::Refused { busy } => Poll::Ready(Ok(busy.response())),
         }
     }
 }
@@ -162,26 +155,33 @@ where
 /// language at start-up, as a full node must refuse for almost nothing. No vote is acknowledged by
 /// it: a refused vote was not stored, and a timed-out one that the writer still commits counts
 /// once when the reader sends it again (its idempotency key).
-fn busy_response(page: Bytes, https: bool) -> Response {
-    with_refusal_headers(
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [
-                (
-                    header::RETRY_AFTER,
-                    HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
-                ),
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/html; charset=utf-8"),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
-            page,
+pub struct BusyAnswer {
+    page: Bytes,
+    https: bool,
+}
+
+impl BusyAnswer {
+    fn response(&self) -> Response {
+        with_refusal_headers(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    (
+                        header::RETRY_AFTER,
+                        HeaderValue::from(BUSY_RETRY_AFTER_SECONDS),
+                    ),
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                self.page.clone(),
+            )
+                .into_response(),
+            self.https,
         )
-            .into_response(),
-        https,
-    )
+    }
 }
 
 /// The security headers of an answer written here rather than by the router (whose layer sets
@@ -235,12 +235,18 @@ impl BusyPages {
         }
     }
 
-    fn page(&self, language: Language) -> Bytes {
-        self.pages
+    /// The busy answer for a request for a page in `language`.
+    fn answer(&self, language: Language) -> BusyAnswer {
+        let page = self
+            .pages
             .iter()
             .find(|(of, _)| *of == language)
             .map(|(_, page)| page.clone())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        BusyAnswer {
+            page,
+            https: self.https,
+        }
     }
 }
 
@@ -273,12 +279,21 @@ impl ConnectionLimit {
         let path = request.uri().path();
         let class = self.admission.class_of(request.method(), path);
         self.admission.count(class, Shed::Connections);
-        let mut refused = busy_response(self.busy.page(language_of_path(path)), self.busy.https);
+        let mut refused = self.busy.answer(language_of_path(path)).response();
         refused
             .headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         refused
     }
+}
+
+/// Hands `request` its peer's address (for the rate limit) and the moment it arrived (for the
+/// vote queue's wait).
+fn stamp(request: &mut Request<Incoming>, peer: std::net::SocketAddr) {
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+        .extensions_mut()
+        .insert(Arrival(tokio::time::Instant::now()));
 }
 
 /// Accepts connections on `listener`, at most as many at once as `connections` allows, and serves
@@ -342,10 +357,7 @@ pub async fn serve_with_header_timeout<S>(
                     if limit.admission.class_of(request.method(), path) != RequestClass::Health {
                         return Ok::<_, Infallible>(limit.refuse(&request));
                     }
-                    request.extensions_mut().insert(ConnectInfo(peer));
-                    request
-                        .extensions_mut()
-                        .insert(Arrival(tokio::time::Instant::now()));
+                    stamp(&mut request, peer);
                     let mut answer = app.oneshot(request).await?;
                     answer
                         .headers_mut()
@@ -364,10 +376,7 @@ pub async fn serve_with_header_timeout<S>(
         };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            request
-                .extensions_mut()
-                .insert(Arrival(tokio::time::Instant::now()));
+            stamp(&mut request, peer);
             app.clone().oneshot(request)
         });
         let connection = builder
