@@ -132,7 +132,6 @@ fn existing_database(settings: &Settings) -> Result<Database, String> {
 }
 
 /// Whether a command may work on a SQLite database file that is not there yet.
-#[derive(PartialEq)]
 enum Missing {
     Refused,
     Made,
@@ -151,9 +150,9 @@ async fn on_sqlite(
             return ExitCode::FAILURE;
         }
     };
-    let database = match existing_database(&settings) {
-        Err(_) if missing == Missing::Made => Ok(settings.database()),
-        result => result,
+    let database = match missing {
+        Missing::Refused => existing_database(&settings),
+        Missing::Made => Ok(settings.database()),
     };
     let database = match database {
         Err(message) => {
