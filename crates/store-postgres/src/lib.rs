@@ -489,6 +489,17 @@ async fn write_group(
     order.sort_by(|&a, &b| {
         (&votes[a].poll_id, &votes[a].voter).cmp(&(&votes[b].poll_id, &votes[b].voter))
     });
+    // A reader with more than one vote here sits beside their others in that order.
+    let same_reader = |a: usize, b: usize| {
+        votes[a].poll_id == votes[b].poll_id && votes[a].voter == votes[b].voter
+    };
+    let mut alone = vec![true; votes.len()];
+    for pair in order.windows(2) {
+        if same_reader(pair[0], pair[1]) {
+            alone[pair[0]] = false;
+            alone[pair[1]] = false;
+        }
+    }
     let mut outcomes = vec![Err(StoreError::Unavailable); votes.len()];
     let mut counts = CountChanges::default();
     for index in order {
@@ -500,11 +511,12 @@ async fn write_group(
         .await
         .map_err(BatchFailure::NotStored)?;
     let mut poll_tallies: Vec<(&str, Tally)> = Vec::new();
-    let mut votes_of: HashMap<(&str, &str), usize> = HashMap::new();
-    for vote in votes {
-        *votes_of.entry((&vote.poll_id, &vote.voter)).or_default() += 1;
-    }
-    for ((vote, wanted), written) in votes.iter().zip(with_tally).zip(outcomes.iter_mut()) {
+    for (((vote, wanted), written), alone) in votes
+        .iter()
+        .zip(with_tally)
+        .zip(outcomes.iter_mut())
+        .zip(alone)
+    {
         let Ok((outcome, tally)) = written else {
             continue;
         };
@@ -523,7 +535,6 @@ async fn write_group(
                 poll_tallies.len() - 1
             }
         };
-        let alone = votes_of[&(vote.poll_id.as_str(), vote.voter.as_str())] == 1;
         let own_choices = if stored && alone {
             let mut choices = vote.choices.clone();
             choices.sort();
