@@ -173,3 +173,72 @@ test("the same refusal twice is said twice, and the keyboard is back on the butt
   await expect.poll(said).toBe(2);
   await expect(button).toBeFocused();
 });
+
+test("a try that gets no answer at all is given up and sent again with its key, and counts once", async ({ browser, page }) => {
+  const seen = await witness(browser);
+  const before = await votersShown(seen);
+  // The browser's clock in the test's hands: the island's limit on a try is 16 s.
+  await page.clock.install();
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  const keys: (string | null)[] = [];
+  await page.route(VOTE, async (route) => {
+    keys.push(keyOf(route.request()));
+    if (keys.length === 1) {
+      // The server stores the first try, but its answer never comes back (a connection gone
+      // quiet): the island hears nothing at all.
+      await route.fetch();
+      await new Promise<void>(() => {});
+    }
+    return route.continue();
+  });
+  await page.getByRole("radio", { name: "Ja" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect.poll(() => keys.length).toBe(1);
+  await page.clock.fastForward(15_000);
+  await expect(page.getByRole("button", { name: "Stem" }), "still waiting for its answer").toBeDisabled();
+  expect(keys.length).toBe(1);
+  await page.clock.fastForward(1_500);
+  await expect(page.locator(".poll-card [aria-live=polite]")).toHaveText(
+    "Het is erg druk; we proberen uw stem opnieuw te versturen…",
+  );
+  // The pause before the second try: one to one and a half seconds.
+  await page.clock.fastForward(1_600);
+  await expect(page.getByRole("heading", { name: QUESTION })).toBeVisible();
+  await expect(page.locator(".poll-own-vote")).toHaveText(/Uw stem: Ja/);
+  expect(keys.length).toBe(2);
+  expect(new Set(keys).size, "both tries carry the same key").toBe(1);
+  expect(await votersShown(page), "counted once").toBe(before + 1);
+  // A page may be kept for 2 s (VOTER_PAGE_TTL): the witness reads until the count is new.
+  await expect
+    .poll(async () => {
+      await seen.reload();
+      return votersShown(seen);
+    })
+    .toBe(before + 1);
+});
+
+test("a vote none of whose tries is answered is given up within 30 s, and the button works again", async ({ page }) => {
+  await page.clock.install();
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  let tries = 0;
+  await page.route(VOTE, () => {
+    tries += 1;
+    return new Promise<void>(() => {});
+  });
+  await page.getByRole("radio", { name: "Nee" }).check();
+  const button = page.getByRole("button", { name: "Stem" });
+  await button.click();
+  await expect.poll(() => tries).toBe(1);
+  // A try after 16 s and a pause; the second gets what is left of the 30 s.
+  await page.clock.fastForward(18_000);
+  await expect.poll(() => tries).toBe(2);
+  await page.clock.fastForward(7_000);
+  await expect(button, "the second try still waiting").toBeDisabled();
+  await page.clock.fastForward(6_000);
+  await expect(page.getByRole("alert")).toHaveText(/tijdelijk niet beschikbaar/);
+  await expect(button).toBeEnabled();
+  await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
+  expect(tries).toBe(2);
+});

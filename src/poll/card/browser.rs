@@ -143,6 +143,9 @@ fn say_sending_again(card: &mut Card) {
 const MOST_TRIES: u32 = 4;
 const LONGEST_PAUSE_MS: f64 = 6_000.0;
 const TRIES_WITHIN_MS: f64 = 30_000.0;
+/// The longest a try waits for its answer: past the server's own limit (`REQUEST_TIMEOUT`, 15 s,
+/// after which a node answers a 503 itself), so only a try that will never be answered ends here.
+const LONGEST_TRY_MS: f64 = 16_000.0;
 
 /// Posts the form as `application/x-www-form-urlencoded` with the vote's idempotency key, and
 /// reads the server function's answer: a `VoteAnswer` on success, else the refusal's words as the
@@ -152,7 +155,8 @@ const TRIES_WITHIN_MS: f64 = 30_000.0;
 /// While the node answers that it is busy (503), or no answer comes, the vote is posted again after a
 /// pause: the server's `Retry-After`, or longer as tries go by (1, 2, 4 s), each drawn between one
 /// and one and a half times that (never sooner than the server asked) so that readers refused
-/// together do not come back together; at most `MOST_TRIES` tries within `TRIES_WITHIN_MS`. Every
+/// together do not come back together; at most `MOST_TRIES` tries within `TRIES_WITHIN_MS`, a try
+/// without any answer given up after `LONGEST_TRY_MS`. Every
 /// try carries the same key, and so does the reader's next submit after a vote given up on without
 /// an answer, so a vote whose answer was lost after it was stored counts once; the key is dropped
 /// once the server answered it. The live region says it is sent again.
@@ -185,9 +189,16 @@ async fn send(form: &HtmlFormElement, state: CardState) -> Result<JsValue, Strin
         // A 503 (a full node, a store that cannot take the vote now) or no answer at all is worth
         // another try; any other refusal would be the same again.
         let mut worth_retrying = true;
-        let answered = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init)).await;
+        // A try that gets no answer at all (a phone's connection gone quiet) is given up after
+        // `LONGEST_TRY_MS`, or at the end of the tries' time, as one that failed: the browser has
+        // no time limit of its own. The fetch is left to end by itself (aborting it would weigh
+        // more WASM than it saves); the key makes its vote count once whichever try is stored.
+        let limit_ms = LONGEST_TRY_MS.min(TRIES_WITHIN_MS - (Date::now() - first_try));
+        let fetched = window.fetch_with_str_and_init(&form.action(), &init);
+        let answered = JsFuture::from(Promise::race(&Array::of2(&fetched, &timer(limit_ms)))).await;
         let mut message = String::new();
-        if let Ok(response) = answered {
+        // The timer's win is `undefined`, not a response.
+        if let Some(response) = answered.ok().filter(JsValue::is_object) {
             let response: Response = response.unchecked_into();
             // Read by the browser's own parser (Rust's weighs kilobytes of WASM); not a number
             // (no header, or a date) is no pause of the server's, which `max` passes over.
@@ -246,13 +257,17 @@ fn vote_key(window: &web_sys::Window) -> Option<String> {
 
 /// Waits `ms` milliseconds.
 async fn pause(ms: f64) {
-    let timer = Promise::new(&mut |resolve, _| {
+    let _ = JsFuture::from(timer(ms)).await;
+}
+
+/// A promise fulfilled with `undefined` after `ms` milliseconds.
+fn timer(ms: f64) -> Promise {
+    Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ =
                 window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
-    });
-    let _ = JsFuture::from(timer).await;
+    })
 }
 
 /// Marks the card as taken over from the HTML.
