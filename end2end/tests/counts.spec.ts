@@ -3,6 +3,7 @@
 // after the reader's own vote and when live results bring another reader's; on the article and on
 // the embed, on a phone in dark mode as the issue was found.
 import { test, expect, type Browser, type Page } from "@playwright/test";
+import { votersShown } from "../standing";
 
 const ARTICLE = "/artikel/deepseek-nvidia-beurswaarde";
 // The article's poll on the article and in its embed: the sample poll's votes are counted by the
@@ -70,7 +71,7 @@ for (const [where, path] of [
     await vote(page);
     // The standing the vote's answer brought is the poll's count, the reader's vote in it (the
     // page itself may come from the page cache, a little older); the box must say the same.
-    const standing = Number(await page.locator(".poll-total").getAttribute("data-voters"));
+    const standing = await votersShown(page);
     expect(standing).toBeGreaterThan(0);
     await expectEveryCount(page, poll, standing);
     await page.context().close();

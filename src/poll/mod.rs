@@ -24,9 +24,11 @@ use stembus_poll::error::AppError;
 pub struct VoteAnswer {
     /// Whether the form is shown (a reader changing their vote): `PollView::show_form`.
     pub show_form: bool,
-    /// The voters the standing counts, when this reader sees it (`null`: not shown); live
-    /// figures below it are older than the vote and are not shown.
+    /// The voters the standing counts, when this reader sees it (`null`: not shown).
     pub voters: Option<u64>,
+    /// When the standing was read, after the vote, in milliseconds since 1970 (0: not shown):
+    /// live figures whose read began before it may not hold the vote, and are not shown.
+    pub read_at: u64,
     pub standing_html: String,
     pub announcement_html: String,
     /// The transparency box's count, as text (`Words::facts_voters`): the box under the card

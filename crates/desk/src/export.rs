@@ -251,6 +251,7 @@ mod tests {
                 },
             ],
             voters: 4,
+            read_at_ms: 0,
         };
         let csv = totals(&results, Some(16));
         assert!(csv.starts_with('\u{feff}'));
@@ -293,6 +294,7 @@ mod tests {
                 })
                 .collect(),
             voters: 7,
+            read_at_ms: 0,
         };
         let csv = totals(&results, None);
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();

@@ -336,6 +336,12 @@ pub struct PollResults {
     pub rows: Vec<ResultRow>,
     /// Number of readers who voted.
     pub voters: u64,
+    /// When the standing was read, in milliseconds since 1970 (0: not said): the island shows
+    /// live figures only when they were read after the figures it shows (the page's, or the
+    /// vote's answer's). A changed vote leaves the number of voters as it was, and a voided
+    /// window lowers it, so the count cannot tell which of two readings is the newer.
+    #[serde(skip)]
+    pub read_at_ms: u64,
 }
 
 /// One answer with its count and its share in whole percent.
@@ -378,7 +384,19 @@ impl PollResults {
                 percent,
             })
             .collect();
-        PollResults { rows, voters }
+        PollResults {
+            rows,
+            voters,
+            read_at_ms: 0,
+        }
+    }
+
+    /// The same standing, said to be read at `unix_millis` (see `read_at_ms`).
+    pub fn read_at(self, unix_millis: i64) -> Self {
+        PollResults {
+            read_at_ms: u64::try_from(unix_millis).unwrap_or(0),
+            ..self
+        }
     }
 }
 

@@ -8,6 +8,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 pub trait Clock: Send + Sync {
     /// Seconds since 1970 (UTC).
     fn unix_seconds(&self) -> i64;
+
+    /// Milliseconds since 1970 (UTC): when a standing was read, so that the island can tell which
+    /// of two readings is the newer. A clock that only knows seconds gives their start.
+    fn unix_millis(&self) -> i64 {
+        self.unix_seconds() * 1_000
+    }
 }
 
 /// The clock handed around in the state.
@@ -22,6 +28,12 @@ impl Clock for SystemClock {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.as_secs() as i64)
+    }
+
+    fn unix_millis(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_millis() as i64)
     }
 }
 

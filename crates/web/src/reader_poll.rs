@@ -36,6 +36,9 @@ pub(crate) async fn poll_for_reader(
             .ok()
             .map(|(results, _)| (results, answers)),
     };
+    // After the read: a live reading begun before this moment may be older than these figures.
+    let read_at = state.clock.unix_millis();
+    let standing = standing.map(|(results, own)| (results.read_at(read_at), own));
     let voters = standing.as_ref().map(|(results, _)| results.voters);
     let (results, own_choices) = standing.unzip();
     let view = PollView::for_reader(

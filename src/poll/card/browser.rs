@@ -30,9 +30,12 @@ pub struct Live {
     shown: bool,
     /// The stream is open already.
     following: bool,
-    /// The number of voters in the standing the page or the vote's answer showed, until the stream
-    /// has caught up with it (then 0): a reading with fewer voters is older (the server reads once
-    /// a second) and is not shown. A number as JavaScript has it, as it is only compared with one.
+    /// When the standing the page or the vote's answer showed was read (the server's clock, in
+    /// milliseconds since 1970), until the stream has caught up with it (then 0): a live reading
+    /// begun before it may be older (the server reads once a second and each stream sends a new
+    /// reading at its own moment in half a second) and is not shown. The number of voters cannot
+    /// tell: a changed vote keeps it, a voided window lowers it. A number as JavaScript has it, as
+    /// it is only compared with one.
     floor: f64,
 }
 
@@ -49,10 +52,10 @@ pub fn card_from_page() -> Card {
         card.show_form = holds(&element, "form");
         card.live.shown = holds(&element, ".poll-result-list");
         card.live.floor = element
-            .query_selector(".poll-total[data-voters]")
+            .query_selector(".poll-total[data-read-at]")
             .ok()
             .flatten()
-            .and_then(|total| total.get_attribute("data-voters"))
+            .and_then(|total| total.get_attribute("data-read-at"))
             .and_then(|voters| JSON::parse(&voters).ok())
             .and_then(|voters| voters.as_f64())
             .unwrap_or(0.0);
@@ -321,8 +324,12 @@ fn follow_if_shown(state: CardState) {
         else {
             return;
         };
-        let voters = field(&standing, "voters").as_f64().unwrap_or(0.0);
-        if voters < state.with_untracked(|card| card.live.floor) {
+        // A reading without its time (an older server's, during an upgrade) is shown.
+        let floor = state.with_untracked(|card| card.live.floor);
+        if field(&standing, "read_at")
+            .as_f64()
+            .is_some_and(|read_at| read_at < floor)
+        {
             return;
         }
         state.update_untracked(|card| card.live.floor = 0.0);
@@ -372,10 +379,9 @@ fn write_facts_voters(poll_id: &str, answer: &JsValue) {
 /// Takes the vote's answer (a `VoteAnswer` as JSON) into `card`: what is shown now, the standing
 /// that replaces the form, and what the live region says; and the box's count into the box.
 fn read_answer(answer: &JsValue, card: &mut Card) {
-    let voters = field(answer, "voters").as_f64();
     card.show_form = field(answer, "show_form").is_truthy();
-    card.live.shown = voters.is_some();
-    card.live.floor = voters.unwrap_or(0.0);
+    card.live.shown = field(answer, "voters").as_f64().is_some();
+    card.live.floor = field(answer, "read_at").as_f64().unwrap_or(0.0);
     card.standing_html = text(answer, "standing_html");
     card.announcement_html = text(answer, "announcement_html");
     write_facts_voters(&card.poll_id, answer);

@@ -67,6 +67,10 @@ impl VoteAnswer {
         VoteAnswer {
             show_form: view.show_form,
             voters: view.results.as_ref().map(|results| results.voters),
+            read_at: view
+                .results
+                .as_ref()
+                .map_or(0, |results| results.read_at_ms),
             standing_html: standing_html(view, words),
             // Rendered as text: the labels come from the newsroom and are escaped here.
             announcement_html: announcement.to_html(),
@@ -246,7 +250,7 @@ fn ResultList(results: PollResults, own_choices: Vec<String>, words: Words) -> i
         .collect_view();
     view! {
         <ul class="poll-result-list">{rows}</ul>
-        <p class="poll-total" data-voters=results.voters.to_string()>
+        <p class="poll-total" data-read-at=results.read_at_ms.to_string()>
             {words.voters(results.voters)}
         </p>
     }

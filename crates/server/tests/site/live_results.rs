@@ -197,10 +197,14 @@ async fn the_stream_sends_the_standing_with_an_id_a_retry_and_skips_what_the_rea
     assert_eq!(field(&event, "event"), Some("standing"));
     assert_eq!(field(&event, "retry"), Some("5000"));
     let id = field(&event, "id").unwrap().to_string();
+    let read_at = TEST_NOW * 1_000;
     assert_eq!(
         field(&event, "data"),
         Some(
-            r#"{"voters":0,"total":"Nog niemand stemde.","options":[{"key":"ja","votes":0,"percent":0,"figures":"0% · 0 stemmen"},{"key":"nee","votes":0,"percent":0,"figures":"0% · 0 stemmen"},{"key":"weet-niet","votes":0,"percent":0,"figures":"0% · 0 stemmen"}],"facts_voters":"Tot nu toe stemden 0 lezers."}"#
+            format!(
+                r#"{{"voters":0,"total":"Nog niemand stemde.","options":[{{"key":"ja","votes":0,"percent":0,"figures":"0% · 0 stemmen"}},{{"key":"nee","votes":0,"percent":0,"figures":"0% · 0 stemmen"}},{{"key":"weet-niet","votes":0,"percent":0,"figures":"0% · 0 stemmen"}}],"facts_voters":"Tot nu toe stemden 0 lezers.","read_at":{read_at}}}"#
+            )
+            .as_str()
         )
     );
 
@@ -503,6 +507,16 @@ fn box_count(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The standing's count of voters as a page shows it.
+fn total_of(html: &str) -> &str {
+    let start = html
+        .find("class=\"poll-total\"")
+        .expect("the standing's count");
+    let start = start + html[start..].find('>').unwrap() + 1;
+    let end = start + html[start..].find("</p>").unwrap();
+    &html[start..end]
+}
+
 #[tokio::test]
 async fn the_box_counts_with_the_poll_in_the_page_the_vote_answer_and_the_live_standing() {
     let (site, _content) = open_standing_site();
@@ -510,8 +524,9 @@ async fn the_box_counts_with_the_poll_in_the_page_the_vote_answer_and_the_live_s
     for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
         let page = site.get(&path, None).await.body;
         assert_eq!(box_count(&page), "Tot nu toe stemden 0 lezers.", "{path}");
-        assert!(
-            page.contains("data-voters=\"0\""),
+        assert_eq!(
+            total_of(&page),
+            "Nog niemand stemde.",
             "{path}: the poll says 0 too"
         );
     }
@@ -547,7 +562,7 @@ async fn the_box_counts_with_the_poll_in_the_page_the_vote_answer_and_the_live_s
     for path in [ARTICLE.to_string(), format!("/embed/{POLL}")] {
         let page = site.get(&path, Some(&second_reader)).await.body;
         assert_eq!(box_count(&page), "Tot nu toe stemden 2 lezers.", "{path}");
-        assert!(page.contains("data-voters=\"2\""), "{path}");
+        assert_eq!(total_of(&page), "2 lezers stemden.", "{path}");
     }
 }
 
@@ -588,9 +603,68 @@ async fn a_french_stream_sends_the_same_figures_in_french_words_and_an_unknown_l
     assert_eq!(
         field(&event, "data"),
         Some(
-            "{\"voters\":1,\"total\":\"1 lecteur a voté.\",\"options\":[{\"key\":\"ja\",\"votes\":1,\"percent\":100,\"figures\":\"100\u{a0}% · 1 vote\"},{\"key\":\"nee\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"},{\"key\":\"weet-niet\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"}],\"facts_voters\":\"Jusqu’ici, 1 lecteur a voté.\"}"
+            "{\"voters\":1,\"total\":\"1 lecteur a voté.\",\"options\":[{\"key\":\"ja\",\"votes\":1,\"percent\":100,\"figures\":\"100\u{a0}% · 1 vote\"},{\"key\":\"nee\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"},{\"key\":\"weet-niet\",\"votes\":0,\"percent\":0,\"figures\":\"0\u{a0}% · 0 vote\"}],\"facts_voters\":\"Jusqu’ici, 1 lecteur a voté.\",\"read_at\":1772438400000}"
         )
     );
     let unknown = site.get(&format!("{}?lang=de-BE", live_path()), None).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+}
+
+/// When a page's standing, a vote's answer's and a live reading were read, as the island compares
+/// them: the page's attribute and the answer's `read_at` after their read, a reading's when it
+/// began.
+fn read_at_of_page(html: &str) -> i64 {
+    let start = html
+        .find("data-read-at=\"")
+        .expect("the standing's read time")
+        + 14;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].parse().unwrap()
+}
+
+fn read_at_of_event(event: &str) -> i64 {
+    let data: serde_json::Value = serde_json::from_str(field(event, "data").unwrap()).unwrap();
+    data["read_at"]
+        .as_i64()
+        .expect("a reading says when it was read")
+}
+
+#[tokio::test]
+async fn a_live_reading_from_before_a_vote_says_it_was_read_before_the_vote_s_answer() {
+    let (site, _content) = open_standing_site();
+    let site = site.kept_router();
+    let page = site.get(ARTICLE, None).await.body;
+    assert_eq!(read_at_of_page(&page), TEST_NOW * 1_000);
+    let response = site
+        .router()
+        .oneshot(live_request(None, None))
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let mut pending = String::new();
+    let before = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the standing at once");
+    assert_eq!(read_at_of_event(&before), TEST_NOW * 1_000);
+
+    // The reader votes a second later; the live reading the stream had came from before it, with
+    // the same number of voters as the answer when the vote is a change, so only the time tells.
+    site.clock.set(TEST_NOW + 1);
+    let reply = site.post_fetch(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let answer: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let answered = answer["read_at"].as_i64().unwrap();
+    assert_eq!(answered, (TEST_NOW + 1) * 1_000);
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(5))
+        .await
+        .expect("the vote shows");
+    assert!(event.contains("\"voters\":1"), "{event}");
+    assert!(
+        read_at_of_event(&before) < answered,
+        "the reading from before the vote is older than the answer"
+    );
+    assert!(
+        read_at_of_event(&event) >= answered,
+        "a reading that holds the vote is not older than the answer: {event}"
+    );
 }

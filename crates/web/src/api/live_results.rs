@@ -38,6 +38,7 @@ use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, PollResults};
 use stembus_site::admission::{RequestClass, Shed};
 use stembus_site::cache_control;
+use stembus_site::clock::SharedClock;
 use stembus_site::voter_cookie::VoterId;
 use stembus_store::Store;
 use tokio::sync::{Notify, watch};
@@ -61,16 +62,29 @@ const FAN_OUT_SPREAD_MS: u64 = 500;
 const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 
 /// One reading of a poll's standing, as the streams send it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
-    /// A hash of the Dutch `data`: the event id, equal on every node for equal figures.
+    /// A hash of `figures`: the event id, equal on every node for equal figures.
     pub id: String,
+    /// The Dutch `data` without its read time: what the snapshot says. Two readings that say the
+    /// same are one snapshot, whenever they were read.
+    figures: String,
     /// Per language, `{"voters":n,"total":"n lezers stemden.","options":[{"key","votes","percent",
-    /// "figures":"70% · 7 stemmen"}],"facts_voters":"Tot nu toe stemden n lezers."}`: the figures,
-    /// and the words the island writes (the standing's, each answer's, and the transparency box's
-    /// count) rendered here, so that the island does not carry them.
+    /// "figures":"70% · 7 stemmen"}],"facts_voters":"Tot nu toe stemden n lezers.","read_at":ms}`:
+    /// the figures, the words the island writes (the standing's, each answer's, and the
+    /// transparency box's count) rendered here, so that the island does not carry them, and when
+    /// the read began (`PollResults::read_at_ms`), by which the island skips a reading older than
+    /// the figures it shows.
     data: Vec<(Language, String)>,
 }
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        self.figures == other.figures
+    }
+}
+
+impl Eq for Snapshot {}
 
 #[derive(Serialize)]
 struct SnapshotData<'a> {
@@ -78,6 +92,8 @@ struct SnapshotData<'a> {
     total: String,
     options: Vec<SnapshotOption<'a>>,
     facts_voters: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_at: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -89,34 +105,38 @@ struct SnapshotOption<'a> {
 }
 
 impl Snapshot {
+    /// The snapshot of `results`, with their read time.
     fn of(results: &PollResults, messages: &Arc<Messages>) -> Snapshot {
-        let data: Vec<(Language, String)> = Language::ALL
-            .into_iter()
-            .map(|language| {
-                let words = messages.words(language);
-                let data = SnapshotData {
-                    voters: results.voters,
-                    total: words.voters(results.voters),
-                    options: results
-                        .rows
-                        .iter()
-                        .map(|row| SnapshotOption {
-                            key: &row.key,
-                            votes: row.votes,
-                            percent: row.percent,
-                            figures: words.figures(row.percent, row.votes),
-                        })
-                        .collect(),
-                    facts_voters: words.facts_voters(Some(results.voters)),
-                };
-                (language, serde_json::to_string(&data).unwrap_or_default())
-            })
-            .collect();
-        let id = Sha256::digest(data[0].1.as_bytes())[..8]
+        let in_language = |language: Language, read_at: Option<u64>| {
+            let words = messages.words(language);
+            let data = SnapshotData {
+                voters: results.voters,
+                total: words.voters(results.voters),
+                options: results
+                    .rows
+                    .iter()
+                    .map(|row| SnapshotOption {
+                        key: &row.key,
+                        votes: row.votes,
+                        percent: row.percent,
+                        figures: words.figures(row.percent, row.votes),
+                    })
+                    .collect(),
+                facts_voters: words.facts_voters(Some(results.voters)),
+                read_at,
+            };
+            serde_json::to_string(&data).unwrap_or_default()
+        };
+        let figures = in_language(Language::Dutch, None);
+        let id = Sha256::digest(figures.as_bytes())[..8]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        Snapshot { id, data }
+        let data = Language::ALL
+            .into_iter()
+            .map(|language| (language, in_language(language, Some(results.read_at_ms))))
+            .collect();
+        Snapshot { id, figures, data }
     }
 
     /// The event's data for a stream in `language`.
@@ -285,6 +305,7 @@ impl LiveResults {
         poll: &PollDefinition,
         store: &Store,
         messages: &Arc<Messages>,
+        clock: &SharedClock,
     ) -> watch::Receiver<Option<Arc<Snapshot>>> {
         let mut polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(watched) = polls.get(&poll.id) {
@@ -304,6 +325,7 @@ impl LiveResults {
             poll.clone(),
             store.clone(),
             messages.clone(),
+            clock.clone(),
             channel,
             news,
         ));
@@ -319,6 +341,7 @@ async fn read_every_second(
     poll: PollDefinition,
     store: Store,
     messages: Arc<Messages>,
+    clock: SharedClock,
     channel: Channel,
     news: Arc<Notify>,
 ) {
@@ -347,10 +370,12 @@ async fn read_every_second(
             }
         }
         last_read = Some(Instant::now());
+        // Before the read: the reading holds at least every vote stored by then.
+        let read_at = clock.unix_millis();
         match store.tally(&poll.id, None).await {
             Ok(tally) => {
                 let snapshot = Snapshot::of(
-                    &PollResults::from_counts(&poll, &tally.counts, tally.voters),
+                    &PollResults::from_counts(&poll, &tally.counts, tally.voters).read_at(read_at),
                     &messages,
                 );
                 let published = channel.send_if_modified(|current| {
@@ -445,7 +470,7 @@ pub async fn live(
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let snapshots = hub.watch(&poll, &state.store, &state.messages);
+    let snapshots = hub.watch(&poll, &state.store, &state.messages, &state.clock);
     let phase = hub.next_phase();
     let mut response = Sse::new(events(
         snapshots,
@@ -541,26 +566,48 @@ mod tests {
                 },
             ],
             voters: 10,
+            read_at_ms: 1_765_000_000_123,
         };
         let messages = Messages::load().unwrap();
         let snapshot = Snapshot::of(&results, &messages);
         assert_eq!(
             snapshot.data_in(Language::Dutch),
-            r#"{"voters":10,"total":"10 lezers stemden.","options":[{"key":"ja","votes":7,"percent":70,"figures":"70% · 7 stemmen"},{"key":"nee","votes":3,"percent":30,"figures":"30% · 3 stemmen"}],"facts_voters":"Tot nu toe stemden 10 lezers."}"#
+            r#"{"voters":10,"total":"10 lezers stemden.","options":[{"key":"ja","votes":7,"percent":70,"figures":"70% · 7 stemmen"},{"key":"nee","votes":3,"percent":30,"figures":"30% · 3 stemmen"}],"facts_voters":"Tot nu toe stemden 10 lezers.","read_at":1765000000123}"#
         );
         assert_eq!(
             snapshot.data_in(Language::French),
-            "{\"voters\":10,\"total\":\"10 lecteurs ont voté.\",\"options\":[{\"key\":\"ja\",\"votes\":7,\"percent\":70,\"figures\":\"70\u{a0}% · 7 votes\"},{\"key\":\"nee\",\"votes\":3,\"percent\":30,\"figures\":\"30\u{a0}% · 3 votes\"}],\"facts_voters\":\"Jusqu’ici, 10 lecteurs ont voté.\"}"
+            "{\"voters\":10,\"total\":\"10 lecteurs ont voté.\",\"options\":[{\"key\":\"ja\",\"votes\":7,\"percent\":70,\"figures\":\"70\u{a0}% · 7 votes\"},{\"key\":\"nee\",\"votes\":3,\"percent\":30,\"figures\":\"30\u{a0}% · 3 votes\"}],\"facts_voters\":\"Jusqu’ici, 10 lecteurs ont voté.\",\"read_at\":1765000000123}"
         );
         assert_eq!(snapshot.id.len(), 16);
-        assert_eq!(
-            snapshot,
-            Snapshot::of(&results, &messages),
-            "the same figures, the same id"
-        );
         let mut other = results.clone();
         other.voters = 11;
         assert_ne!(Snapshot::of(&other, &messages).id, snapshot.id);
+    }
+
+    #[test]
+    fn readings_of_the_same_figures_are_one_snapshot_whenever_they_were_read() {
+        let messages = Messages::load().unwrap();
+        let poll = stembus_poll::test_support::poll();
+        let counts = [("ja".to_string(), 2), ("nee".to_string(), 1)];
+        let results = PollResults::from_counts(&poll, &counts, 3);
+        let first = Snapshot::of(&results.clone().read_at(1_000), &messages);
+        let later = Snapshot::of(&results.clone().read_at(2_000), &messages);
+        // Published once (the hub sends a snapshot only when it differs), with one id on every
+        // node, so that a reconnecting reader is not sent what it has.
+        assert_eq!(first, later);
+        assert_eq!(first.id, later.id);
+        assert_ne!(
+            first.data_in(Language::Dutch),
+            later.data_in(Language::Dutch),
+            "each says when it was read"
+        );
+        let changed =
+            PollResults::from_counts(&poll, &[("ja".to_string(), 1), ("nee".to_string(), 2)], 3);
+        assert_ne!(
+            Snapshot::of(&changed.read_at(1_000), &messages),
+            first,
+            "a changed vote keeps the count"
+        );
     }
 
     #[test]
@@ -606,6 +653,7 @@ mod tests {
         let snapshot = |id: &str| {
             Some(Arc::new(Snapshot {
                 id: id.to_string(),
+                figures: id.to_string(),
                 data: vec![(Language::Dutch, format!("{{\"id\":\"{id}\"}}"))],
             }))
         };

@@ -116,6 +116,9 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
         ),
         None => standing(&state.store, poll, Some(&voter)).await?,
     };
+    // After the vote and the read that holds it: a live reading begun before this moment may not
+    // hold the vote yet, and the island skips it (a changed vote leaves the count as it was).
+    let results = results.read_at(state.clock.unix_millis());
     // In the poll's order, as a page shows them, whichever way the engine listed them.
     own_choices.sort_by_key(|choice| poll.options.iter().position(|option| option.key == *choice));
     // The answer's way to change the vote leads where the vote came from: a vote from the embed
