@@ -406,6 +406,16 @@ fn write_group(
                 outcomes.push(Ok((outcome, None)));
             }
             Err(error) => {
+                drop(savepoint);
+                // On some errors (I/O, a full disk, no memory) SQLite rolls back the whole
+                // transaction, not only the statement, and rusqlite's savepoint ignores the
+                // failed `ROLLBACK TO` that follows. The votes before this one are gone then, and
+                // each later `SAVEPOINT` would start and commit a transaction of its own while
+                // the group's `COMMIT` fails: later votes stored, every vote answered "not
+                // stored". The group fails as a whole instead, storing none of it.
+                if tx.is_autocommit() {
+                    return Err(error);
+                }
                 tracing::error!(%error, "recording a vote failed; it was rolled back");
                 outcomes.push(Err(StoreError::Unavailable));
             }

@@ -259,3 +259,62 @@ async fn a_restore_checks_the_copy_and_waits_for_the_site_to_stop() {
     );
     assert_eq!(tally.own_choices, vec!["nee"]);
 }
+
+#[test]
+fn a_vote_whose_error_ends_the_transaction_fails_its_group_and_no_vote_is_stored_unacknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("votes.db");
+    let store = SqliteStore::open(&path, &[&poll()]).unwrap();
+    // What a failing disk does mid-group: on an I/O error, a full disk or memory, SQLite rolls
+    // back the whole transaction, not only the statement. A trigger's RAISE(ROLLBACK) does the
+    // same, for one voter in the middle of votes sent together (the writer groups them).
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER failing_disk BEFORE INSERT ON ballot WHEN NEW.voter = 'v100'
+             BEGIN SELECT RAISE(ROLLBACK, 'disk I/O error'); END;",
+        )
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let vote = |voter: String| NewVote {
+        poll_id: "deepseek".into(),
+        choices: vec!["ja".into()],
+        voter,
+        cast_at: 1,
+    };
+    let answers = runtime.block_on(async {
+        let mut votes = tokio::task::JoinSet::new();
+        for n in 0..200 {
+            let store = store.clone();
+            let voter = format!("v{n}");
+            votes.spawn(async move { (voter.clone(), store.record_vote(vote(voter)).await) });
+        }
+        votes.join_all().await
+    });
+    let acknowledged: std::collections::BTreeSet<String> = answers
+        .iter()
+        .filter(|(_, answer)| answer.is_ok())
+        .map(|(voter, _)| voter.clone())
+        .collect();
+    assert!(!acknowledged.contains("v100"));
+    let stored: std::collections::BTreeSet<String> = Connection::open(&path)
+        .unwrap()
+        .prepare("SELECT voter FROM ballot")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let lost: Vec<&String> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged, not stored: {lost:?}");
+    assert_eq!(
+        stored, acknowledged,
+        "none stored without its acknowledgement"
+    );
+    // The writer goes on.
+    let after = runtime.block_on(store.record_vote(vote("after".into())));
+    assert_eq!(after, Ok(VoteOutcome::Recorded));
+}
