@@ -286,6 +286,95 @@ async fn a_content_change_read_while_the_database_failed_is_served_once_it_answe
 }
 
 #[tokio::test]
+async fn another_spelling_of_an_address_is_rendered_for_its_request_alone() {
+    let site = site();
+    // The router reads `/artikel/%64eepseek-…` as the article itself.
+    let spelled = ARTICLE.replacen('d', "%64", 1);
+    let reply = site.get(&spelled, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("cache-control").unwrap(), PRIVATE_PAGE);
+    assert_eq!(
+        site.get(ARTICLE, None)
+            .await
+            .header("cache-control")
+            .unwrap(),
+        PUBLIC_PAGE
+    );
+}
+
+/// A render that answers at once, counting its calls.
+fn quick_render(
+    count: Arc<AtomicUsize>,
+) -> impl FnOnce(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> {
+    move |_request| {
+        count.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { (StatusCode::OK, "<p>hallo</p>").into_response() })
+    }
+}
+
+#[tokio::test]
+async fn a_thousand_spellings_of_one_address_leave_room_for_the_pages() {
+    let cache = PageCache::new();
+    let count = Arc::new(AtomicUsize::new(0));
+    // Each a different spelling of one address: some of the letters of its slug encoded.
+    let slug = "abcdefghijk";
+    for n in 1..1_100u32 {
+        let spelled: String = slug
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match n >> i & 1 {
+                1 => format!("%{:02X}", c as u8),
+                _ => c.to_string(),
+            })
+            .collect();
+        let request = Request::get(format!("/artikel/{spelled}"))
+            .body(Body::empty())
+            .unwrap();
+        let response = cache.serve(request, quick_render(count.clone())).await;
+        assert_eq!(response.headers()[header::CACHE_CONTROL], PRIVATE_PAGE);
+    }
+    assert!(cache.is_empty(), "no spelling kept");
+    let article = || {
+        Request::get("/artikel/abcdefghijk")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = cache.serve(article(), quick_render(count.clone())).await;
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        PUBLIC_PAGE,
+        "kept"
+    );
+    let rendered = count.load(Ordering::SeqCst);
+    cache.serve(article(), quick_render(count.clone())).await;
+    assert_eq!(count.load(Ordering::SeqCst), rendered, "from memory");
+}
+
+#[tokio::test]
+async fn a_full_cache_makes_room_by_dropping_expired_pages() {
+    // A thousand addresses asked once each, a minute ago: the pages have expired.
+    let cache = PageCache::with_ttl(Duration::from_millis(50));
+    let count = Arc::new(AtomicUsize::new(0));
+    for n in 0..1_024 {
+        let request = Request::get(format!("/artikel/{n}"))
+            .body(Body::empty())
+            .unwrap();
+        cache.serve(request, quick_render(count.clone())).await;
+    }
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let article = || Request::get("/artikel/nieuw").body(Body::empty()).unwrap();
+    let response = cache.serve(article(), quick_render(count.clone())).await;
+    assert_eq!(
+        response.headers()[header::CACHE_CONTROL],
+        PUBLIC_PAGE,
+        "kept"
+    );
+    let rendered = count.load(Ordering::SeqCst);
+    cache.serve(article(), quick_render(count.clone())).await;
+    assert_eq!(count.load(Ordering::SeqCst), rendered, "from memory");
+}
+
+#[tokio::test]
 async fn a_kept_page_is_rendered_again_after_its_time() {
     let cache = PageCache::with_ttl(Duration::ZERO);
     let count = Arc::new(AtomicUsize::new(0));

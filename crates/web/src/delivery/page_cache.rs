@@ -4,6 +4,12 @@
 //! A reader with a voter cookie sees their own vote, so they get the page as every reader with the
 //! same own answers sees it, kept `VOTER_PAGE_TTL` per set of answers and marked `private`.
 //!
+//! Only a page's own spelling of its address is kept: the site's addresses hold letters, digits,
+//! dashes and slashes, so a path with a percent sign (`/artikel/%64eepseek`, which the router reads
+//! as `/artikel/deepseek`) is rendered for its request alone, like a query string. Kept by the path
+//! as sent, a thousand spellings of one article took a thousand places and left no room for any
+//! page. A full cache first drops what has expired.
+//!
 //! A kept page is rendered anew after `PAGE_TTL`, and dropped at once when the content or the
 //! desk changes its poll (the content tells the listener `WebState` registered, which calls
 //! `forget`). The TTL bounds what else moves with the clock alone: a poll opens, closes, and then
@@ -153,7 +159,8 @@ impl PageCache {
         F: Future<Output = Response>,
     {
         let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
-            && request.uri().query().is_none();
+            && request.uri().query().is_none()
+            && is_own_spelling(request.uri());
         let key = (request.uri().path().to_string(), answers);
         let slot = cacheable
             .then(|| slot(&self.voter_pages, &key, VOTER_PAGE_TTL, MAX_VOTER_PAGES))
@@ -250,10 +257,16 @@ impl PageCache {
     }
 }
 
+/// Whether `uri` spells its path as the site writes its addresses: without percent-encoding.
+fn is_own_spelling(uri: &Uri) -> bool {
+    !uri.path().contains('%')
+}
+
 /// Whether `request` asks for the page every reader without a vote sees.
 fn is_shared(request: &Request) -> bool {
     matches!(*request.method(), Method::GET | Method::HEAD)
         && request.uri().query().is_none()
+        && is_own_spelling(request.uri())
         && VoterId::from_headers(request.headers()).is_none()
 }
 
@@ -280,6 +293,10 @@ where
             return Some(slot.clone());
         }
         slots.remove(key);
+    }
+    if slots.len() >= max {
+        // Expired pages stay until their address is asked again; a full cache makes room first.
+        slots.retain(|_, slot| slot.get().is_none_or(|kept| kept.rendered.elapsed() < ttl));
     }
     if slots.len() >= max {
         return None;
