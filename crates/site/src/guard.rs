@@ -41,13 +41,17 @@ pub fn check_same_site(headers: &HeaderMap, base_url: &str) -> Result<(), AppErr
 
 /// The address a vote comes from: the peer, or, when the peer is the configured proxy, the last
 /// address that proxy added to `X-Forwarded-For` (earlier entries are the client's own claims).
+///
+/// In its canonical form: on a dual-stack listener (`[::]:3000`) an IPv4 peer arrives mapped into
+/// IPv6 (`::ffff:127.0.0.1`), which would never equal a `trusted_proxy` or `metrics_allow` written
+/// as the IPv4 address it is.
 pub fn client_address(
     peer: Option<SocketAddr>,
     headers: &HeaderMap,
     trusted_proxy: Option<IpAddr>,
 ) -> Option<IpAddr> {
-    let peer = peer?.ip();
-    if Some(peer) != trusted_proxy {
+    let peer = peer?.ip().to_canonical();
+    if Some(peer) != trusted_proxy.map(|proxy| proxy.to_canonical()) {
         return Some(peer);
     }
     headers
@@ -56,7 +60,8 @@ pub fn client_address(
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .last()
-        .and_then(|last| last.trim().parse().ok())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .map(|forwarded| forwarded.to_canonical())
         .or(Some(peer))
 }
 
@@ -207,6 +212,24 @@ mod tests {
             Some(peer.ip())
         );
         assert_eq!(client_address(None, &spoofed, proxy), None);
+    }
+
+    #[test]
+    fn on_a_dual_stack_listener_an_ipv4_peer_is_its_ipv4_address() {
+        // `listen_address = "[::]:3000"`: nginx on 127.0.0.1 arrives as ::ffff:127.0.0.1.
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:5000".parse().unwrap();
+        let forwarded = headers(&[("x-forwarded-for", "::ffff:203.0.113.7")]);
+        let proxy = Some("127.0.0.1".parse().unwrap());
+        assert_eq!(
+            client_address(Some(mapped), &forwarded, proxy),
+            Some("203.0.113.7".parse().unwrap()),
+            "the proxy is known, and the reader's address is IPv4 too"
+        );
+        assert_eq!(
+            client_address(Some(mapped), &headers(&[]), None),
+            Some("127.0.0.1".parse().unwrap()),
+            "as metrics_allow writes it"
+        );
     }
 
     #[test]
