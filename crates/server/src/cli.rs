@@ -74,7 +74,7 @@ async fn editor(args: &[&str]) -> ExitCode {
         eprintln!("{}", desk::accounts::USAGE);
         return ExitCode::from(2);
     }
-    let settings = match Settings::load(&startup::config_file()) {
+    let settings = match startup::load_settings() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("stembus: {error}");
@@ -143,7 +143,7 @@ async fn on_sqlite(
     missing: Missing,
     command: impl FnOnce(&Path, &Path) -> Result<(), backup::BackupError> + Send + 'static,
 ) -> ExitCode {
-    let settings = match Settings::load(&startup::config_file()) {
+    let settings = match startup::load_settings() {
         Ok(settings) => settings,
         Err(error) => {
             eprintln!("stembus: {error}");

@@ -19,6 +19,9 @@ pub struct StreamCapacity {
     pub open_files: Option<u64>,
     /// Whether `streams` is the operator's `live_streams_max` rather than derived.
     pub configured: bool,
+    /// The operator's `live_streams_max` when it was lowered to leave the site's connections
+    /// room for other requests (`streams` is then the figure in force).
+    pub lowered_from: Option<u32>,
 }
 
 /// Without a readable limit: the figure nodes used before it was derived.
@@ -54,11 +57,23 @@ fn open_file_limit() -> Option<u64> {
 /// The node's capacity: `configured` (the operator's `live_streams_max`) when set, else derived
 /// from the process's present limit on open files.
 pub fn stream_capacity(configured: Option<u32>) -> StreamCapacity {
-    let open_files = open_file_limit();
+    capacity_within(configured, open_file_limit())
+}
+
+/// `stream_capacity` at a limit of `open_files`. A configured figure is kept below the site's
+/// connections as a derived one is: streams above it would take every connection, and pages,
+/// votes and health checks would all get the busy page.
+fn capacity_within(configured: Option<u32>, open_files: Option<u64>) -> StreamCapacity {
+    let bound = open_files.map(streams_beside_other_requests);
+    let streams = match configured {
+        Some(configured) => bound.map_or(configured, |bound| configured.min(bound)),
+        None => open_files.map_or(WITHOUT_LIMIT, streams_within),
+    };
     StreamCapacity {
-        streams: configured.unwrap_or_else(|| open_files.map_or(WITHOUT_LIMIT, streams_within)),
+        streams,
         open_files,
         configured: configured.is_some(),
+        lowered_from: configured.filter(|configured| *configured > streams),
     }
 }
 
@@ -74,10 +89,16 @@ pub fn streams_within(open_files: u64) -> u32 {
     let by_descriptors = open_files.saturating_sub(reserve).min(MOST) as usize;
     // Below a limit of 10,240 the twentieth leaves more streams than the site's address takes
     // connections: the streams would fill them all and every page would get the busy page.
+    (by_descriptors as u32).min(streams_beside_other_requests(open_files))
+}
+
+/// The most streams the site's connections at `open_files` hold while leaving `OTHER_REQUESTS`
+/// of them (below 512: half) to pages, votes and health checks.
+fn streams_beside_other_requests(open_files: u64) -> u32 {
     let connections = connections_within(open_files);
     let room = connections.div_ceil(2).min(OTHER_REQUESTS);
     // At most `MOST`, the bound `live_streams_max` takes, so the cast cannot truncate.
-    by_descriptors.min(connections - room) as u32
+    (connections - room) as u32
 }
 
 /// The connections the site's address may hold at once: the process's present limit on open
@@ -104,6 +125,20 @@ mod tests {
         assert_eq!(connections_within(1_024), 512);
         assert_eq!(connections_within(100), 0);
         assert!(connections_within(20_000) > streams_within(20_000) as usize);
+    }
+
+    #[test]
+    fn a_configured_figure_above_the_connections_is_lowered_to_leave_room_for_other_requests() {
+        // 20,000 descriptors: 19,488 connections, 256 of them for pages, votes and health.
+        let lowered = capacity_within(Some(1_000_000), Some(20_000));
+        assert_eq!(lowered.streams, 19_232);
+        assert_eq!(lowered.lowered_from, Some(1_000_000));
+        assert!(lowered.configured);
+        let kept = capacity_within(Some(5_000), Some(20_000));
+        assert_eq!((kept.streams, kept.lowered_from), (5_000, None));
+        // An unknown limit leaves the operator's figure as it is.
+        assert_eq!(capacity_within(Some(30_000), None).streams, 30_000);
+        assert_eq!(capacity_within(None, Some(20_000)).streams, 19_000);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use stembus_ops::{desk_listener, serve};
 use stembus_poll::PollDefinition;
 use stembus_site::admission::Budgets;
 use stembus_site::clock::SystemClock;
-use stembus_site::config::{DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
+use stembus_site::config::{ConfigError, DEFAULT_CONFIG_FILE, Database, LogFormat, Settings};
 use stembus_store::Store;
 use stembus_store_postgres::PostgresStore;
 use stembus_store_sqlite::Durability;
@@ -44,8 +44,17 @@ pub fn config_file() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from(DEFAULT_CONFIG_FILE))
 }
 
+/// The settings, from the file `STEMBUS_CONFIG` names (which must exist) or else `Leptos.toml` in
+/// the working folder (whose absence means the defaults), and the environment.
+pub fn load_settings() -> Result<Settings, ConfigError> {
+    match std::env::var_os("STEMBUS_CONFIG") {
+        Some(_) => Settings::load_named(&config_file()),
+        None => Settings::load(&config_file()),
+    }
+}
+
 async fn serve() -> Result<(), String> {
-    let settings = Settings::load(&config_file()).map_err(|error| error.to_string())?;
+    let settings = load_settings().map_err(|error| error.to_string())?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // A second subscriber (a test that set one) is no error.
     let _ = tracing::subscriber::set_global_default(log_subscriber(
@@ -104,10 +113,17 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|error| format!("cannot listen on {address}: {error}"))?;
     let capacity = stream_capacity(state.settings.live_streams_max);
-    let source = match (capacity.configured, capacity.open_files) {
-        (true, _) => "as live_streams_max sets".to_string(),
-        (false, Some(limit)) => format!("from the limit of {limit} open files"),
-        (false, None) => "the limit on open files is unknown".to_string(),
+    let source = match (
+        capacity.lowered_from,
+        capacity.configured,
+        capacity.open_files,
+    ) {
+        (Some(asked), _, _) => format!(
+            "live_streams_max asks for {asked}, lowered to leave connections for pages and votes"
+        ),
+        (None, true, _) => "as live_streams_max sets".to_string(),
+        (None, false, Some(limit)) => format!("from the limit of {limit} open files"),
+        (None, false, None) => "the limit on open files is unknown".to_string(),
     };
     tracing::info!(
         live_streams_max = capacity.streams,
@@ -115,9 +131,15 @@ async fn serve() -> Result<(), String> {
         "live streams: at most {} on this node, {source}",
         capacity.streams
     );
+    let settings_file = config_file();
     tracing::info!(
         articles = state.library().articles().len(),
         database = %database.describe(),
+        // Which file the settings came from, or that none was found: the defaults.
+        settings = %match settings_file.exists() {
+            true => settings_file.display().to_string(),
+            false => format!("defaults ({} not found)", settings_file.display()),
+        },
         "Stembus is ready"
     );
     println!("Stembus draait op http://{address}/");

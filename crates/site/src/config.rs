@@ -168,6 +168,8 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the settings file STEMBUS_CONFIG names does not exist: {path}")]
+    Missing { path: String },
     #[error("{path} is not valid TOML: {message}")]
     Syntax { path: String, message: String },
     #[error("{origin}: unknown key `{key}` (known keys: {known})")]
@@ -185,6 +187,17 @@ pub enum ConfigError {
 }
 
 impl Settings {
+    /// Reads the settings file an operator named (`STEMBUS_CONFIG`), which must exist: a path
+    /// with a typo would otherwise start the site on the defaults, with a new empty database.
+    pub fn load_named(path: &Path) -> Result<Settings, ConfigError> {
+        if !path.exists() {
+            return Err(ConfigError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        Settings::load(path)
+    }
+
     /// Reads the settings file at `path` (a missing one means defaults), then applies the
     /// `STEMBUS_<KEY>` variables of the environment. Fails on an unknown key or a bad value,
     /// naming it and where it came from.
@@ -484,6 +497,15 @@ mod tests {
             Ok(())
         });
         outcome.expect("the jail ran")
+    }
+
+    #[test]
+    fn a_named_file_that_is_missing_stops_with_its_path() {
+        let error = Settings::load_named(Path::new("/etc/stembus/Leptos.tmol")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the settings file STEMBUS_CONFIG names does not exist: /etc/stembus/Leptos.tmol"
+        );
     }
 
     #[test]
