@@ -70,6 +70,14 @@ if [ "${#debian_packages[@]}" -gt 0 ]; then
   fi
 fi
 
+# Rust itself comes from rustup (its channel is reachable; docs/developing.md): without it nothing
+# below can work, so say so rather than fail on the first `rustup` or `cargo`.
+if ! command -v rustup >/dev/null; then
+  echo "setup: rustup is not installed; install it (https://rustup.rs, or Debian's rustup package" \
+    "where the release has one), then run this again" >&2
+  exit 1
+fi
+
 # The lints need rustfmt and clippy, which rustup's minimal profile leaves out; serving does not.
 if [ "$purpose" != serve ]; then
   for component in rustfmt clippy; do
@@ -115,7 +123,12 @@ fi
 
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
   say "installing wasm-opt from npm binaryen@$BINARYEN_VERSION"
-  npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  # npm's global prefix (/usr/local or /usr) belongs to root on Debian.
+  if [ -w "$(npm prefix --global)" ]; then
+    npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  else
+    as_root npm install --global --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
 fi
 
 # The site builder's swc, Lightning CSS and browserslist, at the versions its lock file names (the
