@@ -43,7 +43,16 @@ impl PageContent {
     pub fn error(words: Words, error: AppError) -> PageContent {
         let notice_words = words.clone();
         PageContent::new(words, move || {
-            view! { <ErrorNotice error words=notice_words.clone() /> }.into_any()
+            view! { <ErrorNotice error words=notice_words.clone() in_frame=false /> }.into_any()
+        })
+    }
+
+    /// The same, for the embed: shown in a frame on another site, where the site's own pages
+    /// refuse to be shown, so its link opens a window of its own.
+    pub fn embed_error(words: Words, error: AppError) -> PageContent {
+        let notice_words = words.clone();
+        PageContent::new(words, move || {
+            view! { <ErrorNotice error words=notice_words.clone() in_frame=true /> }.into_any()
         })
     }
 
@@ -179,8 +188,10 @@ pub fn title_markup(text: &str) -> String {
 }
 
 /// A page-sized error message in the page's language, served with the error's HTTP status.
+/// `in_frame`: shown in the embed, so the link to the front page opens a window of its own (the
+/// front page refuses to be framed by another site).
 #[component]
-pub fn ErrorNotice(error: AppError, words: Words) -> impl IntoView {
+pub fn ErrorNotice(error: AppError, words: Words, in_frame: bool) -> impl IntoView {
     response_status::set(error.status_code());
     let heading = match error {
         AppError::NotFound => words.text("not-found-title"),
@@ -193,7 +204,13 @@ pub fn ErrorNotice(error: AppError, words: Words) -> impl IntoView {
             <h1>{heading}</h1>
             <p>{words.error(error)}</p>
             <p>
-                <a href="/">{words.text("back-to-front-page")}</a>
+                <a
+                    href="/"
+                    target=in_frame.then_some("_blank")
+                    rel=in_frame.then_some("noopener")
+                >
+                    {words.text("back-to-front-page")}
+                </a>
             </p>
         </section>
     }

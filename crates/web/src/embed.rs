@@ -158,7 +158,7 @@ async fn embed(
             Some(_) => AppError::UnknownPoll,
             None => state.missing_poll(&poll_id),
         };
-        let content = PageContent::error(words, error);
+        let content = PageContent::embed_error(words, error);
         let mut response = render_embed(&state.leptos_options, content, request).await;
         *response.status_mut() =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);

@@ -324,13 +324,17 @@ async fn the_embed_hands_out_the_voter_cookie_and_a_vote_from_it_needs_that_cook
             "{}",
             blocked.body
         );
+        // To vote where the site's own cookie is kept: the article, in a window of its own (the
+        // article refuses to be framed by another site), from the embed's frame, without the
+        // site's header and footer, whose pages would not show in the frame either.
         assert!(
-            blocked
-                .body
-                .contains("href=\"/embed/deepseek-schade-nvidia#poll\""),
+            blocked.body.contains(
+                "href=\"/artikel/deepseek-nvidia-beurswaarde#poll\" target=\"_blank\" rel=\"noopener\""
+            ),
             "{}",
             blocked.body
         );
+        assert!(!blocked.body.contains("site-header"), "{}", blocked.body);
         assert!(blocked.voter_cookie().is_none());
     }
     assert_eq!(site.voters_in(POLL).await, 0, "nothing was counted");

@@ -471,6 +471,48 @@ async fn every_refusal_of_a_vote_from_the_embed_can_be_shown_in_the_embedders_fr
     assert_eq!(own.header("x-frame-options"), Some("SAMEORIGIN"));
 }
 
+#[tokio::test]
+async fn in_the_embeds_frame_a_refusal_and_an_error_lead_only_where_a_frame_can_go() {
+    let site = TestSite::new()
+        .with_settings(|settings| settings.embed_origins = vec![EMBEDDER.to_string()]);
+    // A vote from the frame for an answer the poll does not have: the short refusal, in the
+    // embed's shell (the site's header and footer link pages that refuse to be framed), back to
+    // the embed in the same frame.
+    let cookie = site
+        .get(&format!("/embed/{POLL}"), None)
+        .await
+        .voter_cookie();
+    let reply = site
+        .send(vote_from_the_frame(
+            &vote_body("bestaat-niet"),
+            cookie.as_deref(),
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(!reply.body.contains("site-header"), "{}", reply.body);
+    assert!(!reply.body.contains("site-footer"), "{}", reply.body);
+    assert!(
+        reply
+            .body
+            .contains(&format!("href=\"/embed/{POLL}#poll\">")),
+        "{}",
+        reply.body
+    );
+    // The embed of a poll that is not there: its way to the front page opens a window of its own.
+    let missing = site.get("/embed/bestaat-niet", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing
+            .body
+            .contains("<a href=\"/\" target=\"_blank\" rel=\"noopener\">"),
+        "{}",
+        missing.body
+    );
+    // The site's own error page keeps its link in the window it is in.
+    let page = site.get("/artikel/bestaat-niet", None).await;
+    assert!(page.body.contains("<a href=\"/\">"), "{}", page.body);
+}
+
 /// `GET path` over a connection of its own to `address`: the status line and the whole answer.
 fn get_over_tcp(address: std::net::SocketAddr, path: &str) -> (String, String) {
     use std::io::{Read, Write};

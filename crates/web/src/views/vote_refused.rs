@@ -1,4 +1,5 @@
-//! The page a reader without JavaScript lands on when their vote was not taken, in the site's shell.
+//! The page a reader without JavaScript lands on when their vote was not taken, in the site's shell
+//! or, for a vote from the embed, the embed's.
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -7,9 +8,10 @@ use stembus_poll::error::AppError;
 use stembus_site::shell::{PageTitle, page_title};
 
 /// The page a reader without JavaScript lands on when their vote was not taken: why, in the
-/// language of the card they voted in, and the way back to the poll.
+/// language of the card they voted in, and the way back to the poll (`new_window`: out of the
+/// embed's frame, to vote where the site's cookie is kept).
 #[component]
-pub fn VoteRefused(error: AppError, back: String, words: Words) -> impl IntoView {
+pub fn VoteRefused(error: AppError, back: String, words: Words, new_window: bool) -> impl IntoView {
     let title = words.text("vote-refused-title");
     view! {
         <PageTitle text=page_title(&words, &title) />
@@ -18,7 +20,13 @@ pub fn VoteRefused(error: AppError, back: String, words: Words) -> impl IntoView
             <h1>{title}</h1>
             <p>{words.error(error)}</p>
             <p>
-                <a href=back>{words.text("back-to-poll")}</a>
+                <a
+                    href=back
+                    target=new_window.then_some("_blank")
+                    rel=new_window.then_some("noopener")
+                >
+                    {words.text("back-to-poll")}
+                </a>
             </p>
         </section>
     }

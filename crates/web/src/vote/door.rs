@@ -151,8 +151,18 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
             _ => format!("{}#poll", embed::embed_path(&poll.id, language)),
         });
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
+        // The frame keeps no cookie: the reader can vote in a window of the site's own, on the
+        // article (or the poll's own page when no article has it), which the refusal opens.
+        let outside_the_frame =
+            state
+                .library()
+                .poll_in(&form.poll, language)
+                .map(|(article, poll)| match article {
+                    Some(article) => format!("{}#poll", article.path()),
+                    None => format!("{}#poll", embed::embed_path(&poll.id, language)),
+                });
         return Refusal {
-            back_to_poll,
+            back_to_poll: outside_the_frame,
             language: Some(language),
             ..Refusal::new(AppError::CookiesBlocked)
         }

@@ -21,7 +21,7 @@ use stembus_messages::Words;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
 use stembus_site::cache_control;
-use stembus_site::render::render_page;
+use stembus_site::render::{render_embed, render_page};
 use stembus_site::shell::PageContent;
 use stembus_site::voter_cookie::VoterId;
 
@@ -125,7 +125,7 @@ pub(super) async fn shape_refusals(
     state.metrics.vote_refused(refusal.error);
     let words = state.words(refusal.language.unwrap_or(page_language));
     // Rendered before the original is borrowed: a response's body is not `Sync`.
-    let page = error_response(state, uri, &refusal, wants_html, words).await;
+    let page = error_response(state, uri, &refusal, wants_html, embedded, words).await;
     let mut reply = with_cookies_of(&response, page);
     if embedded {
         reply = embed::with_policy(reply, &shaping.frame_policy);
@@ -163,12 +163,15 @@ fn island_refusal(error: AppError, words: &Words) -> String {
 
 /// The refusal with its status, in the language of `words`: for a browser without JavaScript the
 /// form again with the reader's answers (a vote the node was too busy for) or else a short page,
-/// both in the site's shell; for the island the encoded error it decodes.
+/// both in the site's shell, or the embed's for a vote from the embed (`embedded`: the site's
+/// header and footer would lead to pages that refuse to be framed); for the island the encoded
+/// error it decodes.
 async fn error_response(
     state: &WebState,
     uri: Uri,
     refusal: &Refusal,
     wants_html: bool,
+    embedded: bool,
     words: Words,
 ) -> Response {
     let error = refusal.error;
@@ -213,10 +216,17 @@ async fn error_response(
             .clone()
             .unwrap_or_else(|| "/".to_string());
         let page_words = words.clone();
+        // A frame that keeps no cookie sends the reader to vote in a window of the site's own.
+        let new_window = embedded && error == AppError::CookiesBlocked;
         let content = PageContent::new(words.clone(), move || {
-            view! { <VoteRefused error back=back.clone() words=page_words.clone() /> }.into_any()
+            view! { <VoteRefused error back=back.clone() words=page_words.clone() new_window /> }
+                .into_any()
         });
-        render_page(&state.leptos_options, content, request()).await
+        if embedded {
+            render_embed(&state.leptos_options, content, request()).await
+        } else {
+            render_page(&state.leptos_options, content, request()).await
+        }
     } else {
         (
             status,
