@@ -204,6 +204,26 @@ async fn built_files_are_served_from_memory_under_hashed_names_for_a_year() {
             .starts_with("text/css")
     );
 
+    // Another build's name for the same file (a page from a node not yet upgraded, or already):
+    // this build's, for now, and no cache keeps the answer.
+    for suffix in [".css", ".js", ".wasm"] {
+        let other = site
+            .get_with(&format!("/pkg/stembus.0123456789abcdef{suffix}"), &[])
+            .await;
+        assert_eq!(other.status, StatusCode::TEMPORARY_REDIRECT, "{suffix}");
+        assert_eq!(
+            other.location(),
+            Some(format!("{hashed}{suffix}").as_str()),
+            "{suffix}"
+        );
+        assert_eq!(other.header("cache-control"), Some("no-store"));
+    }
+    assert_eq!(
+        site.get_with("/pkg/iets-anders.js", &[]).await.status,
+        StatusCode::NOT_FOUND,
+        "a name of no build is not there"
+    );
+
     // The plain name stays, for `cargo leptos watch`'s reloads: cached, but revalidated.
     let css = site.get_with("/pkg/stembus.css", &[]).await;
     assert_eq!(css.status, StatusCode::OK);

@@ -21,7 +21,13 @@ const REVALIDATE: &str = "public, no-cache";
 pub struct StaticAssets {
     files: HashMap<String, Arc<Representation>>,
     hashed_output_name: Option<String>,
+    /// The folder's address (`/pkg`) and the plain output name (`stembus`).
+    prefix: String,
+    output: String,
 }
+
+/// What follows `<output>.<hash>` in a hashed file's name.
+const HASHED_SUFFIXES: [&str; 4] = [".js", ".wasm", "_bg.wasm", ".css"];
 
 impl StaticAssets {
     /// Reads `<site-root>/<site-pkg-dir>`. A missing folder (tests, a server started before the first
@@ -107,7 +113,33 @@ impl StaticAssets {
         StaticAssets {
             files,
             hashed_output_name,
+            prefix,
+            output,
         }
+    }
+
+    /// The folder's address (`/pkg`), once this build's hashed files are known.
+    pub fn folder_address(&self) -> Option<&str> {
+        self.hashed_output_name
+            .as_ref()
+            .map(|_| self.prefix.as_str())
+    }
+
+    /// The address of this build's file for `path` when `path` names the same file of another
+    /// build (`/pkg/stembus.<another hash>.css`): during a rolling upgrade a page from one node
+    /// asks another for its files, and a newer style sheet or a matching glue and module serve
+    /// that reader better than a 404 (the page works without the island either way).
+    pub fn this_builds(&self, path: &str) -> Option<String> {
+        let hashed = self.hashed_output_name.as_deref()?;
+        let name = path.strip_prefix(&self.prefix)?.strip_prefix('/')?;
+        let rest = name.strip_prefix(&self.output)?.strip_prefix('.')?;
+        let (hash, suffix) = rest.split_at_checked(16)?;
+        let is_hash = hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        (is_hash && HASHED_SUFFIXES.contains(&suffix))
+            .then(|| format!("{}/{hashed}{suffix}", self.prefix))
+            .filter(|current| current != path)
     }
 
     /// `output_name` with the content hash of the JavaScript and WASM, when both were found.
