@@ -325,6 +325,7 @@ mod tests {
             [
                 "announcement_html",
                 "facts_voters",
+                "read_at",
                 "show_form",
                 "standing_html",
                 "voters"
