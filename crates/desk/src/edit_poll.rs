@@ -4,11 +4,16 @@
 //! and an answer's wording can still be clarified, in Dutch and in French alike, which readers are
 //! then told. A content file's poll is edited in its file, and an archived poll is put back before
 //! it is edited.
+//!
+//! The form shows the poll as served, the desk's changes ("Nu sluiten", "Wie ziet de uitslag")
+//! included, and the edit is judged and logged against that. It carries what it showed (`Seen`),
+//! so an edit over another editor's change made since is refused (409) rather than undoing it
+//! unseen.
 
 use super::extract::{DeskForm, DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::poll_form::{
-    self, Before, FormKind, LOCKED_SENTENCE, PollFields, PollFormView, form_page,
+    self, Before, FormKind, LOCKED_SENTENCE, PollFields, PollFormView, Seen, form_page,
 };
 use super::refusal::Refusal;
 use super::views::{self, ArchivedNotice, Frame};
@@ -21,7 +26,8 @@ use stembus_poll::PollDefinition;
 use stembus_poll::error::AppError;
 use stembus_poll::moment::Moment;
 use stembus_site::state::SiteState;
-use stembus_store::desk::PollEdit;
+use stembus_store::desk::{AuditAction, PollEdit};
+use stembus_store::made;
 
 /// Whether readers voted in the poll; when the standing cannot be read, the store still refuses
 /// what votes lock, so the form only misses its warning.
@@ -42,7 +48,7 @@ fn archived_page(frame: Frame, poll_id: String) -> Response {
     (StatusCode::CONFLICT, page).into_response()
 }
 
-/// `GET …/bewerken`: the form filled in with the poll as served.
+/// `GET …/bewerken`: the form filled in with the poll as served, and what it showed (`Seen`).
 pub async fn form(
     State(state): State<SiteState>,
     editor: SignedIn,
@@ -58,13 +64,24 @@ pub async fn form(
         FormKind::Edit {
             poll_id: id,
             locked,
+            seen: seen_now(&served, state.now()),
         },
         PollFields::of_poll(&served),
     );
     Ok(form_page(StatusCode::OK, editor.frame(), view))
 }
 
-/// `POST …/bewerken`: stores the edit with its audit line, or answers the form again (400).
+/// What a form filled in with `served` at unix second `now` shows.
+fn seen_now(served: &PollDefinition, now: i64) -> Seen {
+    Seen {
+        fingerprint: made::fingerprint(served),
+        at: now,
+    }
+}
+
+/// `POST …/bewerken`: stores the edit with its audit line if the poll still reads as the form
+/// showed it, or answers the form again with what the editor typed: 400 for a refused field or an
+/// edit that votes lock, 409 when the poll changed since the form was loaded.
 pub async fn save(
     State(state): State<SiteState>,
     DeskPath(id): DeskPath<String>,
@@ -75,6 +92,15 @@ pub async fn save(
         return Ok(archived_page(editor.frame(), id));
     }
     let served = find_poll(&state, &id)?.served;
+    // A form without what it showed (sent from an older page) is judged a stale one: the store
+    // finds no poll with an empty fingerprint.
+    let seen = Seen {
+        fingerprint: form.get(Seen::FINGERPRINT).unwrap_or_default().to_string(),
+        at: form
+            .get(Seen::AT)
+            .and_then(|at| at.trim().parse().ok())
+            .unwrap_or(0),
+    };
     let fields = PollFields::from_form(&form);
     let before = Before {
         shown: &served,
@@ -87,38 +113,110 @@ pub async fn save(
     };
     let now = state.now();
     let locked = has_votes(&state, &id).await;
-    let kind = FormKind::Edit {
-        poll_id: id.clone(),
-        locked,
+    let again = |fields: PollFields, locked: bool, seen: Seen| {
+        PollFormView::new(
+            FormKind::Edit {
+                poll_id: id.clone(),
+                locked,
+                seen,
+            },
+            // Read-only fields come back as they are, or the editor could not correct them.
+            if locked {
+                fields.with_locked_from(&served)
+            } else {
+                fields
+            },
+        )
     };
     let poll = match poll_form::check(&fields, now, Some(&before)) {
         Ok(checked) => checked.with_id(&id, made.definition.allow_change),
         Err(errors) => {
-            let mut view = PollFormView::new(kind, fields);
+            let mut view = again(fields, locked, seen);
             view.errors = errors;
             return Ok(form_page(StatusCode::BAD_REQUEST, editor.frame(), view));
         }
     };
     match state
         .store
-        .edit_poll(&poll, &editor.editor, now, describe)
+        .edit_poll_as_seen(&poll, &seen.fingerprint, &editor.editor, now, describe)
         .await?
     {
         PollEdit::Edited => Ok(back_to_poll(&state, &id).await),
         PollEdit::Unchanged => Ok(see_other(&format!("/redactie/poll/{id}"))),
         PollEdit::UnknownPoll => Err(AppError::NotFound.into()),
         PollEdit::AnswersLocked => {
-            let mut view = PollFormView::new(
-                FormKind::Edit {
-                    poll_id: id,
-                    locked: true,
-                },
-                fields,
-            );
+            let mut view = again(fields, true, seen);
             view.refusal = Some(format!("Niet bewaard. {LOCKED_SENTENCE}"));
             Ok(form_page(StatusCode::BAD_REQUEST, editor.frame(), view))
         }
+        PollEdit::NotAsSeen => {
+            // The change is stored, so this node reads it now; the form then carries the poll as
+            // it is, and a second save is judged against that.
+            if state.refresh_content().await.is_err() {
+                tracing::warn!("the desk's state could not be read again; the form may be stale");
+            }
+            let now_served = find_poll(&state, &id).map_or(served.clone(), |poll| poll.served);
+            let sentence = changed_since(&state, &id, seen.at).await;
+            let locked = has_votes(&state, &id).await;
+            let mut view = PollFormView::new(
+                FormKind::Edit {
+                    poll_id: id.clone(),
+                    locked,
+                    seen: seen_now(&now_served, now),
+                },
+                if locked {
+                    fields.with_locked_from(&now_served)
+                } else {
+                    fields
+                },
+            );
+            view.refusal = Some(sentence);
+            Ok(form_page(StatusCode::CONFLICT, editor.frame(), view))
+        }
     }
+}
+
+/// The refusal of an edit over a change made since its form was loaded at unix second `since`:
+/// who changed what, as the audit log says it, and what to do now.
+async fn changed_since(state: &SiteState, id: &str, since: i64) -> String {
+    let lines = state
+        .store
+        .audit_log(Some(id), 20)
+        .await
+        .unwrap_or_default();
+    let mut changes: Vec<String> = lines
+        .into_iter()
+        // Without the moment (a form from an older page) every line would do: name none then.
+        // Lines of the second the form was loaded in may be older than it; the poll's making
+        // always is.
+        .filter(|line| {
+            since > 0
+                && line.at >= since
+                && line.action.changes_the_site()
+                && line.action != AuditAction::PollCreated
+        })
+        .map(|line| {
+            format!(
+                "{} op {}: {}",
+                line.editor,
+                Moment::brussels_from_unix(line.at).long_nl_with_time(),
+                line.detail
+            )
+        })
+        .collect();
+    // The log lists the newest first; the sentence tells them in the order they happened.
+    changes.reverse();
+    let what = if changes.is_empty() {
+        "Niet bewaard: de poll werd gewijzigd nadat u dit formulier opende.".to_string()
+    } else {
+        format!(
+            "Niet bewaard: de poll werd gewijzigd nadat u dit formulier opende ({}).",
+            changes.join("; ")
+        )
+    };
+    format!(
+        "{what} Hieronder staat wat u typte; het formulier kent nu de poll zoals hij is. Kijk de velden na (ook Sluit en Resultaten tonen) en bewaar opnieuw als u wilt wat er staat."
+    )
 }
 
 fn quoted(text: Option<&str>) -> String {

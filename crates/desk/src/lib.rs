@@ -35,11 +35,12 @@ mod void;
 
 use self::session::SignInLimiter;
 use axum::Router;
-use axum::extract::Extension;
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use leptos::prelude::*;
 use std::sync::Arc;
 use stembus_content::article::Article;
 use stembus_content::current;
@@ -114,6 +115,9 @@ pub fn routes(state: &SiteState) -> Router<SiteState> {
             overrides::route(overrides::results_visibility),
         )
         .route("/redactie/poll/{id}/export/{file}", get(export::download))
+        // A desk address opened with a method it does not take (an action's address typed in or
+        // followed as a link) gets the desk's Dutch notice rather than axum's empty 405.
+        .method_not_allowed_fallback(form_only)
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             page::render_desk_pages,
@@ -123,6 +127,14 @@ pub fn routes(state: &SiteState) -> Router<SiteState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static(NO_STORE),
         ))
+}
+
+/// The 405 of a desk address asked with a method it does not take, rendered here: the desk's page
+/// layer is a `route_layer`, which the fallback is not behind.
+async fn form_only(State(state): State<SiteState>, request: Request) -> Response {
+    let page = page::DeskPage::new(|| view! { <views::FormOnlyNotice /> }.into_any());
+    let answer = (StatusCode::METHOD_NOT_ALLOWED, page).into_response();
+    page::render_for(state, request, answer).await
 }
 
 /// Where a poll comes from, and what the desk knows of it there.

@@ -46,6 +46,12 @@ pub async fn render_desk_pages(
     render(state, asked, answer).await
 }
 
+/// `answer`'s `DeskPage` rendered for `request`, for an answer that `render_desk_pages` is not in
+/// front of: axum's `route_layer` leaves a route's 405 fallback out.
+pub async fn render_for(state: SiteState, request: Request, answer: Response) -> Response {
+    render(state, Asked::of(&request), answer).await
+}
+
 /// What the page is rendered for: the request without its body, which the handler has consumed.
 struct Asked {
     method: Method,

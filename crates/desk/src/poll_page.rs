@@ -186,7 +186,12 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
                         Moment::brussels_from_unix(*at).long_nl_with_time()
                     )
                 }),
-                embeds: embeds(state, &served),
+                // An archived poll's embed answers 410: nothing to copy or preview.
+                embeds: if made.archived.is_some() {
+                    Vec::new()
+                } else {
+                    embeds(state, &served)
+                },
             };
             (origin, made.archived.is_some())
         }

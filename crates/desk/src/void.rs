@@ -4,7 +4,7 @@
 use super::extract::{DeskForm, DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::refusal::Refusal;
-use super::views::{VoidPreviewDetail, VoidPreviewPage};
+use super::views::{RestoredAlreadyNotice, VoidPreviewDetail, VoidPreviewPage};
 use super::{back_to_poll, find_poll};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -163,7 +163,9 @@ pub async fn void(
     }
 }
 
-/// `POST /redactie/poll/{id}/herstellen`: counts the votes of window `venster` again.
+/// `POST /redactie/poll/{id}/herstellen`: counts the votes of window `venster` again. A window
+/// restored already (a second click, another editor, before or while this one ran) is answered
+/// like a second void: 409, saying so, and nothing done or logged again.
 pub async fn restore(
     State(state): State<SiteState>,
     DeskPath(id): DeskPath<String>,
@@ -177,18 +179,48 @@ pub async fn restore(
     let windows = state.store.voided_windows(Some(&poll.id)).await?;
     let window = windows
         .iter()
-        .find(|w| w.id == window_id && w.restored.is_none())
+        .find(|w| w.id == window_id)
         .ok_or(AppError::NotFound)?;
+    if let Some(restored) = &window.restored {
+        return Ok(restored_already(&editor, &id, restored));
+    }
     let detail = format!(
         "{} stemmen {} weer meegeteld",
         window.ballots,
         window_words(window.window)
     );
     let entry = editor.audit(state.now(), AuditAction::Restore, Some(&poll.id), detail);
-    state
+    if state
         .store
         .restore_window(window_id, &entry)
         .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(back_to_poll(&state, &id).await)
+        .is_some()
+    {
+        return Ok(back_to_poll(&state, &id).await);
+    }
+    // Restored by someone else between the read above and this write.
+    let windows = state.store.voided_windows(Some(&poll.id)).await?;
+    match windows
+        .iter()
+        .find(|w| w.id == window_id)
+        .and_then(|w| w.restored.as_ref())
+    {
+        Some(restored) => Ok(restored_already(&editor, &id, restored)),
+        None => Err(AppError::NotFound.into()),
+    }
+}
+
+/// The 409 of a window restored already by `restored` (who, when).
+fn restored_already(editor: &SignedIn, poll_id: &str, restored: &(String, i64)) -> Response {
+    let (by, at) = restored;
+    let restored = format!(
+        "{by} herstelde het op {}",
+        Moment::brussels_from_unix(*at).long_nl_with_time()
+    );
+    let (frame, poll_id) = (editor.frame(), poll_id.to_string());
+    let page = DeskPage::new(move || {
+        let (frame, poll_id, restored) = (frame.clone(), poll_id.clone(), restored.clone());
+        view! { <RestoredAlreadyNotice frame poll_id restored /> }.into_any()
+    });
+    (StatusCode::CONFLICT, page).into_response()
 }

@@ -141,6 +141,10 @@ pub enum PollEdit {
     /// moment or how many answers a reader may pick: that would change what earlier readers chose
     /// between. Nothing was written.
     AnswersLocked,
+    /// The poll no longer reads as the editor's form showed it (another editor closed it, changed
+    /// who sees the result or edited it since the form was loaded): nothing was written, so the
+    /// edit cannot undo a change its editor never saw.
+    NotAsSeen,
 }
 
 /// Writes an edit's audit detail from the poll before and after it. An alias rather than the `fn`
@@ -418,13 +422,28 @@ pub trait DeskStore: Send + Sync {
     /// Replaces the desk-made poll `poll.id` with `poll` if the rules allow it (see `PollEdit`),
     /// clears the desk's overrides of its closing moment and results visibility (the edit says
     /// what holds), and, in the same transaction, records an audit line of `by` at `at` with
-    /// `describe(before, after)` as its detail. An edit after the first vote that changes the
-    /// question or an answer's wording, in Dutch or in the French the poll had, marks the poll
-    /// `clarified`, for good (`made::judge_edit`). `poll.french` replaces the stored French texts;
-    /// `None` removes them.
+    /// `describe(before, after)` as its detail. `before` is the poll as served, the desk's
+    /// overrides laid over its stored values (`made::with_overrides`): that is what the edit form
+    /// shows, so the edit is judged and described against it, and clearing a closing moment set
+    /// with "Nu sluiten" is a change (a reopening) like any other. An edit after the first vote
+    /// that changes the question or an answer's wording, in Dutch or in the French the poll had,
+    /// marks the poll `clarified`, for good (`made::judge_edit`). `poll.french` replaces the
+    /// stored French texts; `None` removes them.
     async fn edit_poll(
         &self,
         poll: &PollDefinition,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError>;
+
+    /// `edit_poll`, if the poll as served still has the fingerprint `seen` (`made::fingerprint`)
+    /// that the editor's form was loaded with; else nothing is written (`PollEdit::NotAsSeen`).
+    /// Checked in the edit's own transaction, so that no change can come in between.
+    async fn edit_poll_as_seen(
+        &self,
+        poll: &PollDefinition,
+        seen: &str,
         by: &str,
         at: i64,
         describe: DescribeEdit,

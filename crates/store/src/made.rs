@@ -6,7 +6,7 @@
 //! (`french_label`). A content file's poll keeps its French in its file, which is what the site
 //! serves it from, so the poll sync leaves those columns empty.
 
-use crate::desk::MadePoll;
+use crate::desk::{MadePoll, PollOverrides};
 use stembus_poll::language::PollTranslation;
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
@@ -147,27 +147,89 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
     }
 }
 
-/// Whether an answer of `after` reads (trimmed, in any case) as a different answer of `before`
-/// did, in Dutch or in French.
+/// Whether an answer of `after` reads as a different answer of `before` did, in Dutch or in
+/// French, while it did not read so itself: the texts are compared by their letters and digits
+/// alone, in any case and with accents folded (`comparable`), so "Nee." takes "Nee"'s place as
+/// surely as "nee" does. An answer whose text says what it said before takes nothing, even in a
+/// poll whose answers already read alike.
 fn takes_anothers_words(before: &PollDefinition, after: &PollDefinition) -> bool {
-    fn same(a: &str, b: &str) -> bool {
-        a.trim().to_lowercase() == b.trim().to_lowercase()
+    fn takes<'a>(
+        old: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+        new: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> bool {
+        new.into_iter().any(|(new_key, new_label)| {
+            let new_label = comparable(new_label);
+            let own = old.clone().find(|(key, _)| *key == new_key);
+            own.is_none_or(|(_, own_label)| comparable(own_label) != new_label)
+                && old
+                    .clone()
+                    .any(|(key, label)| key != new_key && comparable(label) == new_label)
+        })
     }
-    let dutch = after.options.iter().any(|new| {
-        before
-            .options
+    fn labels(poll: &PollDefinition) -> Vec<(&str, &str)> {
+        poll.options
             .iter()
-            .any(|old| old.key != new.key && same(&old.label, &new.label))
-    });
+            .map(|option| (option.key.as_str(), option.label.as_str()))
+            .collect()
+    }
+    let (old, new) = (labels(before), labels(after));
+    let dutch = takes(old.iter().copied(), new.iter().copied());
     let french = match (&before.french, &after.french) {
-        (Some(old), Some(new)) => new.labels.iter().any(|(new_key, new_label)| {
+        (Some(old), Some(new)) => takes(
             old.labels
                 .iter()
-                .any(|(old_key, old_label)| old_key != new_key && same(old_label, new_label))
-        }),
+                .map(|(key, label)| (key.as_str(), label.as_str())),
+            new.labels
+                .iter()
+                .map(|(key, label)| (key.as_str(), label.as_str())),
+        ),
         _ => false,
     };
     dutch || french
+}
+
+/// An answer's text as the swap rule compares it: its letters and digits only, in lower case,
+/// with accents folded ("Één café." → "eencafe"), by `slug`, as the content crate makes answer
+/// keys. A text with no letter or digit at all ("?", "👍") is compared trimmed and in lower case
+/// instead, so two such answers do not read alike merely for having none.
+pub fn comparable(text: &str) -> String {
+    // Letter by letter: `slug` spells a symbol out ("👍" as "+1", "👎" as "-1"), which would make
+    // two answers of symbols alone read alike.
+    let folded: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|letter| slug::slugify(letter.to_string()).replace('-', ""))
+        .collect();
+    if folded.is_empty() {
+        text.trim().to_lowercase()
+    } else {
+        folded
+    }
+}
+
+/// `poll` (as stored) with the desk's overrides laid over it, as readers are served it: what an
+/// edit is judged against, and what the editor's form showed.
+pub fn with_overrides(mut poll: PollDefinition, overrides: &PollOverrides) -> PollDefinition {
+    if let Some(closes) = overrides.closes {
+        poll.closes = closes.map(Moment::brussels_from_unix);
+    }
+    if let Some(visibility) = overrides.show_results {
+        poll.show_results = visibility;
+    }
+    poll
+}
+
+/// A short fingerprint of a poll as served (`with_overrides`), which the edit form carries so the
+/// store can tell whether the poll still reads as the editor saw it when the form was loaded.
+/// FNV-1a over the poll's debug form, as stored: the same on every node running the same build;
+/// a node of another build may read it otherwise, which refuses an edit once (the form then
+/// comes back with a fresh one) and never lets a changed poll pass.
+pub fn fingerprint(served: &PollDefinition) -> String {
+    let text = format!("{:?}", as_stored(served));
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 #[cfg(test)]
@@ -204,6 +266,37 @@ mod tests {
         let mut taken = poll();
         taken.options[2].label = "Nee".into();
         assert_eq!(judge_edit(&before, &taken, true), Verdict::AnswersLocked);
+    }
+
+    #[test]
+    fn after_the_first_vote_two_answers_may_not_swap_their_words_with_a_full_stop() {
+        let before = poll();
+        let mut swapped = poll();
+        swapped.options[0].label = "Nee.".into();
+        swapped.options[1].label = "Ja.".into();
+        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
+        let mut taken = poll();
+        taken.options[2].label = "Néé!".into();
+        assert_eq!(judge_edit(&before, &taken, true), Verdict::AnswersLocked);
+        // An answer's own words with a full stop added take nothing.
+        let mut own = poll();
+        own.options[0].label = "Ja.".into();
+        assert_eq!(
+            judge_edit(&before, &own, true),
+            Verdict::Edited { clarified: true }
+        );
+    }
+
+    #[test]
+    fn answers_are_compared_by_their_letters_and_digits_with_accents_folded() {
+        assert_eq!(comparable(" Één café, 2 crèmes! "), "eencafe2cremes");
+        assert_eq!(comparable("Œuvre"), comparable("oeuvre"));
+        assert_eq!(comparable("NEE."), comparable("nee"));
+        assert_ne!(
+            comparable("👍"),
+            comparable("👎"),
+            "no letters: compared as written"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
 mod view;
 
-pub use view::{FormKind, PollFormView, form_page};
+pub use view::{FormKind, PollFormView, Seen, form_page};
 
 /// How many answer fields the form has.
 pub const ANSWER_SLOTS: usize = 10;
@@ -135,6 +135,32 @@ impl PollFields {
         fields.closes = input_value(poll.closes);
         fields.visibility = poll.show_results.key().to_string();
         fields
+    }
+
+    /// The fields as typed, with what readers' votes lock put back as `served` has it: the answers
+    /// (a slot without an answer stays empty, an emptied answer gets its text back, each slot its
+    /// key), the opening, and how many answers a reader picks. Those fields are read-only once
+    /// readers voted, so a refused edit would otherwise come back with its refused value in a
+    /// field the editor cannot correct, and be refused again at every try. The wording, the
+    /// closing moment and the visibility stay as typed.
+    pub fn with_locked_from(mut self, served: &PollDefinition) -> PollFields {
+        let stored = PollFields::of_poll(served);
+        for slot in 0..ANSWER_SLOTS {
+            if stored.answers[slot].is_empty() {
+                self.answers[slot].clear();
+                self.french_answers[slot].clear();
+            } else if self.answers[slot].trim().is_empty() {
+                self.answers[slot] = stored.answers[slot].clone();
+                if self.french_answers[slot].trim().is_empty() {
+                    self.french_answers[slot] = stored.french_answers[slot].clone();
+                }
+            }
+            self.keys[slot] = stored.keys[slot].clone();
+        }
+        self.multiple = stored.multiple;
+        self.max_choices = stored.max_choices;
+        self.opens = stored.opens;
+        self
     }
 }
 

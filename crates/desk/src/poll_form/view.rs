@@ -27,8 +27,30 @@ pub fn form_page(status: StatusCode, frame: Frame, form: PollFormView) -> Respon
 pub enum FormKind {
     /// `/redactie/nieuw`.
     New,
-    /// `/redactie/poll/{id}/bewerken`; `locked` when readers voted already.
-    Edit { poll_id: String, locked: bool },
+    /// `/redactie/poll/{id}/bewerken`; `locked` when readers voted already; `seen`: the poll as
+    /// the form shows it, which the form sends back.
+    Edit {
+        poll_id: String,
+        locked: bool,
+        seen: Seen,
+    },
+}
+
+/// What an edit form was loaded with, sent back in hidden fields so the store can refuse an edit
+/// over a change made since (another editor's "Nu sluiten", say) instead of undoing it unseen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// `stembus_store::made::fingerprint` of the poll as served when the form was filled in.
+    pub fingerprint: String,
+    /// When (unix seconds): the changes since are the ones the editor is told of.
+    pub at: i64,
+}
+
+impl Seen {
+    /// The hidden field of the fingerprint.
+    pub const FINGERPRINT: &str = "versie";
+    /// The hidden field of the moment.
+    pub const AT: &str = "geladen";
 }
 
 /// Everything the form page shows.
@@ -101,7 +123,9 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
             "Poll aanmaken",
             false,
         ),
-        FormKind::Edit { poll_id, locked } => (
+        FormKind::Edit {
+            poll_id, locked, ..
+        } => (
             format!("Poll bewerken: {}", fields.question),
             format!("/redactie/poll/{poll_id}/bewerken"),
             "Wijzigingen bewaren",
@@ -259,6 +283,14 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
         }
     });
 
+    let seen_fields = match &kind {
+        FormKind::Edit { seen, .. } => Some(view! {
+            <input type="hidden" name=Seen::FINGERPRINT value=seen.fingerprint.clone() />
+            <input type="hidden" name=Seen::AT value=seen.at.to_string() />
+        }),
+        FormKind::New => None,
+    };
+
     let back = match &kind {
         FormKind::New => (
             "/redactie".to_string(),
@@ -277,6 +309,7 @@ pub fn PollFormPage(frame: Frame, form: PollFormView) -> impl IntoView {
             {locked_note}
             <form method="post" action=action class="desk-poll-form" novalidate>
                 <Csrf token=csrf />
+                {seen_fields}
                 <p>
                     <label for="vraag">"Vraag"</label>
                     <input

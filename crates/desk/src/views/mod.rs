@@ -10,7 +10,7 @@ mod sign_in;
 mod void_preview;
 
 pub use audit::AuditPage;
-pub use notice::{ArchivedNotice, DeskNotice};
+pub use notice::{ArchivedNotice, DeskNotice, FormOnlyNotice, RestoredAlreadyNotice};
 pub use poll_list::{ListPage, PollListPage, PollRow};
 pub use poll_page::{
     EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,

@@ -1,4 +1,5 @@
-//! The desk's notices: a refusal in Dutch, and a poll that was archived.
+//! The desk's notices: a refusal in Dutch, a poll that was archived, a window restored already,
+//! and an action's address opened as a page.
 
 use super::*;
 use leptos::prelude::*;
@@ -51,5 +52,42 @@ pub fn ArchivedNotice(frame: Frame, poll_id: String) -> impl IntoView {
                 <a href=format!("/redactie/poll/{poll_id}")>"Terug naar de poll"</a>
             </p>
         </DeskFrame>
+    }
+}
+
+/// A second "Herstellen" of a window (a double click, another editor): its votes count already,
+/// so nothing was done again; says who restored it, and the way back to the poll.
+#[component]
+pub fn RestoredAlreadyNotice(frame: Frame, poll_id: String, restored: String) -> impl IntoView {
+    view! {
+        <DeskFrame frame title="Al hersteld".to_string()>
+            <h1>"Dit venster is al hersteld"</h1>
+            <p class="desk-note" role="status">
+                {format!("De stemmen van dit venster tellen al weer mee: {restored}. Er is niets opnieuw gedaan.")}
+            </p>
+            <p>
+                <a href=format!("/redactie/poll/{poll_id}")>"Terug naar de poll"</a>
+            </p>
+        </DeskFrame>
+    }
+}
+
+/// An address that only a desk form posts to (an action such as "Nu sluiten" or "Afmelden"),
+/// opened as a page: 405 in Dutch with the way to the polls, instead of an empty answer.
+#[component]
+pub fn FormOnlyNotice() -> impl IntoView {
+    stembus_site::response_status::set(405);
+    view! {
+        <PageTitle text="Redactie | Stembus" />
+        <Meta name="robots" content="noindex, nofollow" />
+        <section class="desk error-notice">
+            <h1>"Dat lukte niet"</h1>
+            <p>
+                "Dit adres voert een actie van de redactie uit en is geen pagina. Gebruik de knop op de pagina zelf; zo gaat er niets per ongeluk."
+            </p>
+            <p>
+                <a href="/redactie">"Naar de polls"</a>
+            </p>
+        </section>
     }
 }

@@ -21,7 +21,7 @@ pub enum Origin {
         created: String,
         /// "gearchiveerd door an op …" while off the site.
         archived: Option<String>,
-        /// The embed in each language the poll speaks, Dutch first.
+        /// The embed in each language the poll speaks, Dutch first; none while it is archived.
         embeds: Vec<EmbedCode>,
     },
 }
@@ -528,10 +528,18 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                 </p>
             };
             let several = embeds.len() > 1;
-            let embeds = embeds
-                .into_iter()
-                .map(|embed| view! { <EmbedSection embed several /> })
-                .collect_view();
+            let embeds = if embeds.is_empty() {
+                view! {
+                    <p>"De poll is gearchiveerd: er is geen iframe-code om te kopiëren (de embed antwoordt 410). Na Terugzetten staat ze hier weer."</p>
+                }
+                .into_any()
+            } else {
+                embeds
+                    .into_iter()
+                    .map(|embed| view! { <EmbedSection embed several /> })
+                    .collect_view()
+                    .into_any()
+            };
             (
                 view! {
                     <p>{format!("Poll van de redactie, {created}. Vraag en antwoorden:")}</p>

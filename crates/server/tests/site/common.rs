@@ -582,6 +582,19 @@ impl DeskStore for FlakyStore {
         self.inner.edit_poll(poll, by, at, describe).await
     }
 
+    async fn edit_poll_as_seen(
+        &self,
+        poll: &PollDefinition,
+        seen: &str,
+        by: &str,
+        at: i64,
+        describe: DescribeEdit,
+    ) -> Result<PollEdit, StoreError> {
+        self.inner
+            .edit_poll_as_seen(poll, seen, by, at, describe)
+            .await
+    }
+
     async fn set_archived(
         &self,
         poll_id: &str,

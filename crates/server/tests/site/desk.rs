@@ -123,8 +123,13 @@ pub(crate) async fn post(
 
 /// Adds the editor and signs them in.
 pub(crate) async fn signed_in(site: &TestSite) -> Editor {
-    add_editor(site, EDITOR, PASSWORD).await;
-    let reply = sign_in(site, EDITOR, PASSWORD).await;
+    signed_in_as(site, EDITOR).await
+}
+
+/// Adds the editor `name` and signs them in: a second editor beside `signed_in`'s.
+pub(crate) async fn signed_in_as(site: &TestSite, name: &str) -> Editor {
+    add_editor(site, name, PASSWORD).await;
+    let reply = sign_in(site, name, PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert_eq!(reply.location(), Some("/redactie"));
     let cookie = pair(&cookie_set(&reply, "stembus-redactie").unwrap());
@@ -886,7 +891,16 @@ async fn voiding_a_window_after_its_preview_takes_its_votes_out_and_tells_reader
             &format!("venster={window}"),
         )
         .await;
-    assert_eq!(again.status, StatusCode::NOT_FOUND, "restored already");
+    // A second "Herstellen" (a double click, another editor) is told so, like a second void.
+    assert_eq!(again.status, StatusCode::CONFLICT, "restored already");
+    assert!(
+        again
+            .decoded()
+            .contains("De stemmen van dit venster tellen al weer mee: an herstelde het op"),
+        "{}",
+        again.body
+    );
+    assert_eq!(site.voters_in(POLL).await, 5);
     let log = actions(&site).await;
     assert_eq!(
         log.iter()
@@ -1224,4 +1238,30 @@ async fn an_overlong_password_of_many_byte_characters_is_refused_like_any_wrong_
             .body
             .contains("Die naam en dat wachtwoord horen niet bij elkaar.")
     );
+}
+
+#[tokio::test]
+async fn a_get_on_an_action_address_gets_the_desks_dutch_notice_with_405() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    for path in [
+        "/redactie/afmelden".to_string(),
+        format!("{}/sluiten", desk_poll()),
+        format!("{}/herstellen", desk_poll()),
+    ] {
+        for cookie in [None, Some(editor.cookie.as_str())] {
+            let reply = site.get(&path, cookie).await;
+            assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+            assert!(
+                reply
+                    .decoded()
+                    .contains("Dit adres voert een actie van de redactie uit en is geen pagina."),
+                "{path}: {}",
+                reply.body
+            );
+            assert_eq!(reply.header("cache-control"), Some("no-store"), "{path}");
+        }
+    }
+    // Still signed in: the GET did not sign out.
+    assert_eq!(editor.get(&site, "/redactie").await.status, StatusCode::OK);
 }

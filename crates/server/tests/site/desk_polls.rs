@@ -1,7 +1,7 @@
 //! The polls editors make in the desk, through the router: the new-poll form and its refusals, editing before and after the first vote, archiving, what readers then see, and a poll in Dutch and French with its two embed codes.
 
 use crate::common::*;
-use crate::desk::{Editor, actions, post, signed_in};
+use crate::desk::{Editor, actions, post, signed_in, signed_in_as};
 use axum::http::{HeaderName, StatusCode, header};
 use stembus_poll::language::Language;
 use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH, iframe_html};
@@ -92,6 +92,9 @@ async fn edit_form(site: &TestSite, editor: &Editor, id: &str) -> Vec<(String, S
         "maximaal".into(),
     ];
     names.push("vraag-fr".into());
+    // What the form showed, which it sends back.
+    names.push("versie".into());
+    names.push("geladen".into());
     for slot in 1..=10 {
         names.push(format!("antwoord{slot}"));
         names.push(format!("sleutel{slot}"));
@@ -1172,4 +1175,252 @@ async fn after_the_first_vote_a_french_rewording_is_logged_as_a_correction_and_r
     );
     let page = editor.get(&site, &desk_page(CODE)).await;
     assert!(!page.body.contains("iframe-code-fr"), "{}", page.body);
+}
+
+/// The edit form's `<select>` of "Resultaten tonen": the key of its selected option.
+fn selected_visibility(body: &str) -> Option<String> {
+    let select = &body[body.find("name=\"uitslag\"")?..];
+    let select = &select[..select.find("</select>")?];
+    let option = select
+        .split("<option")
+        .find(|option| option.contains("selected"))?;
+    field_value(&format!("name=\"x\"{option}"), "x")
+}
+
+#[tokio::test]
+async fn after_nu_sluiten_clearing_sluit_in_the_edit_form_reopens_the_poll_and_is_logged() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    create(&site, &editor, &[]).await;
+    let closed = editor
+        .post(&site, &format!("{}/sluiten", desk_page(CODE)), "")
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let visibility = editor
+        .post(
+            &site,
+            &format!("{}/uitslag", desk_page(CODE)),
+            "zichtbaarheid=always",
+        )
+        .await;
+    assert_eq!(
+        visibility.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        visibility.body
+    );
+    let page = editor
+        .get(&site, &format!("{}/bewerken", desk_page(CODE)))
+        .await;
+    assert_eq!(selected_visibility(&page.body).as_deref(), Some("always"));
+    let mut fields = edit_form(&site, &editor, CODE).await;
+    assert!(
+        !field_value(&page.body, "sluit")
+            .unwrap_or_default()
+            .is_empty(),
+        "the form shows the desk's closing moment"
+    );
+
+    // Back to the poll's own values: no closing moment, results after the vote.
+    set(&mut fields, "sluit", "");
+    set(&mut fields, "uitslag", "after-vote");
+    let reply = save_edit(&site, &editor, CODE, &fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    assert_eq!(
+        vote(&site, CODE, "ja").await.status,
+        StatusCode::OK,
+        "the poll is open again"
+    );
+    let log = site.state.store.audit_log(Some(CODE), 10).await.unwrap();
+    assert_eq!(log[0].action, AuditAction::PollEdited, "{log:?}");
+    assert!(
+        log[0].detail.contains("→ nooit") && log[0].detail.contains("resultaten tonen: altijd"),
+        "the reopening and the visibility are logged: {}",
+        log[0].detail
+    );
+}
+
+#[tokio::test]
+async fn an_edit_saved_over_another_editors_close_is_refused_and_shown_again_with_what_changed() {
+    let site = TestSite::new();
+    let anna = signed_in(&site).await;
+    let bert = signed_in_as(&site, "bert").await;
+    create(&site, &anna, &[]).await;
+    // Anna opens the edit form while the poll is open; Bert closes it meanwhile.
+    let mut fields = edit_form(&site, &anna, CODE).await;
+    let closed = bert
+        .post(&site, &format!("{}/sluiten", desk_page(CODE)), "")
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+
+    // Anna saves a small wording fix.
+    set(
+        &mut fields,
+        "vraag",
+        "Moet de stad meer fietspaden aanleggen, vindt u?",
+    );
+    let reply = save_edit(&site, &anna, CODE, &fields).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    let body = reply.decoded();
+    assert!(
+        body.contains("Niet bewaard: de poll werd gewijzigd nadat u dit formulier opende (bert op"),
+        "who changed it: {body}"
+    );
+    assert_eq!(
+        field_value(&reply.body, "vraag").as_deref(),
+        Some("Moet de stad meer fietspaden aanleggen, vindt u?"),
+        "what Anna typed stays"
+    );
+    assert_eq!(
+        vote(&site, CODE, "ja").await.status,
+        StatusCode::FORBIDDEN,
+        "the poll stays closed"
+    );
+    assert!(!actions(&site).await.contains(&AuditAction::PollEdited));
+
+    // The form she got back knows the poll as it is: saving it again is her choice, and logged.
+    let mut again: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(name, _)| name != "versie" && name != "geladen")
+        .cloned()
+        .collect();
+    for name in ["versie", "geladen"] {
+        again.push((name.to_string(), field_value(&reply.body, name).unwrap()));
+    }
+    let saved = save_edit(&site, &anna, CODE, &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let log = site.state.store.audit_log(Some(CODE), 10).await.unwrap();
+    assert_eq!(log[0].action, AuditAction::PollEdited);
+    assert!(log[0].detail.contains("sluit:"), "{}", log[0].detail);
+}
+
+#[tokio::test]
+async fn two_answers_may_not_swap_their_words_after_votes_by_a_full_stop() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    create(&site, &editor, &[]).await;
+    for _ in 0..3 {
+        assert_eq!(vote(&site, CODE, "ja").await.status, StatusCode::OK);
+    }
+    let stored = site.state.store.made_polls().await.unwrap();
+    let mut fields = edit_form(&site, &editor, CODE).await;
+    set(&mut fields, "antwoord1", "Nee.");
+    set(&mut fields, "antwoord2", "Ja.");
+    let reply = save_edit(&site, &editor, CODE, &fields).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert_eq!(site.state.store.made_polls().await.unwrap(), stored);
+    assert!(!actions(&site).await.contains(&AuditAction::PollEdited));
+}
+
+#[tokio::test]
+async fn after_an_edit_refused_for_votes_the_locked_fields_show_the_stored_values_again() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    create(
+        &site,
+        &editor,
+        &[
+            ("opent", "2026-03-02T05:00"),
+            ("meerdere", "1"),
+            ("maximaal", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(vote(&site, CODE, "ja").await.status, StatusCode::OK);
+    let fields = edit_form(&site, &editor, CODE).await;
+    let mut reply = None;
+    for (name, typed) in [
+        ("antwoord3", ""),
+        ("maximaal", "3"),
+        ("opent", "2026-03-02T06:00"),
+    ] {
+        let mut changed = fields.clone();
+        set(
+            &mut changed,
+            "vraag",
+            "Moet de stad meer fietspaden aanleggen, vindt u?",
+        );
+        set(&mut changed, name, typed);
+        let refused = save_edit(&site, &editor, CODE, &changed).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::BAD_REQUEST,
+            "{name}: {}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("Niet bewaard."),
+            "{name}: {}",
+            refused.body
+        );
+        let value = |name: &str| field_value(&refused.body, name).unwrap_or_default();
+        assert_eq!(
+            value("antwoord3"),
+            "Weet niet",
+            "{name}: the stored answer is back"
+        );
+        assert_eq!(value("maximaal"), "2", "{name}");
+        assert_eq!(value("opent"), "2026-03-02T05:00", "{name}");
+        assert_eq!(
+            value("vraag"),
+            "Moet de stad meer fietspaden aanleggen, vindt u?",
+            "{name}: what can still change stays as typed"
+        );
+        reply = Some(refused);
+    }
+    let reply = reply.unwrap();
+
+    // Sent again as it came back, the clarification is stored.
+    let names = [
+        "vraag", "opent", "sluit", "maximaal", "versie", "geladen", "uitslag",
+    ];
+    let mut again: Vec<(String, String)> = names
+        .iter()
+        .filter_map(|name| field_value(&reply.body, name).map(|value| (name.to_string(), value)))
+        .collect();
+    for slot in 1..=10 {
+        for name in [format!("antwoord{slot}"), format!("sleutel{slot}")] {
+            if let Some(value) = field_value(&reply.body, &name) {
+                again.push((name, value));
+            }
+        }
+    }
+    if reply.body.contains("name=\"meerdere\" value=\"1\"") {
+        again.push(("meerdere".into(), "1".into()));
+    }
+    again.push(("uitslag".into(), "after-vote".into()));
+    let saved = save_edit(&site, &editor, CODE, &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+#[tokio::test]
+async fn an_archived_polls_page_offers_no_embed_code_or_preview() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    create(&site, &editor, &[]).await;
+    let page = editor.get(&site, &desk_page(CODE)).await;
+    assert!(
+        page.body.contains("<iframe"),
+        "on the site: the embed code and its preview"
+    );
+
+    let reply = editor
+        .post(&site, &format!("{}/archiveren", desk_page(CODE)), "")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let page = editor.get(&site, &desk_page(CODE)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<iframe"), "{}", page.body);
+    assert!(
+        !page.body.contains("&lt;iframe"),
+        "no code to copy: {}",
+        page.body
+    );
+    assert!(
+        page.decoded()
+            .contains("De poll is gearchiveerd: er is geen iframe-code om te kopiëren"),
+        "{}",
+        page.body
+    );
 }

@@ -735,3 +735,153 @@ pub async fn voter_ids_of_a_closed_desk_poll_are_removed(engine: &dyn DeskEngine
         1
     );
 }
+
+/// The poll "deepseek" as served right now (its overrides laid over it), as the edit form shows it.
+async fn served_deepseek(store: &Store) -> PollDefinition {
+    let overrides = store
+        .overrides()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(id, _)| id == "deepseek")
+        .map(|(_, overrides)| overrides)
+        .unwrap_or_default();
+    crate::made::with_overrides(made_deepseek(store).await.definition, &overrides)
+}
+
+pub async fn clearing_a_desk_close_in_the_edit_form_reopens_the_poll_and_is_logged(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made(), 10).await);
+    // "Nu sluiten" at second 100: the edit form now shows Sluit filled in with it.
+    change(&store, OverrideChange::Closes(Some(100)), 100).await;
+    let shown = served_deepseek(&store).await;
+    assert_eq!(
+        edit(&store, &shown, 150).await,
+        PollEdit::Unchanged,
+        "saving the form as shown changes nothing"
+    );
+
+    // The editor clears Sluit: the form sends the poll's own values, which differ from what holds.
+    assert_eq!(edit(&store, &made(), 200).await, PollEdit::Edited);
+    assert_eq!(
+        lines_of(&store, AuditAction::PollEdited).await.len(),
+        1,
+        "the reopening is logged"
+    );
+    assert_eq!(store.overrides().await.unwrap(), vec![]);
+    assert_eq!(
+        store.record_vote(vote_at("a", &["ja"], 300)).await.unwrap(),
+        VoteOutcome::Recorded,
+        "the poll is open again, as the editor asked"
+    );
+}
+
+pub async fn an_edit_over_a_change_the_editor_did_not_see_is_refused(engine: &dyn DeskEngine) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made(), 10).await);
+    // Anna opens the edit form: it shows the poll open.
+    let seen = crate::made::fingerprint(&served_deepseek(&store).await);
+    // Bert clicks "Nu sluiten" meanwhile.
+    change(&store, OverrideChange::Closes(Some(100)), 100).await;
+
+    // Anna saves a small wording fix, with the poll's closing moment as her form showed it.
+    let reworded = PollDefinition {
+        question: "Gemaakt, echt?".into(),
+        ..made()
+    };
+    let as_seen = |poll: PollDefinition, seen: String| {
+        let store = &store;
+        async move {
+            store
+                .edit_poll_as_seen(&poll, &seen, "anna", 200, describe_edit)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        as_seen(reworded.clone(), seen.clone()).await,
+        PollEdit::NotAsSeen
+    );
+    assert_eq!(
+        made_deepseek(&store).await.definition,
+        made(),
+        "nothing written"
+    );
+    assert!(lines_of(&store, AuditAction::PollEdited).await.is_empty());
+    assert_eq!(
+        store.record_vote(vote_at("a", &["ja"], 300)).await.unwrap(),
+        VoteOutcome::Closed,
+        "the poll stays closed"
+    );
+
+    // With the form loaded again (Sluit filled in), the same fix is stored and the poll stays shut.
+    let shown = served_deepseek(&store).await;
+    let fresh = crate::made::fingerprint(&shown);
+    let reworded = PollDefinition {
+        question: "Gemaakt, echt?".into(),
+        ..shown
+    };
+    assert_eq!(as_seen(reworded.clone(), fresh).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, reworded);
+    assert_eq!(
+        store.record_vote(vote_at("b", &["ja"], 300)).await.unwrap(),
+        VoteOutcome::Closed
+    );
+}
+
+pub async fn after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_full_stop(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[]).await;
+    let in_two = PollDefinition {
+        french: Some(french(
+            "Créé ?",
+            [
+                ("ja", "Oui"),
+                ("nee", "Non"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..made()
+    };
+    assert!(create(&store, &in_two, 10).await);
+    for voter in ["a", "b", "c"] {
+        store
+            .record_vote(vote_at(voter, &["ja"], 100))
+            .await
+            .unwrap();
+    }
+
+    let mut swapped = in_two.clone();
+    swapped.options[0].label = "Nee.".into();
+    swapped.options[1].label = "Ja.".into();
+    assert_eq!(edit(&store, &swapped, 200).await, PollEdit::AnswersLocked);
+    let swapped_in_french = PollDefinition {
+        french: Some(french(
+            "Créé ?",
+            [
+                ("ja", "Non !"),
+                ("nee", "Öui"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..in_two.clone()
+    };
+    assert_eq!(
+        edit(&store, &swapped_in_french, 200).await,
+        PollEdit::AnswersLocked
+    );
+    assert_eq!(made_deepseek(&store).await.definition, in_two);
+    assert_eq!(
+        counts(&store).await,
+        (vec![3, 0, 0], 3),
+        "the votes stay with Ja"
+    );
+
+    // A full stop added to an answer's own words is still a clarification.
+    let mut clarified = in_two.clone();
+    clarified.options[0].label = "Ja.".into();
+    assert_eq!(edit(&store, &clarified, 300).await, PollEdit::Edited);
+}
