@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use stembus_poll::PollDefinition;
 use stembus_poll::language::Language;
+use stembus_poll::moment::Moment;
 
 /// The articles the site serves, newest first, and the polls made in the desk that no article
 /// shows (reachable by their embed and the API).
@@ -128,6 +129,23 @@ impl Library {
                 && article.poll.as_ref().is_some_and(|poll| poll.id == poll_id)
         });
         Some((article, poll))
+    }
+
+    /// When the poll with this id opened: its `opens`, else the publication of the article whose
+    /// file defines it, in whichever language. Not the article a page shows it with: a French
+    /// article naming a Dutch article's poll came later, and an embed may have no article in its
+    /// language at all. `None` for a poll the library does not hold.
+    pub fn opened(&self, poll_id: &str) -> Option<Moment> {
+        let (_, poll) = self.poll(poll_id)?;
+        poll.opens.or_else(|| {
+            self.articles
+                .iter()
+                .find(|article| {
+                    article.desk_poll.is_none()
+                        && article.poll.as_ref().is_some_and(|poll| poll.id == poll_id)
+                })
+                .map(|article| article.published)
+        })
     }
 
     /// The poll with this id and the article that shows it: the Dutch one, where a Dutch and a

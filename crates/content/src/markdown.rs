@@ -1,5 +1,5 @@
 //! The editor's Markdown as the page shows it: raw HTML as text, headings from `h2`, only web
-//! addresses in links and images.
+//! addresses in links and images, and the check that its pictures come from the site itself.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -66,4 +66,35 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     } else {
         url
     }
+}
+
+/// The address of the first picture in `markdown` that a browser would fetch from another site
+/// (`https://…`, `//host/…`), which the page's `img-src 'self' data:` does not let it show;
+/// `None` when every picture is on this site. Reference-style pictures are read resolved.
+pub(crate) fn image_from_elsewhere(markdown: &str) -> Option<String> {
+    Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).find_map(|event| match event {
+        Event::Start(Tag::Image { dest_url, .. }) if is_elsewhere(&dest_url) => {
+            Some(dest_url.into_string())
+        }
+        _ => None,
+    })
+}
+
+/// Whether a browser resolves `address` to another site: an `http:` or `https:` address, or a
+/// network path (`//host/…`, where a browser reads `\\` as `/`). Read as a browser's address
+/// parser reads it: leading spaces and controls dropped, tabs and line breaks ignored.
+pub(crate) fn is_elsewhere(address: &str) -> bool {
+    let read: String = address
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(8)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let mut start = read.chars();
+    let network_path = matches!(
+        (start.next(), start.next()),
+        (Some('/' | '\\'), Some('/' | '\\'))
+    );
+    network_path || read.starts_with("http:") || read.starts_with("https:")
 }

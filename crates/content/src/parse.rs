@@ -2,7 +2,7 @@
 //! article's derived facts (description, reading time).
 
 use super::identifier::is_identifier;
-use super::markdown::render_markdown;
+use super::markdown::{image_from_elsewhere, is_elsewhere, render_markdown};
 use crate::article::{Article, LeadImage};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -90,7 +90,9 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
         .find("\n+++")
         .ok_or("the front matter is not closed by a `+++` line")?;
     // The full message quotes the offending line, so it names the field even for a bad value.
-    let front: FrontMatter = toml::from_str(&rest[..end]).map_err(|error| {
+    // TOML counts lines from the text it is given; the empty line stands for the opening `+++`,
+    // so the line it names is the file's own.
+    let front: FrontMatter = toml::from_str(&format!("\n{}", &rest[..end])).map_err(|error| {
         let quoted = error
             .to_string()
             .split_whitespace()
@@ -108,9 +110,20 @@ pub fn parse_article(text: &str) -> Result<Article, String> {
     if body.trim().is_empty() {
         return Err("the body after the front matter is empty".to_string());
     }
+    // The page allows pictures from the site itself only (`img-src 'self' data:`): a browser
+    // would leave a picture from elsewhere out, so the editor hears of it now.
+    if let Some(address) = image_from_elsewhere(body) {
+        return Err(format!(
+            "the body shows the picture `{address}` from another site, which the page's security policy does not let a browser show: put it on this site, like /afbeeldingen/foto.jpg"
+        ));
+    }
 
+    // In Brussels time, as the poll's moments are: the article's date is the one its readers'
+    // calendar shows, whatever offset the file wrote it in.
     let moment = |field: &str, value: &str| {
-        Moment::parse(value).map_err(|error| format!("field `{field}`: {error}"))
+        Moment::parse(value)
+            .map(Moment::in_brussels)
+            .map_err(|error| format!("field `{field}`: {error}"))
     };
     let published = moment("published", &front.published)?;
     let updated = front
@@ -223,6 +236,7 @@ pub(super) fn shorten(text: &str, limit: usize) -> String {
 
 fn check_image(image: &LeadImage) -> Result<(), String> {
     if !image.path.starts_with('/')
+        || is_elsewhere(&image.path)
         || image.path.contains("..")
         || image.path.contains(char::is_whitespace)
     {
@@ -253,12 +267,9 @@ fn check_image(image: &LeadImage) -> Result<(), String> {
 /// so `2025-07-01T18:00:00+01:00` (winter's offset copied into a summer date) must read 19.00, the
 /// time Brussels votes close, not 18.00.
 fn in_brussels_time(poll: PollDefinition) -> PollDefinition {
-    let brussels = |moment: Option<Moment>| {
-        moment.map(|moment| Moment::brussels_from_unix(moment.unix_seconds()))
-    };
     PollDefinition {
-        opens: brussels(poll.opens),
-        closes: brussels(poll.closes),
+        opens: poll.opens.map(Moment::in_brussels),
+        closes: poll.closes.map(Moment::in_brussels),
         ..poll
     }
 }
@@ -291,6 +302,11 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
             ));
         }
     }
+    let labels = poll
+        .options
+        .iter()
+        .map(|option| (option.key.as_str(), option.label.as_str()));
+    check_distinct_labels("poll.options.label", labels)?;
     if poll.max_choices == 0 || usize::from(poll.max_choices) > poll.options.len() {
         return Err(format!(
             "field `poll.max_choices` must be between 1 and the number of answers ({})",
@@ -322,7 +338,17 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
         }
     }
     match poll.french_problem() {
-        None => Ok(()),
+        None => match &poll.french {
+            // In the poll's order, so the message names the keys as the file lists them.
+            Some(french) => check_distinct_labels(
+                "poll.fr-BE.labels",
+                poll.options.iter().filter_map(|option| {
+                    let label = french.labels.get(&option.key)?;
+                    Some((option.key.as_str(), label.as_str()))
+                }),
+            ),
+            None => Ok(()),
+        },
         Some(TranslationProblem::EmptyQuestion) => {
             Err("field `poll.fr-BE.question` must not be empty".to_string())
         }
@@ -333,6 +359,31 @@ fn check_poll(poll: &PollDefinition) -> Result<(), String> {
             "field `poll.fr-BE.labels`: `{key}` is not an answer key of the poll"
         )),
     }
+}
+
+/// Two answers a reader cannot tell apart split the votes of one meaning, and the standing and
+/// the export show two bars under one name: every label (`(key, label)`, in the poll's order)
+/// must differ from the others, ignoring case and spacing. The error names both keys.
+fn check_distinct_labels<'a>(
+    field: &str,
+    labels: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), String> {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for (key, label) in labels {
+        let spoken = label
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(other, _)| *other == spoken) {
+            return Err(format!(
+                "field `{field}`: the answers `{first}` and `{key}` have the same label `{}`",
+                label.trim()
+            ));
+        }
+        seen.push((spoken, key));
+    }
+    Ok(())
 }
 
 /// A text that reaches pages, feeds and exports holds no control character (a NUL, an escape):

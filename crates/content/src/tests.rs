@@ -870,3 +870,147 @@ fn the_shipped_poll_speaks_french_and_a_french_article_shows_it() {
         .unwrap();
     assert_eq!(article.unwrap().language, Language::French);
 }
+
+#[test]
+fn an_article_time_in_another_offset_is_read_as_its_brussels_date_and_clock() {
+    let late = GOOD.replace(
+        "published = \"2025-01\"",
+        "published = \"2025-06-02T23:30:00Z\"\nupdated = \"2025-06-03T22:15:00Z\"",
+    );
+    let article = parse_article(&late).unwrap();
+    assert_eq!(
+        article.published.long_nl_with_time(),
+        "3 juni 2025 om 1.30 uur",
+        "23.30 UTC is already 3 June in Brussels"
+    );
+    assert_eq!(
+        article.updated.unwrap().long_nl_with_time(),
+        "4 juni 2025 om 0.15 uur"
+    );
+    assert_eq!(
+        article.published.unix_seconds(),
+        Moment::parse("2025-06-02T23:30:00Z")
+            .unwrap()
+            .unix_seconds(),
+        "the same instant"
+    );
+    let by_day = parse_article(&GOOD.replace("\"2025-01\"", "\"2025-06-02\"")).unwrap();
+    assert_eq!(
+        by_day.published.long_nl(),
+        "2 juni 2025",
+        "a date stays a date"
+    );
+}
+
+#[test]
+fn two_answers_with_the_same_label_are_refused_naming_both_keys_in_dutch_or_french() {
+    let cases = [
+        (
+            GOOD.replace("label = \"Nee\"", "label = \" ja \""),
+            "field `poll.options.label`: the answers `ja` and `nee` have the same label `ja`",
+        ),
+        (
+            good_with_french("ja = \"Oui\", nee = \"oui\""),
+            "field `poll.fr-BE.labels`: the answers `ja` and `nee` have the same label `oui`",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = parse_article(&text).unwrap_err();
+        assert!(error.contains(expected), "expected {expected} in: {error}");
+        let dir = tempfile::tempdir().unwrap();
+        write_file(dir.path(), "dubbel.md", &text, 1);
+        let error = Library::load(dir.path(), BadContent::Stop)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("dubbel.md: field `poll"), "{error}");
+    }
+    assert!(parse_article(&good_with_french("ja = \"Oui\", nee = \"Non\"")).is_ok());
+}
+
+#[test]
+fn a_picture_from_another_site_in_the_body_is_refused_naming_the_file_and_the_body() {
+    for picture in [
+        "![Grafiek](https://example.com/grafiek.png)",
+        "![Grafiek](HTTP://example.com/grafiek.png)",
+        "![Grafiek](//example.com/grafiek.png)",
+        "![Grafiek][bron]\n\n[bron]: https://example.com/grafiek.png",
+    ] {
+        let text = format!("{GOOD}\n{picture}\n");
+        let error = parse_article(&text).unwrap_err();
+        assert!(
+            error.contains("body") && error.contains("example.com/grafiek.png"),
+            "{picture}: {error}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        write_file(dir.path(), "extern.md", &text, 1);
+        let error = Library::load(dir.path(), BadContent::Stop)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("extern.md: the body"), "{error}");
+    }
+    for allowed in [
+        "![Grafiek](/afbeeldingen/grafiek.png)",
+        "![Grafiek](grafiek.png)",
+        "[Een link mag wel](https://example.com/)",
+    ] {
+        assert!(
+            parse_article(&format!("{GOOD}\n{allowed}\n")).is_ok(),
+            "{allowed}"
+        );
+    }
+    let lead_elsewhere = GOOD.replace(
+        "tags = [\"technologie\"]",
+        "[image]\npath = \"//example.com/foto.jpg\"\nalt = \"x\"\ncredit = \"y\"\nwidth = 10\nheight = 10",
+    );
+    let error = parse_article(&lead_elsewhere).unwrap_err();
+    assert!(error.contains("`image.path`"), "{error}");
+}
+
+#[test]
+fn a_front_matter_error_names_the_line_of_the_file() {
+    // Line 1 is `+++`, line 2 the slug: the title is on line 3.
+    let bad = GOOD.replace("title = \"Titel\"", "title = Titel");
+    assert_eq!(bad.lines().nth(2), Some("title = Titel"));
+    let error = parse_article(&bad).unwrap_err();
+    assert!(error.contains("line 3"), "{error}");
+    let windows = format!("\u{feff}{}", bad.replace('\n', "\r\n"));
+    let error = parse_article(&windows).unwrap_err();
+    assert!(error.contains("line 3"), "{error}");
+}
+
+#[test]
+fn a_poll_without_opening_opened_with_the_article_that_defines_it_in_any_language() {
+    let dutch = parse_article(
+        &good_with_french("ja = \"Oui\", nee = \"Non\"")
+            .replace("\"2025-01\"", "\"2025-06-02T09:00:00+02:00\""),
+    )
+    .unwrap();
+    // Published later, so newest first in the library and found first by a plain search.
+    let mut french = french_article_naming("article-fr", "test-poll");
+    french.published = Moment::parse("2025-07-10").unwrap();
+    let files = Library::new(vec![dutch, french]).unwrap();
+    let served = current::apply_desk(&files, &current::DeskState::default());
+    let (shown_with, _) = served.poll_in("test-poll", Language::French).unwrap();
+    assert_eq!(shown_with.unwrap().slug, "article-fr");
+    assert_eq!(
+        served
+            .opened("test-poll")
+            .map(|opened| opened.long_nl_with_time()),
+        Some("2 juni 2025 om 9.00 uur".to_string()),
+        "the Dutch article that defines it, not the later French one"
+    );
+
+    let opening = GOOD.replace(
+        "question = \"Vraag?\"",
+        "question = \"Vraag?\"\nopens = \"2025-03-01T10:00:00+01:00\"",
+    );
+    let with_opening = Library::new(vec![parse_article(&opening).unwrap()]).unwrap();
+    assert_eq!(
+        with_opening
+            .opened("test-poll")
+            .map(|opened| opened.long_nl()),
+        Some("1 maart 2025".to_string()),
+        "its own opening first"
+    );
+    assert_eq!(with_opening.opened("bestaat-niet"), None);
+}

@@ -224,17 +224,18 @@ impl Words {
         self.text(&error_id(error))
     }
 
-    /// The date as the language writes it: "27 januari 2025", "27 janvier 2025", or the month
-    /// alone ("januari 2025") for a moment known to the month.
+    /// The date as the language writes it: "27 januari 2025", "27 janvier 2025" (but "1er
+    /// janvier 2025"), or the month alone ("januari 2025") for a moment known to the month.
     pub fn date(&self, moment: &Moment) -> String {
         let (year, month, day, _) = moment.calendar();
         let month = self.text(&format!("month-{month}"));
         let year = year.to_string();
         match day {
+            // A number, not a text: a language may choose a variant by it ("1er juillet").
             Some(day) => self.with(
                 "date-day",
                 &[
-                    ("day", Arg::Text(&day.to_string())),
+                    ("day", Arg::Number(u64::from(day))),
                     ("month", Arg::Text(&month)),
                     ("year", Arg::Text(&year)),
                 ],
@@ -265,7 +266,7 @@ impl Words {
             Some(day) => self.with(
                 "date-day-month",
                 &[
-                    ("day", Arg::Text(&day.to_string())),
+                    ("day", Arg::Number(u64::from(day))),
                     ("month", Arg::Text(&month)),
                 ],
             ),

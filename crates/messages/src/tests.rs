@@ -123,6 +123,65 @@ fn dates_and_times_are_spelled_in_each_language() {
 }
 
 #[test]
+fn the_first_of_the_month_is_an_ordinal_in_french_and_a_number_in_dutch() {
+    let first = Moment::parse("2025-07-01T10:05:00+02:00").unwrap();
+    let later = Moment::parse("2025-07-21T10:05:00+02:00").unwrap();
+    let (dutch, french) = (words(Language::Dutch), words(Language::French));
+    assert_eq!(french.date(&first), "1er juillet 2025");
+    assert_eq!(
+        french.date_time(&first),
+        "1er juillet 2025 à 10\u{a0}h\u{a0}05"
+    );
+    assert_eq!(french.day_month(&first), "1er juillet");
+    assert_eq!(
+        french.day_month_time(&first),
+        "1er juillet à 10\u{a0}h\u{a0}05"
+    );
+    assert_eq!(french.date(&later), "21 juillet 2025", "only the first");
+    assert_eq!(french.day_month(&later), "21 juillet");
+    assert_eq!(dutch.date(&first), "1 juli 2025");
+    assert_eq!(dutch.day_month(&first), "1 juli");
+    // The messages that take a date read it as given: the box, the picture, the voided lines.
+    let on = french.day_month(&first);
+    assert_eq!(
+        french.with(
+            "facts-voided-between",
+            &[
+                ("day", Arg::Text(&on)),
+                ("from", Arg::Text("10\u{a0}h\u{a0}05")),
+                ("until", Arg::Text("10\u{a0}h\u{a0}06")),
+            ],
+        ),
+        "le 1er juillet entre 10\u{a0}h\u{a0}05 et 10\u{a0}h\u{a0}06"
+    );
+}
+
+#[test]
+fn every_french_message_keeps_a_no_break_space_before_high_punctuation_and_inside_guillemets() {
+    let [_, (_, french)] = FILES;
+    let mut faults = Vec::new();
+    for (file, text) in french {
+        for (number, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let chars: Vec<char> = line.trim_start().chars().collect();
+            let ordinary_space = chars
+                .windows(2)
+                .any(|pair| matches!(pair, [' ', ':' | ';' | '?' | '!' | '»'] | ['«', ' ']));
+            if ordinary_space {
+                faults.push(format!("{file}:{}: {line}", number + 1));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "an ordinary space where French sets a no-break one (U+00A0 or U+202F):\n{}",
+        faults.join("\n")
+    );
+}
+
+#[test]
 fn messages_take_their_values_without_isolation_marks() {
     let french = words(Language::French);
     let title = french.with("frame-title", &[("question", Arg::Text("Oui ?"))]);

@@ -230,6 +230,16 @@ impl Moment {
         self.time.is_some()
     }
 
+    /// The same instant as a clock in Brussels shows it, whatever offset it was written in: pages
+    /// spell a moment's date and time as they read, so `2025-06-02T23:30:00Z` must be 3 June,
+    /// 1.30. A month or a day has no instant to move and stays as written.
+    pub fn in_brussels(self) -> Moment {
+        match self.time {
+            Some(_) => Moment::brussels_from_unix(self.unix_seconds()),
+            None => self,
+        }
+    }
+
     /// The Dutch preposition before `long_nl`: "op 27 januari 2025", but "in januari 2025" for a
     /// moment known to the month only.
     pub fn on_or_in_nl(&self) -> &'static str {
@@ -422,6 +432,22 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_moment_in_another_offset_reads_as_the_brussels_clock_and_a_date_stays_a_date() {
+        let late = Moment::parse("2025-06-02T23:30:00Z").unwrap().in_brussels();
+        assert_eq!(late.long_nl_with_time(), "3 juni 2025 om 1.30 uur");
+        assert_eq!(
+            late.unix_seconds(),
+            Moment::parse("2025-06-02T23:30:00Z")
+                .unwrap()
+                .unix_seconds()
+        );
+        for coarse in ["2025-06", "2025-06-02"] {
+            let moment = Moment::parse(coarse).unwrap();
+            assert_eq!(moment.in_brussels(), moment, "{coarse}");
+        }
+    }
 
     #[test]
     fn month_precision_reads_as_month_and_year() {

@@ -56,13 +56,24 @@ pub async fn sitemap_file(State(state): State<WebState>, Path(file): Path<String
     }
 }
 
-/// `GET /robots.txt`: everything may be crawled but the vote endpoint; where the sitemap is.
+/// `GET /robots.txt`: `robots_txt` for the site's address.
 pub async fn robots(State(state): State<WebState>) -> Response {
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: {}/sitemap.xml\n",
-        state.settings.base_url
-    );
-    with_type(body, "text/plain; charset=utf-8")
+    with_type(
+        robots_txt(&state.settings.base_url),
+        "text/plain; charset=utf-8",
+    )
+}
+
+/// robots.txt for the site at `base_url`: the pages may be crawled, the API (the vote endpoint
+/// `/api/stem`, the results, the live stream, the view counter) may not, except each poll's
+/// standing picture, which pages name as their `og:image` and `twitter:image`: the bots that draw
+/// link previews (Twitterbot, LinkedInBot) obey robots.txt and would otherwise show none. Under
+/// RFC 9309 (2.2.2) the longest matching rule wins, whatever the order, so the picture's `Allow`
+/// outweighs `Disallow: /api/`; without a `$` it also covers `?lang=fr-BE`.
+pub fn robots_txt(base_url: &str) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\nAllow: /api/polls/*/standing.png\n\nSitemap: {base_url}/sitemap.xml\n"
+    )
 }
 
 fn with_type(body: String, content_type: &'static str) -> Response {

@@ -62,10 +62,12 @@ pub(crate) async fn poll_for_reader(
         seen,
         public_results,
         voters,
-        // A desk-made poll always has its opening; a file's poll without one opened with its
-        // article.
+        // A desk-made poll always has its opening; a file's poll without one opened with the
+        // article that defines it, whatever the language of the page or article showing it
+        // (`article` only if the library changed in between and no longer holds the poll).
         opened: poll
             .opens
+            .or_else(|| state.library().opened(&poll.id))
             .or(article.map(|article| article.published))
             .unwrap_or_else(|| Moment::brussels_from_unix(now)),
         closes: poll.closes,

@@ -31,9 +31,16 @@ month-9 = septembre
 month-10 = octobre
 month-11 = novembre
 month-12 = décembre
-date-day = { $day } { $month } { $year }
+# $day is a number: French writes the first of the month as an ordinal, "1er juillet".
+date-day = { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month } { $year }
 date-month = { $month } { $year }
-date-day-month = { $day } { $month }
+date-day-month = { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month }
 date-with-time = { $date } à { $clock }
 clock = { $hour } h { $minute }
 
@@ -176,6 +183,7 @@ error-too-many-sign-ins = Trop de connexions échouées. Patientez un quart d’
 error-form-expired = Ce formulaire a expiré. Rechargez la page et réessayez.
 error-foreign-form = Ce formulaire ne venait pas de la page de la rédaction de ce site et a été ignoré.
 error-invalid-field = Un champ du formulaire est vide ou invalide. Vérifiez-le et réessayez.
+api-unknown-language = Le site ne parle pas cette langue : demandez lang=fr-BE (français) ou lang=nl-BE (néerlandais, aussi sans lang).
 
 ## The standing as a picture
 

@@ -164,6 +164,7 @@ error-too-many-sign-ins = Te veel mislukte aanmeldingen. Wacht een kwartier en p
 error-form-expired = Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.
 error-foreign-form = Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd.
 error-invalid-field = Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw.
+api-unknown-language = Die taal spreekt de site niet: vraag lang=nl-BE (Nederlands, ook zonder lang) of lang=fr-BE (Frans).
 
 ## The standing as a picture
 

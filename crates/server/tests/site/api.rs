@@ -520,3 +520,41 @@ async fn the_list_answers_a_hundred_polls_a_page_newest_first_with_a_link_to_the
         assert_eq!(reply.header("cache-control"), Some("no-store"));
     }
 }
+
+#[tokio::test]
+async fn a_language_the_site_does_not_speak_is_refused_with_the_languages_it_does() {
+    let site = TestSite::new();
+    for path in [
+        format!("/api/polls/{POLL}/live"),
+        format!("/api/polls/{POLL}/standing.png"),
+    ] {
+        let (reply, error) = json(&site, &format!("{path}?lang=de")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+        let message = error["error"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("nl-BE") && message.contains("fr-BE") && message.contains("taal"),
+            "{path}: {message}"
+        );
+        assert!(
+            !message.contains("formulier"),
+            "not the vote form's: {message}"
+        );
+        // Asked in another French, it is answered in French.
+        let (reply, error) = json(&site, &format!("{path}?lang=fr-FR")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+        let message = error["error"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("langue") && message.contains("fr-BE"),
+            "{path}: {message}"
+        );
+    }
+    let (_, document) = json(&site, "/api/openapi.json").await;
+    let said = document["components"]["schemas"]["Error"]["properties"]["error"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(said.contains("French"), "{said}");
+    assert!(
+        document["paths"]["/api/polls/{poll_id}/live"]["get"]["responses"]["400"].is_object(),
+        "the live stream documents its 400"
+    );
+}

@@ -343,3 +343,78 @@ async fn a_full_node_says_it_is_busy_in_the_language_of_the_page_asked_for() {
 fn urlencode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// The shipped Dutch article, published `published`, its poll without an opening, in a fresh
+/// content folder; with the shipped French article naming its poll, published `french`, if given.
+fn content_published(published: &str, french: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let dutch = std::fs::read_to_string(shipped_content().join("deepseek-nvidia-beurswaarde.md"))
+        .unwrap()
+        .replacen(
+            "published = \"2025-01\"",
+            &format!("published = \"{published}\""),
+            1,
+        );
+    assert!(
+        !dutch.contains("opens ="),
+        "the poll has no opening of its own"
+    );
+    std::fs::write(dir.path().join("artikel.md"), dutch).unwrap();
+    if let Some(french) = french {
+        let text =
+            std::fs::read_to_string(shipped_content().join("deepseek-nvidia-valeur-boursiere.md"))
+                .unwrap()
+                .replacen(
+                    "published = \"2025-01\"",
+                    &format!("published = \"{french}\""),
+                    1,
+                );
+        std::fs::write(dir.path().join("article.md"), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test]
+async fn a_french_embed_or_article_says_the_poll_opened_with_the_dutch_article_that_defines_it() {
+    let opened_fr =
+        "Le sondage est ouvert depuis le 2 juin 2025 à 9\u{a0}h\u{a0}00, sans date de clôture.";
+    // No French article: the French embed has no article in its language to take it from.
+    let content = content_published("2025-06-02T09:00:00+02:00", None);
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let dutch = site.get("/embed/deepseek-schade-nvidia", None).await.body;
+    assert!(
+        dutch.contains("De poll is open sinds 2 juni 2025 om 9.00 uur, zonder einddatum."),
+        "{dutch}"
+    );
+    let embed = site.get(FRENCH_EMBED, None).await;
+    assert_eq!(embed.status, StatusCode::OK);
+    assert!(embed.body.contains(opened_fr), "{}", embed.body);
+
+    // A French article published later naming the poll: not its own date either.
+    let content = content_published("2025-06-02T09:00:00+02:00", Some("2025-07-10"));
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    for path in [FRENCH_ARTICLE, FRENCH_EMBED] {
+        let page = site.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(opened_fr), "{path}: {}", page.body);
+        assert!(!page.body.contains("10 juillet 2025, sans"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_french_box_writes_the_first_of_the_month_as_an_ordinal() {
+    let content = content_with_poll_rules("opens = \"2026-03-01T10:00:00+01:00\"");
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let french = site.get(FRENCH_EMBED, None).await.body;
+    assert!(
+        french.contains(
+            "Le sondage est ouvert depuis le 1er mars 2026 à 10\u{a0}h\u{a0}00, sans date de clôture."
+        ),
+        "{french}"
+    );
+    let dutch = site.get("/embed/deepseek-schade-nvidia", None).await.body;
+    assert!(
+        dutch.contains("De poll is open sinds 1 maart 2026 om 10.00 uur"),
+        "{dutch}"
+    );
+}

@@ -233,6 +233,8 @@ async fn feed_sitemap_and_robots_are_served_with_their_types() {
         "text/plain; charset=utf-8"
     );
     assert!(robots.body.contains("Disallow: /api/"));
+    // The standing picture is what link previews show: its bots obey robots.txt.
+    assert!(robots.body.contains("Allow: /api/polls/*/standing.png\n"));
     assert!(
         robots
             .body
@@ -632,4 +634,34 @@ async fn metrics_count_votes_requests_and_the_page_cache_for_allowed_addresses_o
         );
         assert!(!refused.body.contains("stembus_"));
     }
+}
+
+#[tokio::test]
+async fn an_article_published_late_in_the_evening_utc_carries_its_brussels_date_everywhere() {
+    let content = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(
+        crate::common::shipped_content().join("voorbeeld-hoe-werkt-de-lezerspoll.md"),
+    )
+    .unwrap();
+    let late: String = sample
+        .lines()
+        .filter(|line| !line.starts_with("updated = ") && !line.starts_with("opens = "))
+        .map(|line| match line.starts_with("published = ") {
+            true => "published = \"2025-06-02T23:30:00Z\"\n".to_string(),
+            false => format!("{line}\n"),
+        })
+        .collect();
+    std::fs::write(content.path().join("laat.md"), late).unwrap();
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+
+    let article = site.get(SAMPLE, None).await.body;
+    assert!(article.contains(">3 juni 2025<"), "{article}");
+    assert!(!article.contains("2 juni 2025"), "{article}");
+    assert!(
+        article.contains("De poll is open sinds 3 juni 2025 om 1.30 uur"),
+        "the box of a poll without its own opening: {article}"
+    );
+    let front = site.get("/", None).await.body;
+    assert!(front.contains("3 juni 2025"), "{front}");
+    assert!(!front.contains("2 juni 2025"), "{front}");
 }

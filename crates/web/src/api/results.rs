@@ -251,7 +251,11 @@ async fn polls(
         })
         .filter_map(|article| {
             article.poll.as_ref().map(|poll| {
-                let since = poll.opens.unwrap_or(article.published).unix_seconds();
+                // Opened with the article that defines it, not a later one naming it.
+                let since = library
+                    .opened(&poll.id)
+                    .unwrap_or(article.published)
+                    .unix_seconds();
                 (since, poll)
             })
         })
@@ -335,17 +339,27 @@ fn asked_language(query: &HashMap<String, String>) -> Option<Language> {
 }
 
 /// The poll `poll_id` and the words of the language `query` asks for (`?lang=`), or the status and
-/// message of the API's refusal: 400 for a language the site does not speak, else what
-/// `missing_poll` says (404, 410), in the words asked for. The poll is as defined (its Dutch texts); callers that need it in the
-/// language take `PollDefinition::in_language`.
+/// message of the API's refusal: 400 for a language the site does not speak, naming those it
+/// does, else what `missing_poll` says (404, 410), in the words asked for. The poll is as defined
+/// (its Dutch texts); callers that need it in the language take `PollDefinition::in_language`.
 pub(crate) fn asked_poll(
     state: &WebState,
     poll_id: &str,
     query: &HashMap<String, String>,
 ) -> Result<(Words, PollDefinition), (StatusCode, String)> {
     let Some(language) = asked_language(query) else {
-        let words = state.words(Language::Dutch);
-        return Err((StatusCode::BAD_REQUEST, words.error(AppError::InvalidInput)));
+        // Said in French to a request for another French (`fr`, `fr-FR`), else in Dutch, the
+        // API's language where none is asked.
+        let french = query.get("lang").is_some_and(|tag| {
+            let primary = tag.split(['-', '_']).next().unwrap_or_default();
+            primary.eq_ignore_ascii_case("fr")
+        });
+        let words = state.words(if french {
+            Language::French
+        } else {
+            Language::Dutch
+        });
+        return Err((StatusCode::BAD_REQUEST, words.text("api-unknown-language")));
     };
     let words = state.words(language);
     match state.library().poll(poll_id) {

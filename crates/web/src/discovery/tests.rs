@@ -237,3 +237,71 @@ fn the_feed_holds_the_newest_articles_only() {
     );
     assert!(!xml.contains("/artikel/artikel-001\""), "the oldest is not");
 }
+
+/// Whether `path` matches a robots.txt rule's `pattern` (RFC 9309 2.2.3: `*` any characters, a
+/// final `$` the end of the path; otherwise a prefix).
+fn rule_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_prefix('*') {
+        Some(rest) => (0..=path.len())
+            .filter(|at| path.is_char_boundary(*at))
+            .any(|at| rule_matches(rest, &path[at..])),
+        None if pattern == "$" => path.is_empty(),
+        None => match (pattern.chars().next(), path.chars().next()) {
+            (None, _) => true,
+            (Some(p), Some(c)) if p == c => {
+                rule_matches(&pattern[p.len_utf8()..], &path[c.len_utf8()..])
+            }
+            _ => false,
+        },
+    }
+}
+
+/// Whether a crawler that follows RFC 9309 may fetch `path` under `robots`: the longest matching
+/// rule decides, an `Allow` where an `Allow` and a `Disallow` are as long (2.2.2).
+fn may_crawl(robots: &str, path: &str) -> bool {
+    robots
+        .lines()
+        .filter_map(|line| {
+            let (field, value) = line.split_once(':')?;
+            let allow = match field.trim().to_ascii_lowercase().as_str() {
+                "allow" => true,
+                "disallow" => false,
+                _ => return None,
+            };
+            let value = value.trim();
+            rule_matches(value, path).then_some((value.len(), allow))
+        })
+        .max()
+        .is_none_or(|(_, allow)| allow)
+}
+
+#[test]
+fn crawlers_may_fetch_the_pages_and_the_standing_picture_but_not_the_rest_of_the_api() {
+    let robots = robots_txt("https://stembus.example");
+    for allowed in [
+        "/",
+        "/artikel/deepseek-nvidia-beurswaarde",
+        "/fr/article/deepseek-nvidia-valeur-boursiere",
+        "/api/polls/deepseek-schade-nvidia/standing.png",
+        "/api/polls/deepseek-schade-nvidia/standing.png?lang=fr-BE",
+    ] {
+        assert!(
+            may_crawl(&robots, allowed),
+            "{allowed} must be allowed:\n{robots}"
+        );
+    }
+    for refused in [
+        crate::vote::door::PATH,
+        "/api/polls",
+        "/api/polls/deepseek-schade-nvidia",
+        "/api/polls/deepseek-schade-nvidia/live",
+        "/api/polls/deepseek-schade-nvidia/seen.gif",
+        "/api/openapi.json",
+    ] {
+        assert!(
+            !may_crawl(&robots, refused),
+            "{refused} must be refused:\n{robots}"
+        );
+    }
+    assert!(robots.contains("Sitemap: https://stembus.example/sitemap.xml"));
+}
