@@ -701,6 +701,25 @@ impl DeskStore for PostgresStore {
         Ok(removed)
     }
 
+    async fn polls_with_voter_ids_closed_before(
+        &self,
+        closed_before: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let client = self.desk_client().await?;
+        let rows = client
+            .query(
+                "SELECT key FROM poll
+                 WHERE CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END <= $1
+                 AND EXISTS (SELECT 1 FROM ballot
+                             WHERE ballot.poll_id = poll.id AND ballot.voter IS NOT NULL)
+                 ORDER BY key",
+                &[&closed_before],
+            )
+            .await
+            .map_err(failed)?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         let mut client = self.desk_client().await?;
         let tx = client.transaction().await.map_err(failed)?;

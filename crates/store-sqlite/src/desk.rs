@@ -642,6 +642,26 @@ impl DeskStore for SqliteStore {
         .await
     }
 
+    async fn polls_with_voter_ids_closed_before(
+        &self,
+        closed_before: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT key FROM poll
+                 WHERE CASE WHEN desk_closes_set THEN desk_closes_at ELSE closes_at END <= ?1
+                 AND EXISTS (SELECT 1 FROM ballot
+                             WHERE ballot.poll_id = poll.id AND ballot.voter IS NOT NULL)
+                 ORDER BY key",
+            )?;
+            let keys = statement
+                .query_map(params![closed_before], |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok(keys)
+        })
+        .await
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         let polls = polls.to_vec();
         self.desk_write(move |tx| {

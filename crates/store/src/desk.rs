@@ -406,6 +406,15 @@ pub trait DeskStore: Send + Sync {
         detail: fn(u64) -> String,
     ) -> Result<u64, StoreError>;
 
+    /// The ids of the polls whose ballots still hold voter ids and that closed (by the desk's
+    /// closing moment when it set one, else the content file's) at or before `closed_before`:
+    /// every poll in the database, also one no content file or desk serves any more (its file
+    /// removed, its id renamed), whose ballots stay and whose ids must go all the same.
+    async fn polls_with_voter_ids_closed_before(
+        &self,
+        closed_before: i64,
+    ) -> Result<Vec<String>, StoreError>;
+
     /// Brings the polls in the database in line with `polls` as at start-up (content reloaded).
     /// A poll made in the desk is never touched, even when a content file claims its id.
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError>;

@@ -557,6 +557,15 @@ impl DeskStore for FlakyStore {
             .await
     }
 
+    async fn polls_with_voter_ids_closed_before(
+        &self,
+        closed_before: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        self.inner
+            .polls_with_voter_ids_closed_before(closed_before)
+            .await
+    }
+
     async fn sync_polls(&self, polls: &[PollDefinition]) -> Result<(), StoreError> {
         if self.syncs_fail.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable);

@@ -128,3 +128,27 @@ async fn voter_ids_go_the_configured_days_after_the_poll_closed_and_the_votes_st
     assert_eq!(log[0].at, closes + 2 * 86_400);
     assert!(log[0].detail.contains("1 stem"), "{}", log[0].detail);
 }
+
+#[tokio::test]
+async fn voter_ids_of_a_poll_whose_article_was_removed_go_all_the_same() {
+    let content = content_with_poll_rules(
+        "opens = \"2026-03-01T09:00:00+01:00\"\ncloses = \"2026-03-02T10:00:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap())
+        .with_settings(|settings| settings.voter_retention_days = 2);
+    let reply = site.post_form(&vote_body("ja"), None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    // The newsroom takes the article down: no page serves the poll, its ballot stays stored.
+    std::fs::remove_file(content.path().join("artikel.md")).unwrap();
+    site.state.refresh_content().await.unwrap();
+    assert!(site.state.library().poll(POLL).is_none());
+
+    site.clock.set(TEST_NOW + 3_600 + 2 * 86_400);
+    assert_eq!(
+        forget_old_voters(&site.state).await,
+        1,
+        "the privacy page's promise holds for every poll"
+    );
+    let log = site.state.store.audit_log(Some(POLL), 10).await.unwrap();
+    assert_eq!(log[0].action, AuditAction::VotersForgotten);
+}

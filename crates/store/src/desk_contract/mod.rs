@@ -271,6 +271,7 @@ macro_rules! desk_contract {
             the_audit_log_lists_desk_actions_newest_first_per_poll,
             voter_ids_of_a_long_closed_poll_are_removed_and_nothing_else,
             the_desk_closing_moment_decides_when_voter_ids_go,
+            every_closed_poll_with_voter_ids_is_found_also_one_the_content_no_longer_has,
             a_poll_made_in_the_desk_is_stored_and_listed_newest_first,
             a_poll_is_never_made_under_an_id_in_use,
             a_content_file_claiming_a_desk_polls_id_leaves_it_alone,

@@ -178,3 +178,49 @@ pub async fn the_desk_closing_moment_decides_when_voter_ids_go(engine: &dyn Desk
         "closed at the desk"
     );
 }
+
+pub async fn every_closed_poll_with_voter_ids_is_found_also_one_the_content_no_longer_has(
+    engine: &dyn DeskEngine,
+) {
+    let closing = PollDefinition {
+        closes: Some(Moment::brussels_from_unix(1_000)),
+        ..poll()
+    };
+    let store = engine.open(&[&closing, &other_poll()]).await;
+    store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap();
+    let elsewhere = NewVote {
+        poll_id: "andere".into(),
+        ..vote_at("b", &["nee"], 100)
+    };
+    store.record_vote(elsewhere).await.unwrap();
+    // The newsroom removes the article: no content serves the poll any more, its ballots stay.
+    store.sync_polls(&[other_poll()]).await.unwrap();
+    assert!(
+        store
+            .polls_with_voter_ids_closed_before(999)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not closed by then"
+    );
+    assert_eq!(
+        store
+            .polls_with_voter_ids_closed_before(1_000)
+            .await
+            .unwrap(),
+        ["deepseek"],
+        "closed, and out of the content: found all the same; the open poll is not"
+    );
+    store
+        .forget_voters("deepseek", 1_000, 2_000, "stembus", removed_detail)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .polls_with_voter_ids_closed_before(1_000)
+            .await
+            .unwrap()
+            .is_empty(),
+        "its ids are gone"
+    );
+}
