@@ -23,6 +23,7 @@ use stembus_site::embed_code::{self as embed, FRAME_HEIGHT, FRAME_WIDTH};
 use stembus_site::escape_markup;
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
+use stembus_store::desk::AuditAction;
 
 /// How many of the poll's newest audit lines its page shows.
 const POLL_AUDIT_LINES: usize = 50;
@@ -198,12 +199,32 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
     };
     let now = state.now();
     let overrides = state.content.desk().overrides_of(id);
-    let changed_note = overrides.changed.as_ref().map(|(by, at)| {
-        format!(
-            "gewijzigd op de redactie door {by} op {}",
-            Moment::brussels_from_unix(*at).long_nl_with_time()
-        )
-    });
+    // Who changed each setting, from the log: the overrides keep one name and moment for both (the
+    // last change of either), which put the name of whoever changed the visibility on the
+    // closing moment another editor set. That one name only when the page's lines of the log no
+    // longer reach back.
+    let log = state.store.audit_log(Some(id), POLL_AUDIT_LINES).await?;
+    let changed = |actions: &[AuditAction]| {
+        log.iter()
+            .find(|entry| actions.contains(&entry.action))
+            .map(|entry| (entry.editor.as_str(), entry.at))
+            .or(overrides
+                .changed
+                .as_ref()
+                .map(|(by, at)| (by.as_str(), *at)))
+            .map(|(by, at)| {
+                format!(
+                    "gewijzigd op de redactie door {by} op {}",
+                    Moment::brussels_from_unix(at).long_nl_with_time()
+                )
+            })
+    };
+    let closes_changed = changed(&[
+        AuditAction::Close,
+        AuditAction::Reopen,
+        AuditAction::ClosingMoment,
+    ]);
+    let visibility_changed = changed(&[AuditAction::ResultsVisibility]);
     let results = standing(&state.store, &served, None)
         .await
         .ok()
@@ -252,7 +273,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         is_closed: status == PollStatus::Closed,
         closes: Setting {
             value: closes_words(served.closes),
-            overridden: overrides.closes.and(changed_note.clone()),
+            overridden: overrides.closes.and(closes_changed),
             file_value: closes_words(own.closes),
         },
         closes_input: served
@@ -261,7 +282,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
             .unwrap_or_default(),
         visibility: Setting {
             value: views::visibility_words(served.show_results).to_string(),
-            overridden: overrides.show_results.and(changed_note),
+            overridden: overrides.show_results.and(visibility_changed),
             file_value: views::visibility_words(own.show_results).to_string(),
         },
         visibility_now: served.show_results,
@@ -275,7 +296,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         median_minute,
         bursts,
         voided: state.store.voided_windows(Some(id)).await?,
-        audit: state.store.audit_log(Some(id), POLL_AUDIT_LINES).await?,
+        audit: log,
         window_default: Moment::brussels_from_unix(now - now.rem_euclid(60)).local_input_value(),
     })
 }

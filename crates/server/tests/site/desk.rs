@@ -653,6 +653,37 @@ async fn closing_a_poll_shows_on_the_article_at_once_and_reopening_brings_the_fo
 }
 
 #[tokio::test]
+async fn each_setting_changed_on_the_desk_names_the_editor_who_changed_it() {
+    let site = TestSite::new().kept_router();
+    let an = signed_in(&site).await;
+    let reply = an
+        .post(&site, &format!("{}/sluiten", desk_poll()), "")
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    site.clock.set(TEST_NOW + 60);
+    let bo = signed_in_as(&site, "bo").await;
+    let reply = bo
+        .post(
+            &site,
+            &format!("{}/uitslag", desk_poll()),
+            "zichtbaarheid=always",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let desk = an.get(&site, &desk_poll()).await.body;
+    assert!(
+        desk.contains("gewijzigd op de redactie door an op 2 maart 2026 om 9.00 uur"),
+        "the closing is an's: {desk}"
+    );
+    assert_eq!(
+        desk.matches("gewijzigd op de redactie door bo op 2 maart 2026 om 9.01 uur")
+            .count(),
+        1,
+        "the visibility alone is bo's: {desk}"
+    );
+}
+
+#[tokio::test]
 async fn a_closing_moment_and_results_visibility_set_on_the_desk_override_the_file_and_say_so() {
     let site = TestSite::new().kept_router();
     let editor = signed_in(&site).await;
