@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::language::{Language, PollTranslation, TranslationProblem};
 use crate::moment::Moment;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A poll as the newsroom defines it in the article's content file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,6 +237,10 @@ pub struct PollView {
     /// the form; only ever a tick, never a vote: the reader still presses the button.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggested: Option<String>,
+    /// The reader voted again with other answers, which were not counted: the poll keeps a first
+    /// vote, and the card says that theirs (`own_choices`) stands. Set by `voted_again`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_vote_stands: bool,
 }
 
 impl PollView {
@@ -266,6 +271,7 @@ impl PollView {
                 refused: None,
                 retry_key: None,
                 suggested: None,
+                first_vote_stands: false,
             };
         };
         let voted = !own_choices.is_empty();
@@ -281,6 +287,7 @@ impl PollView {
             refused: None,
             retry_key: None,
             suggested: None,
+            first_vote_stands: false,
         }
     }
 
@@ -292,6 +299,19 @@ impl PollView {
         if known && self.show_form && self.own_choices.is_empty() {
             self.suggested = Some(key.to_string());
         }
+        self
+    }
+
+    /// The same view for a reader who sent a vote for `submitted` after they had voted already, in a
+    /// poll that keeps a first vote: the card says their first vote stands, naming it. Only when
+    /// their stored answers (`own_choices`) are known and are not `submitted` (in any order): the
+    /// same vote sent again (a retry with the same key, a double click) was not refused, it is
+    /// their vote. What the card names always comes from the store, never from `submitted`.
+    pub fn voted_again(mut self, submitted: &[String]) -> PollView {
+        let stored: BTreeSet<&String> = self.own_choices.iter().collect();
+        let submitted: BTreeSet<&String> = submitted.iter().collect();
+        self.first_vote_stands =
+            !stored.is_empty() && !self.poll.allow_change && stored != submitted;
         self
     }
 
@@ -432,6 +452,54 @@ mod tests {
 
     fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
         pairs.iter().map(|(key, n)| (key.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn only_other_answers_sent_after_a_kept_first_vote_are_said_to_be_refused() {
+        let poll = poll();
+        let results = PollResults::from_counts(&poll, &counts(&[("ja", 1)]), 1);
+        let view = |own: &[&str], poll: &PollDefinition| {
+            let own = own.iter().map(|key| key.to_string()).collect();
+            PollView::for_reader("/artikel/a", poll, Some(results.clone()), own, 0, false)
+        };
+        let keys = |keys: &[&str]| keys.iter().map(|key| key.to_string()).collect::<Vec<_>>();
+        assert!(
+            view(&["ja"], &poll)
+                .voted_again(&keys(&["nee"]))
+                .first_vote_stands
+        );
+        assert!(
+            !view(&["ja"], &poll)
+                .voted_again(&keys(&["ja"]))
+                .first_vote_stands,
+            "the same vote sent again is the reader's vote"
+        );
+        assert!(
+            !view(&[], &poll)
+                .voted_again(&keys(&["nee"]))
+                .first_vote_stands,
+            "a reader who has not voted has no first vote"
+        );
+        let changeable = PollDefinition {
+            allow_change: true,
+            ..poll.clone()
+        };
+        assert!(
+            !view(&["ja"], &changeable)
+                .voted_again(&keys(&["nee"]))
+                .first_vote_stands,
+            "where a vote may change, a second vote is not refused"
+        );
+        let several = PollDefinition {
+            max_choices: 2,
+            ..poll.clone()
+        };
+        assert!(
+            !view(&["ja", "nee"], &several)
+                .voted_again(&keys(&["nee", "ja"]))
+                .first_vote_stands,
+            "the same answers in another order are the same vote"
+        );
     }
 
     #[test]

@@ -184,6 +184,11 @@ async fn embed(
         Some(key) => view.suggesting(&key),
         None => view,
     };
+    // Back from a vote without JavaScript that was not taken (see `vote::door`).
+    let view = match crate::vote::door::second_vote_in(Some(query)) {
+        Some(submitted) => view.voted_again(&submitted),
+        None => view,
+    };
     let mut response = embed_page(&state, request, article, view, facts, words).await;
     if voter.is_none() {
         match VoterId::generate() {

@@ -15,6 +15,7 @@ use crate::views::{
     ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PrivacyPage,
     PrivacyPageData, SharedPicture,
 };
+use crate::vote::door::second_vote_in;
 use crate::vote::own_answers::Choices;
 use crate::vote::refusal::RefusedVote;
 use axum::Router;
@@ -326,7 +327,8 @@ async fn front_page(request: PageRequest) -> Loaded<FrontPageData> {
 
 /// `/artikel/{slug}` and `/fr/article/{slug}`: the article, its poll as this reader sees it
 /// (`?wijzigen` when they asked to change their vote, `?keuze={key}` with that answer ticked
-/// when a link suggests it: a page with a query string is never shared, see `page_cache`) in the
+/// when a link suggests it, `?al-gestemd={keys}` saying that their first vote stands when a vote
+/// for other answers was not taken: a page with a query string is never shared, see `page_cache`) in the
 /// article's language, the standing's picture for link previews where it is public, the transparency
 /// facts, the head's metadata and the related articles in the same language. An article is only
 /// at the address of its own language.
@@ -360,6 +362,11 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
             .await;
             let view = match request.query_value(SUGGESTED_ANSWER) {
                 Some(key) => view.suggesting(&key),
+                None => view,
+            };
+            // Back from a vote without JavaScript that was not taken (see `door`).
+            let view = match second_vote_in(request.query.as_deref()) {
+                Some(submitted) => view.voted_again(&submitted),
                 None => view,
             };
             let complete = !view.standing_unavailable;

@@ -62,7 +62,14 @@ impl VoteAnswer {
             words.text("vote-registered")
         } else {
             let answers = labels.join(&words.text("vote-answers-separator"));
-            words.with("vote-registered-for", &[("answers", Arg::Text(&answers))])
+            // Answers other than the kept first vote were not counted: the reader is told so,
+            // never that the vote they just sent is registered.
+            let message = if view.first_vote_stands {
+                "vote-first-stands"
+            } else {
+                "vote-registered-for"
+            };
+            words.with(message, &[("answers", Arg::Text(&answers))])
         };
         VoteAnswer {
             show_form: view.show_form,
@@ -71,7 +78,7 @@ impl VoteAnswer {
                 .results
                 .as_ref()
                 .map_or(0, |results| results.read_at_ms),
-            standing_html: standing_html(view, words),
+            standing_html: rendered_standing(view, words, SaidBy::LiveRegion),
             // Rendered as text: the labels come from the newsroom and are escaped here.
             announcement_html: announcement.to_html(),
             facts_voters: words.facts_voters(Some(voters)),
@@ -136,6 +143,20 @@ fn fields_html(view: &PollView, words: &Words) -> String {
 /// is shown, else in its place, with the reader's own vote and how to change it. Rendered on the
 /// server only (the browser puts it in place).
 pub fn standing_html(view: &PollView, words: &Words) -> String {
+    rendered_standing(view, words, SaidBy::Card)
+}
+
+/// Who tells a screen reader the card's notice that a first vote stands: the card itself, as an
+/// alert, on a page; the island's live region, in the standing a vote's answer carries (the answer
+/// says it there, and an alert put in with the standing would say it a second time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SaidBy {
+    Card,
+    LiveRegion,
+}
+
+/// `standing_html`, with the notice said by `said_by`.
+fn rendered_standing(view: &PollView, words: &Words, said_by: SaidBy) -> String {
     let unavailable = view
         .standing_unavailable
         .then(|| view! { <p class="poll-unavailable">{words.text("poll-unavailable")}</p> });
@@ -147,15 +168,16 @@ pub fn standing_html(view: &PollView, words: &Words) -> String {
             }
         }))
     } else {
-        Either::Right(view! { <VotedPanel view=view.clone() words=words.clone() /> })
+        Either::Right(view! { <VotedPanel view=view.clone() words=words.clone() said_by /> })
     };
     view! { {unavailable} {standing} }.to_html()
 }
 
 /// What a reader sees instead of the form: the standing when they may see it, their own vote, and
-/// how to change it when the poll allows that.
+/// how to change it when the poll allows that; after a second vote that was not counted, that
+/// their first vote stands (said as `said_by` says).
 #[component]
-fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
+fn VotedPanel(view: PollView, words: Words, said_by: SaidBy) -> impl IntoView {
     let PollView {
         poll,
         results,
@@ -163,11 +185,22 @@ fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
         change_href,
         status,
         refused,
+        first_vote_stands,
         ..
     } = view;
     // A vote refused when the poll no longer takes votes has no form to say it in.
     let refusal =
         refused.map(|error| view! { <p class="poll-error" role="alert">{words.error(error)}</p> });
+    // A second vote the poll did not take, said where a refusal is and in its manner: it names the
+    // first vote, so it takes the place of the own-vote line below, which would repeat it.
+    let first_vote_stands = (first_vote_stands && !own_choices.is_empty()).then(|| {
+        let answers = poll
+            .labels_of(&own_choices)
+            .join(&words.text("vote-answers-separator"));
+        let notice = words.with("vote-first-stands", &[("answers", Arg::Text(&answers))]);
+        let role = (said_by == SaidBy::Card).then_some("alert");
+        view! { <p class="poll-error poll-first-vote-stands" role=role>{notice}</p> }
+    });
     // Said in the card's own text, so that a screen reader and a browser without JavaScript get
     // it too; when it ran is in the transparency box under the card.
     let closed = (status == PollStatus::Closed)
@@ -191,7 +224,7 @@ fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
         None => EitherOf3::C(()),
     };
     let own_vote_label = words.text("poll-own-vote") + " ";
-    let own_vote = voted.then(|| match change_href {
+    let own_vote = (voted && first_vote_stands.is_none()).then(|| match change_href {
         Some(href) => Either::Left(view! {
             <p class="poll-own-vote">
                 {own_vote_label.clone()} <strong>{own_labels.clone()}</strong>
@@ -213,6 +246,7 @@ fn VotedPanel(view: PollView, words: Words) -> impl IntoView {
             </h3>
             {closed}
             {refusal}
+            {first_vote_stands}
             {standing}
             {own_vote}
         </div>
@@ -298,6 +332,33 @@ mod tests {
                 .contains("Ja &amp; &lt;b&gt;nee&lt;/b&gt;")
         );
         assert!(answer.standing_html.contains("class=\"poll-own-vote\""));
+    }
+
+    #[test]
+    fn a_second_vote_not_taken_names_the_first_as_alert_on_the_page_and_aloud_in_the_answer() {
+        let poll = poll();
+        let results = PollResults::from_counts(&poll, &counts(&[("ja", 1)]), 1);
+        let view = PollView::for_reader(
+            "/artikel/x",
+            &poll,
+            Some(results),
+            vec!["ja".into()],
+            0,
+            false,
+        )
+        .voted_again(&["nee".to_string()]);
+        let said = "U had al gestemd: uw eerste stem, voor “JA”, blijft staan.";
+        let page = standing_html(&view, &dutch());
+        assert!(page.contains(&format!("{said}</p>")), "{page}");
+        assert!(page.contains("role=\"alert\""), "{page}");
+        assert!(!page.contains("poll-own-vote"), "said once: {page}");
+        let answer = VoteAnswer::new(&view, 1, &dutch());
+        assert_eq!(answer.announcement_html, said);
+        assert!(
+            answer.standing_html.contains(said) && !answer.standing_html.contains("role="),
+            "the live region says it, not an alert besides: {}",
+            answer.standing_html
+        );
     }
 
     #[test]

@@ -75,6 +75,7 @@ poll-opens-on = Ce sondage ouvre le { $opens }.
 vote-registered = Votre vote est enregistré.
 vote-registered-for = Votre vote pour « { $answers } » est enregistré.
 vote-answers-separator = { "\u00A0», «\u00A0" }
+vote-first-stands = Vous aviez déjà voté : votre premier vote, pour « { $answers } », reste compté.
 vote-retrying = Il y a beaucoup de monde ; nous renvoyons votre vote…
 
 ## The transparency box

@@ -68,6 +68,7 @@ poll-opens-on = Deze poll opent op { $opens }.
 vote-registered = Uw stem is geregistreerd.
 vote-registered-for = Uw stem voor “{ $answers }” is geregistreerd.
 vote-answers-separator = { "”, “" }
+vote-first-stands = U had al gestemd: uw eerste stem, voor “{ $answers }”, blijft staan.
 vote-retrying = Het is erg druk; we proberen uw stem opnieuw te versturen…
 
 ## The transparency box

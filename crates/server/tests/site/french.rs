@@ -418,3 +418,53 @@ async fn the_french_box_writes_the_first_of_the_month_as_an_ordinal() {
         "{dutch}"
     );
 }
+
+#[tokio::test]
+async fn a_second_french_vote_for_another_answer_says_in_french_that_the_first_vote_stands() {
+    const STANDS: &str =
+        "Vous aviez déjà voté\u{a0}: votre premier vote, pour «\u{a0}Oui\u{a0}», reste compté.";
+    let site = TestSite::new();
+    let first = site.post_form(&french_vote("ja"), None).await;
+    let cookie = first.voter_cookie().unwrap();
+
+    // With JavaScript: the island's live region says it.
+    let reply = site.post_fetch(&french_vote("nee"), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(answer["announcement_html"], STANDS);
+
+    // Without JavaScript, from the article and from the embed: the page sent back to says it.
+    let from_embed = axum::http::Request::post(VOTE_PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, BROWSER_ACCEPT)
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-dest", "iframe")
+        .body(axum::body::Body::from(french_vote("nee")))
+        .unwrap();
+    for (reply, page) in [
+        (
+            site.post_form(&french_vote("nee"), Some(&cookie)).await,
+            FRENCH_ARTICLE,
+        ),
+        (site.send(from_embed).await, FRENCH_EMBED),
+    ] {
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        assert_eq!(
+            reply.location(),
+            Some(&*format!("{page}?al-gestemd=nee#poll"))
+        );
+        let shown = site
+            .get(&format!("{page}?al-gestemd=nee"), Some(&cookie))
+            .await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert_french(&shown.body);
+        let html = scraper::Html::parse_document(&shown.body);
+        let alert = scraper::Selector::parse(".poll-first-vote-stands[role=alert]").unwrap();
+        let notices: Vec<String> = html
+            .select(&alert)
+            .map(|notice| notice.text().collect())
+            .collect();
+        assert_eq!(notices, vec![STANDS.to_string()], "{page}: {}", shown.body);
+    }
+    assert_eq!(site.voters_in(POLL).await, 1);
+}

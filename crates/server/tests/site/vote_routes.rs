@@ -398,3 +398,127 @@ async fn health_says_the_process_answers_and_readiness_whether_a_vote_could_be_s
         "the process still answers"
     );
 }
+
+/// What the Dutch card says when a reader's second vote for other answers was not taken.
+const FIRST_VOTE_STANDS: &str = "U had al gestemd: uw eerste stem, voor “Ja”, blijft staan.";
+
+/// The notices in `html` that a reader's first vote stands, each with its `role`, and the
+/// parser's complaints about the page (none on valid HTML).
+fn first_vote_notices(html: &str) -> (Vec<(Option<String>, String)>, Vec<String>) {
+    let page = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(".poll-first-vote-stands").unwrap();
+    let notices = page
+        .select(&selector)
+        .map(|notice| {
+            let role = notice.value().attr("role").map(str::to_string);
+            (role, notice.text().collect::<String>())
+        })
+        .collect();
+    let errors = page.errors.iter().map(|error| error.to_string()).collect();
+    (notices, errors)
+}
+
+#[tokio::test]
+async fn a_second_vote_for_another_answer_from_the_island_says_the_first_vote_stands() {
+    let site = TestSite::new();
+    let cookie = site.vote("ja").await;
+    let reply = site.post_fetch(&vote_body("nee"), Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let answer: stembus::poll::VoteAnswer = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(answer.announcement_html, FIRST_VOTE_STANDS);
+    assert_eq!(answer.voters, Some(1), "the standing as before");
+    let (notices, _) = first_vote_notices(&answer.standing_html);
+    assert_eq!(
+        notices,
+        vec![(None, FIRST_VOTE_STANDS.to_string())],
+        "shown in the card, said by the live region alone: {}",
+        answer.standing_html
+    );
+    assert_eq!(site.voters_in(POLL).await, 1);
+}
+
+#[tokio::test]
+async fn a_second_vote_for_another_answer_without_javascript_lands_on_a_poll_that_says_the_first_vote_stands()
+ {
+    let site = TestSite::new();
+    let first = site.post_form(&vote_body("ja"), None).await;
+    let cookie = first.voter_cookie().unwrap();
+    let second = site.post_form(&vote_body("nee"), Some(&cookie)).await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    let location = second.location().unwrap().to_string();
+    assert_eq!(location, format!("{ARTICLE}?al-gestemd=nee#poll"));
+
+    let page = site
+        .get(location.split('#').next().unwrap(), Some(&cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (notices, errors) = first_vote_notices(&page.body);
+    assert_eq!(
+        notices,
+        vec![(Some("alert".to_string()), FIRST_VOTE_STANDS.to_string())],
+        "{}",
+        page.body
+    );
+    assert_eq!(errors, Vec::<String>::new(), "valid HTML");
+    assert!(
+        !page.body.contains("Dank u om mee te stemmen"),
+        "the notice takes the own-vote line's place: {}",
+        page.body
+    );
+    assert!(
+        page.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .starts_with("private"),
+        "rendered for this reader alone"
+    );
+
+    // The flag only asks: the notice comes from the reader's stored answers.
+    for (path, cookie, who) in [
+        (
+            format!("{ARTICLE}?al-gestemd=ja"),
+            Some(&cookie),
+            "the answers match",
+        ),
+        (
+            format!("{ARTICLE}?al-gestemd=nee"),
+            None,
+            "a reader who has not voted",
+        ),
+        (ARTICLE.to_string(), Some(&cookie), "no flag"),
+    ] {
+        let page = site.get(&path, cookie.map(String::as_str)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("al gestemd"), "{who}: {}", page.body);
+    }
+    let plain = site.get(ARTICLE, Some(&cookie)).await;
+    assert!(
+        plain.body.contains("Dank u om mee te stemmen"),
+        "{}",
+        plain.body
+    );
+}
+
+#[tokio::test]
+async fn the_same_vote_sent_again_gets_the_plain_confirmation() {
+    let site = TestSite::new();
+    // A retry of the island's vote with the same idempotency key, as after a lost answer.
+    let keyed = format!("{}&key=0123456789abcdef0123456789abcdef", vote_body("ja"));
+    let first = site.post_fetch(&keyed, None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = site.post_fetch(&keyed, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let answer: stembus::poll::VoteAnswer = serde_json::from_str(&again.body).unwrap();
+    assert_eq!(
+        answer.announcement_html,
+        "Uw stem voor “Ja” is geregistreerd."
+    );
+    assert!(!answer.standing_html.contains("al gestemd"), "{answer:?}");
+
+    // A double click without JavaScript: the same vote, back to the poll as usual.
+    let cookie = first.voter_cookie().unwrap();
+    let twice = site.post_form(&vote_body("ja"), Some(&cookie)).await;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER);
+    assert_eq!(twice.location(), Some(&*format!("{ARTICLE}#poll")));
+    assert_eq!(site.voters_in(POLL).await, 1);
+}

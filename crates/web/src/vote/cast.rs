@@ -8,12 +8,20 @@ use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use stembus::poll::door::{CastResult, VoteDoor};
 use stembus_poll::error::AppError;
 use stembus_poll::{PollResults, PollStatus, PollView};
 use stembus_site::standing::standing;
 use stembus_site::voter_cookie::{VoteKey, VoterId};
 use stembus_store::{NewVote, VoteOutcome};
+
+/// Put in the vote's context by the door and set here when the store kept the reader's earlier,
+/// different vote instead of this one: the door then sends a reader without JavaScript back to a
+/// poll that says so. The server function's answer to the island says it itself.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FirstVoteStood(pub(super) Arc<AtomicBool>);
 
 /// Checks the vote against the content, records it for this reader and returns the poll as they
 /// now see it, with the number of readers who voted (which the transparency box shows to every
@@ -35,6 +43,8 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     // The poll as the card it came from showed it; the keys are the same in every language.
     let poll = &poll.in_language(language).ok_or(AppError::UnknownPoll)?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
+    // What this vote asked for, to compare with what the store keeps when it had one already.
+    let submitted = choices.clone();
     if !choices
         .iter()
         .all(|choice| poll.options.iter().any(|option| &option.key == choice))
@@ -129,6 +139,17 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     };
     let voters = results.voters;
     let view = PollView::for_reader(&poll_path, poll, Some(results), own_choices, now, false);
+    // The store kept the reader's earlier vote: if it is not this one, the answer says so, and
+    // the door, told here, sends a reader without JavaScript to a page that says it too.
+    let view = match outcome {
+        VoteOutcome::AlreadyVoted => view.voted_again(&submitted),
+        _ => view,
+    };
+    if view.first_vote_stands
+        && let Some(FirstVoteStood(stood)) = use_context::<FirstVoteStood>()
+    {
+        stood.store(true, Ordering::Relaxed);
+    }
     Ok((view, voters))
 }
 

@@ -12,6 +12,7 @@
 //! error in the query string), and only the handler knows from the parsed form which poll to send
 //! the reader back to.
 
+use super::cast::FirstVoteStood;
 use super::form::VoteForm;
 use super::refusal::{Refusal, Shaping, accepts_html, shape_refusals, with_cookies_of};
 use crate::embed;
@@ -26,6 +27,7 @@ use leptos::prelude::provide_context;
 use leptos::server_fn::ServerFn;
 use leptos::server_fn::error::FromServerFnError;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use stembus::poll::CastVote;
 use stembus::poll::door::SharedVoteDoor;
@@ -44,6 +46,31 @@ pub const PATH: &str = <CastVote as ServerFn>::PATH;
 pub const MAX_VOTE_BODY: usize = 4 * 1024;
 /// An encoded error is a short JSON string.
 const MAX_ERROR_BODY: usize = 16 * 1024;
+/// The query field on the poll a reader without JavaScript is sent back to when their vote was
+/// not taken because their first one stands (`?al-gestemd=nee#poll`): it holds the answers they
+/// sent, and the page says the notice only when the reader's stored answers are others. It only
+/// asks: what the notice names is read from the store.
+pub const SECOND_VOTE_FIELD: &str = "al-gestemd";
+
+/// The answers a reader sent in a vote that was not taken (`SECOND_VOTE_FIELD`), when `query`,
+/// a page's query string, holds them.
+pub fn second_vote_in(query: Option<&str>) -> Option<Vec<String>> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == SECOND_VOTE_FIELD)
+        .map(|(_, answers)| answers.split(',').map(str::to_string).collect())
+}
+
+/// `back` (a poll's address, `…#poll`) asking the page to say that the answers in `choices` were
+/// not taken.
+fn with_second_vote(back: &str, choices: &[String]) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair(SECOND_VOTE_FIELD, &choices.join(","))
+        .finish();
+    match back.split_once('#') {
+        Some((path, fragment)) => format!("{path}?{query}#{fragment}"),
+        None => format!("{back}?{query}"),
+    }
+}
 
 /// What the checks in front of the door need: the rate limiter of this router, the settings and
 /// the clock (for the limiter's daily key).
@@ -195,9 +222,12 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
     // in the words of the vote's language, beside it.
     let door: SharedVoteDoor = Arc::new(state.clone());
     let words = state.words(language);
+    let stood = FirstVoteStood::default();
+    let slot = stood.clone();
     let context = move || {
         provide_context(door.clone());
         provide_context(words.clone());
+        provide_context(slot.clone());
     };
     let request = Request::from_parts(parts, Body::from(form.encode()));
     let response = leptos_axum::handle_server_fns_with_context(context, request)
@@ -209,8 +239,11 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
             return response;
         }
         // Without JavaScript the reader lands on the article, which renders the results from the
-        // database and the voter cookie set here.
-        let back = back_to_poll.unwrap_or_else(|| "/".to_string());
+        // database and the voter cookie set here; asked to, it says the vote was not taken.
+        let mut back = back_to_poll.unwrap_or_else(|| "/".to_string());
+        if stood.0.load(Ordering::Relaxed) {
+            back = with_second_vote(&back, &form.choices);
+        }
         return with_cookies_of(&response, Redirect::to(&back).into_response());
     }
 
