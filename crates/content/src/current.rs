@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use stembus_poll::PollDefinition;
 use stembus_poll::language::Language;
-use stembus_poll::moment::Moment;
 use stembus_store::desk::{MadePoll, PollOverrides, VoidedWindow};
+use stembus_store::made::apply_overrides;
 use stembus_store::{Store, StoreError};
 
 /// How often every node looks at the content folder and the desk's state.
@@ -432,14 +432,4 @@ fn place_named_file_polls(mut articles: Vec<Article>) -> Vec<Article> {
         }
     }
     articles
-}
-
-/// `poll` with the desk's closing moment and results visibility, where it set them.
-pub fn apply_overrides(poll: &mut PollDefinition, overrides: &PollOverrides) {
-    if let Some(closes) = overrides.closes {
-        poll.closes = closes.map(Moment::brussels_from_unix);
-    }
-    if let Some(visibility) = overrides.show_results {
-        poll.show_results = visibility;
-    }
 }

@@ -138,7 +138,13 @@ pub async fn save(
     };
     match state
         .store
-        .edit_poll_as_seen(&poll, &seen.fingerprint, &editor.editor, now, describe)
+        .edit_poll(
+            &poll,
+            Some(&seen.fingerprint),
+            &editor.editor,
+            now,
+            describe,
+        )
         .await?
     {
         PollEdit::Edited => Ok(back_to_poll(&state, &id).await),

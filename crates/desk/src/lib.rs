@@ -43,7 +43,6 @@ use axum::routing::{get, post};
 use leptos::prelude::*;
 use std::sync::Arc;
 use stembus_content::article::Article;
-use stembus_content::current;
 use stembus_poll::PollDefinition;
 use stembus_poll::error::AppError;
 use stembus_site::cache_control::NO_STORE;
@@ -188,8 +187,7 @@ fn find_poll(state: &SiteState, id: &str) -> Result<DeskPoll, AppError> {
             Some((article, served)) => (article.cloned(), served.clone()),
             None => {
                 // Archived: off the site, so the served library has neither it nor its article.
-                let mut served = made.definition.clone();
-                current::apply_overrides(&mut served, &desk.overrides_of(id));
+                let served = desk.served_definition(made);
                 let named_by = state
                     .content
                     .files()

@@ -27,103 +27,6 @@ impl PostgresStore {
             StoreError::Unavailable
         })
     }
-
-    /// `edit_poll`, checked against the fingerprint `seen` of the poll the editor's form showed
-    /// when there is one, in the edit's transaction.
-    async fn edit(
-        &self,
-        poll: &PollDefinition,
-        seen: Option<&str>,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError> {
-        let after = made::as_stored(poll);
-        let mut client = self.desk_client().await?;
-        let tx = client.transaction().await.map_err(failed)?;
-        // `FOR UPDATE` waits for every vote batch that read this poll's rules (they hold `FOR KEY
-        // SHARE`) and holds off the next, so "no ballot yet" stays true until the edit commits.
-        let stored = tx
-            .query_opt(
-                &format!("{MADE_POLL} WHERE key = $1 AND origin = 'desk' FOR UPDATE"),
-                &[&after.id],
-            )
-            .await
-            .map_err(failed)?;
-        let Some(stored) = stored else {
-            return Ok(PollEdit::UnknownPoll);
-        };
-        let (poll_row, stored, _) = made_poll_row(&stored);
-        // Judged and described against the poll as served: what the edit form showed. The row is
-        // locked, so no override changes between this read and the write.
-        let overrides = tx
-            .query_one(
-                "SELECT key, desk_closes_set, desk_closes_at, desk_show_results,
-                        desk_changed_by, desk_changed_at
-                 FROM poll WHERE id = $1",
-                &[&poll_row],
-            )
-            .await
-            .map_err(failed)?;
-        let before = made::with_overrides(
-            definition(&tx, poll_row, stored).await.map_err(failed)?,
-            &overrides_row(&overrides),
-        );
-        if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
-            return Ok(PollEdit::NotAsSeen);
-        }
-        let has_ballots: bool = tx
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = $1)",
-                &[&poll_row],
-            )
-            .await
-            .map_err(failed)?
-            .get(0);
-        let clarified = match made::judge_edit(&before, &after, has_ballots) {
-            Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-            Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-            Verdict::Edited { clarified } => clarified,
-        };
-        // The edit says what holds, so the desk's overrides go; it is the desk's last change of
-        // the poll, so it is the one `desk_changed_*` names.
-        tx.execute(
-            "UPDATE poll SET question = $2, max_choices = $3, allow_change = $4,
-                 opens_at = $5, closes_at = $6, show_results = $7,
-                 desk_closes_set = FALSE, desk_closes_at = NULL, desk_show_results = NULL,
-                 desk_changed_by = $8, desk_changed_at = $9,
-                 clarified = clarified OR $10, french_question = $11
-             WHERE id = $1",
-            &[
-                &poll_row,
-                &after.question,
-                &i32::from(after.max_choices),
-                &after.allow_change,
-                &after.opens.map(|m| m.unix_seconds()),
-                &after.closes.map(|m| m.unix_seconds()),
-                &after.show_results.key(),
-                &by,
-                &at,
-                &clarified,
-                &after.french.as_ref().map(|french| &french.question),
-            ],
-        )
-        .await
-        .map_err(failed)?;
-        migrate::set_options(&tx, poll_row, &after, after.french.as_ref())
-            .await
-            .map_err(failed)?;
-        let entry = AuditEntry {
-            at,
-            editor: by.to_string(),
-            action: AuditAction::PollEdited,
-            poll_id: Some(after.id.clone()),
-            detail: describe(&before, &after),
-        };
-        insert_audit(&tx, &entry).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(PollEdit::Edited)
-    }
 }
 
 /// Logs a failed desk query (its code and message only) and tells the caller to try again.
@@ -777,22 +680,94 @@ impl DeskStore for PostgresStore {
     async fn edit_poll(
         &self,
         poll: &PollDefinition,
+        seen: Option<&str>,
         by: &str,
         at: i64,
         describe: DescribeEdit,
     ) -> Result<PollEdit, StoreError> {
-        self.edit(poll, None, by, at, describe).await
-    }
-
-    async fn edit_poll_as_seen(
-        &self,
-        poll: &PollDefinition,
-        seen: &str,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError> {
-        self.edit(poll, Some(seen), by, at, describe).await
+        let after = made::as_stored(poll);
+        let mut client = self.desk_client().await?;
+        let tx = client.transaction().await.map_err(failed)?;
+        // `FOR UPDATE` waits for every vote batch that read this poll's rules (they hold `FOR KEY
+        // SHARE`) and holds off the next, so "no ballot yet" stays true until the edit commits.
+        let stored = tx
+            .query_opt(
+                &format!("{MADE_POLL} WHERE key = $1 AND origin = 'desk' FOR UPDATE"),
+                &[&after.id],
+            )
+            .await
+            .map_err(failed)?;
+        let Some(stored) = stored else {
+            return Ok(PollEdit::UnknownPoll);
+        };
+        let (poll_row, stored, _) = made_poll_row(&stored);
+        // Judged and described against the poll as served: what the edit form showed. The row is
+        // locked, so no override changes between this read and the write.
+        let overrides = tx
+            .query_one(
+                "SELECT key, desk_closes_set, desk_closes_at, desk_show_results,
+                        desk_changed_by, desk_changed_at
+                 FROM poll WHERE id = $1",
+                &[&poll_row],
+            )
+            .await
+            .map_err(failed)?;
+        let mut before = definition(&tx, poll_row, stored).await.map_err(failed)?;
+        made::apply_overrides(&mut before, &overrides_row(&overrides));
+        if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
+            return Ok(PollEdit::NotAsSeen);
+        }
+        let has_ballots: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = $1)",
+                &[&poll_row],
+            )
+            .await
+            .map_err(failed)?
+            .get(0);
+        let clarified = match made::judge_edit(&before, &after, has_ballots) {
+            Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+            Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+            Verdict::Edited { clarified } => clarified,
+        };
+        // The edit says what holds, so the desk's overrides go; it is the desk's last change of
+        // the poll, so it is the one `desk_changed_*` names.
+        tx.execute(
+            "UPDATE poll SET question = $2, max_choices = $3, allow_change = $4,
+                 opens_at = $5, closes_at = $6, show_results = $7,
+                 desk_closes_set = FALSE, desk_closes_at = NULL, desk_show_results = NULL,
+                 desk_changed_by = $8, desk_changed_at = $9,
+                 clarified = clarified OR $10, french_question = $11
+             WHERE id = $1",
+            &[
+                &poll_row,
+                &after.question,
+                &i32::from(after.max_choices),
+                &after.allow_change,
+                &after.opens.map(|m| m.unix_seconds()),
+                &after.closes.map(|m| m.unix_seconds()),
+                &after.show_results.key(),
+                &by,
+                &at,
+                &clarified,
+                &after.french.as_ref().map(|french| &french.question),
+            ],
+        )
+        .await
+        .map_err(failed)?;
+        migrate::set_options(&tx, poll_row, &after, after.french.as_ref())
+            .await
+            .map_err(failed)?;
+        let entry = AuditEntry {
+            at,
+            editor: by.to_string(),
+            action: AuditAction::PollEdited,
+            poll_id: Some(after.id.clone()),
+            detail: describe(&before, &after),
+        };
+        insert_audit(&tx, &entry).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(PollEdit::Edited)
     }
 
     async fn set_archived(

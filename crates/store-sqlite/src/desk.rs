@@ -63,85 +63,6 @@ impl SqliteStore {
             }
         }
     }
-
-    /// `edit_poll`, checked against the fingerprint `seen` of the poll the editor's form showed
-    /// when there is one, in the edit's transaction.
-    async fn edit(
-        &self,
-        poll: &PollDefinition,
-        seen: Option<String>,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError> {
-        let (after, by) = (made::as_stored(poll), by.to_string());
-        self.desk_write(move |tx| {
-            let stored = tx
-                .query_row(
-                    &format!("{MADE_POLL} WHERE key = ?1 AND origin = 'desk'"),
-                    [&after.id],
-                    made_poll_row,
-                )
-                .optional()?;
-            let Some((poll_row, stored, _)) = stored else {
-                return Ok(PollEdit::UnknownPoll);
-            };
-            // Judged and described against the poll as served: what the edit form showed.
-            let before = made::with_overrides(
-                definition(tx, poll_row, stored)?,
-                &poll_overrides(tx, poll_row)?,
-            );
-            if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
-                return Ok(PollEdit::NotAsSeen);
-            }
-            let has_ballots: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = ?1)",
-                [poll_row],
-                |row| row.get(0),
-            )?;
-            let clarified = match made::judge_edit(&before, &after, has_ballots) {
-                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-                Verdict::Edited { clarified } => clarified,
-            };
-            // The edit says what holds, so the desk's overrides go; it is the desk's last change
-            // of the poll, so it is the one `desk_changed_*` names.
-            tx.execute(
-                "UPDATE poll SET question = ?2, max_choices = ?3, allow_change = ?4,
-                     opens_at = ?5, closes_at = ?6, show_results = ?7,
-                     desk_closes_set = 0, desk_closes_at = NULL, desk_show_results = NULL,
-                     desk_changed_by = ?8, desk_changed_at = ?9,
-                     clarified = clarified OR ?10, french_question = ?11
-                 WHERE id = ?1",
-                params![
-                    poll_row,
-                    after.question,
-                    after.max_choices,
-                    after.allow_change,
-                    after.opens.map(|m| m.unix_seconds()),
-                    after.closes.map(|m| m.unix_seconds()),
-                    after.show_results.key(),
-                    by,
-                    at,
-                    clarified,
-                    after.french.as_ref().map(|french| &french.question),
-                ],
-            )?;
-            queries::set_options(tx, poll_row, &after, after.french.as_ref())?;
-            insert_audit(
-                tx,
-                &AuditEntry {
-                    at,
-                    editor: by,
-                    action: AuditAction::PollEdited,
-                    poll_id: Some(after.id.clone()),
-                    detail: describe(&before, &after),
-                },
-            )?;
-            Ok(PollEdit::Edited)
-        })
-        .await
-    }
 }
 
 #[async_trait]
@@ -710,23 +631,77 @@ impl DeskStore for SqliteStore {
     async fn edit_poll(
         &self,
         poll: &PollDefinition,
+        seen: Option<&str>,
         by: &str,
         at: i64,
         describe: DescribeEdit,
     ) -> Result<PollEdit, StoreError> {
-        self.edit(poll, None, by, at, describe).await
-    }
-
-    async fn edit_poll_as_seen(
-        &self,
-        poll: &PollDefinition,
-        seen: &str,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError> {
-        self.edit(poll, Some(seen.to_string()), by, at, describe)
-            .await
+        let (after, by) = (made::as_stored(poll), by.to_string());
+        let seen = seen.map(str::to_string);
+        self.desk_write(move |tx| {
+            let stored = tx
+                .query_row(
+                    &format!("{MADE_POLL} WHERE key = ?1 AND origin = 'desk'"),
+                    [&after.id],
+                    made_poll_row,
+                )
+                .optional()?;
+            let Some((poll_row, stored, _)) = stored else {
+                return Ok(PollEdit::UnknownPoll);
+            };
+            // Judged and described against the poll as served: what the edit form showed.
+            let mut before = definition(tx, poll_row, stored)?;
+            made::apply_overrides(&mut before, &poll_overrides(tx, poll_row)?);
+            if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
+                return Ok(PollEdit::NotAsSeen);
+            }
+            let has_ballots: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM ballot WHERE poll_id = ?1)",
+                [poll_row],
+                |row| row.get(0),
+            )?;
+            let clarified = match made::judge_edit(&before, &after, has_ballots) {
+                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+                Verdict::Edited { clarified } => clarified,
+            };
+            // The edit says what holds, so the desk's overrides go; it is the desk's last change
+            // of the poll, so it is the one `desk_changed_*` names.
+            tx.execute(
+                "UPDATE poll SET question = ?2, max_choices = ?3, allow_change = ?4,
+                     opens_at = ?5, closes_at = ?6, show_results = ?7,
+                     desk_closes_set = 0, desk_closes_at = NULL, desk_show_results = NULL,
+                     desk_changed_by = ?8, desk_changed_at = ?9,
+                     clarified = clarified OR ?10, french_question = ?11
+                 WHERE id = ?1",
+                params![
+                    poll_row,
+                    after.question,
+                    after.max_choices,
+                    after.allow_change,
+                    after.opens.map(|m| m.unix_seconds()),
+                    after.closes.map(|m| m.unix_seconds()),
+                    after.show_results.key(),
+                    by,
+                    at,
+                    clarified,
+                    after.french.as_ref().map(|french| &french.question),
+                ],
+            )?;
+            queries::set_options(tx, poll_row, &after, after.french.as_ref())?;
+            insert_audit(
+                tx,
+                &AuditEntry {
+                    at,
+                    editor: by,
+                    action: AuditAction::PollEdited,
+                    poll_id: Some(after.id.clone()),
+                    detail: describe(&before, &after),
+                },
+            )?;
+            Ok(PollEdit::Edited)
+        })
+        .await
     }
 
     async fn set_archived(

@@ -432,27 +432,19 @@ pub trait DeskStore: Send + Sync {
     /// clears the desk's overrides of its closing moment and results visibility (the edit says
     /// what holds), and, in the same transaction, records an audit line of `by` at `at` with
     /// `describe(before, after)` as its detail. `before` is the poll as served, the desk's
-    /// overrides laid over its stored values (`made::with_overrides`): that is what the edit form
+    /// overrides laid over its stored values (`made::apply_overrides`): that is what the edit form
     /// shows, so the edit is judged and described against it, and clearing a closing moment set
-    /// with "Nu sluiten" is a change (a reopening) like any other. An edit after the first vote
-    /// that changes the question or an answer's wording, in Dutch or in the French the poll had,
-    /// marks the poll `clarified`, for good (`made::judge_edit`). `poll.french` replaces the
-    /// stored French texts; `None` removes them.
+    /// with "Nu sluiten" is a change (a reopening) like any other. With `seen`, the fingerprint
+    /// (`made::fingerprint`) of the poll the editor's form was loaded with, nothing is written
+    /// unless the poll still has it (`PollEdit::NotAsSeen`), checked in the same transaction so
+    /// that no change comes in between. An edit after the first vote that changes the question or
+    /// an answer's wording, in Dutch or in the French the poll had, marks the poll `clarified`,
+    /// for good (`made::judge_edit`). `poll.french` replaces the stored French texts; `None`
+    /// removes them.
     async fn edit_poll(
         &self,
         poll: &PollDefinition,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError>;
-
-    /// `edit_poll`, if the poll as served still has the fingerprint `seen` (`made::fingerprint`)
-    /// that the editor's form was loaded with; else nothing is written (`PollEdit::NotAsSeen`).
-    /// Checked in the edit's own transaction, so that no change can come in between.
-    async fn edit_poll_as_seen(
-        &self,
-        poll: &PollDefinition,
-        seen: &str,
+        seen: Option<&str>,
         by: &str,
         at: i64,
         describe: DescribeEdit,

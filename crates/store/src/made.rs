@@ -207,19 +207,19 @@ pub fn comparable(text: &str) -> String {
     }
 }
 
-/// `poll` (as stored) with the desk's overrides laid over it, as readers are served it: what an
-/// edit is judged against, and what the editor's form showed.
-pub fn with_overrides(mut poll: PollDefinition, overrides: &PollOverrides) -> PollDefinition {
+/// Lays the desk's closing moment and results visibility, where it set them, over `poll`: the
+/// poll as readers are served it, what the edit form shows and an edit is judged against. The
+/// content crate serves polls with it too.
+pub fn apply_overrides(poll: &mut PollDefinition, overrides: &PollOverrides) {
     if let Some(closes) = overrides.closes {
         poll.closes = closes.map(Moment::brussels_from_unix);
     }
     if let Some(visibility) = overrides.show_results {
         poll.show_results = visibility;
     }
-    poll
 }
 
-/// A short fingerprint of a poll as served (`with_overrides`), which the edit form carries so the
+/// A short fingerprint of a poll as served (`apply_overrides`), which the edit form carries so the
 /// store can tell whether the poll still reads as the editor saw it when the form was loaded.
 /// FNV-1a over the poll's debug form, as stored: the same on every node running the same build;
 /// a node of another build may read it otherwise, which refuses an edit once (the form then

@@ -584,24 +584,12 @@ impl DeskStore for FlakyStore {
     async fn edit_poll(
         &self,
         poll: &PollDefinition,
+        seen: Option<&str>,
         by: &str,
         at: i64,
         describe: DescribeEdit,
     ) -> Result<PollEdit, StoreError> {
-        self.inner.edit_poll(poll, by, at, describe).await
-    }
-
-    async fn edit_poll_as_seen(
-        &self,
-        poll: &PollDefinition,
-        seen: &str,
-        by: &str,
-        at: i64,
-        describe: DescribeEdit,
-    ) -> Result<PollEdit, StoreError> {
-        self.inner
-            .edit_poll_as_seen(poll, seen, by, at, describe)
-            .await
+        self.inner.edit_poll(poll, seen, by, at, describe).await
     }
 
     async fn set_archived(

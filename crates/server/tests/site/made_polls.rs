@@ -240,7 +240,9 @@ async fn a_poll_reworded_after_its_first_vote_says_so_in_its_transparency_box() 
         let store = site.state.store.clone();
         async move {
             store
-                .edit_poll(&poll, "an", TEST_NOW, |_, _| "herformuleerd".to_string())
+                .edit_poll(&poll, None, "an", TEST_NOW, |_, _| {
+                    "herformuleerd".to_string()
+                })
                 .await
                 .unwrap()
         }

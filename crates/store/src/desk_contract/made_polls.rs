@@ -746,7 +746,9 @@ async fn served_deepseek(store: &Store) -> PollDefinition {
         .find(|(id, _)| id == "deepseek")
         .map(|(_, overrides)| overrides)
         .unwrap_or_default();
-    crate::made::with_overrides(made_deepseek(store).await.definition, &overrides)
+    let mut served = made_deepseek(store).await.definition;
+    crate::made::apply_overrides(&mut served, &overrides);
+    served
 }
 
 pub async fn clearing_a_desk_close_in_the_edit_form_reopens_the_poll_and_is_logged(
@@ -795,7 +797,7 @@ pub async fn an_edit_over_a_change_the_editor_did_not_see_is_refused(engine: &dy
         let store = &store;
         async move {
             store
-                .edit_poll_as_seen(&poll, &seen, "anna", 200, describe_edit)
+                .edit_poll(&poll, Some(&seen), "anna", 200, describe_edit)
                 .await
                 .unwrap()
         }

@@ -198,7 +198,7 @@ async fn create(store: &Store, poll: &PollDefinition, at: i64) -> bool {
 
 async fn edit(store: &Store, poll: &PollDefinition, at: i64) -> PollEdit {
     store
-        .edit_poll(poll, "bert", at, describe_edit)
+        .edit_poll(poll, None, "bert", at, describe_edit)
         .await
         .unwrap()
 }
