@@ -218,10 +218,39 @@ async fn the_openapi_document_describes_the_routes_and_fields_the_api_has() {
         .map(|s| s.as_str().unwrap())
         .collect();
     assert_eq!(statuses, ["upcoming", "open", "closed"]);
-    let snapshot: Value =
-        serde_json::from_str(r#"{"voters":0,"total":"Nog niemand stemde.","options":[{"key":"ja","votes":0,"percent":0,"figures":"0% · 0 stemmen"}],"facts_voters":"Tot nu toe stemden 0 lezers.","read_at":1772438400000}"#)
-            .unwrap();
+    // A live reading as the stream sends it, to a reader who voted (who sees the standing).
+    let voter = site.vote("ja").await;
+    let snapshot = first_live_reading(&site, POLL, &voter).await;
     assert_eq!(keys(&snapshot), required(&schemas["Standing"]));
+    assert_eq!(keys(&schemas["Standing"]["properties"]), keys(&snapshot));
+}
+
+/// The data of the first `standing` event of poll `poll_id`'s live stream, for `cookie`.
+async fn first_live_reading(site: &TestSite, poll_id: &str, cookie: &str) -> Value {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = Request::get(format!("/api/polls/{poll_id}/live"))
+        .header(header::ACCEPT, "text/event-stream")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = site.router().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    let mut read = String::new();
+    loop {
+        if let Some(data) = read.lines().find_map(|line| line.strip_prefix("data:")) {
+            return serde_json::from_str(data.trim()).unwrap();
+        }
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("a reading within 5 s")
+            .expect("the stream is open")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            read.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
 }
 
 fn embed_path() -> String {
