@@ -43,8 +43,6 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     // The poll as the card it came from showed it; the keys are the same in every language.
     let poll = &poll.in_language(language).ok_or(AppError::UnknownPoll)?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
-    // What this vote asked for, to compare with what the store keeps when it had one already.
-    let submitted = choices.clone();
     if !choices
         .iter()
         .all(|choice| poll.options.iter().any(|option| &option.key == choice))
@@ -142,7 +140,10 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     // The store kept the reader's earlier vote: if it is not this one, the answer says so, and
     // the door, told here, sends a reader without JavaScript to a page that says it too.
     let view = match outcome {
-        VoteOutcome::AlreadyVoted => view.voted_again(&submitted),
+        // What this vote asked for, read again from the form only in this rare case.
+        VoteOutcome::AlreadyVoted => {
+            view.voted_again(&choice.split(',').map(str::to_string).collect::<Vec<_>>())
+        }
         _ => view,
     };
     if view.first_vote_stands
