@@ -113,7 +113,8 @@ pub async fn save(
     };
     let now = state.now();
     let locked = has_votes(&state, &id).await;
-    let again = |fields: PollFields, locked: bool, seen: Seen| {
+    // The form again with what the editor typed, for the poll as `served` shows it.
+    let again = |fields: PollFields, locked: bool, seen: Seen, served: &PollDefinition| {
         PollFormView::new(
             FormKind::Edit {
                 poll_id: id.clone(),
@@ -122,7 +123,7 @@ pub async fn save(
             },
             // Read-only fields come back as they are, or the editor could not correct them.
             if locked {
-                fields.with_locked_from(&served)
+                fields.with_locked_from(served)
             } else {
                 fields
             },
@@ -131,7 +132,7 @@ pub async fn save(
     let poll = match poll_form::check(&fields, now, Some(&before)) {
         Ok(checked) => checked.with_id(&id, made.definition.allow_change),
         Err(errors) => {
-            let mut view = again(fields, locked, seen);
+            let mut view = again(fields, locked, seen, &served);
             view.errors = errors;
             return Ok(form_page(StatusCode::BAD_REQUEST, editor.frame(), view));
         }
@@ -151,7 +152,7 @@ pub async fn save(
         PollEdit::Unchanged => Ok(see_other(&format!("/redactie/poll/{id}"))),
         PollEdit::UnknownPoll => Err(AppError::NotFound.into()),
         PollEdit::AnswersLocked => {
-            let mut view = again(fields, true, seen);
+            let mut view = again(fields, true, seen, &served);
             view.refusal = Some(format!("Niet bewaard. {LOCKED_SENTENCE}"));
             Ok(form_page(StatusCode::BAD_REQUEST, editor.frame(), view))
         }
@@ -164,18 +165,7 @@ pub async fn save(
             let now_served = find_poll(&state, &id).map_or(served.clone(), |poll| poll.served);
             let sentence = changed_since(&state, &id, seen.at).await;
             let locked = has_votes(&state, &id).await;
-            let mut view = PollFormView::new(
-                FormKind::Edit {
-                    poll_id: id.clone(),
-                    locked,
-                    seen: seen_now(&now_served, now),
-                },
-                if locked {
-                    fields.with_locked_from(&now_served)
-                } else {
-                    fields
-                },
-            );
+            let mut view = again(fields, locked, seen_now(&now_served, now), &now_served);
             view.refusal = Some(sentence);
             Ok(form_page(StatusCode::CONFLICT, editor.frame(), view))
         }
