@@ -41,18 +41,19 @@ impl PageContent {
 
     /// An error page in the language of `words`, with the error's status.
     pub fn error(words: Words, error: AppError) -> PageContent {
-        let notice_words = words.clone();
-        PageContent::new(words, move || {
-            view! { <ErrorNotice error words=notice_words.clone() in_frame=false /> }.into_any()
-        })
+        PageContent::error_notice(words, error, false)
     }
 
     /// The same, for the embed: shown in a frame on another site, where the site's own pages
     /// refuse to be shown, so its link opens a window of its own.
     pub fn embed_error(words: Words, error: AppError) -> PageContent {
+        PageContent::error_notice(words, error, true)
+    }
+
+    fn error_notice(words: Words, error: AppError, in_frame: bool) -> PageContent {
         let notice_words = words.clone();
         PageContent::new(words, move || {
-            view! { <ErrorNotice error words=notice_words.clone() in_frame=true /> }.into_any()
+            view! { <ErrorNotice error words=notice_words.clone() in_frame /> }.into_any()
         })
     }
 
