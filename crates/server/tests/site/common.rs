@@ -333,6 +333,9 @@ pub struct FlakyStore {
     vote_answers_lost: AtomicBool,
     /// Syncing the content's polls fails (the database busy during a reload).
     syncs_fail: AtomicBool,
+    /// Writing to the audit log fails, and with it whatever is stored together with its line (a
+    /// session): the transaction rolled back, nothing kept.
+    audit_fails: AtomicBool,
     /// Reads of a standing for nobody in particular (the live snapshots, the API).
     anonymous_reads: AtomicUsize,
     /// Reads of a standing with one reader's own answers.
@@ -348,6 +351,7 @@ impl FlakyStore {
             reads_fail: AtomicBool::new(false),
             vote_answers_lost: AtomicBool::new(false),
             syncs_fail: AtomicBool::new(false),
+            audit_fails: AtomicBool::new(false),
             anonymous_reads: AtomicUsize::new(0),
             voter_reads: AtomicUsize::new(0),
             desk_reads: AtomicUsize::new(0),
@@ -360,6 +364,10 @@ impl FlakyStore {
 
     pub fn fail_syncs(&self, fail: bool) {
         self.syncs_fail.store(fail, Ordering::SeqCst);
+    }
+
+    pub fn fail_audit(&self, fail: bool) {
+        self.audit_fails.store(fail, Ordering::SeqCst);
     }
 
     pub fn lose_vote_answers(&self, lose: bool) {
@@ -461,6 +469,9 @@ impl DeskStore for FlakyStore {
         now: i64,
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
+        if self.audit_fails.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable);
+        }
         self.inner
             .create_session(token_hash, editor, csrf_token, now, audit)
             .await
@@ -533,6 +544,9 @@ impl DeskStore for FlakyStore {
     }
 
     async fn record_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        if self.audit_fails.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable);
+        }
         self.inner.record_audit(entry).await
     }
 

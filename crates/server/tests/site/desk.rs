@@ -1105,6 +1105,47 @@ async fn a_standing_that_cannot_be_read_refuses_its_export_with_a_dutch_notice_a
 }
 
 #[tokio::test]
+async fn a_sign_in_the_audit_log_cannot_record_is_refused_and_leaves_no_session() {
+    let mut flaky = None;
+    let site = TestSite::new().with_store(|store| {
+        let wrapped = FlakyStore::around(store);
+        flaky = Some(wrapped.clone());
+        wrapped
+    });
+    let flaky = flaky.unwrap();
+    add_editor(&site, EDITOR, PASSWORD).await;
+    flaky.fail_audit(true);
+    let refused = sign_in(&site, EDITOR, PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.header("cache-control"), Some("no-store"));
+    assert!(refused.body.contains("Dat lukte niet"), "{}", refused.body);
+    assert_eq!(cookie_set(&refused, "stembus-redactie"), None);
+    // A wrong password is refused as always, though its line could not be written either.
+    let wrong = sign_in(&site, EDITOR, "niet-het-wachtwoord").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .body
+            .contains("Die naam en dat wachtwoord horen niet bij elkaar."),
+        "{}",
+        wrong.body
+    );
+    assert_eq!(actions(&site).await, vec![AuditAction::EditorAdded]);
+    flaky.fail_audit(false);
+    let signed_in = sign_in(&site, EDITOR, PASSWORD).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    assert_eq!(
+        actions(&site).await,
+        vec![AuditAction::SignIn, AuditAction::EditorAdded]
+    );
+}
+
+#[tokio::test]
 async fn the_audit_log_page_shows_who_did_what_and_when() {
     let site = TestSite::new();
     let editor = signed_in(&site).await;
