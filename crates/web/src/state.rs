@@ -65,11 +65,10 @@ impl WebState {
     /// The web room on `site`, holding at most `live_streams_max` live-result streams (counted in
     /// the site's metrics), with a page cache counting into them too.
     pub fn new(site: SiteState, live_streams_max: u32) -> WebState {
-        let metrics = site.metrics.clone();
         let parts = WebParts {
             page_cache: counted_page_cache(&site),
             own_answers: Arc::new(OwnAnswers::for_engine(site.store.engine(), VOTER_PAGE_TTL)),
-            live_results: LiveResults::new(live_streams_max, metrics.live_streams.clone()),
+            live_results: live_results(&site, live_streams_max),
             seen_counts: Arc::new(SeenCounts::new(
                 site.settings.vote_burst,
                 site.settings.votes_per_minute,
@@ -94,6 +93,18 @@ impl WebState {
         parts.site = site;
         WebState(Arc::new(parts))
     }
+}
+
+/// The live-result streams, whose readings the content wakes when it changes.
+fn live_results(site: &SiteState, live_streams_max: u32) -> Arc<LiveResults> {
+    let live = LiveResults::new(live_streams_max, site.metrics.live_streams.clone());
+    let woken = Arc::downgrade(&live);
+    site.content.on_change(Box::new(move |_| {
+        if let Some(live) = woken.upgrade() {
+            live.content_changed();
+        }
+    }));
+    live
 }
 
 /// A page cache counting into the site's metrics, which drops the pages the content says changed.

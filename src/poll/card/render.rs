@@ -20,7 +20,11 @@ use stembus_poll::language::Language;
 /// poll as the reader now sees it) replaces the form in place.
 #[component]
 pub fn PollCard(view: PollView, words: Words) -> impl IntoView {
+    // A closed poll's standing no longer moves (but for an editor's void, which a reload shows):
+    // its card follows nothing, so a page left open for years holds no stream (an empty address is
+    // one the island does not follow).
     let live_address = match words.language() {
+        _ if view.status == PollStatus::Closed => String::new(),
         Language::Dutch => format!("/api/polls/{}/live", view.poll.id),
         language => format!("/api/polls/{}/live?lang={}", view.poll.id, language.tag()),
     };
@@ -538,6 +542,26 @@ mod tests {
         )
         .suggesting("nee");
         assert_eq!(voted.suggested, None, "a reader who voted keeps their vote");
+    }
+
+    #[test]
+    fn a_closed_polls_card_follows_no_live_standing() {
+        let mut closed = poll();
+        closed.closes = Some(Moment::parse("2026-03-01T12:00:00+01:00").unwrap());
+        let results = PollResults::from_counts(&closed, &counts(&[("ja", 1)]), 1);
+        let html = rendered(
+            PollView::for_reader(
+                "/artikel/x",
+                &closed,
+                Some(results),
+                vec![],
+                1_772_445_600,
+                false,
+            ),
+            dutch(),
+        );
+        assert!(html.contains("data-live=\"\""), "{html}");
+        assert!(!html.contains("/live"), "{html}");
     }
 
     #[test]

@@ -35,7 +35,11 @@ fn live_request(cookie: Option<&str>, last_event_id: Option<&str>) -> Request<Bo
 
 /// The next event of a stream (comment lines, the heartbeat, skipped), or `None` at its end or
 /// after `wait`.
-async fn next_event(body: &mut Body, pending: &mut String, wait: Duration) -> Option<String> {
+pub(crate) async fn next_event(
+    body: &mut Body,
+    pending: &mut String,
+    wait: Duration,
+) -> Option<String> {
     let deadline = Instant::now() + wait;
     loop {
         while let Some(end) = pending.find("\n\n") {
@@ -71,6 +75,30 @@ async fn watching(site: &TestSite) -> (Body, String) {
         .await
         .expect("the standing at once");
     (body, pending)
+}
+
+/// Whether the stream ends within `wait` without sending another standing.
+pub(crate) async fn ends_without_a_standing(
+    body: &mut Body,
+    pending: &mut String,
+    wait: Duration,
+) -> bool {
+    let read = async {
+        loop {
+            if pending.contains("data:") {
+                return false;
+            }
+            match body.frame().await {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        pending.push_str(&String::from_utf8_lossy(&data));
+                    }
+                }
+                _ => return true,
+            }
+        }
+    };
+    tokio::time::timeout(wait, read).await.unwrap_or(false)
 }
 
 fn field<'a>(event: &'a str, name: &str) -> Option<&'a str> {
@@ -289,6 +317,83 @@ async fn only_a_reader_who_may_see_the_standing_may_watch_it() {
         StatusCode::FORBIDDEN,
         "hidden until the poll closes"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_stream_ends_when_the_desk_hides_the_standing_instead_of_sending_it() {
+    let (site, _content) = open_standing_site();
+    let site = site.kept_router();
+    let (mut body, mut pending) = watching(&site).await;
+    let editor = crate::desk::signed_in(&site).await;
+    let hidden = editor
+        .post(
+            &site,
+            &format!("/redactie/poll/{POLL}/uitslag"),
+            "zichtbaarheid=after-close",
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    site.vote("nee").await;
+    assert!(
+        ends_without_a_standing(&mut body, &mut pending, Duration::from_secs(5)).await,
+        "the stream ends instead of sending the hidden count: {pending}"
+    );
+    let again = site.send(live_request(None, None)).await;
+    assert_eq!(
+        again.status,
+        StatusCode::FORBIDDEN,
+        "the browser's reconnect"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_polls_standing_is_not_read_every_second_and_a_void_still_shows_at_once() {
+    let content = content_with_poll_rules(
+        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let counting = FlakyStore::around(site.state.store.clone());
+    let site = site.with_store(|_| counting.clone()).kept_router();
+    // Three readers in the minute of 8.30, before the poll closed at 8.59.
+    for n in 0..3 {
+        let vote = stembus_store::NewVote {
+            poll_id: POLL.into(),
+            choices: vec!["ja".into()],
+            voter: format!("{n:032x}"),
+            cast_at: TEST_NOW - 1800 + n,
+        };
+        site.state.store.record_vote(vote).await.unwrap();
+    }
+    let (mut body, mut pending) = watching(&site).await;
+    let reads = counting.anonymous_reads();
+    assert!(
+        next_event(&mut body, &mut pending, Duration::from_millis(2500))
+            .await
+            .is_none()
+    );
+    assert_eq!(
+        counting.anonymous_reads(),
+        reads,
+        "a closed poll's standing is not read again every second"
+    );
+    let editor = crate::desk::signed_in(&site).await;
+    let window = "van=2026-03-02T08:30&tot=2026-03-02T08:30";
+    let preview = editor
+        .get(&site, &format!("/redactie/poll/{POLL}/ongeldig?{window}"))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let voided = editor
+        .post(
+            &site,
+            &format!("/redactie/poll/{POLL}/ongeldig"),
+            &format!("{window}&aantal=3"),
+        )
+        .await;
+    assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);
+    let event = next_event(&mut body, &mut pending, Duration::from_secs(3))
+        .await
+        .expect("the void shows on the open stream within its spread");
+    assert!(event.contains("\"voters\":0"), "{event}");
 }
 
 #[tokio::test]

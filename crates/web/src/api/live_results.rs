@@ -13,7 +13,11 @@
 //! down. A stream takes its slot before anything is read from the store, and new streams are
 //! admitted at a bounded rate (a token bucket: `STREAMS_ADMITTED_AT_ONCE` after a quiet spell, then
 //! `STREAMS_ADMITTED_PER_SECOND`): a storm of readers reconnecting at once is spread over seconds
-//! instead of arriving as one wave of store reads and handshakes.
+//! instead of arriving as one wave of store reads and handshakes. A stream lives by the rule it was
+//! let in by: when the desk hides the standing, archives the poll or the content drops it, the
+//! poll's streams end (browsers reconnect and are refused); a content change wakes every reading
+//! at once, and a closed poll, whose standing only an editor's void moves, is otherwise read once a
+//! minute.
 //!
 //! A snapshot carries the figures in words as well, in every language the site speaks (the
 //! island writes them as they come: its WASM has no words of its own); a stream sends those of its
@@ -35,12 +39,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stembus_messages::Messages;
 use stembus_poll::language::Language;
-use stembus_poll::{PollDefinition, PollResults};
+use stembus_poll::{PollDefinition, PollResults, PollStatus};
 use stembus_site::admission::{RequestClass, Shed};
 use stembus_site::cache_control;
-use stembus_site::clock::SharedClock;
+use stembus_site::state::SiteState;
 use stembus_site::voter_cookie::VoterId;
-use stembus_store::Store;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
@@ -58,6 +61,10 @@ pub const STREAMS_ADMITTED_AT_ONCE: u32 = 10_000;
 /// every page and vote arriving then would wait behind them (bench/viral.sh: p99 95-160 ms at 250
 /// requests a second with 10,000 streams, before).
 const FAN_OUT_SPREAD_MS: u64 = 500;
+/// How often a closed poll's standing is read while someone watches it: it moves only when an
+/// editor voids or restores a window, which wakes the reading at once on the node where it was
+/// done and on every other at its next content refresh; this bounds the wait if a wake is missed.
+const CLOSED_READ_EVERY: Duration = Duration::from_secs(60);
 /// What the browser waits before reconnecting a dropped stream.
 const RECONNECT_AFTER: Duration = Duration::from_secs(5);
 
@@ -303,9 +310,7 @@ impl LiveResults {
     fn watch(
         self: &Arc<Self>,
         poll: &PollDefinition,
-        store: &Store,
-        messages: &Arc<Messages>,
-        clock: &SharedClock,
+        site: &SiteState,
     ) -> watch::Receiver<Option<Arc<Snapshot>>> {
         let mut polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(watched) = polls.get(&poll.id) {
@@ -323,34 +328,70 @@ impl LiveResults {
         tokio::spawn(read_every_second(
             self.clone(),
             poll.clone(),
-            store.clone(),
-            messages.clone(),
-            clock.clone(),
+            site.clone(),
             channel,
             news,
         ));
         receiver
     }
+
+    /// Wakes every watched poll's reading at once: the content changed (an editor voided a window,
+    /// hid the standing, archived a poll), which the next reading takes in.
+    pub fn content_changed(&self) {
+        let polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
+        for watched in polls.values() {
+            watched.news.notify_one();
+        }
+    }
+
+    /// Ends the streams of the poll `poll_id` whose reading task has `channel`.
+    fn end_streams(&self, poll_id: &str, channel: &Channel) {
+        let mut polls = self.polls.lock().unwrap_or_else(|p| p.into_inner());
+        forget(&mut polls, poll_id, channel);
+    }
+}
+
+/// Takes `channel`, a reading task's, out of `polls` unless another task's took its place.
+fn forget(polls: &mut HashMap<String, Watched>, poll_id: &str, channel: &Channel) {
+    if polls
+        .get(poll_id)
+        .is_some_and(|kept| kept.snapshots.same_channel(channel))
+    {
+        polls.remove(poll_id);
+    }
+}
+
+/// Who may see a poll's standing at `now`: `(anyone, a reader who voted)`.
+fn who_sees(poll: &PollDefinition, now: i64) -> (bool, bool) {
+    let status = poll.status_at(now);
+    (
+        poll.results_visible(status, false),
+        poll.results_visible(status, true),
+    )
 }
 
 /// Reads the standing of `poll` a second after the last read, or at once when a vote was stored,
 /// and publishes it when it changed, no more often than once a second; until nobody watches any
-/// more.
+/// more. A stream was let in by the rule the poll had then (`may_watch`): when the desk hides the
+/// standing from someone it showed it to, archives the poll or the content drops it, the task ends
+/// and with it every stream of the poll, so that browsers reconnect and are asked again (and
+/// refused) instead of being sent what the newsroom took back. Reworded texts are taken as they
+/// come.
 async fn read_every_second(
     hub: Arc<LiveResults>,
-    poll: PollDefinition,
-    store: Store,
-    messages: Arc<Messages>,
-    clock: SharedClock,
+    mut poll: PollDefinition,
+    site: SiteState,
     channel: Channel,
     news: Arc<Notify>,
 ) {
     let mut last_read: Option<Instant> = None;
     let mut last_published: Option<Instant> = None;
+    let (mut anyone_saw, mut voters_saw) = who_sees(&poll, site.now());
+    let mut read_every = SNAPSHOT_EVERY;
     loop {
         if let Some(read) = last_read {
             tokio::select! {
-                _ = tokio::time::sleep_until(read + SNAPSHOT_EVERY) => {}
+                _ = tokio::time::sleep_until(read + read_every) => {}
                 _ = news.notified() => {}
             }
         }
@@ -360,23 +401,35 @@ async fn read_every_second(
         {
             let mut polls = hub.polls.lock().unwrap_or_else(|p| p.into_inner());
             if channel.receiver_count() == 0 {
-                if polls
-                    .get(&poll.id)
-                    .is_some_and(|kept| kept.snapshots.same_channel(&channel))
-                {
-                    polls.remove(&poll.id);
-                }
+                forget(&mut polls, &poll.id, &channel);
                 break;
             }
         }
+        let now = site.now();
+        let Some(current) = site.library().poll(&poll.id).map(|(_, kept)| kept.clone()) else {
+            hub.end_streams(&poll.id, &channel);
+            break;
+        };
+        let (anyone_sees, voters_see) = who_sees(&current, now);
+        if (anyone_saw && !anyone_sees) || (voters_saw && !voters_see) {
+            hub.end_streams(&poll.id, &channel);
+            break;
+        }
+        (anyone_saw, voters_saw) = (anyone_sees, voters_see);
+        read_every = if current.status_at(now) == PollStatus::Closed {
+            CLOSED_READ_EVERY
+        } else {
+            SNAPSHOT_EVERY
+        };
+        poll = current;
         last_read = Some(Instant::now());
         // Before the read: the reading holds at least every vote stored by then.
-        let read_at = clock.unix_millis();
-        match store.tally(&poll.id, None).await {
+        let read_at = site.clock.unix_millis();
+        match site.store.tally(&poll.id, None).await {
             Ok(tally) => {
                 let snapshot = Snapshot::of(
                     &PollResults::from_counts(&poll, &tally.counts, tally.voters).read_at(read_at),
-                    &messages,
+                    &site.messages,
                 );
                 let published = channel.send_if_modified(|current| {
                     let changed = current.as_deref() != Some(&snapshot);
@@ -470,7 +523,7 @@ pub async fn live(
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let snapshots = hub.watch(&poll, &state.store, &state.messages, &state.clock);
+    let snapshots = hub.watch(&poll, &state.site);
     let phase = hub.next_phase();
     let mut response = Sse::new(events(
         snapshots,
