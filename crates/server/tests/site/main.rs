@@ -18,5 +18,6 @@ mod privacy;
 mod render_load;
 mod seen;
 mod site_pages;
+mod slow_clients;
 mod standing_picture;
 mod vote_routes;
