@@ -24,8 +24,11 @@ pub const RESULTS_API: &str = "public, max-age=5, s-maxage=5";
 pub const STANDING_PICTURE: &str = "public, max-age=10";
 /// The feed, sitemap and robots.txt: they change when an article does, which is rare.
 pub const DISCOVERY: &str = "public, max-age=300";
-/// Documents that change with a release or a content edit only: the OpenAPI document, oEmbed.
+/// Documents that change with a release only: the OpenAPI document.
 pub const ONE_HOUR: &str = "public, max-age=3600";
+/// oEmbed's answer: its title is the poll's question, which an editor may reword in the desk, and
+/// an archived poll's frame is gone; a minute, as its `cache_age` says.
+pub const OEMBED: &str = "public, max-age=60";
 /// Built files under names that change whenever their content does.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 

@@ -1,9 +1,10 @@
 //! How search engines, feed readers and social sites find the articles: the Atom feed, the sitemap,
 //! robots.txt, JSON-LD `NewsArticle` and plain share links.
 
+use crate::address_part::AddressPart;
 use crate::state::WebState;
 use crate::views::ShareLink;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use stembus_content::Library;
@@ -38,7 +39,10 @@ pub async fn sitemap(State(state): State<WebState>) -> Response {
 }
 
 /// `GET /sitemap/{n}.xml`: the `n`th file of a sitemap index (from 1); a 404 for any other.
-pub async fn sitemap_file(State(state): State<WebState>, Path(file): Path<String>) -> Response {
+pub async fn sitemap_file(
+    State(state): State<WebState>,
+    AddressPart(file): AddressPart,
+) -> Response {
     let body = file
         .strip_suffix(".xml")
         .and_then(|n| n.parse::<usize>().ok())

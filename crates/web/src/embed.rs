@@ -8,13 +8,14 @@
 //! on https), and the vote door refuses a vote from the embed that arrives without one (see
 //! `from_embed`): the reader is told that their vote was not counted and where to vote instead.
 
+use crate::address_part::AddressPart;
 use crate::reader_poll::{Reader, poll_for_reader};
 use crate::security_headers::{self, Framable};
 use crate::state::WebState;
 use crate::views::{EmbeddedPoll, PollFacts, SharedPicture};
 use crate::vote::refusal::RefusedVote;
 use axum::Router;
-use axum::extract::{Extension, Path, Query, Request, State};
+use axum::extract::{Extension, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -34,7 +35,14 @@ use stembus_site::render::render_embed;
 use stembus_site::shell::{PageContent, language_of_path};
 use stembus_site::voter_cookie::VoterId;
 
+/// The narrowest frame the poll is laid out for (the embed's style sheet).
 const MIN_FRAME_WIDTH: u32 = 280;
+/// The lowest frame oEmbed hands out: the kicker, the question and the first answers; a frame as
+/// low as a few lines, or of no height, would hide the poll it is for.
+const MIN_FRAME_HEIGHT: u32 = 240;
+/// How long a consumer may keep an oEmbed answer (its `cache_age`, and `max-age`): the frame's
+/// title is the question an editor may reword, and an archived poll's frame is gone.
+const OEMBED_CACHE_AGE_SECONDS: u32 = 60;
 
 /// The embed's own policy: the site's, with the embedding origins as frame ancestors. What the
 /// embed's frame shows (the poll, and a vote's refusal from it) carries it.
@@ -131,7 +139,7 @@ fn language_of(code: u8) -> Language {
 async fn embed_in<const LANGUAGE: u8>(
     state: State<WebState>,
     policy: Extension<Arc<FramePolicy>>,
-    poll_id: Path<String>,
+    poll_id: AddressPart,
     request: Request,
 ) -> Response {
     embed(state, policy, poll_id, language_of(LANGUAGE), request).await
@@ -143,7 +151,7 @@ async fn embed_in<const LANGUAGE: u8>(
 async fn embed(
     State(state): State<WebState>,
     Extension(policy): Extension<Arc<FramePolicy>>,
-    Path(poll_id): Path<String>,
+    AddressPart(poll_id): AddressPart,
     language: Language,
     request: Request,
 ) -> Response {
@@ -162,6 +170,12 @@ async fn embed(
         let mut response = render_embed(&state.leptos_options, content, request).await;
         *response.status_mut() =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+        // Kept by no cache: an archived poll put back, or a poll given its French, is there again
+        // the moment the editor says so.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control::PRIVATE_NO_STORE),
+        );
         return with_policy(response, &policy);
     };
     let voter = VoterId::from_headers(request.headers());
@@ -278,14 +292,22 @@ pub fn with_policy(mut response: Response, policy: &FramePolicy) -> Response {
     response
 }
 
-/// An oEmbed refusal: plain JSON, status as the oEmbed spec asks (404 unknown, 501 format).
+/// An oEmbed refusal: plain JSON, status as the oEmbed spec asks (404 unknown, 501 format), kept
+/// by no cache (a poll archived today may be put back) and readable from any origin, as the answer.
 fn oembed_error(status: StatusCode, message: &str) -> Response {
     (
         status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, cache_control::no_store()),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        ],
         serde_json::json!({ "error": message }).to_string(),
     )
         .into_response()
@@ -345,10 +367,19 @@ async fn oembed(
     };
     // A desk-made poll no article shows is the newsroom's own.
     let author = article.map_or("Redactie Stembus", |article| article.author.as_str());
+    // The spec: the frame must fit `maxwidth` × `maxheight`. One narrower or lower than the poll
+    // can be read in is no frame of it: 404, as for an address without one.
     let limit = |key: &str| query.get(key).and_then(|value| value.parse::<u32>().ok());
-    let width =
-        limit("maxwidth").map_or(FRAME_WIDTH, |max| max.clamp(MIN_FRAME_WIDTH, FRAME_WIDTH));
+    let width = limit("maxwidth").map_or(FRAME_WIDTH, |max| max.min(FRAME_WIDTH));
     let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
+    if width < MIN_FRAME_WIDTH || height < MIN_FRAME_HEIGHT {
+        return oembed_error(
+            StatusCode::NOT_FOUND,
+            &format!(
+                "Deze poll past niet in een kader kleiner dan {MIN_FRAME_WIDTH} bij {MIN_FRAME_HEIGHT} pixels."
+            ),
+        );
+    }
     let title = frame_title(&poll.question, &words);
     let html = iframe_html(base, &poll, &words, width, height);
     let body = serde_json::json!({
@@ -361,7 +392,7 @@ async fn oembed(
         "html": html,
         "width": width,
         "height": height,
-        "cache_age": 3600,
+        "cache_age": OEMBED_CACHE_AGE_SECONDS,
     });
     (
         [
@@ -371,7 +402,7 @@ async fn oembed(
             ),
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static(cache_control::ONE_HOUR),
+                HeaderValue::from_static(cache_control::OEMBED),
             ),
             (
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,

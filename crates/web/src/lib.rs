@@ -2,6 +2,7 @@
 //! embeddable poll, the files for search engines and feed readers, and how the bytes leave.
 //! `routes` joins them on the room's own state (`WebState`).
 
+pub mod address_part;
 pub mod api;
 pub mod delivery;
 pub mod discovery;

@@ -3,7 +3,6 @@
 //! files from memory.
 
 use crate::api::results;
-use crate::api::standing_picture;
 use crate::delivery::assets::StaticAssets;
 use crate::discovery;
 use crate::embed;
@@ -27,10 +26,6 @@ pub fn routes(state: &WebState, assets: &StaticAssets) -> Router<WebState> {
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/sitemap/{file}", get(discovery::sitemap_file))
         .route("/robots.txt", get(discovery::robots))
-        .route(
-            standing_picture::PATH,
-            get(standing_picture::standing_picture),
-        )
         .merge(results::routes())
         .merge(embed::routes(state));
     let mut router = pages::pages(router, &state.page_cache);

@@ -185,6 +185,8 @@ error-form-expired = Ce formulaire a expiré. Rechargez la page et réessayez.
 error-foreign-form = Ce formulaire ne venait pas de la page de la rédaction de ce site et a été ignoré.
 error-invalid-field = Un champ du formulaire est vide ou invalide. Vérifiez-le et réessayez.
 api-unknown-language = Le site ne parle pas cette langue : demandez lang=fr-BE (français) ou lang=nl-BE (néerlandais, aussi sans lang).
+api-get-only = Cette adresse n’accepte que GET.
+api-post-only = Un vote s’envoie avec POST, depuis le formulaire du sondage.
 
 ## The standing as a picture
 

@@ -166,6 +166,8 @@ error-form-expired = Dit formulier is verlopen. Laad de pagina opnieuw en probee
 error-foreign-form = Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd.
 error-invalid-field = Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw.
 api-unknown-language = Die taal spreekt de site niet: vraag lang=nl-BE (Nederlands, ook zonder lang) of lang=fr-BE (Frans).
+api-get-only = Dit adres neemt alleen GET aan.
+api-post-only = Een stem wordt met POST verstuurd, vanuit het formulier van de poll.
 
 ## The standing as a picture
 

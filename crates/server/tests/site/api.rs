@@ -172,6 +172,78 @@ async fn every_poll_is_listed_and_an_unknown_one_is_a_json_404() {
 }
 
 #[tokio::test]
+async fn every_refusal_under_api_is_the_apis_json_whatever_the_address_or_method() {
+    let site = TestSite::new();
+    for (path, status) in [
+        ("/api/nope", StatusCode::NOT_FOUND),
+        ("/api/polls/deepseek-schade-nvidia/", StatusCode::NOT_FOUND),
+        ("/api/polls/%FF", StatusCode::NOT_FOUND),
+        ("/api/polls/%FF/live", StatusCode::NOT_FOUND),
+        ("/api/polls/%FF/standing.png", StatusCode::NOT_FOUND),
+        ("/api/polls/%FF/seen.gif", StatusCode::NOT_FOUND),
+        ("/api/polls/bestaat-niet/seen.gif", StatusCode::NOT_FOUND),
+    ] {
+        let (reply, error) = json(&site, path).await;
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json"),
+            "{path}"
+        );
+        assert!(error["error"].is_string(), "{path}: {}", reply.body);
+        assert!(!reply.body.contains("Invalid"), "{path}: {}", reply.body);
+    }
+    for path in ["/api/polls", "/api/polls/deepseek-schade-nvidia"] {
+        let post = site
+            .send(Request::post(path).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(post.header("content-type"), Some("application/json"));
+        assert_eq!(post.header("allow"), Some("GET, HEAD"));
+        assert!(post.body.contains("alleen GET"), "{}", post.body);
+    }
+    // The other addresses a reader reaches with a part that does not read: that route's own
+    // "not found", never axum's line of English.
+    let embed = site.get("/embed/%FF", None).await;
+    assert_eq!(embed.status, StatusCode::NOT_FOUND);
+    assert!(
+        embed.body.contains("<html lang=\"nl-BE\""),
+        "{}",
+        embed.body
+    );
+    // Kept by no cache: a poll put back is there again at once.
+    for path in [
+        "/embed/%FF",
+        "/embed/bestaat-niet",
+        "/fr/embed/bestaat-niet",
+    ] {
+        let reply = site.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("private, no-store"),
+            "{path}"
+        );
+    }
+    let sitemap = site.get("/sitemap/%FF", None).await;
+    assert_eq!(sitemap.status, StatusCode::NOT_FOUND);
+    assert!(!sitemap.body.contains("Invalid"), "{}", sitemap.body);
+}
+
+#[tokio::test]
+async fn the_standing_picture_is_open_to_every_origin_like_the_rest_of_the_api() {
+    let site = TestSite::new();
+    let picture = site
+        .get_with(
+            &format!("/api/polls/{POLL}/standing.png"),
+            &[(header::ORIGIN, "https://krant.example")],
+        )
+        .await;
+    assert_eq!(picture.status, StatusCode::OK);
+    assert_eq!(picture.header("access-control-allow-origin"), Some("*"));
+}
+
+#[tokio::test]
 async fn the_openapi_document_describes_the_routes_and_fields_the_api_has() {
     let site = TestSite::new();
     let (reply, document) = json(&site, "/api/openapi.json").await;
@@ -445,6 +517,26 @@ async fn oembed_hands_out_the_frame_for_an_article_or_an_embed_address() {
     )
     .await;
     assert_eq!(narrow["width"], 320);
+    assert_eq!(reply.header("cache-control"), Some("public, max-age=60"));
+    assert_eq!(embed["cache_age"], 60);
+    let (_, low) = json(
+        &site,
+        &format!("{}&maxheight=300", url(&format!("{base}{ARTICLE}"))),
+    )
+    .await;
+    assert_eq!(low["height"], 300);
+    // A frame smaller than the poll can be read in is not handed out (the spec: it must fit).
+    for too_small in ["&maxwidth=100", "&maxheight=0", "&maxheight=50"] {
+        let refused = site
+            .get(
+                &format!("{}{too_small}", url(&format!("{base}{ARTICLE}"))),
+                None,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{too_small}");
+        assert_eq!(refused.header("cache-control"), Some("no-store"));
+        assert_eq!(refused.header("access-control-allow-origin"), Some("*"));
+    }
     for missing in [
         url("https://elders.example/artikel/x"),
         url(&format!("{base}/artikel/bestaat-niet")),
@@ -463,6 +555,7 @@ async fn oembed_hands_out_the_frame_for_an_article_or_an_embed_address() {
         )
         .await;
     assert_eq!(xml.status, StatusCode::NOT_IMPLEMENTED);
+    assert_eq!(xml.header("cache-control"), Some("no-store"));
 
     let article = site.get(ARTICLE, None).await.body;
     let link = article

@@ -56,6 +56,16 @@ fn cases() -> Vec<Case> {
             bad,
         ),
         form("two answers joined by a comma", vote_body("ja%2Cnee"), bad),
+        form(
+            "the same answer twice",
+            format!("{}&choice=nee", vote_body("nee")),
+            bad,
+        ),
+        form(
+            "the same answer twice joined by a comma",
+            vote_body("nee%2Cnee"),
+            bad,
+        ),
         form("numeric answer", vote_body("1"), bad),
         form("negative answer", vote_body("-1"), bad),
         form(
@@ -214,7 +224,7 @@ async fn every_bad_request_gets_a_4xx_and_changes_nothing_on_postgres() {
 /// Sends the whole suite to `site`, as a form post and as the island's fetch.
 async fn every_bad_request_is_refused_on(site: &TestSite) {
     let cases = cases();
-    assert_eq!(cases.len(), 43, "the suite's cases");
+    assert_eq!(cases.len(), 45, "the suite's cases");
     for accept in [BROWSER_ACCEPT, "application/json"] {
         for case in &cases {
             let uri = if case.name == "answer in the query string" {
@@ -252,6 +262,15 @@ async fn every_bad_request_is_refused_on(site: &TestSite) {
                     !words.contains(internal),
                     "{label} leaks {internal}: {words}"
                 );
+            }
+            if case.name == "wrong method" && case.method != Method::HEAD {
+                assert_eq!(
+                    reply.header("content-type"),
+                    Some("application/json"),
+                    "{label}"
+                );
+                assert!(reply.body.contains("met POST verstuurd"), "{label}");
+                assert_eq!(reply.header("allow"), Some("POST"), "{label}");
             }
             if case.method == Method::POST && accept == BROWSER_ACCEPT {
                 assert!(

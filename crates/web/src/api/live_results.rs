@@ -23,8 +23,9 @@
 //! island writes them as they come: its WASM has no words of its own); a stream sends those of its
 //! language, `?lang=fr-BE` for a French card, Dutch without it.
 
+use crate::address_part::AddressPart;
 use crate::state::WebState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -478,7 +479,7 @@ async fn may_watch(state: &WebState, poll: &PollDefinition, headers: &HeaderMap)
 /// `GET /api/polls/{poll_id}/live[?lang=fr-BE]`.
 pub async fn live(
     State(state): State<WebState>,
-    Path(poll_id): Path<String>,
+    AddressPart(poll_id): AddressPart,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {

@@ -8,10 +8,11 @@
 //! shareable: a short shared lifetime, an `ETag` for revalidation, and CORS open to every origin for
 //! GET (tower-http's `CorsLayer`).
 
+use crate::address_part::AddressPart;
 use crate::api::{live_results, seen};
 use crate::state::WebState;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -36,6 +37,14 @@ pub fn routes() -> Router<WebState> {
         .route("/api/polls/{poll_id}/live", get(live_results::live))
         .route("/api/polls/{poll_id}/seen.gif", get(seen::seen))
         .route("/api/openapi.json", get(openapi))
+        .route(
+            crate::api::standing_picture::PATH,
+            get(crate::api::standing_picture::standing_picture),
+        )
+        // Under `/api` every answer is the API's JSON, also for an address or a method it does
+        // not know (else the site's Dutch page, or axum's empty 405).
+        .route("/api/{*unknown}", get(unknown_address))
+        .method_not_allowed_fallback(get_only)
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -211,6 +220,24 @@ pub fn api_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
+/// An address under `/api` that names nothing.
+async fn unknown_address(State(state): State<WebState>) -> Response {
+    let error = AppError::NotFound;
+    api_error(status_of(error), &state.words(Language::Dutch).error(error))
+}
+
+/// An API address asked with another method than GET (or HEAD).
+async fn get_only(State(state): State<WebState>) -> Response {
+    let mut response = api_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &state.words(Language::Dutch).text("api-get-only"),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    response
+}
+
 /// Polls in one answer of `GET /api/polls`: a newsroom keeps years of polls, and one answer with
 /// all of them grew without end (1.3 MB at 5,000), each with a read of its standing.
 pub const POLLS_PER_PAGE: usize = 100;
@@ -313,7 +340,7 @@ async fn polls(
 /// `GET /api/polls/{poll_id}`.
 async fn poll(
     State(state): State<WebState>,
-    Path(poll_id): Path<String>,
+    AddressPart(poll_id): AddressPart,
     headers: HeaderMap,
 ) -> Response {
     let library = state.library();

@@ -11,14 +11,17 @@
 //! adds them up, so the figure is the sum over the nodes. Only views of an open poll count: a
 //! participation rate is about readers who could vote.
 
+use crate::address_part::AddressPart;
 use crate::state::WebState;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 use stembus_poll::PollStatus;
+use stembus_poll::error::AppError;
+use stembus_poll::language::Language;
 use stembus_site::cache_control;
 use stembus_site::client_address::ClientAddress;
 use stembus_site::guard::RateLimiter;
@@ -102,16 +105,12 @@ impl SeenCounts {
 /// 410. Never cached, so every view reaches the node.
 pub async fn seen(
     State(state): State<WebState>,
-    Path(poll_id): Path<String>,
+    AddressPart(poll_id): AddressPart,
     request: Request,
 ) -> Response {
     let library = state.library();
     let Some((_, poll)) = library.poll(&poll_id) else {
-        let error = state.missing_poll(&poll_id);
-        return no_store(
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND),
-            &[],
-        );
+        return refusal(&state, state.missing_poll(&poll_id));
     };
     let ClientAddress(client) = ClientAddress::of(
         request.extensions(),
@@ -125,7 +124,7 @@ pub async fn seen(
         .check(client, Instant::now(), now.div_euclid(86_400))
         .is_err()
     {
-        return no_store(StatusCode::TOO_MANY_REQUESTS, &[]);
+        return refusal(&state, AppError::TooManyRequests);
     }
     if poll.status_at(now) == PollStatus::Open {
         state.seen_counts.count(&poll.id, now);
@@ -137,10 +136,17 @@ fn no_store(status: StatusCode, body: &'static [u8]) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, cache_control::no_store());
-    if !body.is_empty() {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
-    }
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
     response
+}
+
+/// A view not counted, said as every API refusal is (JSON, in Dutch): a page's pixel shows nothing
+/// either way, and a newsroom's script that calls it reads why.
+fn refusal(state: &WebState, error: AppError) -> Response {
+    super::results::api_error(
+        super::results::status_of(error),
+        &state.words(Language::Dutch).error(error),
+    )
 }
 
 #[cfg(test)]

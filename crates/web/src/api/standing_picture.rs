@@ -11,9 +11,10 @@
 //! without French texts asked in French, 404, as the results API does.
 
 use super::results::{api_error, asked_poll};
+use crate::address_part::AddressPart;
 use crate::state::WebState;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -92,7 +93,7 @@ impl StandingPictures {
 /// `GET /api/polls/{poll_id}/standing.png[?lang=fr-BE]`.
 pub async fn standing_picture(
     State(state): State<WebState>,
-    Path(poll_id): Path<String>,
+    AddressPart(poll_id): AddressPart,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {

@@ -43,9 +43,16 @@ async fn cast_vote(state: WebState, poll_id: String, choice: String) -> CastResu
     // The poll as the card it came from showed it; the keys are the same in every language.
     let poll = &poll.in_language(language).ok_or(AppError::UnknownPoll)?;
     let choices: Vec<String> = choice.split(',').map(str::to_string).collect();
-    if !choices
+    // An answer named twice (`choice=nee&choice=nee`) is no form of this site's: refused, not
+    // quietly counted once.
+    let named_twice = choices
         .iter()
-        .all(|choice| poll.options.iter().any(|option| &option.key == choice))
+        .enumerate()
+        .any(|(at, choice)| choices[..at].contains(choice));
+    if named_twice
+        || !choices
+            .iter()
+            .all(|choice| poll.options.iter().any(|option| &option.key == choice))
     {
         return Err(AppError::InvalidChoice);
     }

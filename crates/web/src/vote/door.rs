@@ -88,6 +88,9 @@ pub fn route(state: &WebState) -> MethodRouter<WebState> {
         clock: state.clock.clone(),
     });
     post(handle)
+        // A vote is a POST; the door asked otherwise (its address typed in) says so as the API
+        // around it does, not with axum's empty 405.
+        .fallback(post_only)
         .route_layer(RequestBodyLimitLayer::new(MAX_VOTE_BODY))
         .route_layer(middleware::from_fn_with_state(guard, check_vote))
         .route_layer(middleware::from_fn_with_state(
@@ -97,6 +100,20 @@ pub fn route(state: &WebState) -> MethodRouter<WebState> {
             }),
             shape_refusals,
         ))
+}
+
+/// The door asked with another method than POST.
+async fn post_only(State(state): State<WebState>) -> Response {
+    let mut response = crate::api::results::api_error(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        &state
+            .words(stembus_poll::language::Language::Dutch)
+            .text("api-post-only"),
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
 }
 
 /// The door's checks, in order: the same site, a form, the rate limit. One middleware for the three:
