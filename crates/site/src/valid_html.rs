@@ -6,11 +6,14 @@
 //!   of `crossorigin` on `<link rel="modulepreload">` and `<link rel="preload" as="fetch">` ("Bad
 //!   value … for attribute crossorigin"); its fix, leptos#4844, still writes it there. A value that
 //!   is not a CORS keyword is the Anonymous state, the same as `crossorigin=""`, so the link gets
-//!   `crossorigin=""` and the nonce as its `nonce` attribute (where Leptos had it before
-//!   leptos commit ae9324e). The fetches are the same: CORS mode with same-origin credentials, so
-//!   the preloads still match the island's `import()` and wasm-bindgen's `fetch()`. The site's
-//!   policy (`security_headers`) allows scripts by `'self'` and by hash, never by nonce, so the
-//!   nonce on a link neither allows nor blocks anything.
+//!   `crossorigin=""`. The fetches are the same: CORS mode with same-origin credentials, so the
+//!   preloads still match the island's `import()` and wasm-bindgen's `fetch()`.
+//! - leptos_axum 0.8 gives every render a fresh random nonce (`provide_nonce`, unconditionally),
+//!   which Leptos writes on its scripts. The site's policy (`security_headers`) allows scripts by
+//!   `'self'` and by hash, never by nonce (pages come from a shared cache), so a nonce allows and
+//!   blocks nothing; but it made every render's bytes differ, and with them the entity tag: a
+//!   browser or CDN revalidating a page against another render, or another node, always got the
+//!   whole page again. Every `nonce` attribute is dropped, so equal pages are equal bytes.
 //! - tachys 0.2, Leptos 0.8's renderer, writes `<!>` as its marker between two adjacent text nodes
 //!   and for a view that renders nothing ("Bogus comment"; no upstream issue). The HTML parser
 //!   makes an empty comment node of it; `<!---->` is the same empty comment, written validly, and
@@ -36,8 +39,8 @@ use axum::response::{IntoResponse, Response};
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// What a `<!>` marker becomes: the same empty comment, in the valid form.
 const EMPTY_COMMENT: &str = "<!---->";
-/// What a rewritten `crossorigin` adds at most: `=""` and ` nonce=` for the one `=`.
-const CROSSORIGIN_GROWTH: usize = 9;
+/// What a rewritten `crossorigin` adds at most: `=""` for the one `=`.
+const CROSSORIGIN_GROWTH: usize = 3;
 
 /// `response` with its HTML repaired (`repair`); anything that is not an uncompressed HTML page is
 /// passed on as it is.
@@ -71,6 +74,7 @@ pub(crate) fn repair(html: &str) -> String {
         out: String::with_capacity(capacity_for(html)),
         copied: 0,
         closing_seen: false,
+        nonce: None,
     };
     state.run();
     state.out
@@ -97,6 +101,9 @@ struct Repair<'a> {
     copied: usize,
     /// Whether the document's first `</body>` or `</html>` was looked past.
     closing_seen: bool,
+    /// The render's nonce as the first tag with one wrote it (quotes included), by which the
+    /// scripts after the document, copied whole, lose theirs.
+    nonce: Option<&'a str>,
 }
 
 /// A start or end tag: where its name is, where it ends, and the attributes `repair` looks at.
@@ -107,7 +114,8 @@ struct Tag {
     /// The first `crossorigin`: the end of its name and its value as written (quotes included);
     /// `None` for the value when it has none.
     crossorigin: Option<(usize, Option<(usize, usize)>)>,
-    has_nonce: bool,
+    /// A `nonce` attribute: from the white space before it to its end, and its value as written.
+    nonce: Option<((usize, usize), Option<(usize, usize)>)>,
 }
 
 /// Elements whose text the tokenizer reads up to their end tag (raw text and escapable raw text).
@@ -170,8 +178,22 @@ impl Repair<'_> {
             return self.bytes.len();
         };
         let name = &self.bytes[tag.name.0..tag.name.1];
-        if name.eq_ignore_ascii_case(b"link") {
-            self.repair_crossorigin(&tag);
+        let crossorigin = name
+            .eq_ignore_ascii_case(b"link")
+            .then(|| self.crossorigin_repair(&tag))
+            .flatten();
+        let nonce = tag.nonce.map(|(span, value)| {
+            if let (None, Some((start, end))) = (self.nonce, value) {
+                self.nonce = Some(&self.html[start..end]);
+            }
+            (span, "")
+        });
+        let mut edits = [crossorigin, nonce];
+        edits.sort_by_key(|edit| edit.map(|((start, _), _)| start));
+        for ((start, end), replacement) in edits.into_iter().flatten() {
+            self.copy_to(start);
+            self.out.push_str(replacement);
+            self.copied = end;
         }
         if name.eq_ignore_ascii_case(b"script") {
             script_end(self.bytes, tag.end)
@@ -200,11 +222,11 @@ impl Repair<'_> {
     }
 
     /// A link's `crossorigin` that is no CORS keyword (the nonce, leptos#4843) becomes
-    /// `crossorigin=""`, the same Anonymous state, with the value as the link's nonce unless it
-    /// has one. A value with a character reference is left alone: it may decode to a keyword.
-    fn repair_crossorigin(&mut self, tag: &Tag) {
-        let Some((name_end, Some((start, end)))) = tag.crossorigin else {
-            return;
+    /// `crossorigin=""`, the same Anonymous state: the span of `=` and the value, and what replaces
+    /// it. A value with a character reference is left alone: it may decode to a keyword.
+    fn crossorigin_repair(&self, tag: &Tag) -> Option<((usize, usize), &'static str)> {
+        let (name_end, Some((start, end))) = tag.crossorigin? else {
+            return None;
         };
         let written = &self.html[start..end];
         let value = written
@@ -215,15 +237,9 @@ impl Repair<'_> {
             .iter()
             .any(|keyword| value.eq_ignore_ascii_case(keyword));
         if keyword || value.contains('&') {
-            return;
+            return None;
         }
-        self.copy_to(name_end);
-        self.out.push_str("=\"\"");
-        if !tag.has_nonce {
-            self.out.push_str(" nonce=");
-            self.out.push_str(written);
-        }
-        self.copied = end;
+        Some(((name_end, end), "=\"\""))
     }
 
     /// At the document's first `</body>` or `</html>` (`at`): when what follows the closing tags
@@ -248,7 +264,19 @@ impl Repair<'_> {
                 }
             }
         }
-        self.out.push_str(&self.html[closers_end..]);
+        let trailing = &self.html[closers_end..];
+        // The scripts' own nonce where no tag before them had one.
+        let nonce = self.nonce.or_else(|| {
+            let script = find_slice(bytes, b"<script", closers_end)?;
+            let (start, end) = tag(bytes, script + 1)?.nonce?.1?;
+            Some(&self.html[start..end])
+        });
+        match nonce {
+            Some(nonce) => self
+                .out
+                .push_str(&trailing.replace(&format!(" nonce={nonce}"), "")),
+            None => self.out.push_str(trailing),
+        }
         let mut pos = at;
         while pos < closers_end {
             match closer_end(bytes, pos) {
@@ -346,9 +374,10 @@ fn tag(bytes: &[u8], name_start: usize) -> Option<Tag> {
         name: (name_start, at),
         end: len,
         crossorigin: None,
-        has_nonce: false,
+        nonce: None,
     };
     loop {
+        let space_start = at;
         while at < len && (is_space(bytes[at]) || bytes[at] == b'/') {
             at += 1;
         }
@@ -397,8 +426,8 @@ fn tag(bytes: &[u8], name_start: usize) -> Option<Tag> {
         }
         if name.eq_ignore_ascii_case(b"crossorigin") && tag.crossorigin.is_none() {
             tag.crossorigin = Some((name_end, value));
-        } else if name.eq_ignore_ascii_case(b"nonce") {
-            tag.has_nonce = true;
+        } else if name.eq_ignore_ascii_case(b"nonce") && tag.nonce.is_none() {
+            tag.nonce = Some(((space_start, at), value));
         }
     }
 }
@@ -593,28 +622,50 @@ mod tests {
     }
 
     #[test]
-    fn the_nonce_moves_from_crossorigin_to_nonce() {
+    fn the_nonce_in_crossorigin_becomes_anonymous_and_every_nonce_goes() {
         let head = format!(
             r#"<link rel="modulepreload" href="/pkg/stembus.js" crossorigin="{NONCE}"><link rel="preload" href="/pkg/stembus.wasm" as="fetch" type="application/wasm" crossorigin="{NONCE}"><script type="module" nonce="{NONCE}">x</script>"#
         );
         assert_eq!(
             checked(&head),
-            format!(
-                r#"<link rel="modulepreload" href="/pkg/stembus.js" crossorigin="" nonce="{NONCE}"><link rel="preload" href="/pkg/stembus.wasm" as="fetch" type="application/wasm" crossorigin="" nonce="{NONCE}"><script type="module" nonce="{NONCE}">x</script>"#
-            )
+            r#"<link rel="modulepreload" href="/pkg/stembus.js" crossorigin=""><link rel="preload" href="/pkg/stembus.wasm" as="fetch" type="application/wasm" crossorigin=""><script type="module">x</script>"#
         );
         assert_eq!(
             checked("<LINK CrossOrigin = 'abc' href=/x>"),
-            "<LINK CrossOrigin=\"\" nonce='abc' href=/x>"
+            "<LINK CrossOrigin=\"\" href=/x>"
         );
         assert_eq!(
             checked("<link crossorigin=abc/>"),
-            "<link crossorigin=\"\" nonce=abc/>"
+            "<link crossorigin=\"\">"
         );
-        // A link with a nonce of its own keeps it; only the first `crossorigin` counts.
+        // Only the first `crossorigin` counts; a nonce before it goes as well.
         assert_eq!(
             checked(r#"<link nonce="n" crossorigin="abc" crossorigin="def">"#),
-            r#"<link nonce="n" crossorigin="" crossorigin="def">"#
+            r#"<link crossorigin="" crossorigin="def">"#
+        );
+        assert_eq!(
+            checked("<script\tNONCE=abc>x</script>"),
+            "<script>x</script>"
+        );
+        // A nonce written as text is text.
+        unchanged(r#"<p> nonce="abc"</p><script>" nonce=\"abc\""</script>"#);
+    }
+
+    #[test]
+    fn two_renders_that_differ_only_by_their_nonce_are_the_same_bytes() {
+        let page = |nonce: &str| {
+            format!(
+                r#"<html><head><link rel="modulepreload" href="/x.js" crossorigin="{nonce}"><script type="module" nonce="{nonce}">x</script></head><body><p>a</p></body></html><script nonce="{nonce}">__INCOMPLETE_CHUNKS=[];</script>"#
+            )
+        };
+        assert_eq!(checked(&page(NONCE)), checked(&page("R4nd0mAg41nXyZ")));
+        // Also where only the scripts after the document carry it.
+        let trailing = |nonce: &str| {
+            format!(r#"<body><p>a</p></body></html><script nonce="{nonce}">b()</script>"#)
+        };
+        assert_eq!(
+            checked(&trailing(NONCE)),
+            "<body><p>a</p><script>b()</script></body></html>"
         );
     }
 
@@ -638,7 +689,7 @@ mod tests {
         );
         assert_eq!(
             checked(&format!("<html><body><p>x</p></body></html>{scripts}")),
-            format!("<html><body><p>x</p>{scripts}</body></html>")
+            "<html><body><p>x</p><script>__RESOLVED_RESOURCES=[];</script><script>__INCOMPLETE_CHUNKS=[];</script></body></html>"
         );
         // White space before and between them goes to the body too, in the same order.
         assert_eq!(
@@ -680,7 +731,7 @@ mod tests {
             r#"<!DOCTYPE html><html lang="nl-BE"><head><meta charset="utf-8"><link rel="stylesheet" id="leptos" href="/pkg/stembus.561f4fe1da38ccb8.css"><!><link rel="modulepreload" href="/pkg/stembus.561f4fe1da38ccb8.js" crossorigin="{NONCE}"><link rel="preload" href="/pkg/stembus.561f4fe1da38ccb8.wasm" as="fetch" type="application/wasm" crossorigin="{NONCE}"><script type="module" nonce="{NONCE}">((root, pkg_path, output_name, wasm_output_name) => {{}})("", "pkg", "stembus.561f4fe1da38ccb8", "stembus.561f4fe1da38ccb8", false);</script><script type="application/ld+json">{{"headline":"a \u003c!> b"}}</script><title>DeepSeek | Stembus</title></head><body><main id="inhoud" class="site-main"><!--<() />--><!--<() />--><!><article class="article"><fieldset class="poll-fieldset"><legend class="poll-question">Ja of nee?</legend><!><input type="hidden" name="poll" value="deepseek-schade-nvidia"></fieldset><div class="poll-standing"><!><!></div></article></main></body></html><script nonce="{NONCE}">__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script><script nonce="{NONCE}">__INCOMPLETE_CHUNKS=[];</script>"#
         );
         let expected = format!(
-            r#"<!DOCTYPE html><html lang="nl-BE"><head><meta charset="utf-8"><link rel="stylesheet" id="leptos" href="/pkg/stembus.561f4fe1da38ccb8.css"><!----><link rel="modulepreload" href="/pkg/stembus.561f4fe1da38ccb8.js" crossorigin="" nonce="{NONCE}"><link rel="preload" href="/pkg/stembus.561f4fe1da38ccb8.wasm" as="fetch" type="application/wasm" crossorigin="" nonce="{NONCE}"><script type="module" nonce="{NONCE}">((root, pkg_path, output_name, wasm_output_name) => {{}})("", "pkg", "stembus.561f4fe1da38ccb8", "stembus.561f4fe1da38ccb8", false);</script><script type="application/ld+json">{{"headline":"a \u003c!> b"}}</script><title>DeepSeek | Stembus</title></head><body><main id="inhoud" class="site-main"><!--<() />--><!--<() />--><!----><article class="article"><fieldset class="poll-fieldset"><legend class="poll-question">Ja of nee?</legend><!----><input type="hidden" name="poll" value="deepseek-schade-nvidia"></fieldset><div class="poll-standing"><!----><!----></div></article></main><script nonce="{NONCE}">__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script><script nonce="{NONCE}">__INCOMPLETE_CHUNKS=[];</script></body></html>"#
+            r#"<!DOCTYPE html><html lang="nl-BE"><head><meta charset="utf-8"><link rel="stylesheet" id="leptos" href="/pkg/stembus.561f4fe1da38ccb8.css"><!----><link rel="modulepreload" href="/pkg/stembus.561f4fe1da38ccb8.js" crossorigin=""><link rel="preload" href="/pkg/stembus.561f4fe1da38ccb8.wasm" as="fetch" type="application/wasm" crossorigin=""><script type="module">((root, pkg_path, output_name, wasm_output_name) => {{}})("", "pkg", "stembus.561f4fe1da38ccb8", "stembus.561f4fe1da38ccb8", false);</script><script type="application/ld+json">{{"headline":"a \u003c!> b"}}</script><title>DeepSeek | Stembus</title></head><body><main id="inhoud" class="site-main"><!--<() />--><!--<() />--><!----><article class="article"><fieldset class="poll-fieldset"><legend class="poll-question">Ja of nee?</legend><!----><input type="hidden" name="poll" value="deepseek-schade-nvidia"></fieldset><div class="poll-standing"><!----><!----></div></article></main><script>__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script><script>__INCOMPLETE_CHUNKS=[];</script></body></html>"#
         );
         assert_eq!(checked(&page), expected);
     }

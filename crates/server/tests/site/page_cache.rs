@@ -50,6 +50,26 @@ async fn page_for_a_reader_without_a_vote_is_public_tagged_and_revalidates_with_
 }
 
 #[tokio::test]
+async fn a_page_rendered_again_or_on_another_node_keeps_its_entity_tag_and_revalidates() {
+    // Two nodes of one site: each renders the page itself, with its own render's nonce.
+    let (one, other) = (site(), site());
+    for path in ["/privacy", "/fr/vie-privee", ARTICLE] {
+        let first = one.get_with(path, &[]).await;
+        assert_eq!(first.status, StatusCode::OK, "{path}");
+        let etag = first.header("etag").unwrap().to_string();
+        let elsewhere = other
+            .get_with(path, &[(header::IF_NONE_MATCH, &etag)])
+            .await;
+        assert_eq!(
+            elsewhere.status,
+            StatusCode::NOT_MODIFIED,
+            "{path}: the other node's render is the same page"
+        );
+        assert!(!first.decoded().contains("nonce="), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn page_comes_precompressed_in_brotli_and_gzip_with_the_same_html() {
     let site = site();
     let plain = site.get_with(ARTICLE, &[]).await;
