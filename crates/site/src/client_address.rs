@@ -12,7 +12,8 @@ use std::net::{IpAddr, SocketAddr};
 
 /// The client's address: the connection's peer, or, when the peer is the trusted proxy, the
 /// address that proxy forwarded (see `guard::client_address`). `None` when the request carries no
-/// `ConnectInfo`, which only `ops::serve` inserts: a router test through `oneshot` has none.
+/// `ConnectInfo`, which only `ops::serve` inserts (a router test through `oneshot` has none), and
+/// when it came from the trusted proxy without a forwarded address that reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub Option<IpAddr>);
 

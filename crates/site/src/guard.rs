@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 use stembus_poll::error::AppError;
 
@@ -41,6 +42,15 @@ pub fn check_same_site(headers: &HeaderMap, base_url: &str) -> Result<(), AppErr
 
 /// The address a vote comes from: the peer, or, when the peer is the configured proxy, the last
 /// address that proxy added to `X-Forwarded-For` (earlier entries are the client's own claims).
+/// That entry may carry a port (`203.0.113.7:5555`, `[2001:db8::1]:443`), as some proxies write it.
+///
+/// From the proxy, a last entry that is missing or does not read (`unknown`, an obfuscated name,
+/// garbage) makes the client unknown (`None`), never the proxy itself: the proxy's address is in
+/// `metrics_allow` when it runs on the node's host (127.0.0.1), and taking it would open
+/// `/metrics` to anyone whose request it forwards that way, and put every such reader in one rate
+/// limit bucket and one sign-in key with the proxy. Unknown clients share a key of their own
+/// instead (`RateLimiter::check`, the desk's sign-in limit), apart from every reader's, and are
+/// never in `metrics_allow`. The first time it happens the log says so, without the header's value.
 ///
 /// In its canonical form: on a dual-stack listener (`[::]:3000`) an IPv4 peer arrives mapped into
 /// IPv6 (`::ffff:127.0.0.1`), which would never equal a `trusted_proxy` or `metrics_allow` written
@@ -54,15 +64,40 @@ pub fn client_address(
     if Some(peer) != trusted_proxy.map(|proxy| proxy.to_canonical()) {
         return Some(peer);
     }
-    headers
+    // The last header's last entry: headers sent twice are one list, in order.
+    let forwarded = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .last()
-        .and_then(|last| last.trim().parse::<IpAddr>().ok())
-        .map(|forwarded| forwarded.to_canonical())
-        .or(Some(peer))
+        .next_back()
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.rsplit(',').next())
+        .and_then(forwarded_address);
+    if forwarded.is_none() && !UNREADABLE_FORWARD_LOGGED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            "a request from trusted_proxy had no readable X-Forwarded-For: it counts as from an \
+             unknown client (no /metrics, one shared rate limit); does the proxy set the header?"
+        );
+    }
+    forwarded
+}
+
+/// Whether `client_address` has logged an unreadable forwarded address yet: once a process is
+/// enough to point at the proxy's configuration, and a log line per request is not.
+static UNREADABLE_FORWARD_LOGGED: AtomicBool = AtomicBool::new(false);
+
+/// An entry of `X-Forwarded-For`: an address, or an address with a port (`ip:port`, `[v6]:port`),
+/// or a bracketed IPv6 address; anything else is `None`.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    let address = entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|with_port| with_port.ip()))
+        .ok()
+        .or_else(|| {
+            let bracketed = entry.strip_prefix('[')?.strip_suffix(']')?;
+            bracketed.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+        })?;
+    Some(address.to_canonical())
 }
 
 /// The part of a client's address that the rate limit keys on: an IPv4 address whole (also when it
@@ -207,11 +242,68 @@ mod tests {
             client_address(Some(peer), &spoofed, proxy),
             Some("5.6.7.8".parse().unwrap())
         );
-        assert_eq!(
-            client_address(Some(peer), &headers(&[]), proxy),
-            Some(peer.ip())
-        );
         assert_eq!(client_address(None, &spoofed, proxy), None);
+    }
+
+    #[test]
+    fn a_forwarded_address_with_a_port_is_that_address() {
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let proxy = Some("127.0.0.1".parse().unwrap());
+        for (forwarded, expected) in [
+            ("203.0.113.7:5555", "203.0.113.7"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            (" 2001:db8::1 ", "2001:db8::1"),
+            ("[::ffff:203.0.113.7]:80", "203.0.113.7"),
+            ("198.51.100.1, 203.0.113.7:5555", "203.0.113.7"),
+        ] {
+            assert_eq!(
+                client_address(
+                    Some(peer),
+                    &headers(&[("x-forwarded-for", forwarded)]),
+                    proxy
+                ),
+                Some(expected.parse().unwrap()),
+                "{forwarded}"
+            );
+        }
+    }
+
+    #[test]
+    fn from_the_proxy_a_missing_or_unreadable_forwarded_address_is_unknown_never_the_proxy() {
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let proxy = Some("127.0.0.1".parse().unwrap());
+        assert_eq!(client_address(Some(peer), &headers(&[]), proxy), None);
+        for forwarded in [
+            "unknown",
+            "",
+            "_hidden",
+            "203.0.113.7, ",
+            "203.0.113.7, unknown",
+            "203.0.113.7:99999",
+            "2001:db8::1]:443",
+            "[203.0.113.7]",
+            "203.0.113.7 junk",
+        ] {
+            assert_eq!(
+                client_address(
+                    Some(peer),
+                    &headers(&[("x-forwarded-for", forwarded)]),
+                    proxy
+                ),
+                None,
+                "{forwarded:?}"
+            );
+        }
+        let twice = headers(&[
+            ("x-forwarded-for", "203.0.113.7"),
+            ("x-forwarded-for", "unknown"),
+        ]);
+        assert_eq!(
+            client_address(Some(peer), &twice, proxy),
+            None,
+            "the last header holds the last entry"
+        );
     }
 
     #[test]

@@ -1,10 +1,18 @@
 //! `/privacy` and the removal of old voter ids: the page states the figures of the settings in
 //! force, the transparency box links it, and the ids go `voter_retention_days` after a poll closed.
+//! Also the address the page says the rate limit hashes: behind the proxy, the reader's own, and
+//! never the proxy's when the proxy's `X-Forwarded-For` does not read.
 
-use crate::common::{ARTICLE, POLL, TEST_NOW, TestSite, content_with_poll_rules, vote_body};
-use axum::http::StatusCode;
+use crate::common::{
+    ARTICLE, POLL, TEST_NOW, TestSite, VOTE_PATH, content_with_poll_rules, vote_body,
+};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use std::net::SocketAddr;
 use stembus_server::voter_retention::forget_old_voters;
 use stembus_store::desk::AuditAction;
+use tower::ServiceExt;
 
 /// The transparency box of a page: from its `<aside>` to its end.
 fn facts_box(html: &str) -> &str {
@@ -151,4 +159,95 @@ async fn voter_ids_of_a_poll_whose_article_was_removed_go_all_the_same() {
     );
     let log = site.state.store.audit_log(Some(POLL), 10).await.unwrap();
     assert_eq!(log[0].action, AuditAction::VotersForgotten);
+}
+
+/// The trusted proxy of the tests below, on the node's host as `deploy/nginx-stembus.conf` runs it,
+/// and so in the default `metrics_allow`.
+const PROXY: &str = "127.0.0.1";
+
+/// `request` as the proxy hands it over: from its address, with `X-Forwarded-For: forwarded` when
+/// given.
+fn through_proxy(request: axum::http::request::Builder, forwarded: Option<&str>) -> Request<Body> {
+    let request = match forwarded {
+        Some(forwarded) => request.header("x-forwarded-for", forwarded),
+        None => request,
+    };
+    let mut request = request.body(Body::empty()).unwrap();
+    let peer: SocketAddr = format!("{PROXY}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+}
+
+#[tokio::test]
+async fn metrics_through_the_proxy_are_refused_when_its_forwarded_address_does_not_read() {
+    let site = TestSite::new()
+        .with_settings(|settings| settings.trusted_proxy = Some(PROXY.parse().unwrap()));
+    let metrics = |forwarded: Option<&'static str>| {
+        let router = site.router();
+        async move {
+            let request = through_proxy(Request::get("/metrics"), forwarded);
+            router.oneshot(request).await.unwrap().status()
+        }
+    };
+    assert_eq!(
+        metrics(Some("127.0.0.1")).await,
+        StatusCode::OK,
+        "a scraper on the node's host, through the proxy"
+    );
+    for forwarded in [
+        None,
+        Some("unknown"),
+        Some("203.0.113.7:5555"),
+        Some("[2001:db8::1]:443"),
+        Some("203.0.113.7, garbage"),
+    ] {
+        assert_eq!(
+            metrics(forwarded).await,
+            StatusCode::FORBIDDEN,
+            "the proxy's own address is never the reader's: {forwarded:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn behind_the_proxy_a_forwarded_address_with_a_port_has_its_own_rate_limit_and_unreadable_ones_share_another()
+ {
+    let site = TestSite::new().with_settings(|settings| {
+        settings.vote_burst = 1;
+        settings.votes_per_minute = 1;
+        settings.trusted_proxy = Some(PROXY.parse().unwrap());
+    });
+    let router = site.router();
+    let mut statuses = Vec::new();
+    for forwarded in [
+        "198.51.100.1:4000",
+        "198.51.100.2:4000",
+        "[2001:db8:1::7]:443",
+        "198.51.100.2:4001",
+        "unknown",
+        "nobody",
+        "198.51.100.3",
+    ] {
+        let request = Request::post(VOTE_PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        let mut request = through_proxy(request, Some(forwarded));
+        *request.body_mut() = Body::from(vote_body("ja"));
+        let status = router.clone().oneshot(request).await.unwrap().status();
+        statuses.push((forwarded, status));
+    }
+    use StatusCode as S;
+    assert_eq!(
+        statuses,
+        vec![
+            ("198.51.100.1:4000", S::OK),
+            ("198.51.100.2:4000", S::OK),
+            ("[2001:db8:1::7]:443", S::OK),
+            ("198.51.100.2:4001", S::TOO_MANY_REQUESTS),
+            ("unknown", S::OK),
+            ("nobody", S::TOO_MANY_REQUESTS),
+            ("198.51.100.3", S::OK),
+        ],
+        "each reader their own bucket; the unreadable ones one of their own"
+    );
 }
