@@ -123,3 +123,55 @@ test("the print style keeps the article and the poll results, not the buttons an
   await expect(page.locator(".related")).toBeHidden();
   await expect(page.locator(".site-footer")).toBeHidden();
 });
+
+test("on a 320-pixel screen the standing after a vote fits without sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await page.goto(SAMPLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  await page.getByRole("radio", { name: "Soms, afhankelijk van het onderwerp" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toBeVisible();
+  const widths = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+});
+
+test("in forced colours the vote button keeps its frame", async ({ page }) => {
+  await page.emulateMedia({ forcedColors: "active" });
+  await page.goto(ARTICLE);
+  const border = await page
+    .locator(".poll-submit")
+    .evaluate((el) => [getComputedStyle(el).borderTopStyle, getComputedStyle(el).borderTopWidth]);
+  expect(border[0]).not.toBe("none");
+  expect(parseFloat(border[1])).toBeGreaterThan(0);
+});
+
+test("the focus ring stands out at 3:1 against the page and the poll's card", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await page.getByRole("radio", { name: "Ja" }).focus();
+  await page.keyboard.press("ArrowDown");
+  const ratios = await page.evaluate(() => {
+    const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const channel = (c: number) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const contrast = (a: string, b: string) => {
+      const [x, y] = [luminance(rgb(a)), luminance(rgb(b))].sort((p, q) => q - p);
+      return (x + 0.05) / (y + 0.05);
+    };
+    const focused = document.activeElement as HTMLElement;
+    const ring = getComputedStyle(focused).outlineColor;
+    const card = getComputedStyle(document.querySelector(".poll-card")!).backgroundColor;
+    const body = getComputedStyle(document.body).backgroundColor;
+    return [getComputedStyle(focused).outlineStyle, contrast(ring, body), contrast(ring, card)];
+  });
+  expect(ratios[0]).toBe("solid");
+  expect(ratios[1] as number).toBeGreaterThanOrEqual(3);
+  expect(ratios[2] as number).toBeGreaterThanOrEqual(3);
+});

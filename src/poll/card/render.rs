@@ -97,6 +97,9 @@ fn fields_html(view: &PollView, words: &Words) -> String {
     let poll = &view.poll;
     let multiple = poll.max_choices > 1;
     let input_type = if multiple { "checkbox" } else { "radio" };
+    // How many answers a reader may tick is said once above the boxes; each box names it as its
+    // description, so that a screen reader moving from box to box hears it.
+    let hint_id = multiple.then(|| format!("poll-hint-{}", poll.id));
     let fields = poll
         .options
         .iter()
@@ -113,6 +116,7 @@ fn fields_html(view: &PollView, words: &Words) -> String {
                         value=option.key.clone()
                         checked=checked
                         required=!multiple
+                        aria-describedby=hint_id.clone()
                     />
                     <label for=input_id>{option.label.clone()}</label>
                 </div>
@@ -121,7 +125,7 @@ fn fields_html(view: &PollView, words: &Words) -> String {
         .collect_view();
     let hint = multiple.then(|| {
         let hint = words.counted("poll-max-choices", u64::from(poll.max_choices));
-        view! { <p class="poll-hint">{hint}</p> }
+        view! { <p class="poll-hint" id=hint_id.clone()>{hint}</p> }
     });
     // A vote sent again from a form shown after a refusal carries its key (`VOTE_KEY_FIELD`).
     let key = view
@@ -268,7 +272,9 @@ fn ResultList(results: PollResults, own_choices: Vec<String>, words: Words) -> i
         .map(|row| {
             let is_own = own_choices.contains(&row.key);
             let figures = words.figures(row.percent, row.votes);
-            let badge = is_own.then(|| view! { <strong class="poll-own-badge">{own_badge.clone()}</strong> });
+            // The space keeps the badge a word of its own for screen readers and copied text
+            // ("Nee Uw stem", not "NeeUw stem"); the style sheet only draws the gap.
+            let badge = is_own.then(|| view! { " " <strong class="poll-own-badge">{own_badge.clone()}</strong> });
             view! {
                 <li class="poll-result" class:poll-result-own=is_own data-key=row.key>
                     <div class="poll-result-text">
@@ -542,6 +548,52 @@ mod tests {
         )
         .suggesting("nee");
         assert_eq!(voted.suggested, None, "a reader who voted keeps their vote");
+    }
+
+    #[test]
+    fn the_own_answers_badge_is_a_word_of_its_own() {
+        let results = PollResults::from_counts(&poll(), &counts(&[("nee", 1)]), 1);
+        let view = PollView::for_reader(
+            "/artikel/x",
+            &poll(),
+            Some(results),
+            vec!["nee".into()],
+            0,
+            false,
+        );
+        let html = standing_html(&view, &dutch())
+            .replace("<!>", "")
+            .replace("<!---->", "");
+        assert!(
+            html.contains("NEE <strong class=\"poll-own-badge\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn each_check_box_is_described_by_how_many_answers_may_be_ticked() {
+        let mut several = poll();
+        several.max_choices = 2;
+        let html = rendered(
+            PollView::for_reader("/artikel/x", &several, None, vec![], 0, false),
+            dutch(),
+        );
+        let hint_id = format!("poll-hint-{}", several.id);
+        assert!(
+            html.contains(&format!("<p id=\"{hint_id}\" class=\"poll-hint\">")),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches(&format!("aria-describedby=\"{hint_id}\""))
+                .count(),
+            several.options.len(),
+            "{html}"
+        );
+        let single = rendered(
+            PollView::for_reader("/artikel/x", &poll(), None, vec![], 0, false),
+            dutch(),
+        );
+        assert!(!single.contains("aria-describedby"), "{single}");
     }
 
     #[test]

@@ -63,6 +63,25 @@ async fn a_vote_the_node_is_too_busy_for_without_javascript_gets_the_article_wit
         html.contains("Het is erg druk: uw stem is nog niet geteld."),
         "said in the form: {html}"
     );
+    // The reader comes back to the top of the page: its title and the top of the article say
+    // that the vote was not counted, and lead to the poll.
+    assert!(
+        html.contains("<title>Uw stem is niet geregistreerd – "),
+        "the title says so: {html}"
+    );
+    let notice = html
+        .find("class=\"vote-refused-notice\"")
+        .expect("a notice at the top");
+    assert!(
+        notice < html.find("class=\"article-title\"").unwrap(),
+        "above the article's title"
+    );
+    assert!(
+        html[notice..].starts_with(
+            "class=\"vote-refused-notice\">Het is erg druk: uw stem is nog niet geteld."
+        )
+    );
+    assert!(html[notice..].contains("<a href=\"#poll\">Naar de poll en uw antwoorden</a>"));
     let key_input = html
         .find("name=\"key\"")
         .map(|at| &html[html[..at].rfind("<input").unwrap()..at + 60])

@@ -39,16 +39,31 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
             />
         }
     });
+    // A reader without JavaScript whose vote was refused comes back to the top of this page: its
+    // title (what a screen reader says first) and the top of the article say so, and lead to the
+    // poll, where the form holds their answers and the refusal.
+    let refused = poll
+        .as_ref()
+        .and_then(|view| view.refused)
+        .map(|error| words.error(error));
     let head = view! {
         <ArticleHead
             article=article.clone()
             canonical_url
             image_url
             standing_picture
+            refused=refused.is_some()
             words=words.clone()
         />
         {oembed}
     };
+    let refused_notice = refused.map(|message| {
+        view! {
+            <p class="vote-refused-notice">
+                {message} " " <a href="#poll">{words.text("vote-refused-to-poll")}</a>
+            </p>
+        }
+    });
     let minutes = words.count(u64::from(article.reading_minutes));
     let reading = words.with("article-reading-time", &[("minutes", Arg::Text(&minutes))]);
     let published_label = words.with(
@@ -70,6 +85,7 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
     });
     view! {
         {head}
+        {refused_notice}
         <article class="article">
             <header class="article-header">
                 <h1 class="article-title">{article.title}</h1>
@@ -137,6 +153,8 @@ fn ArticleHead(
     canonical_url: String,
     image_url: Option<String>,
     standing_picture: Option<SharedPicture>,
+    /// A reader's vote was refused: the title says so before the article's.
+    refused: bool,
     words: Words,
 ) -> impl IntoView {
     let twitter_card = if image_url.is_some() || standing_picture.is_some() {
@@ -163,7 +181,11 @@ fn ArticleHead(
         .into_any()
     });
     let basics = view! {
-        <PageTitle text=page_title(&words, &article.title) />
+        <PageTitle text=if refused {
+            words.with("vote-refused-page-title", &[("title", Arg::Text(&article.title))])
+        } else {
+            page_title(&words, &article.title)
+        } />
         <Meta name="description" content=article.description.clone() />
         <Link rel="canonical" href=canonical_url.clone() />
         <Meta name="robots" content="max-image-preview:large" />
