@@ -8,9 +8,20 @@
 //! "unable to open database file") nor accept the next connection. A connection past the bound is
 //! still read, so its request is answered properly (the busy page, 503, `Retry-After`), and closed.
 //!
-//! The connection loop is hand-written because hyper-util's `auto::Builder` is the one place that
-//! takes the header-read deadline (slowloris), which `axum::serve` does not expose; it also
-//! sets TCP_NODELAY and hands each request its peer address.
+//! The connection loop is hand-written because hyper's HTTP/1 builder is the one place that takes
+//! the header-read deadline (slowloris), which `axum::serve` does not expose; it also sets
+//! TCP_NODELAY and hands each request its peer address.
+//!
+//! HTTP/1.1 only. The deadline runs from the moment a connection is accepted (and again after
+//! every answer, so an idle kept-alive connection goes too): a client that sends nothing, or half a
+//! request line, is closed when it passes. hyper-util's `auto::Builder`, used before, first waited
+//! without any timer for the 24 bytes that tell HTTP/2's preface from HTTP/1, so a connection that
+//! sent nothing (or `PRI * HT`) held its descriptor and its place under the connection bound for
+//! good, and one that sent the preface was served as HTTP/2, which has no header deadline and no
+//! idle bound. Nothing needs HTTP/2 here: nginx speaks HTTP/1.1 to its upstreams
+//! (`deploy/nginx-stembus.conf`), browsers speak HTTP/2 only over TLS, which the node leaves to its
+//! proxy, and no test or tool uses cleartext HTTP/2 (h2c). A request that opens with the preface is
+//! refused by hyper and its connection closed.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -18,8 +29,8 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::convert::Infallible;
 use std::future::Future;
@@ -38,7 +49,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::{Service, ServiceExt};
 
-/// A client must have sent its request headers within this time (slowloris defence).
+/// A client must have sent its request headers within this time of connecting, or of its last
+/// answer (slowloris defence; also how long an idle kept-alive connection is kept).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request must be answered within this time, body included, or it gets a 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
@@ -322,12 +334,10 @@ pub async fn serve_with_header_timeout<S>(
     S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout);
-    builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
     tokio::pin!(stop);
     loop {
@@ -365,9 +375,7 @@ pub async fn serve_with_header_timeout<S>(
                     Ok(answer)
                 }
             });
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), refusing)
-                .into_owned();
+            let connection = builder.serve_connection(TokioIo::new(stream), refusing);
             let connection = graceful.watch(connection);
             tokio::spawn(async move {
                 let _ = connection.await;
@@ -379,9 +387,7 @@ pub async fn serve_with_header_timeout<S>(
             stamp(&mut request, peer);
             app.clone().oneshot(request)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that vanished or timed out is no fault of ours; nothing to report upwards.

@@ -1,2 +1,130 @@
 //! Clients that hold a connection or a request open without finishing it: the node closes them in
 //! time and keeps its places (the connection bound, the desk's budget) for everyone else.
+
+use crate::common::TestSite;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use stembus_ops::serve;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+/// `site` served on a real socket with `header_deadline` for a request's headers, as the node
+/// serves it (`serve_with_header_timeout` is `serve` with the deadline given); stopped when the
+/// sender is dropped.
+async fn real_server(
+    site: &TestSite,
+    header_deadline: Duration,
+) -> (SocketAddr, oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = serve::with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
+    let connections = app.connection_limit(256);
+    tokio::spawn(serve::serve_with_header_timeout(
+        listener,
+        app,
+        connections,
+        async {
+            let _ = stopped.await;
+        },
+        header_deadline,
+    ));
+    (address, stop)
+}
+
+/// What the server sent on `stream` until it closed it, or until `limit` passed; and when its
+/// first byte came (or the close, if it sent nothing), measured from `since`. `None` for that
+/// moment when the server neither answered nor closed within `limit`.
+async fn until_closed(
+    stream: &mut TcpStream,
+    since: Instant,
+    limit: Duration,
+) -> (String, Option<Duration>, bool) {
+    let mut answer = Vec::new();
+    let mut first = None;
+    let mut buffer = [0u8; 4096];
+    let closed = loop {
+        let left = limit.saturating_sub(since.elapsed());
+        match tokio::time::timeout(left, stream.read(&mut buffer)).await {
+            Err(_) => break false,
+            // A reset is the server closing too.
+            Ok(Ok(0) | Err(_)) => break true,
+            Ok(Ok(read)) => {
+                first.get_or_insert_with(|| since.elapsed());
+                answer.extend_from_slice(&buffer[..read]);
+            }
+        }
+    };
+    if closed {
+        first.get_or_insert_with(|| since.elapsed());
+    }
+    (String::from_utf8_lossy(&answer).into_owned(), first, closed)
+}
+
+/// The start of an HTTP/2 connection without TLS ("h2c" with prior knowledge): the client preface
+/// and an empty SETTINGS frame, then nothing.
+const H2C_PREFACE_AND_SETTINGS: &[u8] =
+    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_or_stops_early_is_closed_after_the_header_deadline() {
+    let site = TestSite::new().kept_router();
+    let deadline = Duration::from_millis(300);
+    let (address, _stop) = real_server(&site, deadline).await;
+    // The deadline, and as much again for a machine busy with other tests.
+    let limit = deadline + Duration::from_secs(2);
+    let clients: [(&str, &[u8]); 5] = [
+        ("nothing", b""),
+        ("the start of HTTP/2's preface", b"PRI * HT"),
+        ("HTTP/2's preface and SETTINGS", H2C_PREFACE_AND_SETTINGS),
+        ("the start of a request line", b"G"),
+        ("half a header", b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+    ];
+    let held = clients.map(|(what, bytes)| {
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let mut stream = TcpStream::connect(address).await.unwrap();
+            stream.write_all(bytes).await.unwrap();
+            let (answer, closed_after, closed) = until_closed(&mut stream, started, limit).await;
+            (what, answer, closed_after, closed)
+        })
+    });
+    for client in held {
+        let (what, answer, closed_after, closed) = client.await.unwrap();
+        assert!(
+            closed,
+            "a client that sent {what} is still held after {limit:?}"
+        );
+        assert!(!answer.contains(" 200 "), "{what}: {answer}");
+        let closed_after = closed_after.unwrap();
+        assert!(
+            closed_after <= limit,
+            "{what}: closed after {closed_after:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_idle_connection_after_its_answer_is_closed_after_the_header_deadline() {
+    let site = TestSite::new().kept_router();
+    let deadline = Duration::from_millis(300);
+    let (address, _stop) = real_server(&site, deadline).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (answer, _, closed) =
+        until_closed(&mut stream, started, deadline + Duration::from_secs(2)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        closed,
+        "a kept-alive connection that asks nothing more is held"
+    );
+}
