@@ -89,6 +89,19 @@ impl HourlySeries {
     }
 }
 
+/// An hour as the chart and its table name it, "27 januari 2025 18.00 u", with the season on the
+/// night the autumn clock shows 2.00 twice ("31 oktober 2027 2.00 u (zomertijd)"), whose two
+/// hours would otherwise read alike.
+pub fn hour_label(hour: i64) -> String {
+    let moment = stembus_poll::moment::Moment::brussels_from_unix(hour);
+    format!(
+        "{} {} u{}",
+        moment.long_nl(),
+        moment.clock_nl(),
+        crate::brussels::season_note(hour)
+    )
+}
+
 /// Fill colours per answer: distinguishable with the common colour blindnesses (Okabe–Ito) and
 /// at least 3:1 against the white chart background.
 const COLOURS: [&str; 6] = [
@@ -145,10 +158,6 @@ pub fn chart_svg(labels: &[String], hours: &[(i64, Vec<u64>)], title: &str) -> S
                 ));
             }
         }
-        let hour_label = |hour: i64| {
-            let moment = stembus_poll::moment::Moment::brussels_from_unix(hour);
-            format!("{} {} u", moment.long_nl(), moment.clock_nl())
-        };
         let first = hour_label(hours[0].0);
         let last = hour_label(hours[hours.len() - 1].0);
         svg.push_str(&format!(

@@ -10,6 +10,7 @@
 //! so an edit over another editor's change made since is refused (409) rather than undoing it
 //! unseen.
 
+use super::brussels;
 use super::extract::{DeskForm, DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::poll_form::{
@@ -195,7 +196,7 @@ async fn changed_since(state: &SiteState, id: &str, since: i64) -> String {
             format!(
                 "{} op {}: {}",
                 line.editor,
-                Moment::brussels_from_unix(line.at).long_nl_with_time(),
+                brussels::long_with_time(line.at),
                 line.detail
             )
         })
@@ -220,7 +221,9 @@ fn quoted(text: Option<&str>) -> String {
 }
 
 fn moment_words(moment: Option<Moment>, none: &str) -> String {
-    moment.map_or(none.to_string(), |moment| moment.long_nl_with_time())
+    moment.map_or(none.to_string(), |moment| {
+        brussels::long_with_time(moment.unix_seconds())
+    })
 }
 
 /// The poll's French question, if it has one.

@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use stembus_poll::PollResults;
 use stembus_poll::error::AppError;
-use stembus_poll::moment::Moment;
 use stembus_site::standing::standing;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, VoidedWindow};
@@ -69,13 +68,11 @@ fn header(names: &[&str]) -> String {
     )
 }
 
-/// A moment as a spreadsheet reads it: "2025-01-27 18:05", Brussels time.
+/// A moment as a spreadsheet reads it: "2025-01-27 18:05", Brussels time; in the hour the autumn
+/// clock shows twice with which one it is ("2027-10-31 02:30 (wintertijd)"), or two rows and two
+/// windows would read alike.
 fn moment_cell(unix_seconds: i64) -> Cell {
-    Cell::Text(
-        Moment::brussels_from_unix(unix_seconds)
-            .local_input_value()
-            .replace('T', " "),
-    )
+    Cell::Text(crate::brussels::spreadsheet_minute(unix_seconds))
 }
 
 /// The standing: one row per answer, then the number of readers who voted, how often the poll was
@@ -317,6 +314,44 @@ mod tests {
         assert!(
             hourly(&series, &[])
                 .contains("uur (Brussel);'=1+1;Nee;keer gezien\r\n2025-01-27 18:00;2;0;0\r\n")
+        );
+    }
+
+    #[test]
+    fn the_hour_the_autumn_clock_shows_twice_is_written_with_its_season() {
+        // 31 October 2027: 00:00 UTC is 02:00 summer time, 01:00 UTC 02:00 winter time.
+        let (summer, winter) = (1_824_940_800, 1_824_944_400);
+        let series = HourlySeries {
+            labels: vec!["Ja".into(), "Nee".into()],
+            hours: vec![(summer, vec![3, 0]), (winter, vec![0, 30])],
+        };
+        let csv = hourly(&series, &[]);
+        assert!(
+            csv.contains(
+                "2027-10-31 02:00 (zomertijd);3;0;0\r\n2027-10-31 02:00 (wintertijd);0;30;0\r\n"
+            ),
+            "{csv}"
+        );
+        let window = |from: i64| VoidedWindow {
+            id: 1,
+            poll_id: "p".into(),
+            window: stembus_store::desk::TimeWindow {
+                from,
+                until: from + 60,
+            },
+            ballots: 3,
+            voided_by: "an".into(),
+            voided_at: winter + 7200,
+            restored: None,
+        };
+        let csv = voided(&[window(summer + 1800), window(winter + 1800)]);
+        assert!(
+            csv.contains("\r\n2027-10-31 02:30 (zomertijd);2027-10-31 02:31 (zomertijd);3;an;2027-10-31 04:00;;\r\n"),
+            "{csv}"
+        );
+        assert!(
+            csv.contains("\r\n2027-10-31 02:30 (wintertijd);2027-10-31 02:31 (wintertijd);3;"),
+            "{csv}"
         );
     }
 

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod activity;
 mod archive;
 mod audit_log;
+mod brussels;
 mod edit_poll;
 pub mod export;
 mod extract;

@@ -3,6 +3,7 @@
 //! `…/sluitingsmoment`, `…/uitslag`). Each form only says what to change; storing it with its
 //! audit entry is the same for all four.
 
+use super::brussels;
 use super::extract::{DeskForm, DeskPath, Form};
 use super::refusal::Refusal;
 use super::{back_to_poll, find_poll, views};
@@ -11,7 +12,6 @@ use axum::response::Response;
 use axum::routing::{MethodRouter, post};
 use stembus_poll::ResultsVisibility;
 use stembus_poll::error::AppError;
-use stembus_poll::moment::Moment;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, OverrideChange};
 
@@ -61,10 +61,7 @@ pub fn close(_: &Form, now: i64) -> Result<OverrideRequest, AppError> {
     Ok(OverrideRequest {
         change: OverrideChange::Closes(Some(now)),
         action: AuditAction::Close,
-        detail: format!(
-            "gesloten op {}",
-            Moment::brussels_from_unix(now).long_nl_with_time()
-        ),
+        detail: format!("gesloten op {}", brussels::long_with_time(now)),
     })
 }
 
@@ -86,15 +83,14 @@ pub fn closing_moment(form: &Form, _: i64) -> Result<OverrideRequest, AppError> 
             detail: "sluitingsmoment van het inhoudsbestand".to_string(),
         });
     }
-    let closes =
-        Moment::parse_brussels_local(form.required("sluit")?).ok_or(AppError::InvalidField)?;
+    // Never a guess at the repeated autumn hour: refused like any other time it cannot read.
+    let brussels::Typed::Once(closes) = brussels::read(form.required("sluit")?) else {
+        return Err(AppError::InvalidField);
+    };
     Ok(OverrideRequest {
         change: OverrideChange::Closes(Some(closes)),
         action: AuditAction::ClosingMoment,
-        detail: format!(
-            "sluitingsmoment {}",
-            Moment::brussels_from_unix(closes).long_nl_with_time()
-        ),
+        detail: format!("sluitingsmoment {}", brussels::long_with_time(closes)),
     })
 }
 

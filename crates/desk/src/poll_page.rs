@@ -6,6 +6,7 @@
 //! and its audit log.
 
 use super::activity::{self, HourlySeries};
+use super::brussels;
 use super::extract::{DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::refusal::Refusal;
@@ -158,7 +159,7 @@ pub fn newsletter_html(
 
 fn closes_words(closes: Option<Moment>) -> String {
     match closes {
-        Some(moment) => format!("op {}", moment.long_nl_with_time()),
+        Some(moment) => format!("op {}", brussels::long_with_time(moment.unix_seconds())),
         None => "nooit (geen einddatum)".to_string(),
     }
 }
@@ -177,16 +178,11 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         PollSource::Desk { made, .. } => {
             let (by, at) = &made.created;
             let origin = Origin::Desk {
-                created: format!(
-                    "gemaakt door {by} op {}",
-                    Moment::brussels_from_unix(*at).long_nl_with_time()
-                ),
-                archived: made.archived.as_ref().map(|(by, at)| {
-                    format!(
-                        "door {by} op {}",
-                        Moment::brussels_from_unix(*at).long_nl_with_time()
-                    )
-                }),
+                created: format!("gemaakt door {by} op {}", brussels::long_with_time(*at)),
+                archived: made
+                    .archived
+                    .as_ref()
+                    .map(|(by, at)| format!("door {by} op {}", brussels::long_with_time(*at))),
                 // An archived poll's embed answers 410: nothing to copy or preview.
                 embeds: if made.archived.is_some() {
                     Vec::new()
@@ -215,7 +211,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
             .map(|(by, at)| {
                 format!(
                     "gewijzigd op de redactie door {by} op {}",
-                    Moment::brussels_from_unix(at).long_nl_with_time()
+                    brussels::long_with_time(at)
                 )
             })
     };
@@ -262,7 +258,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
         opens: served
             .opens
             .map_or("bij de publicatie".to_string(), |opens| {
-                opens.long_nl_with_time()
+                brussels::long_with_time(opens.unix_seconds())
             }),
         max_choices: served.max_choices,
         state: if archived {

@@ -47,6 +47,18 @@ struct ClockTime {
 )]
 pub struct InvalidMoment(String);
 
+/// What a Brussels clock time stands for (`Moment::read_brussels_local`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrusselsTime {
+    /// One instant, in unix seconds.
+    Once(i64),
+    /// A time the clock shows twice on the last Sunday of October, between 2.00 and 3.00: first
+    /// in summer time (+02:00), an hour later in winter time (+01:00).
+    Twice { summer: i64, winter: i64 },
+    /// A time the clock skips on the last Sunday of March, from 2.00 straight to 3.00.
+    Skipped,
+}
+
 impl Moment {
     /// Parses the three forms above; fails on anything else, including days a month lacks and a
     /// time without its offset (a newsroom's "18:05" means nothing without knowing where).
@@ -179,10 +191,28 @@ impl Moment {
         )
     }
 
-    /// Reads a `datetime-local` value ("2025-01-27T18:05", seconds optional) as a clock in Brussels
-    /// shows it, to unix seconds. In the hour that occurs twice in autumn the first is meant; a time
-    /// skipped in spring is refused.
-    pub fn parse_brussels_local(text: &str) -> Option<i64> {
+    /// The moment as a `datetime-local` value with its offset, "2027-10-31T02:30+01:00": one
+    /// instant even in the hour the Brussels clock shows twice, which the value alone is not.
+    pub fn local_value_with_offset(&self) -> String {
+        let offset = self.time.map_or(0, |t| t.offset).unsigned_abs();
+        let sign = if self.time.is_some_and(|t| t.offset < 0) {
+            '-'
+        } else {
+            '+'
+        };
+        format!(
+            "{}{sign}{:02}:{:02}",
+            self.local_input_value(),
+            offset / 60,
+            offset % 60
+        )
+    }
+
+    /// Reads a `datetime-local` value ("2025-01-27T18:05", seconds optional), optionally with its
+    /// offset ("…+01:00"), as a clock in Brussels shows it. `None` for anything else, and for an
+    /// offset Brussels did not keep then. Without an offset a time in the hour the clock shows
+    /// twice in autumn is `Twice`, for the caller to ask which: picking one would be a guess.
+    pub fn read_brussels_local(text: &str) -> Option<BrusselsTime> {
         let (date, clock) = text.split_once('T')?;
         let parts: Vec<&str> = date.split('-').collect();
         let [year, month, day] = parts.as_slice() else {
@@ -195,6 +225,14 @@ impl Moment {
         {
             return None;
         }
+        let (clock, offset) = match clock.split_once('+') {
+            Some((clock, offset)) => {
+                let (hours, minutes) = offset.split_once(':')?;
+                let minutes = i64::from(digits(hours, 2)?) * 60 + i64::from(digits(minutes, 2)?);
+                (clock, Some(minutes))
+            }
+            None => (clock, None),
+        };
         let clock: Vec<&str> = clock.split(':').collect();
         let (hour, minute, second) = match clock.as_slice() {
             [h, m] => (digits(h, 2)?, digits(m, 2)?, 0),
@@ -208,9 +246,18 @@ impl Moment {
             + i64::from(hour) * 3600
             + i64::from(minute) * 60
             + i64::from(second);
-        [120, 60].into_iter().find_map(|offset: i64| {
+        // The instant this clock time is at `offset` minutes east of UTC, if Brussels kept it then.
+        let at = |offset: i64| {
             let candidate = local - offset * 60;
             (i64::from(brussels_offset_minutes(candidate)) == offset).then_some(candidate)
+        };
+        if let Some(offset) = offset {
+            return at(offset).map(BrusselsTime::Once);
+        }
+        Some(match (at(120), at(60)) {
+            (Some(summer), Some(winter)) => BrusselsTime::Twice { summer, winter },
+            (Some(once), None) | (None, Some(once)) => BrusselsTime::Once(once),
+            (None, None) => BrusselsTime::Skipped,
         })
     }
 
@@ -401,34 +448,72 @@ impl From<Moment> for String {
 mod tests {
     #[test]
     fn a_local_brussels_time_reads_back_as_it_was_written() {
+        use super::{BrusselsTime, Moment};
         // 27 January 2025, 18:05 in Brussels is 17:05 UTC (winter time).
-        let winter = super::Moment::parse_brussels_local("2025-01-27T18:05").unwrap();
-        assert_eq!(winter, 1_737_997_500);
-        let moment = super::Moment::brussels_from_unix(winter);
+        let winter = Moment::read_brussels_local("2025-01-27T18:05");
+        assert_eq!(winter, Some(BrusselsTime::Once(1_737_997_500)));
+        let moment = Moment::brussels_from_unix(1_737_997_500);
         assert_eq!(moment.local_input_value(), "2025-01-27T18:05");
+        assert_eq!(moment.local_value_with_offset(), "2025-01-27T18:05+01:00");
         assert_eq!(moment.day_month_nl_with_time(), "27 januari om 18.05 uur");
         assert_eq!(moment.clock_nl(), "18.05");
         // Summer time: 2 June 2025, 09:00 is 07:00 UTC.
-        let summer = super::Moment::parse_brussels_local("2025-06-02T09:00").unwrap();
+        let Some(BrusselsTime::Once(summer)) = Moment::read_brussels_local("2025-06-02T09:00")
+        else {
+            panic!("one instant")
+        };
         assert_eq!(
-            super::Moment::brussels_from_unix(summer).local_input_value(),
+            Moment::brussels_from_unix(summer).local_input_value(),
             "2025-06-02T09:00"
         );
         assert_eq!(summer % 86_400, 7 * 3600);
-        // 30 March 2025, 02:30 does not exist in Brussels; nonsense is refused too.
+        // 30 March 2025, 02:30 does not exist in Brussels; nonsense is refused.
         assert_eq!(
-            super::Moment::parse_brussels_local("2025-03-30T02:30"),
-            None
+            Moment::read_brussels_local("2025-03-30T02:30"),
+            Some(BrusselsTime::Skipped)
         );
         for bad in [
             "2025-02-30T10:00",
             "2025-01-27 18:05",
             "2025-01-27T25:00",
+            "2025-01-27T18:05+1",
+            "2025-01-27T18:05-01:00",
             "gisteren",
             "",
         ] {
-            assert_eq!(super::Moment::parse_brussels_local(bad), None, "{bad}");
+            assert_eq!(Moment::read_brussels_local(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_autumn_hour_the_clock_shows_twice_is_told_apart_only_by_its_offset() {
+        use super::{BrusselsTime, Moment};
+        // 31 October 2027: 02:30 in summer time is 00:30 UTC, in winter time 01:30 UTC.
+        let (summer, winter) = (1_824_942_600, 1_824_946_200);
+        assert_eq!(
+            Moment::read_brussels_local("2027-10-31T02:30"),
+            Some(BrusselsTime::Twice { summer, winter }),
+            "without an offset neither is picked"
+        );
+        for (instant, written) in [
+            (summer, "2027-10-31T02:30+02:00"),
+            (winter, "2027-10-31T02:30+01:00"),
+        ] {
+            let moment = Moment::brussels_from_unix(instant);
+            assert_eq!(moment.local_value_with_offset(), written);
+            assert_eq!(
+                Moment::read_brussels_local(written),
+                Some(BrusselsTime::Once(instant))
+            );
+        }
+        assert_eq!(
+            Moment::read_brussels_local("2027-10-31T02:30:00+01:00"),
+            Some(BrusselsTime::Once(winter)),
+            "seconds may be written"
+        );
+        // An offset Brussels did not keep at that time names no Brussels clock time.
+        assert_eq!(Moment::read_brussels_local("2027-07-01T10:00+01:00"), None);
+        assert_eq!(Moment::read_brussels_local("2027-10-31T03:30+02:00"), None);
     }
 
     use super::*;

@@ -8,6 +8,7 @@
 //! the same tally). The French fields are optional, but once one is filled in the French must be
 //! complete: a question and a text for every answer, as `PollDefinition::french_problem` asks.
 
+use super::brussels::{self, Typed};
 use super::extract::Form;
 use stembus_content::identifier::{identifier_from, unique_identifier};
 use stembus_poll::language::{PollTranslation, TranslationProblem};
@@ -383,22 +384,25 @@ fn french_refusal(problem: TranslationProblem, options: &[PollOption]) -> FieldE
     }
 }
 
-/// Reads a `datetime-local` field; `Ok(None)` when empty.
+/// Reads a `datetime-local` field; `Ok(None)` when empty. A time the autumn clock shows twice is
+/// refused naming both rather than taken for one of them: the field cannot say which.
 fn moment_field(value: &str, label: &str, field: &str) -> Result<Option<i64>, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
-    Moment::parse_brussels_local(value)
-        .map(Some)
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                format!(
-                    "{label}: dit is geen geldig moment; kies een dag en een uur (Brusselse tijd)."
-                ),
-            )
-        })
+    let refused = |why: String| Err(FieldError::new(field, format!("{label}: {why}")));
+    match brussels::read(value) {
+        Typed::Once(at) => Ok(Some(at)),
+        Typed::Twice { summer, .. } => refused(format!(
+            "{}. Kies een moment buiten het uur van 2.00 tot 3.00 uur.",
+            brussels::twice_words(summer)
+        )),
+        Typed::Skipped => refused(format!("{}.", brussels::SKIPPED_WORDS)),
+        Typed::Invalid => refused(
+            "dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).".to_string(),
+        ),
+    }
 }
 
 /// Checks `fields` against the poll rules at unix second `now`; `before` is the poll being edited.
@@ -687,6 +691,28 @@ mod tests {
         let mut bad_moment = fields(&["Ja", "Nee"]);
         bad_moment.opens = "morgen".into();
         assert_eq!(refused_fields(&bad_moment), ["opent"]);
+    }
+
+    #[test]
+    fn a_time_the_autumn_clock_shows_twice_or_the_spring_clock_skips_is_refused_naming_why() {
+        let mut twice = fields(&["Ja", "Nee"]);
+        twice.closes = "2027-10-31T02:30".into();
+        assert_eq!(
+            refusals(&twice),
+            [(
+                "sluit".to_string(),
+                "Sluit: 31 oktober 2027 om 2.30 uur komt twee keer voor: eerst in zomertijd, een uur later opnieuw in wintertijd. Kies een moment buiten het uur van 2.00 tot 3.00 uur."
+                    .to_string()
+            )]
+        );
+        let mut skipped = fields(&["Ja", "Nee"]);
+        skipped.opens = "2027-03-28T02:30".into();
+        assert_eq!(refused_fields(&skipped), ["opent"]);
+        assert!(
+            refusals(&skipped)[0]
+                .1
+                .starts_with("Opent: dit moment bestaat niet in Brussel")
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub use poll_page::{
     EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
 };
 pub use sign_in::SignInPage;
-pub use void_preview::{VoidPreviewDetail, VoidPreviewPage};
+pub use void_preview::{VoidPreviewDetail, VoidPreviewPage, WindowChoicePage};
 
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -65,8 +65,9 @@ pub(super) fn DeskFrame(frame: Frame, title: String, children: Children) -> impl
     }
 }
 
+/// A moment in the desk's words, with the season where the autumn clock shows its time twice.
 fn when(unix_seconds: i64) -> String {
-    Moment::brussels_from_unix(unix_seconds).long_nl_with_time()
+    crate::brussels::long_with_time(unix_seconds)
 }
 
 /// What a visibility means, in the desk's words.
@@ -175,7 +176,7 @@ fn AuditTable(entries: Vec<AuditEntry>, caption: String, with_poll: bool) -> imp
             view! {
                 <tr>
                     <td>
-                        <time datetime=at.to_string()>{at.long_nl_with_time()}</time>
+                        <time datetime=at.to_string()>{when(entry.at)}</time>
                     </td>
                     <td>{entry.editor}</td>
                     <td>{action_label(entry.action)}</td>

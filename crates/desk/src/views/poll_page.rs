@@ -8,7 +8,7 @@ use stembus_poll::moment::Moment;
 use stembus_poll::{PollResults, ResultsVisibility};
 use stembus_site::embed_code::{FRAME_HEIGHT, FRAME_WIDTH};
 use stembus_site::escape_markup;
-use stembus_store::desk::{AuditEntry, VoidedWindow};
+use stembus_store::desk::{AuditEntry, TimeWindow, VoidedWindow};
 
 /// Where a poll comes from, as its desk page shows it.
 #[derive(Debug, Clone)]
@@ -368,7 +368,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{format!("{} {} u", hour.long_nl(), hour.clock_nl())}</th>
+                    <th scope="row">{crate::activity::hour_label(hour.unix_seconds())}</th>
                     {cells}
                 </tr>
             }
@@ -387,12 +387,18 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         let items = bursts
             .into_iter()
             .map(|burst| {
-                let minute = Moment::brussels_from_unix(burst.minute);
-                let value = minute.local_input_value();
-                let href = format!("{base}/ongeldig?van={value}&tot={value}");
+                // The link carries the minute with its offset: in the hour the autumn clock shows
+                // twice, the clock time alone would name the other one too.
+                let href = crate::void::preview_href(
+                    &poll_id,
+                    TimeWindow {
+                        from: burst.minute,
+                        until: burst.minute + 60,
+                    },
+                );
                 view! {
                     <li>
-                        {format!("{}: {} stemmen ", minute.long_nl_with_time(), burst.votes)}
+                        {format!("{}: {} stemmen ", when(burst.minute), burst.votes)}
                         <a href=href>"Bekijken en ongeldig verklaren"</a>
                     </li>
                 }
@@ -421,9 +427,10 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                     <tr>
                         <td>
                             {format!(
-                                "{} tot {}",
+                                "{} tot {}{}",
                                 when(window.window.from),
                                 Moment::brussels_from_unix(window.window.until).clock_nl(),
+                                crate::brussels::season_note(window.window.until),
                             )}
                         </td>
                         <td class="desk-number">{window.ballots}</td>

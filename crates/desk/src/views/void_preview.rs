@@ -97,3 +97,42 @@ pub fn VoidPreviewPage(frame: Frame, detail: VoidPreviewDetail) -> impl IntoView
         </DeskFrame>
     }
 }
+
+/// A window typed with a time the autumn clock shows twice (between 2.00 and 3.00 on the last
+/// Sunday of October): why it needs a choice, and each window it may mean as a link to its
+/// preview. Nothing is previewed or voided until the editor chooses.
+#[component]
+pub fn WindowChoicePage(
+    frame: Frame,
+    poll_id: String,
+    /// One Dutch sentence per field that needs a choice.
+    why: Vec<String>,
+    /// Each window the fields may mean: its words and its preview's address.
+    choices: Vec<(String, String)>,
+) -> impl IntoView {
+    let why = why
+        .into_iter()
+        .map(|sentence| view! { <p class="desk-error" role="alert">{sentence}</p> })
+        .collect_view();
+    let choices = choices
+        .into_iter()
+        .map(|(words, href)| {
+            view! {
+                <li>
+                    <a href=href>{format!("Het venster {words} bekijken")}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <DeskFrame frame title="Welk venster?".to_string()>
+            <h1>"Welk venster bedoelt u?"</h1>
+            {why}
+            <p>"Kies het venster dat u wilt bekijken; er wordt nog niets ongeldig verklaard."</p>
+            <ul>{choices}</ul>
+            <p>
+                <a href=format!("/redactie/poll/{poll_id}")>"Terug naar de poll, zonder iets te wijzigen"</a>
+            </p>
+        </DeskFrame>
+    }
+}

@@ -994,13 +994,141 @@ async fn a_minute_far_busier_than_usual_is_flagged_with_the_rule() {
         "{desk}"
     );
     assert!(
-        desk.contains("ongeldig?van=2026-03-02T08:50&amp;tot=2026-03-02T08:50"),
-        "{desk}"
+        desk.contains("ongeldig?van=2026-03-02T08:50%2B01:00&amp;tot=2026-03-02T08:50%2B01:00"),
+        "the minute with its offset: {desk}"
     );
     assert!(desk.contains("<svg"), "the chart");
     assert!(
         desk.contains("Stemmen per uur per antwoord"),
         "the table beside it"
+    );
+}
+
+/// 31 October 2027, 00:30 UTC: 2.30 in summer time, the first of the two 2.30s of that night;
+/// the second, in winter time, is an hour later.
+const FIRST_TWO_THIRTY: i64 = 1_824_942_600;
+const SECOND_TWO_THIRTY: i64 = FIRST_TWO_THIRTY + 3600;
+
+/// The address of the first link to a void preview on a desk page, as a browser follows it.
+fn first_preview_link(page: &str) -> String {
+    let start = page.find("href=\"/redactie/poll/").unwrap() + "href=\"".len();
+    let link = &page[start..];
+    let link = &link[..link.find('"').unwrap()];
+    assert!(link.contains("/ongeldig?"), "{link}");
+    link.replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn in_the_hour_the_autumn_clock_shows_twice_the_flagged_minute_voids_its_own_votes() {
+    let site = TestSite::new().kept_router();
+    site.clock.set(SECOND_TWO_THIRTY + 600);
+    let editor = signed_in(&site).await;
+    // Three "Ja" at the first 2.30 (summer time), a quiet reader a minute after it for six
+    // minutes, and thirty "Nee" at the second 2.30 (winter time).
+    for n in 0..3 {
+        ballot(&site, n, "ja", FIRST_TWO_THIRTY + n as i64).await;
+    }
+    for n in 3..9 {
+        ballot(
+            &site,
+            n,
+            "weet-niet",
+            FIRST_TWO_THIRTY + (n as i64 - 2) * 60,
+        )
+        .await;
+    }
+    for n in 9..39 {
+        ballot(&site, n, "nee", SECOND_TWO_THIRTY + n as i64).await;
+    }
+
+    let desk = editor.get(&site, &desk_poll()).await.decoded();
+    assert!(
+        desk.contains("31 oktober 2027 om 2.30 uur (wintertijd): 30 stemmen"),
+        "{desk}"
+    );
+    // The chart's table tells the two hours of 2.00 apart.
+    assert!(
+        desk.contains("31 oktober 2027 2.00 u (zomertijd)")
+            && desk.contains("31 oktober 2027 2.00 u (wintertijd)"),
+        "{desk}"
+    );
+    let hourly = editor
+        .get(&site, &format!("{}/export/per-uur.csv", desk_poll()))
+        .await;
+    let lines: Vec<&str> = hourly.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[1], "2027-10-31 02:00 (zomertijd);3;0;6;0");
+    assert_eq!(lines[2], "2027-10-31 02:00 (wintertijd);0;30;0;0");
+    let preview = editor.get(&site, &first_preview_link(&desk)).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview.body.contains("brachten 30 lezers een stem uit"),
+        "the flagged minute's own votes: {}",
+        preview.body
+    );
+    let van = hidden(&preview.body, "van").unwrap();
+    assert_eq!(
+        van, "2027-10-31T02:30+01:00",
+        "the confirmation names it whole"
+    );
+    let confirm = format!(
+        "van={0}&tot={0}&aantal={1}",
+        van.replace('+', "%2B"),
+        hidden(&preview.body, "aantal").unwrap()
+    );
+    let reply = editor
+        .post(&site, &format!("{}/ongeldig", desk_poll()), &confirm)
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let counts = site.state.store.tally(POLL, None).await.unwrap();
+    assert_eq!(
+        counts.voters, 9,
+        "the thirty are out, the three and six stay"
+    );
+    let windows = site.state.store.voided_windows(Some(POLL)).await.unwrap();
+    assert_eq!(windows[0].window.from, SECOND_TWO_THIRTY);
+    assert_eq!(windows[0].ballots, 30);
+    let page = site.get(ARTICLE, None).await.decoded();
+    assert!(page.contains("30 stemmen uit een ongewone piek"), "{page}");
+
+    // A window typed by hand in that hour is not guessed: the editor chooses.
+    let typed = editor
+        .get(
+            &site,
+            &format!(
+                "{}/ongeldig?van=2027-10-31T02:30&tot=2027-10-31T02:30",
+                desk_poll()
+            ),
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST, "{}", typed.body);
+    let body = typed.decoded();
+    assert!(
+        body.contains("Van: 31 oktober 2027 om 2.30 uur komt twee keer voor: eerst in zomertijd, een uur later opnieuw in wintertijd."),
+        "{body}"
+    );
+    assert!(
+        body.contains("Het venster van de minuut 31 oktober 2027 om 2.30 uur (zomertijd) bekijken")
+            && body.contains(
+                "Het venster van de minuut 31 oktober 2027 om 2.30 uur (wintertijd) bekijken"
+            ),
+        "{body}"
+    );
+    let summer = editor.get(&site, &first_preview_link(&body)).await;
+    assert!(
+        summer.body.contains("brachten 3 lezers een stem uit"),
+        "{}",
+        summer.body
+    );
+
+    let voided = editor
+        .get(&site, &format!("{}/export/ongeldig.csv", desk_poll()))
+        .await;
+    assert!(
+        voided
+            .body
+            .contains("\r\n2027-10-31 02:30 (wintertijd);2027-10-31 02:31 (wintertijd);30;an;"),
+        "{}",
+        voided.body
     );
 }
 
