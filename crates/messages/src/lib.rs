@@ -212,8 +212,11 @@ impl Words {
     }
 
     /// The transparency box's count of voters; `None` when the figures cannot be read just now.
-    pub fn facts_voters(&self, voters: Option<u64>) -> String {
+    /// The transparency box's count of voters: "so far" while the poll runs, "in all" once it has
+    /// closed.
+    pub fn facts_voters(&self, voters: Option<u64>, closed: bool) -> String {
         match voters {
+            Some(voters) if closed => self.counted("facts-voters-closed", voters),
             Some(voters) => self.counted("facts-voters", voters),
             None => self.text("facts-voters-unavailable"),
         }

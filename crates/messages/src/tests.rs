@@ -74,8 +74,22 @@ fn counts_follow_each_languages_plural_rules() {
     assert_eq!(dutch.voters(0), "Nog niemand stemde.");
     assert_eq!(dutch.voters(1), "1 lezer stemde.");
     assert_eq!(dutch.voters(2500), "2.500 lezers stemden.");
-    assert_eq!(dutch.facts_voters(Some(0)), "Tot nu toe stemden 0 lezers.");
-    assert_eq!(dutch.facts_voters(Some(1)), "Tot nu toe stemde 1 lezer.");
+    assert_eq!(
+        dutch.facts_voters(Some(0), false),
+        "Tot nu toe stemden 0 lezers."
+    );
+    assert_eq!(
+        dutch.facts_voters(Some(18), true),
+        "In totaal stemden 18 lezers."
+    );
+    assert_eq!(
+        dutch.facts_voters(Some(1), true),
+        "In totaal stemde 1 lezer."
+    );
+    assert_eq!(
+        dutch.facts_voters(Some(1), false),
+        "Tot nu toe stemde 1 lezer."
+    );
     let french = words(Language::French);
     // In French, zero takes the singular.
     assert_eq!(french.votes(0), "0 vote");
@@ -83,9 +97,16 @@ fn counts_follow_each_languages_plural_rules() {
     assert_eq!(french.votes(2), "2 votes");
     assert_eq!(french.voters(0), "Personne n’a encore voté.");
     assert_eq!(french.voters(1), "1 lecteur a voté.");
-    assert_eq!(french.facts_voters(Some(0)), "Jusqu’ici, 0 lecteur a voté.");
     assert_eq!(
-        french.facts_voters(Some(1_234_567)),
+        french.facts_voters(Some(0), false),
+        "Jusqu’ici, 0 lecteur a voté."
+    );
+    assert_eq!(
+        french.facts_voters(Some(18), true),
+        "Au total, 18 lecteurs ont voté."
+    );
+    assert_eq!(
+        french.facts_voters(Some(1_234_567), false),
         "Jusqu’ici, 1\u{202f}234\u{202f}567 lecteurs ont voté."
     );
 }

@@ -85,7 +85,8 @@ impl VoteAnswer {
             standing_html: rendered_standing(view, words, SaidBy::LiveRegion),
             // Rendered as text: the labels come from the newsroom and are escaped here.
             announcement_html: announcement.to_html(),
-            facts_voters: words.facts_voters(Some(voters)),
+            // A vote is taken only while the poll is open.
+            facts_voters: words.facts_voters(Some(voters), false),
         }
     }
 }

@@ -87,6 +87,11 @@ facts-voters =
         [one] Jusqu’ici, { $count } lecteur a voté.
        *[other] Jusqu’ici, { $count } lecteurs ont voté.
     }
+facts-voters-closed =
+    { $n ->
+        [one] Au total, { $count } lecteur a voté.
+       *[other] Au total, { $count } lecteurs ont voté.
+    }
 facts-voters-unavailable = Le nombre de lecteurs qui ont voté ne peut pas être affiché pour le moment.
 facts-period-not-yet-open = Le sondage ouvre le { $opened }.
 facts-period-ran =

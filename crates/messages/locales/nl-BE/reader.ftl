@@ -80,6 +80,11 @@ facts-voters =
         [one] Tot nu toe stemde { $count } lezer.
        *[other] Tot nu toe stemden { $count } lezers.
     }
+facts-voters-closed =
+    { $n ->
+        [one] In totaal stemde { $count } lezer.
+       *[other] In totaal stemden { $count } lezers.
+    }
 facts-voters-unavailable = Hoeveel lezers stemden, kan nu even niet getoond worden.
 facts-period-not-yet-open = De poll opent op { $opened }.
 facts-period-ran = De poll liep van { $opened } tot { $closes }.

@@ -394,6 +394,10 @@ async fn a_closed_polls_standing_is_not_read_every_second_and_a_void_still_shows
         .await
         .expect("the void shows on the open stream within its spread");
     assert!(event.contains("\"voters\":0"), "{event}");
+    assert!(
+        event.contains("\"facts_voters\":\"In totaal stemden 0 lezers.\""),
+        "a closed poll's box does not say \"so far\": {event}"
+    );
 }
 
 #[tokio::test]

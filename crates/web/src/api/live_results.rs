@@ -113,8 +113,9 @@ struct SnapshotOption<'a> {
 }
 
 impl Snapshot {
-    /// The snapshot of `results`, with their read time.
-    fn of(results: &PollResults, messages: &Arc<Messages>) -> Snapshot {
+    /// The snapshot of `results`, with their read time; `closed`: of a poll that has closed (the
+    /// box's count says "in all", not "so far").
+    fn of(results: &PollResults, closed: bool, messages: &Arc<Messages>) -> Snapshot {
         let in_language = |language: Language, read_at: Option<u64>| {
             let words = messages.words(language);
             let data = SnapshotData {
@@ -130,7 +131,7 @@ impl Snapshot {
                         figures: words.figures(row.percent, row.votes),
                     })
                     .collect(),
-                facts_voters: words.facts_voters(Some(results.voters)),
+                facts_voters: words.facts_voters(Some(results.voters), closed),
                 read_at,
             };
             serde_json::to_string(&data).unwrap_or_default()
@@ -430,6 +431,7 @@ async fn read_every_second(
             Ok(tally) => {
                 let snapshot = Snapshot::of(
                     &PollResults::from_counts(&poll, &tally.counts, tally.voters).read_at(read_at),
+                    read_every == CLOSED_READ_EVERY,
                     &site.messages,
                 );
                 let published = channel.send_if_modified(|current| {
@@ -623,7 +625,7 @@ mod tests {
             read_at_ms: 1_765_000_000_123,
         };
         let messages = Messages::load().unwrap();
-        let snapshot = Snapshot::of(&results, &messages);
+        let snapshot = Snapshot::of(&results, false, &messages);
         assert_eq!(
             snapshot.data_in(Language::Dutch),
             r#"{"voters":10,"total":"10 lezers stemden.","options":[{"key":"ja","votes":7,"percent":70,"figures":"70% · 7 stemmen"},{"key":"nee","votes":3,"percent":30,"figures":"30% · 3 stemmen"}],"facts_voters":"Tot nu toe stemden 10 lezers.","read_at":1765000000123}"#
@@ -635,7 +637,7 @@ mod tests {
         assert_eq!(snapshot.id.len(), 16);
         let mut other = results.clone();
         other.voters = 11;
-        assert_ne!(Snapshot::of(&other, &messages).id, snapshot.id);
+        assert_ne!(Snapshot::of(&other, false, &messages).id, snapshot.id);
     }
 
     #[test]
@@ -644,8 +646,8 @@ mod tests {
         let poll = stembus_poll::test_support::poll();
         let counts = [("ja".to_string(), 2), ("nee".to_string(), 1)];
         let results = PollResults::from_counts(&poll, &counts, 3);
-        let first = Snapshot::of(&results.clone().read_at(1_000), &messages);
-        let later = Snapshot::of(&results.clone().read_at(2_000), &messages);
+        let first = Snapshot::of(&results.clone().read_at(1_000), false, &messages);
+        let later = Snapshot::of(&results.clone().read_at(2_000), false, &messages);
         // Published once (the hub sends a snapshot only when it differs), with one id on every
         // node, so that a reconnecting reader is not sent what it has.
         assert_eq!(first, later);
@@ -658,7 +660,7 @@ mod tests {
         let changed =
             PollResults::from_counts(&poll, &[("ja".to_string(), 1), ("nee".to_string(), 2)], 3);
         assert_ne!(
-            Snapshot::of(&changed.read_at(1_000), &messages),
+            Snapshot::of(&changed.read_at(1_000), false, &messages),
             first,
             "a changed vote keeps the count"
         );

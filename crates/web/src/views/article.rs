@@ -343,7 +343,7 @@ fn PollSection(
 /// live standing, so that the box never shows another count than the poll above it.
 #[component]
 fn PollFactsBox(facts: PollFacts, poll_id: String, embedded: bool, words: Words) -> impl IntoView {
-    let voters = words.facts_voters(facts.voters);
+    let voters = words.facts_voters(facts.voters, facts.status == PollStatus::Closed);
     let voters_id = ["poll-facts-voters-", &poll_id].concat();
     let opened = words.date_time(&facts.opened);
     let closes = facts.closes.map(|closes| words.date_time(&closes));
