@@ -504,15 +504,17 @@ pub fn check(
     });
     if let Some(closes) = closes {
         let opens_at = opens.map_or(now, |opens| opens.unix_seconds());
-        if closes.unix_seconds() <= opens_at {
-            errors.push(FieldError::new(
-                "sluit",
-                "Sluit: dit moment moet na het openen liggen.".into(),
-            ));
-        } else if !closes_kept && closes.unix_seconds() <= now {
+        // The past first: with Opent empty the poll opens now, and "after the opening" would
+        // then tell an editor who typed yesterday something that is true but not the point.
+        if !closes_kept && closes.unix_seconds() <= now {
             errors.push(FieldError::new(
                 "sluit",
                 "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".into(),
+            ));
+        } else if closes.unix_seconds() <= opens_at {
+            errors.push(FieldError::new(
+                "sluit",
+                "Sluit: dit moment moet na het openen liggen.".into(),
             ));
         }
     }
@@ -712,6 +714,30 @@ mod tests {
             refusals(&skipped)[0]
                 .1
                 .starts_with("Opent: dit moment bestaat niet in Brussel")
+        );
+    }
+
+    #[test]
+    fn a_past_closing_moment_is_refused_as_past_and_one_before_a_later_opening_as_such() {
+        let mut past = fields(&["Ja", "Nee"]);
+        past.closes = "2026-03-01T09:00".into();
+        assert_eq!(
+            refusals(&past),
+            [(
+                "sluit".to_string(),
+                "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".to_string()
+            )],
+            "Opent empty: the poll opens now, but the moment is simply past"
+        );
+        let mut before_opening = fields(&["Ja", "Nee"]);
+        before_opening.opens = "2026-03-10T09:00".into();
+        before_opening.closes = "2026-03-09T09:00".into();
+        assert_eq!(
+            refusals(&before_opening),
+            [(
+                "sluit".to_string(),
+                "Sluit: dit moment moet na het openen liggen.".to_string()
+            )]
         );
     }
 

@@ -396,6 +396,22 @@ async fn closing_in_the_past_is_refused() {
 }
 
 #[tokio::test]
+async fn closing_in_the_past_with_opent_left_empty_is_refused_as_past() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    // Opent empty opens the poll now (2 March 2026, 9.00), so the past moment is also before
+    // the opening; what the editor must hear is that it is past.
+    assert_refused(
+        &site,
+        &editor,
+        &[("sluit", "2026-03-01T12:00")],
+        "Sluit: dit moment is al voorbij; kies een moment in de toekomst.",
+        &[("sluit", "2026-03-01T12:00")],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn results_after_closing_without_a_closing_moment_are_refused() {
     let site = TestSite::new();
     let editor = signed_in(&site).await;
