@@ -106,6 +106,9 @@ struct Repair<'a> {
     nonce: Option<&'a str>,
 }
 
+/// Where a piece of the page starts and ends (byte indices).
+type Span = (usize, usize);
+
 /// A start or end tag: where its name is, where it ends, and the attributes `repair` looks at.
 struct Tag {
     name: (usize, usize),
@@ -115,7 +118,7 @@ struct Tag {
     /// `None` for the value when it has none.
     crossorigin: Option<(usize, Option<(usize, usize)>)>,
     /// A `nonce` attribute: from the white space before it to its end, and its value as written.
-    nonce: Option<((usize, usize), Option<(usize, usize)>)>,
+    nonce: Option<(Span, Option<Span>)>,
 }
 
 /// Elements whose text the tokenizer reads up to their end tag (raw text and escapable raw text).
