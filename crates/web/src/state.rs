@@ -73,7 +73,7 @@ impl WebState {
                 site.settings.vote_burst,
                 site.settings.votes_per_minute,
             )),
-            standing_pictures: Arc::new(StandingPictures::new()),
+            standing_pictures: standing_pictures(&site),
             site,
         };
         WebState(Arc::new(parts))
@@ -93,6 +93,18 @@ impl WebState {
         parts.site = site;
         WebState(Arc::new(parts))
     }
+}
+
+/// The standing's pictures, which the content drops when it changes.
+fn standing_pictures(site: &SiteState) -> Arc<StandingPictures> {
+    let pictures = Arc::new(StandingPictures::new());
+    let kept = Arc::downgrade(&pictures);
+    site.content.on_change(Box::new(move |_| {
+        if let Some(pictures) = kept.upgrade() {
+            pictures.clear();
+        }
+    }));
+    pictures
 }
 
 /// The live-result streams, whose readings the content wakes when it changes.

@@ -124,6 +124,61 @@ async fn a_picture_is_rendered_once_per_ten_seconds_and_then_shows_the_new_count
     assert_ne!(after.header("etag"), first.header("etag"));
 }
 
+#[tokio::test]
+async fn a_closed_polls_picture_is_drawn_as_of_its_close_and_kept_until_an_editor_changes_it() {
+    let content = content_with_poll_rules(
+        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap()).kept_router();
+    for n in 0..3 {
+        let vote = stembus_store::NewVote {
+            poll_id: POLL.into(),
+            choices: vec!["ja".into()],
+            voter: format!("{n:032x}"),
+            cast_at: TEST_NOW - 1800 + n,
+        };
+        site.state.store.record_vote(vote).await.unwrap();
+    }
+    let first = site.get(PICTURE, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    // Drawn as of the close (8.59), whenever it is asked for.
+    let poll = site.state.library().poll(POLL).unwrap().1.clone();
+    let tally = site.state.store.tally(POLL, None).await.unwrap();
+    let results = PollResults::from_counts(&poll, &tally.counts, tally.voters);
+    let as_of_close = stembus_picture::render(
+        &Standing {
+            poll: &poll,
+            results: Some(&results),
+            at: TEST_NOW - 60,
+        },
+        &site.state.words(Language::Dutch),
+    )
+    .unwrap();
+    assert_eq!(first.bytes, as_of_close);
+    site.clock.set(TEST_NOW + 3600);
+    let later = site.get(PICTURE, None).await;
+    assert_eq!(later.header("etag"), first.header("etag"));
+    assert_eq!(
+        site.state.standing_pictures.renders(),
+        1,
+        "not drawn again every ten seconds"
+    );
+    // An editor voids the three votes: the picture is drawn anew.
+    let editor = signed_in(&site).await;
+    let window = "van=2026-03-02T08:30&tot=2026-03-02T08:30";
+    let voided = editor
+        .post(
+            &site,
+            &format!("/redactie/poll/{POLL}/ongeldig"),
+            &format!("{window}&aantal=3"),
+        )
+        .await;
+    assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);
+    let after = site.get(PICTURE, None).await;
+    assert_ne!(after.header("etag"), first.header("etag"));
+    assert_eq!(site.state.standing_pictures.renders(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_asking_at_once_wait_for_one_render() {
     let (site, _content) = public_site();

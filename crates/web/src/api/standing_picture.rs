@@ -9,6 +9,11 @@
 //! standing keeps its tag across renders), `If-None-Match` gets a 304, and shared caches may keep
 //! it `cache_control::STANDING_PICTURE`. An archived poll answers 410, an unknown one, or one
 //! without French texts asked in French, 404, as the results API does.
+//!
+//! A closed poll's standing moves only when an editor voids or restores a window: its picture says
+//! when the poll closed (not when it was drawn, so every render is the same bytes with the same
+//! tag) and is kept until the content changes, not rendered again every ten seconds for as long as
+//! newsletters and previews of it are opened.
 
 use super::results::{api_error, asked_poll};
 use crate::address_part::AddressPart;
@@ -25,7 +30,7 @@ use stembus_messages::Words;
 use stembus_picture::Standing;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
-use stembus_poll::{PollDefinition, PollResults};
+use stembus_poll::{PollDefinition, PollResults, PollStatus};
 use stembus_site::cache_control;
 use tokio::sync::OnceCell;
 
@@ -42,6 +47,8 @@ struct Kept {
     png: Bytes,
     tag: HeaderValue,
     rendered_at: i64,
+    /// Of a closed poll: fresh until the content changes (`StandingPictures::clear`).
+    closed: bool,
 }
 
 type Slot = Arc<OnceCell<Kept>>;
@@ -58,6 +65,15 @@ impl StandingPictures {
         StandingPictures::default()
     }
 
+    /// Forgets every kept picture: the content changed (an editor voided a window of a closed
+    /// poll, reworded a question), and the next request renders it anew.
+    pub fn clear(&self) {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+
     /// How many pictures this node has rendered since it started.
     pub fn renders(&self) -> u64 {
         self.renders.load(Ordering::Relaxed)
@@ -68,8 +84,9 @@ impl StandingPictures {
     /// `None` when the cache is full of fresh pictures.
     fn slot(&self, key: (String, Language), now: i64) -> Option<Slot> {
         let fresh = |slot: &Slot| {
-            slot.get()
-                .is_none_or(|kept| now >= kept.rendered_at && now - kept.rendered_at < FRESH_FOR)
+            slot.get().is_none_or(|kept| {
+                kept.closed || (now >= kept.rendered_at && now - kept.rendered_at < FRESH_FOR)
+            })
         };
         let mut kept = self
             .kept
@@ -133,7 +150,12 @@ async fn render(
     now: i64,
     words: Words,
 ) -> Result<Kept, Response> {
-    let public = poll.results_visible(poll.status_at(now), false);
+    let status = poll.status_at(now);
+    let public = poll.results_visible(status, false);
+    // A closed poll's standing is as it was when it closed: drawn as of then.
+    let closed_at = (status == PollStatus::Closed)
+        .then(|| poll.closes.map(|closes| closes.unix_seconds()))
+        .flatten();
     let results: Option<PollResults> = if public {
         match state.store.tally(&poll.id, None).await {
             Ok(tally) => Some(PollResults::from_counts(poll, &tally.counts, tally.voters)),
@@ -154,7 +176,7 @@ async fn render(
         let standing = Standing {
             poll: &poll,
             results: results.as_ref(),
-            at: now,
+            at: closed_at.unwrap_or(now),
         };
         stembus_picture::render(&standing, &words)
     })
@@ -184,6 +206,7 @@ async fn render(
         png: Bytes::from(png),
         tag,
         rendered_at: now,
+        closed: closed_at.is_some(),
     })
 }
 
