@@ -2,16 +2,23 @@
 //! closing moment and who sees the results (`/redactie/poll/{id}/sluiten`, `…/heropenen`,
 //! `…/sluitingsmoment`, `…/uitslag`). Each form only says what to change; storing it with its
 //! audit entry is the same for all four.
+//!
+//! A closing moment set here follows the poll form's rules (`poll_form::closing_problem`): after
+//! now and after the opening. A past one is refused, not taken as "Nu sluiten": an editor who
+//! typed a moment meant that moment, and closing at once is the button beside the field. A
+//! refused moment comes back on the poll's page with the message at the field.
 
-use super::brussels;
+use super::brussels::{self, Typed};
 use super::extract::{DeskForm, DeskPath, Form};
+use super::poll_form::{ClosingProblem, closing_problem};
 use super::refusal::Refusal;
-use super::{back_to_poll, find_poll, views};
+use super::views::ClosesRefusal;
+use super::{back_to_poll, find_poll, poll_page, views};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{MethodRouter, post};
-use stembus_poll::ResultsVisibility;
 use stembus_poll::error::AppError;
+use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, OverrideChange};
 
@@ -23,8 +30,23 @@ pub struct OverrideRequest {
     detail: String,
 }
 
-/// Reads an override form, at unix second `now`, into the change it asks for.
-type Parse = fn(&Form, i64) -> Result<OverrideRequest, AppError>;
+/// Why an override form was not taken.
+pub enum Refused {
+    /// The desk's notice for this error.
+    Notice(AppError),
+    /// The closing moment typed does not pass: the poll's page again, saying why at the field.
+    ClosingMoment(ClosesRefusal),
+}
+
+impl From<AppError> for Refused {
+    fn from(error: AppError) -> Refused {
+        Refused::Notice(error)
+    }
+}
+
+/// Reads an override form for `poll` (as served), at unix second `now`, into the change it asks
+/// for.
+type Parse = fn(&Form, &PollDefinition, i64) -> Result<OverrideRequest, Refused>;
 
 /// The route of one override form.
 pub fn route(parse: Parse) -> MethodRouter<SiteState> {
@@ -48,7 +70,13 @@ async fn change(
         change,
         action,
         detail,
-    } = parse(&form, now)?;
+    } = match parse(&form, &poll, now) {
+        Ok(request) => request,
+        Err(Refused::Notice(error)) => return Err(error.into()),
+        Err(Refused::ClosingMoment(refusal)) => {
+            return poll_page::with_closes_refused(&state, &editor, &id, refusal).await;
+        }
+    };
     let entry = editor.audit(now, action, Some(&poll.id), detail);
     if !state.store.change_poll(&poll.id, change, &entry).await? {
         return Err(AppError::NotFound.into());
@@ -57,7 +85,7 @@ async fn change(
 }
 
 /// `…/sluiten`: closes the poll at this minute.
-pub fn close(_: &Form, now: i64) -> Result<OverrideRequest, AppError> {
+pub fn close(_: &Form, _: &PollDefinition, now: i64) -> Result<OverrideRequest, Refused> {
     Ok(OverrideRequest {
         change: OverrideChange::Closes(Some(now)),
         action: AuditAction::Close,
@@ -66,7 +94,7 @@ pub fn close(_: &Form, now: i64) -> Result<OverrideRequest, AppError> {
 }
 
 /// `…/heropenen`: opens the poll again, without a closing moment.
-pub fn reopen(_: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+pub fn reopen(_: &Form, _: &PollDefinition, _: i64) -> Result<OverrideRequest, Refused> {
     Ok(OverrideRequest {
         change: OverrideChange::Closes(None),
         action: AuditAction::Reopen,
@@ -74,8 +102,15 @@ pub fn reopen(_: &Form, _: i64) -> Result<OverrideRequest, AppError> {
     })
 }
 
-/// `…/sluitingsmoment`: `sluit` (a Brussels `datetime-local`), or `bestand` for the file's moment.
-pub fn closing_moment(form: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+/// `…/sluitingsmoment`: `sluit` (a Brussels `datetime-local`, or a choice the page offered with
+/// its offset), or `bestand` for the file's moment. The moment must lie after now and after
+/// `poll`'s opening; a time the autumn clock shows twice comes back with a button for each of the
+/// two that passes, as the field cannot say which.
+pub fn closing_moment(
+    form: &Form,
+    poll: &PollDefinition,
+    now: i64,
+) -> Result<OverrideRequest, Refused> {
     if form.get("bestand").is_some() {
         return Ok(OverrideRequest {
             change: OverrideChange::ClosesFromFile,
@@ -83,10 +118,60 @@ pub fn closing_moment(form: &Form, _: i64) -> Result<OverrideRequest, AppError> 
             detail: "sluitingsmoment van het inhoudsbestand".to_string(),
         });
     }
-    // Never a guess at the repeated autumn hour: refused like any other time it cannot read.
-    let brussels::Typed::Once(closes) = brussels::read(form.required("sluit")?) else {
-        return Err(AppError::InvalidField);
+    let typed = form.get("sluit").unwrap_or_default().trim().to_string();
+    let opens = poll.opens.map(|opens| opens.unix_seconds());
+    let problem = |closes: i64| closing_problem(closes, opens, Some(now));
+    let refused = |message: String, choices: Vec<(String, String)>| {
+        Refused::ClosingMoment(ClosesRefusal {
+            typed: typed.clone(),
+            message: format!("Sluitingsmoment: {message}"),
+            choices,
+        })
     };
+    let closes = match brussels::read(&typed) {
+        Typed::Once(closes) => closes,
+        Typed::Twice { summer, winter } => {
+            let choices: Vec<(String, String)> = [summer, winter]
+                .into_iter()
+                .filter(|closes| problem(*closes).is_none())
+                .map(|closes| {
+                    (
+                        brussels::long_with_time(closes),
+                        brussels::exact_value(closes),
+                    )
+                })
+                .collect();
+            let message = match choices.len() {
+                // Neither passes: what is wrong with the later one is what is wrong with both.
+                0 => problem_words(problem(winter).unwrap_or(ClosingProblem::Past), poll),
+                // The later one passes whenever the earlier one does.
+                1 => format!(
+                    "{}. De eerste keer kan niet meer; bedoelt u de tweede, kies die dan hieronder.",
+                    brussels::twice_words(summer)
+                ),
+                _ => format!(
+                    "{}. Kies hieronder welk van de twee u bedoelt.",
+                    brussels::twice_words(summer)
+                ),
+            };
+            return Err(refused(message, choices));
+        }
+        Typed::Skipped => {
+            return Err(refused(format!("{}.", brussels::SKIPPED_WORDS), Vec::new()));
+        }
+        Typed::Invalid if typed.is_empty() => {
+            let message = "vul een dag en een uur in (Brusselse tijd).".to_string();
+            return Err(refused(message, Vec::new()));
+        }
+        Typed::Invalid => {
+            let message =
+                "dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).".to_string();
+            return Err(refused(message, Vec::new()));
+        }
+    };
+    if let Some(problem) = problem(closes) {
+        return Err(refused(problem_words(problem, poll), Vec::new()));
+    }
     Ok(OverrideRequest {
         change: OverrideChange::Closes(Some(closes)),
         action: AuditAction::ClosingMoment,
@@ -94,8 +179,26 @@ pub fn closing_moment(form: &Form, _: i64) -> Result<OverrideRequest, AppError> 
     })
 }
 
+/// What an editor reads of `problem` with a closing moment of `poll`.
+fn problem_words(problem: ClosingProblem, poll: &PollDefinition) -> String {
+    match (problem, poll.opens) {
+        (ClosingProblem::Past, _) => "dit moment is al voorbij; kies een moment in de toekomst. Wilt u de poll nu sluiten, gebruik dan „Nu sluiten”.".to_string(),
+        (ClosingProblem::BeforeOpening, Some(opens)) => format!(
+            "dit moment moet na het openen liggen (de poll opent op {}).",
+            brussels::long_with_time(opens.unix_seconds())
+        ),
+        (ClosingProblem::BeforeOpening, None) => {
+            "dit moment moet na het openen liggen.".to_string()
+        }
+    }
+}
+
 /// `…/uitslag`: `zichtbaarheid` = `after-vote`, `always`, `after-close`, or `bestand` for the file's.
-pub fn results_visibility(form: &Form, _: i64) -> Result<OverrideRequest, AppError> {
+pub fn results_visibility(
+    form: &Form,
+    _: &PollDefinition,
+    _: i64,
+) -> Result<OverrideRequest, Refused> {
     let key = form.required("zichtbaarheid")?;
     if key == "bestand" {
         return Ok(OverrideRequest {

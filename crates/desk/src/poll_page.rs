@@ -11,10 +11,13 @@ use super::extract::{DeskPath, SignedIn};
 use super::page::DeskPage;
 use super::refusal::Refusal;
 use super::views::{
-    self, EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
+    self, ClosesRefusal, EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail,
+    Setting,
 };
 use super::{PollSource, find_poll};
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
@@ -35,11 +38,28 @@ pub async fn show(
     DeskPath(id): DeskPath<String>,
 ) -> Result<DeskPage, Refusal> {
     let detail = poll_detail(&state, &id).await?;
+    Ok(page(&editor, detail))
+}
+
+fn page(editor: &SignedIn, detail: PollDetail) -> DeskPage {
     let frame = editor.frame();
-    Ok(DeskPage::new(move || {
+    DeskPage::new(move || {
         let (frame, detail) = (frame.clone(), detail.clone());
         view! { <PollDeskPage frame detail /> }.into_any()
-    }))
+    })
+}
+
+/// The poll's page again (400) after its "Sluitingsmoment" form was refused: what was typed back
+/// in the field, with why, and nothing changed.
+pub async fn with_closes_refused(
+    state: &SiteState,
+    editor: &SignedIn,
+    id: &str,
+    refusal: ClosesRefusal,
+) -> Result<Response, Refusal> {
+    let mut detail = poll_detail(state, id).await?;
+    detail.closes_refused = Some(refusal);
+    Ok((StatusCode::BAD_REQUEST, page(editor, detail)).into_response())
 }
 
 /// The embed of `served` in each language it speaks, Dutch first.
@@ -276,6 +296,7 @@ async fn poll_detail(state: &SiteState, id: &str) -> Result<PollDetail, AppError
             .closes
             .map(|moment| moment.local_input_value())
             .unwrap_or_default(),
+        closes_refused: None,
         visibility: Setting {
             value: views::visibility_words(served.show_results).to_string(),
             overridden: overrides.show_results.and(visibility_changed),

@@ -405,6 +405,34 @@ fn moment_field(value: &str, label: &str, field: &str) -> Result<Option<i64>, Fi
     }
 }
 
+/// What is wrong with a closing moment, by the rules the poll form and the desk's
+/// "Sluitingsmoment" share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosingProblem {
+    /// It is not after `now`.
+    Past,
+    /// It is not after the poll's opening.
+    BeforeOpening,
+}
+
+/// Whether the closing moment `closes` breaks a rule: after `now` (when given), then after the
+/// opening `opens` (when known), all in unix seconds. The past is told first: with the opening
+/// left empty a poll opens now, and "after the opening" would then tell an editor who typed
+/// yesterday something true but beside the point.
+pub fn closing_problem(
+    closes: i64,
+    opens: Option<i64>,
+    now: Option<i64>,
+) -> Option<ClosingProblem> {
+    if now.is_some_and(|now| closes <= now) {
+        Some(ClosingProblem::Past)
+    } else if opens.is_some_and(|opens| closes <= opens) {
+        Some(ClosingProblem::BeforeOpening)
+    } else {
+        None
+    }
+}
+
 /// Checks `fields` against the poll rules at unix second `now`; `before` is the poll being edited.
 /// Every refused field is named, in the order of the form.
 pub fn check(
@@ -504,18 +532,18 @@ pub fn check(
     });
     if let Some(closes) = closes {
         let opens_at = opens.map_or(now, |opens| opens.unix_seconds());
-        // The past first: with Opent empty the poll opens now, and "after the opening" would
-        // then tell an editor who typed yesterday something that is true but not the point.
-        if !closes_kept && closes.unix_seconds() <= now {
-            errors.push(FieldError::new(
+        // A closing moment shown by the edit form and sent back unchanged may lie in the past.
+        let now = if closes_kept { None } else { Some(now) };
+        match closing_problem(closes.unix_seconds(), Some(opens_at), now) {
+            Some(ClosingProblem::Past) => errors.push(FieldError::new(
                 "sluit",
                 "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".into(),
-            ));
-        } else if closes.unix_seconds() <= opens_at {
-            errors.push(FieldError::new(
+            )),
+            Some(ClosingProblem::BeforeOpening) => errors.push(FieldError::new(
                 "sluit",
                 "Sluit: dit moment moet na het openen liggen.".into(),
-            ));
+            )),
+            None => {}
         }
     }
 

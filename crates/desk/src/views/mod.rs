@@ -13,7 +13,7 @@ pub use audit::AuditPage;
 pub use notice::{ArchivedNotice, DeskNotice, FormOnlyNotice, RestoredAlreadyNotice};
 pub use poll_list::{ListPage, PollListPage, PollRow};
 pub use poll_page::{
-    EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
+    ClosesRefusal, EmbedCode, FrenchTexts, Origin, PictureShare, PollDeskPage, PollDetail, Setting,
 };
 pub use sign_in::SignInPage;
 pub use void_preview::{VoidPreviewDetail, VoidPreviewPage, WindowChoicePage};

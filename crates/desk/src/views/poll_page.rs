@@ -72,6 +72,18 @@ pub struct Setting {
     pub file_value: String,
 }
 
+/// A closing moment the "Sluitingsmoment" form sent and the desk refused, shown at the field.
+#[derive(Debug, Clone)]
+pub struct ClosesRefusal {
+    /// What the editor typed, back in the field.
+    pub typed: String,
+    /// Why, in Dutch, starting with the field's label.
+    pub message: String,
+    /// For a time the autumn clock shows twice: each of the two moments that would pass, as its
+    /// words and the value (with its offset) a button sends.
+    pub choices: Vec<(String, String)>,
+}
+
 /// Everything a poll's desk page shows.
 #[derive(Debug, Clone)]
 pub struct PollDetail {
@@ -91,6 +103,8 @@ pub struct PollDetail {
     pub closes: Setting,
     /// The closing moment in force, for the field.
     pub closes_input: String,
+    /// The closing moment just refused, when the page answers that refusal.
+    pub closes_refused: Option<ClosesRefusal>,
     pub visibility: Setting,
     pub visibility_now: ResultsVisibility,
     pub results: Option<PollResults>,
@@ -310,6 +324,7 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         is_closed,
         closes,
         closes_input,
+        closes_refused,
         visibility,
         visibility_now,
         results,
@@ -344,6 +359,37 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
         }
         .into_any()
     };
+    // A refused closing moment: the field shows what was typed, described by the message, with a
+    // button for each moment a time the autumn clock shows twice may mean.
+    let (closes_value, closes_message, closes_choices) = match closes_refused {
+        None => (closes_input, None, None),
+        Some(ClosesRefusal {
+            typed,
+            message,
+            choices,
+        }) => {
+            let buttons = choices
+                .into_iter()
+                .map(|(words, value)| {
+                    view! {
+                        <form method="post" action=format!("{base}/sluitingsmoment")>
+                            <Csrf token=csrf.clone() />
+                            <input type="hidden" name="sluit" value=value />
+                            <button type="submit">{format!("Sluiten op {words}")}</button>
+                        </form>
+                    }
+                })
+                .collect_view();
+            let message = view! {
+                <p id="sluit-fout" class="desk-error" role="alert">
+                    {message}
+                </p>
+            };
+            (typed, Some(message), Some(buttons))
+        }
+    };
+    let closes_invalid = closes_message.as_ref().map(|_| "true");
+    let closes_described = closes_message.as_ref().map(|_| "sluit-fout");
     let visibility_options = [
         ResultsVisibility::AfterVote,
         ResultsVisibility::Always,
@@ -599,10 +645,20 @@ pub fn PollDeskPage(frame: Frame, detail: PollDetail) -> impl IntoView {
                     <Csrf token=csrf.clone() />
                     <p>
                         <label for="sluit">"Sluitingsmoment (Brusselse tijd)"</label>
-                        <input id="sluit" name="sluit" type="datetime-local" step="60" value=closes_input />
+                        <input
+                            id="sluit"
+                            name="sluit"
+                            type="datetime-local"
+                            step="60"
+                            value=closes_value
+                            aria-invalid=closes_invalid
+                            aria-describedby=closes_described
+                        />
                         <button type="submit">"Sluitingsmoment instellen"</button>
                     </p>
+                    {closes_message}
                 </form>
+                {closes_choices}
                 <form method="post" action=format!("{base}/sluitingsmoment")>
                     <Csrf token=csrf.clone() />
                     <input type="hidden" name="bestand" value="1" />

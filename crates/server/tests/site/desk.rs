@@ -749,6 +749,126 @@ async fn a_closing_moment_and_results_visibility_set_on_the_desk_override_the_fi
     );
 }
 
+/// Posts `sluit` to the shipped poll's "Sluitingsmoment" form.
+async fn set_closing_moment(site: &TestSite, editor: &Editor, sluit: &str) -> Reply {
+    editor
+        .post(
+            site,
+            &format!("{}/sluitingsmoment", desk_poll()),
+            &format!("sluit={}", sluit.replace('+', "%2B")),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_closing_moment_that_is_past_or_unreadable_is_refused_at_its_field_and_changes_nothing() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    // The test clock stands on 2 March 2026, 9.00; the shipped poll is open.
+    for (sluit, message) in [
+        (
+            "2026-03-02T08:00",
+            "Sluitingsmoment: dit moment is al voorbij; kies een moment in de toekomst. Wilt u de poll nu sluiten, gebruik dan „Nu sluiten”.",
+        ),
+        (
+            "2026-03-29T02:30",
+            "Sluitingsmoment: dit moment bestaat niet in Brussel: op de laatste zondag van maart springt de klok van 2.00 meteen naar 3.00 uur.",
+        ),
+        (
+            "gisteren",
+            "Sluitingsmoment: dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).",
+        ),
+        (
+            "",
+            "Sluitingsmoment: vul een dag en een uur in (Brusselse tijd).",
+        ),
+    ] {
+        let reply = set_closing_moment(&site, &editor, sluit).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{sluit}: {}",
+            reply.body
+        );
+        let page = reply.decoded();
+        assert!(page.contains(message), "{sluit}: {page}");
+        assert!(
+            page.contains(&format!(
+                "value=\"{sluit}\" aria-invalid=\"true\" aria-describedby=\"sluit-fout\""
+            )),
+            "what was typed is back in the field, described by the message: {page}"
+        );
+        assert!(page.contains("id=\"sluit-fout\""), "{page}");
+    }
+    assert!(site.state.store.overrides().await.unwrap().is_empty());
+    assert!(!actions(&site).await.contains(&AuditAction::ClosingMoment));
+    assert!(article_has_form(&site).await, "the poll is still open");
+}
+
+#[tokio::test]
+async fn a_closing_moment_before_the_opening_is_refused_naming_the_opening() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let tomorrow = stembus_poll::PollDefinition {
+        opens: Some(stembus_poll::moment::Moment::brussels_from_unix(
+            TEST_NOW + 24 * 3600,
+        )),
+        ..crate::common::desk_poll(
+            "morgen",
+            "Morgen?",
+            &[("ja", "Ja"), ("nee", "Nee")],
+            stembus_poll::ResultsVisibility::AfterVote,
+        )
+    };
+    make_in_desk(&site, &tomorrow, TEST_NOW).await;
+    site.state.refresh_content().await.unwrap();
+    let reply = editor
+        .post(
+            &site,
+            "/redactie/poll/morgen/sluitingsmoment",
+            "sluit=2026-03-03T08:00",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(
+        reply.decoded().contains(
+            "Sluitingsmoment: dit moment moet na het openen liggen (de poll opent op 3 maart 2026 om 9.00 uur)."
+        ),
+        "{}",
+        reply.body
+    );
+    assert!(site.state.store.overrides().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_closing_moment_the_autumn_clock_shows_twice_is_set_only_once_the_editor_chose() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let reply = set_closing_moment(&site, &editor, "2026-10-25T02:30").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let page = reply.decoded();
+    assert!(
+        page.contains("Sluitingsmoment: 25 oktober 2026 om 2.30 uur komt twee keer voor: eerst in zomertijd, een uur later opnieuw in wintertijd. Kies hieronder welk van de twee u bedoelt."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Sluiten op 25 oktober 2026 om 2.30 uur (zomertijd)")
+            && page.contains("Sluiten op 25 oktober 2026 om 2.30 uur (wintertijd)"),
+        "{page}"
+    );
+    assert!(site.state.store.overrides().await.unwrap().is_empty());
+    // The winter time's button sends the moment with its offset.
+    assert!(
+        page.contains("name=\"sluit\" value=\"2026-10-25T02:30+01:00\""),
+        "{page}"
+    );
+    let reply = set_closing_moment(&site, &editor, "2026-10-25T02:30+01:00").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let overrides = site.state.store.overrides().await.unwrap();
+    // 2.30 in winter time is 1.30 UTC.
+    assert_eq!(overrides[0].1.closes, Some(Some(1_792_891_800)));
+}
+
 #[tokio::test]
 async fn an_address_that_does_not_read_gets_the_dutch_notice_after_the_session_check() {
     let site = TestSite::new();
@@ -784,8 +904,6 @@ async fn a_bad_field_is_refused_with_a_dutch_message_and_changes_nothing() {
     let site = TestSite::new();
     let editor = signed_in(&site).await;
     for (path, fields) in [
-        ("sluitingsmoment", "sluit=gisteren"),
-        ("sluitingsmoment", "sluit="),
         ("uitslag", "zichtbaarheid=iedereen"),
         ("ongeldig", "van=2026-03-02T09:00&tot=2026-03-02T08:00"),
         ("herstellen", "venster=drie"),
