@@ -468,3 +468,52 @@ async fn a_second_french_vote_for_another_answer_says_in_french_that_the_first_v
     }
     assert_eq!(site.voters_in(POLL).await, 1);
 }
+
+#[tokio::test]
+async fn the_dutch_and_french_versions_of_a_page_name_each_other_for_search_engines() {
+    /// Whether `html` has a `tag` element with every one of `attributes`, in any order.
+    fn has(html: &str, tag: &str, attributes: &[String]) -> bool {
+        html.split(&format!("<{tag} "))
+            .skip(1)
+            .filter_map(|rest| rest.split('>').next())
+            .any(|element| attributes.iter().all(|a| element.contains(a.as_str())))
+    }
+    let site = TestSite::new();
+    let base = "http://127.0.0.1:3000";
+    let version = |language: &str, path: &str| {
+        vec![
+            "rel=\"alternate\"".to_string(),
+            format!("hreflang=\"{language}\""),
+            format!("href=\"{base}{path}\""),
+        ]
+    };
+    for (path, other_locale) in [(DUTCH_ARTICLE, "fr_BE"), (FRENCH_ARTICLE, "nl_BE")] {
+        let page = site.get(path, None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.decoded();
+        assert!(
+            has(&html, "link", &version("nl-BE", DUTCH_ARTICLE)),
+            "{path}: {html}"
+        );
+        assert!(
+            has(&html, "link", &version("fr-BE", FRENCH_ARTICLE)),
+            "{path}: {html}"
+        );
+        let alternate = [
+            "property=\"og:locale:alternate\"".to_string(),
+            format!("content=\"{other_locale}\""),
+        ];
+        assert!(has(&html, "meta", &alternate), "{path}: {html}");
+    }
+    let privacy = site.get("/privacy", None).await.decoded();
+    assert!(
+        has(&privacy, "link", &version("fr-BE", "/fr/vie-privee")),
+        "{privacy}"
+    );
+    // An article in one language names no other.
+    let alone = site
+        .get("/artikel/voorbeeld-hoe-werkt-de-lezerspoll", None)
+        .await
+        .decoded();
+    assert!(!alone.contains("hreflang"), "{alone}");
+}

@@ -28,6 +28,7 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
         structured_data,
         share_links,
         related,
+        versions,
     } = data;
     let oembed = oembed_url.map(|href| {
         view! {
@@ -55,6 +56,7 @@ pub fn ArticlePage(data: ArticlePageData, words: Words) -> impl IntoView {
             refused=refused.is_some()
             words=words.clone()
         />
+        <super::LanguageVersions versions own=article.language />
         {oembed}
     };
     let refused_notice = refused.map(|message| {

@@ -2,10 +2,12 @@
 //! an island): the article, the front page, the privacy page, and the data each is rendered from.
 
 mod article;
+mod language_versions;
 mod privacy;
 mod vote_refused;
 
 pub use article::{ArticlePage, EmbeddedPoll, FrontPage};
+pub use language_versions::{LanguageVersions, Versions};
 pub use privacy::{PrivacyPage, PrivacyPageData};
 pub use vote_refused::VoteRefused;
 
@@ -139,6 +141,8 @@ pub struct ArticlePageData {
     pub structured_data: String,
     pub share_links: Vec<ShareLink>,
     pub related: Vec<ArticleSummary>,
+    /// The article in each language that shows its poll (this one too); one entry when it is alone.
+    pub versions: Versions,
 }
 
 /// A poll's standing as a picture (`/api/polls/{id}/standing.png`), as a page names it for link

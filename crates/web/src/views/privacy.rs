@@ -20,6 +20,8 @@ pub struct PrivacyPageData {
     pub vote_burst: u32,
     pub votes_per_minute: u32,
     pub canonical_url: String,
+    /// The page in each language.
+    pub versions: super::Versions,
 }
 
 /// The privacy page: the voter cookie, the vote in the database, the rate limit, no IP addresses,
@@ -33,6 +35,7 @@ pub fn PrivacyPage(data: PrivacyPageData, words: Words) -> impl IntoView {
         vote_burst,
         votes_per_minute,
         canonical_url,
+        versions,
     } = data;
     let days = |n: u32| words.counted("privacy-days", u64::from(n));
     let removal = match voter_retention_days {
@@ -59,6 +62,7 @@ pub fn PrivacyPage(data: PrivacyPageData, words: Words) -> impl IntoView {
         <PageTitle text=text("privacy-page-title") />
         <Meta name="description" content=text("privacy-description") />
         <Link rel="canonical" href=canonical_url />
+        <super::LanguageVersions versions own=words.language() />
         <article class="article privacy">
             <h1 class="article-title">{text("privacy-title")}</h1>
             <div class="article-body">

@@ -1,0 +1,29 @@
+//! The other language's version of a page, named in its `<head>`: search engines then send a
+//! French reader to the French article and a Dutch one to the Dutch, instead of taking them for two
+//! unrelated pages.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta};
+use stembus_poll::language::Language;
+
+/// A page's address in each language it is in, this page's own among them.
+pub type Versions = Vec<(Language, String)>;
+
+/// `<link rel="alternate" hreflang>` for every version (the page's own too, as search engines
+/// ask), and `og:locale:alternate` for the others; nothing for a page in one language.
+#[component]
+pub fn LanguageVersions(versions: Versions, own: Language) -> impl IntoView {
+    (versions.len() > 1).then(|| {
+        versions
+            .into_iter()
+            .map(|(language, href)| {
+                let other = (language != own)
+                    .then(|| view! { <Meta property="og:locale:alternate" content=language.og_locale() /> });
+                view! {
+                    <Link rel="alternate" hreflang=language.tag() href />
+                    {other}
+                }
+            })
+            .collect_view()
+    })
+}
