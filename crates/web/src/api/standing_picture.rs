@@ -245,6 +245,7 @@ mod tests {
             png: Bytes::from_static(b"png"),
             tag: HeaderValue::from_static("\"abc\""),
             rendered_at,
+            closed: false,
         }
     }
 
