@@ -2,16 +2,26 @@
 //! page, and for a change a form from this site with the session's token (`DeskForm`); the
 //! sign-in form, sent before there is a session, is a `SameSiteForm`; the ids in a desk address
 //! are a `DeskPath`.
+//!
+//! The sign-in's body is read within `SIGN_IN_BODY_DEADLINE` (2 s), a 408 with the desk's notice
+//! after it: anyone can post the sign-in form, and a post that declared a body and sent none used
+//! to hold its place until the request timeout (15 s), so a few dozen of them locked every editor
+//! out. Its posts also have a budget of their own, apart from the desk's (the site's `admission`),
+//! so those filling it reach no signed-in editor. A `DeskForm`'s body keeps the request timeout: it
+//! is read only once the session is known, so only an editor can be slow there, and an editor's
+//! form on a poor connection should not be lost for it.
 
 use super::refusal::Refusal;
 use super::session::{self, SESSION_LIMITS};
 use super::views::Frame;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Path, Request};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::time::Duration;
 use stembus_poll::error::AppError;
 use stembus_site::guard;
 use stembus_site::state::SiteState;
@@ -37,6 +47,10 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<SiteState> for Desk
 
 /// A desk form is a few short fields.
 const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// How long the sign-in form's body may take to arrive once its headers have: a name, a password
+/// and a token, well under a kilobyte, which even a poor mobile connection sends in far less.
+pub const SIGN_IN_BODY_DEADLINE: Duration = Duration::from_secs(2);
 
 /// The editor of the request's live session.
 ///
@@ -192,15 +206,27 @@ impl FromRequest<SiteState> for DeskForm {
 
 /// A form from a page of this site, before any session: the sign-in's. It refuses, with the
 /// notice, a form from another site (`ForeignForm`), a body over `MAX_FORM_BYTES` and a field sent
-/// twice; the sign-in's own token is the handler's to check, since its refusal is the form again.
+/// twice, and with the notice that the form expired under `408 Request Timeout` a body that has not
+/// arrived within `SIGN_IN_BODY_DEADLINE`; the sign-in's own token is the handler's to check, since
+/// its refusal is the form again.
 pub struct SameSiteForm(pub Form);
 
 impl FromRequest<SiteState> for SameSiteForm {
-    type Rejection = Refusal;
+    type Rejection = Response;
 
-    async fn from_request(request: Request, state: &SiteState) -> Result<SameSiteForm, Refusal> {
+    async fn from_request(request: Request, state: &SiteState) -> Result<SameSiteForm, Response> {
         let (parts, body) = request.into_parts();
-        same_site(state, &parts.headers)?;
-        Ok(SameSiteForm(Form::read(body).await?))
+        same_site(state, &parts.headers).map_err(|error| Refusal::from(error).into_response())?;
+        match tokio::time::timeout(SIGN_IN_BODY_DEADLINE, Form::read(body)).await {
+            Ok(Ok(form)) => Ok(SameSiteForm(form)),
+            Ok(Err(error)) => Err(Refusal::from(error).into_response()),
+            // `FormExpired`'s words fit ("load the page again and try once more"); the status says
+            // what happened. The render keeps a status the handler chose.
+            Err(_) => Err((
+                StatusCode::REQUEST_TIMEOUT,
+                Refusal::from(AppError::FormExpired),
+            )
+                .into_response()),
+        }
     }
 }

@@ -106,7 +106,7 @@ fn served_here(admission: &Admission, request: &Request<Incoming>) -> bool {
     let path = request.uri().path();
     matches!(
         admission.class_of(request.method(), path),
-        RequestClass::Desk | RequestClass::Health
+        RequestClass::Desk | RequestClass::SignIn | RequestClass::Health
     ) || path.starts_with("/pkg/")
         || path == "/favicon.ico"
 }

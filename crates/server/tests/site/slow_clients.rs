@@ -128,3 +128,82 @@ async fn an_idle_connection_after_its_answer_is_closed_after_the_header_deadline
         "a kept-alive connection that asks nothing more is held"
     );
 }
+
+/// More sign-in posts than the desk has places, each declaring a body it never sends.
+const SLOW_SIGN_INS: usize = 40;
+
+/// How long the sign-in's body may take (`stembus_desk`'s `SIGN_IN_BODY_DEADLINE`).
+const SIGN_IN_BODY_DEADLINE: Duration = Duration::from_secs(2);
+
+#[tokio::test]
+async fn sign_in_posts_whose_bodies_never_come_lock_no_editor_out_and_are_refused_soon() {
+    let site = TestSite::new().kept_router();
+    let editor = crate::desk::signed_in(&site).await;
+    let (address, _stop) = real_server(&site, serve::HEADER_READ_TIMEOUT).await;
+    let started = Instant::now();
+    let mut slow = Vec::new();
+    for _ in 0..SLOW_SIGN_INS {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        stream
+            .write_all(
+                b"POST /redactie/aanmelden HTTP/1.1\r\nHost: stembus\r\n\
+                  Content-Type: application/x-www-form-urlencoded\r\n\
+                  Content-Length: 10000\r\n\r\nnaam=",
+            )
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    // Long enough for every one of them to have been given its place or refused.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let get = |path: &'static str, cookie: Option<String>| async move {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        let cookie = cookie.map_or(String::new(), |cookie| format!("Cookie: {cookie}\r\n"));
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: stembus\r\n{cookie}Connection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        until_closed(&mut stream, Instant::now(), Duration::from_secs(5))
+            .await
+            .0
+    };
+    let desk = get("/redactie", Some(editor.cookie.clone())).await;
+    assert!(
+        desk.starts_with("HTTP/1.1 200"),
+        "a signed-in editor is locked out: {desk}"
+    );
+    let form = get("/redactie/aanmelden", None).await;
+    assert!(
+        form.starts_with("HTTP/1.1 200"),
+        "the sign-in form is locked out: {form}"
+    );
+
+    // Every slow body is answered well before the request timeout (15 s): refused at once for
+    // want of a place, or after the sign-in's deadline for its body.
+    let limit = Duration::from_secs(5);
+    let mut timed_out = 0;
+    for mut stream in slow {
+        let (answer, answered_after, _) = until_closed(&mut stream, started, limit).await;
+        let status = answer.lines().next().unwrap_or_default().to_string();
+        assert!(
+            answered_after.is_some_and(|after| after < limit) && !answer.is_empty(),
+            "a slow sign-in body is still held after {limit:?}: {answer}"
+        );
+        if status.contains(" 408 ") {
+            timed_out += 1;
+            let after = answered_after.unwrap_or_default();
+            assert!(
+                after >= SIGN_IN_BODY_DEADLINE && after < SIGN_IN_BODY_DEADLINE * 2,
+                "refused after the sign-in's deadline for its body, not the request timeout: \
+                 {after:?}"
+            );
+            assert!(
+                answer.contains("Dit formulier is verlopen"),
+                "the desk's Dutch notice: {answer}"
+            );
+        } else {
+            assert!(status.contains(" 503 "), "{answer}");
+        }
+    }
+    assert!(timed_out > 0, "no slow body got its place and then the 408");
+}

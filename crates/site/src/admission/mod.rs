@@ -1,9 +1,16 @@
 //! Admission by class: which requests a full node still takes. Pages and built files, votes, live
-//! streams, the desk, and the health checks with the metrics each have a budget of their own, so
-//! readers' load never starves the desk or a load balancer's health check (nor do sign-in attempts,
-//! which anyone can send and which hold a desk place through their password check), and a page from memory is not shed
-//! like a vote; votes also wait in a queue of their own, which refuses them early once waiting has
-//! become a standing queue (CoDel).
+//! streams, the desk, the sign-in form's posts, and the health checks with the metrics each have a
+//! budget of their own, so readers' load never starves the desk or a load balancer's health check,
+//! and a page from memory is not shed like a vote; votes also wait in a queue of their own, which
+//! refuses them early once waiting has become a standing queue (CoDel).
+//!
+//! The sign-in's posts are apart from the desk because anyone can send them, and each holds its
+//! place while its body arrives and through its password check: 32 posts declaring a body they
+//! never sent once held every desk place for the whole request timeout, and a signed-in editor got
+//! the busy page. Every other desk request either sends no body or has its session checked before
+//! its body is read (`stembus_desk::extract`), so only editors can hold the desk's places for
+//! longer than a store read; a sign-in post holds one of its own few, and for 2 s at most while its
+//! body comes.
 //!
 //! Hand-written rather than tower's `ConcurrencyLimit`, which covers one service with one count and
 //! queues without bound behind it, or an adaptive-limit crate: the classes share one router (one
@@ -40,18 +47,21 @@ pub enum RequestClass {
     Votes,
     /// A live-results stream being opened.
     Streams,
-    /// The editors' desk (its sign-in too): what must answer when readers fill the node.
+    /// The editors' desk, its sign-in form too: what must answer when readers fill the node.
     Desk,
+    /// A post of the desk's sign-in form, which anyone can send before there is a session.
+    SignIn,
     /// The health checks and the metrics: what a load balancer and the monitoring ask.
     Health,
 }
 
 impl RequestClass {
-    pub const ALL: [RequestClass; 5] = [
+    pub const ALL: [RequestClass; 6] = [
         RequestClass::Pages,
         RequestClass::Votes,
         RequestClass::Streams,
         RequestClass::Desk,
+        RequestClass::SignIn,
         RequestClass::Health,
     ];
 
@@ -62,6 +72,7 @@ impl RequestClass {
             RequestClass::Votes => "votes",
             RequestClass::Streams => "streams",
             RequestClass::Desk => "desk",
+            RequestClass::SignIn => "sign_in",
             RequestClass::Health => "health",
         }
     }
@@ -114,8 +125,11 @@ pub struct Budgets {
     /// the hub also bounds how many are admitted a second). Readers reconnecting after a restart
     /// come hundreds at once.
     pub streams: usize,
-    /// Desk requests in flight.
+    /// Desk requests in flight, the sign-in form's posts apart.
     pub desk: usize,
+    /// Sign-in posts in flight: enough for a newsroom signing in at once (each takes a password
+    /// check of tens of milliseconds), few enough that anyone filling them holds no more than that.
+    pub sign_in: usize,
     /// Health check and metrics requests in flight.
     pub health: usize,
     /// How late the run-queue watcher's timer may be without the run queue standing, and the
@@ -138,6 +152,7 @@ impl Default for Budgets {
             vote_interval: Duration::from_millis(100),
             streams: 512,
             desk: 32,
+            sign_in: 8,
             health: 16,
             runtime_lag_target: Duration::from_millis(50),
             runtime_lag_interval: Duration::from_secs(1),
@@ -145,6 +160,10 @@ impl Default for Budgets {
         }
     }
 }
+
+/// The desk's sign-in form (`stembus_desk::SIGN_IN`, which a test there holds to this): its posts
+/// are `RequestClass::SignIn`.
+pub const SIGN_IN_PATH: &str = "/redactie/aanmelden";
 
 /// The seconds a refused request is told to wait (`Retry-After`): long enough for a standing queue
 /// to drain, short enough that a reader trying again is not kept waiting.
@@ -169,6 +188,7 @@ pub struct Admission {
     pages: Arc<Semaphore>,
     streams: Arc<Semaphore>,
     desk: Arc<Semaphore>,
+    sign_in: Arc<Semaphore>,
     health: Arc<Semaphore>,
     votes: VoteQueue,
     metrics: Arc<Metrics>,
@@ -191,6 +211,7 @@ impl Admission {
             pages: Arc::new(Semaphore::new(budgets.pages)),
             streams: Arc::new(Semaphore::new(budgets.streams)),
             desk: Arc::new(Semaphore::new(budgets.desk)),
+            sign_in: Arc::new(Semaphore::new(budgets.sign_in)),
             health: Arc::new(Semaphore::new(budgets.health)),
             votes: VoteQueue::new(&budgets),
             metrics,
@@ -208,6 +229,8 @@ impl Admission {
             RequestClass::Votes
         } else if path.starts_with("/api/polls/") && path.ends_with("/live") {
             RequestClass::Streams
+        } else if path == SIGN_IN_PATH && method == Method::POST {
+            RequestClass::SignIn
         } else if path.starts_with("/redactie") {
             RequestClass::Desk
         } else if matches!(path, "/healthz" | "/readyz" | "/metrics") {
@@ -230,6 +253,7 @@ impl Admission {
             RequestClass::Pages => &self.pages,
             RequestClass::Streams => &self.streams,
             RequestClass::Desk => &self.desk,
+            RequestClass::SignIn => &self.sign_in,
             RequestClass::Health => &self.health,
             RequestClass::Votes => return Ok(Admitted(None)),
         };
@@ -321,6 +345,15 @@ mod tests {
             class(Method::POST, "/redactie/inloggen"),
             RequestClass::Desk
         );
+        assert_eq!(
+            class(Method::POST, "/redactie/aanmelden"),
+            RequestClass::SignIn
+        );
+        assert_eq!(
+            class(Method::GET, "/redactie/aanmelden"),
+            RequestClass::Desk,
+            "the form itself is the desk's: it reads no body"
+        );
         assert_eq!(class(Method::GET, "/healthz"), RequestClass::Health);
         assert_eq!(class(Method::GET, "/readyz"), RequestClass::Health);
         assert_eq!(class(Method::GET, "/metrics"), RequestClass::Health);
@@ -333,6 +366,7 @@ mod tests {
         let admission = admission(Budgets {
             pages: 2,
             desk: 1,
+            sign_in: 2,
             ..Budgets::default()
         });
         let held = [
@@ -352,7 +386,16 @@ mod tests {
             admission.admit(RequestClass::Pages).is_ok(),
             "places come back"
         );
-        // Sign-in attempts, which anyone can send, filling the desk do not reach the health checks.
+        // Sign-in posts, which anyone can send, filling their class reach neither the desk nor the
+        // health checks.
+        let sign_ins = [
+            admission.admit(RequestClass::SignIn).unwrap(),
+            admission.admit(RequestClass::SignIn).unwrap(),
+        ];
+        assert!(matches!(
+            admission.admit(RequestClass::SignIn),
+            Err(Shed::Full)
+        ));
         let desk = admission.admit(RequestClass::Desk).unwrap();
         assert!(matches!(
             admission.admit(RequestClass::Desk),
@@ -362,10 +405,14 @@ mod tests {
             admission.admit(RequestClass::Health).is_ok(),
             "health has its own"
         );
-        drop(desk);
+        drop((desk, sign_ins));
         let metrics = admission.metrics.render();
         assert!(
             metrics.contains("stembus_shed_requests_total{class=\"pages\",reason=\"full\"} 1"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("stembus_shed_requests_total{class=\"sign_in\",reason=\"full\"} 1"),
             "{metrics}"
         );
     }
