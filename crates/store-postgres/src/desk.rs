@@ -712,7 +712,10 @@ impl DeskStore for PostgresStore {
             )
             .await
             .map_err(failed)?;
-        let mut before = definition(&tx, poll_row, stored).await.map_err(failed)?;
+        let (mut before, last_french) = with_options(&tx, poll_row, stored)
+            .await
+            .map_err(failed)?
+            .into_definition_and_last_french();
         made::apply_overrides(&mut before, &overrides_row(&overrides));
         if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
             return Ok(PollEdit::NotAsSeen);
@@ -725,7 +728,7 @@ impl DeskStore for PostgresStore {
             .await
             .map_err(failed)?
             .get(0);
-        let clarified = match made::judge_edit(&before, &after, has_ballots) {
+        let clarified = match made::judge_edit(&before, &after, has_ballots, last_french.as_ref()) {
             Verdict::Unchanged => return Ok(PollEdit::Unchanged),
             Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
             Verdict::Edited { clarified } => clarified,
@@ -758,6 +761,18 @@ impl DeskStore for PostgresStore {
         migrate::set_options(&tx, poll_row, &after, after.french.as_ref())
             .await
             .map_err(failed)?;
+        // French removed after the first vote stays on the rows, unseen, for the next edit to be
+        // judged against (`made::french_to_keep`); `set_options` cleared it.
+        if let Some(kept) = made::french_to_keep(&before, &after, has_ballots, last_french) {
+            for (key, label) in kept {
+                tx.execute(
+                    "UPDATE poll_option SET french_label = $3 WHERE poll_id = $1 AND key = $2",
+                    &[&poll_row, &key, &label],
+                )
+                .await
+                .map_err(failed)?;
+            }
+        }
         let entry = AuditEntry {
             at,
             editor: by.to_string(),
@@ -965,12 +980,12 @@ fn made_poll_row(row: &Row) -> (i64, StoredPoll, MadeRow) {
     )
 }
 
-/// `stored` with the shown answers of poll row `poll_row`, in their order.
-async fn definition(
+/// `stored` with the rows of the shown answers of poll row `poll_row`, in their order.
+async fn with_options(
     client: &impl GenericClient,
     poll_row: i64,
     mut stored: StoredPoll,
-) -> Result<PollDefinition, tokio_postgres::Error> {
+) -> Result<StoredPoll, tokio_postgres::Error> {
     stored.options = client
         .query(
             "SELECT key, label, french_label FROM poll_option
@@ -982,7 +997,7 @@ async fn definition(
         .iter()
         .map(|row| (row.get(0), row.get(1), row.get(2)))
         .collect();
-    Ok(stored.into_definition())
+    Ok(stored)
 }
 
 /// Records `entry`, and raises the desk's version when its action changes the site: every desk

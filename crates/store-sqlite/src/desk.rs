@@ -650,7 +650,8 @@ impl DeskStore for SqliteStore {
                 return Ok(PollEdit::UnknownPoll);
             };
             // Judged and described against the poll as served: what the edit form showed.
-            let mut before = definition(tx, poll_row, stored)?;
+            let (mut before, last_french) =
+                with_options(tx, poll_row, stored)?.into_definition_and_last_french();
             made::apply_overrides(&mut before, &poll_overrides(tx, poll_row)?);
             if seen.is_some_and(|seen| seen != made::fingerprint(&before)) {
                 return Ok(PollEdit::NotAsSeen);
@@ -660,11 +661,12 @@ impl DeskStore for SqliteStore {
                 [poll_row],
                 |row| row.get(0),
             )?;
-            let clarified = match made::judge_edit(&before, &after, has_ballots) {
-                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-                Verdict::Edited { clarified } => clarified,
-            };
+            let clarified =
+                match made::judge_edit(&before, &after, has_ballots, last_french.as_ref()) {
+                    Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+                    Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+                    Verdict::Edited { clarified } => clarified,
+                };
             // The edit says what holds, so the desk's overrides go; it is the desk's last change
             // of the poll, so it is the one `desk_changed_*` names.
             tx.execute(
@@ -689,6 +691,16 @@ impl DeskStore for SqliteStore {
                 ],
             )?;
             queries::set_options(tx, poll_row, &after, after.french.as_ref())?;
+            // French removed after the first vote stays on the rows, unseen, for the next edit
+            // to be judged against (`made::french_to_keep`); `set_options` cleared it.
+            if let Some(kept) = made::french_to_keep(&before, &after, has_ballots, last_french) {
+                let mut keep = tx.prepare_cached(
+                    "UPDATE poll_option SET french_label = ?3 WHERE poll_id = ?1 AND key = ?2",
+                )?;
+                for (key, label) in kept {
+                    keep.execute(params![poll_row, key, label])?;
+                }
+            }
             insert_audit(
                 tx,
                 &AuditEntry {
@@ -864,8 +876,17 @@ fn made_poll_row(row: &Row<'_>) -> rusqlite::Result<(i64, StoredPoll, MadeRow)> 
 fn definition(
     conn: &Connection,
     poll_row: i64,
-    mut stored: StoredPoll,
+    stored: StoredPoll,
 ) -> rusqlite::Result<PollDefinition> {
+    Ok(with_options(conn, poll_row, stored)?.into_definition())
+}
+
+/// `stored` with the rows of the shown answers of poll row `poll_row`, in their order.
+fn with_options(
+    conn: &Connection,
+    poll_row: i64,
+    mut stored: StoredPoll,
+) -> rusqlite::Result<StoredPoll> {
     let mut statement = conn.prepare_cached(
         "SELECT key, label, french_label FROM poll_option
          WHERE poll_id = ?1 AND position IS NOT NULL
@@ -875,7 +896,7 @@ fn definition(
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })?;
     stored.options = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(stored.into_definition())
+    Ok(stored)
 }
 
 /// A count from a row, as stored (never below zero).

@@ -5,8 +5,14 @@
 //! (`french_question`, NULL for a poll without French) and each answer's label on the answer's row
 //! (`french_label`). A content file's poll keeps its French in its file, which is what the site
 //! serves it from, so the poll sync leaves those columns empty.
+//!
+//! French removed after the first vote leaves its labels on the answers' rows, unseen: without a
+//! French question a poll has no French. They are what French readers voted on, so French added
+//! again is judged against them, and answers cannot trade their French words by way of an edit
+//! that removes them.
 
 use crate::desk::{MadePoll, PollOverrides};
+use std::collections::BTreeMap;
 use stembus_poll::language::PollTranslation;
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
@@ -64,6 +70,25 @@ pub struct StoredPoll {
 
 impl StoredPoll {
     pub fn into_definition(self) -> PollDefinition {
+        self.into_definition_and_last_french().0
+    }
+
+    /// The definition, and for a poll without French the French labels its answers' rows still
+    /// hold (by key; `None` when they hold none): those it had when its French was removed after
+    /// the first vote, which an edit is judged against (`judge_edit`).
+    pub fn into_definition_and_last_french(
+        self,
+    ) -> (PollDefinition, Option<BTreeMap<String, String>>) {
+        let last_french = match self.french_question {
+            Some(_) => None,
+            None => Some(
+                self.options
+                    .iter()
+                    .filter_map(|(key, _, french)| Some((key.clone(), french.clone()?)))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+            .filter(|labels| !labels.is_empty()),
+        };
         // The French labels go with the French question: without one the poll has no French,
         // whatever an answer's row may still hold.
         let french = self.french_question.map(|question| PollTranslation {
@@ -74,7 +99,7 @@ impl StoredPoll {
                 .filter_map(|(key, _, french)| Some((key.clone(), french.clone()?)))
                 .collect(),
         });
-        PollDefinition {
+        let definition = PollDefinition {
             id: self.key,
             question: self.question,
             options: self
@@ -89,7 +114,8 @@ impl StoredPoll {
             show_results: ResultsVisibility::from_key(&self.show_results).unwrap_or_default(),
             french,
             allow_change: self.allow_change,
-        }
+        };
+        (definition, last_french)
     }
 }
 
@@ -105,7 +131,9 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
     }
 }
 
-/// Judges replacing `before` with `after` (both as stored) on a poll that has ballots or not.
+/// Judges replacing `before` with `after` (both as stored) on a poll that has ballots or not;
+/// `last_french`: the French labels its answers carried when its French was removed after the
+/// first vote (`StoredPoll::into_definition_and_last_french`).
 /// Once anyone voted, the answers (keys, in order), the opening moment and the number a reader
 /// may pick are what those readers chose under, so they stay; the wording may be corrected, in
 /// Dutch and in French alike. A correction is a change of a text some reader may have voted on:
@@ -113,8 +141,15 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
 /// removed). French added to a poll that had none corrects nothing a reader read, so it is an edit
 /// but no correction. A correction may not give an answer the words another answer had: votes stay
 /// with the answer's key, so two answers' texts swapped in their fields (which keep their keys)
-/// would move every vote to the other answer, a reordering in other words.
-pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: bool) -> Verdict {
+/// would move every vote to the other answer, a reordering in other words. French added again
+/// after it was removed is held to that rule against the French it had: removing it and adding
+/// it back swapped is the same swap in two edits.
+pub fn judge_edit(
+    before: &PollDefinition,
+    after: &PollDefinition,
+    has_ballots: bool,
+    last_french: Option<&BTreeMap<String, String>>,
+) -> Verdict {
     if before == after {
         return Verdict::Unchanged;
     }
@@ -129,7 +164,7 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
             || before.opens != after.opens
             || before.max_choices != after.max_choices
             || before.allow_change != after.allow_change
-            || takes_anothers_words(before, after))
+            || takes_anothers_words(before, after, last_french))
     {
         return Verdict::AnswersLocked;
     }
@@ -148,11 +183,16 @@ pub fn judge_edit(before: &PollDefinition, after: &PollDefinition, has_ballots: 
 }
 
 /// Whether an answer of `after` reads as a different answer of `before` did, in Dutch or in
-/// French, while it did not read so itself: the texts are compared by their letters and digits
+/// French (`before`'s, or for a poll without French the `last_french` it had), while it did not
+/// read so itself: the texts are compared by their letters and digits
 /// alone, in any case and with accents folded (`comparable`), so "Nee." takes "Nee"'s place as
 /// surely as "nee" does. An answer whose text says what it said before takes nothing, even in a
 /// poll whose answers already read alike.
-fn takes_anothers_words(before: &PollDefinition, after: &PollDefinition) -> bool {
+fn takes_anothers_words(
+    before: &PollDefinition,
+    after: &PollDefinition,
+    last_french: Option<&BTreeMap<String, String>>,
+) -> bool {
     fn takes<'a>(
         old: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         new: impl Iterator<Item = (&'a str, &'a str)>,
@@ -174,10 +214,14 @@ fn takes_anothers_words(before: &PollDefinition, after: &PollDefinition) -> bool
     }
     let (old, new) = (labels(before), labels(after));
     let dutch = takes(old.iter().copied(), new.iter().copied());
-    let french = match (&before.french, &after.french) {
+    let old_french = before
+        .french
+        .as_ref()
+        .map(|old| &old.labels)
+        .or(last_french);
+    let french = match (old_french, &after.french) {
         (Some(old), Some(new)) => takes(
-            old.labels
-                .iter()
+            old.iter()
                 .map(|(key, label)| (key.as_str(), label.as_str())),
             new.labels
                 .iter()
@@ -186,6 +230,25 @@ fn takes_anothers_words(before: &PollDefinition, after: &PollDefinition) -> bool
         _ => false,
     };
     dutch || french
+}
+
+/// The French labels to keep on the answers' rows once `after` is stored: when it has no French
+/// and readers voted, the labels `before` had, or the `last_french` it kept already (an edit
+/// rewrites every row's French label). `None`: keep none.
+pub fn french_to_keep(
+    before: &PollDefinition,
+    after: &PollDefinition,
+    has_ballots: bool,
+    last_french: Option<BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
+    if !has_ballots || after.french.is_some() {
+        return None;
+    }
+    before
+        .french
+        .as_ref()
+        .map(|french| french.labels.clone())
+        .or(last_french)
 }
 
 /// An answer's text as the swap rule compares it: its letters and digits only, in lower case,
@@ -257,15 +320,21 @@ mod tests {
         let mut swapped = poll();
         swapped.options[0].label = " nee ".into();
         swapped.options[1].label = "JA".into();
-        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
         assert_eq!(
-            judge_edit(&before, &swapped, false),
+            judge_edit(&before, &swapped, true, None),
+            Verdict::AnswersLocked
+        );
+        assert_eq!(
+            judge_edit(&before, &swapped, false, None),
             Verdict::Edited { clarified: false }
         );
         // One answer taking another's words is the same move, half done.
         let mut taken = poll();
         taken.options[2].label = "Nee".into();
-        assert_eq!(judge_edit(&before, &taken, true), Verdict::AnswersLocked);
+        assert_eq!(
+            judge_edit(&before, &taken, true, None),
+            Verdict::AnswersLocked
+        );
     }
 
     #[test]
@@ -274,15 +343,21 @@ mod tests {
         let mut swapped = poll();
         swapped.options[0].label = "Nee.".into();
         swapped.options[1].label = "Ja.".into();
-        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
+        assert_eq!(
+            judge_edit(&before, &swapped, true, None),
+            Verdict::AnswersLocked
+        );
         let mut taken = poll();
         taken.options[2].label = "Néé!".into();
-        assert_eq!(judge_edit(&before, &taken, true), Verdict::AnswersLocked);
+        assert_eq!(
+            judge_edit(&before, &taken, true, None),
+            Verdict::AnswersLocked
+        );
         // An answer's own words with a full stop added take nothing.
         let mut own = poll();
         own.options[0].label = "Ja.".into();
         assert_eq!(
-            judge_edit(&before, &own, true),
+            judge_edit(&before, &own, true, None),
             Verdict::Edited { clarified: true }
         );
     }
@@ -316,13 +391,16 @@ mod tests {
             french: Some(translation("Non", "Oui")),
             ..poll()
         };
-        assert_eq!(judge_edit(&before, &swapped, true), Verdict::AnswersLocked);
+        assert_eq!(
+            judge_edit(&before, &swapped, true, None),
+            Verdict::AnswersLocked
+        );
         let reworded = PollDefinition {
             french: Some(translation("Oui, certainement", "Non")),
             ..poll()
         };
         assert_eq!(
-            judge_edit(&before, &reworded, true),
+            judge_edit(&before, &reworded, true, None),
             Verdict::Edited { clarified: true }
         );
     }
@@ -333,11 +411,11 @@ mod tests {
         let mut reworded = poll();
         reworded.options[0].label = "Ja, zeker".into();
         assert_eq!(
-            judge_edit(&before, &reworded, true),
+            judge_edit(&before, &reworded, true, None),
             Verdict::Edited { clarified: true }
         );
         assert_eq!(
-            judge_edit(&before, &reworded, false),
+            judge_edit(&before, &reworded, false, None),
             Verdict::Edited { clarified: false }
         );
         let closes = PollDefinition {
@@ -345,17 +423,17 @@ mod tests {
             ..poll()
         };
         assert_eq!(
-            judge_edit(&before, &closes, true),
+            judge_edit(&before, &closes, true, None),
             Verdict::Edited { clarified: false }
         );
         let mut reordered = poll();
         reordered.options.swap(0, 1);
         assert_eq!(
-            judge_edit(&before, &reordered, true),
+            judge_edit(&before, &reordered, true, None),
             Verdict::AnswersLocked
         );
         assert_eq!(
-            judge_edit(&before, &before.clone(), true),
+            judge_edit(&before, &before.clone(), true, None),
             Verdict::Unchanged
         );
     }
@@ -380,23 +458,86 @@ mod tests {
         let label = with_french("Dommage ?", ["Oui", "Non", "Aucune idée"]);
         for after in [&question, &label, &poll()] {
             assert_eq!(
-                judge_edit(&before, after, true),
+                judge_edit(&before, after, true, None),
                 Verdict::Edited { clarified: true }
             );
             assert_eq!(
-                judge_edit(&before, after, false),
+                judge_edit(&before, after, false, None),
                 Verdict::Edited { clarified: false }
             );
         }
         assert_eq!(
-            judge_edit(&poll(), &before, true),
+            judge_edit(&poll(), &before, true, None),
             Verdict::Edited { clarified: false },
             "French added to a poll without it corrects nothing a reader read"
         );
         assert_eq!(
-            judge_edit(&before, &before.clone(), true),
+            judge_edit(&before, &before.clone(), true, None),
             Verdict::Unchanged
         );
+    }
+
+    #[test]
+    fn french_removed_after_the_first_vote_and_added_back_swapped_is_a_swap() {
+        let before = with_french("Dommage ?", ["Oui", "Non", "Je ne sais pas"]);
+        let removed = poll();
+        assert_eq!(
+            judge_edit(&before, &removed, true, None),
+            Verdict::Edited { clarified: true },
+            "removing the French is still a correction"
+        );
+        let last = french_to_keep(&before, &removed, true, None);
+        assert_eq!(
+            last,
+            before.french.as_ref().map(|french| french.labels.clone()),
+            "what French readers voted on is kept"
+        );
+        let swapped = with_french("Dommage ?", ["Non", "Oui", "Je ne sais pas"]);
+        assert_eq!(
+            judge_edit(&removed, &swapped, true, last.as_ref()),
+            Verdict::AnswersLocked
+        );
+        let same = with_french("Dommage ?", ["Oui", "Non", "Aucune idée"]);
+        assert_eq!(
+            judge_edit(&removed, &same, true, last.as_ref()),
+            Verdict::Edited { clarified: false },
+            "added back in its own words, or reworded, it is no swap"
+        );
+        // An edit that leaves the poll without French keeps the labels kept before; one before
+        // the first vote, or with French, keeps none.
+        assert_eq!(french_to_keep(&removed, &removed, true, last.clone()), last);
+        assert_eq!(french_to_keep(&before, &removed, false, None), None);
+        assert_eq!(french_to_keep(&removed, &same, true, last), None);
+    }
+
+    #[test]
+    fn a_stored_poll_without_a_french_question_gives_its_rows_french_labels_as_its_last_french() {
+        let stored = |french_question: Option<&str>, nee: Option<&str>| StoredPoll {
+            key: "p".into(),
+            question: "Schade?".into(),
+            french_question: french_question.map(str::to_string),
+            options: vec![
+                ("ja".into(), "Ja".into(), Some("Oui".into())),
+                ("nee".into(), "Nee".into(), nee.map(str::to_string)),
+            ],
+            opens_at: None,
+            closes_at: None,
+            max_choices: 1,
+            allow_change: false,
+            show_results: "always".into(),
+        };
+        let (definition, last) = stored(None, Some("Non")).into_definition_and_last_french();
+        assert_eq!(definition.french, None);
+        assert_eq!(
+            last.unwrap().into_iter().collect::<Vec<_>>(),
+            [
+                ("ja".to_string(), "Oui".to_string()),
+                ("nee".to_string(), "Non".to_string())
+            ]
+        );
+        let (definition, last) =
+            stored(Some("Dommage ?"), Some("Non")).into_definition_and_last_french();
+        assert!(definition.french.is_some() && last.is_none());
     }
 
     #[test]

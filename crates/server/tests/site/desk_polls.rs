@@ -1227,6 +1227,80 @@ async fn after_the_first_vote_a_french_rewording_is_logged_as_a_correction_and_r
     assert!(!page.body.contains("iframe-code-fr"), "{}", page.body);
 }
 
+#[tokio::test]
+async fn french_removed_after_votes_cannot_come_back_with_two_answers_words_swapped() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    let mut changes = IN_FRENCH.to_vec();
+    changes.push(("uitslag", "always"));
+    create(&site, &editor, &changes).await;
+    for choice in ["ja", "ja", "nee"] {
+        let reply = site
+            .post_fetch(&format!("poll={CODE}&choice={choice}&lang=fr-BE"), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let french_fields = ["vraag-fr", "antwoord1-fr", "antwoord2-fr", "antwoord3-fr"];
+
+    // Swapped in one edit: refused, as before.
+    let mut swapped = edit_form(&site, &editor, CODE).await;
+    set(&mut swapped, "antwoord1-fr", "Non");
+    set(&mut swapped, "antwoord2-fr", "Oui");
+    let reply = save_edit(&site, &editor, CODE, &swapped).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+
+    // Every French field emptied: taken.
+    let mut none = edit_form(&site, &editor, CODE).await;
+    for name in french_fields {
+        set(&mut none, name, "");
+    }
+    let reply = save_edit(&site, &editor, CODE, &none).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+
+    // The French back with "Oui" and "Non" traded: the same swap, in two edits.
+    let mut back_swapped = edit_form(&site, &editor, CODE).await;
+    for (name, value) in [
+        ("vraag-fr", FRENCH_QUESTION),
+        ("antwoord1-fr", "Non"),
+        ("antwoord2-fr", "Oui"),
+        ("antwoord3-fr", "Je ne sais pas"),
+    ] {
+        set(&mut back_swapped, name, value);
+    }
+    let reply = save_edit(&site, &editor, CODE, &back_swapped).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let page = reply.decoded();
+    assert!(
+        page.contains("Niet bewaard. Er hebben al lezers gestemd")
+            && page.contains(
+                "Frans dat na de eerste stem weggehaald werd, wordt daarvoor vergeleken met de Franse teksten van toen als het terugkomt."
+            ),
+        "{page}"
+    );
+    let made = site.state.store.made_polls().await.unwrap();
+    assert_eq!(made[0].definition.french, None, "nothing stored");
+
+    // Back in its own words, it is taken, and the French readers' votes stay with "Oui".
+    let mut back = edit_form(&site, &editor, CODE).await;
+    for (name, value) in IN_FRENCH {
+        set(&mut back, name, value);
+    }
+    let reply = save_edit(&site, &editor, CODE, &back).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let made = site.state.store.made_polls().await.unwrap();
+    let french = made[0].definition.french.clone().unwrap();
+    assert_eq!(french.labels["ja"], "Oui");
+    let tally = site.state.store.tally(CODE, None).await.unwrap();
+    assert!(tally.counts.contains(&("ja".to_string(), 2)), "{tally:?}");
+    let embed = site.get(&format!("/fr/embed/{CODE}"), None).await;
+    assert_eq!(embed.status, StatusCode::OK);
+    assert!(
+        embed.body.contains("<label for=\"keuze-ja\">Oui</label>"),
+        "{}",
+        embed.body
+    );
+}
+
 /// The edit form's `<select>` of "Resultaten tonen": the key of its selected option.
 fn selected_visibility(body: &str) -> Option<String> {
     let select = &body[body.find("name=\"uitslag\"")?..];

@@ -887,3 +887,64 @@ pub async fn after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_f
     clarified.options[0].label = "Ja.".into();
     assert_eq!(edit(&store, &clarified, 300).await, PollEdit::Edited);
 }
+
+pub async fn french_removed_after_the_first_vote_and_added_back_swapped_is_refused(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made_in_two_languages(), 10).await);
+    for voter in ["a", "b"] {
+        store
+            .record_vote(vote_at(voter, &["ja"], 100))
+            .await
+            .unwrap();
+    }
+    store
+        .record_vote(vote_at("c", &["nee"], 100))
+        .await
+        .unwrap();
+
+    // Every French field emptied: still a correction, and the French readers voted on is kept.
+    assert_eq!(edit(&store, &made(), 200).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, made());
+    // An edit of the Dutch meanwhile keeps it too.
+    let mut reworded = made();
+    reworded.question = "Echt gemaakt?".into();
+    assert_eq!(edit(&store, &reworded, 250).await, PollEdit::Edited);
+    // French added back with "Oui" and "Non" traded would move the French votes.
+    let swapped = PollDefinition {
+        french: Some(french(
+            "Fait ?",
+            [
+                ("ja", "Non"),
+                ("nee", "Oui"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..reworded.clone()
+    };
+    assert_eq!(edit(&store, &swapped, 300).await, PollEdit::AnswersLocked);
+    let stored = made_deepseek(&store).await;
+    assert_eq!(stored.definition, reworded, "still without French");
+    assert_eq!(
+        stored.definition.in_language(Language::French),
+        None,
+        "kept labels are no French of the poll"
+    );
+    assert_eq!(counts(&store).await, (vec![2, 1, 0], 3));
+
+    // Added back in its own words, or reworded, it is taken.
+    let back = PollDefinition {
+        french: Some(french(
+            "Fait ?",
+            [
+                ("ja", "Oui"),
+                ("nee", "Non, pas du tout"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..reworded.clone()
+    };
+    assert_eq!(edit(&store, &back, 400).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, back);
+}

@@ -282,6 +282,7 @@ macro_rules! desk_contract {
             a_poll_in_dutch_and_french_is_stored_and_read_back_with_both,
             after_the_first_vote_a_french_rewording_is_a_correction,
             french_texts_are_removed_and_added_by_an_edit,
+            french_removed_after_the_first_vote_and_added_back_swapped_is_refused,
             an_edit_replaces_the_desk_overrides,
             clearing_a_desk_close_in_the_edit_form_reopens_the_poll_and_is_logged,
             an_edit_over_a_change_the_editor_did_not_see_is_refused,
