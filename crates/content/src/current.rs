@@ -96,6 +96,8 @@ struct Current {
     /// `files` with `desk`'s overrides applied: what readers get.
     served: Arc<Library>,
     problems: Vec<ContentProblem>,
+    /// The articles that name a poll they cannot show, found while placing the polls.
+    placement: Vec<ContentProblem>,
 }
 
 /// What a refresh changed in what readers are served.
@@ -146,15 +148,17 @@ impl CurrentContent {
         let files = Arc::new(library);
         // Served before the desk is read: the files' own polls, and those one article names of
         // another (a French article showing a Dutch article's poll).
-        let served = Arc::new(apply_desk(&files, &DeskState::default()));
+        let (served, placement) = place(&files, &DeskState::default());
+        log_placement(&placement, &[]);
         CurrentContent {
             folder,
             current: RwLock::new(Current {
-                served,
+                served: Arc::new(served),
                 files,
                 desk: Arc::default(),
                 desk_version: None,
                 problems,
+                placement,
             }),
             listeners: RwLock::default(),
             unserved: Mutex::default(),
@@ -207,9 +211,16 @@ impl CurrentContent {
         self.read().desk.clone()
     }
 
-    /// The content files whose current version does not pass (their last good version is served).
+    /// The content files whose current version does not pass (their last good version is served),
+    /// and those whose article names a poll it cannot show.
     pub fn problems(&self) -> Vec<ContentProblem> {
-        self.read().problems.clone()
+        let current = self.read();
+        current
+            .problems
+            .iter()
+            .chain(&current.placement)
+            .cloned()
+            .collect()
     }
 
     /// Reads the folder (when watching one) again, and the desk's state when its version moved; a
@@ -279,7 +290,10 @@ impl CurrentContent {
         } else if current.desk == desk {
             return Ok(());
         }
-        let served = Arc::new(apply_desk(&current.files, &desk));
+        let (served, placement) = place(&current.files, &desk);
+        log_placement(&placement, &current.placement);
+        current.placement = placement;
+        let served = Arc::new(served);
         let change = if files_changed {
             ContentChange::Everything
         } else {
@@ -343,11 +357,42 @@ async fn read_desk(store: &Store) -> Result<DeskState, StoreError> {
     Ok(DeskState::new(overrides, voided, made))
 }
 
+/// `place`'s library alone, as the tests look at it.
+#[cfg(test)]
+pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+    place(files, desk).0
+}
+
+/// An article that names a poll without texts in the article's language shows no poll: what the
+/// desk lists about it, naming the article's file and its field.
+fn no_texts_in_language(files: &Library, article: &Article, id: &str) -> ContentProblem {
+    let language = article.language.tag();
+    ContentProblem {
+        file: files
+            .file_of(&article.slug)
+            .unwrap_or(&article.slug)
+            .to_string(),
+        problem: format!(
+            "field `poll`: the poll `{id}` has no {language} texts, so this {language} article shows no poll; give the poll its {language} question and answers, or name another poll"
+        ),
+    }
+}
+
+/// Logs every placement problem not in `before`, as the folder logs a file that does not pass.
+fn log_placement(now: &[ContentProblem], before: &[ContentProblem]) {
+    for problem in now.iter().filter(|problem| !before.contains(problem)) {
+        tracing::warn!(file = %problem.file, problem = %problem.problem, "an article shows no poll");
+    }
+}
+
 /// The library `files` with the desk's overrides laid over its polls and the desk-made polls in
 /// place: on the article that names one (the first, newest first, if several do), else on their
 /// own. A content file's poll whose id a desk-made poll holds is left out: the store keeps the
-/// desk's rules under that id, and votes follow them.
-pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
+/// desk's rules under that id, and votes follow them. Beside it, the articles that name a poll
+/// they cannot show for want of texts in their language: a French article naming a poll without
+/// French would otherwise simply show no poll, and no editor would learn why.
+fn place(files: &Library, desk: &DeskState) -> (Library, Vec<ContentProblem>) {
+    let mut problems = Vec::new();
     let on_site = |id: &str| {
         desk.made_poll(id)
             .filter(|made| made.archived.is_none())
@@ -368,10 +413,14 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
             if let Some(id) = &article.desk_poll
                 && article.poll.is_none()
                 && !placed.contains(&(id.clone(), article.language))
-                && let Some(poll) = on_site(id).filter(|poll| poll.in_language(article.language).is_some())
+                && let Some(poll) = on_site(id)
             {
-                placed.insert((id.clone(), article.language));
-                article.poll = Some(poll);
+                if poll.in_language(article.language).is_some() {
+                    placed.insert((id.clone(), article.language));
+                    article.poll = Some(poll);
+                } else {
+                    problems.push(no_texts_in_language(files, &article, id));
+                }
             }
             if let Some(poll) = article.poll.as_mut() {
                 apply_overrides(poll, &desk.overrides_of(&poll.id));
@@ -379,7 +428,7 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
             article
         })
         .collect::<Vec<Article>>();
-    let articles = place_named_file_polls(articles);
+    let articles = place_named_file_polls(files, articles, &mut problems);
     let unplaced = desk
         .made
         .iter()
@@ -393,19 +442,25 @@ pub(super) fn apply_desk(files: &Library, desk: &DeskState) -> Library {
         .collect();
     // The files' slugs and poll ids are unique already, a desk-made poll is placed once, and one
     // whose id a file's poll had took that poll's place.
-    Library::new(articles)
+    let library = Library::new(articles)
         .map(|library| library.with_unplaced_polls(unplaced))
         .unwrap_or_else(|problem| {
             tracing::error!(%problem, "the desk's polls could not be placed; the content files are served as they are");
             files.clone()
-        })
+        });
+    (library, problems)
 }
 
 /// `articles` with each article that names another article's poll (`poll = "id"`, a Dutch
 /// article's poll in a French article or the reverse) showing it: one poll, one tally. The poll
 /// is placed when it speaks the article's language and no other article in that language shows
-/// it already; otherwise the article shows no poll, and the log says why.
-fn place_named_file_polls(mut articles: Vec<Article>) -> Vec<Article> {
+/// it already; otherwise the article shows no poll, and the log says why (a poll without texts in
+/// the article's language is a problem in `problems` too, which the desk lists).
+fn place_named_file_polls(
+    files: &Library,
+    mut articles: Vec<Article>,
+    problems: &mut Vec<ContentProblem>,
+) -> Vec<Article> {
     for index in 0..articles.len() {
         let article = &articles[index];
         let (Some(id), None) = (&article.desk_poll, &article.poll) else {
@@ -422,7 +477,7 @@ fn place_named_file_polls(mut articles: Vec<Article>) -> Vec<Article> {
             .cloned();
         match defined {
             Some(poll) if poll.in_language(language).is_none() => {
-                tracing::warn!(poll = %id, article = %article.slug, language = language.tag(), "the poll an article names has no texts in its language; the article shows no poll");
+                problems.push(no_texts_in_language(files, article, id));
             }
             Some(_) if shown_in_language => {
                 tracing::warn!(poll = %id, article = %article.slug, "another article in the same language shows the poll this article names; the article shows no poll");
@@ -432,4 +487,83 @@ fn place_named_file_polls(mut articles: Vec<Article>) -> Vec<Article> {
         }
     }
     articles
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+    use crate::BadContent;
+    use stembus_poll::language::PollTranslation;
+
+    /// A folder with one French article naming the poll `deepseek`, read as the site reads it.
+    fn french_article_naming_deepseek() -> (tempfile::TempDir, Library) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("article-fr.md"),
+            "+++\nslug = \"article-fr\"\nlang = \"fr-BE\"\ntitle = \"T\"\nlead = \"L.\"\nauthor = \"A\"\nsource = \"S\"\npublished = \"2025-02\"\npoll = \"deepseek\"\n+++\n\nTexte.\n",
+        )
+        .unwrap();
+        let files = ContentFolder::load(dir.path(), BadContent::Stop)
+            .unwrap()
+            .library();
+        (dir, files)
+    }
+
+    fn desk_with(definition: PollDefinition) -> DeskState {
+        let made = MadePoll {
+            definition,
+            created: ("an".to_string(), 1_700_000_000),
+            archived: None,
+            clarified: false,
+        };
+        DeskState::new(HashMap::new(), HashMap::new(), vec![made])
+    }
+
+    #[test]
+    fn a_french_article_naming_a_desk_poll_without_french_is_a_problem_naming_its_file() {
+        let (_dir, files) = french_article_naming_deepseek();
+        let (served, problems) = place(&files, &desk_with(stembus_poll::test_support::poll()));
+        assert_eq!(served.article("article-fr").unwrap().poll, None);
+        assert_eq!(
+            problems,
+            [ContentProblem {
+                file: "article-fr.md".to_string(),
+                problem: "field `poll`: the poll `deepseek` has no fr-BE texts, so this fr-BE article shows no poll; give the poll its fr-BE question and answers, or name another poll".to_string(),
+            }]
+        );
+
+        let mut in_french = stembus_poll::test_support::poll();
+        in_french.french = Some(PollTranslation {
+            question: "Dommage ?".into(),
+            labels: [
+                ("ja", "Oui"),
+                ("nee", "Non"),
+                ("weet-niet", "Je ne sais pas"),
+            ]
+            .into_iter()
+            .map(|(key, label)| (key.to_string(), label.to_string()))
+            .collect(),
+        });
+        let (served, problems) = place(&files, &desk_with(in_french));
+        assert!(served.article("article-fr").unwrap().poll.is_some());
+        assert_eq!(problems, []);
+    }
+
+    #[test]
+    fn a_french_article_naming_a_file_poll_without_french_is_a_problem_too() {
+        let (dir, _) = french_article_naming_deepseek();
+        std::fs::write(
+            dir.path().join("artikel.md"),
+            "+++\nslug = \"artikel\"\ntitle = \"T\"\nlead = \"L.\"\nauthor = \"A\"\nsource = \"S\"\npublished = \"2025-01\"\n\n[poll]\nid = \"deepseek\"\nquestion = \"Schade?\"\noptions = [\n  { key = \"ja\", label = \"Ja\" },\n  { key = \"nee\", label = \"Nee\" },\n]\n+++\n\nTekst.\n",
+        )
+        .unwrap();
+        let files = ContentFolder::load(dir.path(), BadContent::Stop)
+            .unwrap()
+            .library();
+        let (served, problems) = place(&files, &DeskState::default());
+        assert!(served.article("artikel").unwrap().poll.is_some());
+        assert_eq!(served.article("article-fr").unwrap().poll, None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, "article-fr.md");
+    }
 }

@@ -197,3 +197,43 @@ async fn a_page_the_list_cannot_read_is_refused_in_dutch() {
         "signing in comes first"
     );
 }
+
+#[tokio::test]
+async fn a_french_article_naming_a_desk_poll_without_french_is_listed_with_the_content_problems() {
+    let content = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(shipped_content()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, content.path().join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        content.path().join("fietspaden-fr.md"),
+        "+++\nslug = \"pistes-cyclables\"\nlang = \"fr-BE\"\ntitle = \"Des pistes cyclables\"\nlead = \"La ville.\"\nauthor = \"La rédaction\"\nsource = \"Stembus\"\npublished = \"2026-03\"\npoll = \"fietspaden\"\n+++\n\nTexte.\n",
+    )
+    .unwrap();
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let editor = signed_in(&site).await;
+    let dutch_only = desk_poll(
+        "fietspaden",
+        "Meer fietspaden?",
+        &[("ja", "Ja"), ("nee", "Nee")],
+        ResultsVisibility::AfterVote,
+    );
+    make_in_desk(&site, &dutch_only, TEST_NOW).await;
+    site.state.refresh_content().await.unwrap();
+
+    let article = site.get("/fr/article/pistes-cyclables", None).await;
+    assert_eq!(article.status, StatusCode::OK);
+    assert!(
+        !article.decoded().contains("Meer fietspaden?"),
+        "no poll on the French article"
+    );
+    let list = editor.get(&site, "/redactie").await.decoded();
+    assert!(list.contains("Inhoudsbestanden met fouten"), "{list}");
+    assert!(
+        list.contains("fietspaden-fr.md")
+            && list.contains(
+                "field `poll`: the poll `fietspaden` has no fr-BE texts, so this fr-BE article shows no poll"
+            ),
+        "{list}"
+    );
+}
