@@ -160,7 +160,7 @@ impl Metrics {
         let shed = Family::<ShedLabels, Counter>::default();
         registry.register(
             "shed_requests",
-            "Requests a full node refused (503), by class (pages, votes, streams, desk) and reason (full, queue, rate)",
+            "Requests a full node refused (503), by class (pages, votes, streams, desk, sign_in, health) and reason (full, queue, rate)",
             shed.clone(),
         );
         registry.register(
