@@ -175,3 +175,16 @@ test("the focus ring stands out at 3:1 against the page and the poll's card", as
   expect(ratios[1] as number).toBeGreaterThanOrEqual(3);
   expect(ratios[2] as number).toBeGreaterThanOrEqual(3);
 });
+
+test("the poll is a section a screen reader reaches by heading, before and after the vote", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  const pollHeading = page.locator("#poll").getByRole("heading", { level: 2, name: "Lezerspoll" });
+  await expect(pollHeading).toBeVisible();
+  await page.getByRole("radio", { name: "Nee" }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toBeVisible();
+  await expect(pollHeading).toBeVisible();
+  // The question that heads the standing sits under it.
+  await expect(page.locator("#poll").getByRole("heading", { level: 3, name: QUESTION })).toBeVisible();
+});

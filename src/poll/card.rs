@@ -160,7 +160,7 @@ fn PollIsland() -> impl IntoView {
             data-unavailable=data_unavailable
             data-live=data_live
         >
-            <p class="poll-kicker" inner_html=kicker_html></p>
+            <h2 class="poll-kicker" inner_html=kicker_html></h2>
             {form}
             <div
                 class="poll-standing"

@@ -623,7 +623,7 @@ mod tests {
             PollView::for_reader("/artikel/x", &poll(), None, vec![], 0, false),
             dutch(),
         );
-        assert!(html.contains(">Lezerspoll</p>"), "{html}");
+        assert!(html.contains(">Lezerspoll</h2>"), "{html}");
         assert!(html.contains(">Stem</button>"), "{html}");
         assert!(!html.contains("name=\"lang\""), "{html}");
         assert!(
