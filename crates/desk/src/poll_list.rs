@@ -298,18 +298,7 @@ async fn row(
         .await
         .ok()
         .map(|t| t.voters);
-    let last_hour = state
-        .store
-        .ballots_per_minute(&poll.id)
-        .await
-        .ok()
-        .map(|minutes| {
-            minutes
-                .iter()
-                .filter(|(minute, _)| *minute + 60 > now - 3600)
-                .map(|(_, votes)| votes)
-                .sum()
-        });
+    let last_hour = state.store.ballots_since(&poll.id, now - 3599).await.ok();
     PollRow {
         poll_id: poll.id.clone(),
         question: poll.question.clone(),

@@ -331,6 +331,19 @@ impl DeskStore for PostgresStore {
         Ok(rows.iter().map(|row| (row.get(0), count(row, 1))).collect())
     }
 
+    async fn ballots_since(&self, poll_id: &str, since: i64) -> Result<u64, StoreError> {
+        let client = self.desk_client().await?;
+        let row = client
+            .query_one(
+                "SELECT COUNT(*) FROM ballot b JOIN poll p ON p.id = b.poll_id
+                 WHERE p.key = $1 AND b.cast_at >= $2 AND b.voided_window IS NULL",
+                &[&poll_id, &since],
+            )
+            .await
+            .map_err(failed)?;
+        Ok(count(&row, 0))
+    }
+
     async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError> {
         let client = self.desk_client().await?;
         let rows = client
@@ -541,16 +554,32 @@ impl DeskStore for PostgresStore {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let client = self.desk_client().await?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = client
-            .query(
-                "SELECT at, editor, action, poll_id, detail FROM audit_log
-                 WHERE $1::TEXT IS NULL OR poll_id = $1
-                 ORDER BY at DESC, id DESC
-                 LIMIT $2",
-                &[&poll_id, &limit],
-            )
-            .await
-            .map_err(failed)?;
+        // Two statements, not one with `$1 IS NULL OR`, which a plan made once for both could
+        // only answer by walking the whole log by time.
+        let rows = match poll_id {
+            Some(poll_id) => {
+                client
+                    .query(
+                        "SELECT at, editor, action, poll_id, detail FROM audit_log
+                         WHERE poll_id = $1
+                         ORDER BY at DESC, id DESC
+                         LIMIT $2",
+                        &[&poll_id, &limit],
+                    )
+                    .await
+            }
+            None => {
+                client
+                    .query(
+                        "SELECT at, editor, action, poll_id, detail FROM audit_log
+                         ORDER BY at DESC, id DESC
+                         LIMIT $1",
+                        &[&limit],
+                    )
+                    .await
+            }
+        }
+        .map_err(failed)?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
             let action: String = row.get(2);

@@ -19,6 +19,22 @@ use stembus_store::desk::{
 };
 use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
 
+/// A poll's counted ballots since a moment, through `ballot_by_poll_and_time`.
+pub(crate) const BALLOTS_SINCE: &str =
+    "SELECT COUNT(*) FROM ballot b JOIN poll p ON p.id = b.poll_id
+     WHERE p.key = ?1 AND b.cast_at >= ?2 AND b.voided_window IS NULL";
+/// The audit log's newest lines (`?1` is null).
+const AUDIT_LOG: &str = "SELECT at, editor, action, poll_id, detail FROM audit_log
+     WHERE ?1 IS NULL
+     ORDER BY at DESC, id DESC
+     LIMIT ?2";
+/// One poll's newest lines, through `audit_log_by_poll`.
+pub(crate) const AUDIT_LOG_OF_POLL: &str =
+    "SELECT at, editor, action, poll_id, detail FROM audit_log
+     WHERE poll_id = ?1
+     ORDER BY at DESC, id DESC
+     LIMIT ?2";
+
 impl SqliteStore {
     /// Runs `work` in an immediate transaction on the desk's write connection, on the blocking
     /// pool, and commits it unless `work` failed.
@@ -315,6 +331,15 @@ impl DeskStore for SqliteStore {
         .await
     }
 
+    async fn ballots_since(&self, poll_id: &str, since: i64) -> Result<u64, StoreError> {
+        let poll_id = poll_id.to_string();
+        self.read(move |conn| {
+            conn.prepare_cached(BALLOTS_SINCE)?
+                .query_row(params![poll_id, since], |row| count(row, 0))
+        })
+        .await
+    }
+
     async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError> {
         let poll_id = poll_id.to_string();
         self.read(move |conn| {
@@ -497,12 +522,13 @@ impl DeskStore for SqliteStore {
         let poll_id = poll_id.map(str::to_string);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(move |conn| {
-            let mut statement = conn.prepare_cached(
-                "SELECT at, editor, action, poll_id, detail FROM audit_log
-                 WHERE ?1 IS NULL OR poll_id = ?1
-                 ORDER BY at DESC, id DESC
-                 LIMIT ?2",
-            )?;
+            // Two statements, not one with `?1 IS NULL OR`: that one the planner answers by
+            // walking the whole log by time, and a poll's lines are found by their own index.
+            let mut statement = if poll_id.is_some() {
+                conn.prepare_cached(AUDIT_LOG_OF_POLL)?
+            } else {
+                conn.prepare_cached(AUDIT_LOG)?
+            };
             let rows = statement.query_map(params![poll_id, limit], |row| {
                 Ok((
                     row.get::<_, String>(2)?,

@@ -318,3 +318,33 @@ fn a_vote_whose_error_ends_the_transaction_fails_its_group_and_no_vote_is_stored
     let after = runtime.block_on(store.record_vote(vote("after".into())));
     assert_eq!(after, Ok(VoteOutcome::Recorded));
 }
+
+/// The plan SQLite makes for `sql`, as its lines.
+fn plan(conn: &Connection, sql: &str) -> String {
+    let mut statement = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let lines: Vec<String> = statement
+        .query_map([], |row| row.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    lines.join("\n")
+}
+
+#[test]
+fn a_polls_audit_lines_and_its_last_hour_are_read_by_their_indexes_not_by_walking_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = open_connection(&dir.path().join("votes.db"), Some(Durability::Full)).unwrap();
+    migrations().to_latest(&mut conn).unwrap();
+    let audit = plan(
+        &conn,
+        &desk::AUDIT_LOG_OF_POLL
+            .replace("?1", "'p'")
+            .replace("?2", "10"),
+    );
+    assert!(audit.contains("audit_log_by_poll"), "{audit}");
+    let last_hour = plan(
+        &conn,
+        &desk::BALLOTS_SINCE.replace("?1", "'p'").replace("?2", "0"),
+    );
+    assert!(last_hour.contains("ballot_by_poll_and_time"), "{last_hour}");
+}

@@ -346,6 +346,10 @@ pub trait DeskStore: Send + Sync {
     /// without ballots are missing.
     async fn ballots_per_minute(&self, poll_id: &str) -> Result<Vec<(i64, u64)>, StoreError>;
 
+    /// Counted (not voided) ballots cast at `since` (unix seconds) or later: the desk list's last
+    /// hour, read through the poll's ballots by time, not all of them.
+    async fn ballots_since(&self, poll_id: &str, since: i64) -> Result<u64, StoreError>;
+
     /// How often each answer was chosen on counted ballots, per hour (by the hour's first unix
     /// second), ascending by hour: `(hour, answer key, count)`; empty hours and zeros are missing.
     async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError>;

@@ -507,6 +507,10 @@ impl DeskStore for FlakyStore {
         self.inner.ballots_per_minute(poll_id).await
     }
 
+    async fn ballots_since(&self, poll_id: &str, since: i64) -> Result<u64, StoreError> {
+        self.inner.ballots_since(poll_id, since).await
+    }
+
     async fn choices_per_hour(&self, poll_id: &str) -> Result<Vec<(i64, String, u64)>, StoreError> {
         self.inner.choices_per_hour(poll_id).await
     }

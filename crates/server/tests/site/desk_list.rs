@@ -237,3 +237,42 @@ async fn a_french_article_naming_a_desk_poll_without_french_is_listed_with_the_c
         "{list}"
     );
 }
+
+#[tokio::test]
+async fn each_row_counts_the_votes_of_the_last_hour_only() {
+    let site = TestSite::new();
+    let editor = signed_in(&site).await;
+    for (n, cast_at) in [TEST_NOW - 7_200, TEST_NOW - 1_800, TEST_NOW - 60]
+        .into_iter()
+        .enumerate()
+    {
+        let vote = stembus_store::NewVote {
+            poll_id: POLL.into(),
+            choices: vec!["ja".into()],
+            voter: format!("{n:032x}"),
+            cast_at,
+        };
+        site.state.store.record_vote(vote).await.unwrap();
+    }
+    let page = editor.get(&site, "/redactie").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = Html::parse_document(&page.body);
+    let rows = Selector::parse("tbody tr").unwrap();
+    let cells = Selector::parse("td").unwrap();
+    let row = html
+        .select(&rows)
+        .find(|row| {
+            row.inner_html()
+                .contains(&format!("/redactie/poll/{POLL}\""))
+        })
+        .expect("the poll's row");
+    let figures: Vec<String> = row
+        .select(&cells)
+        .map(|cell| cell.text().collect::<String>())
+        .collect();
+    assert_eq!(figures.last().map(String::as_str), Some("2"), "{figures:?}");
+    assert!(
+        figures.contains(&"3".to_string()),
+        "three voters in all: {figures:?}"
+    );
+}

@@ -24,6 +24,9 @@ pub async fn activity_series_count_only_counted_ballots_per_minute_and_hour(
         store.ballots_per_minute("deepseek").await.unwrap(),
         vec![(hour, 2), (hour + 60, 2), (hour + 3_600, 1)]
     );
+    assert_eq!(store.ballots_since("deepseek", hour + 59).await.unwrap(), 4);
+    assert_eq!(store.ballots_since("deepseek", hour + 62).await.unwrap(), 1);
+    assert_eq!(store.ballots_since("andere", hour).await.unwrap(), 0);
     assert_eq!(
         store.choices_per_hour("deepseek").await.unwrap(),
         vec![
@@ -49,6 +52,11 @@ pub async fn activity_series_count_only_counted_ballots_per_minute_and_hour(
         store.ballots_per_minute("deepseek").await.unwrap(),
         vec![(hour, 1), (hour + 60, 1), (hour + 3_600, 1)],
         "b and c are voided"
+    );
+    assert_eq!(
+        store.ballots_since("deepseek", hour + 59).await.unwrap(),
+        2,
+        "voided ballots are not counted"
     );
 
     // An answer dropped from the content leaves the hourly series; its ballot still counts.
