@@ -5,7 +5,8 @@ its ports and certificate paths replaced): a throwaway nginx with a self-signed 
 
 Checks: pages and votes over TLS; HSTS and a `Secure` voter cookie; the rate limit keys each reader
 by the address nginx saw (readers on 127.0.0.2 and 127.0.0.3 have their own buckets), and a reader's
-own X-Forwarded-For changes nothing.
+own X-Forwarded-For changes nothing; a vote reaches an open live stream unbuffered; one address's
+live streams are bounded by the file's `limit_conn` (lowered to 3 here), another address's not.
 
     python3 bench/nginx_check.py
 
@@ -27,6 +28,8 @@ import checks  # noqa: E402  (the work folder, the server and the tally)
 import crash  # noqa: E402
 
 ARTICLE = "/artikel/deepseek-nvidia-beurswaarde"
+# What the check lowers the configuration's streams per address to.
+STREAMS_PER_ADDRESS = 3
 CONFIG = os.path.join(crash.REPO, "deploy", "nginx-stembus.conf")
 
 
@@ -64,6 +67,10 @@ def main():
         site = site.replace("server 127.0.0.1:3000;", f"server 127.0.0.1:{server.port};")
         site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;")
         site = site.replace("/etc/ssl/stembus/fullchain.pem", cert).replace("/etc/ssl/stembus/privkey.pem", key)
+        # The live streams per address, lowered so that the check can pass the bound.
+        if "limit_conn stembus_live 256;" not in site:
+            sys.exit("nginx: the configuration no longer bounds one address's live streams")
+        site = site.replace("limit_conn stembus_live 256;", f"limit_conn stembus_live {STREAMS_PER_ADDRESS};")
         with open(os.path.join(work, "nginx.conf"), "w") as f:
             f.write(
                 f"daemon off;\nworker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
@@ -149,6 +156,23 @@ def main():
         check(later.status == 200 and seen is not None and time.monotonic() - started < 4,
               f"a new vote reaches the open stream within seconds ({time.monotonic() - started:.1f} s): nginx does not buffer it")
         stream_conn.close()
+
+        # One address holds at most STREAMS_PER_ADDRESS live streams; another still gets one.
+        def open_stream(source):
+            conn = http.client.HTTPSConnection("127.0.0.1", tls_port, timeout=10, context=context,
+                                               source_address=(source, 0))
+            conn.request("GET", "/api/polls/deepseek-schade-nvidia/live",
+                         headers={"Accept": "text/event-stream", "Cookie": cookie.split(";")[0]})
+            return conn, conn.getresponse()
+
+        held = [open_stream("127.0.0.5") for _ in range(STREAMS_PER_ADDRESS)]
+        extra_conn, extra = open_stream("127.0.0.5")
+        elsewhere_conn, elsewhere = open_stream("127.0.0.6")
+        check(all(response.status == 200 for _, response in held) and extra.status == 429,
+              f"one address's live streams are bounded: {STREAMS_PER_ADDRESS} open, the next gets 429")
+        check(elsewhere.status == 200, "a reader on another address still gets a stream")
+        for conn, _ in [*held, (extra_conn, extra), (elsewhere_conn, elsewhere)]:
+            conn.close()
     finally:
         checks.stop(proxy, signal.SIGQUIT)
         server.stop()

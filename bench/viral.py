@@ -232,7 +232,14 @@ def start_nginx(work, port, node_ports):
     site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port} reuseport;")
     site = "\n".join(line for line in site.splitlines() if not line.strip().startswith("ssl_"))
     site = site.replace("X-Forwarded-Proto https", "X-Forwarded-Proto http")
-    if f"server 127.0.0.1:{node_ports[0]}" not in site or f"127.0.0.1:{port}" not in site:
+    # Every simulated reader comes from 127.0.0.1: the bound on one address's live streams would
+    # refuse all but the first 256 of the run's 10,000.
+    site = site.replace("limit_conn stembus_live 256;", "limit_conn stembus_live 1000000;")
+    if (
+        f"server 127.0.0.1:{node_ports[0]}" not in site
+        or f"127.0.0.1:{port}" not in site
+        or "limit_conn stembus_live 1000000;" not in site
+    ):
         sys.exit("viral: deploy/nginx-stembus.conf no longer has the lines this run replaces")
     nginx_dir = os.path.join(work, "nginx")
     os.makedirs(nginx_dir, exist_ok=True)
