@@ -2,13 +2,13 @@
 //! endpoint. Each gets a 4xx with a readable message, stores nothing, sets no cookie and echoes no
 //! input unescaped. A few run over a real socket, where the HTTP layer itself must hold.
 
-use crate::common::{BROWSER_ACCEPT, POLL, TestSite, VOTE_PATH, vote_body};
+use crate::common::{BROWSER_ACCEPT, POLL, TestSite, VOTE_PATH, real_server, vote_body};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use std::net::SocketAddr;
 use std::time::Duration;
-use stembus_ops::serve;
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -538,29 +538,6 @@ async fn every_response_carries_the_security_headers() {
     );
 }
 
-/// A server on a real socket with a short header deadline, stopped when the guard is dropped.
-async fn real_server(site: &TestSite) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = serve::with_limits(
-        site.router(),
-        site.state.admission.clone(),
-        &site.state.messages,
-    );
-    let connections = app.connection_limit(64);
-    tokio::spawn(serve::serve_with_header_timeout(
-        listener,
-        app,
-        connections,
-        async {
-            let _ = stopped.await;
-        },
-        Duration::from_millis(300),
-    ));
-    (address, stop)
-}
-
 /// Sends raw bytes and returns what the server answered before closing (or within two seconds).
 async fn raw_exchange(address: SocketAddr, bytes: &[u8]) -> String {
     let mut stream = TcpStream::connect(address).await.unwrap();
@@ -573,7 +550,7 @@ async fn raw_exchange(address: SocketAddr, bytes: &[u8]) -> String {
 #[tokio::test]
 async fn the_http_layer_holds_against_malformed_and_slow_requests() {
     let site = TestSite::new();
-    let (address, _stop) = real_server(&site).await;
+    let (address, _stop) = real_server(&site, Duration::from_millis(300)).await;
 
     let garbage = raw_exchange(
         address,

@@ -713,3 +713,50 @@ pub async fn make_in_desk(site: &TestSite, poll: &PollDefinition, at: i64) {
     };
     assert!(site.state.store.create_poll(poll, &entry).await.unwrap());
 }
+
+/// `site` served on a real socket with `header_deadline` for a request's headers, as the node
+/// serves it (`serve_with_header_timeout` is `serve` with the deadline given); stopped when the
+/// sender is dropped.
+pub async fn real_server(
+    site: &TestSite,
+    header_deadline: std::time::Duration,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = stembus_ops::serve::with_limits(
+        site.router(),
+        site.state.admission.clone(),
+        &site.state.messages,
+    );
+    let connections = app.connection_limit(256);
+    tokio::spawn(stembus_ops::serve::serve_with_header_timeout(
+        listener,
+        app,
+        connections,
+        async {
+            let _ = stopped.await;
+        },
+        header_deadline,
+    ));
+    (address, stop)
+}
+
+/// A site whose poll shows its standing to everyone and closed at 8.59 on 2 March (`TEST_NOW` is
+/// 9.00), with three readers who chose "ja" in the minute of 8.30; and its content folder.
+pub async fn closed_poll_with_three_voters() -> (TestSite, tempfile::TempDir) {
+    let content = content_with_poll_rules(
+        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:00+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    for n in 0..3 {
+        let vote = stembus_store::NewVote {
+            poll_id: POLL.into(),
+            choices: vec!["ja".into()],
+            voter: format!("{n:032x}"),
+            cast_at: TEST_NOW - 1800 + n,
+        };
+        site.state.store.record_vote(vote).await.unwrap();
+    }
+    (site, content)
+}

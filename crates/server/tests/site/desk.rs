@@ -157,6 +157,19 @@ impl Editor {
     }
 }
 
+/// `editor` voids the ballots of the minute `minute` (`2026-03-02T08:30`) of the shipped poll, as
+/// the desk's preview counted `count` of them.
+pub(crate) async fn void_the_minute(site: &TestSite, editor: &Editor, minute: &str, count: u64) {
+    let reply = editor
+        .post(
+            site,
+            &format!("{}/ongeldig", desk_poll()),
+            &format!("van={minute}&tot={minute}&aantal={count}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
 fn desk_poll() -> String {
     format!("/redactie/poll/{POLL}")
 }

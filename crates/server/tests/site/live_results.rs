@@ -348,22 +348,9 @@ async fn an_open_stream_ends_when_the_desk_hides_the_standing_instead_of_sending
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_polls_standing_is_not_read_every_second_and_a_void_still_shows_at_once() {
-    let content = content_with_poll_rules(
-        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:00+01:00\"",
-    );
-    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap());
+    let (site, _content) = closed_poll_with_three_voters().await;
     let counting = FlakyStore::around(site.state.store.clone());
     let site = site.with_store(|_| counting.clone()).kept_router();
-    // Three readers in the minute of 8.30, before the poll closed at 8.59.
-    for n in 0..3 {
-        let vote = stembus_store::NewVote {
-            poll_id: POLL.into(),
-            choices: vec!["ja".into()],
-            voter: format!("{n:032x}"),
-            cast_at: TEST_NOW - 1800 + n,
-        };
-        site.state.store.record_vote(vote).await.unwrap();
-    }
     let (mut body, mut pending) = watching(&site).await;
     let reads = counting.anonymous_reads();
     assert!(
@@ -377,19 +364,7 @@ async fn a_closed_polls_standing_is_not_read_every_second_and_a_void_still_shows
         "a closed poll's standing is not read again every second"
     );
     let editor = crate::desk::signed_in(&site).await;
-    let window = "van=2026-03-02T08:30&tot=2026-03-02T08:30";
-    let preview = editor
-        .get(&site, &format!("/redactie/poll/{POLL}/ongeldig?{window}"))
-        .await;
-    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-    let voided = editor
-        .post(
-            &site,
-            &format!("/redactie/poll/{POLL}/ongeldig"),
-            &format!("{window}&aantal=3"),
-        )
-        .await;
-    assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);
+    crate::desk::void_the_minute(&site, &editor, "2026-03-02T08:30", 3).await;
     let event = next_event(&mut body, &mut pending, Duration::from_secs(3))
         .await
         .expect("the void shows on the open stream within its spread");

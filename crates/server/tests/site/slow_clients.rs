@@ -1,41 +1,12 @@
 //! Clients that hold a connection or a request open without finishing it: the node closes them in
 //! time and keeps its places (the connection bound, the desk's budget) for everyone else.
 
-use crate::common::{ARTICLE, TestSite};
-use std::net::SocketAddr;
+use crate::common::{ARTICLE, TestSite, real_server};
 use std::time::{Duration, Instant};
 use stembus_ops::serve;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
-
-/// `site` served on a real socket with `header_deadline` for a request's headers, as the node
-/// serves it (`serve_with_header_timeout` is `serve` with the deadline given); stopped when the
-/// sender is dropped.
-async fn real_server(
-    site: &TestSite,
-    header_deadline: Duration,
-) -> (SocketAddr, oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let app = serve::with_limits(
-        site.router(),
-        site.state.admission.clone(),
-        &site.state.messages,
-    );
-    let connections = app.connection_limit(256);
-    tokio::spawn(serve::serve_with_header_timeout(
-        listener,
-        app,
-        connections,
-        async {
-            let _ = stopped.await;
-        },
-        header_deadline,
-    ));
-    (address, stop)
-}
 
 /// What the server sent on `stream` until it closed it, or until `limit` passed; and when its
 /// first byte came (or the close, if it sent nothing), measured from `since`. `None` for that

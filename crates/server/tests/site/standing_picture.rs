@@ -126,19 +126,8 @@ async fn a_picture_is_rendered_once_per_ten_seconds_and_then_shows_the_new_count
 
 #[tokio::test]
 async fn a_closed_polls_picture_is_drawn_as_of_its_close_and_kept_until_an_editor_changes_it() {
-    let content = content_with_poll_rules(
-        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:00+01:00\"",
-    );
-    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap()).kept_router();
-    for n in 0..3 {
-        let vote = stembus_store::NewVote {
-            poll_id: POLL.into(),
-            choices: vec!["ja".into()],
-            voter: format!("{n:032x}"),
-            cast_at: TEST_NOW - 1800 + n,
-        };
-        site.state.store.record_vote(vote).await.unwrap();
-    }
+    let (site, _content) = closed_poll_with_three_voters().await;
+    let site = site.kept_router();
     let first = site.get(PICTURE, None).await;
     assert_eq!(first.status, StatusCode::OK);
     // Drawn as of the close (8.59), whenever it is asked for.
@@ -165,15 +154,7 @@ async fn a_closed_polls_picture_is_drawn_as_of_its_close_and_kept_until_an_edito
     );
     // An editor voids the three votes: the picture is drawn anew.
     let editor = signed_in(&site).await;
-    let window = "van=2026-03-02T08:30&tot=2026-03-02T08:30";
-    let voided = editor
-        .post(
-            &site,
-            &format!("/redactie/poll/{POLL}/ongeldig"),
-            &format!("{window}&aantal=3"),
-        )
-        .await;
-    assert_eq!(voided.status, StatusCode::SEE_OTHER, "{}", voided.body);
+    crate::desk::void_the_minute(&site, &editor, "2026-03-02T08:30", 3).await;
     let after = site.get(PICTURE, None).await;
     assert_ne!(after.header("etag"), first.header("etag"));
     assert_eq!(site.state.standing_pictures.renders(), 2);
