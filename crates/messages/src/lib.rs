@@ -211,9 +211,8 @@ impl Words {
         self.counted("poll-voters", voters)
     }
 
-    /// The transparency box's count of voters; `None` when the figures cannot be read just now.
     /// The transparency box's count of voters: "so far" while the poll runs, "in all" once it has
-    /// closed.
+    /// closed; `None` when the figures cannot be read just now.
     pub fn facts_voters(&self, voters: Option<u64>, closed: bool) -> String {
         match voters {
             Some(voters) if closed => self.counted("facts-voters-closed", voters),

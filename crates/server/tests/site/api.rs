@@ -193,6 +193,12 @@ async fn every_refusal_under_api_is_the_apis_json_whatever_the_address_or_method
         assert!(error["error"].is_string(), "{path}: {}", reply.body);
         assert!(!reply.body.contains("Invalid"), "{path}: {}", reply.body);
     }
+    // An address that names nothing is a 404 whatever the method: no method would find it.
+    let unknown = site
+        .send(Request::post("/api/nope").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.header("allow"), None);
     for path in ["/api/polls", "/api/polls/deepseek-schade-nvidia"] {
         let post = site
             .send(Request::post(path).body(Body::empty()).unwrap())

@@ -418,7 +418,8 @@ async fn read_every_second(
             break;
         }
         (anyone_saw, voters_saw) = (anyone_sees, voters_see);
-        read_every = if current.status_at(now) == PollStatus::Closed {
+        let closed = current.status_at(now) == PollStatus::Closed;
+        read_every = if closed {
             CLOSED_READ_EVERY
         } else {
             SNAPSHOT_EVERY
@@ -431,7 +432,7 @@ async fn read_every_second(
             Ok(tally) => {
                 let snapshot = Snapshot::of(
                     &PollResults::from_counts(&poll, &tally.counts, tally.voters).read_at(read_at),
-                    read_every == CLOSED_READ_EVERY,
+                    closed,
                     &site.messages,
                 );
                 let published = channel.send_if_modified(|current| {

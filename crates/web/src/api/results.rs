@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -41,10 +41,11 @@ pub fn routes() -> Router<WebState> {
             crate::api::standing_picture::PATH,
             get(crate::api::standing_picture::standing_picture),
         )
-        // Under `/api` every answer is the API's JSON, also for an address or a method it does
-        // not know (else the site's Dutch page, or axum's empty 405).
-        .route("/api/{*unknown}", get(unknown_address))
+        // Under `/api` every answer is the API's JSON, also for a method or an address it does
+        // not know (else axum's empty 405, or the site's Dutch page). The unknown address comes
+        // after the fallback for other methods: it is a 404 whatever the method.
         .method_not_allowed_fallback(get_only)
+        .route("/api/{*unknown}", any(unknown_address))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
@@ -222,19 +223,28 @@ pub fn api_error(status: StatusCode, message: &str) -> Response {
 
 /// An address under `/api` that names nothing.
 async fn unknown_address(State(state): State<WebState>) -> Response {
-    let error = AppError::NotFound;
-    api_error(status_of(error), &state.words(Language::Dutch).error(error))
+    api_refusal(&state, AppError::NotFound)
 }
 
 /// An API address asked with another method than GET (or HEAD).
 async fn get_only(State(state): State<WebState>) -> Response {
+    method_refused(&state, "api-get-only", "GET, HEAD")
+}
+
+/// The API's refusal of `error`, in Dutch, the API's language where none is asked.
+pub(crate) fn api_refusal(state: &WebState, error: AppError) -> Response {
+    api_error(status_of(error), &state.words(Language::Dutch).error(error))
+}
+
+/// A 405 saying (message `message_id`) which methods the address takes (`allow`).
+pub(crate) fn method_refused(state: &WebState, message_id: &str, allow: &'static str) -> Response {
     let mut response = api_error(
         StatusCode::METHOD_NOT_ALLOWED,
-        &state.words(Language::Dutch).text("api-get-only"),
+        &state.words(Language::Dutch).text(message_id),
     );
     response
         .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -346,7 +356,7 @@ async fn poll(
     let library = state.library();
     let Some((_, poll)) = library.poll(&poll_id) else {
         let error = state.missing_poll(&poll_id);
-        return api_error(status_of(error), &state.words(Language::Dutch).error(error));
+        return api_refusal(&state, error);
     };
     let seen = seen_total(&state, &poll.id).await;
     let described = describe(&state, poll, state.now(), seen).await;

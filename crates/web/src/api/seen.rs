@@ -13,15 +13,17 @@
 
 use crate::address_part::AddressPart;
 use crate::state::WebState;
+// A view not counted is said as every API refusal is (JSON, in Dutch): a page's pixel shows
+// nothing either way, and a newsroom's script that calls it reads why.
+use super::results::api_refusal;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 use stembus_poll::PollStatus;
 use stembus_poll::error::AppError;
-use stembus_poll::language::Language;
 use stembus_site::cache_control;
 use stembus_site::client_address::ClientAddress;
 use stembus_site::guard::RateLimiter;
@@ -110,7 +112,7 @@ pub async fn seen(
 ) -> Response {
     let library = state.library();
     let Some((_, poll)) = library.poll(&poll_id) else {
-        return refusal(&state, state.missing_poll(&poll_id));
+        return api_refusal(&state, state.missing_poll(&poll_id));
     };
     let ClientAddress(client) = ClientAddress::of(
         request.extensions(),
@@ -124,29 +126,21 @@ pub async fn seen(
         .check(client, Instant::now(), now.div_euclid(86_400))
         .is_err()
     {
-        return refusal(&state, AppError::TooManyRequests);
+        return api_refusal(&state, AppError::TooManyRequests);
     }
     if poll.status_at(now) == PollStatus::Open {
         state.seen_counts.count(&poll.id, now);
     }
-    no_store(StatusCode::OK, PIXEL)
+    pixel()
 }
 
-fn no_store(status: StatusCode, body: &'static [u8]) -> Response {
-    let mut response = (status, body).into_response();
+/// The counted view's answer: the pixel, never kept.
+fn pixel() -> Response {
+    let mut response = PIXEL.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, cache_control::no_store());
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
     response
-}
-
-/// A view not counted, said as every API refusal is (JSON, in Dutch): a page's pixel shows nothing
-/// either way, and a newsroom's script that calls it reads why.
-fn refusal(state: &WebState, error: AppError) -> Response {
-    super::results::api_error(
-        super::results::status_of(error),
-        &state.words(Language::Dutch).error(error),
-    )
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@
 //! it `cache_control::STANDING_PICTURE`. An archived poll answers 410, an unknown one, or one
 //! without French texts asked in French, 404, as the results API does.
 //!
-//! A closed poll's standing moves only when an editor voids or restores a window: its picture says
-//! when the poll closed (not when it was drawn, so every render is the same bytes with the same
-//! tag) and is kept until the content changes, not rendered again every ten seconds for as long as
+//! A closed poll's standing moves only when an editor voids or restores a window: once its last
+//! votes are surely stored (a minute after the close) its picture says when the poll closed (not
+//! when it was drawn, so every render is the same bytes with the same tag) and is kept until the
+//! content changes (at most an hour), not rendered again every ten seconds for as long as
 //! newsletters and previews of it are opened.
 
 use super::results::{api_error, asked_poll};
@@ -38,6 +39,14 @@ use tokio::sync::OnceCell;
 pub const PATH: &str = "/api/polls/{poll_id}/standing.png";
 /// How long a rendered picture is served before the next request renders it again, in seconds.
 pub const FRESH_FOR: i64 = 10;
+/// How long a closed poll's picture is kept (until the content changes, at most this): it cannot
+/// move but by an editor's void, which clears it at once; the bound keeps a cache full of old
+/// polls' pictures from staying full.
+pub const CLOSED_FRESH_FOR: i64 = 3600;
+/// How long after its close a poll's standing is taken as final: a vote accepted in the poll's
+/// last moment is stored within milliseconds (on every node); until then its picture is drawn
+/// like an open poll's.
+const SETTLED_AFTER: i64 = 60;
 /// Pictures kept at most: two per poll a newsroom serves is far below it; past it a picture is
 /// rendered for its request alone rather than kept.
 const MAX_KEPT: usize = 4096;
@@ -81,13 +90,20 @@ impl StandingPictures {
 
     /// The slot of `key` at `now`: the kept one while it is fresh or still rendering, else a new
     /// one that the next render fills (readers holding the old slot finish with the old bytes).
-    /// `None` when the cache is full of fresh pictures.
+    /// `None` when the cache is full of fresh pictures of open polls (a full cache first drops
+    /// the closed polls' pictures, then any that expired).
     fn slot(&self, key: (String, Language), now: i64) -> Option<Slot> {
         let fresh = |slot: &Slot| {
             slot.get().is_none_or(|kept| {
-                kept.closed || (now >= kept.rendered_at && now - kept.rendered_at < FRESH_FOR)
+                let keep_for = if kept.closed {
+                    CLOSED_FRESH_FOR
+                } else {
+                    FRESH_FOR
+                };
+                now >= kept.rendered_at && now - kept.rendered_at < keep_for
             })
         };
+        let open = |slot: &Slot| slot.get().is_none_or(|kept| !kept.closed);
         let mut kept = self
             .kept
             .lock()
@@ -96,7 +112,7 @@ impl StandingPictures {
             return Some(slot.clone());
         }
         if kept.len() >= MAX_KEPT {
-            kept.retain(|_, slot| fresh(slot));
+            kept.retain(|_, slot| open(slot) && fresh(slot));
             if kept.len() >= MAX_KEPT {
                 return None;
             }
@@ -152,10 +168,12 @@ async fn render(
 ) -> Result<Kept, Response> {
     let status = poll.status_at(now);
     let public = poll.results_visible(status, false);
-    // A closed poll's standing is as it was when it closed: drawn as of then.
+    // A closed poll's standing is as it was when it closed: drawn as of then, once its last votes
+    // are surely stored.
     let closed_at = (status == PollStatus::Closed)
         .then(|| poll.closes.map(|closes| closes.unix_seconds()))
-        .flatten();
+        .flatten()
+        .filter(|closed_at| now >= closed_at + SETTLED_AFTER);
     let results: Option<PollResults> = if public {
         match state.store.tally(&poll.id, None).await {
             Ok(tally) => Some(PollResults::from_counts(poll, &tally.counts, tally.voters)),

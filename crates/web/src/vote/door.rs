@@ -104,16 +104,7 @@ pub fn route(state: &WebState) -> MethodRouter<WebState> {
 
 /// The door asked with another method than POST.
 async fn post_only(State(state): State<WebState>) -> Response {
-    let mut response = crate::api::results::api_error(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        &state
-            .words(stembus_poll::language::Language::Dutch)
-            .text("api-post-only"),
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST"));
-    response
+    crate::api::results::method_refused(&state, "api-post-only", "POST")
 }
 
 /// The door's checks, in order: the same site, a form, the rate limit. One middleware for the three:
