@@ -144,7 +144,7 @@ async fn a_closed_polls_picture_is_drawn_as_of_its_close_and_kept_until_an_edito
     )
     .unwrap();
     assert_eq!(first.bytes, as_of_close);
-    site.clock.set(TEST_NOW + 3600);
+    site.clock.set(TEST_NOW + 1800);
     let later = site.get(PICTURE, None).await;
     assert_eq!(later.header("etag"), first.header("etag"));
     assert_eq!(
@@ -157,6 +157,32 @@ async fn a_closed_polls_picture_is_drawn_as_of_its_close_and_kept_until_an_edito
     crate::desk::void_the_minute(&site, &editor, "2026-03-02T08:30", 3).await;
     let after = site.get(PICTURE, None).await;
     assert_ne!(after.header("etag"), first.header("etag"));
+    assert_eq!(site.state.standing_pictures.renders(), 2);
+}
+
+#[tokio::test]
+async fn a_picture_drawn_just_after_the_close_is_not_kept_as_final() {
+    // Closed 30 s before `TEST_NOW`: a vote taken in its last moment may still be on its way.
+    let content = content_with_poll_rules(
+        "show_results = \"always\"\ncloses = \"2026-03-02T08:59:30+01:00\"",
+    );
+    let site = TestSite::with_content(content.path(), tempfile::tempdir().unwrap()).kept_router();
+    let first = site.get(PICTURE, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let late = stembus_store::NewVote {
+        poll_id: POLL.into(),
+        choices: vec!["ja".into()],
+        voter: format!("{:032x}", 1),
+        cast_at: TEST_NOW - 31,
+    };
+    site.state.store.record_vote(late).await.unwrap();
+    site.clock.set(TEST_NOW + 11);
+    let after = site.get(PICTURE, None).await;
+    assert_ne!(
+        after.header("etag"),
+        first.header("etag"),
+        "the late vote shows"
+    );
     assert_eq!(site.state.standing_pictures.renders(), 2);
 }
 
