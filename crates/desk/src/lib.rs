@@ -53,8 +53,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The desk's home: the poll list.
 pub const HOME: &str = "/redactie";
-/// The sign-in form.
-pub const SIGN_IN: &str = "/redactie/aanmelden";
+/// The sign-in form: the address the site's admission budgets apart (its posts come before a
+/// session), so the one constant is the site's.
+pub const SIGN_IN: &str = stembus_site::admission::SIGN_IN_PATH;
 /// The form that makes a poll in the desk.
 pub const NEW_POLL: &str = "/redactie/nieuw";
 

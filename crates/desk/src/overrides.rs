@@ -10,7 +10,7 @@
 
 use super::brussels::{self, Typed};
 use super::extract::{DeskForm, DeskPath, Form};
-use super::poll_form::{ClosingProblem, closing_problem};
+use super::poll_form::{ClosingProblem, INVALID_MOMENT, closing_problem};
 use super::refusal::Refusal;
 use super::views::ClosesRefusal;
 use super::{back_to_poll, find_poll, poll_page, views};
@@ -123,7 +123,7 @@ pub fn closing_moment(
     let problem = |closes: i64| closing_problem(closes, opens, Some(now));
     let refused = |message: String, choices: Vec<(String, String)>| {
         Refused::ClosingMoment(ClosesRefusal {
-            typed: typed.clone(),
+            typed: without_offset(&typed),
             message: format!("Sluitingsmoment: {message}"),
             choices,
         })
@@ -164,9 +164,7 @@ pub fn closing_moment(
             return Err(refused(message, Vec::new()));
         }
         Typed::Invalid => {
-            let message =
-                "dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).".to_string();
-            return Err(refused(message, Vec::new()));
+            return Err(refused(INVALID_MOMENT.to_string(), Vec::new()));
         }
     };
     if let Some(problem) = problem(closes) {
@@ -179,17 +177,28 @@ pub fn closing_moment(
     })
 }
 
+/// `typed` as the field takes it back: a `datetime-local` field shows nothing of a value with the
+/// offset that the buttons for the autumn hour's two moments send (`2027-10-31T02:30+01:00`).
+fn without_offset(typed: &str) -> String {
+    match typed.split_once('T') {
+        Some((day, time)) => format!("{day}T{}", time.split(['+', '-']).next().unwrap_or(time)),
+        None => typed.to_string(),
+    }
+}
+
 /// What an editor reads of `problem` with a closing moment of `poll`.
 fn problem_words(problem: ClosingProblem, poll: &PollDefinition) -> String {
     match (problem, poll.opens) {
-        (ClosingProblem::Past, _) => "dit moment is al voorbij; kies een moment in de toekomst. Wilt u de poll nu sluiten, gebruik dan „Nu sluiten”.".to_string(),
+        (ClosingProblem::Past, _) => format!(
+            "{}. Wilt u de poll nu sluiten, gebruik dan „Nu sluiten”.",
+            problem.words()
+        ),
         (ClosingProblem::BeforeOpening, Some(opens)) => format!(
-            "dit moment moet na het openen liggen (de poll opent op {}).",
+            "{} (de poll opent op {}).",
+            problem.words(),
             brussels::long_with_time(opens.unix_seconds())
         ),
-        (ClosingProblem::BeforeOpening, None) => {
-            "dit moment moet na het openen liggen.".to_string()
-        }
+        (ClosingProblem::BeforeOpening, None) => format!("{}.", problem.words()),
     }
 }
 
@@ -217,4 +226,17 @@ pub fn results_visibility(
             visibility.key()
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_moment_goes_back_into_its_field_without_the_offset_a_button_sent() {
+        assert_eq!(without_offset("2027-10-31T02:30+01:00"), "2027-10-31T02:30");
+        assert_eq!(without_offset("2027-10-31T02:30-01:00"), "2027-10-31T02:30");
+        assert_eq!(without_offset("2027-10-31T02:30"), "2027-10-31T02:30");
+        assert_eq!(without_offset("morgen"), "morgen");
+    }
 }

@@ -165,13 +165,3 @@ async fn password_matches(
     .unwrap_or(false);
     Ok(known && verified)
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_site_budgets_posts_to_this_form_as_sign_ins() {
-        // The site's admission classes requests before the router sees them, and cannot name this
-        // crate: a sign-in moved elsewhere would share the desk's places again.
-        assert_eq!(crate::SIGN_IN, stembus_site::admission::SIGN_IN_PATH);
-    }
-}

@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 use stembus_content::article::Article;
-use stembus_messages::Words;
+use stembus_messages::{Arg, Words};
 use stembus_poll::PollView;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
@@ -373,12 +373,12 @@ async fn oembed(
     let width = limit("maxwidth").map_or(FRAME_WIDTH, |max| max.min(FRAME_WIDTH));
     let height = limit("maxheight").map_or(FRAME_HEIGHT, |max| max.min(FRAME_HEIGHT));
     if width < MIN_FRAME_WIDTH || height < MIN_FRAME_HEIGHT {
-        return oembed_error(
-            StatusCode::NOT_FOUND,
-            &format!(
-                "Deze poll past niet in een kader kleiner dan {MIN_FRAME_WIDTH} bij {MIN_FRAME_HEIGHT} pixels."
-            ),
+        let (width, height) = (MIN_FRAME_WIDTH.to_string(), MIN_FRAME_HEIGHT.to_string());
+        let message = words.with(
+            "oembed-too-small",
+            &[("width", Arg::Text(&width)), ("height", Arg::Text(&height))],
         );
+        return oembed_error(StatusCode::NOT_FOUND, &message);
     }
     let title = frame_title(&poll.question, &words);
     let html = iframe_html(base, &poll, &words, width, height);

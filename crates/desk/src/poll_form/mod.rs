@@ -399,9 +399,7 @@ fn moment_field(value: &str, label: &str, field: &str) -> Result<Option<i64>, Fi
             brussels::twice_words(summer)
         )),
         Typed::Skipped => refused(format!("{}.", brussels::SKIPPED_WORDS)),
-        Typed::Invalid => refused(
-            "dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).".to_string(),
-        ),
+        Typed::Invalid => refused(INVALID_MOMENT.to_string()),
     }
 }
 
@@ -414,6 +412,20 @@ pub enum ClosingProblem {
     /// It is not after the poll's opening.
     BeforeOpening,
 }
+
+impl ClosingProblem {
+    /// What an editor reads of it, after the field's name (both forms say it alike).
+    pub fn words(self) -> &'static str {
+        match self {
+            ClosingProblem::Past => "dit moment is al voorbij; kies een moment in de toekomst",
+            ClosingProblem::BeforeOpening => "dit moment moet na het openen liggen",
+        }
+    }
+}
+
+/// What an editor reads of a moment field that does not read as a day and an hour.
+pub const INVALID_MOMENT: &str =
+    "dit is geen geldig moment; kies een dag en een uur (Brusselse tijd).";
 
 /// Whether the closing moment `closes` breaks a rule: after `now` (when given), then after the
 /// opening `opens` (when known), all in unix seconds. The past is told first: with the opening
@@ -534,16 +546,11 @@ pub fn check(
         let opens_at = opens.map_or(now, |opens| opens.unix_seconds());
         // A closing moment shown by the edit form and sent back unchanged may lie in the past.
         let now = if closes_kept { None } else { Some(now) };
-        match closing_problem(closes.unix_seconds(), Some(opens_at), now) {
-            Some(ClosingProblem::Past) => errors.push(FieldError::new(
+        if let Some(problem) = closing_problem(closes.unix_seconds(), Some(opens_at), now) {
+            errors.push(FieldError::new(
                 "sluit",
-                "Sluit: dit moment is al voorbij; kies een moment in de toekomst.".into(),
-            )),
-            Some(ClosingProblem::BeforeOpening) => errors.push(FieldError::new(
-                "sluit",
-                "Sluit: dit moment moet na het openen liggen.".into(),
-            )),
-            None => {}
+                format!("Sluit: {}.", problem.words()),
+            ));
         }
     }
 

@@ -109,7 +109,7 @@ pub fn PollListPage(frame: Frame, list: ListPage, problems: Vec<ContentProblem>)
             <section class="desk-problems" aria-labelledby="problemen-titel">
                 <h2 id="problemen-titel">"Inhoudsbestanden met fouten"</h2>
                 <p>
-                    "Deze bestanden zijn niet ingelezen; de site toont de laatste versie die wel in orde was (of het artikel niet, als er nooit een was)."
+                    "De site toont deze bestanden niet zoals bedoeld. Een bestand met een fout is niet ingelezen: de site toont de laatste versie die wel in orde was (of het artikel niet, als er nooit een was). Een artikel dat een poll noemt zonder teksten in zijn taal, toont geen poll."
                 </p>
                 <ul>{items}</ul>
             </section>

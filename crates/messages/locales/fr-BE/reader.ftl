@@ -192,6 +192,7 @@ error-invalid-field = Un champ du formulaire est vide ou invalide. Vérifiez-le 
 api-unknown-language = Le site ne parle pas cette langue : demandez lang=fr-BE (français) ou lang=nl-BE (néerlandais, aussi sans lang).
 api-get-only = Cette adresse n’accepte que GET.
 api-post-only = Un vote s’envoie avec POST, depuis le formulaire du sondage.
+oembed-too-small = Ce sondage ne tient pas dans un cadre de moins de { $width } sur { $height } pixels.
 vote-refused-page-title = Votre vote n’a pas été enregistré – { $title } | Stembus
 vote-refused-to-poll = Aller au sondage et à vos réponses
 

@@ -173,6 +173,7 @@ error-invalid-field = Een veld van het formulier is leeg of ongeldig. Kijk het n
 api-unknown-language = Die taal spreekt de site niet: vraag lang=nl-BE (Nederlands, ook zonder lang) of lang=fr-BE (Frans).
 api-get-only = Dit adres neemt alleen GET aan.
 api-post-only = Een stem wordt met POST verstuurd, vanuit het formulier van de poll.
+oembed-too-small = Deze poll past niet in een kader kleiner dan { $width } bij { $height } pixels.
 vote-refused-page-title = Uw stem is niet geregistreerd – { $title } | Stembus
 vote-refused-to-poll = Naar de poll en uw antwoorden
 

@@ -1364,7 +1364,8 @@ async fn a_standing_that_cannot_be_read_refuses_its_export_with_a_dutch_notice_a
 }
 
 #[tokio::test]
-async fn a_sign_in_the_audit_log_cannot_record_is_refused_and_leaves_no_session() {
+async fn a_sign_in_the_store_cannot_record_is_answered_503_without_a_session_cookie_and_a_later_one_works()
+ {
     let mut flaky = None;
     let site = TestSite::new().with_store(|store| {
         let wrapped = FlakyStore::around(store);

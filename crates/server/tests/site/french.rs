@@ -289,6 +289,23 @@ async fn oembed_hands_out_the_french_frame_for_french_addresses() {
             "{html}"
         );
     }
+    let narrow = site
+        .get(
+            &format!(
+                "/oembed?url={}&maxwidth=100",
+                urlencode(&format!("{base}{FRENCH_EMBED}"))
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(narrow.status, StatusCode::NOT_FOUND);
+    assert!(
+        narrow
+            .body
+            .contains("Ce sondage ne tient pas dans un cadre de moins de 280 sur 240 pixels."),
+        "{}",
+        narrow.body
+    );
     let dutch_only = format!("{base}/fr/embed/nut-van-lezerspolls");
     let reply = site
         .get(&format!("/oembed?url={}", urlencode(&dutch_only)), None)

@@ -161,8 +161,8 @@ impl Default for Budgets {
     }
 }
 
-/// The desk's sign-in form (`stembus_desk::SIGN_IN`, which a test there holds to this): its posts
-/// are `RequestClass::SignIn`.
+/// The desk's sign-in form (`stembus_desk::SIGN_IN` is this): its posts are `RequestClass::SignIn`,
+/// told apart before the router, as `/redactie` is for the desk's class.
 pub const SIGN_IN_PATH: &str = "/redactie/aanmelden";
 
 /// The seconds a refused request is told to wait (`Retry-After`): long enough for a standing queue
