@@ -233,12 +233,12 @@ def start_nginx(work, port, node_ports):
     site = "\n".join(line for line in site.splitlines() if not line.strip().startswith("ssl_"))
     site = site.replace("X-Forwarded-Proto https", "X-Forwarded-Proto http")
     # Every simulated reader comes from 127.0.0.1: the bound on one address's live streams would
-    # refuse all but the first 256 of the run's 10,000.
-    site = site.replace("limit_conn stembus_live 256;", "limit_conn stembus_live 1000000;")
+    # refuse all but the first 256 of the run's 10,000. 65,535 is the largest nginx takes.
+    site = site.replace("limit_conn stembus_live 256;", "limit_conn stembus_live 65535;")
     if (
         f"server 127.0.0.1:{node_ports[0]}" not in site
         or f"127.0.0.1:{port}" not in site
-        or "limit_conn stembus_live 1000000;" not in site
+        or "limit_conn stembus_live 65535;" not in site
     ):
         sys.exit("viral: deploy/nginx-stembus.conf no longer has the lines this run replaces")
     nginx_dir = os.path.join(work, "nginx")
