@@ -6,7 +6,6 @@ pub mod desk_listener;
 pub mod health;
 pub mod metrics;
 pub mod serve;
-mod write_stall;
 
 use axum::Router;
 use axum::routing::get;

@@ -22,12 +22,7 @@
 //! (`deploy/nginx-stembus.conf`), browsers speak HTTP/2 only over TLS, which the node leaves to its
 //! proxy, and no test or tool uses cleartext HTTP/2 (h2c). A request that opens with the preface is
 //! refused by hyper and its connection closed.
-//!
-//! A client that asks and then never reads its answers is the same threat from the other side:
-//! hyper has no deadline on writing, so each socket is wrapped in a `WriteStallLimit`, which ends
-//! the connection once the client has taken no byte for `WRITE_STALL_TIMEOUT`.
 
-use crate::write_stall::WriteStallLimit;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::ConnectInfo;
@@ -57,10 +52,6 @@ use tower::{Service, ServiceExt};
 /// A client must have sent its request headers within this time of connecting, or of its last
 /// answer (slowloris defence; also how long an idle kept-alive connection is kept).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// A write to a client may wait this long without the client taking a byte; then the connection
-/// is closed. A reader who still reads, however slowly, takes some bytes well within it; it is
-/// half nginx's `send_timeout` (60 s), after which a proxy in front gives such a reader up anyway.
-pub const WRITE_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// A request must be answered within this time, body included, or it gets a 503.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// After the stop signal, requests in flight get this long to finish.
@@ -343,38 +334,10 @@ pub async fn serve_with_header_timeout<S>(
     S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    let deadlines = Deadlines {
-        header_read: header_read_timeout,
-        write_stall: WRITE_STALL_TIMEOUT,
-    };
-    serve_with_deadlines(listener, app, connections, stop, deadlines).await;
-}
-
-/// How long a connection may keep the node waiting.
-#[derive(Debug, Clone, Copy)]
-pub struct Deadlines {
-    /// For a request's headers, from the connection's start or its last answer
-    /// (`HEADER_READ_TIMEOUT`).
-    pub header_read: Duration,
-    /// For a write the client takes nothing of (`WRITE_STALL_TIMEOUT`).
-    pub write_stall: Duration,
-}
-
-/// `serve`, with both deadlines given (tests use short ones).
-pub async fn serve_with_deadlines<S>(
-    listener: TcpListener,
-    app: S,
-    connections: ConnectionLimit,
-    stop: impl Future<Output = ()>,
-    deadlines: Deadlines,
-) where
-    S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(deadlines.header_read);
+        .header_read_timeout(header_read_timeout);
     let graceful = GracefulShutdown::new();
     tokio::pin!(stop);
     loop {
@@ -392,7 +355,6 @@ pub async fn serve_with_deadlines<S>(
         };
         // Without TCP_NODELAY every keep-alive response waits on a delayed ACK (~40 ms).
         let _ = stream.set_nodelay(true);
-        let stream = TokioIo::new(WriteStallLimit::new(stream, deadlines.write_stall));
         let Ok(place) = connections.places.clone().try_acquire_owned() else {
             let limit = connections.clone();
             let app = app.clone();
@@ -413,7 +375,7 @@ pub async fn serve_with_deadlines<S>(
                     Ok(answer)
                 }
             });
-            let connection = builder.serve_connection(stream, refusing);
+            let connection = builder.serve_connection(TokioIo::new(stream), refusing);
             let connection = graceful.watch(connection);
             tokio::spawn(async move {
                 let _ = connection.await;
@@ -425,7 +387,7 @@ pub async fn serve_with_deadlines<S>(
             stamp(&mut request, peer);
             app.clone().oneshot(request)
         });
-        let connection = builder.serve_connection(stream, service);
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that vanished or timed out is no fault of ours; nothing to report upwards.

@@ -1,12 +1,11 @@
 //! Clients that hold a connection or a request open without finishing it: the node closes them in
 //! time and keeps its places (the connection bound, the desk's budget) for everyone else.
 
-use crate::common::{ARTICLE, TestSite, real_server};
+use crate::common::{TestSite, real_server};
 use std::time::{Duration, Instant};
 use stembus_ops::serve;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
 
 /// What the server sent on `stream` until it closed it, or until `limit` passed; and when its
 /// first byte came (or the close, if it sent nothing), measured from `since`. `None` for that
@@ -177,60 +176,4 @@ async fn sign_in_posts_whose_bodies_never_come_lock_no_editor_out_and_are_refuse
         }
     }
     assert!(timed_out > 0, "no slow body got its place and then the 408");
-}
-
-#[tokio::test]
-async fn a_client_that_never_reads_its_answers_gives_its_connection_back_after_the_write_deadline()
-{
-    let site = TestSite::new().kept_router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let app = serve::with_limits(
-        site.router(),
-        site.state.admission.clone(),
-        &site.state.messages,
-    );
-    // One connection at a time, as a node at its limit on open files.
-    let connections = app.connection_limit(1);
-    let write_stall = Duration::from_millis(300);
-    let (_stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(serve::serve_with_deadlines(
-        listener,
-        app,
-        connections,
-        async {
-            let _ = stopped.await;
-        },
-        serve::Deadlines {
-            header_read: serve::HEADER_READ_TIMEOUT,
-            write_stall,
-        },
-    ));
-    // Asks for the article over and over on one connection and reads none of it: the answers
-    // fill the socket's buffers and the server's write waits.
-    let mut stalled = TcpStream::connect(address).await.unwrap();
-    let ask = format!("GET {ARTICLE} HTTP/1.1\r\nHost: x\r\n\r\n").repeat(2_000);
-    let _ = tokio::time::timeout(Duration::from_secs(2), stalled.write_all(ask.as_bytes())).await;
-
-    let started = Instant::now();
-    let limit = write_stall + Duration::from_secs(3);
-    let mut answer = String::new();
-    while started.elapsed() < limit {
-        let mut other = TcpStream::connect(address).await.unwrap();
-        let get = format!("GET {ARTICLE} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        other.write_all(get.as_bytes()).await.unwrap();
-        answer = until_closed(&mut other, Instant::now(), Duration::from_secs(5))
-            .await
-            .0;
-        if answer.starts_with("HTTP/1.1 200") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(
-        answer.starts_with("HTTP/1.1 200"),
-        "the connection that reads nothing still holds the only place after {limit:?}: {}",
-        answer.lines().next().unwrap_or_default()
-    );
-    drop(stalled);
 }
