@@ -167,6 +167,13 @@ impl TestSite {
         self.rebuilt(|parts| parts.store = wrap(parts.store.clone()))
     }
 
+    /// The same site on a `FlakyStore` around its store, and that store, to make fail.
+    pub fn with_flaky_store(self) -> (TestSite, Arc<FlakyStore>) {
+        let flaky = FlakyStore::around(self.state.store.clone());
+        let site = self.with_store(|_| flaky.clone());
+        (site, flaky)
+    }
+
     /// The same site with a fake build in its site folder (`BUILT_JS`, `BUILT_WASM`, a style sheet
     /// and a brotli file), behind one router kept for the whole test, so the page cache and the
     /// built files in memory live across its requests.

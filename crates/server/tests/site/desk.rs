@@ -1328,13 +1328,7 @@ async fn the_exports_are_semicolon_csv_with_a_bom_and_are_logged() {
 #[tokio::test]
 async fn a_standing_that_cannot_be_read_refuses_its_export_with_a_dutch_notice_and_leaves_the_pages_up()
  {
-    let mut flaky = None;
-    let site = TestSite::new().with_store(|store| {
-        let wrapped = FlakyStore::around(store);
-        flaky = Some(wrapped.clone());
-        wrapped
-    });
-    let flaky = flaky.unwrap();
+    let (site, flaky) = TestSite::new().with_flaky_store();
     let editor = signed_in(&site).await;
     flaky.fail_reads(true);
     let export = editor
@@ -1366,13 +1360,7 @@ async fn a_standing_that_cannot_be_read_refuses_its_export_with_a_dutch_notice_a
 #[tokio::test]
 async fn a_sign_in_the_store_cannot_record_is_answered_503_without_a_session_cookie_and_a_later_one_works()
  {
-    let mut flaky = None;
-    let site = TestSite::new().with_store(|store| {
-        let wrapped = FlakyStore::around(store);
-        flaky = Some(wrapped.clone());
-        wrapped
-    });
-    let flaky = flaky.unwrap();
+    let (site, flaky) = TestSite::new().with_flaky_store();
     add_editor(&site, EDITOR, PASSWORD).await;
     flaky.fail_audit(true);
     let refused = sign_in(&site, EDITOR, PASSWORD).await;

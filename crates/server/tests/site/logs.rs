@@ -2,7 +2,7 @@
 //! log subscriber (JSON, at debug level, more than production's info), every line is captured, and
 //! votes, pages and refusals with cookies and addresses go through it.
 
-use crate::common::{ARTICLE, FlakyStore, TestSite, VOTE_PATH, vote_body};
+use crate::common::{ARTICLE, TestSite, VOTE_PATH, vote_body};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, header};
@@ -51,15 +51,9 @@ async fn logs_never_hold_an_address_a_voter_id_or_a_cookie() {
     ))
     .expect("no other subscriber in this process");
 
-    let mut flaky = None;
-    let site = TestSite::new()
+    let (site, flaky) = TestSite::new()
         .with_settings(|settings| settings.trusted_proxy = Some("127.0.0.1".parse().unwrap()))
-        .with_store(|store| {
-            let wrapped = FlakyStore::around(store);
-            flaky = Some(wrapped.clone());
-            wrapped
-        });
-    let flaky = flaky.unwrap();
+        .with_flaky_store();
     let cookie = format!("stembus_kiezer={READER_ID}");
     let vote = |body: String, cookie: Option<String>, peer: &str, forwarded: Option<&str>| {
         let mut request = Request::post(VOTE_PATH)

@@ -421,15 +421,8 @@ async fn a_kept_page_is_rendered_again_after_its_time() {
 
 #[tokio::test]
 async fn when_the_figures_cannot_be_read_the_page_says_so_and_is_never_kept() {
-    let mut flaky = None;
-    let site = TestSite::new()
-        .with_store(|store| {
-            let wrapped = FlakyStore::around(store);
-            flaky = Some(wrapped.clone());
-            wrapped
-        })
-        .with_built_files();
-    let flaky = flaky.unwrap();
+    let (site, flaky) = TestSite::new().with_flaky_store();
+    let site = site.with_built_files();
     let cookie = site.vote("nee").await;
 
     flaky.fail_reads(true);
