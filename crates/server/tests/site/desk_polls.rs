@@ -800,27 +800,12 @@ async fn archiving_takes_a_poll_off_the_site_keeps_its_votes_and_putting_it_back
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archiving_a_poll_ends_its_open_live_streams() {
-    use crate::live_results::{ends_without_a_standing, next_event};
-    use axum::body::Body;
+    use crate::live_results::{ends_without_a_standing, watching_poll};
     use std::time::Duration;
-    use tower::ServiceExt;
     let site = TestSite::new().kept_router();
     let editor = signed_in(&site).await;
     create(&site, &editor, &[("uitslag", "always")]).await;
-    let live = format!("/api/polls/{CODE}/live");
-    let request = || {
-        axum::http::Request::get(&live)
-            .header(header::ACCEPT, "text/event-stream")
-            .body(Body::empty())
-            .unwrap()
-    };
-    let response = site.router().oneshot(request()).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let mut body = response.into_body();
-    let mut pending = String::new();
-    next_event(&mut body, &mut pending, Duration::from_secs(5))
-        .await
-        .expect("the standing at once");
+    let (mut body, mut pending) = watching_poll(&site, CODE).await;
     let reply = editor
         .post(&site, &format!("{}/archiveren", desk_page(CODE)), "")
         .await;
@@ -829,7 +814,8 @@ async fn archiving_a_poll_ends_its_open_live_streams() {
         ends_without_a_standing(&mut body, &mut pending, Duration::from_secs(5)).await,
         "the stream of an archived poll ends: {pending}"
     );
-    assert_eq!(site.send(request()).await.status, StatusCode::GONE);
+    let again = site.get(&format!("/api/polls/{CODE}/live"), None).await;
+    assert_eq!(again.status, StatusCode::GONE);
 }
 
 #[tokio::test]

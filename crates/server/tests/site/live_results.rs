@@ -63,11 +63,16 @@ pub(crate) async fn next_event(
 /// An anonymous reader's stream, once its first standing has arrived: its body and what is left
 /// of what was read.
 async fn watching(site: &TestSite) -> (Body, String) {
-    let response = site
-        .router()
-        .oneshot(live_request(None, None))
-        .await
+    watching_poll(site, POLL).await
+}
+
+/// `watching` the poll `poll_id`.
+pub(crate) async fn watching_poll(site: &TestSite, poll_id: &str) -> (Body, String) {
+    let request = Request::get(format!("/api/polls/{poll_id}/live"))
+        .header(header::ACCEPT, "text/event-stream")
+        .body(Body::empty())
         .unwrap();
+    let response = site.router().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let mut body = response.into_body();
     let mut pending = String::new();
