@@ -242,3 +242,38 @@ test("a vote none of whose tries is answered is given up within 30 s, and the bu
   await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
   expect(tries).toBe(2);
 });
+
+test("a keyboard reader keeps the focus on the button while the vote is sent again", async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator(".poll-card[data-hydrated=true]")).toBeAttached();
+  let attempt = 0;
+  await page.route(VOTE, (route) => {
+    attempt += 1;
+    if (attempt === 1) {
+      // A pause of 3 to 4.5 s: the checks below fall within it.
+      return route.fulfill({ status: 503, headers: { "retry-after": "3" }, contentType: "application/json", body: BUSY });
+    }
+    return route.fulfill({ status: 400, contentType: "application/json", body: JSON.stringify({ error: "InvalidChoice", message: "Kies een antwoord uit de lijst." }) });
+  });
+  await page.getByRole("radio", { name: "Nee" }).check();
+  const button = page.getByRole("button", { name: "Stem" });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  // Between the tries: the button is said to be unavailable, and the keyboard is still on it (a
+  // `disabled` button would have dropped it to the page for as long as the tries take).
+  await expect(page.locator(".poll-card [aria-live=polite]")).toHaveText(
+    "Het is erg druk; we proberen uw stem opnieuw te versturen…",
+  );
+  // Looked at once, not waited for: the focus comes back to the button when the tries end.
+  expect(attempt, "still between the two tries").toBe(1);
+  expect(await button.evaluate((element) => element === document.activeElement), "focus on the button").toBe(true);
+  await expect(button).toHaveAttribute("aria-disabled", "true");
+  await expect(button).not.toHaveAttribute("disabled");
+  // A second Enter while the vote is on its way sends nothing more.
+  expect(attempt, "still between the two tries").toBe(1);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("alert")).toHaveText("Kies een antwoord uit de lijst.", { timeout: 15_000 });
+  expect(attempt).toBe(2);
+  await expect(button).not.toHaveAttribute("aria-disabled");
+  await expect(button).toBeFocused();
+});

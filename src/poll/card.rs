@@ -74,7 +74,8 @@ struct Card {
     /// The standing as the server rendered it: the page's (which the browser leaves as it came, so
     /// it starts empty there) and then the vote's answer's.
     standing_html: String,
-    /// A vote is on its way.
+    /// A vote is on its way: a second submit is ignored. Only the browser reads it.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pending: bool,
     /// Why the server refused the last vote sent from here, in its own words (the refusal's
     /// `message`): the WASM carries none of the error texts.
@@ -186,7 +187,6 @@ fn poll_form(fields_html: String, submit_html: String, state: CardState) -> impl
             method="post"
             action=CastVote::url()
             on:submit=move |event: SubmitEvent| browser::submit(event, state)
-            hidden=move || !state.with(|card| card.show_form)
         >
             <fieldset class="poll-fieldset" inner_html=fields_html></fieldset>
             <p
@@ -196,12 +196,10 @@ fn poll_form(fields_html: String, submit_html: String, state: CardState) -> impl
                 // the messages are the site's own sentences, without markup.
                 inner_html=move || state.with(|card| card.error_text.clone())
             ></p>
-            <button
-                type="submit"
-                class="poll-submit"
-                disabled=move || state.with(|card| card.pending)
-                inner_html=submit_html
-            ></button>
+            // Not `disabled` while a vote is on its way (up to 30 s with its retries): a disabled
+            // button drops a keyboard reader's focus to the page. `browser::submit` marks it
+            // `aria-disabled` instead, and ignores a second submit.
+            <button type="submit" class="poll-submit" inner_html=submit_html></button>
         </form>
     }
 }

@@ -92,8 +92,17 @@ pub fn submit(event: SubmitEvent, state: CardState) {
         return;
     }
     state.update(start_sending as fn(&mut Card));
+    // Said busy to assistive technology, not `disabled`: the button keeps the keyboard's focus
+    // while the vote is on its way and sent again.
+    let button = form.query_selector("button[type=submit]").ok().flatten();
+    if let Some(button) = &button {
+        let _ = button.set_attribute("aria-disabled", "true");
+    }
     leptos::task::spawn_local(async move {
         let result = send(&form, state).await;
+        if let Some(button) = &button {
+            let _ = button.remove_attribute("aria-disabled");
+        }
         state.update(|card| {
             if let Ok(answer) = &result {
                 read_answer(answer, card);
@@ -106,17 +115,19 @@ pub fn submit(event: SubmitEvent, state: CardState) {
             card.pending = false;
             card.error_text = result.as_ref().err().cloned().unwrap_or_default();
         });
+        // Hidden here rather than bound in the view: one kind of binding less in the WASM.
+        let show_form = state.with_untracked(|card| card.show_form);
+        form.unchecked_ref::<HtmlElement>().set_hidden(!show_form);
         // Once the view has caught up (in tasks queued by the update above): after a vote taken,
         // keyboard and screen-reader users land on what replaced the form, and its standing is
-        // followed live; after a refusal they are put back on the button, which was disabled while
-        // the vote was on its way (that takes the focus off it in some browsers, and a disabled
-        // button takes none), under the refusal their screen reader just said.
+        // followed live; after a refusal they are put back on the button (a mouse click leaves
+        // the focus elsewhere in some browsers), under the refusal their screen reader just said.
         let taken = result.is_ok();
         leptos::task::spawn_local(async move {
             if taken {
                 focus_results();
                 follow_if_shown(state);
-            } else if let Ok(Some(button)) = form.query_selector("button[type=submit]") {
+            } else if let Some(button) = button {
                 let _ = button.unchecked_into::<HtmlElement>().focus();
             }
         });
