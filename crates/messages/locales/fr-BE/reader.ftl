@@ -173,6 +173,12 @@ error-not-found = Cette page n’existe pas (ou plus).
 error-unknown-poll = Ce sondage n’existe pas.
 error-invalid-choice = Choisissez une des réponses du sondage.
 error-too-many-choices = Vous avez choisi plus de réponses que ce sondage n’en permet.
+# The same, when the poll is known: how many answers it takes.
+error-too-many-choices-at-most =
+    { $n ->
+        [one] Vous avez choisi plus d’une réponse : ce sondage n’en prend qu’une.
+       *[other] Vous avez choisi plus de réponses que ce sondage n’en permet : choisissez-en { $count } au maximum.
+    }
 error-poll-closed = Ce sondage est clos : il n’est pas (ou plus) possible de voter.
 error-poll-archived = Ce sondage est archivé : la rédaction l’a retiré du site.
 error-invalid-input = Votre vote n’a pas pu être lu : le formulaire était incomplet ou invalide.

@@ -154,6 +154,12 @@ error-not-found = Deze pagina bestaat niet (meer).
 error-unknown-poll = Deze poll bestaat niet.
 error-invalid-choice = Kies een van de antwoorden in de poll.
 error-too-many-choices = U koos meer antwoorden dan deze poll toelaat.
+# The same, when the poll is known: how many answers it takes.
+error-too-many-choices-at-most =
+    { $n ->
+        [one] U koos meer dan één antwoord: deze poll neemt er maar één.
+       *[other] U koos meer antwoorden dan deze poll toelaat: kies er maximaal { $count }.
+    }
 error-poll-closed = Deze poll is gesloten: er kan niet (meer) gestemd worden.
 error-poll-archived = Deze poll is gearchiveerd: de redactie heeft hem van de site gehaald.
 error-invalid-input = Uw stem kon niet gelezen worden: het formulier was onvolledig of ongeldig.

@@ -317,9 +317,53 @@ async fn multiple_choice_takes_several_answers_up_to_the_maximum() {
     assert!(
         too_many
             .body
-            .contains("meer antwoorden dan deze poll toelaat")
+            .contains("U koos meer antwoorden dan deze poll toelaat: kies er maximaal 2."),
+        "the page names how many answers the poll takes: {}",
+        too_many.body
+    );
+    // The island shows the server's words as they are: the number is in them.
+    let too_many = site
+        .post_fetch(
+            &format!("poll={POLL}&choice=ja&choice=nee&choice=weet-niet"),
+            None,
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    let refusal: serde_json::Value = serde_json::from_str(&too_many.body).unwrap();
+    assert_eq!(refusal["error"], "TooManyChoices");
+    assert_eq!(
+        refusal["message"],
+        "U koos meer antwoorden dan deze poll toelaat: kies er maximaal 2."
+    );
+    let too_many = site
+        .post_fetch(
+            &format!("poll={POLL}&lang=fr-BE&choice=ja&choice=nee&choice=weet-niet"),
+            None,
+        )
+        .await;
+    let refusal: serde_json::Value = serde_json::from_str(&too_many.body).unwrap();
+    assert_eq!(
+        refusal["message"],
+        "Vous avez choisi plus de réponses que ce sondage n’en permet\u{a0}: choisissez-en 2 au maximum."
     );
     assert_eq!(site.voters_in(POLL).await, 1);
+}
+
+#[tokio::test]
+async fn a_single_answer_poll_says_it_takes_one_when_two_are_sent() {
+    let site = TestSite::new();
+    let too_many = site
+        .post_form(&format!("poll={POLL}&choice=ja&choice=nee"), None)
+        .await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    assert!(
+        too_many
+            .body
+            .contains("U koos meer dan één antwoord: deze poll neemt er maar één."),
+        "{}",
+        too_many.body
+    );
+    assert_eq!(site.voters_in(POLL).await, 0);
 }
 
 #[tokio::test]

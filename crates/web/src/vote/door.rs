@@ -178,13 +178,17 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
     // cookie the embed handed out: a browser that kept none would vote afresh on every load. Back
     // to the poll in the language it was cast in.
     let embedded = embed::from_embed(&parts.headers);
-    let back_to_poll = state
+    let (back_to_poll, most_choices) = state
         .library()
         .poll_in(&form.poll, language)
-        .map(|(article, poll)| match article {
-            Some(article) if !embedded => format!("{}#poll", article.path()),
-            _ => format!("{}#poll", embed::embed_path(&poll.id, language)),
-        });
+        .map(|(article, poll)| {
+            let back = match article {
+                Some(article) if !embedded => format!("{}#poll", article.path()),
+                _ => format!("{}#poll", embed::embed_path(&poll.id, language)),
+            };
+            (Some(back), Some(poll.max_choices))
+        })
+        .unwrap_or_default();
     if embedded && VoterId::from_headers(&parts.headers).is_none() {
         // The frame keeps no cookie: the reader can vote in a window of the site's own, on the
         // article (or the poll's own page when no article has it), which the refusal opens.
@@ -266,6 +270,7 @@ async fn handle(State(state): State<WebState>, request: Request) -> Response {
         Refusal {
             back_to_poll,
             language: Some(language),
+            most_choices,
             ..Refusal::new(error)
         }
         .into_response(),

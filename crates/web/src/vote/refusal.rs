@@ -57,6 +57,9 @@ pub(super) struct Refusal {
     /// The language of the card the vote came from, once the form is read; before that, the
     /// language of the page it came from (`embed::referer_language`).
     pub(super) language: Option<Language>,
+    /// How many answers the poll takes, once its form is read: a reader who ticked too many is
+    /// told the number.
+    pub(super) most_choices: Option<u8>,
 }
 
 impl Refusal {
@@ -67,6 +70,7 @@ impl Refusal {
             retry_after: None,
             kept: None,
             language: None,
+            most_choices: None,
         }
     }
 }
@@ -157,8 +161,20 @@ fn poll_page_at(library: &Library, path: &str) -> Option<String> {
 
 /// The refusal as the island reads it: the error's name and the reader's words for it in the
 /// card's language, which the island shows as they are (its WASM carries none of them).
-fn island_refusal(error: AppError, words: &Words) -> String {
-    serde_json::json!({ "error": error, "message": words.error(error) }).to_string()
+fn island_refusal(refusal: &Refusal, words: &Words) -> String {
+    let message = refusal_message(refusal, words);
+    serde_json::json!({ "error": refusal.error, "message": message }).to_string()
+}
+
+/// What the reader reads of a refusal: the error's words, and for too many answers ticked how
+/// many the poll takes, when its form was read.
+fn refusal_message(refusal: &Refusal, words: &Words) -> String {
+    match refusal.most_choices {
+        Some(most) if refusal.error == AppError::TooManyChoices => {
+            words.counted("error-too-many-choices-at-most", u64::from(most))
+        }
+        _ => words.error(refusal.error),
+    }
 }
 
 /// The refusal with its status, in the language of `words`: for a browser without JavaScript the
@@ -216,11 +232,19 @@ async fn error_response(
             .clone()
             .unwrap_or_else(|| "/".to_string());
         let page_words = words.clone();
+        let message = refusal_message(refusal, &words);
         // A frame that keeps no cookie sends the reader to vote in a window of the site's own.
         let new_window = embedded && error == AppError::CookiesBlocked;
         let content = PageContent::new(words.clone(), move || {
-            view! { <VoteRefused error back=back.clone() words=page_words.clone() new_window /> }
-                .into_any()
+            view! {
+                <VoteRefused
+                    message=message.clone()
+                    back=back.clone()
+                    words=page_words.clone()
+                    new_window
+                />
+            }
+            .into_any()
         });
         if embedded {
             render_embed(&state.leptos_options, content, request()).await
@@ -234,7 +258,7 @@ async fn error_response(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            island_refusal(error, &words),
+            island_refusal(refusal, &words),
         )
             .into_response()
     };
