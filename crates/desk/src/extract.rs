@@ -16,8 +16,8 @@ use super::session::{self, SESSION_LIMITS};
 use super::views::Frame;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Path, Request};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -206,8 +206,7 @@ impl FromRequest<SiteState> for DeskForm {
 
 /// A form from a page of this site, before any session: the sign-in's. It refuses, with the
 /// notice, a form from another site (`ForeignForm`), a body over `MAX_FORM_BYTES` and a field sent
-/// twice, and with the notice that the form expired under `408 Request Timeout` a body that has not
-/// arrived within `SIGN_IN_BODY_DEADLINE`; the sign-in's own token is the handler's to check, since
+/// twice, and a body that has not arrived within `SIGN_IN_BODY_DEADLINE` (`FormTooSlow`, 408); the sign-in's own token is the handler's to check, since
 /// its refusal is the form again.
 pub struct SameSiteForm(pub Form);
 
@@ -220,13 +219,7 @@ impl FromRequest<SiteState> for SameSiteForm {
         match tokio::time::timeout(SIGN_IN_BODY_DEADLINE, Form::read(body)).await {
             Ok(Ok(form)) => Ok(SameSiteForm(form)),
             Ok(Err(error)) => Err(Refusal::from(error).into_response()),
-            // `FormExpired`'s words fit ("load the page again and try once more"); the status says
-            // what happened. The render keeps a status the handler chose.
-            Err(_) => Err((
-                StatusCode::REQUEST_TIMEOUT,
-                Refusal::from(AppError::FormExpired),
-            )
-                .into_response()),
+            Err(_) => Err(Refusal::from(AppError::FormTooSlow).into_response()),
         }
     }
 }

@@ -68,6 +68,10 @@ pub enum AppError {
     /// A desk form sent from another site.
     #[error("foreign form")]
     ForeignForm,
+    /// A form whose body did not arrive within the time it is given (a connection too slow, or
+    /// one holding a place on purpose).
+    #[error("form too slow")]
+    FormTooSlow,
     /// A desk form field is missing or not what the field takes.
     #[error("invalid field")]
     InvalidField,
@@ -75,7 +79,7 @@ pub enum AppError {
 
 impl AppError {
     /// Every error. A new variant belongs here too; a test holds this list to the enum.
-    pub const ALL: [AppError; 20] = [
+    pub const ALL: [AppError; 21] = [
         AppError::NotFound,
         AppError::UnknownPoll,
         AppError::InvalidChoice,
@@ -95,6 +99,7 @@ impl AppError {
         AppError::TooManySignIns,
         AppError::FormExpired,
         AppError::ForeignForm,
+        AppError::FormTooSlow,
         AppError::InvalidField,
     ];
 
@@ -121,6 +126,7 @@ impl AppError {
             AppError::NotSignedIn | AppError::SignInRefused => 401,
             AppError::InvalidField => 400,
             AppError::TooManyRequests | AppError::TooManySignIns => 429,
+            AppError::FormTooSlow => 408,
             AppError::PayloadTooLarge => 413,
             AppError::Unavailable | AppError::Busy => 503,
             AppError::Internal => 500,

@@ -286,6 +286,7 @@ fn reason(error: AppError) -> &'static str {
         AppError::SignInRefused => "sign_in_refused",
         AppError::TooManySignIns => "too_many_sign_ins",
         AppError::FormExpired => "form_expired",
+        AppError::FormTooSlow => "form_too_slow",
         AppError::ForeignForm => "foreign_form",
         AppError::InvalidField => "invalid_field",
     }

@@ -21,9 +21,10 @@ pub(super) fn error_words(error: AppError) -> String {
 pub fn DeskNotice(error: AppError) -> impl IntoView {
     stembus_site::response_status::set(error.status_code());
     let (href, link) = match error {
-        AppError::NotSignedIn | AppError::FormExpired | AppError::ForeignForm => {
-            ("/redactie/aanmelden", "Naar het aanmelden")
-        }
+        AppError::NotSignedIn
+        | AppError::FormExpired
+        | AppError::FormTooSlow
+        | AppError::ForeignForm => ("/redactie/aanmelden", "Naar het aanmelden"),
         _ => ("/redactie", "Naar de polls"),
     };
     view! {

@@ -193,6 +193,7 @@ error-not-signed-in = Vous n’êtes pas (ou plus) connecté. Connectez-vous à 
 error-sign-in-refused = Ce nom et ce mot de passe ne vont pas ensemble.
 error-too-many-sign-ins = Trop de connexions échouées. Patientez un quart d’heure et réessayez.
 error-form-expired = Ce formulaire a expiré. Rechargez la page et réessayez.
+error-form-too-slow = Le formulaire n’est pas arrivé à temps : la connexion était trop lente. Réessayez.
 error-foreign-form = Ce formulaire ne venait pas de la page de la rédaction de ce site et a été ignoré.
 error-invalid-field = Un champ du formulaire est vide ou invalide. Vérifiez-le et réessayez.
 api-unknown-language = Le site ne parle pas cette langue : demandez lang=fr-BE (français) ou lang=nl-BE (néerlandais, aussi sans lang).

@@ -174,6 +174,7 @@ error-not-signed-in = U bent niet (meer) aangemeld. Meld u opnieuw aan om verder
 error-sign-in-refused = Die naam en dat wachtwoord horen niet bij elkaar.
 error-too-many-sign-ins = Te veel mislukte aanmeldingen. Wacht een kwartier en probeer het dan opnieuw.
 error-form-expired = Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.
+error-form-too-slow = Het formulier kwam niet op tijd aan: de verbinding was te traag. Probeer het nog eens.
 error-foreign-form = Dit formulier kwam niet van de redactiepagina van deze site en is genegeerd.
 error-invalid-field = Een veld van het formulier is leeg of ongeldig. Kijk het na en probeer opnieuw.
 api-unknown-language = Die taal spreekt de site niet: vraag lang=nl-BE (Nederlands, ook zonder lang) of lang=fr-BE (Frans).

@@ -168,8 +168,8 @@ async fn sign_in_posts_whose_bodies_never_come_lock_no_editor_out_and_are_refuse
                  {after:?}"
             );
             assert!(
-                answer.contains("Dit formulier is verlopen"),
-                "the desk's Dutch notice: {answer}"
+                answer.contains("Het formulier kwam niet op tijd aan: de verbinding was te traag."),
+                "the desk's Dutch notice says what happened, not that the form expired: {answer}"
             );
         } else {
             assert!(status.contains(" 503 "), "{answer}");
