@@ -4,7 +4,7 @@
 //! one it means wherever such a time appears, carries the offset in its own links and hidden
 //! fields, and asks an editor who typed one which they meant instead of guessing.
 
-use stembus_poll::moment::{BrusselsTime, Moment};
+use stembus_poll::moment::{BrusselsTime, DoubledHour, Moment};
 
 /// What a time typed in a desk field stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +32,10 @@ pub fn read(value: &str) -> Typed {
 /// " (zomertijd)" or " (wintertijd)" after a time the clock shows twice, to say which of the two
 /// it is; nothing after any other time.
 pub fn season_note(unix_seconds: i64) -> &'static str {
-    let minute = unix_seconds - unix_seconds.rem_euclid(60);
-    let shown = Moment::brussels_from_unix(minute).local_input_value();
-    match Moment::read_brussels_local(&shown) {
-        Some(BrusselsTime::Twice { summer, .. }) if summer == minute => " (zomertijd)",
-        Some(BrusselsTime::Twice { .. }) => " (wintertijd)",
-        _ => "",
+    match Moment::brussels_from_unix(unix_seconds).doubled_hour() {
+        Some(DoubledHour::SummerTime) => " (zomertijd)",
+        Some(DoubledHour::WinterTime) => " (wintertijd)",
+        None => "",
     }
 }
 

@@ -16,7 +16,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::Arc;
 use stembus_poll::error::AppError;
 use stembus_poll::language::Language;
-use stembus_poll::moment::Moment;
+use stembus_poll::moment::{DoubledHour, Moment};
 
 /// Every message file, per language: the same names in each, the same ids in each file's twin.
 const FILES: [(Language, &[(&str, &str)]); 2] = [
@@ -290,15 +290,28 @@ impl Words {
         })
     }
 
-    /// `date` followed by the moment's time, when it has one.
+    /// `date` followed by the moment's time, when it has one, and in the hour the autumn clock
+    /// shows twice which of the two it is: "31 oktober om 2.30 uur (wintertijd)".
     fn with_clock(&self, moment: &Moment, date: String) -> String {
         let clock = self.clock(moment);
         if clock.is_empty() {
             return date;
         }
-        self.with(
+        let written = self.with(
             "date-with-time",
             &[("date", Arg::Text(&date)), ("clock", Arg::Text(&clock))],
+        );
+        let season = match moment.doubled_hour() {
+            Some(DoubledHour::SummerTime) => "time-summer",
+            Some(DoubledHour::WinterTime) => "time-winter",
+            None => return written,
+        };
+        self.with(
+            "time-in-season",
+            &[
+                ("time", Arg::Text(&written)),
+                ("season", Arg::Text(&self.text(season))),
+            ],
         )
     }
 

@@ -217,3 +217,41 @@ fn messages_take_their_values_without_isolation_marks() {
         "Gepubliceerd in"
     );
 }
+
+#[test]
+fn a_time_in_the_hour_the_autumn_clock_shows_twice_says_which_of_the_two_it_is() {
+    // 31 October 2027, 2.30 in Brussels: first in summer time (00:30 UTC), an hour later in
+    // winter time (01:30 UTC).
+    let summer = Moment::brussels_from_unix(1_824_942_600);
+    let winter = Moment::brussels_from_unix(1_824_946_200);
+    let (dutch, french) = (words(Language::Dutch), words(Language::French));
+    assert_eq!(
+        dutch.date_time(&summer),
+        "31 oktober 2027 om 2.30 uur (zomertijd)"
+    );
+    assert_eq!(
+        dutch.day_month_time(&winter),
+        "31 oktober om 2.30 uur (wintertijd)"
+    );
+    assert_eq!(
+        french.date_time(&winter),
+        "31 octobre 2027 à 2\u{a0}h\u{a0}30 (heure d’hiver)"
+    );
+    assert_eq!(
+        french.day_month_time(&summer),
+        "31 octobre à 2\u{a0}h\u{a0}30 (heure d’été)"
+    );
+    // An hour before and after, and any other day: the clock shows those once.
+    for once in [
+        1_824_942_600 - 3_600,
+        1_824_946_200 + 3_600,
+        1_824_942_600 - 86_400,
+    ] {
+        let moment = Moment::brussels_from_unix(once);
+        assert!(
+            !dutch.date_time(&moment).contains('('),
+            "{}",
+            dutch.date_time(&moment)
+        );
+    }
+}

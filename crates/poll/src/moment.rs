@@ -59,6 +59,16 @@ pub enum BrusselsTime {
     Skipped,
 }
 
+/// Which of its two moments a time in the hour the Brussels clock shows twice is
+/// (`Moment::doubled_hour`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoubledHour {
+    /// The first, in summer time (+02:00).
+    SummerTime,
+    /// The second, an hour later, in winter time (+01:00).
+    WinterTime,
+}
+
 impl Moment {
     /// Parses the three forms above; fails on anything else, including days a month lacks and a
     /// time without its offset (a newsroom's "18:05" means nothing without knowing where).
@@ -270,6 +280,21 @@ impl Moment {
             self.day,
             self.time.map(|time| (time.hour, time.minute)),
         )
+    }
+
+    /// For a moment the Brussels clock shows in the hour it shows twice (the last Sunday of
+    /// October, 2.00 to 3.00), which of the two it is; `None` for any other moment, and for one
+    /// without a time. Read from the instant, whatever offset the moment was written in.
+    pub fn doubled_hour(&self) -> Option<DoubledHour> {
+        self.time?;
+        let unix_seconds = self.unix_seconds();
+        let minute = unix_seconds - unix_seconds.rem_euclid(60);
+        let shown = Moment::brussels_from_unix(minute).local_input_value();
+        match Moment::read_brussels_local(&shown)? {
+            BrusselsTime::Twice { summer, .. } if summer == minute => Some(DoubledHour::SummerTime),
+            BrusselsTime::Twice { .. } => Some(DoubledHour::WinterTime),
+            _ => None,
+        }
     }
 
     /// Whether the moment is known to the minute, as poll openings and closings must be.

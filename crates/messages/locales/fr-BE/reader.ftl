@@ -43,6 +43,10 @@ date-day-month = { $day ->
     } { $month }
 date-with-time = { $date } à { $clock }
 clock = { $hour } h { $minute }
+# A time in the hour the clock shows twice on the last Sunday of October, and which of the two.
+time-in-season = { $time } ({ $season })
+time-summer = heure d’été
+time-winter = heure d’hiver
 
 ## The poll card
 

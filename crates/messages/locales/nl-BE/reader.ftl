@@ -36,6 +36,10 @@ date-month = { $month } { $year }
 date-day-month = { $day } { $month }
 date-with-time = { $date } om { $clock } uur
 clock = { $hour }.{ $minute }
+# A time in the hour the clock shows twice on the last Sunday of October, and which of the two.
+time-in-season = { $time } ({ $season })
+time-summer = zomertijd
+time-winter = wintertijd
 
 ## The poll card
 

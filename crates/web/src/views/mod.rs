@@ -94,9 +94,13 @@ impl VoidedVotes {
             words.day_month(&self.from),
             words.day_month(&self.last_minute),
         );
+        // "tussen 2.30 en 2.40 uur" cannot say which 2.30 in the hour the autumn clock shows
+        // twice: there each end is written whole, with its season.
+        let doubled =
+            self.from.doubled_hour().is_some() || self.last_minute.doubled_hour().is_some();
         let when = if first == last {
             words.with("facts-voided-at", &[("moment", Arg::Text(&first))])
-        } else if first_day == last_day {
+        } else if first_day == last_day && !doubled {
             let (from, until) = (words.clock(&self.from), words.clock(&self.last_minute));
             words.with(
                 "facts-voided-between",
@@ -179,4 +183,53 @@ impl SharedPicture {
 pub struct FrontPageData {
     pub articles: Vec<ArticleSummary>,
     pub canonical_url: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VoidedVotes;
+    use stembus_messages::Messages;
+    use stembus_poll::language::Language;
+    use stembus_poll::moment::Moment;
+
+    /// 31 October 2027, 2.30 in Brussels in summer time; the same clock time an hour later is in
+    /// winter time.
+    const SUMMER_2_30: i64 = 1_824_942_600;
+
+    fn voided(from: i64, last_minute: i64) -> VoidedVotes {
+        VoidedVotes {
+            votes: 12,
+            from: Moment::brussels_from_unix(from),
+            last_minute: Moment::brussels_from_unix(last_minute),
+        }
+    }
+
+    #[test]
+    fn a_window_within_one_day_names_the_day_once() {
+        let words = Messages::load().unwrap().words(Language::Dutch);
+        let sentence = voided(SUMMER_2_30 - 86_400, SUMMER_2_30 - 86_400 + 600).sentence(&words);
+        assert_eq!(
+            sentence,
+            "12 stemmen uit een ongewone piek op 30 oktober tussen 2.30 en 2.40 uur zijn niet meegeteld."
+        );
+    }
+
+    #[test]
+    fn a_window_in_the_hour_the_autumn_clock_shows_twice_says_which_hour_it_was() {
+        let messages = Messages::load().unwrap();
+        let dutch = messages.words(Language::Dutch);
+        // The second 2.30 to 2.40, in winter time: without the season a reader could not tell it
+        // from the first.
+        let winter = voided(SUMMER_2_30 + 3_600, SUMMER_2_30 + 3_600 + 600);
+        assert_eq!(
+            winter.sentence(&dutch),
+            "12 stemmen uit een ongewone piek van 31 oktober om 2.30 uur (wintertijd) tot 31 oktober \
+             om 2.40 uur (wintertijd) zijn niet meegeteld."
+        );
+        let one_minute = voided(SUMMER_2_30, SUMMER_2_30);
+        assert_eq!(
+            one_minute.sentence(&messages.words(Language::French)),
+            "12 votes d’un pic inhabituel le 31 octobre à 2\u{a0}h\u{a0}30 (heure d’été) n’ont pas été comptés."
+        );
+    }
 }
