@@ -3,7 +3,7 @@
 
 use crate::address_part::AddressPart;
 use crate::state::WebState;
-use crate::views::ShareLink;
+use crate::views::{ShareLink, article_versions};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -171,15 +171,33 @@ pub fn sitemap_file_xml(
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     let front = std::iter::once(format!(
         "<url><loc>{}/</loc></url>\n",
         escape_markup(base_url)
     ));
+    // An article in more than one language names every version, its own too, as its page's head
+    // does (Google's "Tell Google about localized versions of your page").
     let articles = library.articles().iter().map(|article| {
+        let versions = article_versions(library, article, base_url);
+        let alternates: String = if versions.len() > 1 {
+            versions
+                .iter()
+                .map(|(language, href)| {
+                    format!(
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        language.tag(),
+                        escape_markup(href)
+                    )
+                })
+                .collect()
+        } else {
+            String::new()
+        };
         format!(
-            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            "<url><loc>{}</loc><lastmod>{}</lastmod>{alternates}</url>\n",
             escape_markup(&article.url(base_url)),
             article.last_modified(),
         )

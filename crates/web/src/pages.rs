@@ -13,7 +13,7 @@ use crate::reader_poll::{Reader, poll_for_reader};
 use crate::state::WebState;
 use crate::views::{
     ArticlePage, ArticlePageData, ArticleSummary, FrontPage, FrontPageData, PrivacyPage,
-    PrivacyPageData, SharedPicture, Versions,
+    PrivacyPageData, SharedPicture, article_versions,
 };
 use crate::vote::door::second_vote_in;
 use crate::vote::own_answers::Choices;
@@ -27,7 +27,6 @@ use leptos::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use stembus_content::Library;
 use stembus_content::article::Article;
 use stembus_messages::Words;
 use stembus_poll::error::AppError;
@@ -398,7 +397,7 @@ async fn article_page(request: PageRequest) -> Loaded<ArticlePageData> {
                 .filter(|other| other.language == article.language)
                 .map(|other| summary(other, now))
                 .collect(),
-            versions: language_versions(&library, article, base_url),
+            versions: article_versions(&library, article, base_url),
             article: article.clone(),
             poll,
             poll_facts,
@@ -469,26 +468,6 @@ async fn privacy_page(request: PageRequest) -> Loaded<PrivacyPageData> {
             })
             .collect(),
     }))
-}
-
-/// `article` and the articles in the other languages that show its poll: the same story, each
-/// in its language (a French article naming a Dutch article's poll).
-fn language_versions(library: &Library, article: &Article, base_url: &str) -> Versions {
-    let Some(poll) = &article.poll else {
-        return vec![(article.language, article.url(base_url))];
-    };
-    Language::ALL
-        .into_iter()
-        .filter_map(|language| {
-            let (shown_in, _) = library.poll_in(&poll.id, language)?;
-            let shown_in = if language == article.language {
-                article
-            } else {
-                shown_in?
-            };
-            Some((language, shown_in.url(base_url)))
-        })
-        .collect()
 }
 
 fn summary(article: &Article, now: i64) -> ArticleSummary {

@@ -119,6 +119,47 @@ fn the_sitemap_lists_the_front_page_and_every_article() {
 }
 
 #[test]
+fn the_sitemap_pairs_an_article_with_its_version_in_the_other_language() {
+    // The shipped content: the Dutch article, the French one that shows its poll, and an
+    // article in Dutch only.
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let files = Library::load(&content, stembus_content::BadContent::Stop).unwrap();
+    // As the site serves it: the French article showing the Dutch one's poll.
+    let library = stembus_content::current::CurrentContent::fixed(files).library();
+    let xml = sitemap_xml(&library, BASE, SITEMAP_URLS);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    const XHTML: &str = "http://www.w3.org/1999/xhtml";
+    let dutch = "https://nieuws.example.be/artikel/deepseek-nvidia-beurswaarde";
+    let french = "https://nieuws.example.be/fr/article/deepseek-nvidia-valeur-boursiere";
+    let mut paired = 0;
+    for url in doc.descendants().filter(|n| n.tag_name().name() == "url") {
+        let loc = child(url, "loc").text().unwrap();
+        let alternates: Vec<(&str, &str)> = url
+            .children()
+            .filter(|n| n.tag_name().name() == "link" && n.tag_name().namespace() == Some(XHTML))
+            .map(|n| {
+                (
+                    n.attribute("hreflang").unwrap(),
+                    n.attribute("href").unwrap(),
+                )
+            })
+            .collect();
+        if loc == dutch || loc == french {
+            // Every version, its own among them, on each of the two.
+            assert_eq!(
+                alternates,
+                vec![("nl-BE", dutch), ("fr-BE", french)],
+                "{loc}"
+            );
+            paired += 1;
+        } else {
+            assert!(alternates.is_empty(), "{loc} is in one language only");
+        }
+    }
+    assert_eq!(paired, 2, "{xml}");
+}
+
+#[test]
 fn structured_data_is_a_news_article_that_cannot_close_its_script() {
     let library = library();
     let newest = library.article("nieuw").unwrap();
