@@ -9,6 +9,7 @@
 use super::{CountChanges, PostgresStore, loggable, migrate, queries};
 use async_trait::async_trait;
 use deadpool_postgres::{GenericClient, Object};
+use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
@@ -757,7 +758,19 @@ impl DeskStore for PostgresStore {
             .await
             .map_err(failed)?
             .get(0);
-        let clarified = match made::judge_edit(&before, &after, has_ballots, last_french.as_ref()) {
+        let voted_on = if has_ballots {
+            labels_voted_on(&tx, poll_row).await.map_err(failed)?
+        } else {
+            Vec::new()
+        };
+        let verdict = made::judge_edit(
+            &before,
+            &after,
+            has_ballots,
+            last_french.as_ref(),
+            &voted_on,
+        );
+        let clarified = match verdict {
             Verdict::Unchanged => return Ok(PollEdit::Unchanged),
             Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
             Verdict::Edited { clarified } => clarified,
@@ -790,6 +803,26 @@ impl DeskStore for PostgresStore {
         migrate::set_options(&tx, poll_row, &after, after.french.as_ref())
             .await
             .map_err(failed)?;
+        let voted = made::labels_voted_on(&before, has_ballots);
+        if !voted.is_empty() {
+            let column = |text: fn(&made::VotedLabel) -> &str| -> Vec<&str> {
+                voted.iter().map(text).collect()
+            };
+            // One statement for every answer's texts: one round trip.
+            tx.execute(
+                "INSERT INTO answer_label_voted_on (poll_id, key, language, label)
+                 SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &poll_row,
+                    &column(|voted| &voted.key),
+                    &column(|voted| voted.language.tag()),
+                    &column(|voted| &voted.label),
+                ],
+            )
+            .await
+            .map_err(failed)?;
+        }
         // French removed after the first vote stays on the rows, unseen, for the next edit to be
         // judged against (`made::french_to_keep`); `set_options` cleared it.
         if let Some(kept) = made::french_to_keep(&before, &after, has_ballots, last_french) {
@@ -1027,6 +1060,30 @@ async fn with_options(
         .map(|row| (row.get(0), row.get(1), row.get(2)))
         .collect();
     Ok(stored)
+}
+
+/// Every text the answers of the poll at `poll_row` had at an edit after its first vote.
+async fn labels_voted_on(
+    client: &impl GenericClient,
+    poll_row: i64,
+) -> Result<Vec<made::VotedLabel>, tokio_postgres::Error> {
+    let rows = client
+        .query(
+            "SELECT key, language, label FROM answer_label_voted_on WHERE poll_id = $1",
+            &[&poll_row],
+        )
+        .await?;
+    // The schema's CHECK keeps the tag one of the two; a hand-edited row is passed over.
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            Some(made::VotedLabel {
+                key: row.get(0),
+                language: Language::from_tag(row.get(1))?,
+                label: row.get(2),
+            })
+        })
+        .collect())
 }
 
 /// Records `entry`, and raises the desk's version when its action changes the site: every desk

@@ -19,6 +19,10 @@ pub(super) const MIGRATIONS: &[(i32, &str)] = &[
     (5, include_str!("../migrations/0005_desk_version.sql")),
     (6, include_str!("../migrations/0006_french_texts.sql")),
     (7, include_str!("../migrations/0007_poll_views.sql")),
+    (
+        8,
+        include_str!("../migrations/0008_answer_labels_voted_on.sql"),
+    ),
 ];
 
 /// The advisory lock every node takes for migrations and the poll sync ("stembus" in ASCII).

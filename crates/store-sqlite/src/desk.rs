@@ -10,6 +10,7 @@ use super::{Durability, SqliteStore, open_connection, queries};
 use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use stembus_poll::language::Language;
 use stembus_poll::{PollDefinition, ResultsVisibility};
 use stembus_store::StoreError;
 use stembus_store::desk::{
@@ -687,12 +688,23 @@ impl DeskStore for SqliteStore {
                 [poll_row],
                 |row| row.get(0),
             )?;
-            let clarified =
-                match made::judge_edit(&before, &after, has_ballots, last_french.as_ref()) {
-                    Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-                    Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-                    Verdict::Edited { clarified } => clarified,
-                };
+            let voted_on = if has_ballots {
+                labels_voted_on(tx, poll_row)?
+            } else {
+                Vec::new()
+            };
+            let verdict = made::judge_edit(
+                &before,
+                &after,
+                has_ballots,
+                last_french.as_ref(),
+                &voted_on,
+            );
+            let clarified = match verdict {
+                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
+                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
+                Verdict::Edited { clarified } => clarified,
+            };
             // The edit says what holds, so the desk's overrides go; it is the desk's last change
             // of the poll, so it is the one `desk_changed_*` names.
             tx.execute(
@@ -717,6 +729,18 @@ impl DeskStore for SqliteStore {
                 ],
             )?;
             queries::set_options(tx, poll_row, &after, after.french.as_ref())?;
+            let mut keep_voted_on = tx.prepare_cached(
+                "INSERT OR IGNORE INTO answer_label_voted_on (poll_id, key, language, label)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for voted in made::labels_voted_on(&before, has_ballots) {
+                keep_voted_on.execute(params![
+                    poll_row,
+                    voted.key,
+                    voted.language.tag(),
+                    voted.label
+                ])?;
+            }
             // French removed after the first vote stays on the rows, unseen, for the next edit
             // to be judged against (`made::french_to_keep`); `set_options` cleared it.
             if let Some(kept) = made::french_to_keep(&before, &after, has_ballots, last_french) {
@@ -923,6 +947,33 @@ fn with_options(
     })?;
     stored.options = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(stored)
+}
+
+/// Every text the answers of the poll at `poll_row` had at an edit after its first vote.
+fn labels_voted_on(conn: &Connection, poll_row: i64) -> rusqlite::Result<Vec<made::VotedLabel>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT key, language, label FROM answer_label_voted_on WHERE poll_id = ?1",
+    )?;
+    let rows = statement.query_map([poll_row], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut voted_on = Vec::new();
+    for row in rows {
+        let (key, language, label) = row?;
+        // The schema's CHECK keeps the tag one of the two; a hand-edited row is passed over.
+        if let Some(language) = Language::from_tag(&language) {
+            voted_on.push(made::VotedLabel {
+                key,
+                language,
+                label,
+            });
+        }
+    }
+    Ok(voted_on)
 }
 
 /// A count from a row, as stored (never below zero).

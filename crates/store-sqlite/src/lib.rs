@@ -28,7 +28,7 @@ use stembus_store::writer::{
 use stembus_store::{NewVote, StoreError, Tally, VoteOutcome, VoteStore};
 
 /// The schema, one numbered migration per file, applied in order at start-up.
-const MIGRATIONS: [&str; 9] = [
+const MIGRATIONS: [&str; 10] = [
     include_str!("../migrations/0001_polls_and_votes.sql"),
     include_str!("../migrations/0002_poll_rules_and_ballots.sql"),
     include_str!("../migrations/0003_running_counts.sql"),
@@ -38,6 +38,7 @@ const MIGRATIONS: [&str; 9] = [
     include_str!("../migrations/0007_desk_version.sql"),
     include_str!("../migrations/0008_french_texts.sql"),
     include_str!("../migrations/0009_poll_views.sql"),
+    include_str!("../migrations/0010_answer_labels_voted_on.sql"),
 ];
 
 /// How many migrations this build knows: a database at a higher `user_version` is from a newer one.

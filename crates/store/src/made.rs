@@ -13,7 +13,7 @@
 
 use crate::desk::{MadePoll, PollOverrides};
 use std::collections::BTreeMap;
-use stembus_poll::language::PollTranslation;
+use stembus_poll::language::{Language, PollTranslation};
 use stembus_poll::moment::Moment;
 use stembus_poll::{PollDefinition, PollOption, ResultsVisibility};
 
@@ -131,9 +131,42 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
     }
 }
 
+/// A text an answer of a desk-made poll had while readers could vote on it: kept for good, so no
+/// other answer takes it later, however many edits in between (`judge_edit`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VotedLabel {
+    pub key: String,
+    pub language: Language,
+    pub label: String,
+}
+
+/// The texts of `before`'s answers, Dutch and French, to keep as voted on when an edit replaces
+/// them on a poll with ballots; none before the first vote, when no reader voted on any text.
+/// Every text an answer shows while readers vote is either still shown (`before`, at the next
+/// edit) or kept here by the edit that replaced it.
+pub fn labels_voted_on(before: &PollDefinition, has_ballots: bool) -> Vec<VotedLabel> {
+    if !has_ballots {
+        return Vec::new();
+    }
+    let dutch = before.options.iter().map(|option| VotedLabel {
+        key: option.key.clone(),
+        language: Language::Dutch,
+        label: option.label.clone(),
+    });
+    let french = before.french.iter().flat_map(|french| {
+        french.labels.iter().map(|(key, label)| VotedLabel {
+            key: key.clone(),
+            language: Language::French,
+            label: label.clone(),
+        })
+    });
+    dutch.chain(french).collect()
+}
+
 /// Judges replacing `before` with `after` (both as stored) on a poll that has ballots or not;
 /// `last_french`: the French labels its answers carried when its French was removed after the
-/// first vote (`StoredPoll::into_definition_and_last_french`).
+/// first vote (`StoredPoll::into_definition_and_last_french`); `voted_on`: every text its answers
+/// had at an edit after the first vote (`labels_voted_on`).
 /// Once anyone voted, the answers (keys, in order), the opening moment and the number a reader
 /// may pick are what those readers chose under, so they stay; the wording may be corrected, in
 /// Dutch and in French alike. A correction is a change of a text some reader may have voted on:
@@ -143,12 +176,15 @@ pub fn as_stored(poll: &PollDefinition) -> PollDefinition {
 /// with the answer's key, so two answers' texts swapped in their fields (which keep their keys)
 /// would move every vote to the other answer, a reordering in other words. French added again
 /// after it was removed is held to that rule against the French it had: removing it and adding
-/// it back swapped is the same swap in two edits.
+/// it back swapped is the same swap in two edits. And an answer may not take words another
+/// answer had earlier since the first vote (`voted_on`): Ja→X, Nee→Ja, X→Nee is the same swap in
+/// three edits.
 pub fn judge_edit(
     before: &PollDefinition,
     after: &PollDefinition,
     has_ballots: bool,
     last_french: Option<&BTreeMap<String, String>>,
+    voted_on: &[VotedLabel],
 ) -> Verdict {
     if before == after {
         return Verdict::Unchanged;
@@ -164,7 +200,7 @@ pub fn judge_edit(
             || before.opens != after.opens
             || before.max_choices != after.max_choices
             || before.allow_change != after.allow_change
-            || takes_anothers_words(before, after, last_french))
+            || takes_anothers_words(before, after, last_french, voted_on))
     {
         return Verdict::AnswersLocked;
     }
@@ -182,9 +218,9 @@ pub fn judge_edit(
     }
 }
 
-/// Whether an answer of `after` reads as a different answer of `before` did, in Dutch or in
-/// French (`before`'s, or for a poll without French the `last_french` it had), while it did not
-/// read so itself: the texts are compared by their letters and digits
+/// Whether an answer of `after` reads as a different answer of `before` did, or had since the
+/// first vote (`voted_on`), in Dutch or in French (`before`'s, or for a poll without French the
+/// `last_french` it had), while it did not read so itself: the texts are compared by their letters and digits
 /// alone, in any case and with accents folded (`comparable`), so "Nee." takes "Nee"'s place as
 /// surely as "nee" does. An answer whose text says what it said before takes nothing, even in a
 /// poll whose answers already read alike.
@@ -192,7 +228,9 @@ fn takes_anothers_words(
     before: &PollDefinition,
     after: &PollDefinition,
     last_french: Option<&BTreeMap<String, String>>,
+    voted_on: &[VotedLabel],
 ) -> bool {
+    // `old` holds each answer's text as it reads now first, then the texts it had before.
     fn takes<'a>(
         old: impl Iterator<Item = (&'a str, &'a str)> + Clone,
         new: impl Iterator<Item = (&'a str, &'a str)>,
@@ -212,23 +250,33 @@ fn takes_anothers_words(
             .map(|option| (option.key.as_str(), option.label.as_str()))
             .collect()
     }
+    let earlier = |language: Language| {
+        voted_on
+            .iter()
+            .filter(move |voted| voted.language == language)
+            .map(|voted| (voted.key.as_str(), voted.label.as_str()))
+    };
     let (old, new) = (labels(before), labels(after));
-    let dutch = takes(old.iter().copied(), new.iter().copied());
+    let dutch = takes(
+        old.iter().copied().chain(earlier(Language::Dutch)),
+        new.iter().copied(),
+    );
     let old_french = before
         .french
         .as_ref()
         .map(|old| &old.labels)
-        .or(last_french);
-    let french = match (old_french, &after.french) {
-        (Some(old), Some(new)) => takes(
-            old.iter()
-                .map(|(key, label)| (key.as_str(), label.as_str())),
+        .or(last_french)
+        .into_iter()
+        .flatten()
+        .map(|(key, label)| (key.as_str(), label.as_str()));
+    let french = after.french.as_ref().is_some_and(|new| {
+        takes(
+            old_french.chain(earlier(Language::French)),
             new.labels
                 .iter()
                 .map(|(key, label)| (key.as_str(), label.as_str())),
-        ),
-        _ => false,
-    };
+        )
+    });
     dutch || french
 }
 
@@ -321,19 +369,47 @@ mod tests {
         swapped.options[0].label = " nee ".into();
         swapped.options[1].label = "JA".into();
         assert_eq!(
-            judge_edit(&before, &swapped, true, None),
+            judge_edit(&before, &swapped, true, None, &[]),
             Verdict::AnswersLocked
         );
         assert_eq!(
-            judge_edit(&before, &swapped, false, None),
+            judge_edit(&before, &swapped, false, None, &[]),
             Verdict::Edited { clarified: false }
         );
         // One answer taking another's words is the same move, half done.
         let mut taken = poll();
         taken.options[2].label = "Nee".into();
         assert_eq!(
-            judge_edit(&before, &taken, true, None),
+            judge_edit(&before, &taken, true, None, &[]),
             Verdict::AnswersLocked
+        );
+    }
+
+    #[test]
+    fn an_answer_may_not_take_words_another_answer_had_since_the_first_vote() {
+        // Ja → "Zeker" was taken (a clarification); "Ja" is kept as voted on.
+        let mut before = poll();
+        before.options[0].label = "Zeker".into();
+        let voted_on = labels_voted_on(&poll(), true);
+        let mut takes_ja = before.clone();
+        takes_ja.options[1].label = "ja!".into();
+        assert_eq!(
+            judge_edit(&before, &takes_ja, true, None, &voted_on),
+            Verdict::AnswersLocked
+        );
+        assert_eq!(
+            judge_edit(&before, &takes_ja, true, None, &[]),
+            Verdict::Edited { clarified: true },
+            "without what was voted on, the words read as no answer's"
+        );
+        // Its own earlier words an answer takes back.
+        assert_eq!(
+            judge_edit(&before, &poll(), true, None, &voted_on),
+            Verdict::Edited { clarified: true }
+        );
+        assert!(
+            labels_voted_on(&poll(), false).is_empty(),
+            "no vote, no words voted on"
         );
     }
 
@@ -344,20 +420,20 @@ mod tests {
         swapped.options[0].label = "Nee.".into();
         swapped.options[1].label = "Ja.".into();
         assert_eq!(
-            judge_edit(&before, &swapped, true, None),
+            judge_edit(&before, &swapped, true, None, &[]),
             Verdict::AnswersLocked
         );
         let mut taken = poll();
         taken.options[2].label = "Néé!".into();
         assert_eq!(
-            judge_edit(&before, &taken, true, None),
+            judge_edit(&before, &taken, true, None, &[]),
             Verdict::AnswersLocked
         );
         // An answer's own words with a full stop added take nothing.
         let mut own = poll();
         own.options[0].label = "Ja.".into();
         assert_eq!(
-            judge_edit(&before, &own, true, None),
+            judge_edit(&before, &own, true, None, &[]),
             Verdict::Edited { clarified: true }
         );
     }
@@ -392,7 +468,7 @@ mod tests {
             ..poll()
         };
         assert_eq!(
-            judge_edit(&before, &swapped, true, None),
+            judge_edit(&before, &swapped, true, None, &[]),
             Verdict::AnswersLocked
         );
         let reworded = PollDefinition {
@@ -400,7 +476,7 @@ mod tests {
             ..poll()
         };
         assert_eq!(
-            judge_edit(&before, &reworded, true, None),
+            judge_edit(&before, &reworded, true, None, &[]),
             Verdict::Edited { clarified: true }
         );
     }
@@ -411,11 +487,11 @@ mod tests {
         let mut reworded = poll();
         reworded.options[0].label = "Ja, zeker".into();
         assert_eq!(
-            judge_edit(&before, &reworded, true, None),
+            judge_edit(&before, &reworded, true, None, &[]),
             Verdict::Edited { clarified: true }
         );
         assert_eq!(
-            judge_edit(&before, &reworded, false, None),
+            judge_edit(&before, &reworded, false, None, &[]),
             Verdict::Edited { clarified: false }
         );
         let closes = PollDefinition {
@@ -423,17 +499,17 @@ mod tests {
             ..poll()
         };
         assert_eq!(
-            judge_edit(&before, &closes, true, None),
+            judge_edit(&before, &closes, true, None, &[]),
             Verdict::Edited { clarified: false }
         );
         let mut reordered = poll();
         reordered.options.swap(0, 1);
         assert_eq!(
-            judge_edit(&before, &reordered, true, None),
+            judge_edit(&before, &reordered, true, None, &[]),
             Verdict::AnswersLocked
         );
         assert_eq!(
-            judge_edit(&before, &before.clone(), true, None),
+            judge_edit(&before, &before.clone(), true, None, &[]),
             Verdict::Unchanged
         );
     }
@@ -458,21 +534,21 @@ mod tests {
         let label = with_french("Dommage ?", ["Oui", "Non", "Aucune idée"]);
         for after in [&question, &label, &poll()] {
             assert_eq!(
-                judge_edit(&before, after, true, None),
+                judge_edit(&before, after, true, None, &[]),
                 Verdict::Edited { clarified: true }
             );
             assert_eq!(
-                judge_edit(&before, after, false, None),
+                judge_edit(&before, after, false, None, &[]),
                 Verdict::Edited { clarified: false }
             );
         }
         assert_eq!(
-            judge_edit(&poll(), &before, true, None),
+            judge_edit(&poll(), &before, true, None, &[]),
             Verdict::Edited { clarified: false },
             "French added to a poll without it corrects nothing a reader read"
         );
         assert_eq!(
-            judge_edit(&before, &before.clone(), true, None),
+            judge_edit(&before, &before.clone(), true, None, &[]),
             Verdict::Unchanged
         );
     }
@@ -482,7 +558,7 @@ mod tests {
         let before = with_french("Dommage ?", ["Oui", "Non", "Je ne sais pas"]);
         let removed = poll();
         assert_eq!(
-            judge_edit(&before, &removed, true, None),
+            judge_edit(&before, &removed, true, None, &[]),
             Verdict::Edited { clarified: true },
             "removing the French is still a correction"
         );
@@ -494,12 +570,12 @@ mod tests {
         );
         let swapped = with_french("Dommage ?", ["Non", "Oui", "Je ne sais pas"]);
         assert_eq!(
-            judge_edit(&removed, &swapped, true, last.as_ref()),
+            judge_edit(&removed, &swapped, true, last.as_ref(), &[]),
             Verdict::AnswersLocked
         );
         let same = with_french("Dommage ?", ["Oui", "Non", "Aucune idée"]);
         assert_eq!(
-            judge_edit(&removed, &same, true, last.as_ref()),
+            judge_edit(&removed, &same, true, last.as_ref(), &[]),
             Verdict::Edited { clarified: false },
             "added back in its own words, or reworded, it is no swap"
         );

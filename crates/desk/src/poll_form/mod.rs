@@ -35,7 +35,7 @@ fn has_control_character(text: &str) -> bool {
 }
 
 /// The sentence an editor reads when readers voted: what the store then refuses.
-pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden, in het Nederlands en in het Frans; lezers zien dan dat dat gebeurde. Een antwoord kan wel niet de woorden van een ander antwoord krijgen, in het Nederlands of in het Frans: de stemmen blijven bij hun antwoord en zouden zo naar het andere verhuizen. Frans dat na de eerste stem weggehaald werd, wordt daarvoor vergeleken met de Franse teksten van toen als het terugkomt.";
+pub const LOCKED_SENTENCE: &str = "Er hebben al lezers gestemd: antwoorden kunnen niet meer toegevoegd, verwijderd of van volgorde veranderd worden, en het openen en het aantal antwoorden per lezer liggen vast. De vraag en de tekst van een antwoord kunnen nog verduidelijkt worden, in het Nederlands en in het Frans; lezers zien dan dat dat gebeurde. Een antwoord kan wel niet de woorden krijgen die een ander antwoord sinds de eerste stem had, in het Nederlands of in het Frans, ook niet over enkele bewerkingen heen: de stemmen blijven bij hun antwoord en zouden zo naar het andere verhuizen. Frans dat na de eerste stem weggehaald werd, wordt daarvoor vergeleken met de Franse teksten van toen als het terugkomt.";
 
 /// The field of the French question.
 pub const FRENCH_QUESTION: &str = "vraag-fr";

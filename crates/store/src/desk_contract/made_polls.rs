@@ -948,3 +948,95 @@ pub async fn french_removed_after_the_first_vote_and_added_back_swapped_is_refus
     assert_eq!(edit(&store, &back, 400).await, PollEdit::Edited);
     assert_eq!(made_deepseek(&store).await.definition, back);
 }
+
+pub async fn after_the_first_vote_no_answer_takes_words_another_had_however_many_edits_between(
+    engine: &dyn DeskEngine,
+) {
+    let store = engine.open(&[]).await;
+    let in_two = PollDefinition {
+        french: Some(french(
+            "Créé ?",
+            [
+                ("ja", "Oui"),
+                ("nee", "Non"),
+                ("weet-niet", "Je ne sais pas"),
+            ],
+        )),
+        ..made()
+    };
+    assert!(create(&store, &in_two, 10).await);
+    for voter in ["a", "b", "c"] {
+        store
+            .record_vote(vote_at(voter, &["ja"], 100))
+            .await
+            .unwrap();
+    }
+
+    // Ja → "Zeker": a clarification, taken.
+    let mut clarified = in_two.clone();
+    clarified.options[0].label = "Zeker".into();
+    assert_eq!(edit(&store, &clarified, 200).await, PollEdit::Edited);
+    // Nee → "Ja": no answer reads "Ja" now, but three readers voted on those words for another.
+    let mut takes_ja = clarified.clone();
+    takes_ja.options[1].label = "ja".into();
+    assert_eq!(edit(&store, &takes_ja, 300).await, PollEdit::AnswersLocked);
+    // The same in French, over an edit that gave "Oui" up two edits earlier.
+    let mut oui_given_up = clarified.clone();
+    oui_given_up.french = Some(french(
+        "Créé ?",
+        [
+            ("ja", "Certes"),
+            ("nee", "Non"),
+            ("weet-niet", "Je ne sais pas"),
+        ],
+    ));
+    assert_eq!(edit(&store, &oui_given_up, 400).await, PollEdit::Edited);
+    let mut reworded = oui_given_up.clone();
+    reworded.question = "Echt gemaakt?".into();
+    assert_eq!(edit(&store, &reworded, 450).await, PollEdit::Edited);
+    let mut takes_oui = reworded.clone();
+    takes_oui.french = Some(french(
+        "Créé ?",
+        [
+            ("ja", "Certes"),
+            ("nee", "Oui !"),
+            ("weet-niet", "Je ne sais pas"),
+        ],
+    ));
+    assert_eq!(edit(&store, &takes_oui, 500).await, PollEdit::AnswersLocked);
+    assert_eq!(made_deepseek(&store).await.definition, reworded);
+    assert_eq!(
+        counts(&store).await,
+        (vec![3, 0, 0], 3),
+        "the votes stay with Ja"
+    );
+
+    // An answer may take its own earlier words back, in either language.
+    let mut own_again = reworded.clone();
+    own_again.options[0].label = "Ja.".into();
+    own_again.french = Some(french(
+        "Créé ?",
+        [
+            ("ja", "Oui"),
+            ("nee", "Non"),
+            ("weet-niet", "Je ne sais pas"),
+        ],
+    ));
+    assert_eq!(edit(&store, &own_again, 600).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, own_again);
+}
+
+pub async fn before_the_first_vote_earlier_words_bind_no_answer(engine: &dyn DeskEngine) {
+    let store = engine.open(&[]).await;
+    assert!(create(&store, &made(), 10).await);
+    // Reworded before anyone voted: no reader chose under "JA".
+    let mut reworded = made();
+    reworded.options[0].label = "Zeker".into();
+    assert_eq!(edit(&store, &reworded, 20).await, PollEdit::Edited);
+    store.record_vote(vote_at("a", &["ja"], 100)).await.unwrap();
+    // So another answer may take it after the first vote.
+    let mut takes_ja = reworded.clone();
+    takes_ja.options[1].label = "JA".into();
+    assert_eq!(edit(&store, &takes_ja, 200).await, PollEdit::Edited);
+    assert_eq!(made_deepseek(&store).await.definition, takes_ja);
+}

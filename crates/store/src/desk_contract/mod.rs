@@ -287,6 +287,8 @@ macro_rules! desk_contract {
             clearing_a_desk_close_in_the_edit_form_reopens_the_poll_and_is_logged,
             an_edit_over_a_change_the_editor_did_not_see_is_refused,
             after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_full_stop,
+            after_the_first_vote_no_answer_takes_words_another_had_however_many_edits_between,
+            before_the_first_vote_earlier_words_bind_no_answer,
             a_file_poll_or_an_unknown_id_is_not_edited_or_archived,
             an_archived_poll_takes_no_votes_and_keeps_its_ballots,
             voter_ids_of_a_closed_desk_poll_are_removed,
