@@ -7,22 +7,27 @@
 //! after it: anyone can post the sign-in form, and a post that declared a body and sent none used
 //! to hold its place until the request timeout (15 s), so a few dozen of them locked every editor
 //! out. Its posts also have a budget of their own, apart from the desk's (the site's `admission`),
-//! so those filling it reach no signed-in editor. A `DeskForm`'s body keeps the request timeout: it
+//! so those filling it reach no signed-in editor; and a body too slow counts as a failed sign-in of
+//! its address, so an address that keeps sending them is refused before its body (429) once it has
+//! sent its share, and holds the few sign-in places seconds, not for as long as it sends them. A `DeskForm`'s body keeps the request timeout: it
 //! is read only once the session is known, so only an editor can be slow there, and an editor's
 //! form on a poor connection should not be lost for it.
 
+use super::Desk;
 use super::refusal::Refusal;
 use super::session::{self, SESSION_LIMITS};
 use super::views::Frame;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Path, Request};
-use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use stembus_poll::error::AppError;
+use stembus_site::client_address::ClientAddress;
 use stembus_site::guard;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, AuditEntry};
@@ -216,10 +221,33 @@ impl FromRequest<SiteState> for SameSiteForm {
     async fn from_request(request: Request, state: &SiteState) -> Result<SameSiteForm, Response> {
         let (parts, body) = request.into_parts();
         same_site(state, &parts.headers).map_err(|error| Refusal::from(error).into_response())?;
+        // An address that used up its failed sign-ins is refused before its body: it holds no
+        // sign-in place while the body comes (`SignInLimiter::body_too_slow`).
+        let address = ClientAddress::of(
+            &parts.extensions,
+            &parts.headers,
+            state.settings.trusted_proxy,
+        )
+        .0;
+        let desk = parts.extensions.get::<Arc<Desk>>().cloned();
+        if let Some(desk) = &desk
+            && let Err(wait) = desk.limiter.address_waits(address, Instant::now())
+        {
+            let mut refusal = Refusal::from(AppError::TooManySignIns).into_response();
+            refusal
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            return Err(refusal);
+        }
         match tokio::time::timeout(SIGN_IN_BODY_DEADLINE, Form::read(body)).await {
             Ok(Ok(form)) => Ok(SameSiteForm(form)),
             Ok(Err(error)) => Err(Refusal::from(error).into_response()),
-            Err(_) => Err(Refusal::from(AppError::FormTooSlow).into_response()),
+            Err(_) => {
+                if let Some(desk) = &desk {
+                    desk.limiter.body_too_slow(address, Instant::now());
+                }
+                Err(Refusal::from(AppError::FormTooSlow).into_response())
+            }
         }
     }
 }

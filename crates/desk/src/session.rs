@@ -113,11 +113,49 @@ impl SignInLimiter {
     fn keys(&self, name: &str, address: Option<IpAddr>) -> [(u64, usize); 2] {
         [
             (self.key.hash_one(("name", name)), FAILURES_PER_NAME),
-            (
-                self.key.hash_one(("address", address.map(rate_key))),
-                FAILURES_PER_ADDRESS,
-            ),
+            self.address_key(address),
         ]
+    }
+
+    fn address_key(&self, address: Option<IpAddr>) -> (u64, usize) {
+        (
+            self.key.hash_one(("address", address.map(rate_key))),
+            FAILURES_PER_ADDRESS,
+        )
+    }
+
+    /// `Err(seconds)` while `address` has used up its failed sign-ins, counting nothing: asked
+    /// before a sign-in's body is read, so that an address which sent its share of failures (slow
+    /// bodies among them, `body_too_slow`) holds no sign-in place while a body comes.
+    pub fn address_waits(&self, address: Option<IpAddr>, now: Instant) -> Result<(), u64> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let (key, limit) = self.address_key(address);
+        match failures.get_mut(&key) {
+            Some(times) => wait_for(times, limit, now).map_or(Ok(()), Err),
+            None => Ok(()),
+        }
+    }
+
+    /// A sign-in from `address` whose body did not come within its deadline: a failure of the
+    /// address (no name was read). Twenty of them in a quarter of an hour, and the address's next
+    /// sign-ins are refused before their bodies: slow bodies sent on purpose hold the few sign-in
+    /// places a few seconds, not for as long as they are sent.
+    pub fn body_too_slow(&self, address: Option<IpAddr>, now: Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        self.make_room(&mut failures, now);
+        let (key, _) = self.address_key(address);
+        failures.entry(key).or_default().push_back(now);
+    }
+
+    /// Forgets the keys whose failures are all past the window, once there are `MAX_KEYS`.
+    fn make_room(&self, failures: &mut HashMap<u64, VecDeque<Instant>>, now: Instant) {
+        if failures.len() >= MAX_KEYS {
+            failures.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|at| now.duration_since(*at) < FAILURE_WINDOW)
+            });
+        }
     }
 
     /// Begins a sign-in for `name` from `address`, or `Err(seconds)` while the name or the address
@@ -135,32 +173,17 @@ impl SignInLimiter {
         let keys = self.keys(name, address);
         let mut wait = None;
         for (key, limit) in keys {
-            if let Some(times) = failures.get_mut(&key) {
-                while times
-                    .front()
-                    .is_some_and(|at| now.duration_since(*at) >= FAILURE_WINDOW)
-                {
-                    times.pop_front();
-                }
-                if times.len() >= limit
-                    && let Some(oldest) = times.front()
-                {
-                    let left = FAILURE_WINDOW.saturating_sub(now.duration_since(*oldest));
-                    let seconds = left.as_secs().max(1);
-                    wait = Some(wait.map_or(seconds, |w: u64| w.max(seconds)));
-                }
+            if let Some(seconds) = failures
+                .get_mut(&key)
+                .and_then(|times| wait_for(times, limit, now))
+            {
+                wait = Some(wait.map_or(seconds, |w: u64| w.max(seconds)));
             }
         }
         if let Some(wait) = wait {
             return Err(wait);
         }
-        if failures.len() >= MAX_KEYS {
-            failures.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|at| now.duration_since(*at) < FAILURE_WINDOW)
-            });
-        }
+        self.make_room(&mut failures, now);
         for (key, _) in keys {
             failures.entry(key).or_default().push_back(now);
         }
@@ -171,6 +194,20 @@ impl SignInLimiter {
             failed: false,
         })
     }
+}
+
+/// The seconds until a key with the failures `times` may try again, when it has `limit` of them
+/// within the window; the failures past the window are forgotten.
+fn wait_for(times: &mut VecDeque<Instant>, limit: usize, now: Instant) -> Option<u64> {
+    while times
+        .front()
+        .is_some_and(|at| now.duration_since(*at) >= FAILURE_WINDOW)
+    {
+        times.pop_front();
+    }
+    let oldest = times.front().filter(|_| times.len() >= limit)?;
+    let left = FAILURE_WINDOW.saturating_sub(now.duration_since(*oldest));
+    Some(left.as_secs().max(1))
 }
 
 /// A sign-in whose password is being checked, counted among the failures until it is dropped

@@ -177,3 +177,54 @@ async fn sign_in_posts_whose_bodies_never_come_lock_no_editor_out_and_are_refuse
     }
     assert!(timed_out > 0, "no slow body got its place and then the 408");
 }
+
+/// A sign-in post that declares a body and sends only its start, from the test's address.
+async fn slow_sign_in(address: std::net::SocketAddr) -> TcpStream {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /redactie/aanmelden HTTP/1.1\r\nHost: stembus\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 10000\r\n\r\nnaam=",
+        )
+        .await
+        .unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn an_address_whose_sign_in_bodies_keep_coming_too_slowly_is_refused_before_its_body() {
+    let site = TestSite::new().kept_router();
+    let (address, _stop) = real_server(&site, serve::HEADER_READ_TIMEOUT).await;
+    // Rounds of slow bodies, each given its place and refused after the deadline, until the
+    // address has sent twenty (`SignInLimiter`'s failures per address).
+    let mut timed_out = 0;
+    while timed_out < 20 {
+        let mut round = Vec::new();
+        for _ in 0..8 {
+            round.push(slow_sign_in(address).await);
+        }
+        for mut stream in round {
+            let limit = SIGN_IN_BODY_DEADLINE * 3;
+            let (answer, _, _) = until_closed(&mut stream, Instant::now(), limit).await;
+            if answer.starts_with("HTTP/1.1 408") {
+                timed_out += 1;
+            }
+        }
+    }
+    // The next is refused at once, its body never waited for: it holds no sign-in place.
+    let started = Instant::now();
+    let mut stream = slow_sign_in(address).await;
+    let (answer, answered_after, _) =
+        until_closed(&mut stream, started, SIGN_IN_BODY_DEADLINE * 3).await;
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(
+        answered_after.is_some_and(|after| after < SIGN_IN_BODY_DEADLINE / 2),
+        "refused before its body's deadline: {answered_after:?}"
+    );
+    assert!(
+        answer.to_ascii_lowercase().contains("\r\nretry-after: "),
+        "{answer}"
+    );
+    assert!(answer.contains("Te veel mislukte aanmeldingen"), "{answer}");
+}
