@@ -17,7 +17,7 @@ use stembus_store::desk::{
     OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome,
     VoidPreview, VoidedWindow,
 };
-use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
+use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll};
 use tokio_postgres::Row;
 
 impl PostgresStore {
@@ -770,10 +770,9 @@ impl DeskStore for PostgresStore {
             last_french.as_ref(),
             &voted_on,
         );
-        let clarified = match verdict {
-            Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-            Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-            Verdict::Edited { clarified } => clarified,
+        let clarified = match verdict.clarified() {
+            Ok(clarified) => clarified,
+            Err(not_written) => return Ok(not_written),
         };
         // The edit says what holds, so the desk's overrides go; it is the desk's last change of
         // the poll, so it is the one `desk_changed_*` names.

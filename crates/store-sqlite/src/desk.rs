@@ -18,7 +18,7 @@ use stembus_store::desk::{
     OverrideChange, PollEdit, PollOverrides, SessionLimits, SessionRecord, TimeWindow, VoidOutcome,
     VoidPreview, VoidedWindow,
 };
-use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll, Verdict};
+use stembus_store::made::{self, MADE_POLL, MadeRow, StoredPoll};
 
 /// A poll's counted ballots since a moment, through `ballot_by_poll_and_time`.
 pub(crate) const BALLOTS_SINCE: &str =
@@ -700,10 +700,9 @@ impl DeskStore for SqliteStore {
                 last_french.as_ref(),
                 &voted_on,
             );
-            let clarified = match verdict {
-                Verdict::Unchanged => return Ok(PollEdit::Unchanged),
-                Verdict::AnswersLocked => return Ok(PollEdit::AnswersLocked),
-                Verdict::Edited { clarified } => clarified,
+            let clarified = match verdict.clarified() {
+                Ok(clarified) => clarified,
+                Err(not_written) => return Ok(not_written),
             };
             // The edit says what holds, so the desk's overrides go; it is the desk's last change
             // of the poll, so it is the one `desk_changed_*` names.

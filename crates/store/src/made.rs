@@ -11,7 +11,7 @@
 //! again is judged against them, and answers cannot trade their French words by way of an edit
 //! that removes them.
 
-use crate::desk::{MadePoll, PollOverrides};
+use crate::desk::{MadePoll, PollEdit, PollOverrides};
 use std::collections::BTreeMap;
 use stembus_poll::language::{Language, PollTranslation};
 use stembus_poll::moment::Moment;
@@ -51,6 +51,18 @@ pub enum Verdict {
     Edited {
         clarified: bool,
     },
+}
+
+impl Verdict {
+    /// Whether the edit to be written is a correction (`Ok`), or the answer an engine gives
+    /// instead of writing it (`Err`).
+    pub fn clarified(self) -> Result<bool, PollEdit> {
+        match self {
+            Verdict::Unchanged => Err(PollEdit::Unchanged),
+            Verdict::AnswersLocked => Err(PollEdit::AnswersLocked),
+            Verdict::Edited { clarified } => Ok(clarified),
+        }
+    }
 }
 
 /// A poll's values as stored, read back into a definition.
@@ -143,7 +155,9 @@ pub struct VotedLabel {
 /// The texts of `before`'s answers, Dutch and French, to keep as voted on when an edit replaces
 /// them on a poll with ballots; none before the first vote, when no reader voted on any text.
 /// Every text an answer shows while readers vote is either still shown (`before`, at the next
-/// edit) or kept here by the edit that replaced it.
+/// edit) or kept here by the edit that replaced it; texts replaced before the table existed (SQLite
+/// migration 10, PostgreSQL 8) are only in the audit log's Dutch lines, which the store does not
+/// read back (docs/redactie.md).
 pub fn labels_voted_on(before: &PollDefinition, has_ballots: bool) -> Vec<VotedLabel> {
     if !has_ballots {
         return Vec::new();

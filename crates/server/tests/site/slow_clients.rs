@@ -113,16 +113,7 @@ async fn sign_in_posts_whose_bodies_never_come_lock_no_editor_out_and_are_refuse
     let started = Instant::now();
     let mut slow = Vec::new();
     for _ in 0..SLOW_SIGN_INS {
-        let mut stream = TcpStream::connect(address).await.unwrap();
-        stream
-            .write_all(
-                b"POST /redactie/aanmelden HTTP/1.1\r\nHost: stembus\r\n\
-                  Content-Type: application/x-www-form-urlencoded\r\n\
-                  Content-Length: 10000\r\n\r\nnaam=",
-            )
-            .await
-            .unwrap();
-        slow.push(stream);
+        slow.push(slow_sign_in(address).await);
     }
     // Long enough for every one of them to have been given its place or refused.
     tokio::time::sleep(Duration::from_millis(300)).await;

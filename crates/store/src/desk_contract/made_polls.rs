@@ -833,9 +833,11 @@ pub async fn an_edit_over_a_change_the_editor_did_not_see_is_refused(engine: &dy
     );
 }
 
-pub async fn after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_full_stop(
+/// The desk-made poll in Dutch and French, "Oui" and "Non" the French of "JA" and "NEE", and
+/// three readers who voted "JA".
+async fn in_two_languages_with_three_votes_for_ja(
     engine: &dyn DeskEngine,
-) {
+) -> (Store, PollDefinition) {
     let store = engine.open(&[]).await;
     let in_two = PollDefinition {
         french: Some(french(
@@ -855,6 +857,13 @@ pub async fn after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_f
             .await
             .unwrap();
     }
+    (store, in_two)
+}
+
+pub async fn after_the_first_vote_an_answer_may_not_take_anothers_words_with_a_full_stop(
+    engine: &dyn DeskEngine,
+) {
+    let (store, in_two) = in_two_languages_with_three_votes_for_ja(engine).await;
 
     let mut swapped = in_two.clone();
     swapped.options[0].label = "Nee.".into();
@@ -952,25 +961,7 @@ pub async fn french_removed_after_the_first_vote_and_added_back_swapped_is_refus
 pub async fn after_the_first_vote_no_answer_takes_words_another_had_however_many_edits_between(
     engine: &dyn DeskEngine,
 ) {
-    let store = engine.open(&[]).await;
-    let in_two = PollDefinition {
-        french: Some(french(
-            "Créé ?",
-            [
-                ("ja", "Oui"),
-                ("nee", "Non"),
-                ("weet-niet", "Je ne sais pas"),
-            ],
-        )),
-        ..made()
-    };
-    assert!(create(&store, &in_two, 10).await);
-    for voter in ["a", "b", "c"] {
-        store
-            .record_vote(vote_at(voter, &["ja"], 100))
-            .await
-            .unwrap();
-    }
+    let (store, in_two) = in_two_languages_with_three_votes_for_ja(engine).await;
 
     // Ja → "Zeker": a clarification, taken.
     let mut clarified = in_two.clone();
