@@ -9,9 +9,10 @@
 //! out. Its posts also have a budget of their own, apart from the desk's (the site's `admission`),
 //! so those filling it reach no signed-in editor; and a body too slow counts as a failed sign-in of
 //! its address, so an address that keeps sending them is refused before its body (429) once it has
-//! sent its share, and holds the few sign-in places seconds, not for as long as it sends them. A `DeskForm`'s body keeps the request timeout: it
-//! is read only once the session is known, so only an editor can be slow there, and an editor's
-//! form on a poor connection should not be lost for it.
+//! sent its share, and holds the few sign-in places seconds, not for as long as it sends them. A
+//! `DeskForm`'s body keeps the request timeout: it is read only once the session is known, so
+//! only an editor can be slow there, and an editor's form on a poor connection should not be lost
+//! for it.
 
 use super::Desk;
 use super::refusal::Refusal;
@@ -211,8 +212,8 @@ impl FromRequest<SiteState> for DeskForm {
 
 /// A form from a page of this site, before any session: the sign-in's. It refuses, with the
 /// notice, a form from another site (`ForeignForm`), a body over `MAX_FORM_BYTES` and a field sent
-/// twice, and a body that has not arrived within `SIGN_IN_BODY_DEADLINE` (`FormTooSlow`, 408); the sign-in's own token is the handler's to check, since
-/// its refusal is the form again.
+/// twice, and a body that has not arrived within `SIGN_IN_BODY_DEADLINE` (`FormTooSlow`, 408);
+/// the sign-in's own token is the handler's to check, since its refusal is the form again.
 pub struct SameSiteForm(pub Form);
 
 impl FromRequest<SiteState> for SameSiteForm {

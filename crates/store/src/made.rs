@@ -234,9 +234,9 @@ pub fn judge_edit(
 
 /// Whether an answer of `after` reads as a different answer of `before` did, or had since the
 /// first vote (`voted_on`), in Dutch or in French (`before`'s, or for a poll without French the
-/// `last_french` it had), while it did not read so itself: the texts are compared by their letters and digits
-/// alone, in any case and with accents folded (`comparable`), so "Nee." takes "Nee"'s place as
-/// surely as "nee" does. An answer whose text says what it said before takes nothing, even in a
+/// `last_french` it had), while it did not read so itself: the texts are compared by their
+/// letters and digits alone, in any case and with accents folded (`comparable`), so "Nee." takes
+/// "Nee"'s place as surely as "nee" does. An answer whose text says what it said before takes nothing, even in a
 /// poll whose answers already read alike.
 fn takes_anothers_words(
     before: &PollDefinition,

@@ -7,8 +7,8 @@ use stembus_messages::Words;
 use stembus_site::shell::{PageTitle, page_title};
 
 /// The page a reader without JavaScript lands on when their vote was not taken: why (`message`,
-/// the refusal's words), in the language of the card they voted in, and the way back to the poll (`new_window`: out of the
-/// embed's frame, to vote where the site's cookie is kept).
+/// the refusal's words), in the language of the card they voted in, and the way back to the poll
+/// (`new_window`: out of the embed's frame, to vote where the site's cookie is kept).
 #[component]
 pub fn VoteRefused(message: String, back: String, words: Words, new_window: bool) -> impl IntoView {
     let title = words.text("vote-refused-title");
