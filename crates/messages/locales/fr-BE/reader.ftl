@@ -180,7 +180,7 @@ error-too-many-choices = Vous avez choisi plus de réponses que ce sondage n’e
 # The same, when the poll is known: how many answers it takes.
 error-too-many-choices-at-most =
     { $n ->
-        [one] Vous avez choisi plus d’une réponse : ce sondage n’en prend qu’une.
+        [one] Vous avez choisi plus d’une réponse : ce sondage n’en permet qu’une.
        *[other] Vous avez choisi plus de réponses que ce sondage n’en permet : choisissez-en { $count } au maximum.
     }
 error-poll-closed = Ce sondage est clos : il n’est pas (ou plus) possible de voter.

@@ -161,7 +161,7 @@ error-too-many-choices = U koos meer antwoorden dan deze poll toelaat.
 # The same, when the poll is known: how many answers it takes.
 error-too-many-choices-at-most =
     { $n ->
-        [one] U koos meer dan één antwoord: deze poll neemt er maar één.
+        [one] U koos meer dan één antwoord: deze poll laat er maar één toe.
        *[other] U koos meer antwoorden dan deze poll toelaat: kies er maximaal { $count }.
     }
 error-poll-closed = Deze poll is gesloten: er kan niet (meer) gestemd worden.

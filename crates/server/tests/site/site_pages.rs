@@ -359,7 +359,7 @@ async fn a_single_answer_poll_says_it_takes_one_when_two_are_sent() {
     assert!(
         too_many
             .body
-            .contains("U koos meer dan één antwoord: deze poll neemt er maar één."),
+            .contains("U koos meer dan één antwoord: deze poll laat er maar één toe."),
         "{}",
         too_many.body
     );
