@@ -159,13 +159,32 @@ test("a reader changes their vote where the poll allows it, with the previous an
   await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Nee");
   const before = await votersShown(page);
 
+  // On the page the vote was taken on, the form comes back in place, the keyboard on the answer.
   await page.getByRole("link", { name: "wijzigen" }).click();
-  await expect(page).toHaveURL(/\?wijzigen#poll$/);
   await expect(page.getByRole("radio", { name: "Nee" })).toBeChecked();
-  await waitForHydration(page);
+  await expect(page.getByRole("radio", { name: "Nee" })).toBeFocused();
   await page.getByRole("radio", { name: /^Soms/ }).check();
   await page.getByRole("button", { name: "Stem" }).click();
   await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Soms, afhankelijk van het onderwerp");
+  await expect(page.getByRole("button", { name: "Stem" })).toBeHidden();
+  expect(await votersShown(page)).toBe(before);
+
+  // A page that came with the standing has no form: the link loads the form's page.
+  await page.reload();
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "wijzigen" }).click();
+  await expect(page).toHaveURL(/\?wijzigen#poll$/);
+  await expect(page.getByRole("radio", { name: /^Soms/ })).toBeChecked();
+  await waitForHydration(page);
+  await page.getByRole("radio", { name: /^Ja/ }).check();
+  await page.getByRole("button", { name: "Stem" }).click();
+  await expect(page.locator(".poll-own-vote")).toContainText("Uw stem: Ja, ik zie graag");
+
+  // Again on that page: the link is the page's own address, which the browser would only scroll
+  // to; the form comes back all the same.
+  await page.getByRole("link", { name: "wijzigen" }).click();
+  await expect(page.getByRole("radio", { name: /^Ja/ })).toBeChecked();
+  await expect(page.getByRole("radio", { name: /^Ja/ })).toBeFocused();
   expect(await votersShown(page)).toBe(before);
 });
 

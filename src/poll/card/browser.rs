@@ -134,6 +134,39 @@ pub fn submit(event: SubmitEvent, state: CardState) {
     });
 }
 
+/// A click in the standing on the link to change the vote, in a card that holds the form (hidden
+/// after a vote taken here): the form is shown again, the keyboard on its first answer. The link's
+/// address is the page's own once the reader changed their vote here, which the browser would only
+/// scroll to; without the form (the page came with the standing) the link loads the form's page.
+// A click reaches it as the `MessageEvent` the live standing's listener takes: both are only ever
+// read as `Event`s, and one closure type is one copy of wasm-bindgen's closure glue in the WASM.
+fn change_click(event: MessageEvent) {
+    let Some(target) = event.target() else {
+        return;
+    };
+    // Only elements are clicked.
+    let target: Element = target.unchecked_into();
+    let form = target
+        .closest(".poll-own-vote a")
+        .ok()
+        .flatten()
+        .and_then(|link| link.closest(".poll-card").ok().flatten())
+        .and_then(|card| card.query_selector("form").ok().flatten());
+    let Some(form) = form else {
+        return;
+    };
+    event.prevent_default();
+    form.unchecked_ref::<HtmlElement>().set_hidden(false);
+    // The reader's own answer, or the first (one selector would find the first in the page's
+    // order, whichever matched).
+    let answer = ["input:checked", "input:not([type=hidden])"]
+        .into_iter()
+        .find_map(|selector| form.query_selector(selector).ok().flatten());
+    if let Some(answer) = answer {
+        let _ = answer.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
 // Each closure handed to `update` is a copy of the signal's update code in the WASM: the two
 // without captures are one function type, so they share one.
 fn start_sending(card: &mut Card) {
@@ -284,13 +317,18 @@ fn timer(ms: f64) -> Promise {
     })
 }
 
-/// Marks the card as taken over from the HTML.
+/// Marks the card as taken over from the HTML, and listens for the link to change the vote in its
+/// standing (`change_click`).
 fn mark_hydrated(state: CardState) {
     let standing_id = state.with_untracked(|card| ["poll-stand-", &card.poll_id].concat());
-    if let Some(card) = document()
-        .get_element_by_id(&standing_id)
-        .and_then(|standing| standing.parent_element())
-    {
+    let Some(standing) = document().get_element_by_id(&standing_id) else {
+        return;
+    };
+    let on_click = Closure::<dyn FnMut(MessageEvent)>::new(change_click);
+    let _ = standing.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    // The listener lives as long as the page.
+    on_click.forget();
+    if let Some(card) = standing.parent_element() {
         let _ = card.set_attribute("data-hydrated", "true");
     }
 }
