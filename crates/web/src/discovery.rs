@@ -3,7 +3,7 @@
 
 use crate::address_part::AddressPart;
 use crate::state::WebState;
-use crate::views::{ShareLink, article_versions};
+use crate::views::{ArticleVersions, ShareLink};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -180,8 +180,9 @@ pub fn sitemap_file_xml(
     ));
     // An article in more than one language names every version, its own too, as its page's head
     // does (Google's "Tell Google about localized versions of your page").
+    let every_version = ArticleVersions::of(library);
     let articles = library.articles().iter().map(|article| {
-        let versions = article_versions(library, article, base_url);
+        let versions = every_version.of_article(article, base_url);
         let alternates: String = if versions.len() > 1 {
             versions
                 .iter()

@@ -160,6 +160,22 @@ fn the_sitemap_pairs_an_article_with_its_version_in_the_other_language() {
 }
 
 #[test]
+fn the_sitemaps_versions_are_those_each_page_names() {
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let files = Library::load(&content, stembus_content::BadContent::Stop).unwrap();
+    let library = stembus_content::current::CurrentContent::fixed(files).library();
+    let every_version = crate::views::ArticleVersions::of(&library);
+    for article in library.articles() {
+        assert_eq!(
+            every_version.of_article(article, BASE),
+            crate::views::article_versions(&library, article, BASE),
+            "{}",
+            article.slug
+        );
+    }
+}
+
+#[test]
 fn structured_data_is_a_news_article_that_cannot_close_its_script() {
     let library = library();
     let newest = library.article("nieuw").unwrap();

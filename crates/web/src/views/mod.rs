@@ -7,7 +7,7 @@ mod privacy;
 mod vote_refused;
 
 pub use article::{ArticlePage, EmbeddedPoll, FrontPage};
-pub use language_versions::{LanguageVersions, Versions, article_versions};
+pub use language_versions::{ArticleVersions, LanguageVersions, Versions, article_versions};
 pub use privacy::{PrivacyPage, PrivacyPageData};
 pub use vote_refused::VoteRefused;
 
