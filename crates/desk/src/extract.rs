@@ -214,7 +214,11 @@ impl FromRequest<SiteState> for DeskForm {
 /// notice, a form from another site (`ForeignForm`), a body over `MAX_FORM_BYTES` and a field sent
 /// twice, and a body that has not arrived within `SIGN_IN_BODY_DEADLINE` (`FormTooSlow`, 408);
 /// the sign-in's own token is the handler's to check, since its refusal is the form again.
-pub struct SameSiteForm(pub Form);
+pub struct SameSiteForm {
+    pub form: Form,
+    /// The client's address, which the extractor needed for the sign-in limit already.
+    pub address: Option<std::net::IpAddr>,
+}
 
 impl FromRequest<SiteState> for SameSiteForm {
     type Rejection = Response;
@@ -241,7 +245,7 @@ impl FromRequest<SiteState> for SameSiteForm {
             return Err(refusal);
         }
         match tokio::time::timeout(SIGN_IN_BODY_DEADLINE, Form::read(body)).await {
-            Ok(Ok(form)) => Ok(SameSiteForm(form)),
+            Ok(Ok(form)) => Ok(SameSiteForm { form, address }),
             Ok(Err(error)) => Err(Refusal::from(error).into_response()),
             Err(_) => {
                 if let Some(desk) = &desk {

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
 use stembus_poll::error::AppError;
-use stembus_site::client_address::ClientAddress;
 use stembus_site::state::SiteState;
 use stembus_store::desk::{AuditAction, AuditEntry};
 
@@ -60,9 +59,8 @@ fn sign_in_page(
 pub async fn submit(
     State(state): State<SiteState>,
     Extension(desk): Extension<Arc<Desk>>,
-    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    SameSiteForm(form): SameSiteForm,
+    SameSiteForm { form, address }: SameSiteForm,
 ) -> Result<Response, Refusal> {
     let https = state.settings.is_https();
     let name = form.get("naam").unwrap_or_default().trim().to_lowercase();
