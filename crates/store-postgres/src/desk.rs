@@ -758,11 +758,8 @@ impl DeskStore for PostgresStore {
             .await
             .map_err(failed)?
             .get(0);
-        let voted_on = if has_ballots {
-            labels_voted_on(&tx, poll_row).await.map_err(failed)?
-        } else {
-            Vec::new()
-        };
+        // Empty before the first vote: texts are kept only by edits after it.
+        let voted_on = labels_voted_on(&tx, poll_row).await.map_err(failed)?;
         let verdict = made::judge_edit(
             &before,
             &after,

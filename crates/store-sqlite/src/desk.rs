@@ -688,11 +688,8 @@ impl DeskStore for SqliteStore {
                 [poll_row],
                 |row| row.get(0),
             )?;
-            let voted_on = if has_ballots {
-                labels_voted_on(tx, poll_row)?
-            } else {
-                Vec::new()
-            };
+            // Empty before the first vote: texts are kept only by edits after it.
+            let voted_on = labels_voted_on(tx, poll_row)?;
             let verdict = made::judge_edit(
                 &before,
                 &after,
